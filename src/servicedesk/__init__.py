@@ -1,0 +1,93 @@
+"""servicedesk: the service desk of property, community and government service centres.
+
+Start with ``Desk``: ``desk.handle(RegisterRequest(...))`` and ``desk.queries``.
+"""
+
+from servicedesk.app.commands import (
+    AcceptWork,
+    AddExtraFee,
+    ApproveFee,
+    CancelRequest,
+    ChangeScope,
+    CloseRequest,
+    Command,
+    CompleteWork,
+    DeclineRequest,
+    DispatchDue,
+    DispatchRequest,
+    ProposeFeeChange,
+    ProposeItem,
+    RecordConsent,
+    RegisterRequest,
+    RegisterWorker,
+    RejectFee,
+    RejectWork,
+    ResumeItem,
+    SetWorkerAvailability,
+    StartWork,
+    SuspendItem,
+    TriageRequest,
+    WithdrawItem,
+)
+from servicedesk.app.desk import Desk, Outcome
+from servicedesk.domain.catalogue import FeeKind, FeeStandard
+from servicedesk.domain.errors import ServiceDeskError
+from servicedesk.domain.money import Money
+from servicedesk.domain.requests import Channel, ConsentKind, Status, Urgency
+from servicedesk.domain.values import (
+    Actor,
+    ActorId,
+    Contact,
+    Requester,
+    RequesterKind,
+    Role,
+    TimeWindow,
+)
+from servicedesk.domain.workers import WorkerKind
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AcceptWork",
+    "Actor",
+    "ActorId",
+    "AddExtraFee",
+    "ApproveFee",
+    "CancelRequest",
+    "ChangeScope",
+    "Channel",
+    "CloseRequest",
+    "Command",
+    "CompleteWork",
+    "ConsentKind",
+    "Contact",
+    "DeclineRequest",
+    "Desk",
+    "DispatchDue",
+    "DispatchRequest",
+    "FeeKind",
+    "FeeStandard",
+    "Money",
+    "Outcome",
+    "ProposeFeeChange",
+    "ProposeItem",
+    "RecordConsent",
+    "RegisterRequest",
+    "RegisterWorker",
+    "RejectFee",
+    "RejectWork",
+    "Requester",
+    "RequesterKind",
+    "ResumeItem",
+    "Role",
+    "ServiceDeskError",
+    "SetWorkerAvailability",
+    "StartWork",
+    "Status",
+    "SuspendItem",
+    "TimeWindow",
+    "TriageRequest",
+    "Urgency",
+    "WithdrawItem",
+    "WorkerKind",
+]

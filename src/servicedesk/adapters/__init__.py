@@ -1,0 +1,1 @@
+"""Adapters at the edge: stores that implement the ports of ``servicedesk.app.ports``."""

@@ -1,0 +1,1 @@
+"""The application layer: commands, handlers, queries and the ports they use."""

@@ -1,0 +1,94 @@
+"""The desk: the one object an embedding system talks to.
+
+``Desk.handle(command, actor=...)`` runs the command's handler in a unit of
+work, commits, then hands the recorded events to subscribers and returns an
+``Outcome``.  A refused command raises a ``ServiceDeskError`` and stores
+nothing.  The clock is read here, at the edge, and passed to the domain.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+import attrs
+
+from servicedesk.app import handlers
+from servicedesk.app.commands import Command
+from servicedesk.app.handlers import Context
+from servicedesk.app.ports import Store
+from servicedesk.app.queries import Queries
+from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue
+from servicedesk.domain.events import Event
+from servicedesk.domain.values import Actor, aware
+from servicedesk.i18n import _
+from servicedesk.policies.manager import Policies, plugin_manager
+
+log = logging.getLogger("servicedesk")
+
+Clock = Callable[[], datetime]
+Subscriber = Callable[[Event], None]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@attrs.frozen
+class Outcome:
+    """What a command did: the id it created or changed, and the events recorded."""
+
+    id: str | None
+    events: tuple[Event, ...]
+
+
+class Desk:
+    """Commands in, events out, queries on the side."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        plugins: Iterable[object] = (),
+        clock: Clock = system_clock,
+        entry_points: bool = True,
+        retries: int = 3,
+    ) -> None:
+        if store is None:
+            from servicedesk.adapters.memory import MemoryStore
+
+            store = MemoryStore()
+        self.store = store
+        self.plugins = plugin_manager(plugins, entry_points=entry_points)
+        self.policies = Policies(self.plugins)
+        self.clock = clock
+        self.retries = retries
+        self.subscribers: list[Subscriber] = []
+        self.queries = Queries(store, self.policies, clock)
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Call ``subscriber`` with every event, after its transaction committed."""
+        self.subscribers.append(subscriber)
+
+    def handle(self, command: Command, *, actor: Actor | None = None) -> Outcome:
+        handler = handlers.HANDLERS.get(type(command))
+        if handler is None:
+            raise InvalidValue(_("Unknown command {name}.").format(name=type(command).__name__))
+        actor = actor or Actor.system()
+        for attempt in range(self.retries + 1):
+            now = aware(self.clock(), "clock time")
+            try:
+                with self.store.unit_of_work() as uow:
+                    result = handler(command, Context(uow, self.policies, actor, now))
+                    events = uow.commit()
+                break
+            except ConcurrencyConflict:
+                if attempt == self.retries:
+                    raise
+                log.info("conflict on %s, retrying", type(command).__name__)
+        log.info("%s by %s: %d events", type(command).__name__, actor.id, len(events))
+        for event in events:
+            for subscriber in self.subscribers:
+                subscriber(event)
+        return Outcome(result, tuple(events))

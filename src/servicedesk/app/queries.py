@@ -1,0 +1,161 @@
+"""Queries for UIs: read models as frozen, serialisable values.
+
+Queries never change anything; each opens its own unit of work and leaves
+without committing.  Their results convert to JSON with ``convert.unstructure``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import attrs
+
+from servicedesk.app.ports import Store
+from servicedesk.domain.catalogue import FeeStandard, ItemStatus, ServiceItem
+from servicedesk.domain.events import Event
+from servicedesk.domain.money import Money
+from servicedesk.domain.requests import (
+    Channel,
+    Deadline,
+    ItemKind,
+    ServiceRequest,
+    Status,
+    Urgency,
+)
+from servicedesk.domain.values import ItemId, Requester, RequestId, WorkerId, aware
+
+if TYPE_CHECKING:
+    from servicedesk.policies.manager import Policies
+
+
+@attrs.frozen
+class RequestView:
+    id: RequestId
+    status: Status
+    requester: Requester
+    channel: Channel
+    need: str
+    registered_at: datetime
+    item_id: ItemId | None
+    item_kind: ItemKind | None
+    urgency: Urgency
+    price: Money | None
+    deadline: Deadline | None
+    overdue: bool
+    deadline_missed: bool
+    worker_id: WorkerId | None
+    rework_count: int
+    extra_fees: Money
+    required_materials: tuple[str, ...]
+
+    @classmethod
+    def of(cls, request: ServiceRequest, now: datetime) -> RequestView:
+        assert request.requester is not None
+        assert request.channel is not None
+        assert request.registered_at is not None
+        extra = Money.zero()
+        for fee in request.extra_fees:
+            extra = extra + fee.amount
+        return cls(
+            id=request.id,
+            status=request.status,
+            requester=request.requester,
+            channel=request.channel,
+            need=request.need,
+            registered_at=request.registered_at,
+            item_id=request.item_id,
+            item_kind=request.item_kind,
+            urgency=request.urgency,
+            price=request.price,
+            deadline=request.deadline,
+            overdue=request.is_overdue(now),
+            deadline_missed=request.deadline_missed or request.is_overdue(now),
+            worker_id=request.worker_id,
+            rework_count=request.rework_count,
+            extra_fees=extra,
+            required_materials=request.required_materials,
+        )
+
+
+@attrs.frozen
+class ItemView:
+    id: ItemId
+    name: str
+    category: str
+    status: ItemStatus
+    fee: FeeStandard | None
+    pending_fee: FeeStandard | None
+    waiting_for: str | None
+
+    @classmethod
+    def of(cls, item: ServiceItem) -> ItemView:
+        pending = item.pending
+        return cls(
+            id=item.id,
+            name=item.name,
+            category=item.category,
+            status=item.status,
+            fee=item.fee,
+            pending_fee=pending.fee if pending else None,
+            waiting_for=str(pending.next_role) if pending and pending.next_role else None,
+        )
+
+
+@attrs.frozen
+class Handover:
+    """What the next shift takes over (001 维修单 §4): every open request."""
+
+    at: datetime
+    open: tuple[RequestView, ...]
+
+    def by_status(self) -> dict[Status, int]:
+        counts: dict[Status, int] = {}
+        for view in self.open:
+            counts[view.status] = counts.get(view.status, 0) + 1
+        return counts
+
+
+class Queries:
+    def __init__(self, store: Store, policies: Policies, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.policies = policies
+        self.clock = clock
+
+    def _now(self, now: datetime | None) -> datetime:
+        return aware(now if now is not None else self.clock(), "time")
+
+    def request(self, request_id: RequestId | str, now: datetime | None = None) -> RequestView:
+        request_id = request_id if isinstance(request_id, RequestId) else RequestId(request_id)
+        with self.store.unit_of_work() as uow:
+            return RequestView.of(uow.requests.get(request_id), self._now(now))
+
+    def open_requests(self, now: datetime | None = None) -> list[RequestView]:
+        at = self._now(now)
+        with self.store.unit_of_work() as uow:
+            return [RequestView.of(r, at) for r in uow.requests.list_open()]
+
+    def overdue_requests(self, now: datetime | None = None) -> list[RequestView]:
+        at = self._now(now)
+        with self.store.unit_of_work() as uow:
+            return [RequestView.of(r, at) for r in uow.requests.list_overdue(at)]
+
+    def request_history(self, request_id: RequestId | str) -> list[Event]:
+        request_id = request_id if isinstance(request_id, RequestId) else RequestId(request_id)
+        with self.store.unit_of_work() as uow:
+            uow.requests.get(request_id)  # NotFound for an unknown id, not an empty list
+            return uow.events.history("request", request_id)
+
+    def shift_handover(self, now: datetime | None = None) -> Handover:
+        at = self._now(now)
+        return Handover(at, tuple(self.open_requests(at)))
+
+    def catalogue(self) -> list[ItemView]:
+        with self.store.unit_of_work() as uow:
+            return [ItemView.of(i) for i in uow.items.list()]
+
+    def item(self, item_id: ItemId | str) -> ItemView:
+        item_id = item_id if isinstance(item_id, ItemId) else ItemId(item_id)
+        with self.store.unit_of_work() as uow:
+            return ItemView.of(uow.items.get(item_id))

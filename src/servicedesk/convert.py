@@ -1,0 +1,121 @@
+"""The one cattrs converter for every conversion to and from plain data.
+
+Commands, events, aggregates and query results all pass through here: money
+as decimal strings (never floats), times as ISO 8601 with their offset, ids as
+strings, events tagged with their class name.  Adapters store what this
+produces; UIs send and receive it as JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from servicedesk.domain import events as domain_events
+from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.errors import InvalidValue, ServiceDeskError
+from servicedesk.domain.events import Event
+from servicedesk.domain.requests import ServiceRequest
+from servicedesk.domain.values import Identifier, aware
+from servicedesk.domain.workers import Worker
+from servicedesk.i18n import _
+
+T = TypeVar("T")
+EVENT_TAG = "type"
+
+
+def _structure_datetime(value: Any, _type: type) -> datetime:
+    if isinstance(value, datetime):
+        return aware(value)
+    return aware(datetime.fromisoformat(value))
+
+
+def _structure_decimal(value: Any, _type: type) -> Decimal:
+    if isinstance(value, float):
+        raise InvalidValue(
+            _("Amounts must be decimal strings, not floats ({value}).").format(value=value)
+        )
+    return Decimal(str(value))
+
+
+def make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(Decimal, _structure_decimal)
+    converter.register_unstructure_hook(datetime, lambda d: d.isoformat())
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(date, lambda d: d.isoformat())
+    converter.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+    converter.register_unstructure_hook(ZoneInfo, lambda z: z.key)
+    converter.register_structure_hook(ZoneInfo, lambda v, _: ZoneInfo(v))
+    converter.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, Identifier), lambda i: i.value
+    )
+    converter.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, Identifier),
+        lambda v, t: v if isinstance(v, t) else t(v),
+    )
+    converter.register_unstructure_hook_func(
+        lambda t: t is Event, lambda e: unstructure_event(converter, e)
+    )
+    converter.register_structure_hook_func(
+        lambda t: t is Event, lambda v, _: structure_event(converter, v)
+    )
+    for aggregate in (ServiceItem, ServiceRequest, Worker):
+        converter.register_unstructure_hook(aggregate, _aggregate_hook(converter, aggregate))
+    return converter
+
+
+def _aggregate_hook(converter: cattrs.Converter, cls: type) -> Any:
+    return make_dict_unstructure_fn(cls, converter, events=override(omit=True))
+
+
+def unstructure_event(converter: cattrs.Converter, event: Event) -> dict[str, Any]:
+    data: dict[str, Any] = converter.unstructure(event, unstructure_as=type(event))
+    return {EVENT_TAG: type(event).__name__, **data}
+
+
+def structure_event(converter: cattrs.Converter, data: dict[str, Any]) -> Event:
+    data = dict(data)
+    name = data.pop(EVENT_TAG, None)
+    cls = domain_events.all_event_types().get(str(name))
+    if cls is None:
+        raise InvalidValue(_("Unknown event type {name!r}.").format(name=name))
+    return converter.structure(data, cls)
+
+
+converter = make_converter()
+
+
+def unstructure(value: Any) -> Any:
+    if isinstance(value, Event):
+        return unstructure_event(converter, value)
+    return converter.unstructure(value)
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    try:
+        return converter.structure(data, cls)
+    except cattrs.BaseValidationError as error:
+        cause = _first_domain_error(error)
+        if cause is not None:
+            raise cause from error
+        raise InvalidValue(
+            _("The data does not describe a valid {what}.").format(what=cls.__name__)
+        ) from error
+
+
+def _first_domain_error(error: BaseException) -> ServiceDeskError | None:
+    """The clerk-readable cause buried in cattrs' grouped validation errors."""
+    if isinstance(error, ServiceDeskError):
+        return error
+    for inner in getattr(error, "exceptions", ()):
+        found = _first_domain_error(inner)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,404 @@
+"""The catalogue: service items, their fee standards and the approval chain.
+
+An item or a new price reaches the public only after every approver of the
+chain has signed, in order (000 §4.1: centre manager, then branch manager).
+Which roles form the chain is a policy; that the chain is walked in order,
+once each, is enforced here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import attrs
+
+from servicedesk.domain.errors import (
+    ApprovalRefused,
+    IllegalTransition,
+    InvalidValue,
+    NotOrderable,
+)
+from servicedesk.domain.events import Event
+from servicedesk.domain.money import Money
+from servicedesk.domain.values import ActorId, ItemId, Role, check_text
+from servicedesk.i18n import _
+
+
+class FeeKind(StrEnum):
+    """How an item is priced (收费标准)."""
+
+    FREE = "free"
+    FIXED = "fixed"
+    PER_UNIT = "per_unit"
+    LABOUR_AND_MATERIALS = "labour_and_materials"
+    QUOTE = "quote"
+
+
+@attrs.frozen
+class FeeStandard:
+    """The price rule of an item.
+
+    ``price`` is the fixed fee, the price of one unit, or the labour fee of a
+    labour + materials item; a quote has none until the estimate.
+    """
+
+    kind: FeeKind
+    price: Money | None = None
+    unit: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        needs_price = self.kind in (FeeKind.FIXED, FeeKind.PER_UNIT, FeeKind.LABOUR_AND_MATERIALS)
+        if needs_price and self.price is None:
+            raise InvalidValue(_("A {kind} fee standard needs a price.").format(kind=self.kind))
+        if self.kind in (FeeKind.FREE, FeeKind.QUOTE) and self.price is not None:
+            raise InvalidValue(_("A {kind} fee standard has no price.").format(kind=self.kind))
+        if self.price is not None and self.price.is_negative:
+            raise InvalidValue(_("A price must not be negative."))
+        if self.kind is FeeKind.PER_UNIT and not self.unit:
+            raise InvalidValue(_("A per-unit fee standard names its unit (m², hour, piece)."))
+
+    @property
+    def needs_estimate(self) -> bool:
+        """Where the price depends on materials or work, an estimate comes first (002 §2.5)."""
+        return self.kind in (FeeKind.LABOUR_AND_MATERIALS, FeeKind.QUOTE)
+
+    @classmethod
+    def free(cls) -> FeeStandard:
+        return cls(FeeKind.FREE)
+
+    @classmethod
+    def fixed(cls, price: Money) -> FeeStandard:
+        return cls(FeeKind.FIXED, price)
+
+    @classmethod
+    def per_unit(cls, price: Money, unit: str) -> FeeStandard:
+        return cls(FeeKind.PER_UNIT, price, unit)
+
+    @classmethod
+    def labour_and_materials(cls, labour: Money) -> FeeStandard:
+        return cls(FeeKind.LABOUR_AND_MATERIALS, labour)
+
+    @classmethod
+    def quote(cls) -> FeeStandard:
+        return cls(FeeKind.QUOTE)
+
+
+class ItemStatus(StrEnum):
+    PROPOSED = "proposed"
+    PUBLISHED = "published"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+
+
+@attrs.frozen
+class Approval:
+    role: Role
+    approver: ActorId
+    at: datetime
+
+
+@attrs.frozen
+class FeeProposal:
+    """A fee waiting for its approvals; ``chain`` is fixed when proposed."""
+
+    fee: FeeStandard
+    chain: tuple[Role, ...]
+    approvals: tuple[Approval, ...] = ()
+    reason: str = ""
+
+    @property
+    def next_role(self) -> Role | None:
+        done = len(self.approvals)
+        return self.chain[done] if done < len(self.chain) else None
+
+
+# --- events -----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ItemProposed(Event):
+    item_id: ItemId
+    name: str
+    category: str
+    fee: FeeStandard
+    chain: tuple[Role, ...]
+    required_materials: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class FeeChangeProposed(Event):
+    item_id: ItemId
+    fee: FeeStandard
+    chain: tuple[Role, ...]
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class FeeApproved(Event):
+    """One approver of the chain signed."""
+
+    item_id: ItemId
+    role: Role
+    approver: ActorId
+
+
+@attrs.frozen(kw_only=True)
+class ItemPublished(Event):
+    item_id: ItemId
+    fee: FeeStandard
+
+
+@attrs.frozen(kw_only=True)
+class FeeChanged(Event):
+    item_id: ItemId
+    old_fee: FeeStandard
+    new_fee: FeeStandard
+
+
+@attrs.frozen(kw_only=True)
+class FeeProposalRejected(Event):
+    item_id: ItemId
+    role: Role
+    approver: ActorId
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ItemSuspended(Event):
+    item_id: ItemId
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class ItemResumed(Event):
+    item_id: ItemId
+
+
+@attrs.frozen(kw_only=True)
+class ItemWithdrawn(Event):
+    item_id: ItemId
+    reason: str
+
+
+# --- aggregate ----------------------------------------------------------------
+
+
+def _chain(chain: tuple[Role, ...]) -> tuple[Role, ...]:
+    if not chain:
+        raise InvalidValue(_("An approval chain needs at least one approver."))
+    if len(set(chain)) != len(chain):
+        raise InvalidValue(_("An approval chain names each role once."))
+    return tuple(chain)
+
+
+@attrs.define
+class ServiceItem:
+    """A catalogue entry.  Its events are the only way its state changes."""
+
+    id: ItemId
+    name: str = ""
+    category: str = ""
+    status: ItemStatus = ItemStatus.PROPOSED
+    fee: FeeStandard | None = None
+    pending: FeeProposal | None = None
+    required_materials: tuple[str, ...] = ()
+    version: int = 0
+    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+
+    # -- commands --------------------------------------------------------------
+
+    @classmethod
+    def propose(
+        cls,
+        item_id: ItemId,
+        *,
+        name: str,
+        category: str,
+        fee: FeeStandard,
+        chain: tuple[Role, ...],
+        at: datetime,
+        required_materials: tuple[str, ...] = (),
+    ) -> ServiceItem:
+        check_text(name, "item name", 100)
+        check_text(category, "category", 50)
+        for material in required_materials:
+            check_text(material, "required material", 200)
+        item = cls(item_id)
+        item._record(
+            ItemProposed(
+                at=at,
+                item_id=item_id,
+                name=name.strip(),
+                category=category.strip(),
+                fee=fee,
+                chain=_chain(chain),
+                required_materials=tuple(required_materials),
+            )
+        )
+        return item
+
+    def propose_fee_change(
+        self, fee: FeeStandard, *, chain: tuple[Role, ...], reason: str, at: datetime
+    ) -> None:
+        """A price change follows the same chain as a new item."""
+        check_text(reason, "reason", 500)
+        if self.status not in (ItemStatus.PUBLISHED, ItemStatus.SUSPENDED):
+            raise IllegalTransition(
+                _(
+                    "Item {id} is {status}; only a published or suspended item can change its fee."
+                ).format(id=self.id, status=_(self.status))
+            )
+        if self.pending is not None:
+            raise IllegalTransition(
+                _("Item {id} already has a fee change waiting for approval.").format(id=self.id)
+            )
+        if fee == self.fee:
+            raise InvalidValue(_("The proposed fee is the same as the current one."))
+        self._record(
+            FeeChangeProposed(at=at, item_id=self.id, fee=fee, chain=_chain(chain), reason=reason)
+        )
+
+    def approve(
+        self, *, role: Role, approver: ActorId, roles_held: frozenset[Role], at: datetime
+    ) -> None:
+        """Sign the pending proposal as ``role``; the last signature publishes it."""
+        proposal = self._pending_or_raise()
+        expected = proposal.next_role
+        if role not in roles_held:
+            raise ApprovalRefused(_("Only a {role} can give this approval.").format(role=_(role)))
+        if role != expected:
+            raise ApprovalRefused(
+                _("Item {id} waits for approval by the {expected}, not the {role}.").format(
+                    id=self.id, expected=_(str(expected)), role=_(role)
+                )
+            )
+        if any(a.approver == approver for a in proposal.approvals):
+            raise ApprovalRefused(
+                _("The same person cannot approve item {id} twice.").format(id=self.id)
+            )
+        self._record(FeeApproved(at=at, item_id=self.id, role=role, approver=approver))
+        assert self.pending is not None
+        if self.pending.next_role is None:
+            if self.status is ItemStatus.PROPOSED:
+                self._record(ItemPublished(at=at, item_id=self.id, fee=self.pending.fee))
+            else:
+                assert self.fee is not None
+                self._record(
+                    FeeChanged(at=at, item_id=self.id, old_fee=self.fee, new_fee=self.pending.fee)
+                )
+
+    def reject(
+        self,
+        *,
+        role: Role,
+        approver: ActorId,
+        roles_held: frozenset[Role],
+        reason: str,
+        at: datetime,
+    ) -> None:
+        proposal = self._pending_or_raise()
+        check_text(reason, "reason", 500)
+        if role not in roles_held or role not in proposal.chain:
+            raise ApprovalRefused(
+                _("Only an approver of the chain can reject item {id}'s proposal.").format(
+                    id=self.id
+                )
+            )
+        self._record(
+            FeeProposalRejected(at=at, item_id=self.id, role=role, approver=approver, reason=reason)
+        )
+
+    def suspend(self, *, reason: str, at: datetime) -> None:
+        check_text(reason, "reason", 500)
+        self._require(ItemStatus.PUBLISHED, _("suspended"))
+        self._record(ItemSuspended(at=at, item_id=self.id, reason=reason))
+
+    def resume(self, *, at: datetime) -> None:
+        self._require(ItemStatus.SUSPENDED, _("resumed"))
+        self._record(ItemResumed(at=at, item_id=self.id))
+
+    def withdraw(self, *, reason: str, at: datetime) -> None:
+        check_text(reason, "reason", 500)
+        if self.status not in (ItemStatus.PUBLISHED, ItemStatus.SUSPENDED):
+            raise IllegalTransition(
+                _("Item {id} is {status}; it cannot be withdrawn.").format(
+                    id=self.id, status=_(self.status)
+                )
+            )
+        self._record(ItemWithdrawn(at=at, item_id=self.id, reason=reason))
+
+    def ensure_orderable(self) -> FeeStandard:
+        """Only a published item can be ordered (000 §4.1)."""
+        if self.status is not ItemStatus.PUBLISHED or self.fee is None:
+            raise NotOrderable(
+                _("Item {id} is {status}; only a published item can be ordered.").format(
+                    id=self.id, status=_(self.status)
+                )
+            )
+        return self.fee
+
+    # -- state -------------------------------------------------------------------
+
+    def _pending_or_raise(self) -> FeeProposal:
+        if self.pending is None:
+            raise IllegalTransition(
+                _("Item {id} has no fee proposal waiting for approval.").format(id=self.id)
+            )
+        return self.pending
+
+    def _require(self, status: ItemStatus, action: str) -> None:
+        if self.status is not status:
+            raise IllegalTransition(
+                _("Item {id} is {status}; it cannot be {action}.").format(
+                    id=self.id, status=_(self.status), action=action
+                )
+            )
+
+    def _record(self, event: Event) -> None:
+        self.apply(event)
+        self.events.append(event)
+
+    def apply(self, event: Event) -> None:
+        """Change state by one event; used both by commands and by replay."""
+        match event:
+            case ItemProposed():
+                self.name, self.category = event.name, event.category
+                self.required_materials = event.required_materials
+                self.status = ItemStatus.PROPOSED
+                self.pending = FeeProposal(event.fee, event.chain)
+            case FeeChangeProposed():
+                self.pending = FeeProposal(event.fee, event.chain, reason=event.reason)
+            case FeeApproved():
+                assert self.pending is not None
+                self.pending = attrs.evolve(
+                    self.pending,
+                    approvals=(
+                        *self.pending.approvals,
+                        Approval(event.role, event.approver, event.at),
+                    ),
+                )
+            case ItemPublished():
+                self.fee, self.pending, self.status = event.fee, None, ItemStatus.PUBLISHED
+            case FeeChanged():
+                self.fee, self.pending = event.new_fee, None
+            case FeeProposalRejected():
+                self.pending = None
+                if self.status is ItemStatus.PROPOSED:
+                    self.status = ItemStatus.REJECTED
+            case ItemSuspended():
+                self.status = ItemStatus.SUSPENDED
+            case ItemResumed():
+                self.status = ItemStatus.PUBLISHED
+            case ItemWithdrawn():
+                self.status = ItemStatus.WITHDRAWN
+            case _:
+                raise TypeError(f"ServiceItem cannot apply {type(event).__name__}")
+
+    @classmethod
+    def replay(cls, item_id: ItemId, events: list[Event]) -> ServiceItem:
+        item = cls(item_id)
+        for event in events:
+            item.apply(event)
+        return item

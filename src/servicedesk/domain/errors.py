@@ -1,0 +1,56 @@
+"""Typed errors of the domain.
+
+Every refusal raised by servicedesk is a ``ServiceDeskError`` whose message a
+desk clerk can read.  Messages never carry personal data (names, phones): they
+name records by id only, so they are safe in logs.
+"""
+
+from __future__ import annotations
+
+
+class ServiceDeskError(Exception):
+    """Base class: a rule of the service desk refused what was asked."""
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class InvalidValue(ServiceDeskError):
+    """A value is malformed or out of range (an amount, a phone, a deadline)."""
+
+
+class NotFound(ServiceDeskError):
+    """A record named by id does not exist."""
+
+
+class IllegalTransition(ServiceDeskError):
+    """The record is not in a state that allows the action."""
+
+
+class ConsentRequired(ServiceDeskError):
+    """A change of scope or an extra fee lacks the requester's recorded consent."""
+
+
+class NotOrderable(ServiceDeskError):
+    """The service item is not published, so it cannot be ordered."""
+
+
+class ApprovalRefused(ServiceDeskError):
+    """An approval was given by the wrong role or out of the chain's order."""
+
+
+class PermissionDenied(ServiceDeskError):
+    """The actor lacks the role the action requires."""
+
+
+class PolicyError(ServiceDeskError):
+    """A policy plugin returned something unusable; the core refuses to guess."""
+
+
+class ConcurrencyConflict(ServiceDeskError):
+    """Another transaction changed the record first; retrying may succeed."""
+
+
+class IdempotencyConflict(ServiceDeskError):
+    """An idempotency key was reused with a different command."""

@@ -1,0 +1,196 @@
+"""Small frozen values shared by the aggregates: ids, people, time."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import attrs
+
+from servicedesk.domain.errors import InvalidValue
+from servicedesk.i18n import _
+
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+
+
+def _identifier(value: str) -> str:
+    if not isinstance(value, str) or not _ID_PATTERN.match(value):
+        raise InvalidValue(
+            _("{value!r} is not a valid identifier (letters, digits and . _ : -).").format(
+                value=value
+            )
+        )
+    return value
+
+
+@attrs.frozen
+class Identifier:
+    """A typed id: a ``RequestId`` is never mistaken for an ``ItemId``."""
+
+    value: str = attrs.field(converter=_identifier)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class RequestId(Identifier):
+    """Identifies a service request."""
+
+
+@attrs.frozen
+class ItemId(Identifier):
+    """Identifies a service item of the catalogue."""
+
+
+@attrs.frozen
+class WorkerId(Identifier):
+    """Identifies a worker or contractor who carries out work orders."""
+
+
+@attrs.frozen
+class WorkOrderId(Identifier):
+    """Identifies one dispatch of a request."""
+
+
+@attrs.frozen
+class ActorId(Identifier):
+    """Identifies a member of staff (or the system) acting on the desk."""
+
+
+def aware(value: datetime, what: str = "time") -> datetime:
+    """Refuse naive datetimes: a time without a zone is a future bug."""
+    if not isinstance(value, datetime):
+        raise InvalidValue(_("The {what} must be a date and time.").format(what=_(what)))
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidValue(
+            _("The {what} {value} has no time zone; give an aware date and time.").format(
+                what=_(what), value=value.isoformat()
+            )
+        )
+    return value
+
+
+def _aware_field(_instance: Any, attribute: attrs.Attribute[Any], value: datetime) -> None:
+    aware(value, attribute.name.replace("_", " "))
+
+
+def check_text(value: object, what: str, max_length: int = 500) -> str:
+    """Non-blank text of bounded length, or an error naming ``what``."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValue(_("The {what} must not be empty.").format(what=_(what)))
+    if len(value) > max_length:
+        raise InvalidValue(
+            _("The {what} is longer than {n} characters.").format(what=_(what), n=max_length)
+        )
+    return value.strip()
+
+
+def required_text(what: str, max_length: int = 500) -> Any:
+    """An attrs validator: non-blank text of bounded length, named in the error."""
+
+    def check(_instance: Any, _attribute: attrs.Attribute[Any], value: str) -> None:
+        check_text(value, what, max_length)
+
+    return check
+
+
+@attrs.frozen
+class TimeWindow:
+    """A span of time, such as the requester's expected visit."""
+
+    start: datetime = attrs.field(validator=_aware_field)
+    end: datetime = attrs.field(validator=_aware_field)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end <= self.start:
+            raise InvalidValue(_("A time window must end after it starts."))
+
+    def contains(self, at: datetime) -> bool:
+        return self.start <= at < self.end
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
+
+
+def mask(text: str, keep: int = 1) -> str:
+    """Hide personal data in reprs, logs and exports: keep a hint, star the rest."""
+    if len(text) <= keep:
+        return "*" * len(text)
+    return text[:keep] + "*" * (len(text) - keep)
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.replace(" ", "").replace("-", "")
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def _phone(_instance: Any, _attribute: attrs.Attribute[Any], value: str) -> None:
+    if not isinstance(value, str) or not _PHONE.match(value.strip()):
+        raise InvalidValue(
+            _("A contact phone number is required (digits, spaces, dashes, optional +).")
+        )
+
+
+@attrs.frozen
+class Contact:
+    """How to reach the requester; at least a phone number is required."""
+
+    phone: str = attrs.field(validator=_phone, repr=mask_phone)
+
+
+class RequesterKind(StrEnum):
+    OWNER = "owner"
+    TENANT = "tenant"
+    PUBLIC = "public"
+
+
+@attrs.frozen
+class Requester:
+    """Who asks: owner, tenant or member of the public.  Personal data: masked in repr."""
+
+    name: str = attrs.field(validator=required_text("requester name", 100), repr=mask)
+    unit: str = attrs.field(validator=required_text("unit", 50), repr=lambda u: mask(u, 2))
+    contact: Contact
+    kind: RequesterKind = RequesterKind.OWNER
+
+
+class Role(StrEnum):
+    """Roles of the people at a service desk (000 §4.4, 003 篇二)."""
+
+    CLERK = "clerk"
+    ASSISTANT = "assistant"
+    WORKER = "worker"
+    CONTRACTOR = "contractor"
+    CASHIER = "cashier"
+    DEPARTMENT_HEAD = "department_head"
+    CENTRE_MANAGER = "centre_manager"
+    BRANCH_MANAGER = "branch_manager"
+    AUDITOR = "auditor"
+    SYSTEM = "system"
+
+
+def _roles(value: object) -> frozenset[Role]:
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise InvalidValue(_("An actor's roles are a set of roles."))
+    return frozenset(Role(r) for r in value)
+
+
+@attrs.frozen
+class Actor:
+    """A member of staff acting on the desk, with the roles they hold."""
+
+    id: ActorId
+    name: str = attrs.field(validator=required_text("actor name", 100))
+    roles: frozenset[Role] = attrs.field(converter=_roles)
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(ActorId("system"), "system", frozenset([Role.SYSTEM]))
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles

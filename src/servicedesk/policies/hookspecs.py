@@ -1,0 +1,138 @@
+"""Hook specifications: every organisational rule the core asks a plugin for.
+
+A property firm, a community centre and a service hall differ in their rules,
+never in the core.  Each hook below is called by the application layer at the
+moment named in its docstring; the default plugins answer with the values of
+``domain.md``; a third-party plugin registered through the
+``servicedesk.policies`` entry point (or passed to ``Desk``) overrides a hook
+by implementing it.  ``firstresult`` hooks stop at the first non-``None``
+answer; plugins registered later are asked first, and the defaults are marked
+``trylast`` so that they are asked last.
+
+Results are checked by ``servicedesk.policies.Policies``: a plugin that
+returns garbage gets a ``PolicyError`` naming the hook, not a wrong bill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from servicedesk.domain.calendar import WorkingCalendar
+    from servicedesk.domain.catalogue import ServiceItem
+    from servicedesk.domain.money import Money
+    from servicedesk.domain.requests import Deadline, ItemKind, ServiceRequest, Urgency
+    from servicedesk.domain.values import Role, WorkerId
+    from servicedesk.domain.workers import Worker
+
+PROJECT = "servicedesk"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- catalogue -----------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def servicedesk_approval_chain(item: ServiceItem, change: str) -> Sequence[Role] | None:
+    """Who must approve a new item or a fee change, in order.
+
+    Called when an item is proposed (``change == "new"``) and when a fee change
+    of a published item is proposed (``change == "fee_change"``).  Return the
+    roles whose holders must sign, first to last (default: centre manager,
+    then branch manager, 000 §4.1).  The chain is fixed on the proposal: a
+    later change of policy does not move proposals already under way.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_price(item: ServiceItem, request: ServiceRequest, quantity: str) -> Money | None:
+    """The price of ``item`` for this ``request``, or ``None`` to leave it to an estimate.
+
+    Called at triage, once the item is known.  ``quantity`` is the decimal
+    string of units ordered (``"1"`` unless the clerk gave one).  Return the
+    service fee to tell the requester: a free item costs zero, a fixed item its
+    price, a per-unit item price times quantity.  Return ``None`` where the
+    price depends on materials or work (an estimate follows, 002 §2.5).
+    """
+
+
+# --- time ----------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def servicedesk_calendar() -> WorkingCalendar | None:
+    """The organisation's working calendar.
+
+    Called whenever a deadline is computed.  Return a ``WorkingCalendar``:
+    time zone, the working blocks of a day (with the lunch break between
+    them) and which dates are working days (public holidays off, make-up
+    working days on).  Default: Asia/Shanghai, 09:00-12:00 and 13:00-17:00,
+    Monday to Friday, China's public holidays and make-up days (001).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_response_deadline(
+    request: ServiceRequest,
+    item: ServiceItem,
+    item_kind: ItemKind | None,
+    urgency: Urgency,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> Deadline | None:
+    """The deadline promised to the requester at triage.
+
+    Called when a request is accepted in scope.  Return a ``Deadline``: when
+    it is due (after ``now``) and whether it promises someone on site
+    (``Milestone.STARTED``) or the job done (``Milestone.COMPLETED``).
+    Default: urgent within 1 working hour, ordinary within 4 working hours,
+    both to start work.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_item_kind(item: ServiceItem, request: ServiceRequest) -> ItemKind | None:
+    """How a service hall classifies the item (即办/承诺/联办/上报).
+
+    Called at triage.  Return an ``ItemKind``, or ``None`` where the
+    organisation does not classify items (the default for property centres).
+    """
+
+
+# --- dispatch ------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def servicedesk_dispatch_choice(
+    request: ServiceRequest,
+    item: ServiceItem,
+    candidates: Sequence[Worker],
+    open_orders: Mapping[WorkerId, int],
+    now: datetime,
+) -> Worker | None:
+    """Which worker or contractor gets the work order.
+
+    Called when a request is dispatched without a named worker.
+    ``candidates`` are the available workers; ``open_orders`` counts the open
+    work orders each already holds.  Return one of the candidates, or ``None``
+    if none fits (the request then waits).  Default: an available worker with
+    the item's category among their skills, fewest open orders first.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_dispatch_due(
+    request: ServiceRequest, urgency: Urgency, calendar: WorkingCalendar, now: datetime
+) -> datetime | None:
+    """When a triaged request is due for dispatch: batching of ordinary repairs.
+
+    Called at triage.  Urgent repairs are dispatched at once; ordinary ones
+    may wait for the next batch (001 维修单 §3).  Return the instant (not
+    before ``now``).  Default: urgent at ``now``, ordinary at the next full
+    hour.
+    """

@@ -1,0 +1,185 @@
+"""Loading plugins and asking them, with every answer checked.
+
+The core never trusts a plugin's answer blindly: ``Policies`` checks the type
+and sense of each result and turns a plugin's crash or garbage into a
+``PolicyError`` that names the hook.  A wrong answer stops the command; it
+never reaches a bill or a deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+import pluggy
+
+from servicedesk.domain.calendar import WorkingCalendar
+from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.errors import PolicyError, ServiceDeskError
+from servicedesk.domain.money import Money
+from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
+from servicedesk.domain.values import Role, WorkerId
+from servicedesk.domain.workers import Worker
+from servicedesk.i18n import _
+from servicedesk.policies import hookspecs
+from servicedesk.policies.default import PropertyCentreDefaults
+
+ENTRY_POINT_GROUP = "servicedesk.policies"
+DEFAULT_PLUGIN_NAME = "servicedesk.default"
+
+T = TypeVar("T")
+
+
+def plugin_manager(
+    plugins: Iterable[object] = (), *, entry_points: bool = True
+) -> pluggy.PluginManager:
+    """Defaults first, then entry-point plugins, then ``plugins`` (asked first)."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    manager.register(PropertyCentreDefaults(), name=DEFAULT_PLUGIN_NAME)
+    if entry_points:
+        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    for plugin in plugins:
+        manager.register(plugin)
+    return manager
+
+
+def _garbage(hook: str, got: object, wanted: str) -> PolicyError:
+    return PolicyError(
+        _("The policy hook {hook} returned {got!r}; it must return {wanted}.").format(
+            hook=hook, got=type(got).__name__, wanted=_(wanted)
+        )
+    )
+
+
+class Policies:
+    """The application layer's one door to the plugins."""
+
+    def __init__(self, manager: pluggy.PluginManager) -> None:
+        self.manager = manager
+        self.hook: Any = manager.hook
+
+    def _call(self, name: str, **kwargs: Any) -> Any:
+        try:
+            return getattr(self.hook, name)(**kwargs)
+        except ServiceDeskError:
+            raise
+        except Exception as error:  # a plugin's bug must not look like ours
+            raise PolicyError(
+                _("The policy hook {hook} failed: {error}").format(
+                    hook=name, error=type(error).__name__
+                )
+            ) from error
+
+    def _typed(self, name: str, kind: type[T], wanted: str, **kwargs: Any) -> T:
+        result = self._call(name, **kwargs)
+        if not isinstance(result, kind):
+            raise _garbage(name, result, wanted)
+        return result
+
+    def approval_chain(self, item: ServiceItem, change: str) -> tuple[Role, ...]:
+        name = "servicedesk_approval_chain"
+        result = self._call(name, item=item, change=change)
+        if not isinstance(result, Sequence) or isinstance(result, str) or not result:
+            raise _garbage(name, result, "a non-empty sequence of roles")
+        try:
+            return tuple(Role(role) for role in result)
+        except ValueError:
+            raise _garbage(name, result, "a non-empty sequence of roles") from None
+
+    def price(self, item: ServiceItem, request: ServiceRequest, quantity: str) -> Money | None:
+        name = "servicedesk_price"
+        result = self._call(name, item=item, request=request, quantity=quantity)
+        if result is not None and (not isinstance(result, Money) or result.is_negative):
+            raise _garbage(name, result, "Money that is not negative, or None")
+        return result
+
+    def calendar(self) -> WorkingCalendar:
+        return self._typed("servicedesk_calendar", WorkingCalendar, "a WorkingCalendar")
+
+    def response_deadline(
+        self,
+        request: ServiceRequest,
+        item: ServiceItem,
+        item_kind: ItemKind | None,
+        urgency: Urgency,
+        calendar: WorkingCalendar,
+        now: datetime,
+    ) -> Deadline:
+        name = "servicedesk_response_deadline"
+        result = self._typed(
+            name,
+            Deadline,
+            "a Deadline",
+            request=request,
+            item=item,
+            item_kind=item_kind,
+            urgency=urgency,
+            calendar=calendar,
+            now=now,
+        )
+        if (
+            not isinstance(result.due, datetime)
+            or result.due.tzinfo is None
+            or not isinstance(result.milestone, Milestone)
+        ):
+            raise _garbage(name, result.due, "a Deadline with an aware due time")
+        return result
+
+    def item_kind(self, item: ServiceItem, request: ServiceRequest) -> ItemKind | None:
+        name = "servicedesk_item_kind"
+        result = self._call(name, item=item, request=request)
+        if result is not None and not isinstance(result, ItemKind):
+            raise _garbage(name, result, "an ItemKind or None")
+        return result
+
+    def dispatch_choice(
+        self,
+        request: ServiceRequest,
+        item: ServiceItem,
+        candidates: Sequence[Worker],
+        open_orders: Mapping[WorkerId, int],
+        now: datetime,
+    ) -> Worker | None:
+        name = "servicedesk_dispatch_choice"
+        result = self._call(
+            name,
+            request=request,
+            item=item,
+            candidates=tuple(candidates),
+            open_orders=dict(open_orders),
+            now=now,
+        )
+        if result is None:
+            return None
+        for candidate in candidates:
+            if result is candidate or result == candidate:
+                return candidate
+        raise _garbage(name, result, "one of the candidate workers, or None")
+
+    def dispatch_due(
+        self, request: ServiceRequest, urgency: Urgency, calendar: WorkingCalendar, now: datetime
+    ) -> datetime:
+        name = "servicedesk_dispatch_due"
+        result = self._typed(
+            name,
+            datetime,
+            "an aware datetime",
+            request=request,
+            urgency=urgency,
+            calendar=calendar,
+            now=now,
+        )
+        if result.tzinfo is None:
+            raise _garbage(name, result, "an aware datetime")
+        return result
+
+
+def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:
+    """Which plugin implements which hook, for docs and the CLI."""
+    rows: list[tuple[str, list[str]]] = []
+    for name, plugin in manager.list_name_plugin():
+        hooks = [c.name for c in manager.get_hookcallers(plugin) or []]
+        rows.append((name, sorted(hooks)))
+    return rows
