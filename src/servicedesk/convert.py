@@ -13,16 +13,14 @@ from decimal import Decimal
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from servicedesk.domain import events as domain_events
-from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.events import Event
-from servicedesk.domain.requests import ServiceRequest
 from servicedesk.domain.values import Identifier, aware
-from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 
 T = TypeVar("T")
@@ -66,12 +64,16 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook_func(
         lambda t: t is Event, lambda v, _: structure_event(converter, v)
     )
-    for aggregate in (ServiceItem, ServiceRequest, Worker):
-        converter.register_unstructure_hook(aggregate, _aggregate_hook(converter, aggregate))
+    converter.register_unstructure_hook_factory(_is_aggregate, _aggregate_hook)
     return converter
 
 
-def _aggregate_hook(converter: cattrs.Converter, cls: type) -> Any:
+def _is_aggregate(cls: Any) -> bool:
+    """Aggregates are attrs classes with a list of pending ``events``; those stay out."""
+    return attrs.has(cls) and "events" in attrs.fields_dict(cls) and not issubclass(cls, Event)
+
+
+def _aggregate_hook(cls: Any, converter: cattrs.Converter) -> Any:
     return make_dict_unstructure_fn(cls, converter, events=override(omit=True))
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import attrs
 
+# Handler modules register their handlers with @handles when imported; one line each.
 from servicedesk.app import handlers
 from servicedesk.app.commands import Command
 from servicedesk.app.handlers import Context

@@ -147,7 +147,8 @@ class UnitOfWork(abc.ABC):
         self._close()
 
     def repositories(self) -> tuple[Repository[Any], ...]:
-        return (self.items, self.requests, self.workers)
+        """Every repository this unit of work holds, whatever area added it."""
+        return tuple(v for v in vars(self).values() if isinstance(v, Repository))
 
     def commit(self) -> list[Event]:
         """Save every changed aggregate and its events; return the events."""
