@@ -8,8 +8,11 @@ produces; UIs send and receive it as JSON.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -42,7 +45,13 @@ def _structure_decimal(value: Any, _type: type) -> Decimal:
 
 
 def make_converter() -> cattrs.Converter:
-    converter = cattrs.Converter(forbid_extra_keys=True)
+    converter = cattrs.Converter(
+        forbid_extra_keys=True,
+        unstruct_collection_overrides={AbstractSet: sorted, Sequence: list},
+    )
+    converter.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, Enum), lambda e: e.value
+    )
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_unstructure_hook(datetime, lambda d: d.isoformat())
