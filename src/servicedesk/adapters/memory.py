@@ -8,6 +8,7 @@ they would on a database.  Good for tests, demos and embedding without disk.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -33,11 +34,16 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.tables: dict[str, dict[Identifier, Row]] = defaultdict(dict)
-        self.log: dict[tuple[str, Identifier], list[dict[str, Any]]] = defaultdict(list)
+        self.tables: dict[str, dict[Identifier, Row]] = {}
+        self.log: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
+
+    def snapshot(self) -> dict[str, Any]:
+        """A deep copy of everything committed, whatever tables areas added."""
+        with self.lock:
+            return copy.deepcopy({k: v for k, v in vars(self).items() if k != "lock"})
 
 
 class _MemoryRepository(ports.Repository[A]):
@@ -55,16 +61,16 @@ class _MemoryRepository(ports.Repository[A]):
 
     def _get(self, aggregate_id: Identifier) -> A | None:
         with self.store.lock:
-            row = self.store.tables[self.kind].get(aggregate_id)
+            row = self.store.tables.get(self.kind, {}).get(aggregate_id)
         return None if row is None else self._load(row)
 
     def _exists(self, aggregate_id: Identifier) -> bool:
         with self.store.lock:
-            return aggregate_id in self.store.tables[self.kind]
+            return aggregate_id in self.store.tables.get(self.kind, {})
 
     def _all(self, keep: Callable[[A], bool] = lambda _a: True) -> list[A]:
         with self.store.lock:
-            rows = list(self.store.tables[self.kind].values())
+            rows = list(self.store.tables.get(self.kind, {}).values())
         return self.track([a for a in map(self._load, rows) if keep(a)])
 
 
@@ -146,7 +152,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
     def _commit(self) -> None:
         with self.store.lock:
             for kind, aggregate_id, expected, _row, _events in self._pending:
-                current = self.store.tables[kind].get(aggregate_id)
+                current = self.store.tables.get(kind, {}).get(aggregate_id)
                 current_version = -1 if current is None else current[0]
                 if current_version != expected:
                     self._pending.clear()
@@ -156,8 +162,8 @@ class MemoryUnitOfWork(ports.UnitOfWork):
                         )
                     )
             for kind, aggregate_id, _expected, row, events in self._pending:
-                self.store.tables[kind][aggregate_id] = row
-                self.store.log[(kind, aggregate_id)].extend(events)
+                self.store.tables.setdefault(kind, {})[aggregate_id] = row
+                self.store.log.setdefault((kind, aggregate_id), []).extend(events)
         self._pending.clear()
 
     def rollback(self) -> None:

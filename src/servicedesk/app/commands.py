@@ -20,6 +20,7 @@ from servicedesk.domain.values import (
     Role,
     TimeWindow,
     WorkerId,
+    choice,
 )
 from servicedesk.domain.workers import WorkerKind
 
@@ -49,7 +50,23 @@ def to_optional_worker_id(value: WorkerId | str | None) -> WorkerId | None:
 
 
 def to_role(value: Role | str) -> Role:
-    return Role(value)
+    return choice(Role, value, "role")
+
+
+def to_channel(value: Channel | str) -> Channel:
+    return choice(Channel, value, "channel")
+
+
+def to_urgency(value: Urgency | str) -> Urgency:
+    return choice(Urgency, value, "urgency")
+
+
+def to_consent_kind(value: ConsentKind | str) -> ConsentKind:
+    return choice(ConsentKind, value, "kind of consent")
+
+
+def to_worker_kind(value: WorkerKind | str) -> WorkerKind:
+    return choice(WorkerKind, value, "kind of worker")
 
 
 def _quantity(value: object) -> str:
@@ -119,7 +136,7 @@ class WithdrawItem(Command):
 class RegisterWorker(Command):
     name: str
     skills: frozenset[str] = attrs.field(converter=frozenset)
-    kind: WorkerKind = attrs.field(default=WorkerKind.STAFF, converter=WorkerKind)
+    kind: WorkerKind = attrs.field(default=WorkerKind.STAFF, converter=to_worker_kind)
     worker_id: WorkerId | None = attrs.field(default=None, converter=to_optional_worker_id)
 
 
@@ -136,7 +153,7 @@ class SetWorkerAvailability(Command):
 class RegisterRequest(Command):
     requester: Requester
     need: str
-    channel: Channel = attrs.field(default=Channel.FRONT_DESK, converter=Channel)
+    channel: Channel = attrs.field(default=Channel.FRONT_DESK, converter=to_channel)
     expected: TimeWindow | None = None
     request_id: RequestId | None = attrs.field(default=None, converter=to_optional_request_id)
 
@@ -147,7 +164,7 @@ class TriageRequest(Command):
 
     request_id: RequestId = attrs.field(converter=to_request_id)
     item_id: ItemId = attrs.field(converter=to_item_id)
-    urgency: Urgency = attrs.field(default=Urgency.ORDINARY, converter=Urgency)
+    urgency: Urgency = attrs.field(default=Urgency.ORDINARY, converter=to_urgency)
     quantity: str = attrs.field(default="1", converter=_quantity)
 
 
@@ -179,7 +196,7 @@ class StartWork(Command):
 class RecordConsent(Command):
     request_id: RequestId = attrs.field(converter=to_request_id)
     consent_id: str
-    kind: ConsentKind = attrs.field(converter=ConsentKind)
+    kind: ConsentKind = attrs.field(converter=to_consent_kind)
     description: str
     amount: Money | None = None
 

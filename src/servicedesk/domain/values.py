@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -143,6 +143,21 @@ class Contact:
     phone: str = attrs.field(validator=_phone, repr=mask_phone)
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+def choice(enum: type[E], value: object, what: str) -> E:
+    """A member of ``enum`` by value, or an error that lists the choices."""
+    try:
+        return enum(str(value)) if isinstance(value, str) else enum(value)  # type: ignore[arg-type]
+    except ValueError:
+        raise InvalidValue(
+            _("{value!r} is not a known {what}; choose one of: {choices}.").format(
+                value=value, what=_(what), choices=", ".join(m.value for m in enum)
+            )
+        ) from None
+
+
 class RequesterKind(StrEnum):
     OWNER = "owner"
     TENANT = "tenant"
@@ -177,7 +192,7 @@ class Role(StrEnum):
 def _roles(value: object) -> frozenset[Role]:
     if isinstance(value, str) or not hasattr(value, "__iter__"):
         raise InvalidValue(_("An actor's roles are a set of roles."))
-    return frozenset(Role(r) for r in value)
+    return frozenset(choice(Role, r, "role") for r in value)
 
 
 @attrs.frozen

@@ -1,0 +1,157 @@
+"""The catalogue: proposal, approval chain in order, publication, fee changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import BRANCH_MANAGER, CENTRE_MANAGER, CLERK, publish, requester
+from servicedesk import (
+    ApproveFee,
+    Desk,
+    FeeStandard,
+    Money,
+    ProposeFeeChange,
+    ProposeItem,
+    RegisterRequest,
+    RejectFee,
+    ResumeItem,
+    Role,
+    SuspendItem,
+    TriageRequest,
+    WithdrawItem,
+)
+from servicedesk.adapters.memory import MemoryStore
+from servicedesk.domain.catalogue import FeeKind, ItemStatus
+from servicedesk.domain.errors import (
+    ApprovalRefused,
+    IllegalTransition,
+    InvalidValue,
+    NotFound,
+    NotOrderable,
+)
+
+
+def propose(desk: Desk) -> str:
+    item_id = desk.handle(
+        ProposeItem(name="Sofa cleaning", category="cleaning", fee=FeeStandard.fixed(Money.of(80)))
+    ).id
+    assert item_id is not None
+    return item_id
+
+
+def test_item_is_published_only_after_the_whole_chain(desk: Desk) -> None:
+    item_id = propose(desk)
+    assert desk.queries.item(item_id).status is ItemStatus.PROPOSED
+    assert desk.queries.item(item_id).waiting_for == "centre_manager"
+    desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=CENTRE_MANAGER)
+    assert desk.queries.item(item_id).status is ItemStatus.PROPOSED
+    assert desk.queries.item(item_id).waiting_for == "branch_manager"
+    outcome = desk.handle(
+        ApproveFee(item_id=item_id, role=Role.BRANCH_MANAGER), actor=BRANCH_MANAGER
+    )
+    assert [type(e).__name__ for e in outcome.events] == ["FeeApproved", "ItemPublished"]
+    view = desk.queries.item(item_id)
+    assert view.status is ItemStatus.PUBLISHED
+    assert view.fee == FeeStandard.fixed(Money.of("80.00"))
+
+
+def test_chain_is_walked_in_order_by_the_right_roles(desk: Desk, store: MemoryStore) -> None:
+    item_id = propose(desk)
+    before = store.snapshot()
+    with pytest.raises(ApprovalRefused, match="waits for approval by the centre_manager"):
+        desk.handle(ApproveFee(item_id=item_id, role=Role.BRANCH_MANAGER), actor=BRANCH_MANAGER)
+    with pytest.raises(ApprovalRefused, match="Only a centre_manager"):
+        desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=CLERK)
+    assert store.snapshot() == before
+
+
+def test_one_person_cannot_sign_twice(desk: Desk) -> None:
+    both = CENTRE_MANAGER.__class__(
+        CENTRE_MANAGER.id, "Wang", {Role.CENTRE_MANAGER, Role.BRANCH_MANAGER}
+    )
+    item_id = propose(desk)
+    desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=both)
+    with pytest.raises(ApprovalRefused, match="twice"):
+        desk.handle(ApproveFee(item_id=item_id, role=Role.BRANCH_MANAGER), actor=both)
+
+
+def test_only_a_published_item_can_be_ordered(desk: Desk, store: MemoryStore) -> None:
+    item_id = propose(desk)
+    request_id = desk.handle(RegisterRequest(requester=requester(), need="sofa")).id
+    before = store.snapshot()
+    with pytest.raises(NotOrderable, match="only a published item can be ordered"):
+        desk.handle(TriageRequest(request_id=request_id, item_id=item_id))
+    assert store.snapshot() == before
+
+
+def test_unknown_item_is_a_typed_error(desk: Desk, store: MemoryStore) -> None:
+    request_id = desk.handle(RegisterRequest(requester=requester(), need="sofa")).id
+    before = store.snapshot()
+    with pytest.raises(NotFound, match="No service item with id nope"):
+        desk.handle(TriageRequest(request_id=request_id, item_id="nope"))
+    assert store.snapshot() == before
+
+
+def test_suspended_and_withdrawn_items_cannot_be_ordered(desk: Desk) -> None:
+    item_id = publish(desk)
+    request_id = desk.handle(RegisterRequest(requester=requester(), need="tap")).id
+    desk.handle(SuspendItem(item_id=item_id, reason="worker on leave"))
+    with pytest.raises(NotOrderable):
+        desk.handle(TriageRequest(request_id=request_id, item_id=item_id))
+    desk.handle(ResumeItem(item_id=item_id))
+    desk.handle(WithdrawItem(item_id=item_id, reason="loss-making"))
+    with pytest.raises(NotOrderable):
+        desk.handle(TriageRequest(request_id=request_id, item_id=item_id))
+    with pytest.raises(IllegalTransition):
+        desk.handle(ResumeItem(item_id=item_id))
+
+
+def test_price_change_follows_the_same_chain(desk: Desk) -> None:
+    item_id = publish(desk)
+    new_fee = FeeStandard.fixed(Money.of("35.00"))
+    desk.handle(ProposeFeeChange(item_id=item_id, fee=new_fee, reason="materials cost more"))
+    assert desk.queries.item(item_id).fee == FeeStandard.fixed(Money.of("30.00"))
+    with pytest.raises(IllegalTransition, match="already has a fee change"):
+        desk.handle(ProposeFeeChange(item_id=item_id, fee=new_fee, reason="again"))
+    desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=CENTRE_MANAGER)
+    assert desk.queries.item(item_id).fee == FeeStandard.fixed(Money.of("30.00"))
+    outcome = desk.handle(
+        ApproveFee(item_id=item_id, role=Role.BRANCH_MANAGER), actor=BRANCH_MANAGER
+    )
+    assert type(outcome.events[-1]).__name__ == "FeeChanged"
+    assert desk.queries.item(item_id).fee == new_fee
+
+
+def test_rejected_proposal(desk: Desk) -> None:
+    item_id = propose(desk)
+    desk.handle(
+        RejectFee(item_id=item_id, role=Role.CENTRE_MANAGER, reason="too dear"),
+        actor=CENTRE_MANAGER,
+    )
+    assert desk.queries.item(item_id).status is ItemStatus.REJECTED
+    with pytest.raises(IllegalTransition, match="no fee proposal"):
+        desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=CENTRE_MANAGER)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: FeeStandard(FeeKind.FIXED), "needs a price"),
+        (lambda: FeeStandard(FeeKind.QUOTE, Money.of(1)), "has no price"),
+        (lambda: FeeStandard.fixed(Money.of("-1")), "must not be negative"),
+        (lambda: FeeStandard(FeeKind.PER_UNIT, Money.of(1)), "names its unit"),
+        (lambda: Money.of(1.5), "exactly"),
+        (lambda: Money.of("1.234"), "at most two decimals"),
+        (lambda: Money.of("1", "yuan"), "three-letter"),
+    ],
+)
+def test_bad_fee_standards_are_refused(build: object, message: str) -> None:
+    with pytest.raises(InvalidValue, match=message):
+        build()  # type: ignore[operator]
+
+
+def test_blank_item_name_is_refused_and_nothing_stored(desk: Desk, store: MemoryStore) -> None:
+    before = store.snapshot()
+    with pytest.raises(InvalidValue, match="item name must not be empty"):
+        desk.handle(ProposeItem(name="  ", category="x", fee=FeeStandard.free()))
+    assert store.snapshot() == before
