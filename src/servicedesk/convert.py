@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -23,11 +23,16 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from servicedesk.domain import events as domain_events
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.events import Event
-from servicedesk.domain.values import Identifier, aware
+from servicedesk.domain.values import Identifier, aware, choice
 from servicedesk.i18n import _
 
 T = TypeVar("T")
 EVENT_TAG = "type"
+
+
+def _words(name: str) -> str:
+    """``ConsentKind`` -> ``consent kind``, to name the field in a message."""
+    return "".join(" " + c.lower() if c.isupper() else c for c in name).strip()
 
 
 def _structure_datetime(value: Any, _type: type) -> datetime:
@@ -52,6 +57,7 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, Enum), lambda e: e.value
     )
+    converter.register_structure_hook(StrEnum, lambda v, t: choice(t, v, _words(t.__name__)))
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_unstructure_hook(datetime, lambda d: d.isoformat())
