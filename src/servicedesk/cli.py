@@ -16,6 +16,7 @@ from rich.table import Table
 from servicedesk import FeeKind, FeeStandard, Status, __version__
 from servicedesk.app.queries import RequestView
 from servicedesk.demo import DAY, TIME_ZONE, Day, label, local, run_day
+from servicedesk.domain.requests import Milestone
 from servicedesk.domain.values import mask, mask_phone
 from servicedesk.i18n import _
 
@@ -159,7 +160,9 @@ def _overdue_table(day: Day) -> Table:
         table.add_row(
             view.id.value,
             local(view.deadline.due),
-            _("someone on site") if view.deadline.milestone == "started" else _("the job done"),
+            _("someone on site")
+            if view.deadline.milestone is Milestone.STARTED
+            else _("the job done"),
             view.worker_id.value if view.worker_id else "-",
             label(view.status),
         )
@@ -195,7 +198,8 @@ def main() -> None:
 @main.command()
 def demo() -> None:
     """Run a day at a property service centre and print what it left behind."""
-    console = Console(highlight=False)
+    # No markup: a requester's need may contain [brackets] that rich would eat.
+    console = Console(highlight=False, markup=False)
     console.width = max(console.width, MIN_WIDTH)
     day = run_day()
     views = [day.desk.queries.request(request_id) for request_id in day.request_ids]

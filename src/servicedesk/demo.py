@@ -83,7 +83,11 @@ class DemoClock:
         """Move to ``hhmm`` of the demo day; time only runs forwards."""
         moved = datetime.combine(self.day, time.fromisoformat(hhmm), tzinfo=self.tz)
         if moved < self.now:
-            raise ValueError(f"the demo clock cannot go back from {self.now} to {moved}")
+            raise ValueError(
+                _("The demo clock cannot go back from {now} to {moved}.").format(
+                    now=self.now, moved=moved
+                )
+            )
         self.now = moved
         return moved
 
