@@ -10,6 +10,7 @@ plugin module shown whole) or ``# not run`` as its first line.
 from __future__ import annotations
 
 import re
+import textwrap
 import traceback
 from pathlib import Path
 
@@ -23,7 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 PAGES = [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]
 
-FENCE = re.compile(r"^```[ \t]*(?P<info>[^\n`]*)\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
+# A fence may be indented (inside a list item, an admonition or a tab); its body is dedented.
+FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)```[ \t]*(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
+    re.M | re.S,
+)
 
 
 @attrs.frozen
@@ -47,7 +52,8 @@ def fenced(page: Path, language: str) -> list[Block]:
         if info.split(" ")[0] != language:
             continue
         line = text.count("\n", 0, match.start()) + 1
-        blocks.append(Block(len(blocks) + 1, line, info, match["body"]))
+        code = textwrap.dedent(match["body"]) if match["indent"] else match["body"]
+        blocks.append(Block(len(blocks) + 1, line, info, code))
     return blocks
 
 
@@ -73,7 +79,8 @@ def test_only_clearly_marked_blocks_are_skipped(tmp_path: Path) -> None:
         '```python title="plugin.py"\nimport nowhere\n```\n'
         "```python\n# not run\nimport nowhere\n```\n"
         "```python\n# not run yet, but runs\nx += 1\n```\n"
-        "```toml\n[x]\n```\n",
+        "```toml\n[x]\n```\n"
+        "!!! note\n    ```python\n    if x:\n        x += 1\n    ```\n",
         encoding="utf-8",
     )
     blocks = fenced(page, "python")
@@ -82,7 +89,9 @@ def test_only_clearly_marked_blocks_are_skipped(tmp_path: Path) -> None:
         (2, 4, True),
         (3, 7, True),
         (4, 11, False),
+        (5, 19, False),
     ]
+    assert blocks[4].code == "if x:\n    x += 1\n"
 
 
 class ExampleFailed(AssertionError):
