@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import os
 import re
 import subprocess
@@ -10,8 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from servicedesk import Status
+from servicedesk import Status, i18n
+from servicedesk.cli import main
 from servicedesk.demo import run_day
 
 
@@ -83,3 +86,37 @@ def test_the_day_leaves_the_records_the_summary_claims() -> None:
     assert str(queries.request("SR-08").price) == "164.00 CNY"  # 20.5 m² at 8.00
     assert queries.request("SR-11").deadline is not None
     assert f"{queries.request('SR-11').deadline.due:%Y-%m-%d %H:%M}" == "2026-05-06 09:12"
+
+
+class _Marking(gettext.NullTranslations):
+    """A catalogue that marks every message it translates."""
+
+    def gettext(self, message: str) -> str:
+        return f"«{message}»"
+
+
+def test_every_heading_and_label_of_the_demo_passes_through_gettext(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(i18n, "_translations", lambda: _Marking())
+    result = CliRunner().invoke(main, ["demo"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for text in (
+        "«Requests by status»",
+        "«Overdue requests»",
+        "«Catalogue (approved by the centre manager, then the branch manager)»",
+        "«Shift handover at «Thu» 2026-04-30 17:30: 7 open requests»",
+        "«8.00 CNY per m²»",
+    ):
+        assert text in out
+    for heading in ("«request»", "«status»", "«deadline»", "«what happened»"):
+        assert heading in out
+    for label in (
+        "«in progress»",
+        "«published»",
+        "«someone on site»",
+        "«registered from «hotline»»",
+    ):
+        assert label in out
+    assert "«  promised done within 5 working days: by «Mon» 2026-05-11 17:00»" in out
