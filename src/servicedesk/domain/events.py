@@ -31,6 +31,9 @@ def all_event_types() -> dict[str, type[Event]]:
     pending: list[type[Event]] = list(Event.__subclasses__())
     while pending:
         cls = pending.pop()
-        found[cls.__name__] = cls
+        # attrs replaces a slotted class by a new one; the discarded original lingers among
+        # the subclasses until garbage-collected and has only the base's fields: skip it.
+        if "__attrs_attrs__" in vars(cls):
+            found[cls.__name__] = cls
         pending.extend(cls.__subclasses__())
     return found

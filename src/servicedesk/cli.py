@@ -1,0 +1,221 @@
+"""The ``servicedesk`` command: ``servicedesk demo`` shows a day at a service centre.
+
+Everything printed is read by a person, so every text passes through
+``servicedesk.i18n._``, and requesters' names and phones are masked, as in any
+export of the desk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from servicedesk import FeeKind, FeeStandard, Status, __version__
+from servicedesk.app.queries import RequestView
+from servicedesk.demo import DAY, TIME_ZONE, Day, label, local, run_day
+from servicedesk.domain.requests import Milestone
+from servicedesk.domain.values import mask, mask_phone
+from servicedesk.i18n import _
+
+#: The tables are laid out for this width; a narrower terminal wraps them.
+MIN_WIDTH = 110
+
+
+def fee_text(fee: FeeStandard | None) -> str:
+    if fee is None:
+        return "-"
+    if fee.kind is FeeKind.FREE:
+        return _("free")
+    if fee.kind is FeeKind.QUOTE:
+        return _("by quote")
+    assert fee.price is not None
+    if fee.kind is FeeKind.PER_UNIT:
+        return _("{price} per {unit}").format(price=fee.price, unit=fee.unit)
+    if fee.kind is FeeKind.LABOUR_AND_MATERIALS:
+        return _("{price} labour + materials").format(price=fee.price)
+    return str(fee.price)
+
+
+def who(view: RequestView) -> str:
+    """The requester, masked: enough for a colleague to recognise, not to leak."""
+    requester = view.requester
+    return f"{mask(requester.name)} {mask_phone(requester.contact.phone)}"
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+def _opening_table(day: Day) -> Table:
+    """Before opening: the catalogue's approvals and the workers, one row per record."""
+    requests = set(day.request_ids)
+    done: dict[str, list[str]] = {}
+    for step in day.steps:
+        if step.record and step.record not in requests:
+            done.setdefault(step.record, []).append(step.what)
+    table = _table(_("Before opening, 08:00-08:45"), _("record"), _("what happened"))
+    for record, what in done.items():
+        table.add_row(record, "; ".join(what))
+    return table
+
+
+def _steps_table(day: Day) -> Table:
+    table = _table(_("The day, step by step"), _("time"), _("record"), _("what happened"))
+    requests = set(day.request_ids)
+    for step in day.steps:
+        if step.record in requests or not step.record:
+            table.add_row(f"{step.at.astimezone(TIME_ZONE):%H:%M}", step.record, step.what)
+    return table
+
+
+def _catalogue_table(day: Day) -> Table:
+    table = _table(
+        _("Catalogue (approved by the centre manager, then the branch manager)"),
+        _("item"),
+        _("name"),
+        _("category"),
+        _("status"),
+        _("fee"),
+    )
+    for item in day.desk.queries.catalogue():
+        table.add_row(
+            item.id.value, item.name, item.category, label(item.status), fee_text(item.fee)
+        )
+    return table
+
+
+def _by_status_table(views: Iterable[RequestView]) -> Table:
+    groups: dict[Status, list[str]] = {}
+    for view in views:
+        groups.setdefault(view.status, []).append(view.id.value)
+    table = _table(_("Requests by status"), _("status"), _("count"), _("requests"))
+    for status in Status:
+        if status in groups:
+            ids = groups[status]
+            table.add_row(label(status), str(len(ids)), ", ".join(ids))
+    return table
+
+
+def _requests_table(views: Iterable[RequestView]) -> Table:
+    table = _table(
+        _("Requests"),
+        _("request"),
+        _("channel"),
+        _("requester"),
+        _("item"),
+        _("price"),
+        _("extra fees"),
+        _("status"),
+    )
+    for view in views:
+        table.add_row(
+            view.id.value,
+            label(view.channel),
+            who(view),
+            _("{item} ({urgency})").format(item=view.item_id, urgency=label(view.urgency))
+            if view.item_id
+            else "-",
+            str(view.price) if view.price else (_("estimate first") if view.item_id else "-"),
+            str(view.extra_fees) if not view.extra_fees.is_zero else "",
+            label(view.status),
+        )
+    return table
+
+
+def _handover_table(day: Day) -> Table:
+    handover = day.desk.queries.shift_handover()
+    table = _table(
+        _("Shift handover at {at}: {n} open requests").format(
+            at=local(handover.at), n=len(handover.open)
+        ),
+        _("request"),
+        _("status"),
+        _("need"),
+        _("worker"),
+        _("deadline"),
+    )
+    for view in handover.open:
+        table.add_row(
+            view.id.value,
+            label(view.status),
+            view.need,
+            view.worker_id.value if view.worker_id else "-",
+            local(view.deadline.due) if view.deadline else "-",
+        )
+    return table
+
+
+def _overdue_table(day: Day) -> Table:
+    table = _table(
+        _("Overdue requests"), _("request"), _("deadline"), _("promised"), _("worker"), _("status")
+    )
+    for view in day.desk.queries.overdue_requests():
+        assert view.deadline is not None
+        table.add_row(
+            view.id.value,
+            local(view.deadline.due),
+            _("someone on site")
+            if view.deadline.milestone is Milestone.STARTED
+            else _("the job done"),
+            view.worker_id.value if view.worker_id else "-",
+            label(view.status),
+        )
+    return table
+
+
+def _service_hall_lines(day: Day) -> list[str]:
+    assert day.hall is not None
+    assert day.hall_request is not None
+    view = day.hall.queries.request(day.hall_request)
+    assert view.deadline is not None
+    return [
+        _("A service hall on the same core (ServiceHall plugin):"),
+        _("  {item} ({kind} item, {fee}) registered {at}").format(
+            item=view.item_id,
+            kind=label(view.item_kind or "-"),
+            fee=_("free") if view.price is not None and view.price.is_zero else str(view.price),
+            at=local(view.registered_at),
+        ),
+        _("  promised done within {n} working days: by {due}").format(
+            n=day.hall_working_days, due=local(view.deadline.due)
+        ),
+        _("  (1-5 May are the Labour Day holiday; Saturday 9 May is a make-up working day)"),
+    ]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="servicedesk")
+def main() -> None:
+    """servicedesk: the service desk of property, community and government service centres."""
+
+
+@main.command()
+def demo() -> None:
+    """Run a day at a property service centre and print what it left behind."""
+    # No markup: a requester's need may contain [brackets] that rich would eat.
+    console = Console(highlight=False, markup=False)
+    console.width = max(console.width, MIN_WIDTH)
+    day = run_day()
+    views = [day.desk.queries.request(request_id) for request_id in day.request_ids]
+    console.print(
+        _("A day at a property service centre: {day}, {tz}, the eve of Labour Day").format(
+            day=f"{_(DAY.strftime('%a'))} {DAY:%Y-%m-%d}", tz=TIME_ZONE.key
+        ),
+        style="bold",
+    )
+    console.print(_opening_table(day))
+    console.print(_catalogue_table(day))
+    console.print(_steps_table(day))
+    console.print(_requests_table(views))
+    console.print(_by_status_table(views))
+    console.print(_handover_table(day))
+    console.print(_overdue_table(day))
+    for line in _service_hall_lines(day):
+        console.print(line)
+    console.print(_("Requesters' names and phones are masked. Run it again: the clock is fixed."))

@@ -1,0 +1,122 @@
+"""``servicedesk demo``: the newcomer's first command, run as a newcomer runs it."""
+
+from __future__ import annotations
+
+import gettext
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from servicedesk import Status, i18n
+from servicedesk.cli import main
+from servicedesk.demo import run_day
+
+
+def _console_script() -> Path:
+    script = Path(sys.executable).with_name("servicedesk")
+    if not script.exists():
+        pytest.fail(f"console script missing next to {sys.executable}: pip install -e .")
+    return script
+
+
+@pytest.fixture(scope="module")
+def demo_output() -> str:
+    env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(_console_script()), "demo"], capture_output=True, text=True, env=env, timeout=60
+    )
+    elapsed = time.perf_counter() - started
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert elapsed < 5, f"servicedesk demo took {elapsed:.1f}s"
+    return done.stdout
+
+
+def _row(*cells: str) -> re.Pattern[str]:
+    """A table row with these cells in order, whatever the column widths."""
+    return re.compile(r"│\s*" + r"\s*│\s*".join(re.escape(c) for c in cells) + r"\s*│")
+
+
+def test_demo_prints_the_summary_of_the_day(demo_output: str) -> None:
+    out = demo_output
+    assert "A day at a property service centre: Thu 2026-04-30, Asia/Shanghai" in out
+    assert _row("light-fitting", "Light fitting", "electrical", "published", "25.00 CNY").search(
+        out
+    )
+    assert _row("car-wash", "Car washing", "cleaning", "rejected", "-").search(out)
+    assert _row("window-cleaning", "Window cleaning", "cleaning", "published").search(out)
+    assert _row("10:00", "", "hourly batch: 1 dispatched").search(out)
+    assert _row("closed", "3", "SR-01, SR-05, SR-08").search(out)
+    assert _row("declined", "1", "SR-03").search(out)
+    assert _row("cancelled", "1", "SR-04").search(out)
+    assert "Shift handover at Thu 2026-04-30 17:30: 7 open requests" in out
+    assert _row("SR-11", "dispatched", "Toilet cistern overflowing", "w-liu").search(out)
+    assert _row("SR-07", "Thu 2026-04-30 16:10", "someone on site", "w-liu", "dispatched").search(
+        out
+    )
+    assert "promised done within 5 working days: by Mon 2026-05-11 17:00" in out
+
+
+def test_demo_masks_names_and_phones(demo_output: str) -> None:
+    assert "138****8000" in demo_output
+    assert "C********" in demo_output
+    for secret in ("Chen Jing", "13800138000", "Lin Hui", "13912345678"):
+        assert secret not in demo_output
+
+
+def test_the_day_leaves_the_records_the_summary_claims() -> None:
+    day = run_day()
+    queries = day.desk.queries
+    statuses = {r: queries.request(r).status for r in day.request_ids}
+    assert len(statuses) == 12
+    assert statuses["SR-02"] is Status.ACCEPTED
+    assert str(queries.request("SR-02").extra_fees) == "15.00 CNY"
+    assert queries.request("SR-05").rework_count == 1
+    assert statuses["SR-05"] is Status.CLOSED
+    assert [v.id.value for v in queries.overdue_requests()] == ["SR-07"]
+    assert queries.request("SR-09").price is None  # labour + materials: estimate first
+    assert str(queries.request("SR-10").price) == "25.00 CNY"  # the approved new price
+    assert str(queries.request("SR-08").price) == "164.00 CNY"  # 20.5 m² at 8.00
+    assert queries.request("SR-11").deadline is not None
+    assert f"{queries.request('SR-11').deadline.due:%Y-%m-%d %H:%M}" == "2026-05-06 09:12"
+
+
+class _Marking(gettext.NullTranslations):
+    """A catalogue that marks every message it translates."""
+
+    def gettext(self, message: str) -> str:
+        return f"«{message}»"
+
+
+def test_every_heading_and_label_of_the_demo_passes_through_gettext(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(i18n, "_translations", lambda: _Marking())
+    result = CliRunner().invoke(main, ["demo"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for text in (
+        "«Requests by status»",
+        "«Overdue requests»",
+        "«Catalogue (approved by the centre manager, then the branch manager)»",
+        "«Shift handover at «Thu» 2026-04-30 17:30: 7 open requests»",
+        "«8.00 CNY per m²»",
+    ):
+        assert text in out
+    for heading in ("«request»", "«status»", "«deadline»", "«what happened»"):
+        assert heading in out
+    for label in (
+        "«in progress»",
+        "«published»",
+        "«someone on site»",
+        "«registered from «hotline»»",
+    ):
+        assert label in out
+    assert "«  promised done within 5 working days: by «Mon» 2026-05-11 17:00»" in out
