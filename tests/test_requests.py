@@ -336,3 +336,13 @@ def test_every_refusal_is_a_service_desk_error_without_personal_data(desk: Desk)
     assert "Chen" not in str(caught.value)
     assert "13800138000" not in str(caught.value)
     assert "Chen" not in repr(desk.queries.request(request_id))
+
+
+def test_restart_after_rework_is_not_a_missed_deadline(desk: Desk, clock: Clock) -> None:
+    request_id = in_progress(desk)  # urgent, started at 09:30, due 10:30
+    desk.handle(CompleteWork(request_id=request_id))
+    desk.handle(RejectWork(request_id=request_id, reason="still drips"))
+    clock.advance(hours=3)
+    outcome = desk.handle(StartWork(request_id=request_id))
+    assert [type(e).__name__ for e in outcome.events] == ["WorkStarted"]
+    assert not desk.queries.request(request_id).deadline_missed

@@ -264,6 +264,7 @@ class ServiceRequest:
     rework_count: int = 0
     reason: str = ""
     updated_at: datetime | None = None
+    started_at: datetime | None = None
     version: int = 0
     events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
@@ -531,6 +532,8 @@ class ServiceRequest:
         deadline = self.deadline
         if deadline is None or deadline.milestone is not milestone or self.deadline_missed:
             return None
+        if milestone is Milestone.STARTED and self.started_at is not None:
+            return None  # someone was on site already; a restart after rework is not late
         return deadline if at > deadline.due else None
 
     def _record(self, event: Event) -> None:
@@ -560,6 +563,7 @@ class ServiceRequest:
                 self.status = Status.DISPATCHED
             case WorkStarted():
                 self.status = Status.IN_PROGRESS
+                self.started_at = self.started_at or event.at
             case ConsentRecorded():
                 self.consents = (*self.consents, event.consent)
             case ScopeChanged():
