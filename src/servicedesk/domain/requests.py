@@ -8,13 +8,22 @@ is an event applied by ``apply``; replaying the events rebuilds the request.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
 import attrs
 
+from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.catalogue import FeeStandard
+from servicedesk.domain.deadlines import (
+    DeadlineKind,
+    Escalation,
+    EscalationStep,
+    escalation,
+    next_escalation_at,
+)
 from servicedesk.domain.errors import ConsentRequired, IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money
@@ -266,6 +275,7 @@ class ServiceRequest:
     updated_at: datetime | None = None
     version: int = 0
     events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+    escalations: tuple[Escalation, ...] = ()
 
     # -- queries ---------------------------------------------------------------
 
@@ -581,6 +591,8 @@ class ServiceRequest:
                 self.status, self.reason = Status.CANCELLED, event.reason
             case DeadlineMissed():
                 self.deadline_missed = True
+            case RequestEscalated():
+                self.escalations = (*self.escalations, event.escalation)
             case _:
                 raise TypeError(f"ServiceRequest cannot apply {type(event).__name__}")
 
@@ -590,3 +602,42 @@ class ServiceRequest:
         for event in events:
             request.apply(event)
         return request
+
+    # -- escalation (issue 5) ------------------------------------------------------------------
+
+    @property
+    def next_escalation_at(self) -> datetime | None:
+        """When this request is next due for escalation; stores index this value."""
+        running = self.deadline is not None and self.is_open and not self._milestone_reached()
+        last = self.escalations[-1] if self.escalations else None
+        return next_escalation_at(self.deadline.due if self.deadline and running else None, last)
+
+    def escalate(
+        self, *, chain: Sequence[EscalationStep], calendar: WorkingCalendar, now: datetime
+    ) -> bool:
+        """One step up the chain if due now; the breach is recorded first, once."""
+        due_at = self.next_escalation_at
+        if self.deadline is None or due_at is None or not now > due_at:
+            return False
+        step = escalation(
+            chain=chain,
+            escalated=self.escalations,
+            kind=DeadlineKind.RESPONSE,
+            due=self.deadline.due,
+            calendar=calendar,
+            now=now,
+        )
+        if step is None:
+            return False
+        if not self.deadline_missed:
+            self._record(DeadlineMissed(at=now, request_id=self.id, deadline=self.deadline))
+        self._record(RequestEscalated(at=now, request_id=self.id, escalation=step))
+        return True
+
+
+@attrs.frozen(kw_only=True)
+class RequestEscalated(Event):
+    """An overdue request went one step up the escalation chain (issue 5)."""
+
+    request_id: RequestId
+    escalation: Escalation
