@@ -82,9 +82,12 @@ def worker(desk: Desk, worker_id: str = "w-1", skill: str = "plumbing") -> str:
     return worker_id
 
 
-def registered_request(desk: Desk, who: Requester, item: str, request_id: str) -> str:
+def registered_request(
+    desk: Desk, who: Requester, item: str, request_id: str, urgency: str = "ordinary"
+) -> str:
+    """A request registered and triaged now: its response deadline runs."""
     desk.handle(RegisterRequest(requester=who, need="tap drips", request_id=request_id))
-    desk.handle(TriageRequest(request_id=request_id, item_id=item))
+    desk.handle(TriageRequest(request_id=request_id, item_id=item, urgency=urgency))
     return request_id
 
 
