@@ -21,6 +21,7 @@ from servicedesk import (
     ProposeItem,
     RegisterRequest,
     RegisterWorker,
+    RejectWork,
     Requester,
     Role,
     StartWork,
@@ -95,8 +96,6 @@ def completed_job(
     desk: Desk, who: Requester, item: str, worker_id: str, request_id: str, *, rework: int = 0
 ) -> str:
     """A request taken through to the requester's acceptance, now (the clock's time)."""
-    from servicedesk import RejectWork
-
     registered_request(desk, who, item, request_id)
     desk.handle(DispatchRequest(request_id=request_id, worker_id=worker_id))
     desk.handle(StartWork(request_id=request_id))

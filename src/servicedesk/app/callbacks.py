@@ -105,10 +105,19 @@ def plan_callbacks(cmd: PlanCallbacks, ctx: Context) -> str:
             _("The callbacks of {month} are already planned.").format(month=month)
         )
     seed = cmd.seed if cmd.seed is not None else str(month)
+    jobs_by_item = _jobs_by_item(ctx, month)
+    sizes = {
+        item: policies.callback_sample_size(item, len(jobs)) for item, jobs in jobs_by_item.items()
+    }
+    # Items with no choice (all their jobs are called) draw first, so that the items with a
+    # choice can avoid the requesters those calls already reach.
+    order = sorted(
+        jobs_by_item, key=lambda item: (len(jobs_by_item[item]) - sizes[item], item.value)
+    )
     called: set[str] = set()
     draws: list[ItemDraw] = []
-    for item_id, jobs in sorted(_jobs_by_item(ctx, month).items(), key=lambda kv: kv[0].value):
-        size = policies.callback_sample_size(item_id, len(jobs))
+    for item_id in order:
+        jobs, size = jobs_by_item[item_id], sizes[item_id]
         rng = Random(f"{seed}/{item_id}")
         chosen = policies.callback_selection(item_id, jobs, size, rng, called)
         called.update(job.requester_key for job in chosen)
@@ -116,6 +125,7 @@ def plan_callbacks(cmd: PlanCallbacks, ctx: Context) -> str:
         for job in chosen:
             callback_id = CallbackId(ctx.new_id())
             ctx.uow.callbacks.add(Callback.schedule(callback_id, month=month, job=job, at=ctx.now))
+    draws.sort(key=lambda draw: draw.item_id.value)
     visits = [visit for source in AGREEMENT_VISIT_SOURCES for visit in source(ctx.uow, month)]
     plan = CallbackPlan.plan(month, seed=seed, draws=draws, visits=visits, at=ctx.now)
     ctx.uow.callback_plans.add(plan)

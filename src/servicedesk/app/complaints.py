@@ -162,17 +162,17 @@ def file_complaint_in(
 ) -> Complaint:
     """File a complaint in the caller's unit of work (also used by a callback that raises one).
 
-    What the complaint is about must exist; a complaint about a request is also about its
-    item and worker, so that it counts against them in the quality report.
+    What the complaint names must exist; a complaint about a request is also about its item
+    and worker (unless named otherwise), so that it counts against them in quality reports.
     """
-    if request_id is not None:
-        request = ctx.uow.requests.get(request_id)
-        item_id = item_id or request.item_id
-        worker_id = worker_id or request.worker_id
     if worker_id is not None:
         ctx.uow.workers.get(worker_id)
     if item_id is not None:
         ctx.uow.items.get(item_id)
+    if request_id is not None:
+        request = ctx.uow.requests.get(request_id)
+        item_id = item_id or request.item_id
+        worker_id = worker_id or request.worker_id
     policies = ctx.policies
     categories = policies.complaint_categories()
     calendar = policies.calendar()
