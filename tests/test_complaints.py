@@ -372,7 +372,13 @@ def test_bad_input_is_refused_with_a_typed_error_and_nothing_is_stored(
     assert state(store) == before
 
 
-@pytest.mark.parametrize("plugin", [NoWorkingHours(), GarbageDeadlines()])
+class HalfBuiltDeadlines:
+    @hookimpl
+    def servicedesk_complaint_deadlines(self, category: str, urgency: Urgency) -> object:
+        return ComplaintDeadlines(4 * H, WorkingBudget.hours(8))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("plugin", [NoWorkingHours(), GarbageDeadlines(), HalfBuiltDeadlines()])
 def test_a_broken_policy_is_a_policy_error_and_nothing_is_stored(plugin: object) -> None:
     desk, _, store = make_desk(MONDAY, plugins=(plugin,))
     before = state(store)

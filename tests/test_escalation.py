@@ -17,6 +17,7 @@ from servicedesk.domain.errors import PolicyError
 from servicedesk.domain.requests import DeadlineMissed, RequestEscalated
 from servicedesk.policies import hookimpl
 from servicedesk.policies.default import china_calendar
+from servicedesk.policies.service_hall import ServiceHall
 
 CHINA = china_calendar()
 MONDAY = sh(2026, 3, 9, 10)
@@ -110,6 +111,20 @@ def test_an_overdue_request_escalates_and_its_breach_is_recorded_once() -> None:
     clock.now = sh(2026, 3, 20, 10)
     assert escalations(desk.handle(EscalateOverdue()).events) == []  # someone is on site
     assert desk.queries.request("r-1").deadline_missed
+
+
+def test_a_service_halls_promised_item_escalates_when_its_working_days_run_out() -> None:
+    desk, clock, _ = make_desk(MONDAY, plugins=(ServiceHall(),))
+    item = published_item(desk)
+    registered_request(desk, requester(1), item, "r-1")  # 承诺件: done within 5 working days
+    assert desk.queries.request("r-1").deadline.due == sh(2026, 3, 16, 17)  # type: ignore[union-attr]
+    desk.handle(RegisterWorker(name="Zhang", skills={"plumbing"}, worker_id="w-1"))
+    desk.handle(DispatchRequest(request_id="r-1", worker_id="w-1"))
+    desk.handle(StartWork(request_id="r-1"))  # started is not done: the promise is completion
+    clock.now = sh(2026, 3, 16, 17)
+    assert escalations(desk.handle(EscalateOverdue()).events) == []
+    clock.now = sh(2026, 3, 16, 17, 1)
+    assert escalations(desk.handle(EscalateOverdue()).events) == ["r-1:department_head"]
 
 
 class OneStep:

@@ -19,7 +19,7 @@ from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
-from servicedesk.domain.deadlines import EscalationStep
+from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.errors import PolicyError, ServiceDeskError
 from servicedesk.domain.money import Money
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
@@ -195,13 +195,12 @@ class Policies:
         return tuple(result)
 
     def complaint_deadlines(self, category: str, urgency: Urgency) -> ComplaintDeadlines:
-        return self._typed(
-            "servicedesk_complaint_deadlines",
-            ComplaintDeadlines,
-            "ComplaintDeadlines",
-            category=category,
-            urgency=urgency,
-        )
+        name = "servicedesk_complaint_deadlines"
+        wanted = "ComplaintDeadlines of two WorkingBudget values"
+        result = self._typed(name, ComplaintDeadlines, wanted, category=category, urgency=urgency)
+        if not all(isinstance(b, WorkingBudget) for b in (result.acknowledge, result.answer)):
+            raise _garbage(name, result, wanted)
+        return result
 
     def pause_allowed(self, complaint: Complaint, reason: PauseReason) -> bool:
         return self._typed(
