@@ -124,7 +124,10 @@ def test_a_service_halls_promised_item_escalates_when_its_working_days_run_out()
     clock.now = sh(2026, 3, 16, 17)
     assert escalations(desk.handle(EscalateOverdue()).events) == []
     clock.now = sh(2026, 3, 16, 17, 1)
-    assert escalations(desk.handle(EscalateOverdue()).events) == ["r-1:department_head"]
+    outcome = desk.handle(EscalateOverdue())
+    assert escalations(outcome.events) == ["r-1:department_head"]
+    [escalated] = [e for e in outcome.events if isinstance(e, RequestEscalated)]
+    assert escalated.escalation.kind is DeadlineKind.COMPLETION
 
 
 class OneStep:

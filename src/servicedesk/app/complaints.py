@@ -28,6 +28,7 @@ from servicedesk.domain.complaints import (
     ComplaintId,
     ComplaintStatus,
     PauseReason,
+    check_category,
 )
 from servicedesk.domain.deadlines import Breach, DeadlineKind, Escalation, Timer
 from servicedesk.domain.events import Event
@@ -175,6 +176,7 @@ def file_complaint_in(
         worker_id = worker_id or request.worker_id
     policies = ctx.policies
     categories = policies.complaint_categories()
+    check_category(category, categories)  # before the deadline policy is asked about it
     calendar = policies.calendar()
     budgets = policies.complaint_deadlines(category, urgency)
     complaint = Complaint.file(

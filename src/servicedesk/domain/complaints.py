@@ -77,6 +77,17 @@ class PauseReason(StrEnum):
 _WORKING: Final = frozenset({ComplaintStatus.ACKNOWLEDGED, ComplaintStatus.INVESTIGATING})
 
 
+def check_category(category: str, categories: Collection[str]) -> str:
+    """One of the organisation's complaint categories, or a typed error listing them."""
+    if category not in categories:
+        raise InvalidValue(
+            _("{category!r} is not a complaint category; use one of: {known}.").format(
+                category=category, known=", ".join(sorted(categories))
+            )
+        )
+    return category
+
+
 @attrs.frozen
 class ComplaintDeadlines:
     """What the policy gives a complaint: time to acknowledge it and time to answer it."""
@@ -286,12 +297,7 @@ class Complaint:
                     channel=_(channel)
                 )
             )
-        if category not in categories:
-            raise InvalidValue(
-                _("{category!r} is not a complaint category; use one of: {known}.").format(
-                    category=category, known=", ".join(sorted(categories))
-                )
-            )
+        check_category(category, categories)
         if (channel is Channel.CALLBACK) != (callback_id is not None):
             raise InvalidValue(_("A complaint comes from a callback exactly when it names one."))
         if acknowledge.kind is not DeadlineKind.ACKNOWLEDGE or answer.kind is not (

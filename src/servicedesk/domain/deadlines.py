@@ -32,7 +32,8 @@ class DeadlineKind(StrEnum):
 
     ACKNOWLEDGE = "acknowledge"
     ANSWER = "answer"
-    RESPONSE = "response"
+    RESPONSE = "response"  # a request: someone on site
+    COMPLETION = "completion"  # a request: the job done (a service hall's 承诺件)
 
 
 @attrs.frozen

@@ -622,7 +622,11 @@ class ServiceRequest:
         step = escalation(
             chain=chain,
             escalated=self.escalations,
-            kind=DeadlineKind.RESPONSE,
+            kind=(
+                DeadlineKind.RESPONSE
+                if self.deadline.milestone is Milestone.STARTED
+                else DeadlineKind.COMPLETION
+            ),
             due=self.deadline.due,
             calendar=calendar,
             now=now,

@@ -235,6 +235,8 @@ class Policies:
         if not isinstance(result, Sequence) or len(result) != size:
             raise _garbage(name, result, "as many jobs as the sample size")
         chosen = tuple(result)
+        if not all(isinstance(job, Job) for job in chosen):
+            raise _garbage(name, result, "jobs out of those offered")
         if len(set(chosen)) != size or not set(chosen) <= set(jobs):
             raise _garbage(name, result, "distinct jobs out of those offered")
         return chosen
