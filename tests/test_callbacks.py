@@ -266,10 +266,16 @@ def test_an_unreached_callback_stays_open_until_the_retry_policy_ends_it() -> No
     [view] = desk.quality.callbacks(MARCH)
     assert view.status is CallbackStatus.OPEN
     assert view.next_attempt_at == sh(2026, 4, 1, 14, 30)  # 4 working hours, lunch skipped
+    clock.now = sh(2026, 4, 1, 14)
+    before = state(store)
+    with pytest.raises(IllegalTransition, match="tried again"):
+        desk.handle(not_reached, actor=CLERK)  # too soon: the tries are spaced by the policy
+    assert state(store) == before
     clock.now = sh(2026, 4, 1, 15)
     desk.handle(not_reached, actor=CLERK)
-    assert desk.quality.callbacks(MARCH)[0].status is CallbackStatus.OPEN
-    clock.now = sh(2026, 4, 2, 10)
+    [view] = desk.quality.callbacks(MARCH)
+    assert (view.status, view.next_attempt_at) == (CallbackStatus.OPEN, sh(2026, 4, 2, 11))
+    clock.now = sh(2026, 4, 2, 11)
     desk.handle(not_reached, actor=CLERK)
     [view] = desk.quality.callbacks(MARCH)
     assert view.status is CallbackStatus.UNREACHED

@@ -239,8 +239,18 @@ class Callback:
     def record_not_reached(
         self, *, by: ActorId, retry: RetryPolicy, calendar: WorkingCalendar, at: datetime
     ) -> None:
-        """One more unanswered call; the last one the policy allows ends the callback."""
+        """One more unanswered call; the last one the policy allows ends the callback.
+
+        Tries are spaced as the policy says, so that three calls in three minutes cannot end
+        a callback nobody really tried to make.
+        """
         self._still_open()
+        if self.next_attempt_at is not None and at < self.next_attempt_at:
+            raise IllegalTransition(
+                _("Callback {id} is to be tried again from {when}, not before.").format(
+                    id=self.id, when=self.next_attempt_at.isoformat(timespec="minutes")
+                )
+            )
         tried = len(self.attempts) + 1
         final = tried >= retry.attempts
         next_at = None if final else calendar.add(at, retry.wait)
