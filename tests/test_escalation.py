@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from _casework import CLERK, make_desk, published_item, registered_request, requester, sh, state
 from servicedesk import DispatchRequest, RegisterWorker, Role, StartWork, Urgency
 from servicedesk.app.complaints import AcknowledgeComplaint, EscalateOverdue, FileComplaint
-from servicedesk.domain.complaints import ComplaintEscalated
+from servicedesk.domain.complaints import Complaint, ComplaintEscalated
 from servicedesk.domain.deadlines import DeadlineKind, EscalationStep
 from servicedesk.domain.errors import PolicyError
 from servicedesk.domain.requests import DeadlineMissed, RequestEscalated
@@ -128,6 +129,26 @@ def test_a_service_halls_promised_item_escalates_when_its_working_days_run_out()
     assert escalations(outcome.events) == ["r-1:department_head"]
     [escalated] = [e for e in outcome.events if isinstance(e, RequestEscalated)]
     assert escalated.escalation.kind is DeadlineKind.COMPLETION
+
+
+def test_the_sweep_works_only_on_the_cases_the_store_finds_due(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    desk, clock, _ = make_desk(MONDAY)
+    file(desk, "late")
+    clock.now = sh(2026, 3, 10, 10)
+    for n in range(30):
+        file(desk, f"fresh-{n}")
+    asked: list[str] = []
+    real = Complaint.escalate
+
+    def counting(self: Complaint, **kwargs: Any) -> bool:
+        asked.append(str(self.id))
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(Complaint, "escalate", counting)
+    assert desk.handle(EscalateOverdue()).id == "1"
+    assert asked == ["late"]  # the 30 open complaints that are not late are not even asked
 
 
 class OneStep:
