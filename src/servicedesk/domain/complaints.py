@@ -430,8 +430,8 @@ class Complaint:
         self, *, chain: Sequence[EscalationStep], calendar: WorkingCalendar, now: datetime
     ) -> bool:
         """One step up the chain if due now; ``False`` (and nothing recorded) otherwise."""
-        clock, due_at = self.clock, self.next_escalation_at
-        if clock is None or due_at is None or not now > due_at:
+        clock = self.clock
+        if clock is None:
             return False
         step = escalation(
             chain=chain,

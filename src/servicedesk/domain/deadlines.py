@@ -187,9 +187,14 @@ def escalation(
     calendar: WorkingCalendar,
     now: datetime,
 ) -> Escalation | None:
-    """The next step up ``chain``, or ``None`` when the chain has no higher level."""
+    """The step up ``chain`` that is due at ``now`` for the running deadline ``due``.
+
+    ``None`` when none is: not late yet, the current level still has time to act, or the
+    chain has no higher level.
+    """
+    at = next_escalation_at(due, escalated[-1] if escalated else None)
     level = len(escalated)
-    if level >= len(chain):
+    if at is None or not now > at or level >= len(chain):
         return None
     step = chain[level]
     next_at = calendar.add(now, step.wait) if level + 1 < len(chain) else None

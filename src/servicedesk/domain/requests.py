@@ -605,36 +605,39 @@ class ServiceRequest:
 
     # -- escalation (issue 5) ------------------------------------------------------------------
 
+    def _running_deadline(self) -> Deadline | None:
+        """The promise whose clock still runs: set, the request open, its milestone not reached."""
+        if self.deadline is None or not self.is_open or self._milestone_reached():
+            return None
+        return self.deadline
+
     @property
     def next_escalation_at(self) -> datetime | None:
         """When this request is next due for escalation; stores index this value."""
-        running = self.deadline is not None and self.is_open and not self._milestone_reached()
+        running = self._running_deadline()
         last = self.escalations[-1] if self.escalations else None
-        return next_escalation_at(self.deadline.due if self.deadline and running else None, last)
+        return next_escalation_at(running.due if running else None, last)
 
     def escalate(
         self, *, chain: Sequence[EscalationStep], calendar: WorkingCalendar, now: datetime
     ) -> bool:
         """One step up the chain if due now; the breach is recorded first, once."""
-        due_at = self.next_escalation_at
-        if self.deadline is None or due_at is None or not now > due_at:
+        running = self._running_deadline()
+        if running is None:
             return False
+        started = running.milestone is Milestone.STARTED
         step = escalation(
             chain=chain,
             escalated=self.escalations,
-            kind=(
-                DeadlineKind.RESPONSE
-                if self.deadline.milestone is Milestone.STARTED
-                else DeadlineKind.COMPLETION
-            ),
-            due=self.deadline.due,
+            kind=DeadlineKind.RESPONSE if started else DeadlineKind.COMPLETION,
+            due=running.due,
             calendar=calendar,
             now=now,
         )
         if step is None:
             return False
         if not self.deadline_missed:
-            self._record(DeadlineMissed(at=now, request_id=self.id, deadline=self.deadline))
+            self._record(DeadlineMissed(at=now, request_id=self.id, deadline=running))
         self._record(RequestEscalated(at=now, request_id=self.id, escalation=step))
         return True
 
