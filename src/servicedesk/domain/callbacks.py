@@ -33,7 +33,7 @@ from servicedesk.domain.values import (
 )
 from servicedesk.i18n import _
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 @attrs.frozen(order=True)
@@ -51,7 +51,7 @@ class Month:
     def parse(cls, text: Month | str) -> Month:
         if isinstance(text, Month):
             return text
-        match = _MONTH.match(text) if isinstance(text, str) else None
+        match = _MONTH.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise InvalidValue(
                 _("A month is written like 2026-03, not {value!r}.").format(value=text)
@@ -72,10 +72,6 @@ class Month:
         start = datetime.combine(self.first_day(), datetime.min.time(), tzinfo=tz)
         end = datetime.combine(self.next().first_day(), datetime.min.time(), tzinfo=tz)
         return start, end
-
-    def contains(self, at: datetime, tz: ZoneInfo) -> bool:
-        start, end = self.bounds(tz)
-        return start <= at < end
 
 
 def requester_key(requester: Requester) -> str:

@@ -50,7 +50,11 @@ class ComplaintId(Identifier):
 
 @attrs.frozen
 class CallbackId(Identifier):
-    """Identifies one callback (回访) of a completed job."""
+    """Identifies one callback (回访) of a completed job.
+
+    Defined here, not in ``callbacks``, because a complaint names the callback it was raised
+    in and the callbacks module already depends on this one.
+    """
 
 
 #: Where a complaint can come in (000 §4.5.2, 003 篇四 §五).
@@ -255,10 +259,6 @@ class Complaint:
     def is_overdue(self, now: datetime) -> bool:
         clock = self.clock
         return clock is not None and clock.is_overdue(now)
-
-    @property
-    def breached(self) -> bool:
-        return bool(self.breaches)
 
     @property
     def next_escalation_at(self) -> datetime | None:
