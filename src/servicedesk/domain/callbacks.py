@@ -165,7 +165,6 @@ class CallbackAbandoned(Event):
 
     callback_id: CallbackId
     attempts: int
-    reason: str
 
 
 @attrs.frozen(kw_only=True)
@@ -191,7 +190,6 @@ class Callback:
     satisfaction: int | None = None
     remarks: str = ""
     complaint_id: ComplaintId | None = None
-    ended_reason: str = ""
     updated_at: datetime | None = None
     version: int = 0
     events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
@@ -199,6 +197,15 @@ class Callback:
     @property
     def is_open(self) -> bool:
         return self.status is CallbackStatus.OPEN
+
+    @property
+    def ended_reason(self) -> str:
+        """Why an unreached callback is closed, in words for the callback list."""
+        if self.status is not CallbackStatus.UNREACHED:
+            return ""
+        return _("Not reached after {n} attempts; the retry policy ended the callback.").format(
+            n=len(self.attempts)
+        )
 
     @classmethod
     def schedule(cls, callback_id: CallbackId, *, month: Month, job: Job, at: datetime) -> Callback:
@@ -252,12 +259,7 @@ class Callback:
         next_at = None if final else calendar.add(at, retry.wait)
         self._record(CallbackNotReached(at=at, callback_id=self.id, by=by, next_attempt_at=next_at))
         if final:
-            reason = _("Not reached after {n} attempts; the retry policy ended the callback.")
-            self._record(
-                CallbackAbandoned(
-                    at=at, callback_id=self.id, attempts=tried, reason=reason.format(n=tried)
-                )
-            )
+            self._record(CallbackAbandoned(at=at, callback_id=self.id, attempts=tried))
 
     def _still_open(self) -> None:
         if not self.is_open:
@@ -281,7 +283,7 @@ class Callback:
                 self.attempts = (*self.attempts, Attempt(event.at, event.by, reached=False))
                 self.next_attempt_at = event.next_attempt_at
             case CallbackAbandoned():
-                self.status, self.ended_reason = CallbackStatus.UNREACHED, event.reason
+                self.status = CallbackStatus.UNREACHED
             case CallbackReached():
                 self.attempts = (*self.attempts, Attempt(event.at, event.by, reached=True))
                 self.satisfaction, self.remarks = event.satisfaction, event.remarks
