@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -116,16 +117,10 @@ def test_next_escalation_follows_the_running_deadline_then_the_chain() -> None:
     assert next_escalation_at(due, None) == due
     step = Escalation(1, Role.DEPARTMENT_HEAD, DeadlineKind.ANSWER, due, sh(2026, 3, 9, 13), None)
     assert next_escalation_at(due, step) is None  # top of the chain reached
-    later = attrs_evolve_next(step, sh(2026, 3, 9, 17))
+    later = attrs.evolve(step, next_at=sh(2026, 3, 9, 17))
     assert next_escalation_at(due, later) == sh(2026, 3, 9, 17)
     moved = sh(2026, 3, 10, 12)  # a new deadline after the last escalation escalates again
     assert next_escalation_at(moved, later) == moved
-
-
-def attrs_evolve_next(step: Escalation, next_at: datetime) -> Escalation:
-    import attrs
-
-    return attrs.evolve(step, next_at=next_at)
 
 
 # -- laws ------------------------------------------------------------------------------------------

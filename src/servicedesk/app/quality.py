@@ -5,6 +5,9 @@ jobs the requesters accepted in a month, how many met their deadline, how many n
 rework (first-time fix), how many drew a complaint, and how satisfied the requesters called
 back were.  Rates are exact decimals (4 places), ``None`` where nothing was measured: a
 worker with no callback has no satisfaction rate, not a rate of zero.
+
+A month's figures are the jobs accepted in it, the complaints filed in it and the callbacks
+planned for it (those jobs); a complaint raised in April about a March job counts in April.
 """
 
 from __future__ import annotations
