@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _casework import (
     CENTRE,
@@ -42,7 +44,7 @@ from servicedesk.domain.complaints import (
     ComplaintStatus,
     PauseReason,
 )
-from servicedesk.domain.deadlines import DeadlineKind, WorkingBudget
+from servicedesk.domain.deadlines import DeadlineKind, Timer, WorkingBudget
 from servicedesk.domain.errors import (
     IllegalTransition,
     InvalidValue,
@@ -52,6 +54,7 @@ from servicedesk.domain.errors import (
     ServiceDeskError,
 )
 from servicedesk.policies import hookimpl
+from servicedesk.policies.default import COMPLAINT_DEADLINES, china_calendar
 
 MONDAY = sh(2026, 3, 9, 10)
 H = timedelta(hours=1)
@@ -421,3 +424,56 @@ def test_the_centre_manager_can_reassign_too() -> None:
     desk.handle(HandOverComplaint(complaint_id="c-1", to="head-1", reason="serious"), actor=CENTRE)
     desk.handle(AcknowledgeComplaint(complaint_id="c-1"), actor=HEAD)
     assert stored(desk).status is ComplaintStatus.ACKNOWLEDGED
+
+
+# -- the aggregate's pause, as a law -------------------------------------------------------------
+
+CHINA = china_calendar()
+offsets = st.integers(min_value=0, max_value=20 * 24 * 60).map(lambda m: timedelta(minutes=m))
+
+
+@settings(max_examples=100, deadline=None)
+@given(offsets, offsets, offsets, st.sampled_from(list(Urgency)))
+def test_the_answer_deadline_moves_by_the_working_time_paused_and_replays_alike(
+    until_ack: timedelta, until_pause: timedelta, pause: timedelta, urgency: Urgency
+) -> None:
+    filed = sh(2026, 2, 2, 9, 17)
+    budgets = COMPLAINT_DEADLINES[urgency]
+    complaint = Complaint.file(
+        ComplaintId("c-1"),
+        channel=Channel.HOTLINE,
+        complainant=requester(1),
+        category="other",
+        categories=("other",),
+        urgency=urgency,
+        description="noise at night",
+        taken_by=CLERK.id,
+        acknowledge=Timer.start(DeadlineKind.ACKNOWLEDGE, budgets.acknowledge, CHINA, filed),
+        answer=Timer.start(DeadlineKind.ANSWER, budgets.answer, CHINA, filed),
+        at=filed,
+    )
+    acknowledged = filed + until_ack
+    paused = acknowledged + until_pause
+    resumed = paused + pause
+    complaint.acknowledge_receipt(by=CLERK.id, at=acknowledged)
+    assert complaint.answer is not None
+    due_before = complaint.answer.due
+    complaint.pause(
+        by=CLERK.id, reason=PauseReason.WAITING_FOR_COMPLAINANT, allowed=True, at=paused
+    )
+    assert complaint.next_escalation_at is None  # a stopped clock is not due for anything
+    complaint.resume(by=CLERK.id, calendar=CHINA, at=resumed)
+
+    measured = CHINA.working_time_between(paused, resumed)
+    assert complaint.answer.paused_for == measured
+    assert CHINA.working_time_between(due_before, complaint.answer.due) == measured
+    late = [b.kind for b in complaint.breaches]
+    assert late == [
+        kind
+        for kind, due, at in (
+            (DeadlineKind.ACKNOWLEDGE, complaint.acknowledge.due, acknowledged),  # type: ignore[union-attr]
+            (DeadlineKind.ANSWER, due_before, paused),
+        )
+        if at > due
+    ]
+    assert Complaint.replay(complaint.id, complaint.events) == complaint
