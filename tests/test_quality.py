@@ -18,6 +18,7 @@ from servicedesk import AcceptWork, CompleteWork, DispatchRequest, RejectWork, S
 from servicedesk.app.callbacks import PlanCallbacks, RecordCallback
 from servicedesk.app.complaints import FileComplaint
 from servicedesk.app.quality import QualityRow, rate
+from servicedesk.domain.callbacks import Month
 from servicedesk.domain.values import ItemId, WorkerId
 
 
@@ -97,3 +98,8 @@ def test_the_monthly_report_per_item_and_worker() -> None:
     assert sorted(review.scores) == [2, 5]
 
     assert desk.quality.report("2026-02").total == QualityRow()
+    assert desk.quality.trend("2026-02", "2026-04") == [
+        (Month(2026, 2), QualityRow()),
+        (Month(2026, 3), report.total),
+        (Month(2026, 4), QualityRow()),
+    ]

@@ -193,6 +193,15 @@ class QualityQueries:
             {k: v for k, v in by_worker.items() if isinstance(k, WorkerId)},
         )
 
+    def trend(self, first: Month | str, last: Month | str) -> list[tuple[Month, QualityRow]]:
+        """The month's totals, month by month from ``first`` to ``last`` included."""
+        month, end = Month.parse(first), Month.parse(last)
+        rows = []
+        while month <= end:
+            rows.append((month, self.report(month).total))
+            month = month.next()
+        return rows
+
     def review_input(self, worker_id: WorkerId | str, month: Month | str) -> ReviewInput:
         worker_id = worker_id if isinstance(worker_id, WorkerId) else WorkerId(worker_id)
         month = Month.parse(month)
