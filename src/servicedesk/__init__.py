@@ -91,3 +91,36 @@ __all__ = [
     "WithdrawItem",
     "WorkerKind",
 ]
+
+# --- complaints, escalation and callbacks (issue 5) --------------------------------------------
+from servicedesk.app.callbacks import PlanCallbacks, RaisedComplaint, RecordCallback
+from servicedesk.app.complaints import (
+    AcknowledgeComplaint,
+    AnswerComplaint,
+    CloseComplaint,
+    EscalateOverdue,
+    FileComplaint,
+    HandOverComplaint,
+    PauseComplaint,
+    RecordFinding,
+    ReopenComplaint,
+    ResumeComplaint,
+)
+from servicedesk.domain.complaints import PauseReason
+
+__all__ += [
+    "AcknowledgeComplaint",
+    "AnswerComplaint",
+    "CloseComplaint",
+    "EscalateOverdue",
+    "FileComplaint",
+    "HandOverComplaint",
+    "PauseComplaint",
+    "PauseReason",
+    "PlanCallbacks",
+    "RaisedComplaint",
+    "RecordCallback",
+    "RecordFinding",
+    "ReopenComplaint",
+    "ResumeComplaint",
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
@@ -136,3 +136,25 @@ def _first_domain_error(error: BaseException) -> ServiceDeskError | None:
         if found is not None:
             return found
     return None
+
+
+# --- durations (issue 5: working time paused, escalation waits) ---------------------------------
+
+
+def _unstructure_timedelta(value: timedelta) -> str:
+    """Exact seconds as a decimal string, e.g. ``"5400"`` or ``"0.25"``: never a float."""
+    total = value // timedelta(microseconds=1)
+    seconds, micro = divmod(abs(total), 10**6)
+    text = str(seconds) if micro == 0 else f"{seconds}.{micro:06d}".rstrip("0")
+    return f"-{text}" if total < 0 else text
+
+
+def _structure_timedelta(value: Any, _type: type) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    seconds = _structure_decimal(value, Decimal)
+    return timedelta(microseconds=int(seconds.scaleb(6)))
+
+
+converter.register_unstructure_hook(timedelta, _unstructure_timedelta)
+converter.register_structure_hook(timedelta, _structure_timedelta)

@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 
 from servicedesk import convert
 from servicedesk.app import ports
+from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.events import Event
 from servicedesk.domain.requests import ServiceRequest, Status
@@ -81,7 +83,9 @@ class MemoryItems(_MemoryRepository[ServiceItem], ports.ItemRepository):
         return sorted(self._all(), key=lambda i: i.name)
 
 
-class MemoryRequests(_MemoryRepository[ServiceRequest], ports.RequestRepository):
+class MemoryRequests(
+    _MemoryRepository[ServiceRequest], ports.RequestRepository, ports.RequestCaseQueries
+):
     cls = ServiceRequest
 
     def list_open(self) -> list[ServiceRequest]:
@@ -107,6 +111,25 @@ class MemoryRequests(_MemoryRepository[ServiceRequest], ports.RequestRepository)
             if request.worker_id is not None and request.status is not Status.TRIAGED:
                 counts[request.worker_id] += 1
         return dict(counts)
+
+    # --- escalation and callbacks (issue 5) ---
+
+    def list_due_for_escalation(self, now: datetime) -> list[ServiceRequest]:
+        return _oldest_first(self._all(lambda r: _before(r.next_escalation_at, now)))
+
+    def list_accepted_between(self, start: datetime, end: datetime) -> list[ServiceRequest]:
+        with self.store.lock:
+            accepted = {
+                aggregate_id
+                for (kind, aggregate_id), events in self.store.log.items()
+                if kind == self.kind
+                and any(
+                    e[convert.EVENT_TAG] == "WorkAccepted"
+                    and start <= datetime.fromisoformat(e["at"]) < end
+                    for e in events
+                )
+            }
+        return _oldest_first(self._all(lambda r: r.id in accepted))
 
 
 def _oldest_first(requests: list[ServiceRequest]) -> list[ServiceRequest]:
@@ -137,6 +160,9 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.requests = MemoryRequests(store)
         self.workers = MemoryWorkers(store)
         self.events = MemoryEventLog(store)
+        self.complaints = MemoryComplaints(store)
+        self.callbacks = MemoryCallbacks(store)
+        self.callback_plans = MemoryCallbackPlans(store)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
 
     def _save(
@@ -168,3 +194,40 @@ class MemoryUnitOfWork(ports.UnitOfWork):
 
     def rollback(self) -> None:
         self._pending.clear()
+
+
+# --- complaints, escalation and callbacks (issue 5) --------------------------------------------
+
+
+def _before(at: datetime | None, now: datetime) -> bool:
+    return at is not None and at < now
+
+
+class MemoryComplaints(_MemoryRepository[Complaint], ports.ComplaintRepository):
+    cls = Complaint
+
+    def list_open(self) -> list[Complaint]:
+        return _filed_first(self._all(lambda c: c.is_open))
+
+    def list_due_for_escalation(self, now: datetime) -> list[Complaint]:
+        return _filed_first(self._all(lambda c: _before(c.next_escalation_at, now)))
+
+    def list_filed_between(self, start: datetime, end: datetime) -> list[Complaint]:
+        return _filed_first(
+            self._all(lambda c: c.filed_at is not None and start <= c.filed_at < end)
+        )
+
+
+def _filed_first(complaints: list[Complaint]) -> list[Complaint]:
+    return sorted(complaints, key=lambda c: (c.filed_at or datetime.min, c.id.value))
+
+
+class MemoryCallbacks(_MemoryRepository[Callback], ports.CallbackRepository):
+    cls = Callback
+
+    def list_for_month(self, month: Month) -> list[Callback]:
+        return sorted(self._all(lambda c: c.month == month), key=lambda c: c.id.value)
+
+
+class MemoryCallbackPlans(_MemoryRepository[CallbackPlan], ports.CallbackPlanRepository):
+    cls = CallbackPlan

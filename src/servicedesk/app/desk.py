@@ -15,10 +15,13 @@ from datetime import UTC, datetime
 import attrs
 
 # Handler modules register their handlers with @handles when imported; one line each.
+from servicedesk.app import callbacks as _callbacks  # noqa: F401
 from servicedesk.app import handlers
 from servicedesk.app.commands import Command
+from servicedesk.app.complaints import ComplaintQueries
 from servicedesk.app.handlers import Context
 from servicedesk.app.ports import Store
+from servicedesk.app.quality import QualityQueries
 from servicedesk.app.queries import Queries
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue
 from servicedesk.domain.events import Event
@@ -67,6 +70,8 @@ class Desk:
         self.retries = retries
         self.subscribers: list[Subscriber] = []
         self.queries = Queries(store, self.policies, clock)
+        self.complaints = ComplaintQueries(store, clock)
+        self.quality = QualityQueries(store, self.policies, clock)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event, after its transaction committed."""

@@ -16,7 +16,9 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.errors import InvalidValue, NotFound
 from servicedesk.domain.events import Event
 from servicedesk.domain.requests import ServiceRequest
@@ -131,6 +133,9 @@ class UnitOfWork(abc.ABC):
     requests: RequestRepository
     workers: WorkerRepository
     events: EventLog
+    complaints: ComplaintRepository
+    callbacks: CallbackRepository
+    callback_plans: CallbackPlanRepository
 
     def __enter__(self) -> Self:
         self.committed = False
@@ -184,3 +189,60 @@ class Store(Protocol):
     """An adapter: something that opens units of work."""
 
     def unit_of_work(self) -> UnitOfWork: ...
+
+
+# --- complaints, escalation and callbacks (issue 5) --------------------------------------------
+
+
+class ComplaintRepository(Repository[Complaint]):
+    kind, label = "complaint", "complaint"
+
+    @abc.abstractmethod
+    def list_open(self) -> list[Complaint]:
+        """Complaints not closed, oldest first."""
+
+    @abc.abstractmethod
+    def list_due_for_escalation(self, now: datetime) -> list[Complaint]:
+        """Complaints whose ``next_escalation_at`` is before ``now``, oldest first.
+
+        A database keeps ``Complaint.next_escalation_at`` (derived by the domain) in an
+        indexed column written on every save, and answers this with one indexed query; the
+        sweep asks the domain again for each, so the column only has to be a superset.
+        """
+
+    @abc.abstractmethod
+    def list_filed_between(self, start: datetime, end: datetime) -> list[Complaint]:
+        """Complaints filed in ``[start, end)``, oldest first (indexed on ``filed_at``)."""
+
+
+class CallbackRepository(Repository[Callback]):
+    kind, label = "callback", "callback"
+
+    @abc.abstractmethod
+    def list_for_month(self, month: Month) -> list[Callback]:
+        """The callbacks planned for ``month``, by id (indexed on the month)."""
+
+
+class CallbackPlanRepository(Repository[CallbackPlan]):
+    """One plan per month: the id is the month, so a second draw is refused by the key."""
+
+    kind, label = "callback_plan", "callback plan"
+
+
+class RequestCaseQueries(abc.ABC):
+    """Queries on requests that escalation, callbacks and quality reports need.
+
+    A store's request repository implements them beside ``RequestRepository``; they are a
+    separate port so that a store without them still runs every other command.
+    """
+
+    @abc.abstractmethod
+    def list_due_for_escalation(self, now: datetime) -> list[ServiceRequest]:
+        """Requests whose ``next_escalation_at`` is before ``now``, oldest first.
+
+        As for complaints: the domain derives the instant, the store indexes it.
+        """
+
+    @abc.abstractmethod
+    def list_accepted_between(self, start: datetime, end: datetime) -> list[ServiceRequest]:
+        """Completed jobs: requests accepted (``WorkAccepted``) in ``[start, end)``."""

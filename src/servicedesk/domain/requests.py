@@ -8,13 +8,22 @@ is an event applied by ``apply``; replaying the events rebuilds the request.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
 import attrs
 
+from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.catalogue import FeeStandard
+from servicedesk.domain.deadlines import (
+    DeadlineKind,
+    Escalation,
+    EscalationStep,
+    escalation,
+    next_escalation_at,
+)
 from servicedesk.domain.errors import ConsentRequired, IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money
@@ -267,6 +276,7 @@ class ServiceRequest:
     started_at: datetime | None = None
     version: int = 0
     events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+    escalations: tuple[Escalation, ...] = ()
 
     # -- queries ---------------------------------------------------------------
 
@@ -585,6 +595,8 @@ class ServiceRequest:
                 self.status, self.reason = Status.CANCELLED, event.reason
             case DeadlineMissed():
                 self.deadline_missed = True
+            case RequestEscalated():
+                self.escalations = (*self.escalations, event.escalation)
             case _:
                 raise TypeError(f"ServiceRequest cannot apply {type(event).__name__}")
 
@@ -594,3 +606,49 @@ class ServiceRequest:
         for event in events:
             request.apply(event)
         return request
+
+    # -- escalation (issue 5) ------------------------------------------------------------------
+
+    def _running_deadline(self) -> Deadline | None:
+        """The promise whose clock still runs: set, the request open, its milestone not reached."""
+        if self.deadline is None or not self.is_open or self._milestone_reached():
+            return None
+        return self.deadline
+
+    @property
+    def next_escalation_at(self) -> datetime | None:
+        """When this request is next due for escalation; stores index this value."""
+        running = self._running_deadline()
+        last = self.escalations[-1] if self.escalations else None
+        return next_escalation_at(running.due if running else None, last)
+
+    def escalate(
+        self, *, chain: Sequence[EscalationStep], calendar: WorkingCalendar, now: datetime
+    ) -> bool:
+        """One step up the chain if due now; the breach is recorded first, once."""
+        running = self._running_deadline()
+        if running is None:
+            return False
+        started = running.milestone is Milestone.STARTED
+        step = escalation(
+            chain=chain,
+            escalated=self.escalations,
+            kind=DeadlineKind.RESPONSE if started else DeadlineKind.COMPLETION,
+            due=running.due,
+            calendar=calendar,
+            now=now,
+        )
+        if step is None:
+            return False
+        if not self.deadline_missed:
+            self._record(DeadlineMissed(at=now, request_id=self.id, deadline=running))
+        self._record(RequestEscalated(at=now, request_id=self.id, escalation=step))
+        return True
+
+
+@attrs.frozen(kw_only=True)
+class RequestEscalated(Event):
+    """An overdue request went one step up the escalation chain (issue 5)."""
+
+    request_id: RequestId
+    escalation: Escalation

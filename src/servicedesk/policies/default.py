@@ -6,18 +6,29 @@ is asked first; this one answers only what nobody else did.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
+from random import Random
 
 import holidays
 
 from servicedesk.domain.calendar import WorkingCalendar
+from servicedesk.domain.callbacks import (
+    Callback,
+    Job,
+    RetryPolicy,
+    default_sample_size,
+    draw_sample,
+)
 from servicedesk.domain.catalogue import FeeKind, ServiceItem
+from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
+from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.money import Money, Rounding
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
-from servicedesk.domain.values import Role, WorkerId
+from servicedesk.domain.satisfaction import SatisfactionScale
+from servicedesk.domain.values import ItemId, Role, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.policies.hookspecs import hookimpl
 
@@ -117,3 +128,57 @@ class PropertyCentreDefaults:
         local = now.astimezone(calendar.tz)
         top = local.replace(minute=0, second=0, microsecond=0)
         return top if top == local else top + BATCH_INTERVAL
+
+    # --- complaints, escalation and callbacks (issue 5) ----------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_complaint_categories(self) -> Sequence[str]:
+        return COMPLAINT_CATEGORIES
+
+    @hookimpl(trylast=True)
+    def servicedesk_complaint_deadlines(
+        self, category: str, urgency: Urgency
+    ) -> ComplaintDeadlines:
+        return COMPLAINT_DEADLINES[urgency]
+
+    @hookimpl(trylast=True)
+    def servicedesk_pause_allowed(self, complaint: Complaint, reason: PauseReason) -> bool:
+        return reason is PauseReason.WAITING_FOR_COMPLAINANT
+
+    @hookimpl(trylast=True)
+    def servicedesk_escalation_chain(self, case: object) -> Sequence[EscalationStep]:
+        return ESCALATION_CHAIN
+
+    @hookimpl(trylast=True)
+    def servicedesk_callback_sample_size(self, item_id: ItemId, completed: int) -> int:
+        return default_sample_size(completed)
+
+    @hookimpl(trylast=True)
+    def servicedesk_callback_selection(
+        self, item_id: ItemId, jobs: Sequence[Job], size: int, rng: Random, called: Set[str]
+    ) -> Sequence[Job]:
+        return draw_sample(jobs, size, rng, called)
+
+    @hookimpl(trylast=True)
+    def servicedesk_callback_retry(self, callback: Callback) -> RetryPolicy:
+        return CALLBACK_RETRY
+
+    @hookimpl(trylast=True)
+    def servicedesk_satisfaction_scale(self) -> SatisfactionScale:
+        return SATISFACTION_SCALE
+
+
+# --- complaints, escalation and callbacks (issue 5): defaults where domain.md leaves the figure
+# to the policy; the hooks above read them at call time.
+COMPLAINT_CATEGORIES = ("service_quality", "attitude", "timeliness", "fees", "safety", "other")
+COMPLAINT_DEADLINES = {
+    Urgency.URGENT: ComplaintDeadlines(WorkingBudget.hours(1), WorkingBudget.working_days(1)),
+    Urgency.ORDINARY: ComplaintDeadlines(WorkingBudget.hours(4), WorkingBudget.working_days(3)),
+}
+ESCALATION_CHAIN = (
+    EscalationStep(Role.DEPARTMENT_HEAD, timedelta(hours=4)),
+    EscalationStep(Role.CENTRE_MANAGER, timedelta(hours=7)),
+    EscalationStep(Role.BRANCH_MANAGER, timedelta(hours=7)),
+)
+CALLBACK_RETRY = RetryPolicy(attempts=3, wait=timedelta(hours=4))
+SATISFACTION_SCALE = SatisfactionScale(lowest=1, highest=5, satisfied_from=4)

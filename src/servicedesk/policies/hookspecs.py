@@ -136,3 +136,92 @@ def servicedesk_dispatch_due(
     before ``now``).  Default: urgent at ``now``, ordinary at the next full
     hour.
     """
+
+
+# --- complaints, escalation and callbacks (issue 5) -------------------------------------------
+
+if TYPE_CHECKING:
+    from collections.abc import Set
+    from random import Random
+
+    from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
+    from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
+    from servicedesk.domain.deadlines import EscalationStep
+    from servicedesk.domain.satisfaction import SatisfactionScale
+    from servicedesk.domain.values import ItemId
+
+
+@hookspec(firstresult=True)
+def servicedesk_complaint_categories() -> Sequence[str] | None:
+    """The categories a complaint is filed under (for routing and the quality report).
+
+    Called when a complaint is filed.  Return the category codes allowed.  Default:
+    service quality, staff attitude, timeliness, fees, safety, other.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_complaint_deadlines(category: str, urgency: Urgency) -> ComplaintDeadlines | None:
+    """How long a complaint may wait for acknowledgement and for an answer (限时办结制).
+
+    Called when a complaint is filed (both clocks start then) and when it is reopened (a new
+    answer clock).  Return ``ComplaintDeadlines`` of ``WorkingBudget`` values: working time
+    (``WorkingBudget.hours(4)``) or working days (``WorkingBudget.working_days(3)``).
+    Default: urgent 1 working hour / 1 working day, ordinary 4 working hours / 3 working days.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_pause_allowed(complaint: Complaint, reason: PauseReason) -> bool | None:
+    """Whether the answer clock of ``complaint`` may stop for ``reason``.
+
+    Called when a complaint is paused.  Default: only while waiting for the complainant.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_escalation_chain(case: object) -> Sequence[EscalationStep] | None:
+    """Who is told, level by level, when a complaint or a request is overdue.
+
+    Called by the escalation sweep for each overdue case (a ``Complaint`` or a
+    ``ServiceRequest``).  Return the steps in order, each a role and the working time it
+    gets to act before the next level is told (positive).  Default: department head (4
+    working hours), centre manager (1 working day), branch manager.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_callback_sample_size(item_id: ItemId, completed: int) -> int | None:
+    """How many of an item's ``completed`` jobs of the month are called back.
+
+    Called once per item when the month's callbacks are planned.  Return a whole number from
+    0 to ``completed``.  Default: 5, or all if fewer (003 篇七 §4.10).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_callback_selection(
+    item_id: ItemId, jobs: Sequence[Job], size: int, rng: Random, called: Set[str]
+) -> Sequence[Job] | None:
+    """Which ``size`` of ``jobs`` are called back; ``rng`` is seeded for reproducibility.
+
+    ``called`` holds the requester keys already drawn this month.  Return ``size`` distinct
+    jobs out of ``jobs``.  Default: a seeded random draw that avoids calling a requester twice
+    a month where it can.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_callback_retry(callback: Callback) -> RetryPolicy | None:
+    """How often an unreached requester is tried before the callback is ended.
+
+    Called when a callback attempt fails.  Default: 3 attempts, 4 working hours apart.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_satisfaction_scale() -> SatisfactionScale | None:
+    """The scale of satisfaction scores, and from which score a requester counts as satisfied.
+
+    Called when a callback or a complaint records a score.  Default: 1-5, satisfied from 4.
+    """

@@ -8,18 +8,23 @@ never reaches a bill or a deadline.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from datetime import datetime
+from random import Random
 from typing import Any, TypeVar
 
 import pluggy
 
 from servicedesk.domain.calendar import WorkingCalendar
+from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
 from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
+from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.errors import PolicyError, ServiceDeskError
 from servicedesk.domain.money import Money
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
-from servicedesk.domain.values import Role, WorkerId
+from servicedesk.domain.satisfaction import SatisfactionScale
+from servicedesk.domain.values import ItemId, Role, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 from servicedesk.policies import hookspecs
@@ -174,6 +179,77 @@ class Policies:
         if result.tzinfo is None:
             raise _garbage(name, result, "an aware datetime")
         return result
+
+    # --- complaints, escalation and callbacks (issue 5) ----------------------------------------
+
+    def complaint_categories(self) -> tuple[str, ...]:
+        name = "servicedesk_complaint_categories"
+        result = self._call(name)
+        if (
+            not isinstance(result, Sequence)
+            or isinstance(result, str)
+            or not result
+            or not all(isinstance(c, str) and c.strip() for c in result)
+        ):
+            raise _garbage(name, result, "a non-empty sequence of category names")
+        return tuple(result)
+
+    def complaint_deadlines(self, category: str, urgency: Urgency) -> ComplaintDeadlines:
+        name = "servicedesk_complaint_deadlines"
+        wanted = "ComplaintDeadlines of two WorkingBudget values"
+        result = self._typed(name, ComplaintDeadlines, wanted, category=category, urgency=urgency)
+        if not all(isinstance(b, WorkingBudget) for b in (result.acknowledge, result.answer)):
+            raise _garbage(name, result, wanted)
+        return result
+
+    def pause_allowed(self, complaint: Complaint, reason: PauseReason) -> bool:
+        return self._typed(
+            "servicedesk_pause_allowed", bool, "True or False", complaint=complaint, reason=reason
+        )
+
+    def escalation_chain(self, case: Complaint | ServiceRequest) -> tuple[EscalationStep, ...]:
+        name = "servicedesk_escalation_chain"
+        result = self._call(name, case=case)
+        if (
+            not isinstance(result, Sequence)
+            or not result
+            or not all(isinstance(step, EscalationStep) for step in result)
+        ):
+            raise _garbage(name, result, "a non-empty sequence of escalation steps")
+        return tuple(result)
+
+    def callback_sample_size(self, item_id: ItemId, completed: int) -> int:
+        name = "servicedesk_callback_sample_size"
+        result = self._typed(name, int, "a whole number", item_id=item_id, completed=completed)
+        if isinstance(result, bool) or not 0 <= result <= completed:
+            raise _garbage(name, result, "a whole number from 0 to the jobs completed")
+        return result
+
+    def callback_selection(
+        self, item_id: ItemId, jobs: Sequence[Job], size: int, rng: Random, called: Set[str]
+    ) -> tuple[Job, ...]:
+        name = "servicedesk_callback_selection"
+        result = self._call(
+            name, item_id=item_id, jobs=tuple(jobs), size=size, rng=rng, called=frozenset(called)
+        )
+        if not isinstance(result, Sequence) or len(result) != size:
+            raise _garbage(name, result, "as many jobs as the sample size")
+        chosen = tuple(result)
+        if not all(isinstance(job, Job) for job in chosen):
+            raise _garbage(name, result, "jobs out of those offered")
+        if len(set(chosen)) != size or not set(chosen) <= set(jobs):
+            raise _garbage(name, result, "distinct jobs out of those offered")
+        return chosen
+
+    def callback_retry(self, callback: Callback) -> RetryPolicy:
+        return self._typed(
+            "servicedesk_callback_retry", RetryPolicy, "a RetryPolicy", callback=callback
+        )
+
+    def satisfaction_scale(self) -> SatisfactionScale:
+        return self._typed(
+            "servicedesk_satisfaction_scale", SatisfactionScale, "a SatisfactionScale"
+        )
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

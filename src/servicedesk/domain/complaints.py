@@ -1,0 +1,546 @@
+"""A complaint (投诉) from filing to the complainant's verdict (000 §4.5.2, 001, 004 §三(四)).
+
+Two rules shape the aggregate.  First-responder duty (首问负责制): whoever takes the
+complaint owns it, and only the owner acts on it until an explicit, recorded hand-over.
+Time-limited completion (限时办结制): acknowledgement and answer are due in working time;
+the answer clock may pause where the policy allows (waiting for the complainant), a breach is
+recorded once and stays, and an overdue complaint climbs the escalation chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Final
+
+import attrs
+
+from servicedesk.domain.calendar import WorkingCalendar
+from servicedesk.domain.deadlines import (
+    Breach,
+    DeadlineKind,
+    Escalation,
+    EscalationStep,
+    Timer,
+    WorkingBudget,
+    escalation,
+    next_escalation_at,
+)
+from servicedesk.domain.errors import IllegalTransition, InvalidValue, PermissionDenied
+from servicedesk.domain.events import Event
+from servicedesk.domain.requests import Channel, Urgency
+from servicedesk.domain.satisfaction import SatisfactionScale
+from servicedesk.domain.values import (
+    ActorId,
+    Identifier,
+    ItemId,
+    Requester,
+    RequestId,
+    WorkerId,
+    check_text,
+)
+from servicedesk.i18n import _
+
+
+@attrs.frozen
+class ComplaintId(Identifier):
+    """Identifies a complaint."""
+
+
+@attrs.frozen
+class CallbackId(Identifier):
+    """Identifies one callback (回访) of a completed job.
+
+    Defined here, not in ``callbacks``, because a complaint names the callback it was raised
+    in and the callbacks module already depends on this one.
+    """
+
+
+#: Where a complaint can come in (000 §4.5.2, 003 篇四 §五).
+COMPLAINT_CHANNELS: Final = frozenset(
+    {Channel.HOTLINE, Channel.MAILBOX, Channel.SUGGESTION_BOX, Channel.ON_SITE, Channel.CALLBACK}
+)
+
+
+class ComplaintStatus(StrEnum):
+    FILED = "filed"
+    ACKNOWLEDGED = "acknowledged"
+    INVESTIGATING = "investigating"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class PauseReason(StrEnum):
+    """Why the answer clock would stop; the policy says which reasons may stop it."""
+
+    WAITING_FOR_COMPLAINANT = "waiting_for_complainant"
+    WAITING_FOR_THIRD_PARTY = "waiting_for_third_party"
+
+
+_WORKING: Final = frozenset({ComplaintStatus.ACKNOWLEDGED, ComplaintStatus.INVESTIGATING})
+
+
+def check_category(category: str, categories: Collection[str]) -> str:
+    """One of the organisation's complaint categories, or a typed error listing them."""
+    if category not in categories:
+        raise InvalidValue(
+            _("{category!r} is not a complaint category; use one of: {known}.").format(
+                category=category, known=", ".join(sorted(categories))
+            )
+        )
+    return category
+
+
+@attrs.frozen
+class ComplaintDeadlines:
+    """What the policy gives a complaint: time to acknowledge it and time to answer it."""
+
+    acknowledge: WorkingBudget
+    answer: WorkingBudget
+
+
+@attrs.frozen
+class Handover:
+    """A recorded change of owner: first-responder duty passes only this way."""
+
+    from_owner: ActorId
+    to_owner: ActorId
+    by: ActorId
+    reason: str
+    at: datetime
+
+
+# --- events -----------------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintFiled(Event):
+    complaint_id: ComplaintId
+    channel: Channel
+    complainant: Requester
+    category: str
+    urgency: Urgency
+    description: str
+    taken_by: ActorId
+    acknowledge: Timer
+    answer: Timer
+    request_id: RequestId | None = None
+    worker_id: WorkerId | None = None
+    item_id: ItemId | None = None
+    callback_id: CallbackId | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintHandedOver(Event):
+    complaint_id: ComplaintId
+    handover: Handover
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintAcknowledged(Event):
+    complaint_id: ComplaintId
+    by: ActorId
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintFindingRecorded(Event):
+    complaint_id: ComplaintId
+    by: ActorId
+    finding: str
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintPaused(Event):
+    complaint_id: ComplaintId
+    by: ActorId
+    reason: PauseReason
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintResumed(Event):
+    """The pause is over; ``paused_for`` (working time) moved the answer deadline to ``due``."""
+
+    complaint_id: ComplaintId
+    by: ActorId
+    paused_for: timedelta
+    due: datetime
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintAnswered(Event):
+    complaint_id: ComplaintId
+    by: ActorId
+    result: str
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintClosed(Event):
+    complaint_id: ComplaintId
+    satisfaction: int
+    remarks: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintReopened(Event):
+    """The complainant disputes the answer: a new answer clock starts."""
+
+    complaint_id: ComplaintId
+    reason: str
+    answer: Timer
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintDeadlineBreached(Event):
+    complaint_id: ComplaintId
+    breach: Breach
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintEscalated(Event):
+    complaint_id: ComplaintId
+    escalation: Escalation
+
+
+# --- aggregate ----------------------------------------------------------------------------------
+
+
+@attrs.define
+class Complaint:
+    id: ComplaintId
+    channel: Channel | None = None
+    complainant: Requester | None = None
+    category: str = ""
+    urgency: Urgency = Urgency.ORDINARY
+    description: str = ""
+    request_id: RequestId | None = None
+    worker_id: WorkerId | None = None
+    item_id: ItemId | None = None
+    callback_id: CallbackId | None = None
+    filed_at: datetime | None = None
+    taken_by: ActorId | None = None
+    owner: ActorId | None = None
+    handovers: tuple[Handover, ...] = ()
+    status: ComplaintStatus = ComplaintStatus.FILED
+    acknowledge: Timer | None = None
+    answer: Timer | None = None
+    pause_reason: PauseReason | None = None
+    findings: tuple[str, ...] = ()
+    result: str = ""
+    satisfaction: int | None = None
+    remarks: str = ""
+    reopen_count: int = 0
+    breaches: tuple[Breach, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    updated_at: datetime | None = None
+    version: int = 0
+    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+
+    # -- queries ---------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not ComplaintStatus.CLOSED
+
+    @property
+    def is_paused(self) -> bool:
+        return self.pause_reason is not None
+
+    @property
+    def clock(self) -> Timer | None:
+        """The deadline now running: the acknowledgement first, then the answer."""
+        if self.status in (ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED):
+            return None
+        for timer in (self.acknowledge, self.answer):
+            if timer is not None and timer.met_at is None:
+                return timer if timer.is_running else None
+        return None
+
+    def is_overdue(self, now: datetime) -> bool:
+        clock = self.clock
+        return clock is not None and clock.is_overdue(now)
+
+    @property
+    def next_escalation_at(self) -> datetime | None:
+        """When this complaint is next due for escalation; stores index this value."""
+        clock = self.clock
+        last = self.escalations[-1] if self.escalations else None
+        return next_escalation_at(clock.due if clock else None, last)
+
+    # -- commands --------------------------------------------------------------------------
+
+    @classmethod
+    def file(
+        cls,
+        complaint_id: ComplaintId,
+        *,
+        channel: Channel,
+        complainant: Requester,
+        category: str,
+        categories: Collection[str],
+        urgency: Urgency,
+        description: str,
+        taken_by: ActorId,
+        acknowledge: Timer,
+        answer: Timer,
+        at: datetime,
+        request_id: RequestId | None = None,
+        worker_id: WorkerId | None = None,
+        item_id: ItemId | None = None,
+        callback_id: CallbackId | None = None,
+    ) -> Complaint:
+        description = check_text(description, "description", 2000)
+        channel = Channel(channel)
+        if channel not in COMPLAINT_CHANNELS:
+            raise InvalidValue(
+                _("A complaint cannot come in through the channel {channel}.").format(
+                    channel=_(channel)
+                )
+            )
+        check_category(category, categories)
+        if (channel is Channel.CALLBACK) != (callback_id is not None):
+            raise InvalidValue(_("A complaint comes from a callback exactly when it names one."))
+        if acknowledge.kind is not DeadlineKind.ACKNOWLEDGE or answer.kind is not (
+            DeadlineKind.ANSWER
+        ):
+            raise InvalidValue(_("A complaint needs an acknowledgement and an answer deadline."))
+        complaint = cls(complaint_id)
+        complaint._record(
+            ComplaintFiled(
+                at=at,
+                complaint_id=complaint_id,
+                channel=channel,
+                complainant=complainant,
+                category=category,
+                urgency=Urgency(urgency),
+                description=description,
+                taken_by=taken_by,
+                acknowledge=acknowledge,
+                answer=answer,
+                request_id=request_id,
+                worker_id=worker_id,
+                item_id=item_id,
+                callback_id=callback_id,
+            )
+        )
+        return complaint
+
+    def hand_over(
+        self, *, to: ActorId, by: ActorId, reason: str, at: datetime, by_manager: bool = False
+    ) -> None:
+        """Pass first-responder duty on; only the owner, or a manager, may do so."""
+        reason = check_text(reason, "reason", 500)
+        self._open(_("handed over"))
+        if not by_manager:
+            self._owner(by)
+        assert self.owner is not None
+        if to == self.owner:
+            raise InvalidValue(
+                _("Complaint {id} is already owned by {owner}.").format(id=self.id, owner=to)
+            )
+        handover = Handover(self.owner, to, by, reason, at)
+        self._record(ComplaintHandedOver(at=at, complaint_id=self.id, handover=handover))
+
+    def acknowledge_receipt(self, *, by: ActorId, at: datetime) -> None:
+        """The complainant is told the complaint is received and who handles it."""
+        self._status({ComplaintStatus.FILED}, _("acknowledged"))
+        self._owner(by)
+        assert self.acknowledge is not None
+        self._breach_if_late(self.acknowledge, at)
+        self._record(ComplaintAcknowledged(at=at, complaint_id=self.id, by=by))
+
+    def record_finding(self, *, by: ActorId, finding: str, at: datetime) -> None:
+        finding = check_text(finding, "finding", 2000)
+        self._status(_WORKING, _("investigated"))
+        self._owner(by)
+        self._record(ComplaintFindingRecorded(at=at, complaint_id=self.id, by=by, finding=finding))
+
+    def pause(self, *, by: ActorId, reason: PauseReason, allowed: bool, at: datetime) -> None:
+        """Stop the answer clock, where the organisation's policy allows it for ``reason``."""
+        self._status(_WORKING, _("paused"))
+        self._owner(by)
+        if self.is_paused:
+            raise IllegalTransition(_("Complaint {id} is already paused.").format(id=self.id))
+        if not allowed:
+            raise IllegalTransition(
+                _("The policy does not allow pausing complaint {id} for {reason}.").format(
+                    id=self.id, reason=_(reason)
+                )
+            )
+        assert self.answer is not None
+        self._breach_if_late(self.answer, at)
+        self._record(
+            ComplaintPaused(at=at, complaint_id=self.id, by=by, reason=PauseReason(reason))
+        )
+
+    def resume(self, *, by: ActorId, calendar: WorkingCalendar, at: datetime) -> None:
+        self._owner(by)
+        if not self.is_paused:
+            raise IllegalTransition(_("Complaint {id} is not paused.").format(id=self.id))
+        assert self.answer is not None
+        resumed = self.answer.resumed(calendar, at)
+        self._record(
+            ComplaintResumed(
+                at=at,
+                complaint_id=self.id,
+                by=by,
+                paused_for=resumed.paused_for - self.answer.paused_for,
+                due=resumed.due,
+            )
+        )
+
+    def give_answer(self, *, by: ActorId, result: str, at: datetime) -> None:
+        """The complainant is told the result of the investigation."""
+        result = check_text(result, "result", 2000)
+        self._status(_WORKING, _("answered"))
+        self._owner(by)
+        if self.is_paused:
+            raise IllegalTransition(
+                _("Complaint {id} is paused; resume it before answering.").format(id=self.id)
+            )
+        assert self.answer is not None
+        self._breach_if_late(self.answer, at)
+        self._record(ComplaintAnswered(at=at, complaint_id=self.id, by=by, result=result))
+
+    def close(
+        self, *, satisfaction: int, scale: SatisfactionScale, remarks: str = "", at: datetime
+    ) -> None:
+        """The complainant accepts the answer; their satisfaction is recorded with it."""
+        self._status({ComplaintStatus.ANSWERED}, _("closed"))
+        satisfaction = scale.check(satisfaction)
+        if remarks:
+            remarks = check_text(remarks, "remarks", 1000)
+        self._record(
+            ComplaintClosed(at=at, complaint_id=self.id, satisfaction=satisfaction, remarks=remarks)
+        )
+
+    def require_reopenable(self) -> None:
+        """Refuse early, before a handler asks the policies for a new answer deadline."""
+        self._status({ComplaintStatus.ANSWERED}, _("reopened"))
+
+    def reopen(self, *, reason: str, answer: Timer, at: datetime) -> None:
+        """The complainant disputes the answer; breaches already recorded stay recorded."""
+        reason = check_text(reason, "reason", 1000)
+        self._status({ComplaintStatus.ANSWERED}, _("reopened"))
+        if answer.kind is not DeadlineKind.ANSWER:
+            raise InvalidValue(_("A reopened complaint needs a new answer deadline."))
+        self._record(ComplaintReopened(at=at, complaint_id=self.id, reason=reason, answer=answer))
+
+    def escalate(
+        self, *, chain: Sequence[EscalationStep], calendar: WorkingCalendar, now: datetime
+    ) -> bool:
+        """One step up the chain if due now; ``False`` (and nothing recorded) otherwise."""
+        clock = self.clock
+        if clock is None:
+            return False
+        step = escalation(
+            chain=chain,
+            escalated=self.escalations,
+            kind=clock.kind,
+            due=clock.due,
+            calendar=calendar,
+            now=now,
+        )
+        if step is None:
+            return False
+        self._breach_if_late(clock, now)
+        self._record(ComplaintEscalated(at=now, complaint_id=self.id, escalation=step))
+        return True
+
+    # -- rules ---------------------------------------------------------------------------------
+
+    def _open(self, action: str) -> None:
+        self._status(frozenset(ComplaintStatus) - {ComplaintStatus.CLOSED}, action)
+
+    def _status(self, allowed: Collection[ComplaintStatus], action: str) -> None:
+        if self.status not in allowed:
+            raise IllegalTransition(
+                _("Complaint {id} is {status}; it cannot be {action}.").format(
+                    id=self.id, status=_(self.status), action=action
+                )
+            )
+
+    def _owner(self, by: ActorId) -> None:
+        if by != self.owner:
+            raise PermissionDenied(
+                _(
+                    "Complaint {id} is owned by {owner} (first-responder duty); "
+                    "hand it over before acting on it."
+                ).format(id=self.id, owner=self.owner)
+            )
+
+    def _breach_if_late(self, timer: Timer, at: datetime) -> None:
+        if at <= timer.due:
+            return
+        if any(b.kind is timer.kind and b.started_at == timer.started_at for b in self.breaches):
+            return
+        breach = Breach(timer.kind, timer.started_at, timer.due, at)
+        self._record(ComplaintDeadlineBreached(at=at, complaint_id=self.id, breach=breach))
+
+    def _record(self, event: Event) -> None:
+        self.apply(event)
+        self.events.append(event)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def apply(self, event: Event) -> None:
+        """Change state by one event; used both by commands and by replay."""
+        self.updated_at = event.at
+        match event:
+            case ComplaintFiled():
+                self.channel, self.complainant = event.channel, event.complainant
+                self.category, self.urgency = event.category, event.urgency
+                self.description = event.description
+                self.request_id, self.worker_id = event.request_id, event.worker_id
+                self.item_id, self.callback_id = event.item_id, event.callback_id
+                self.filed_at, self.taken_by, self.owner = event.at, event.taken_by, event.taken_by
+                self.acknowledge, self.answer = event.acknowledge, event.answer
+                self.status = ComplaintStatus.FILED
+            case ComplaintHandedOver():
+                self.owner = event.handover.to_owner
+                self.handovers = (*self.handovers, event.handover)
+            case ComplaintAcknowledged():
+                assert self.acknowledge is not None
+                self.acknowledge = self.acknowledge.met(event.at)
+                self.status = ComplaintStatus.ACKNOWLEDGED
+            case ComplaintFindingRecorded():
+                self.findings = (*self.findings, event.finding)
+                self.status = ComplaintStatus.INVESTIGATING
+            case ComplaintPaused():
+                assert self.answer is not None
+                self.answer = self.answer.paused(event.at)
+                self.pause_reason = event.reason
+            case ComplaintResumed():
+                assert self.answer is not None
+                self.answer = attrs.evolve(
+                    self.answer,
+                    due=event.due,
+                    paused_at=None,
+                    paused_for=self.answer.paused_for + event.paused_for,
+                )
+                self.pause_reason = None
+            case ComplaintAnswered():
+                assert self.answer is not None
+                self.answer = self.answer.met(event.at)
+                self.result = event.result
+                self.status = ComplaintStatus.ANSWERED
+            case ComplaintClosed():
+                self.satisfaction, self.remarks = event.satisfaction, event.remarks
+                self.status = ComplaintStatus.CLOSED
+            case ComplaintReopened():
+                self.answer = event.answer
+                self.reopen_count += 1
+                self.status = ComplaintStatus.INVESTIGATING
+            case ComplaintDeadlineBreached():
+                self.breaches = (*self.breaches, event.breach)
+            case ComplaintEscalated():
+                self.escalations = (*self.escalations, event.escalation)
+            case _:
+                raise TypeError(f"Complaint cannot apply {type(event).__name__}")
+
+    @classmethod
+    def replay(cls, complaint_id: ComplaintId, events: list[Event]) -> Complaint:
+        complaint = cls(complaint_id)
+        for event in events:
+            complaint.apply(event)
+        return complaint
