@@ -131,6 +131,7 @@ class UnitOfWork(abc.ABC):
     requests: RequestRepository
     workers: WorkerRepository
     events: EventLog
+    idempotency: IdempotencyKeys
 
     def __enter__(self) -> Self:
         self.committed = False
@@ -184,3 +185,33 @@ class Store(Protocol):
     """An adapter: something that opens units of work."""
 
     def unit_of_work(self) -> UnitOfWork: ...
+
+
+# --- idempotency -------------------------------------------------------------------
+
+
+class IdempotencyKey(Identifier):
+    """The caller's name for one command, so that a retried call is carried out once."""
+
+
+class IdempotencyKeys(abc.ABC):
+    """Commands already carried out, by key, with what they returned.
+
+    ``remember`` writes in the unit of work's own transaction, so the key is
+    stored exactly when the command's changes are; a second unit of work
+    remembering the same key concurrently fails with ``ConcurrencyConflict``.
+    """
+
+    @abc.abstractmethod
+    def recall(self, key: IdempotencyKey) -> tuple[str, dict[str, Any]] | None:
+        """The command fingerprint and outcome stored under ``key``, if any."""
+
+    @abc.abstractmethod
+    def remember(
+        self, key: IdempotencyKey, command: str, fingerprint: str, outcome: dict[str, Any]
+    ) -> None: ...
+
+
+def pending_events(uow: UnitOfWork) -> list[Event]:
+    """The events ``commit`` is about to save, in the order it saves them."""
+    return [e for r in uow.repositories() for a in r.changed() for e in a.events]
