@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BRANCH_MANAGER, CENTRE_MANAGER, CLERK, publish, requester
 from servicedesk import (
     ApproveFee,
     Desk,
@@ -29,6 +28,7 @@ from servicedesk.domain.errors import (
     NotFound,
     NotOrderable,
 )
+from support import BRANCH_MANAGER, CENTRE_MANAGER, CLERK, publish, requester
 
 
 def propose(desk: Desk) -> str:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLERK, Clock, hire, publish, requester
 from servicedesk import (
     AcceptWork,
     AddExtraFee,
@@ -30,6 +29,7 @@ from servicedesk.app.commands import all_command_types
 from servicedesk.app.queries import RequestView
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
+from support import CLERK, Clock, hire, publish, requester
 
 
 def full_history(desk: Desk, clock: Clock) -> str:

@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, precondition, rule
 
-from conftest import Clock, hire, publish, requester
 from servicedesk import (
     AcceptWork,
     AddExtraFee,
@@ -40,6 +39,7 @@ from servicedesk.adapters.memory import MemoryStore
 from servicedesk.domain import requests as r
 from servicedesk.domain.errors import ServiceDeskError
 from servicedesk.domain.values import RequestId
+from support import Clock, hire, publish, requester
 
 S = Status
 #: Where each plain command is allowed: the model the machine is checked against.

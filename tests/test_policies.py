@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BRANCH_MANAGER, CENTRE_MANAGER, SHANGHAI, Clock, publish, requester
 from servicedesk import (
     ApproveFee,
     Desk,
@@ -28,6 +27,7 @@ from servicedesk.domain.requests import Deadline, ItemKind, Milestone
 from servicedesk.policies import hookimpl
 from servicedesk.policies.default import china_is_working_day
 from servicedesk.policies.service_hall import ServiceHall
+from support import BRANCH_MANAGER, CENTRE_MANAGER, SHANGHAI, Clock, publish, requester
 
 
 class EarlyCentre:

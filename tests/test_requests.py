@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from conftest import CLERK, SHANGHAI, Clock, hire, publish, requester
 from servicedesk import (
     AcceptWork,
     AddExtraFee,
@@ -42,6 +41,7 @@ from servicedesk.domain.errors import (
     ServiceDeskError,
 )
 from servicedesk.domain.requests import Milestone
+from support import CLERK, SHANGHAI, Clock, hire, publish, requester
 
 
 def register(desk: Desk, need: str = "kitchen tap drips") -> str:

@@ -163,6 +163,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.complaints = MemoryComplaints(store)
         self.callbacks = MemoryCallbacks(store)
         self.callback_plans = MemoryCallbackPlans(store)
+        self.idempotency = MemoryIdempotencyKeys(self)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
 
     def _save(
@@ -231,3 +232,33 @@ class MemoryCallbacks(_MemoryRepository[Callback], ports.CallbackRepository):
 
 class MemoryCallbackPlans(_MemoryRepository[CallbackPlan], ports.CallbackPlanRepository):
     cls = CallbackPlan
+
+
+# --- idempotency -------------------------------------------------------------------
+
+IDEMPOTENCY = "idempotency"  # the store's table of remembered commands
+
+
+class MemoryIdempotencyKeys(ports.IdempotencyKeys):
+    """Keys kept as rows of their own table, staged like aggregates.
+
+    ``remember`` stages the row as new (expected version -1), so the unit of
+    work's commit writes it together with the command's changes, or refuses
+    with ``ConcurrencyConflict`` when another unit of work stored the key first.
+    """
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self.uow = uow
+
+    def recall(self, key: ports.IdempotencyKey) -> tuple[str, dict[str, Any]] | None:
+        with self.uow.store.lock:
+            row = self.uow.store.tables.get(IDEMPOTENCY, {}).get(key)
+        if row is None:
+            return None
+        return row[1]["fingerprint"], row[1]["outcome"]
+
+    def remember(
+        self, key: ports.IdempotencyKey, command: str, fingerprint: str, outcome: dict[str, Any]
+    ) -> None:
+        document = {"command": command, "fingerprint": fingerprint, "outcome": outcome}
+        self.uow._pending.append((IDEMPOTENCY, key, -1, (1, document), []))

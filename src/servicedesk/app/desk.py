@@ -16,11 +16,11 @@ import attrs
 
 # Handler modules register their handlers with @handles when imported; one line each.
 from servicedesk.app import callbacks as _callbacks  # noqa: F401
-from servicedesk.app import handlers
+from servicedesk.app import handlers, idempotency
 from servicedesk.app.commands import Command
 from servicedesk.app.complaints import ComplaintQueries
 from servicedesk.app.handlers import Context
-from servicedesk.app.ports import Store
+from servicedesk.app.ports import Store, pending_events
 from servicedesk.app.quality import QualityQueries
 from servicedesk.app.queries import Queries
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue
@@ -77,16 +77,25 @@ class Desk:
         """Call ``subscriber`` with every event, after its transaction committed."""
         self.subscribers.append(subscriber)
 
-    def handle(self, command: Command, *, actor: Actor | None = None) -> Outcome:
+    def handle(
+        self, command: Command, *, actor: Actor | None = None, idempotency_key: str | None = None
+    ) -> Outcome:
         handler = handlers.HANDLERS.get(type(command))
         if handler is None:
             raise InvalidValue(_("Unknown command {name}.").format(name=type(command).__name__))
         actor = actor or Actor.system()
+        key = None if idempotency_key is None else idempotency.to_key(idempotency_key)
+        print_ = idempotency.fingerprint(command) if key else ""
         for attempt in range(self.retries + 1):
             now = aware(self.clock(), "clock time")
             try:
                 with self.store.unit_of_work() as uow:
+                    if key and (seen := idempotency.recall(uow, key, command, print_)):
+                        return Outcome(*idempotency.from_document(seen))  # the first call's
                     result = handler(command, Context(uow, self.policies, actor, now))
+                    if key:
+                        done = idempotency.document(result, pending_events(uow))
+                        uow.idempotency.remember(key, type(command).__name__, print_, done)
                     events = uow.commit()
                 break
             except ConcurrencyConflict:

@@ -136,6 +136,7 @@ class UnitOfWork(abc.ABC):
     complaints: ComplaintRepository
     callbacks: CallbackRepository
     callback_plans: CallbackPlanRepository
+    idempotency: IdempotencyKeys
 
     def __enter__(self) -> Self:
         self.committed = False
@@ -246,3 +247,33 @@ class RequestCaseQueries(abc.ABC):
     @abc.abstractmethod
     def list_accepted_between(self, start: datetime, end: datetime) -> list[ServiceRequest]:
         """Completed jobs: requests accepted (``WorkAccepted``) in ``[start, end)``."""
+
+
+# --- idempotency -------------------------------------------------------------------
+
+
+class IdempotencyKey(Identifier):
+    """The caller's name for one command, so that a retried call is carried out once."""
+
+
+class IdempotencyKeys(abc.ABC):
+    """Commands already carried out, by key, with what they returned.
+
+    ``remember`` writes in the unit of work's own transaction, so the key is
+    stored exactly when the command's changes are; a second unit of work
+    remembering the same key concurrently fails with ``ConcurrencyConflict``.
+    """
+
+    @abc.abstractmethod
+    def recall(self, key: IdempotencyKey) -> tuple[str, dict[str, Any]] | None:
+        """The command fingerprint and outcome stored under ``key``, if any."""
+
+    @abc.abstractmethod
+    def remember(
+        self, key: IdempotencyKey, command: str, fingerprint: str, outcome: dict[str, Any]
+    ) -> None: ...
+
+
+def pending_events(uow: UnitOfWork) -> list[Event]:
+    """The events ``commit`` is about to save, in the order it saves them."""
+    return [e for r in uow.repositories() for a in r.changed() for e in a.events]

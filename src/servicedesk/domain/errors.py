@@ -54,3 +54,26 @@ class ConcurrencyConflict(ServiceDeskError):
 
 class IdempotencyConflict(ServiceDeskError):
     """An idempotency key was reused with a different command."""
+
+
+# --- storage ---
+
+
+class StoreError(ServiceDeskError):
+    """The store cannot do what was asked: misconfigured, unreachable or incompatible."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached or opened (server down, wrong credentials)."""
+
+
+class StoreConfigurationError(StoreError):
+    """The store was named wrongly: a bad URL, an unknown database kind, a missing driver."""
+
+
+class SchemaVersionError(StoreError):
+    """The database's schema is not the one this version of servicedesk works with."""
+
+
+class StoreBusy(ConcurrencyConflict, StoreError):
+    """Another writer holds the database longer than we wait; retrying may succeed."""

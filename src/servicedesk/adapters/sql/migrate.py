@@ -1,0 +1,122 @@
+"""Schema migrations with Alembic, shipped inside the package.
+
+The revisions live in ``migrations/versions``; ``upgrade(url)`` brings any
+database, empty or older, to the newest revision this package knows, in one
+transaction where the database allows DDL in transactions (SQLite,
+PostgreSQL), serialised between processes by a lock.  A database stamped with
+a revision this package does not know was written by a newer servicedesk: it
+is refused with ``SchemaVersionError`` and left untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy.engine import URL, Engine
+
+from servicedesk.adapters.sql.engine import describe, make_engine, to_url, translate
+from servicedesk.domain.errors import SchemaVersionError
+from servicedesk.i18n import _
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+LOCK_NAME = "servicedesk_migrate"
+LOCK_ID = 0x5E5D_E5C0  # PostgreSQL advisory lock key for migrations
+
+
+def config(connection: sa.Connection | None = None) -> Config:
+    """An Alembic configuration for the shipped revisions, bound to ``connection``."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head() -> str:
+    """The newest schema revision this package knows."""
+    revision = ScriptDirectory.from_config(config()).get_current_head()
+    assert revision is not None
+    return revision
+
+
+def current(connection: sa.Connection) -> str | None:
+    """The schema revision stamped in the database, None for an empty one."""
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _known(revision: str | None, url: URL) -> None:
+    if revision is None:
+        return
+    try:
+        known = ScriptDirectory.from_config(config()).get_revision(revision)
+    except CommandError:
+        known = None
+    if known is None:
+        raise SchemaVersionError(
+            _(
+                "The database {where} has schema revision {revision}, newer than this "
+                "servicedesk knows ({head}); upgrade servicedesk to use it."
+            ).format(where=describe(url), revision=revision, head=head())
+        )
+
+
+@contextmanager
+def _connect(engine: Engine) -> Iterator[sa.Connection]:
+    try:
+        with engine.connect() as connection:
+            yield connection
+    except (sa.exc.DBAPIError, sa.exc.TimeoutError) as error:
+        raise translate(error, engine.url) from error
+
+
+def upgrade_engine(engine: Engine, revision: str = "head") -> None:
+    """Bring the database behind ``engine`` to ``revision`` (default: the newest)."""
+    with _connect(engine) as connection:
+        backend = connection.dialect.name
+        if backend in ("mysql", "mariadb"):  # DDL commits at once there; a session lock
+            connection.exec_driver_sql(f"SELECT GET_LOCK('{LOCK_NAME}', 60)")
+            connection.commit()  # the lock belongs to the session, not the transaction
+        try:
+            with connection.begin():
+                if backend == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_ID})")
+                found = current(connection)
+                _known(found, engine.url)
+                if found != (head() if revision == "head" else revision):
+                    command.upgrade(config(connection), revision)
+        finally:
+            if backend in ("mysql", "mariadb"):
+                connection.exec_driver_sql(f"SELECT RELEASE_LOCK('{LOCK_NAME}')")
+                connection.commit()
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse a database that is not at the newest revision, saying what to run."""
+    with _connect(engine) as connection:
+        found = current(connection)
+        connection.rollback()
+    _known(found, engine.url)
+    if found != head():
+        raise SchemaVersionError(
+            _(
+                "The database {where} has schema revision {revision}; this servicedesk needs "
+                "{head}: run servicedesk.adapters.sql.upgrade(url) first."
+            ).format(where=describe(engine.url), revision=found or _("none"), head=head())
+        )
+
+
+def upgrade(target: str | os.PathLike[str] | URL, revision: str = "head") -> None:
+    """Create or upgrade the database at ``target`` (a URL or an SQLite file path)."""
+    engine = make_engine(to_url(target))
+    try:
+        upgrade_engine(engine, revision)
+    finally:
+        engine.dispose()

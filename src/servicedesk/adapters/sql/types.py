@@ -1,0 +1,95 @@
+"""Column types that keep money exact and instants unambiguous on every database.
+
+``UtcDateTime`` stores an aware instant as UTC: PostgreSQL gets
+``timestamp with time zone``; SQLite (fixed-width text) and MySQL/MariaDB
+(``DATETIME(6)``) get the UTC wall time, and it comes back aware in UTC.  So a
+comparison in SQL (``deadline_due < :now``) compares instants, never local
+wall clocks.  A naive datetime is refused, as everywhere in servicedesk.
+
+``Fen`` stores an amount of money as an integer number of fen: exact on every
+database, without SQLite's lossy ``NUMERIC`` and its Decimal warnings.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy.engine import Dialect
+
+from servicedesk.domain.errors import InvalidValue
+from servicedesk.domain.money import FEN
+from servicedesk.domain.values import aware
+from servicedesk.i18n import _
+
+
+class UtcDateTime(sa.types.TypeDecorator[datetime]):
+    """An aware instant, stored as UTC, returned aware in UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name in ("mysql", "mariadb"):
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(sa.DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        utc = aware(value).astimezone(UTC)
+        return utc if dialect.name == "postgresql" else utc.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Fen(sa.types.TypeDecorator[Decimal]):
+    """An exact amount (``Decimal`` with at most two places) as a whole number of fen."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal) or value != value.quantize(FEN):
+            raise InvalidValue(
+                _("An amount stored must be exact to the fen, not {value!r}.").format(value=value)
+            )
+        return int(value * 100)
+
+    def process_result_value(self, value: int | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(FEN)
+
+
+def Document() -> sa.types.TypeEngine[Any]:
+    """The converter's plain data as JSON (``jsonb`` on PostgreSQL)."""
+    return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def Serial() -> sa.types.TypeEngine[int]:
+    """A 64-bit auto-increment key; SQLite only auto-increments ``INTEGER PRIMARY KEY``."""
+    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def Key() -> sa.types.TypeEngine[str]:
+    """An id: case-sensitive and ordered by code point on every database.
+
+    MySQL's default collation would make ``A-1`` and ``a-1`` the same primary
+    key, and PostgreSQL's locale would sort ids differently from Python.
+    """
+    return (
+        sa.String(64)
+        .with_variant(postgresql.VARCHAR(64, collation="C"), "postgresql")
+        .with_variant(mysql.VARCHAR(64, collation="utf8mb4_bin"), "mysql", "mariadb")
+    )
