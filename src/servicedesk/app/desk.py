@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import attrs
 
 # Handler modules register their handlers with @handles when imported; one line each.
-from servicedesk.app import handlers
+from servicedesk.app import billing, handlers  # noqa: F401 - billing registers its handlers
 from servicedesk.app.commands import Command
 from servicedesk.app.handlers import Context
 from servicedesk.app.ports import Store

@@ -13,11 +13,14 @@ from functools import cache
 
 import holidays
 
+from servicedesk.domain.accounts import Account, DepositRule
+from servicedesk.domain.billing import BillingMode, Period
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.money import Money, Rounding
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
-from servicedesk.domain.values import Role, WorkerId
+from servicedesk.domain.statements import Statement
+from servicedesk.domain.values import Requester, RequesterKind, Role, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.policies.hookspecs import hookimpl
 
@@ -117,3 +120,71 @@ class PropertyCentreDefaults:
         local = now.astimezone(calendar.tz)
         top = local.replace(minute=0, second=0, microsecond=0)
         return top if top == local else top + BATCH_INTERVAL
+
+    # --- billing (000 §4.3, 003 篇七 §4.7-4.9) -------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_billing_mode(self, requester: Requester) -> BillingMode:
+        if requester.kind is RequesterKind.TENANT:
+            return BillingMode.DEPOSIT
+        return BillingMode.ON_ACCOUNT
+
+    @hookimpl(trylast=True)
+    def servicedesk_rounding(self) -> Rounding:
+        return ROUNDING
+
+    @hookimpl(trylast=True)
+    def servicedesk_deposit_rule(self, account: Account) -> DepositRule:
+        return DepositRule(DEPOSIT_MINIMUM, DEPOSIT_TOP_UP_BELOW, DEPOSIT_LIMIT)
+
+    @hookimpl(trylast=True)
+    def servicedesk_statement_day(self, period: Period, calendar: WorkingCalendar) -> datetime:
+        return period.end(calendar.tz)
+
+    @hookimpl(trylast=True)
+    def servicedesk_statement_due(
+        self, period: Period, calendar: WorkingCalendar, issued_at: datetime
+    ) -> datetime:
+        return max(period.end(calendar.tz) + STATEMENT_DUE_AFTER, issued_at + timedelta(days=1))
+
+    @hookimpl(trylast=True)
+    def servicedesk_receipt_series(self, at: datetime, calendar: WorkingCalendar) -> str:
+        return f"{ORGANISATION_CODE}-{at.astimezone(calendar.tz).year}"
+
+    @hookimpl(trylast=True)
+    def servicedesk_receipt_number(self, series: str, number: int) -> str:
+        return f"{series}-{number:06d}"
+
+    @hookimpl(trylast=True)
+    def servicedesk_invoice_deadline(
+        self, requested_at: datetime, calendar: WorkingCalendar
+    ) -> datetime:
+        return requested_at + INVOICE_DEADLINE
+
+    @hookimpl(trylast=True)
+    def servicedesk_allocate_payment(
+        self, amount: Money, statements: Sequence[Statement]
+    ) -> list[Money]:
+        return oldest_first(amount, statements)
+
+
+# --- billing values -------------------------------------------------------------
+#: The organisation's code in receipt numbers (one series per organisation and year).
+ORGANISATION_CODE = "PSC"
+#: domain.md names no amounts for the deposit; these are the defaults a centre overrides.
+DEPOSIT_MINIMUM = Money.of("200.00")
+DEPOSIT_TOP_UP_BELOW = Money.of("100.00")
+DEPOSIT_LIMIT = Money.zero()
+STATEMENT_DUE_AFTER = timedelta(days=15)
+INVOICE_DEADLINE = timedelta(hours=24)  # 003 篇七 §4.8
+
+
+def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:
+    """Pay the oldest statement in full, then the next, until the money is used up."""
+    parts: list[Money] = []
+    left = amount
+    for statement in statements:
+        part = min(left, statement.amount_due, key=lambda m: m.amount)
+        parts.append(part)
+        left = left - part
+    return parts
