@@ -16,6 +16,7 @@ import attrs
 
 # Handler modules register their handlers with @handles when imported; one line each.
 from servicedesk.app import billing, handlers  # noqa: F401 - billing registers its handlers
+from servicedesk.app.billing_queries import BillingQueries
 from servicedesk.app.commands import Command
 from servicedesk.app.handlers import Context
 from servicedesk.app.ports import Store
@@ -67,6 +68,7 @@ class Desk:
         self.retries = retries
         self.subscribers: list[Subscriber] = []
         self.queries = Queries(store, self.policies, clock)
+        self.billing = BillingQueries(store, self.policies, clock)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event, after its transaction committed."""

@@ -119,6 +119,9 @@ class Period:
         """The first instant after the period: the next month's start."""
         return self.next().start(tz)
 
+    def previous(self) -> Period:
+        return Period(self.year - 1, 12) if self.month == 1 else Period(self.year, self.month - 1)
+
     def next(self) -> Period:
         return Period(self.year + self.month // 12, self.month % 12 + 1)
 
