@@ -122,6 +122,22 @@ def test_a_late_charge_goes_to_the_next_open_month(s: BillingScenario) -> None:
     check_books(s.desk)
 
 
+def test_a_charge_confirmed_after_the_month_ended_but_before_the_close_waits(
+    s: BillingScenario,
+) -> None:
+    account, unit = s.open_account()
+    march = charge(s, unit)
+    request = s.accepted_request(unit)
+    s.move_to(at(4, 1, 8))
+    april = s.desk.handle(RecordCharge(request_id=request)).id
+    s.desk.handle(ConfirmCharge(charge_id=april, signed_by="Resident"))
+    s.move_to(at(4, 2, 9))
+    s.desk.handle(CloseMonth(period="2026-03"))
+    statement = s.desk.billing.statement(f"{account}:2026-03")
+    assert [line.reference for line in statement.lines] == [march]
+    assert s.desk.billing.charge(april).statement_id is None
+
+
 def test_a_reversal_after_billing_is_a_credit_carried_into_a_later_statement(
     s: BillingScenario,
 ) -> None:
