@@ -12,6 +12,7 @@ import pytest
 from servicedesk import convert
 from servicedesk.app.billing_commands import (
     AuditCharge,
+    CloseAccount,
     CloseMonth,
     ConfirmCharge,
     GiveEstimate,
@@ -21,7 +22,9 @@ from servicedesk.app.billing_commands import (
     RecordPayment,
     RefundDeposit,
     ReverseCharge,
+    SignAgreement,
 )
+from servicedesk.domain.agreements import AgreementTerms
 from servicedesk.domain.billing import Period
 from servicedesk.domain.charges import LineKind, LineSpec
 from servicedesk.domain.errors import (
@@ -37,7 +40,7 @@ from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import RequesterKind
 from servicedesk.policies import hookimpl
 from servicedesk.testing import BillingScenario, store_state
-from servicedesk.testing.scenario import WIRING
+from servicedesk.testing.scenario import TAP_REPAIR, WIRING
 
 
 def refused(
@@ -337,3 +340,35 @@ def test_an_allocation_plugin_that_creates_money_is_refused() -> None:
         lambda: s.desk.handle(command, actor=s.cashier),
         "servicedesk_allocate_payment",
     )
+
+
+def test_an_owner_with_money_due_cannot_close_the_account(s: BillingScenario) -> None:
+    account, _sid = owner_with_statement(s)
+    close = CloseAccount(account_id=account)
+    refused(s, IllegalTransition, lambda: s.desk.handle(close, actor=s.cashier), "settle")
+    s.desk.handle(RecordPayment(account_id=account, amount="30.00"), actor=s.cashier)
+    s.desk.handle(close, actor=s.cashier)
+    assert s.desk.billing.account(account).status == "closed"
+
+
+def test_an_account_with_an_agreement_in_force_cannot_close(s: BillingScenario) -> None:
+    account, _unit = s.open_account()
+    terms = AgreementTerms("Monthly check", monthly_fee=Money.of("10.00"))
+    s.desk.handle(
+        SignAgreement(account_id=account, item_id=TAP_REPAIR, terms=terms, start="2026-03")
+    )
+    close = CloseAccount(account_id=account)
+    refused(s, IllegalTransition, lambda: s.desk.handle(close, actor=s.cashier), "agreement")
+
+
+def test_a_closed_accounts_charges_are_not_reversed(s: BillingScenario) -> None:
+    account, unit = s.open_account(RequesterKind.TENANT)
+    s.desk.handle(PayDeposit(account_id=account, amount="200.00"), actor=s.cashier)
+    request = s.accepted_request(unit, RequesterKind.TENANT)
+    charge = s.desk.handle(RecordCharge(request_id=request)).id
+    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Li"))
+    s.desk.handle(CloseAccount(account_id=account), actor=s.cashier)
+    reverse = ReverseCharge(charge_id=charge, reason="late complaint")
+    refused(s, IllegalTransition, lambda: s.desk.handle(reverse, actor=s.assistant), "closed")
+    pay = PayDeposit(account_id=account, amount="200.00")
+    refused(s, IllegalTransition, lambda: s.desk.handle(pay, actor=s.cashier), "closed")

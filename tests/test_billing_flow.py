@@ -424,6 +424,13 @@ def test_an_invoice_is_due_within_24_hours_and_its_number_is_kept_on_the_job(
     (on_job,) = s.desk.billing.invoices_of_request(request)
     assert on_job.number == "No. 04417"
     assert not on_job.overdue
+    assert not on_job.delivered_late
+    s.desk.handle(IssueInvoice(invoice_id=late, number="No. 04418"), actor=s.cashier)
+    s.desk.handle(DeliverInvoice(invoice_id=late))
+    assert s.desk.billing.overdue_invoices() == []
+    late_request = s.desk.billing.charge(late).request_id
+    (delivered,) = s.desk.billing.invoices_of_request(late_request)
+    assert delivered.delivered_late
 
 
 def test_receipt_books_are_reconciled_against_collected_payments(s: BillingScenario) -> None:

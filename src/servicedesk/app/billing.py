@@ -23,6 +23,7 @@ from servicedesk.domain.billing import (
     CostId,
     InvoiceId,
     PaymentId,
+    Period,
     ReceiptBookId,
 )
 from servicedesk.domain.charges import Charge, ChargeLine, ChargeStatus, LineKind, LineSpec
@@ -203,11 +204,17 @@ def close_account(cmd: b.CloseAccount, ctx: Context) -> str:
             for c in ctx.uow.charges.for_account(account.id)
             if c.is_confirmed and c.statement_id is None
         ]
-        if open_statements or unbilled:
+        this_month = Period.of(ctx.now, ctx.policies.calendar().tz)
+        in_force = [
+            a
+            for a in ctx.uow.agreements.for_account(account.id)
+            if a.last is None or a.last >= this_month
+        ]
+        if open_statements or unbilled or in_force:
             raise IllegalTransition(
                 _(
-                    "Account {id} has statements to pay or charges to bill; settle them "
-                    "before closing it."
+                    "Account {id} has statements to pay, charges to bill or agreements in "
+                    "force; settle and end them before closing it."
                 ).format(id=account.id)
             )
     account.close(at=ctx.now)
@@ -406,6 +413,14 @@ def audit_charge(cmd: b.AuditCharge, ctx: Context) -> str:
 def reverse_charge(cmd: b.ReverseCharge, ctx: Context) -> str:
     _require(ctx, Role.ASSISTANT, _("reverse a charge"))
     original = ctx.uow.charges.get(cmd.charge_id)
+    assert original.account_id is not None
+    account = ctx.uow.accounts.get(original.account_id)
+    if not account.is_open:
+        raise IllegalTransition(
+            _("Account {id} is closed; its charges can no longer be reversed.").format(
+                id=account.id
+            )
+        )
     reversal_id = ChargeId(f"{original.id}:rev")
     if ctx.uow.charges.find(reversal_id) is not None:
         raise IllegalTransition(
@@ -416,8 +431,6 @@ def reverse_charge(cmd: b.ReverseCharge, ctx: Context) -> str:
     )
     ctx.uow.charges.add(reversal)
     if reversal.mode is BillingMode.DEPOSIT and not reversal.amount.is_zero:
-        assert reversal.account_id is not None
-        account = ctx.uow.accounts.get(reversal.account_id)
         account.credit(-reversal.amount, charge_id=reversal.id, at=ctx.now)
     return reversal.id.value
 

@@ -152,6 +152,7 @@ class InvoiceView:
     number: str | None
     delivered_at: datetime | None
     overdue: bool
+    delivered_late: bool
 
     @classmethod
     def of(cls, invoice: Invoice, now: datetime) -> InvoiceView:
@@ -168,6 +169,7 @@ class InvoiceView:
             invoice.number,
             invoice.delivered_at,
             invoice.is_overdue(now),
+            invoice.delivered_late,
         )
 
 

@@ -307,7 +307,7 @@ class InvoiceRepository(Repository[Invoice]):
 
     @abc.abstractmethod
     def list_overdue(self, now: datetime) -> list[Invoice]:
-        """Invoices not delivered by their deadline (or delivered late), oldest first."""
+        """Invoices past their deadline and not delivered, oldest deadline first."""
 
     @abc.abstractmethod
     def for_request(self, request_id: RequestId) -> list[Invoice]: ...

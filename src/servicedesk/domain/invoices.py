@@ -60,11 +60,14 @@ class Invoice:
     events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     def is_overdue(self, now: datetime) -> bool:
-        """Not delivered by its deadline (delivered late counts as overdue too)."""
+        """Past its deadline and still not delivered: someone must take it round now."""
         assert self.deadline is not None
-        if self.delivered_at is not None:
-            return self.delivered_at > self.deadline
-        return now > self.deadline
+        return self.delivered_at is None and now > self.deadline
+
+    @property
+    def delivered_late(self) -> bool:
+        assert self.deadline is not None
+        return self.delivered_at is not None and self.delivered_at > self.deadline
 
     @classmethod
     def request(
