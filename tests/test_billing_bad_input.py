@@ -23,6 +23,7 @@ from servicedesk.app.billing_commands import (
     RefundDeposit,
     ReverseCharge,
     SignAgreement,
+    VoidPayment,
 )
 from servicedesk.domain.agreements import AgreementTerms
 from servicedesk.domain.billing import Period
@@ -372,3 +373,23 @@ def test_a_closed_accounts_charges_are_not_reversed(s: BillingScenario) -> None:
     refused(s, IllegalTransition, lambda: s.desk.handle(reverse, actor=s.assistant), "closed")
     pay = PayDeposit(account_id=account, amount="200.00")
     refused(s, IllegalTransition, lambda: s.desk.handle(pay, actor=s.cashier), "closed")
+
+
+def test_a_payment_is_voided_once_and_only_by_a_cashier(s: BillingScenario) -> None:
+    account = tenant_with_deposit(s, "300.00")
+    payment = s.desk.handle(PayDeposit(account_id=account, amount="50.00"), actor=s.cashier).id
+    void = VoidPayment(payment_id=payment, reason="typo")
+    refused(s, PermissionDenied, lambda: s.desk.handle(void, actor=s.clerk))
+    s.desk.handle(void, actor=s.cashier)
+    refused(s, IllegalTransition, lambda: s.desk.handle(void, actor=s.cashier), "already")
+
+
+def test_a_deposit_payment_already_drawn_on_is_not_voided(s: BillingScenario) -> None:
+    account, unit = s.open_account(RequesterKind.TENANT)
+    payment = s.desk.handle(PayDeposit(account_id=account, amount="200.00"), actor=s.cashier).id
+    charge = s.desk.handle(
+        RecordCharge(request_id=s.accepted_request(unit, RequesterKind.TENANT))
+    ).id
+    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Li"))
+    void = VoidPayment(payment_id=payment, reason="typo")
+    refused(s, IllegalTransition, lambda: s.desk.handle(void, actor=s.cashier), "drawn on")

@@ -26,6 +26,7 @@ from servicedesk.app.billing_commands import (
     ReturnStubs,
     ReverseCharge,
     SignAgreement,
+    VoidPayment,
 )
 from servicedesk.domain.accounts import Account, DepositRule
 from servicedesk.domain.agreements import AgreementTerms
@@ -480,3 +481,33 @@ def test_revenue_and_cost_per_item_flags_loss_making_items(s: BillingScenario) -
     assert report[WIRING].loss_making
     assert [r.item_id.value for r in s.desk.billing.loss_making_items("2026-03")] == [WIRING]
     assert s.desk.billing.revenue_and_cost("2026-04") == []
+
+
+def test_a_voided_payment_keeps_its_number_and_its_money_goes_back(s: BillingScenario) -> None:
+    account, unit = s.open_account()
+    charge(s, unit)
+    s.move_to(at(4, 1, 9))
+    s.desk.handle(CloseMonth(period="2026-03"))
+    wrong = s.desk.handle(RecordPayment(account_id=account, amount="30.00"), actor=s.cashier).id
+    s.desk.handle(VoidPayment(payment_id=wrong, reason="paid by the neighbour"), actor=s.cashier)
+    statement = s.desk.billing.statement(f"{account}:2026-03")
+    assert statement.status is StatementStatus.OPEN
+    assert statement.amount_due == Money.of("30.00")
+    s.desk.handle(RecordPayment(account_id=account, amount="30.00"), actor=s.cashier)
+    receipts = s.desk.billing.receipts("PSC-2026")
+    assert [(r.number, r.voided) for r in receipts] == [(1, True), (2, False)]
+    check_books(s.desk)
+
+
+def test_a_voided_deposit_payment_leaves_the_deposit(s: BillingScenario) -> None:
+    account, _unit = s.open_account(RequesterKind.TENANT)
+    first = s.desk.handle(PayDeposit(account_id=account, amount="300.00"), actor=s.cashier).id
+    s.advance(timedelta(minutes=5))
+    s.desk.handle(VoidPayment(payment_id=first, reason="wrong tenant"), actor=s.cashier)
+    assert s.desk.billing.account(account).balance == Money.zero()
+    history = s.desk.billing.account_history(account)
+    assert [(e.kind, e.amount) for e in history] == [
+        ("deposit", Money.of("300.00")),
+        ("void", Money.of("-300.00")),
+    ]
+    check_books(s.desk)

@@ -287,6 +287,24 @@ def record_payment(cmd: b.RecordPayment, ctx: Context) -> str:
     return payment_id.value
 
 
+@handles(b.VoidPayment)
+def void_payment(cmd: b.VoidPayment, ctx: Context) -> str:
+    """Undo a mistaken payment by entries that keep every number (peers.md, receipts)."""
+    _require(ctx, Role.CASHIER, _("void a payment"))
+    payment = ctx.uow.payments.get(cmd.payment_id)
+    payment.void(reason=cmd.reason, cashier=ctx.actor.id, at=ctx.now)
+    assert payment.account_id is not None
+    assert payment.amount is not None
+    assert payment.receipt_id is not None
+    if payment.purpose is PaymentPurpose.DEPOSIT:
+        account = ctx.uow.accounts.get(payment.account_id)
+        account.void_deposit(payment.amount, payment_id=payment.id, at=ctx.now)
+    for part in payment.parts:
+        ctx.uow.statements.get(part.statement_id).void_payment(payment.id, at=ctx.now)
+    ctx.uow.receipts.get(payment.receipt_id).void(reason=cmd.reason, at=ctx.now)
+    return payment.id.value
+
+
 # --- charges -----------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from servicedesk.domain.billing import (
     ChargeId,
     CostId,
     InvoiceId,
+    PaymentId,
     Period,
     ReceiptBookId,
     StatementId,
@@ -42,6 +43,10 @@ def to_account_id(value: AccountId | str) -> AccountId:
 
 def to_optional_account_id(value: AccountId | str | None) -> AccountId | None:
     return None if value is None else to_account_id(value)
+
+
+def to_payment_id(value: PaymentId | str) -> PaymentId:
+    return value if isinstance(value, PaymentId) else PaymentId(value)
 
 
 def to_period(value: Period | str) -> Period:
@@ -241,6 +246,14 @@ class RecordPayment(Command):
     collection: Collection = attrs.field(default=Collection.ON_THE_SPOT, converter=Collection)
     book_id: ReceiptBookId | None = attrs.field(default=None, converter=to_optional_book_id)
     stub: int | None = attrs.field(default=None, validator=_whole)
+
+
+@attrs.frozen(kw_only=True)
+class VoidPayment(Command):
+    """A cashier voids a mistaken payment; it and its receipt keep their numbers."""
+
+    payment_id: PaymentId = attrs.field(converter=to_payment_id)
+    reason: str
 
 
 # --- invoices and receipt books ---------------------------------------------------

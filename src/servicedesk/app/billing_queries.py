@@ -130,6 +130,7 @@ class HistoryKind(StrEnum):
     DRAW = "draw"
     CREDIT = "credit"
     REFUND = "refund"
+    VOID = "void"
 
 
 @attrs.frozen
@@ -192,6 +193,7 @@ class ReceiptView:
     amount: Money
     account_id: AccountId
     issued_at: datetime
+    voided: bool
 
     @classmethod
     def of(cls, receipt: Receipt) -> ReceiptView:
@@ -199,7 +201,12 @@ class ReceiptView:
         assert receipt.account_id is not None
         assert receipt.issued_at is not None
         return cls(
-            receipt.number, receipt.text, receipt.amount, receipt.account_id, receipt.issued_at
+            receipt.number,
+            receipt.text,
+            receipt.amount,
+            receipt.account_id,
+            receipt.issued_at,
+            receipt.voided,
         )
 
 
@@ -405,4 +412,5 @@ _ENTRY_KINDS = {
     EntryKind.DRAW: HistoryKind.DRAW,
     EntryKind.CREDIT: HistoryKind.CREDIT,
     EntryKind.REFUND: HistoryKind.REFUND,
+    EntryKind.VOID: HistoryKind.VOID,
 }

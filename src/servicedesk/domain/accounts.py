@@ -27,6 +27,7 @@ class EntryKind(StrEnum):
     DRAW = "draw"  # a confirmed charge drawn from the deposit
     CREDIT = "credit"  # a reversed charge given back
     REFUND = "refund"  # paid back to the tenant
+    VOID = "void"  # a deposit payment taken in by mistake, voided
 
 
 @attrs.frozen
@@ -196,6 +197,19 @@ class Account:
                 )
             )
         self._entry(EntryKind.REFUND, -amount, reference, at)
+
+    def void_deposit(self, amount: Money, *, payment_id: PaymentId, at: datetime) -> None:
+        """Take back a deposit payment that was voided; only what is still there."""
+        self._deposit_account(_("void a deposit payment"))
+        self._positive(amount)
+        if amount > self.balance:
+            raise IllegalTransition(
+                _(
+                    "Account {id} holds {balance}; the voided payment of {amount} has already "
+                    "been drawn on. Refund or charge it instead."
+                ).format(id=self.id, balance=self.balance, amount=amount)
+            )
+        self._entry(EntryKind.VOID, -amount, payment_id.value, at)
 
     def close(self, *, at: datetime) -> None:
         """The requester leaves; a deposit must be refunded to zero first."""

@@ -23,7 +23,7 @@ from servicedesk.domain.billing import (
     SeriesId,
     StatementId,
 )
-from servicedesk.domain.errors import InvalidValue
+from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, total
 from servicedesk.domain.values import ActorId, check_text
@@ -106,6 +106,13 @@ class PaymentRecorded(Event):
     receipt_id: ReceiptId
 
 
+@attrs.frozen(kw_only=True)
+class PaymentVoided(Event):
+    payment_id: PaymentId
+    reason: str
+    cashier: ActorId
+
+
 @attrs.define
 class Payment:
     id: PaymentId
@@ -118,8 +125,17 @@ class Payment:
     cashier: ActorId | None = None
     receipt_id: ReceiptId | None = None
     at: datetime | None = None
+    voided: bool = False
+    void_reason: str = ""
     version: int = 0
     events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+
+    def void(self, *, reason: str, cashier: ActorId, at: datetime) -> None:
+        """A mistaken payment is voided, never deleted: it and its receipt keep their number."""
+        reason = check_text(reason, "reason", 500)
+        if self.voided:
+            raise IllegalTransition(_("Payment {id} is already voided.").format(id=self.id))
+        self._record(PaymentVoided(at=at, payment_id=self.id, reason=reason, cashier=cashier))
 
     @classmethod
     def record(
@@ -182,6 +198,8 @@ class Payment:
                 )
                 self.parts, self.collection, self.stub = event.parts, event.collection, event.stub
                 self.cashier, self.receipt_id, self.at = event.cashier, event.receipt_id, event.at
+            case PaymentVoided():
+                self.voided, self.void_reason = True, event.reason
             case _:
                 raise TypeError(f"Payment cannot apply {type(event).__name__}")
 
@@ -205,6 +223,12 @@ class ReceiptIssued(Event):
     amount: Money
 
 
+@attrs.frozen(kw_only=True)
+class ReceiptVoided(Event):
+    receipt_id: ReceiptId
+    reason: str
+
+
 @attrs.define
 class Receipt:
     """Proof of one payment (收据), numbered in its series; never deleted."""
@@ -217,6 +241,7 @@ class Receipt:
     account_id: AccountId | None = None
     amount: Money | None = None
     issued_at: datetime | None = None
+    voided: bool = False
     version: int = 0
     events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
@@ -251,6 +276,12 @@ class Receipt:
         )
         return receipt
 
+    def void(self, *, reason: str, at: datetime) -> None:
+        """Marked void, kept with its number, so the series stays without a gap."""
+        if self.voided:
+            raise IllegalTransition(_("Receipt {id} is already void.").format(id=self.id))
+        self._record(ReceiptVoided(at=at, receipt_id=self.id, reason=reason))
+
     def _record(self, event: Event) -> None:
         self.apply(event)
         self.events.append(event)
@@ -261,5 +292,7 @@ class Receipt:
                 self.series, self.number, self.text = event.series, event.number, event.text
                 self.payment_id, self.account_id = event.payment_id, event.account_id
                 self.amount, self.issued_at = event.amount, event.at
+            case ReceiptVoided():
+                self.voided = True
             case _:
                 raise TypeError(f"Receipt cannot apply {type(event).__name__}")

@@ -77,6 +77,14 @@ class StatementPaymentAllocated(Event):
 
 
 @attrs.frozen(kw_only=True)
+class StatementPaymentVoided(Event):
+    """A voided payment's part is taken off again: the amount is due once more."""
+
+    statement_id: StatementId
+    payment_id: PaymentId
+
+
+@attrs.frozen(kw_only=True)
 class StatementCreditCarried(Event):
     statement_id: StatementId
     to: StatementId
@@ -183,6 +191,23 @@ class Statement:
             )
         )
 
+    def void_payment(self, payment_id: PaymentId, *, at: datetime) -> Money:
+        """Take a voided payment's part off this statement; returns the part."""
+        part = self.paid_by(payment_id)
+        if part.is_zero:
+            raise IllegalTransition(
+                _("Payment {pid} paid nothing on statement {id}.").format(
+                    pid=payment_id, id=self.id
+                )
+            )
+        self._record(StatementPaymentVoided(at=at, statement_id=self.id, payment_id=payment_id))
+        return part
+
+    def paid_by(self, payment_id: PaymentId) -> Money:
+        return total(
+            (a.amount for a in self.allocations if a.payment_id == payment_id), self.currency
+        )
+
     def carry_credit(self, to: StatementId, *, at: datetime) -> StatementLine:
         """Move this statement's credit into the statement ``to``; returns the line for it."""
         if self.status is not StatementStatus.CREDIT:
@@ -208,6 +233,10 @@ class Statement:
                 self.due, self.issued_at = event.due, event.at
             case StatementPaymentAllocated():
                 self.allocations = (*self.allocations, event.allocation)
+            case StatementPaymentVoided():
+                self.allocations = tuple(
+                    a for a in self.allocations if a.payment_id != event.payment_id
+                )
             case StatementCreditCarried():
                 self.carried_to = event.to
             case _:

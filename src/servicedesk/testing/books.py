@@ -49,12 +49,16 @@ def check_books(desk: Desk) -> None:
                     f"deposit of {account.id} is {account.balance}, below the limit"
                 )
                 paid_in = total(
-                    (p.amount for p in payments if p.account_id == account.id and p.amount),
+                    (
+                        p.amount
+                        for p in payments
+                        if p.account_id == account.id and p.amount and not p.voided
+                    ),
                     account.currency,
                 )
+                kept = (EntryKind.DEPOSIT, EntryKind.VOID)
                 deposited = total(
-                    (e.amount for e in account.entries if e.kind is EntryKind.DEPOSIT),
-                    account.currency,
+                    (e.amount for e in account.entries if e.kind in kept), account.currency
                 )
                 assert paid_in == deposited, f"deposit payments of {account.id} != its entries"
 
@@ -100,6 +104,10 @@ def check_books(desk: Desk) -> None:
                 allocated[key] = allocated.get(key, Money.zero()) + allocation.amount
         for payment in payments:
             if payment.purpose is PaymentPurpose.STATEMENTS:
-                assert allocated.get(payment.id.value) == payment.amount, (
+                received = None if payment.voided else payment.amount
+                assert allocated.get(payment.id.value) == received, (
                     f"payment {payment.id} is not what its statements received"
                 )
+            assert payment.receipt_id is not None
+            receipt = uow.receipts.get(payment.receipt_id)
+            assert receipt.voided == payment.voided, f"payment {payment.id} and its receipt"
