@@ -12,18 +12,26 @@ import copy
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from servicedesk import convert
 from servicedesk.app import ports
+from servicedesk.domain.accounts import Account
+from servicedesk.domain.agreements import Agreement
+from servicedesk.domain.billing import AccountId, SeriesId
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
+from servicedesk.domain.costs import Cost
 from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.events import Event
+from servicedesk.domain.invoices import Invoice, ReceiptBook
+from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest, Status
-from servicedesk.domain.values import Identifier, WorkerId
+from servicedesk.domain.statements import Statement
+from servicedesk.domain.values import Identifier, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 
@@ -164,6 +172,17 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.callbacks = MemoryCallbacks(store)
         self.callback_plans = MemoryCallbackPlans(store)
         self.idempotency = MemoryIdempotencyKeys(self)
+        # billing
+        self.accounts = MemoryAccounts(store)
+        self.charges = MemoryCharges(store)
+        self.statements = MemoryStatements(store)
+        self.agreements = MemoryAgreements(store)
+        self.payments = MemoryPayments(store)
+        self.receipts = MemoryReceipts(store)
+        self.counters = MemoryCounters(store)
+        self.invoices = MemoryInvoices(store)
+        self.receipt_books = MemoryReceiptBooks(store)
+        self.costs = MemoryCosts(store)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
 
     def _save(
@@ -262,3 +281,117 @@ class MemoryIdempotencyKeys(ports.IdempotencyKeys):
     ) -> None:
         document = {"command": command, "fingerprint": fingerprint, "outcome": outcome}
         self.uow._pending.append((IDEMPOTENCY, key, -1, (1, document), []))
+
+
+# --- billing -------------------------------------------------------------------
+
+
+def _by_time(values: list[A], key: Callable[[A], datetime | None]) -> list[A]:
+    return sorted(values, key=lambda a: (key(a) or datetime.min.replace(tzinfo=UTC), str(a.id)))
+
+
+class MemoryAccounts(_MemoryRepository[Account], ports.AccountRepository):
+    cls = Account
+
+    def list(self) -> list[Account]:
+        return sorted(self._all(), key=lambda a: a.id.value)
+
+    def open_for(self, unit: str, kind: RequesterKind) -> Account | None:
+        found = self._all(lambda a: a.is_open and a.unit == unit and a.kind is kind)
+        return found[0] if found else None
+
+
+class MemoryCharges(_MemoryRepository[Charge], ports.ChargeRepository):
+    cls = Charge
+
+    def for_request(self, request_id: RequestId) -> list[Charge]:
+        return sorted(self._all(lambda c: c.request_id == request_id), key=_charge_order)
+
+    def for_account(self, account_id: AccountId) -> list[Charge]:
+        return sorted(self._all(lambda c: c.account_id == account_id), key=_charge_order)
+
+    def billable(self, account_id: AccountId, before: datetime) -> list[Charge]:
+        return sorted(
+            self._all(lambda c: c.account_id == account_id and c.is_billable(before)),
+            key=_charge_order,
+        )
+
+    def confirmed_between(self, start: datetime, end: datetime) -> list[Charge]:
+        return sorted(
+            self._all(
+                lambda c: (
+                    c.is_confirmed and c.confirmed_at is not None and start <= c.confirmed_at < end
+                )
+            ),
+            key=_charge_order,
+        )
+
+
+def _charge_order(charge: Charge) -> tuple[datetime, str]:
+    return (charge.confirmed_at or datetime.max.replace(tzinfo=UTC), charge.id.value)
+
+
+class MemoryStatements(_MemoryRepository[Statement], ports.StatementRepository):
+    cls = Statement
+
+    def for_account(self, account_id: AccountId) -> list[Statement]:
+        return sorted(
+            self._all(lambda s: s.account_id == account_id),
+            key=lambda s: (s.period, s.id.value),
+        )
+
+
+class MemoryAgreements(_MemoryRepository[Agreement], ports.AgreementRepository):
+    cls = Agreement
+
+    def for_account(self, account_id: AccountId) -> list[Agreement]:
+        return sorted(self._all(lambda a: a.account_id == account_id), key=lambda a: a.id.value)
+
+    def list(self) -> list[Agreement]:
+        return sorted(self._all(), key=lambda a: a.id.value)
+
+
+class MemoryPayments(_MemoryRepository[Payment], ports.PaymentRepository):
+    cls = Payment
+
+    def for_account(self, account_id: AccountId) -> list[Payment]:
+        return _by_time(self._all(lambda p: p.account_id == account_id), lambda p: p.at)
+
+
+class MemoryReceipts(_MemoryRepository[Receipt], ports.ReceiptRepository):
+    cls = Receipt
+
+    def in_series(self, series: SeriesId) -> list[Receipt]:
+        return sorted(self._all(lambda r: r.series == series), key=lambda r: r.number)
+
+
+class MemoryCounters(_MemoryRepository[SeriesCounter], ports.CounterRepository):
+    """Counters are aggregates here: a number taken is saved at commit or never."""
+
+    cls = SeriesCounter
+
+
+class MemoryInvoices(_MemoryRepository[Invoice], ports.InvoiceRepository):
+    cls = Invoice
+
+    def list_overdue(self, now: datetime) -> list[Invoice]:
+        return _by_time(self._all(lambda i: i.is_overdue(now)), lambda i: i.deadline)
+
+    def for_request(self, request_id: RequestId) -> list[Invoice]:
+        return _by_time(self._all(lambda i: i.request_id == request_id), lambda i: i.requested_at)
+
+
+class MemoryReceiptBooks(_MemoryRepository[ReceiptBook], ports.ReceiptBookRepository):
+    cls = ReceiptBook
+
+    def list(self) -> list[ReceiptBook]:
+        return sorted(self._all(), key=lambda b: b.id.value)
+
+
+class MemoryCosts(_MemoryRepository[Cost], ports.CostRepository):
+    cls = Cost
+
+    def between(self, start: datetime, end: datetime) -> list[Cost]:
+        return _by_time(
+            self._all(lambda c: c.at is not None and start <= c.at < end), lambda c: c.at
+        )

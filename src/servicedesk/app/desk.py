@@ -14,9 +14,15 @@ from datetime import UTC, datetime
 
 import attrs
 
+from servicedesk.app import (
+    billing,  # noqa: F401 - billing registers its handlers
+    handlers,
+    idempotency,
+)
+
 # Handler modules register their handlers with @handles when imported; one line each.
 from servicedesk.app import callbacks as _callbacks  # noqa: F401
-from servicedesk.app import handlers, idempotency
+from servicedesk.app.billing_queries import BillingQueries
 from servicedesk.app.commands import Command
 from servicedesk.app.complaints import ComplaintQueries
 from servicedesk.app.handlers import Context
@@ -72,6 +78,7 @@ class Desk:
         self.queries = Queries(store, self.policies, clock)
         self.complaints = ComplaintQueries(store, clock)
         self.quality = QualityQueries(store, self.policies, clock)
+        self.billing = BillingQueries(store, self.policies, clock)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event, after its transaction committed."""

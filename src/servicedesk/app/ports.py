@@ -16,13 +16,21 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+from servicedesk.domain.accounts import Account
+from servicedesk.domain.agreements import Agreement
+from servicedesk.domain.billing import AccountId, SeriesId
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
+from servicedesk.domain.costs import Cost
 from servicedesk.domain.errors import InvalidValue, NotFound
 from servicedesk.domain.events import Event
+from servicedesk.domain.invoices import Invoice, ReceiptBook
+from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest
-from servicedesk.domain.values import Identifier, WorkerId
+from servicedesk.domain.statements import Statement
+from servicedesk.domain.values import Identifier, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 
@@ -137,6 +145,17 @@ class UnitOfWork(abc.ABC):
     callbacks: CallbackRepository
     callback_plans: CallbackPlanRepository
     idempotency: IdempotencyKeys
+    # billing (repositories defined at the end of this module)
+    accounts: AccountRepository
+    charges: ChargeRepository
+    statements: StatementRepository
+    agreements: AgreementRepository
+    payments: PaymentRepository
+    receipts: ReceiptRepository
+    counters: CounterRepository
+    invoices: InvoiceRepository
+    receipt_books: ReceiptBookRepository
+    costs: CostRepository
 
     def __enter__(self) -> Self:
         self.committed = False
@@ -277,3 +296,126 @@ class IdempotencyKeys(abc.ABC):
 def pending_events(uow: UnitOfWork) -> list[Event]:
     """The events ``commit`` is about to save, in the order it saves them."""
     return [e for r in uow.repositories() for a in r.changed() for e in a.events]
+
+
+# --- billing -------------------------------------------------------------------
+# One repository per aggregate.  The query methods are what a database answers with
+# an index; the invariants that concurrency could break are carried by ids a database
+# keeps unique (statement ``<account>:<period>``, receipt ``<series>:<number>``,
+# reversal ``<charge>:rev``) and by the version check every aggregate is saved with.
+
+
+class AccountRepository(Repository[Account]):
+    kind, label = "account", "account"
+
+    @abc.abstractmethod
+    def list(self) -> list[Account]:
+        """Every account, by id."""
+
+    @abc.abstractmethod
+    def open_for(self, unit: str, kind: RequesterKind) -> Account | None:
+        """The open account of a unit's owner, tenant or member of the public.
+
+        A database keeps this unique with a partial unique index on (unit, kind)
+        where the account is open.
+        """
+
+
+class ChargeRepository(Repository[Charge]):
+    kind, label = "charge", "charge"
+
+    @abc.abstractmethod
+    def for_request(self, request_id: RequestId) -> list[Charge]:
+        """The request's charges, oldest first (estimate, charge, reversals)."""
+
+    @abc.abstractmethod
+    def for_account(self, account_id: AccountId) -> list[Charge]:
+        """The account's charges, oldest first."""
+
+    @abc.abstractmethod
+    def billable(self, account_id: AccountId, before: datetime) -> list[Charge]:
+        """Confirmed on-account charges on no statement, confirmed before ``before``."""
+
+    @abc.abstractmethod
+    def confirmed_between(self, start: datetime, end: datetime) -> list[Charge]:
+        """Charges confirmed in ``[start, end)``, for the revenue report."""
+
+
+class StatementRepository(Repository[Statement]):
+    kind, label = "statement", "statement"
+
+    @abc.abstractmethod
+    def for_account(self, account_id: AccountId) -> list[Statement]:
+        """The account's statements, oldest period first."""
+
+
+class AgreementRepository(Repository[Agreement]):
+    kind, label = "agreement", "service agreement"
+
+    @abc.abstractmethod
+    def for_account(self, account_id: AccountId) -> list[Agreement]: ...
+
+    @abc.abstractmethod
+    def list(self) -> list[Agreement]: ...
+
+
+class PaymentRepository(Repository[Payment]):
+    kind, label = "payment", "payment"
+
+    @abc.abstractmethod
+    def for_account(self, account_id: AccountId) -> list[Payment]:
+        """The account's payments, oldest first."""
+
+
+class ReceiptRepository(Repository[Receipt]):
+    kind, label = "receipt", "receipt"
+
+    @abc.abstractmethod
+    def in_series(self, series: SeriesId) -> list[Receipt]:
+        """The receipts of one series, by number."""
+
+
+class CounterRepository(Repository[SeriesCounter]):
+    """Gapless number series.
+
+    ``next`` takes the next number inside the caller's transaction: it is saved
+    with the payment it numbers, or not at all.  Here a concurrent taker fails
+    the version check and the desk retries; a SQL adapter overrides ``next`` to
+    lock the counter row with a waiting ``SELECT ... FOR UPDATE`` (never NOWAIT)
+    and backs it with a unique (series, number) constraint on the receipts.
+    """
+
+    kind, label = "counter", "number series"
+
+    def next(self, series: SeriesId, *, at: datetime) -> int:
+        counter = self.find(series)
+        if counter is None:
+            counter = SeriesCounter(series)
+            self.add(counter)
+        return counter.take(at=at)
+
+
+class InvoiceRepository(Repository[Invoice]):
+    kind, label = "invoice", "invoice"
+
+    @abc.abstractmethod
+    def list_overdue(self, now: datetime) -> list[Invoice]:
+        """Invoices past their deadline and not delivered, oldest deadline first."""
+
+    @abc.abstractmethod
+    def for_request(self, request_id: RequestId) -> list[Invoice]: ...
+
+
+class ReceiptBookRepository(Repository[ReceiptBook]):
+    kind, label = "receipt_book", "receipt book"
+
+    @abc.abstractmethod
+    def list(self) -> list[ReceiptBook]: ...
+
+
+class CostRepository(Repository[Cost]):
+    kind, label = "cost", "cost"
+
+    @abc.abstractmethod
+    def between(self, start: datetime, end: datetime) -> list[Cost]:
+        """Costs recorded in ``[start, end)``."""

@@ -14,6 +14,8 @@ from random import Random
 
 import holidays
 
+from servicedesk.domain.accounts import Account, DepositRule
+from servicedesk.domain.billing import BillingMode, Period
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import (
     Callback,
@@ -28,7 +30,8 @@ from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.money import Money, Rounding
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
 from servicedesk.domain.satisfaction import SatisfactionScale
-from servicedesk.domain.values import ItemId, Role, WorkerId
+from servicedesk.domain.statements import Statement
+from servicedesk.domain.values import ItemId, Requester, RequesterKind, Role, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.policies.hookspecs import hookimpl
 
@@ -167,6 +170,52 @@ class PropertyCentreDefaults:
     def servicedesk_satisfaction_scale(self) -> SatisfactionScale:
         return SATISFACTION_SCALE
 
+    # --- billing (000 §4.3, 003 篇七 §4.7-4.9) -------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_billing_mode(self, requester: Requester) -> BillingMode:
+        if requester.kind is RequesterKind.TENANT:
+            return BillingMode.DEPOSIT
+        return BillingMode.ON_ACCOUNT
+
+    @hookimpl(trylast=True)
+    def servicedesk_rounding(self) -> Rounding:
+        return ROUNDING
+
+    @hookimpl(trylast=True)
+    def servicedesk_deposit_rule(self, account: Account) -> DepositRule:
+        return DepositRule(DEPOSIT_MINIMUM, DEPOSIT_TOP_UP_BELOW, DEPOSIT_LIMIT)
+
+    @hookimpl(trylast=True)
+    def servicedesk_statement_day(self, period: Period, calendar: WorkingCalendar) -> datetime:
+        return period.end(calendar.tz)
+
+    @hookimpl(trylast=True)
+    def servicedesk_statement_due(
+        self, period: Period, calendar: WorkingCalendar, issued_at: datetime
+    ) -> datetime:
+        return max(period.end(calendar.tz) + STATEMENT_DUE_AFTER, issued_at + timedelta(days=1))
+
+    @hookimpl(trylast=True)
+    def servicedesk_receipt_series(self, at: datetime, calendar: WorkingCalendar) -> str:
+        return f"{ORGANISATION_CODE}-{at.astimezone(calendar.tz).year}"
+
+    @hookimpl(trylast=True)
+    def servicedesk_receipt_number(self, series: str, number: int) -> str:
+        return f"{series}-{number:06d}"
+
+    @hookimpl(trylast=True)
+    def servicedesk_invoice_deadline(
+        self, requested_at: datetime, calendar: WorkingCalendar
+    ) -> datetime:
+        return requested_at + INVOICE_DEADLINE
+
+    @hookimpl(trylast=True)
+    def servicedesk_allocate_payment(
+        self, amount: Money, statements: Sequence[Statement]
+    ) -> list[Money]:
+        return oldest_first(amount, statements)
+
 
 # --- complaints, escalation and callbacks (issue 5): defaults where domain.md leaves the figure
 # to the policy; the hooks above read them at call time.
@@ -182,3 +231,25 @@ ESCALATION_CHAIN = (
 )
 CALLBACK_RETRY = RetryPolicy(attempts=3, wait=timedelta(hours=4))
 SATISFACTION_SCALE = SatisfactionScale(lowest=1, highest=5, satisfied_from=4)
+
+
+# --- billing values -------------------------------------------------------------
+#: The organisation's code in receipt numbers (one series per organisation and year).
+ORGANISATION_CODE = "PSC"
+#: domain.md names no amounts for the deposit; these are the defaults a centre overrides.
+DEPOSIT_MINIMUM = Money.of("200.00")
+DEPOSIT_TOP_UP_BELOW = Money.of("100.00")
+DEPOSIT_LIMIT = Money.zero()
+STATEMENT_DUE_AFTER = timedelta(days=15)
+INVOICE_DEADLINE = timedelta(hours=24)  # 003 篇七 §4.8
+
+
+def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:
+    """Pay the oldest statement in full, then the next, until the money is used up."""
+    parts: list[Money] = []
+    left = amount
+    for statement in statements:
+        part = min(left, statement.amount_due, key=lambda m: m.amount)
+        parts.append(part)
+        left = left - part
+    return parts

@@ -22,11 +22,14 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from servicedesk.domain.accounts import Account, DepositRule
+    from servicedesk.domain.billing import BillingMode, Period
     from servicedesk.domain.calendar import WorkingCalendar
     from servicedesk.domain.catalogue import ServiceItem
-    from servicedesk.domain.money import Money
+    from servicedesk.domain.money import Money, Rounding
     from servicedesk.domain.requests import Deadline, ItemKind, ServiceRequest, Urgency
-    from servicedesk.domain.values import Role, WorkerId
+    from servicedesk.domain.statements import Statement
+    from servicedesk.domain.values import Requester, Role, WorkerId
     from servicedesk.domain.workers import Worker
 
 PROJECT = "servicedesk"
@@ -224,4 +227,98 @@ def servicedesk_satisfaction_scale() -> SatisfactionScale | None:
     """The scale of satisfaction scores, and from which score a requester counts as satisfied.
 
     Called when a callback or a complaint records a score.  Default: 1-5, satisfied from 4.
+    """
+
+
+# --- billing -------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def servicedesk_billing_mode(requester: Requester) -> BillingMode | None:
+    """How a requester pays: on account (monthly statement) or from a deposit.
+
+    Called when an account is opened; the mode is fixed on the account.
+    Default: tenants pay from a service deposit (服务保证金, 000 §4.3.2), owners
+    and everyone else on account, settled monthly (记账月结, 000 §4.3.1).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_rounding() -> Rounding | None:
+    """How a price times a quantity is brought to the fen.
+
+    Called whenever a charge line is priced (each line is rounded once; a
+    total is the exact sum of its rounded lines).  Default: half up.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_deposit_rule(account: Account) -> DepositRule | None:
+    """The deposit rule of a deposit account: minimum first payment, top-up level, limit.
+
+    Called when money is paid in, when a charge is drawn and by the top-up
+    report.  ``limit`` is how far below zero a draw may take the balance.
+    Default: at least 200.00 paid in first, top up below 100.00, no overdraft.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_statement_day(period: Period, calendar: WorkingCalendar) -> datetime | None:
+    """The earliest instant the month ``period`` may be closed into statements.
+
+    Called by the monthly close; closing earlier is refused, so no charge of the
+    month can arrive after its statement.  Default: the first instant of the
+    next month, in the calendar's time zone.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_statement_due(
+    period: Period, calendar: WorkingCalendar, issued_at: datetime
+) -> datetime | None:
+    """When a statement of ``period`` issued at ``issued_at`` is due for payment.
+
+    Called by the monthly close for every statement.  Return an instant after
+    ``issued_at``.  Default: 15 days after the period ends, and never less than
+    a day after the statement was issued.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_receipt_series(at: datetime, calendar: WorkingCalendar) -> str | None:
+    """The number series a receipt issued at ``at`` is numbered in.
+
+    Called for every payment.  Numbers run 1, 2, 3 ... without a gap within a
+    series.  Return an identifier (letters, digits, ``.``, ``_``, ``:``,
+    ``-``).  Default: ``PSC-<year>``, one series per organisation and year.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_receipt_number(series: str, number: int) -> str | None:
+    """How receipt ``number`` of ``series`` is printed.  Default: ``PSC-2026-000042``."""
+
+
+@hookspec(firstresult=True)
+def servicedesk_invoice_deadline(
+    requested_at: datetime, calendar: WorkingCalendar
+) -> datetime | None:
+    """By when an invoice asked for at ``requested_at`` must be delivered.
+
+    Called when an invoice is asked for; later ones are listed as overdue.
+    Default: 24 hours later (003 篇七 §4.8).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_allocate_payment(
+    amount: Money, statements: Sequence[Statement]
+) -> Sequence[Money] | None:
+    """How a payment is split across the open statements it pays.
+
+    Called for every payment of statements.  ``statements`` are open, oldest
+    period first.  Return one amount per statement, in the same order, none
+    above what that statement is due, adding up to ``amount`` exactly (use
+    ``servicedesk.domain.money.allocate`` for proportional splits).
+    Default: the oldest statement first.
     """

@@ -15,16 +15,19 @@ from typing import Any, TypeVar
 
 import pluggy
 
+from servicedesk.domain.accounts import Account, DepositRule
+from servicedesk.domain.billing import BillingMode, Period, SeriesId
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.errors import PolicyError, ServiceDeskError
-from servicedesk.domain.money import Money
+from servicedesk.domain.money import Money, Rounding, total
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
 from servicedesk.domain.satisfaction import SatisfactionScale
-from servicedesk.domain.values import ItemId, Role, WorkerId
+from servicedesk.domain.statements import Statement
+from servicedesk.domain.values import ItemId, Requester, Role, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 from servicedesk.policies import hookspecs
@@ -250,6 +253,100 @@ class Policies:
         return self._typed(
             "servicedesk_satisfaction_scale", SatisfactionScale, "a SatisfactionScale"
         )
+
+    # --- billing -------------------------------------------------------------------
+
+    def billing_mode(self, requester: Requester) -> BillingMode:
+        name = "servicedesk_billing_mode"
+        result = self._call(name, requester=requester)
+        try:
+            return BillingMode(result)
+        except ValueError:
+            raise _garbage(name, result, "a BillingMode") from None
+
+    def rounding(self) -> Rounding:
+        name = "servicedesk_rounding"
+        result = self._call(name)
+        try:
+            return Rounding(result)
+        except ValueError:
+            raise _garbage(name, result, "a Rounding") from None
+
+    def deposit_rule(self, account: Account) -> DepositRule:
+        name = "servicedesk_deposit_rule"
+        result = self._typed(name, DepositRule, "a DepositRule", account=account)
+        amounts = (result.minimum, result.top_up_below, result.limit)
+        if any(m.currency != account.currency for m in amounts):
+            raise _garbage(name, result, "a DepositRule in the account's currency")
+        return result
+
+    def _instant(self, name: str, after: datetime | None, **kwargs: Any) -> datetime:
+        result = self._typed(name, datetime, "an aware datetime", **kwargs)
+        if result.tzinfo is None or result.utcoffset() is None:
+            raise _garbage(name, result, "an aware datetime")
+        if after is not None and result <= after:
+            raise PolicyError(
+                _("The policy hook {hook} returned a time that is not after {at}.").format(
+                    hook=name, at=after.isoformat(timespec="minutes")
+                )
+            )
+        return result
+
+    def statement_day(self, period: Period, calendar: WorkingCalendar) -> datetime:
+        return self._instant("servicedesk_statement_day", None, period=period, calendar=calendar)
+
+    def statement_due(
+        self, period: Period, calendar: WorkingCalendar, issued_at: datetime
+    ) -> datetime:
+        return self._instant(
+            "servicedesk_statement_due",
+            issued_at,
+            period=period,
+            calendar=calendar,
+            issued_at=issued_at,
+        )
+
+    def receipt_series(self, at: datetime, calendar: WorkingCalendar) -> SeriesId:
+        name = "servicedesk_receipt_series"
+        result = self._typed(name, str, "an identifier", at=at, calendar=calendar)
+        try:
+            return SeriesId(result)
+        except ServiceDeskError:
+            raise _garbage(name, result, "an identifier") from None
+
+    def receipt_number(self, series: SeriesId, number: int) -> str:
+        name = "servicedesk_receipt_number"
+        result = self._typed(name, str, "a text", series=series.value, number=number)
+        if not result.strip() or len(result) > 64:
+            raise _garbage(name, result, "a non-empty text of at most 64 characters")
+        return result
+
+    def invoice_deadline(self, requested_at: datetime, calendar: WorkingCalendar) -> datetime:
+        return self._instant(
+            "servicedesk_invoice_deadline",
+            requested_at,
+            requested_at=requested_at,
+            calendar=calendar,
+        )
+
+    def allocate_payment(self, amount: Money, statements: Sequence[Statement]) -> list[Money]:
+        """The policy's split, checked to the fen: no part above its due, none lost or made."""
+        name = "servicedesk_allocate_payment"
+        result = self._call(name, amount=amount, statements=tuple(statements))
+        wanted = "one Money per statement, none above its due, adding up to the payment"
+        if (
+            not isinstance(result, Sequence)
+            or len(result) != len(statements)
+            or not all(isinstance(m, Money) for m in result)
+        ):
+            raise _garbage(name, result, wanted)
+        parts = list(result)
+        for part, statement in zip(parts, statements, strict=True):
+            if part.currency != amount.currency or part.is_negative or part > statement.amount_due:
+                raise _garbage(name, result, wanted)
+        if total(parts, amount.currency) != amount:
+            raise _garbage(name, result, wanted)
+        return parts
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

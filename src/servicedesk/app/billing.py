@@ -1,0 +1,637 @@
+"""Handlers of the money side, each one transaction.
+
+Money moves only here and only inside one unit of work: a payment, its
+allocations to statements, its receipt number and its receipt are saved
+together or not at all.  Who may do what is checked first (only a cashier
+takes or pays back money, only an assistant audits or reverses a charge),
+then the aggregates enforce their own rules.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from servicedesk.app import billing_commands as b
+from servicedesk.app.handlers import Context, handles
+from servicedesk.domain.accounts import Account
+from servicedesk.domain.agreements import Agreement
+from servicedesk.domain.billing import (
+    AccountId,
+    AgreementId,
+    BillingMode,
+    ChargeId,
+    CostId,
+    InvoiceId,
+    PaymentId,
+    Period,
+    ReceiptBookId,
+)
+from servicedesk.domain.charges import Charge, ChargeLine, ChargeStatus, LineKind, LineSpec
+from servicedesk.domain.costs import Cost
+from servicedesk.domain.errors import IllegalTransition, InvalidValue, NotFound, PermissionDenied
+from servicedesk.domain.invoices import Invoice, ReceiptBook
+from servicedesk.domain.money import DEFAULT_CURRENCY, Money, total
+from servicedesk.domain.payments import (
+    Collection,
+    Payment,
+    PaymentPurpose,
+    Receipt,
+    StatementPart,
+    Stub,
+)
+from servicedesk.domain.requests import ServiceRequest, Status
+from servicedesk.domain.statements import (
+    Statement,
+    StatementLine,
+    StatementLineKind,
+    StatementStatus,
+    statement_id,
+)
+from servicedesk.domain.values import Role
+from servicedesk.i18n import _
+
+# --- who may ---------------------------------------------------------------------
+
+
+def _require(ctx: Context, role: Role, action: str) -> None:
+    if not ctx.actor.has(role):
+        raise PermissionDenied(
+            _("Only a {role} may {action}; staff never settle money privately.").format(
+                role=_(role), action=action
+            )
+        )
+
+
+def _same_currency(account: Account, amount: Money) -> None:
+    if amount.currency != account.currency:
+        raise InvalidValue(
+            _("Account {id} is kept in {want}; {got} was given.").format(
+                id=account.id, want=account.currency, got=amount.currency
+            )
+        )
+
+
+# --- accounts ----------------------------------------------------------------------
+
+
+@handles(b.OpenAccount)
+def open_account(cmd: b.OpenAccount, ctx: Context) -> str:
+    requester = cmd.requester
+    existing = ctx.uow.accounts.open_for(requester.unit, requester.kind)
+    if existing is not None:
+        raise IllegalTransition(
+            _("This unit already has an open {kind} account, {id}.").format(
+                kind=_(requester.kind), id=existing.id
+            )
+        )
+    account_id = cmd.account_id or AccountId(ctx.new_id())
+    account = Account.open(
+        account_id,
+        requester=requester,
+        mode=ctx.policies.billing_mode(requester),
+        currency=DEFAULT_CURRENCY,
+        at=ctx.now,
+    )
+    ctx.uow.accounts.add(account)
+    return account_id.value
+
+
+def _account_of(request: ServiceRequest, ctx: Context) -> Account:
+    assert request.requester is not None
+    account = ctx.uow.accounts.open_for(request.requester.unit, request.requester.kind)
+    if account is None:
+        raise NotFound(
+            _("The requester of request {id} has no open account; open one first.").format(
+                id=request.id
+            )
+        )
+    return account
+
+
+# --- money in and out ---------------------------------------------------------------
+
+
+def _receipt(account: Account, payment_id: PaymentId, amount: Money, ctx: Context) -> Receipt:
+    """The next number of the series, taken in this transaction, and its receipt."""
+    series = ctx.policies.receipt_series(ctx.now, ctx.policies.calendar())
+    number = ctx.uow.counters.next(series, at=ctx.now)
+    receipt = Receipt.issue(
+        series=series,
+        number=number,
+        text=ctx.policies.receipt_number(series, number),
+        payment_id=payment_id,
+        account_id=account.id,
+        amount=amount,
+        at=ctx.now,
+    )
+    ctx.uow.receipts.add(receipt)
+    return receipt
+
+
+def _stub(
+    collection: Collection,
+    book_id: ReceiptBookId | None,
+    number: int | None,
+    payment_id: PaymentId,
+    amount: Money,
+    ctx: Context,
+) -> Stub | None:
+    if collection is Collection.ON_THE_SPOT:
+        if book_id is not None or number is not None:
+            raise InvalidValue(_("A payment on the spot is not written on a collector's stub."))
+        return None
+    if book_id is None or number is None:
+        raise InvalidValue(
+            _("A collected payment names the receipt book and stub it was written on.")
+        )
+    book = ctx.uow.receipt_books.get(book_id)
+    book.use(number, payment_id=payment_id, amount=amount, at=ctx.now)
+    return Stub(book_id, number)
+
+
+@handles(b.PayDeposit)
+def pay_deposit(cmd: b.PayDeposit, ctx: Context) -> str:
+    _require(ctx, Role.CASHIER, _("take money"))
+    account = ctx.uow.accounts.get(cmd.account_id)
+    payment_id = PaymentId(ctx.new_id())
+    account.pay_in(
+        cmd.amount,
+        payment_id=payment_id,
+        rule=ctx.policies.deposit_rule(account),
+        at=ctx.now,
+    )
+    stub = _stub(cmd.collection, cmd.book_id, cmd.stub, payment_id, cmd.amount, ctx)
+    receipt = _receipt(account, payment_id, cmd.amount, ctx)
+    payment = Payment.record(
+        payment_id,
+        account_id=account.id,
+        amount=cmd.amount,
+        purpose=PaymentPurpose.DEPOSIT,
+        parts=(),
+        collection=cmd.collection,
+        stub=stub,
+        cashier=ctx.actor.id,
+        receipt_id=receipt.id,
+        at=ctx.now,
+    )
+    ctx.uow.payments.add(payment)
+    return payment_id.value
+
+
+@handles(b.RefundDeposit)
+def refund_deposit(cmd: b.RefundDeposit, ctx: Context) -> str:
+    _require(ctx, Role.CASHIER, _("pay money back"))
+    account = ctx.uow.accounts.get(cmd.account_id)
+    account.refund(cmd.amount, reference=f"refund:{ctx.new_id()}", at=ctx.now)
+    return account.id.value
+
+
+@handles(b.CloseAccount)
+def close_account(cmd: b.CloseAccount, ctx: Context) -> str:
+    _require(ctx, Role.CASHIER, _("close an account"))
+    account = ctx.uow.accounts.get(cmd.account_id)
+    if account.mode is BillingMode.DEPOSIT:
+        if account.is_open and account.balance > Money.zero(account.currency):
+            account.refund(account.balance, reference=f"refund:{ctx.new_id()}", at=ctx.now)
+    else:
+        open_statements = [
+            s
+            for s in ctx.uow.statements.for_account(account.id)
+            if s.status is StatementStatus.OPEN
+        ]
+        unbilled = [
+            c
+            for c in ctx.uow.charges.for_account(account.id)
+            if c.is_confirmed and c.statement_id is None
+        ]
+        this_month = Period.of(ctx.now, ctx.policies.calendar().tz)
+        in_force = [
+            a
+            for a in ctx.uow.agreements.for_account(account.id)
+            if a.last is None or a.last >= this_month
+        ]
+        if open_statements or unbilled or in_force:
+            raise IllegalTransition(
+                _(
+                    "Account {id} has statements to pay, charges to bill or agreements in "
+                    "force; settle and end them before closing it."
+                ).format(id=account.id)
+            )
+    account.close(at=ctx.now)
+    return account.id.value
+
+
+@handles(b.RecordPayment)
+def record_payment(cmd: b.RecordPayment, ctx: Context) -> str:
+    _require(ctx, Role.CASHIER, _("take money"))
+    account = ctx.uow.accounts.get(cmd.account_id)
+    _same_currency(account, cmd.amount)
+    if account.mode is not BillingMode.ON_ACCOUNT:
+        raise IllegalTransition(
+            _("Account {id} pays from a deposit; take the money with PayDeposit.").format(
+                id=account.id
+            )
+        )
+    if cmd.statement_ids:
+        statements = [ctx.uow.statements.get(sid) for sid in dict.fromkeys(cmd.statement_ids)]
+        for statement in statements:
+            if statement.account_id != account.id:
+                raise InvalidValue(
+                    _("Statement {sid} is not of account {id}.").format(
+                        sid=statement.id, id=account.id
+                    )
+                )
+            if statement.status is not StatementStatus.OPEN:
+                raise IllegalTransition(
+                    _("Statement {sid} is {status}; nothing is due on it.").format(
+                        sid=statement.id, status=_(statement.status)
+                    )
+                )
+    else:
+        statements = [
+            s
+            for s in ctx.uow.statements.for_account(account.id)
+            if s.status is StatementStatus.OPEN
+        ]
+    if not statements:
+        raise IllegalTransition(_("Nothing is due on account {id}.").format(id=account.id))
+    due = total((s.amount_due for s in statements), account.currency)
+    if cmd.amount > due:
+        raise InvalidValue(
+            _("{amount} is more than the {due} due; take only what is due.").format(
+                amount=cmd.amount, due=due
+            )
+        )
+    payment_id = PaymentId(ctx.new_id())
+    shares = ctx.policies.allocate_payment(cmd.amount, statements)
+    parts: list[StatementPart] = []
+    for statement, share in zip(statements, shares, strict=True):
+        if not share.is_zero:
+            statement.allocate(share, payment_id=payment_id, at=ctx.now)
+            parts.append(StatementPart(statement.id, share))
+    stub = _stub(cmd.collection, cmd.book_id, cmd.stub, payment_id, cmd.amount, ctx)
+    receipt = _receipt(account, payment_id, cmd.amount, ctx)
+    payment = Payment.record(
+        payment_id,
+        account_id=account.id,
+        amount=cmd.amount,
+        purpose=PaymentPurpose.STATEMENTS,
+        parts=tuple(parts),
+        collection=cmd.collection,
+        stub=stub,
+        cashier=ctx.actor.id,
+        receipt_id=receipt.id,
+        at=ctx.now,
+    )
+    ctx.uow.payments.add(payment)
+    return payment_id.value
+
+
+@handles(b.VoidPayment)
+def void_payment(cmd: b.VoidPayment, ctx: Context) -> str:
+    """Undo a mistaken payment by entries that keep every number (peers.md, receipts)."""
+    _require(ctx, Role.CASHIER, _("void a payment"))
+    payment = ctx.uow.payments.get(cmd.payment_id)
+    payment.void(reason=cmd.reason, cashier=ctx.actor.id, at=ctx.now)
+    assert payment.account_id is not None
+    assert payment.amount is not None
+    assert payment.receipt_id is not None
+    if payment.purpose is PaymentPurpose.DEPOSIT:
+        account = ctx.uow.accounts.get(payment.account_id)
+        account.void_deposit(payment.amount, payment_id=payment.id, at=ctx.now)
+    for part in payment.parts:
+        ctx.uow.statements.get(part.statement_id).void_payment(payment.id, at=ctx.now)
+    ctx.uow.receipts.get(payment.receipt_id).void(reason=cmd.reason, at=ctx.now)
+    return payment.id.value
+
+
+# --- charges -----------------------------------------------------------------------
+
+
+def _charges(request: ServiceRequest, ctx: Context) -> tuple[list[Charge], Charge | None]:
+    """The request's charges and the one still open for recording, if any."""
+    charges = ctx.uow.charges.for_request(request.id)
+    reversed_ids = {c.reverses for c in charges if c.reverses is not None}
+    live = [c for c in charges if c.reverses is None and c.id not in reversed_ids]
+    for charge in live:
+        if charge.is_confirmed:
+            raise IllegalTransition(
+                _(
+                    "Request {id} already has the confirmed charge {charge}; reverse it "
+                    "before charging again."
+                ).format(id=request.id, charge=charge.id)
+            )
+    return charges, (live[-1] if live else None)
+
+
+def _next_charge_id(request: ServiceRequest, charges: list[Charge]) -> ChargeId:
+    return ChargeId(f"{request.id}:{1 + sum(1 for c in charges if c.reverses is None)}")
+
+
+@handles(b.GiveEstimate)
+def give_estimate(cmd: b.GiveEstimate, ctx: Context) -> str:
+    request = ctx.uow.requests.get(cmd.request_id)
+    if request.status not in (Status.TRIAGED, Status.DISPATCHED):
+        raise IllegalTransition(
+            _("Request {id} is {status}; an estimate is given before work starts.").format(
+                id=request.id, status=_(request.status)
+            )
+        )
+    charges, live = _charges(request, ctx)
+    if live is not None:
+        raise IllegalTransition(
+            _("Request {id} already has charge {charge}.").format(id=request.id, charge=live.id)
+        )
+    account = _account_of(request, ctx)
+    assert request.item_id is not None
+    charge = Charge.give_estimate(
+        _next_charge_id(request, charges),
+        request_id=request.id,
+        account_id=account.id,
+        item_id=request.item_id,
+        currency=account.currency,
+        lines=cmd.lines,
+        rounding=ctx.policies.rounding(),
+        at=ctx.now,
+    )
+    ctx.uow.charges.add(charge)
+    return charge.id.value
+
+
+def _service_line(request: ServiceRequest, lines: tuple[LineSpec, ...]) -> tuple[LineSpec, ...]:
+    """The price set at triage as the service line, unless the clerk wrote one."""
+    if any(line.kind is LineKind.SERVICE for line in lines) or request.price is None:
+        return lines
+    if request.price.is_zero and lines:
+        return lines
+    return (LineSpec(LineKind.SERVICE, _("Service fee"), Decimal(1), request.price), *lines)
+
+
+@handles(b.RecordCharge)
+def record_charge(cmd: b.RecordCharge, ctx: Context) -> str:
+    request = ctx.uow.requests.get(cmd.request_id)
+    if request.status not in (Status.COMPLETED, Status.ACCEPTED, Status.CLOSED):
+        raise IllegalTransition(
+            _("Request {id} is {status}; charge it once the work is done.").format(
+                id=request.id, status=_(request.status)
+            )
+        )
+    charges, live = _charges(request, ctx)
+    account = _account_of(request, ctx)
+    if live is None:
+        assert request.item_id is not None
+        live = Charge.open(
+            _next_charge_id(request, charges),
+            request_id=request.id,
+            account_id=account.id,
+            item_id=request.item_id,
+            currency=account.currency,
+        )
+        ctx.uow.charges.add(live)
+    extras = tuple(
+        ChargeLine(LineKind.EXTRA, fee.description, Decimal(1), fee.amount, fee.amount)
+        for fee in request.extra_fees
+    )
+    live.record(
+        _service_line(request, cmd.lines),
+        extras=extras,
+        rounding=ctx.policies.rounding(),
+        needs_estimate=request.fee is not None and request.fee.needs_estimate,
+        at=ctx.now,
+    )
+    return live.id.value
+
+
+@handles(b.ConfirmCharge)
+def confirm_charge(cmd: b.ConfirmCharge, ctx: Context) -> str:
+    charge = ctx.uow.charges.get(cmd.charge_id)
+    assert charge.account_id is not None
+    account = ctx.uow.accounts.get(charge.account_id)
+    if not account.is_open:
+        raise IllegalTransition(_("Account {id} is closed.").format(id=account.id))
+    charge.confirm(signed_by=cmd.signed_by, mode=account.mode, at=ctx.now)
+    if account.mode is BillingMode.DEPOSIT and not charge.amount.is_zero:
+        account.draw(
+            charge.amount,
+            charge_id=charge.id,
+            rule=ctx.policies.deposit_rule(account),
+            at=ctx.now,
+        )
+    return charge.id.value
+
+
+@handles(b.AuditCharge)
+def audit_charge(cmd: b.AuditCharge, ctx: Context) -> str:
+    _require(ctx, Role.ASSISTANT, _("audit a charge"))
+    ctx.uow.charges.get(cmd.charge_id).audit(auditor=ctx.actor.id, at=ctx.now)
+    return cmd.charge_id.value
+
+
+@handles(b.ReverseCharge)
+def reverse_charge(cmd: b.ReverseCharge, ctx: Context) -> str:
+    _require(ctx, Role.ASSISTANT, _("reverse a charge"))
+    original = ctx.uow.charges.get(cmd.charge_id)
+    assert original.account_id is not None
+    account = ctx.uow.accounts.get(original.account_id)
+    if not account.is_open:
+        raise IllegalTransition(
+            _("Account {id} is closed; its charges can no longer be reversed.").format(
+                id=account.id
+            )
+        )
+    reversal_id = ChargeId(f"{original.id}:rev")
+    if ctx.uow.charges.find(reversal_id) is not None:
+        raise IllegalTransition(
+            _("Charge {id} is already reversed by {rev}.").format(id=original.id, rev=reversal_id)
+        )
+    reversal = original.reversal(
+        reversal_id, reason=cmd.reason, recorded_by=ctx.actor.id, at=ctx.now
+    )
+    ctx.uow.charges.add(reversal)
+    if reversal.mode is BillingMode.DEPOSIT and not reversal.amount.is_zero:
+        account.credit(-reversal.amount, charge_id=reversal.id, at=ctx.now)
+    return reversal.id.value
+
+
+@handles(b.RecordCost)
+def record_cost(cmd: b.RecordCost, ctx: Context) -> str:
+    request = ctx.uow.requests.get(cmd.request_id)
+    if request.item_id is None:
+        raise IllegalTransition(
+            _("Request {id} has no service item yet; triage it first.").format(id=request.id)
+        )
+    cost = Cost.record(
+        cmd.cost_id or CostId(ctx.new_id()),
+        request_id=request.id,
+        item_id=request.item_id,
+        amount=cmd.amount,
+        description=cmd.description,
+        at=ctx.now,
+    )
+    ctx.uow.costs.add(cost)
+    return cost.id.value
+
+
+# --- the monthly close -------------------------------------------------------------
+
+
+@handles(b.CloseMonth)
+def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
+    """One statement per on-account account and month; a second run finds them all."""
+    calendar = ctx.policies.calendar()
+    period, tz = cmd.period, calendar.tz
+    opens = ctx.policies.statement_day(period, calendar)
+    if ctx.now < opens:
+        raise IllegalTransition(
+            _("{period} cannot be closed before {at}.").format(
+                period=period, at=opens.isoformat(timespec="minutes")
+            )
+        )
+    cutoff = min(period.end(tz), opens)
+    for account in ctx.uow.accounts.list():
+        if account.mode is not BillingMode.ON_ACCOUNT:
+            continue
+        sid = statement_id(account.id, period)
+        if ctx.uow.statements.find(sid) is not None:
+            continue
+        charges = ctx.uow.charges.billable(account.id, cutoff)
+        agreements = [
+            (agreement, fees)
+            for agreement in ctx.uow.agreements.for_account(account.id)
+            if (fees := agreement.fees_for(period, tz))
+        ]
+        lines = [
+            StatementLine(
+                StatementLineKind.CHARGE,
+                charge.id.value,
+                _("Request {id}").format(id=charge.request_id),
+                charge.amount,
+                str(charge.item_id),
+            )
+            for charge in charges
+        ]
+        for agreement, fees in agreements:
+            lines.extend(
+                StatementLine(
+                    StatementLineKind.AGREEMENT,
+                    agreement.id.value,
+                    description,
+                    amount,
+                    str(agreement.item_id),
+                )
+                for description, amount in fees
+            )
+        if not lines:
+            continue
+        for earlier in ctx.uow.statements.for_account(account.id):
+            if earlier.status is StatementStatus.CREDIT:
+                lines.append(earlier.carry_credit(sid, at=ctx.now))
+        statement = Statement.issue(
+            account.id,
+            period,
+            currency=account.currency,
+            lines=tuple(lines),
+            due=ctx.policies.statement_due(period, calendar, ctx.now),
+            at=ctx.now,
+        )
+        ctx.uow.statements.add(statement)
+        for charge in charges:
+            charge.bill(sid, at=ctx.now)
+        for agreement, _fees in agreements:
+            agreement.bill(period, sid, at=ctx.now)
+    return str(period)
+
+
+# --- agreements --------------------------------------------------------------------
+
+
+@handles(b.SignAgreement)
+def sign_agreement(cmd: b.SignAgreement, ctx: Context) -> str:
+    account = ctx.uow.accounts.get(cmd.account_id)
+    if not account.is_open or account.mode is not BillingMode.ON_ACCOUNT:
+        raise IllegalTransition(
+            _("Account {id} is not an open account billed monthly.").format(id=account.id)
+        )
+    ctx.uow.items.get(cmd.item_id).ensure_orderable()
+    for fee in (cmd.terms.monthly_fee, cmd.terms.visit_fee):
+        if fee is not None:
+            _same_currency(account, fee)
+    agreement = Agreement.sign(
+        cmd.agreement_id or AgreementId(ctx.new_id()),
+        account_id=account.id,
+        item_id=cmd.item_id,
+        terms=cmd.terms,
+        start=cmd.start,
+        at=ctx.now,
+    )
+    ctx.uow.agreements.add(agreement)
+    return agreement.id.value
+
+
+@handles(b.RecordAgreementVisit)
+def record_agreement_visit(cmd: b.RecordAgreementVisit, ctx: Context) -> str:
+    agreement = ctx.uow.agreements.get(cmd.agreement_id)
+    agreement.record_visit(at=ctx.now, tz=ctx.policies.calendar().tz)
+    return agreement.id.value
+
+
+@handles(b.EndAgreement)
+def end_agreement(cmd: b.EndAgreement, ctx: Context) -> str:
+    ctx.uow.agreements.get(cmd.agreement_id).end(cmd.last, at=ctx.now)
+    return cmd.agreement_id.value
+
+
+# --- invoices and receipt books -------------------------------------------------------
+
+
+@handles(b.RequestInvoice)
+def request_invoice(cmd: b.RequestInvoice, ctx: Context) -> str:
+    charge = ctx.uow.charges.get(cmd.charge_id)
+    if charge.status is not ChargeStatus.CONFIRMED or charge.reverses is not None:
+        raise IllegalTransition(
+            _("Charge {id} is not a confirmed charge; no invoice for it.").format(id=charge.id)
+        )
+    invoice_id = InvoiceId(charge.id.value)
+    if ctx.uow.invoices.find(invoice_id) is not None:
+        raise IllegalTransition(_("Charge {id} already has an invoice.").format(id=charge.id))
+    assert charge.request_id is not None
+    invoice = Invoice.request(
+        invoice_id,
+        charge_id=charge.id,
+        request_id=charge.request_id,
+        amount=charge.amount,
+        deadline=ctx.policies.invoice_deadline(ctx.now, ctx.policies.calendar()),
+        at=ctx.now,
+    )
+    ctx.uow.invoices.add(invoice)
+    return invoice_id.value
+
+
+@handles(b.IssueInvoice)
+def issue_invoice(cmd: b.IssueInvoice, ctx: Context) -> str:
+    _require(ctx, Role.CASHIER, _("issue an invoice"))
+    ctx.uow.invoices.get(cmd.invoice_id).issue(cmd.number, at=ctx.now)
+    return cmd.invoice_id.value
+
+
+@handles(b.DeliverInvoice)
+def deliver_invoice(cmd: b.DeliverInvoice, ctx: Context) -> str:
+    ctx.uow.invoices.get(cmd.invoice_id).deliver(at=ctx.now)
+    return cmd.invoice_id.value
+
+
+@handles(b.IssueReceiptBook)
+def issue_receipt_book(cmd: b.IssueReceiptBook, ctx: Context) -> str:
+    _require(ctx, Role.CASHIER, _("issue a receipt book"))
+    book = ReceiptBook.issue(
+        cmd.book_id, collector=cmd.collector, first=cmd.first, last=cmd.last, at=ctx.now
+    )
+    ctx.uow.receipt_books.add(book)
+    return book.id.value
+
+
+@handles(b.ReturnStubs)
+def return_stubs(cmd: b.ReturnStubs, ctx: Context) -> str:
+    _require(ctx, Role.CASHIER, _("take back a receipt book"))
+    ctx.uow.receipt_books.get(cmd.book_id).return_stubs(cmd.written, at=ctx.now)
+    return cmd.book_id.value

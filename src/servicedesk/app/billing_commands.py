@@ -1,0 +1,291 @@
+"""Commands of the money side: charges, accounts, statements, payments, paperwork.
+
+Like every command they are frozen values checked when built: an amount given
+as a float, a negative quantity or a malformed period fails here, before any
+record is touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from servicedesk.app.commands import Command, to_request_id
+from servicedesk.domain.agreements import AgreementTerms
+from servicedesk.domain.billing import (
+    AccountId,
+    AgreementId,
+    ChargeId,
+    CostId,
+    InvoiceId,
+    PaymentId,
+    Period,
+    ReceiptBookId,
+    StatementId,
+)
+from servicedesk.domain.charges import LineSpec
+from servicedesk.domain.errors import InvalidValue
+from servicedesk.domain.money import Money
+from servicedesk.domain.payments import Collection
+from servicedesk.domain.values import ActorId, ItemId, Requester, RequestId
+from servicedesk.i18n import _
+
+
+def to_money(value: object) -> Money:
+    """Money as given, or a decimal string / ``Decimal`` / ``int``; a float is refused."""
+    return value if isinstance(value, Money) else Money.of(value)
+
+
+def to_account_id(value: AccountId | str) -> AccountId:
+    return value if isinstance(value, AccountId) else AccountId(value)
+
+
+def to_optional_account_id(value: AccountId | str | None) -> AccountId | None:
+    return None if value is None else to_account_id(value)
+
+
+def to_payment_id(value: PaymentId | str) -> PaymentId:
+    return value if isinstance(value, PaymentId) else PaymentId(value)
+
+
+def to_period(value: Period | str) -> Period:
+    return Period.parse(value)
+
+
+def to_charge_id(value: ChargeId | str) -> ChargeId:
+    return value if isinstance(value, ChargeId) else ChargeId(value)
+
+
+def to_agreement_id(value: AgreementId | str) -> AgreementId:
+    return value if isinstance(value, AgreementId) else AgreementId(value)
+
+
+def to_optional_agreement_id(value: AgreementId | str | None) -> AgreementId | None:
+    return None if value is None else to_agreement_id(value)
+
+
+def to_invoice_id(value: InvoiceId | str) -> InvoiceId:
+    return value if isinstance(value, InvoiceId) else InvoiceId(value)
+
+
+def to_book_id(value: ReceiptBookId | str) -> ReceiptBookId:
+    return value if isinstance(value, ReceiptBookId) else ReceiptBookId(value)
+
+
+def to_optional_book_id(value: ReceiptBookId | str | None) -> ReceiptBookId | None:
+    return None if value is None else to_book_id(value)
+
+
+def to_optional_cost_id(value: CostId | str | None) -> CostId | None:
+    return None if value is None or isinstance(value, CostId) else CostId(value)
+
+
+def to_actor_id(value: ActorId | str) -> ActorId:
+    return value if isinstance(value, ActorId) else ActorId(value)
+
+
+def to_item_id(value: ItemId | str) -> ItemId:
+    return value if isinstance(value, ItemId) else ItemId(value)
+
+
+def to_statement_ids(values: Iterable[StatementId | str]) -> tuple[StatementId, ...]:
+    if isinstance(values, str):
+        raise InvalidValue(_("Statement ids come as a list, not one text."))
+    return tuple(v if isinstance(v, StatementId) else StatementId(v) for v in values)
+
+
+def to_lines(values: Iterable[LineSpec]) -> tuple[LineSpec, ...]:
+    lines = tuple(values)
+    if not all(isinstance(line, LineSpec) for line in lines):
+        raise InvalidValue(_("Charge lines are given as LineSpec values."))
+    return lines
+
+
+def to_stub_numbers(values: Iterable[int]) -> tuple[int, ...]:
+    numbers = tuple(values)
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
+        raise InvalidValue(_("Stub numbers are whole numbers."))
+    return numbers
+
+
+def _whole(_instance: object, attribute: attrs.Attribute[int], value: int | None) -> None:
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise InvalidValue(_("The {what} must be a whole number.").format(what=attribute.name))
+
+
+# --- accounts and deposits -------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class OpenAccount(Command):
+    """Open the account a requester is billed on; the billing mode comes from policy."""
+
+    requester: Requester
+    account_id: AccountId | None = attrs.field(default=None, converter=to_optional_account_id)
+
+
+@attrs.frozen(kw_only=True)
+class PayDeposit(Command):
+    """A cashier takes money into a tenant's deposit (first payment or top-up)."""
+
+    account_id: AccountId = attrs.field(converter=to_account_id)
+    amount: Money = attrs.field(converter=to_money)
+    collection: Collection = attrs.field(default=Collection.ON_THE_SPOT, converter=Collection)
+    book_id: ReceiptBookId | None = attrs.field(default=None, converter=to_optional_book_id)
+    stub: int | None = attrs.field(default=None, validator=_whole)
+
+
+@attrs.frozen(kw_only=True)
+class RefundDeposit(Command):
+    """A cashier pays part of a deposit back; never more than its balance."""
+
+    account_id: AccountId = attrs.field(converter=to_account_id)
+    amount: Money = attrs.field(converter=to_money)
+
+
+@attrs.frozen(kw_only=True)
+class CloseAccount(Command):
+    """The requester leaves: a deposit's remainder is refunded, the account closed."""
+
+    account_id: AccountId = attrs.field(converter=to_account_id)
+
+
+# --- charges ---------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class GiveEstimate(Command):
+    """The estimate given before work where the fee standard needs one (002 §2.5)."""
+
+    request_id: RequestId = attrs.field(converter=to_request_id)
+    lines: tuple[LineSpec, ...] = attrs.field(converter=to_lines)
+
+
+@attrs.frozen(kw_only=True)
+class RecordCharge(Command):
+    """Record what the job costs; without a service line, the price set at triage is used.
+
+    The request's consented extra fees are added as lines by themselves.
+    """
+
+    request_id: RequestId = attrs.field(converter=to_request_id)
+    lines: tuple[LineSpec, ...] = attrs.field(default=(), converter=to_lines)
+
+
+@attrs.frozen(kw_only=True)
+class ConfirmCharge(Command):
+    """The requester confirms the charge; a deposit account is drawn at once."""
+
+    charge_id: ChargeId = attrs.field(converter=to_charge_id)
+    signed_by: str
+
+
+@attrs.frozen(kw_only=True)
+class AuditCharge(Command):
+    """The assistant audits a confirmed charge (assistant role)."""
+
+    charge_id: ChargeId = attrs.field(converter=to_charge_id)
+
+
+@attrs.frozen(kw_only=True)
+class ReverseCharge(Command):
+    """Cancel a confirmed charge by a reversing charge (assistant role)."""
+
+    charge_id: ChargeId = attrs.field(converter=to_charge_id)
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class RecordCost(Command):
+    """What the centre paid for a job, for the revenue and cost report."""
+
+    request_id: RequestId = attrs.field(converter=to_request_id)
+    amount: Money = attrs.field(converter=to_money)
+    description: str
+    cost_id: CostId | None = attrs.field(default=None, converter=to_optional_cost_id)
+
+
+# --- statements, agreements, payments ---------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class CloseMonth(Command):
+    """Issue the month's statements; running it again changes nothing."""
+
+    period: Period = attrs.field(converter=to_period)
+
+
+@attrs.frozen(kw_only=True)
+class SignAgreement(Command):
+    account_id: AccountId = attrs.field(converter=to_account_id)
+    item_id: ItemId = attrs.field(converter=to_item_id)
+    terms: AgreementTerms
+    start: Period = attrs.field(converter=to_period)
+    agreement_id: AgreementId | None = attrs.field(default=None, converter=to_optional_agreement_id)
+
+
+@attrs.frozen(kw_only=True)
+class RecordAgreementVisit(Command):
+    agreement_id: AgreementId = attrs.field(converter=to_agreement_id)
+
+
+@attrs.frozen(kw_only=True)
+class EndAgreement(Command):
+    agreement_id: AgreementId = attrs.field(converter=to_agreement_id)
+    last: Period = attrs.field(converter=to_period)
+
+
+@attrs.frozen(kw_only=True)
+class RecordPayment(Command):
+    """A cashier takes a payment of statements: the named ones, or all that are open."""
+
+    account_id: AccountId = attrs.field(converter=to_account_id)
+    amount: Money = attrs.field(converter=to_money)
+    statement_ids: tuple[StatementId, ...] = attrs.field(default=(), converter=to_statement_ids)
+    collection: Collection = attrs.field(default=Collection.ON_THE_SPOT, converter=Collection)
+    book_id: ReceiptBookId | None = attrs.field(default=None, converter=to_optional_book_id)
+    stub: int | None = attrs.field(default=None, validator=_whole)
+
+
+@attrs.frozen(kw_only=True)
+class VoidPayment(Command):
+    """A cashier voids a mistaken payment; it and its receipt keep their numbers."""
+
+    payment_id: PaymentId = attrs.field(converter=to_payment_id)
+    reason: str
+
+
+# --- invoices and receipt books ---------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class RequestInvoice(Command):
+    charge_id: ChargeId = attrs.field(converter=to_charge_id)
+
+
+@attrs.frozen(kw_only=True)
+class IssueInvoice(Command):
+    invoice_id: InvoiceId = attrs.field(converter=to_invoice_id)
+    number: str
+
+
+@attrs.frozen(kw_only=True)
+class DeliverInvoice(Command):
+    invoice_id: InvoiceId = attrs.field(converter=to_invoice_id)
+
+
+@attrs.frozen(kw_only=True)
+class IssueReceiptBook(Command):
+    book_id: ReceiptBookId = attrs.field(converter=to_book_id)
+    collector: ActorId = attrs.field(converter=to_actor_id)
+    first: int = attrs.field(validator=_whole)
+    last: int = attrs.field(validator=_whole)
+
+
+@attrs.frozen(kw_only=True)
+class ReturnStubs(Command):
+    """The collector hands the book back with the stubs written; the cashier reconciles."""
+
+    book_id: ReceiptBookId = attrs.field(converter=to_book_id)
+    written: tuple[int, ...] = attrs.field(converter=to_stub_numbers)

@@ -1,0 +1,416 @@
+"""Read models of the money side: ``desk.billing.<query>(...)``.
+
+Like every query they open a unit of work and leave without committing.  The
+revenue and cost report puts each item's money side by side per month and
+flags the loss-making ones for the manager's review (000 §4.3.3-4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, TypeVar
+
+import attrs
+
+from servicedesk.app.ports import Store
+from servicedesk.domain.accounts import Account, AccountStatus, EntryKind
+from servicedesk.domain.billing import (
+    AccountId,
+    AgreementId,
+    BillingMode,
+    ChargeId,
+    Period,
+    ReceiptBookId,
+    SeriesId,
+    StatementId,
+)
+from servicedesk.domain.charges import Charge, ChargeLine, ChargeStatus
+from servicedesk.domain.invoices import BookStatus, Invoice, ReceiptBook
+from servicedesk.domain.money import DEFAULT_CURRENCY, Money, total
+from servicedesk.domain.payments import Receipt
+from servicedesk.domain.statements import Statement, StatementLine, StatementStatus
+from servicedesk.domain.values import Identifier, ItemId, RequestId, aware
+
+if TYPE_CHECKING:
+    from servicedesk.policies.manager import Policies
+
+
+IdT = TypeVar("IdT", bound=Identifier)
+
+
+def _typed(value: IdT | str, cls: type[IdT]) -> IdT:
+    return value if isinstance(value, cls) else cls(str(value))
+
+
+@attrs.frozen
+class AccountView:
+    id: AccountId
+    mode: BillingMode
+    status: AccountStatus
+    currency: str
+    balance: Money  # the deposit: the sum of its ledger (zero on account)
+    outstanding: Money  # what open statements are still due
+    needs_top_up: bool
+
+
+@attrs.frozen
+class ChargeView:
+    id: ChargeId
+    request_id: RequestId
+    item_id: ItemId
+    status: ChargeStatus
+    estimate: Money | None
+    lines: tuple[ChargeLine, ...]
+    total: Money
+    confirmed_at: datetime | None
+    audited: bool
+    reverses: ChargeId | None
+    statement_id: StatementId | None
+
+    @classmethod
+    def of(cls, charge: Charge) -> ChargeView:
+        assert charge.request_id is not None
+        assert charge.item_id is not None
+        return cls(
+            id=charge.id,
+            request_id=charge.request_id,
+            item_id=charge.item_id,
+            status=charge.status,
+            estimate=charge.estimate_total,
+            lines=charge.lines,
+            total=charge.amount,
+            confirmed_at=charge.confirmed_at,
+            audited=charge.auditor is not None,
+            reverses=charge.reverses,
+            statement_id=charge.statement_id,
+        )
+
+
+@attrs.frozen
+class StatementView:
+    id: StatementId
+    account_id: AccountId
+    period: Period
+    lines: tuple[StatementLine, ...]
+    total: Money
+    paid: Money
+    amount_due: Money
+    due: datetime
+    status: StatementStatus
+    overdue: bool
+
+    @classmethod
+    def of(cls, statement: Statement, now: datetime) -> StatementView:
+        assert statement.account_id is not None
+        assert statement.period is not None
+        assert statement.total is not None
+        assert statement.due is not None
+        return cls(
+            id=statement.id,
+            account_id=statement.account_id,
+            period=statement.period,
+            lines=statement.lines,
+            total=statement.total,
+            paid=statement.paid,
+            amount_due=statement.amount_due,
+            due=statement.due,
+            status=statement.status,
+            overdue=statement.is_overdue(now),
+        )
+
+
+class HistoryKind(StrEnum):
+    CHARGE = "charge"
+    REVERSAL = "reversal"
+    STATEMENT = "statement"
+    PAYMENT = "payment"
+    DEPOSIT = "deposit"
+    DRAW = "draw"
+    CREDIT = "credit"
+    REFUND = "refund"
+    VOID = "void"
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One line of a requester's account history; ``amount`` as it moved (signed)."""
+
+    at: datetime
+    kind: HistoryKind
+    reference: str
+    amount: Money
+
+
+@attrs.frozen
+class InvoiceView:
+    id: str
+    request_id: RequestId
+    charge_id: ChargeId
+    amount: Money
+    deadline: datetime
+    number: str | None
+    delivered_at: datetime | None
+    overdue: bool
+    delivered_late: bool
+
+    @classmethod
+    def of(cls, invoice: Invoice, now: datetime) -> InvoiceView:
+        assert invoice.request_id is not None
+        assert invoice.charge_id is not None
+        assert invoice.amount is not None
+        assert invoice.deadline is not None
+        return cls(
+            invoice.id.value,
+            invoice.request_id,
+            invoice.charge_id,
+            invoice.amount,
+            invoice.deadline,
+            invoice.number,
+            invoice.delivered_at,
+            invoice.is_overdue(now),
+            invoice.delivered_late,
+        )
+
+
+@attrs.frozen
+class ItemResult:
+    """An item's month: revenue from charges and agreements, cost, and the verdict."""
+
+    item_id: ItemId
+    period: Period
+    revenue: Money
+    cost: Money
+    margin: Money
+    loss_making: bool
+
+
+@attrs.frozen
+class ReceiptView:
+    number: int
+    text: str
+    amount: Money
+    account_id: AccountId
+    issued_at: datetime
+    voided: bool
+
+    @classmethod
+    def of(cls, receipt: Receipt) -> ReceiptView:
+        assert receipt.amount is not None
+        assert receipt.account_id is not None
+        assert receipt.issued_at is not None
+        return cls(
+            receipt.number,
+            receipt.text,
+            receipt.amount,
+            receipt.account_id,
+            receipt.issued_at,
+            receipt.voided,
+        )
+
+
+@attrs.frozen
+class BookView:
+    id: ReceiptBookId
+    status: BookStatus
+    used: int
+    missing: tuple[int, ...]
+    unrecorded: tuple[int, ...]
+
+    @classmethod
+    def of(cls, book: ReceiptBook) -> BookView:
+        return cls(book.id, book.status, len(book.used), book.missing, book.unrecorded)
+
+
+@attrs.frozen
+class VisitDue:
+    agreement_id: AgreementId
+    account_id: AccountId
+    on: date
+
+
+class BillingQueries:
+    """Accounts, statements, receipts, invoices and the revenue report."""
+
+    def __init__(self, store: Store, policies: Policies, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.policies = policies
+        self.clock = clock
+
+    def _now(self, now: datetime | None) -> datetime:
+        return aware(now if now is not None else self.clock(), "time")
+
+    def account(self, account_id: AccountId | str) -> AccountView:
+        with self.store.unit_of_work() as uow:
+            account = uow.accounts.get(_typed(account_id, AccountId))
+            statements = uow.statements.for_account(account.id)
+            return self._account_view(account, statements)
+
+    def _account_view(self, account: Account, statements: list[Statement]) -> AccountView:
+        outstanding = total(
+            (s.amount_due for s in statements if s.status is StatementStatus.OPEN),
+            account.currency,
+        )
+        top_up = False
+        if account.mode is BillingMode.DEPOSIT and account.is_open:
+            top_up = account.balance < self.policies.deposit_rule(account).top_up_below
+        return AccountView(
+            account.id,
+            account.mode,
+            account.status,
+            account.currency,
+            account.balance,
+            outstanding,
+            top_up,
+        )
+
+    def accounts_to_top_up(self) -> list[AccountView]:
+        """Open deposit accounts whose balance fell below the policy's top-up level."""
+        with self.store.unit_of_work() as uow:
+            views = [self._account_view(a, []) for a in uow.accounts.list()]
+        return [v for v in views if v.needs_top_up]
+
+    def account_history(self, account_id: AccountId | str) -> list[HistoryEntry]:
+        """Everything that moved money on the account, oldest first."""
+        with self.store.unit_of_work() as uow:
+            account = uow.accounts.get(_typed(account_id, AccountId))
+            entries: list[HistoryEntry] = []
+            for charge in uow.charges.for_account(account.id):
+                if charge.is_confirmed and charge.confirmed_at is not None:
+                    kind = HistoryKind.REVERSAL if charge.reverses else HistoryKind.CHARGE
+                    entries.append(
+                        HistoryEntry(charge.confirmed_at, kind, charge.id.value, charge.amount)
+                    )
+            for statement in uow.statements.for_account(account.id):
+                assert statement.issued_at is not None
+                assert statement.total is not None
+                entries.append(
+                    HistoryEntry(
+                        statement.issued_at,
+                        HistoryKind.STATEMENT,
+                        statement.id.value,
+                        statement.total,
+                    )
+                )
+            for payment in uow.payments.for_account(account.id):
+                if payment.parts:
+                    assert payment.at is not None
+                    assert payment.amount is not None
+                    entries.append(
+                        HistoryEntry(
+                            payment.at, HistoryKind.PAYMENT, payment.id.value, payment.amount
+                        )
+                    )
+            for entry in account.entries:
+                entries.append(
+                    HistoryEntry(entry.at, _ENTRY_KINDS[entry.kind], entry.reference, entry.amount)
+                )
+        return sorted(entries, key=lambda e: e.at)
+
+    def charge(self, charge_id: ChargeId | str) -> ChargeView:
+        with self.store.unit_of_work() as uow:
+            return ChargeView.of(uow.charges.get(_typed(charge_id, ChargeId)))
+
+    def charges_of_request(self, request_id: RequestId | str) -> list[ChargeView]:
+        with self.store.unit_of_work() as uow:
+            rid = _typed(request_id, RequestId)
+            return [ChargeView.of(c) for c in uow.charges.for_request(rid)]
+
+    def statement(
+        self, statement_id: StatementId | str, now: datetime | None = None
+    ) -> StatementView:
+        """A statement with its lines, what is paid and what is still due."""
+        sid = statement_id if isinstance(statement_id, StatementId) else StatementId(statement_id)
+        with self.store.unit_of_work() as uow:
+            return StatementView.of(uow.statements.get(sid), self._now(now))
+
+    def statements(
+        self, account_id: AccountId | str, now: datetime | None = None
+    ) -> list[StatementView]:
+        at = self._now(now)
+        with self.store.unit_of_work() as uow:
+            found = uow.statements.for_account(_typed(account_id, AccountId))
+            return [StatementView.of(s, at) for s in found]
+
+    def receipts(self, series: str) -> list[ReceiptView]:
+        """The receipts of one series by number: 1, 2, 3 ... with no gap."""
+        with self.store.unit_of_work() as uow:
+            return [ReceiptView.of(r) for r in uow.receipts.in_series(SeriesId(series))]
+
+    def invoices_of_request(
+        self, request_id: RequestId | str, now: datetime | None = None
+    ) -> list[InvoiceView]:
+        """The job's invoices, with the numbers written on them (003 篇七 §4.8)."""
+        at = self._now(now)
+        rid = request_id if isinstance(request_id, RequestId) else RequestId(request_id)
+        with self.store.unit_of_work() as uow:
+            return [InvoiceView.of(i, at) for i in uow.invoices.for_request(rid)]
+
+    def overdue_invoices(self, now: datetime | None = None) -> list[InvoiceView]:
+        at = self._now(now)
+        with self.store.unit_of_work() as uow:
+            return [InvoiceView.of(i, at) for i in uow.invoices.list_overdue(at)]
+
+    def receipt_books(self) -> list[BookView]:
+        with self.store.unit_of_work() as uow:
+            return [BookView.of(b) for b in uow.receipt_books.list()]
+
+    def visits_due(self, period: Period | str) -> list[VisitDue]:
+        """Visits the agreements schedule in ``period`` (003 篇七 §4.9)."""
+        month = Period.parse(period)
+        with self.store.unit_of_work() as uow:
+            return [
+                VisitDue(a.id, a.account_id, day)
+                for a in uow.agreements.list()
+                if a.account_id is not None
+                for day in a.scheduled_visits(month)
+            ]
+
+    def revenue_and_cost(
+        self, period: Period | str, currency: str = DEFAULT_CURRENCY
+    ) -> list[ItemResult]:
+        """Per item: confirmed charges and agreement fees billed vs costs, in the month."""
+        month = Period.parse(period)
+        tz = self.policies.calendar().tz
+        start, end = month.start(tz), month.end(tz)
+        revenue: dict[ItemId, Money] = {}
+        cost: dict[ItemId, Money] = {}
+        zero = Money.zero(currency)
+        with self.store.unit_of_work() as uow:
+            for charge in uow.charges.confirmed_between(start, end):
+                assert charge.item_id is not None
+                revenue[charge.item_id] = revenue.get(charge.item_id, zero) + charge.amount
+            for agreement in uow.agreements.list():
+                assert agreement.item_id is not None
+                for billed in agreement.billed:
+                    if billed.period != month:
+                        continue
+                    statement = uow.statements.get(billed.statement_id)
+                    for line in statement.lines:
+                        if line.reference == agreement.id.value:
+                            item = agreement.item_id
+                            revenue[item] = revenue.get(item, zero) + line.amount
+            for entry in uow.costs.between(start, end):
+                assert entry.item_id is not None
+                assert entry.amount is not None
+                cost[entry.item_id] = cost.get(entry.item_id, zero) + entry.amount
+        results = []
+        for item in sorted(revenue.keys() | cost.keys(), key=lambda i: i.value):
+            earned, spent = revenue.get(item, zero), cost.get(item, zero)
+            margin = earned - spent
+            results.append(ItemResult(item, month, earned, spent, margin, margin.is_negative))
+        return results
+
+    def loss_making_items(self, period: Period | str) -> list[ItemResult]:
+        """The items to review (000 §4.3.4): more users, a higher price, or stop them."""
+        return [r for r in self.revenue_and_cost(period) if r.loss_making]
+
+
+_ENTRY_KINDS = {
+    EntryKind.DEPOSIT: HistoryKind.DEPOSIT,
+    EntryKind.DRAW: HistoryKind.DRAW,
+    EntryKind.CREDIT: HistoryKind.CREDIT,
+    EntryKind.REFUND: HistoryKind.REFUND,
+    EntryKind.VOID: HistoryKind.VOID,
+}

@@ -1,0 +1,278 @@
+"""Accounts: who pays, how (billing mode), and a tenant's service deposit ledger.
+
+The deposit is a ledger inside the account: payments in, draws for confirmed
+charges, credits for reversed charges, refunds out.  The balance is never
+stored on its own; it is the sum of the entries, so it cannot drift from them
+(000 §4.3.2; peers.md, prepaid balances).  A draw is refused when it would
+take the balance below the limit the policy allows (zero by default).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import attrs
+
+from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, PaymentId
+from servicedesk.domain.errors import IllegalTransition, InvalidValue
+from servicedesk.domain.events import Event
+from servicedesk.domain.money import Money, total
+from servicedesk.domain.values import Requester, RequesterKind
+from servicedesk.i18n import _
+
+
+class EntryKind(StrEnum):
+    DEPOSIT = "deposit"  # paid in at the cashier (first payment or a top-up)
+    DRAW = "draw"  # a confirmed charge drawn from the deposit
+    CREDIT = "credit"  # a reversed charge given back
+    REFUND = "refund"  # paid back to the tenant
+    VOID = "void"  # a deposit payment taken in by mistake, voided
+
+
+@attrs.frozen
+class LedgerEntry:
+    """One movement of the deposit; ``amount`` is signed (draws and refunds negative)."""
+
+    kind: EntryKind
+    amount: Money
+    reference: str  # the payment, charge or refund it comes from
+    at: datetime
+
+
+@attrs.frozen
+class DepositRule:
+    """The deposit policy of an account (000 §4.3.2)."""
+
+    minimum: Money  # the first payment in must be at least this
+    top_up_below: Money  # below this balance the tenant is asked to top up
+    limit: Money  # how far below zero a draw may take the balance (zero: not at all)
+
+    def __attrs_post_init__(self) -> None:
+        for value in (self.minimum, self.top_up_below, self.limit):
+            if not isinstance(value, Money) or value.is_negative:
+                raise InvalidValue(_("A deposit rule's amounts are Money, not negative."))
+
+
+class AccountStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+# --- events -----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class AccountOpened(Event):
+    account_id: AccountId
+    requester: Requester
+    mode: BillingMode
+    currency: str
+
+
+@attrs.frozen(kw_only=True)
+class LedgerEntryRecorded(Event):
+    account_id: AccountId
+    entry: LedgerEntry
+
+
+@attrs.frozen(kw_only=True)
+class AccountClosed(Event):
+    account_id: AccountId
+
+
+# --- aggregate ----------------------------------------------------------------
+
+
+@attrs.define
+class Account:
+    id: AccountId
+    requester: Requester | None = None
+    mode: BillingMode = BillingMode.ON_ACCOUNT
+    currency: str = "CNY"
+    status: AccountStatus = AccountStatus.OPEN
+    entries: tuple[LedgerEntry, ...] = ()
+    opened_at: datetime | None = None
+    version: int = 0
+    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+
+    # -- queries ---------------------------------------------------------------
+
+    @property
+    def balance(self) -> Money:
+        """The deposit balance: the sum of the ledger, nothing else."""
+        return total((e.amount for e in self.entries), self.currency)
+
+    @property
+    def unit(self) -> str:
+        assert self.requester is not None
+        return self.requester.unit
+
+    @property
+    def kind(self) -> RequesterKind:
+        assert self.requester is not None
+        return self.requester.kind
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is AccountStatus.OPEN
+
+    def drawn_for(self, charge_id: ChargeId) -> bool:
+        return any(e.reference == charge_id.value for e in self.entries)
+
+    # -- commands --------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        account_id: AccountId,
+        *,
+        requester: Requester,
+        mode: BillingMode,
+        currency: str,
+        at: datetime,
+    ) -> Account:
+        account = cls(account_id)
+        account._record(
+            AccountOpened(
+                at=at,
+                account_id=account_id,
+                requester=requester,
+                mode=BillingMode(mode),
+                currency=Money.zero(currency).currency,
+            )
+        )
+        return account
+
+    def pay_in(
+        self, amount: Money, *, payment_id: PaymentId, rule: DepositRule, at: datetime
+    ) -> None:
+        """Money paid in at the cashier: the first deposit or a top-up."""
+        self._deposit_account(_("take a deposit"))
+        self._positive(amount)
+        if not any(e.kind is EntryKind.DEPOSIT for e in self.entries) and amount < rule.minimum:
+            raise InvalidValue(
+                _("The first deposit of account {id} must be at least {minimum}.").format(
+                    id=self.id, minimum=rule.minimum
+                )
+            )
+        self._entry(EntryKind.DEPOSIT, amount, payment_id.value, at)
+
+    def draw(self, amount: Money, *, charge_id: ChargeId, rule: DepositRule, at: datetime) -> None:
+        """Draw a confirmed charge from the deposit; refused past the allowed limit."""
+        self._deposit_account(_("draw a charge"))
+        if self.drawn_for(charge_id):
+            raise IllegalTransition(
+                _("Charge {charge} is already drawn from account {id}.").format(
+                    charge=charge_id, id=self.id
+                )
+            )
+        self._same_currency(amount)
+        if amount.is_negative:
+            raise InvalidValue(_("A draw must not be negative."))
+        after = self.balance - amount
+        if after < -rule.limit:
+            raise IllegalTransition(
+                _(
+                    "The deposit of account {id} holds {balance}; drawing {amount} would take "
+                    "it below the allowed {limit}. Ask the tenant to top up first."
+                ).format(id=self.id, balance=self.balance, amount=amount, limit=-rule.limit)
+            )
+        self._entry(EntryKind.DRAW, -amount, charge_id.value, at)
+
+    def credit(self, amount: Money, *, charge_id: ChargeId, at: datetime) -> None:
+        """Give back a reversed charge: ``amount`` is what the reversal took off (positive)."""
+        self._deposit_account(_("credit a reversed charge"))
+        self._positive(amount)
+        self._entry(EntryKind.CREDIT, amount, charge_id.value, at)
+
+    def refund(self, amount: Money, *, reference: str, at: datetime) -> None:
+        """Pay part or all of the deposit back; never more than the balance."""
+        self._deposit_account(_("refund the deposit"))
+        self._positive(amount)
+        if amount > self.balance:
+            raise IllegalTransition(
+                _("Account {id} holds {balance}; a refund of {amount} is more than that.").format(
+                    id=self.id, balance=self.balance, amount=amount
+                )
+            )
+        self._entry(EntryKind.REFUND, -amount, reference, at)
+
+    def void_deposit(self, amount: Money, *, payment_id: PaymentId, at: datetime) -> None:
+        """Take back a deposit payment that was voided; only what is still there."""
+        self._deposit_account(_("void a deposit payment"))
+        self._positive(amount)
+        if amount > self.balance:
+            raise IllegalTransition(
+                _(
+                    "Account {id} holds {balance}; the voided payment of {amount} has already "
+                    "been drawn on. Refund or charge it instead."
+                ).format(id=self.id, balance=self.balance, amount=amount)
+            )
+        self._entry(EntryKind.VOID, -amount, payment_id.value, at)
+
+    def close(self, *, at: datetime) -> None:
+        """The requester leaves; a deposit must be refunded to zero first."""
+        if not self.is_open:
+            raise IllegalTransition(_("Account {id} is already closed.").format(id=self.id))
+        if self.mode is BillingMode.DEPOSIT and not self.balance.is_zero:
+            raise IllegalTransition(
+                _("Account {id} still holds {balance}; settle it to zero first.").format(
+                    id=self.id, balance=self.balance
+                )
+            )
+        self._record(AccountClosed(at=at, account_id=self.id))
+
+    # -- rules -------------------------------------------------------------------
+
+    def _deposit_account(self, action: str) -> None:
+        if not self.is_open:
+            raise IllegalTransition(
+                _("Account {id} is closed; it cannot {action}.").format(id=self.id, action=action)
+            )
+        if self.mode is not BillingMode.DEPOSIT:
+            raise IllegalTransition(
+                _("Account {id} is billed {mode}; only a deposit account can {action}.").format(
+                    id=self.id, mode=_(self.mode), action=action
+                )
+            )
+
+    def _same_currency(self, amount: Money) -> None:
+        if not isinstance(amount, Money) or amount.currency != self.currency:
+            raise InvalidValue(
+                _("Account {id} is kept in {want}; {got} was given.").format(
+                    id=self.id, want=self.currency, got=getattr(amount, "currency", amount)
+                )
+            )
+
+    def _positive(self, amount: Money) -> None:
+        self._same_currency(amount)
+        if amount.is_negative or amount.is_zero:
+            raise InvalidValue(_("The amount must be more than zero."))
+
+    def _entry(self, kind: EntryKind, amount: Money, reference: str, at: datetime) -> None:
+        entry = LedgerEntry(kind, amount, reference, at)
+        self._record(LedgerEntryRecorded(at=at, account_id=self.id, entry=entry))
+
+    def _record(self, event: Event) -> None:
+        self.apply(event)
+        self.events.append(event)
+
+    def apply(self, event: Event) -> None:
+        match event:
+            case AccountOpened():
+                self.requester, self.mode = event.requester, event.mode
+                self.currency, self.opened_at = event.currency, event.at
+            case LedgerEntryRecorded():
+                self.entries = (*self.entries, event.entry)
+            case AccountClosed():
+                self.status = AccountStatus.CLOSED
+            case _:
+                raise TypeError(f"Account cannot apply {type(event).__name__}")
+
+    @classmethod
+    def replay(cls, account_id: AccountId, events: list[Event]) -> Account:
+        account = cls(account_id)
+        for event in events:
+            account.apply(event)
+        return account

@@ -1,0 +1,197 @@
+"""Service agreements (特约服务协议): recurring service billed by its own terms.
+
+An agreement belongs to an on-account requester.  Its terms say a monthly
+fee, a fee per visit, or both, and on which days of the month a visit is
+scheduled (003 篇七 §4.9).  The monthly statement run bills each month of an
+agreement once: the agreement remembers which months it was billed for, and
+refuses a second bill for the same month.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+
+import attrs
+
+from servicedesk.domain.billing import AccountId, AgreementId, Period, StatementId
+from servicedesk.domain.errors import IllegalTransition, InvalidValue
+from servicedesk.domain.events import Event
+from servicedesk.domain.money import Money, Rounding
+from servicedesk.domain.values import ItemId, check_text
+from servicedesk.i18n import _
+
+#: A whole number of visits times a price in fen is exact; the rounding never applies.
+_NO_ROUNDING = Rounding.HALF_UP
+
+
+@attrs.frozen
+class AgreementTerms:
+    description: str
+    monthly_fee: Money | None = None
+    visit_fee: Money | None = None
+    visit_days: tuple[int, ...] = ()  # days of the month a visit is scheduled (1-28)
+
+    def __attrs_post_init__(self) -> None:
+        check_text(self.description, "agreement description", 200)
+        if self.monthly_fee is None and self.visit_fee is None:
+            raise InvalidValue(_("An agreement charges a monthly fee, a fee per visit, or both."))
+        for fee in (self.monthly_fee, self.visit_fee):
+            if fee is not None and (not isinstance(fee, Money) or fee.is_negative or fee.is_zero):
+                raise InvalidValue(_("An agreement's fees are Money above zero."))
+        if any(not isinstance(d, int) or not 1 <= d <= 28 for d in self.visit_days):
+            raise InvalidValue(_("Visits are scheduled on days 1 to 28 of the month."))
+
+
+@attrs.frozen
+class Billed:
+    period: Period
+    statement_id: StatementId
+
+
+@attrs.frozen(kw_only=True)
+class AgreementSigned(Event):
+    agreement_id: AgreementId
+    account_id: AccountId
+    item_id: ItemId
+    terms: AgreementTerms
+    start: Period
+
+
+@attrs.frozen(kw_only=True)
+class AgreementVisitRecorded(Event):
+    agreement_id: AgreementId
+
+
+@attrs.frozen(kw_only=True)
+class AgreementBilled(Event):
+    agreement_id: AgreementId
+    billed: Billed
+
+
+@attrs.frozen(kw_only=True)
+class AgreementEnded(Event):
+    agreement_id: AgreementId
+    last: Period
+
+
+@attrs.define
+class Agreement:
+    id: AgreementId
+    account_id: AccountId | None = None
+    item_id: ItemId | None = None
+    terms: AgreementTerms | None = None
+    start: Period | None = None
+    last: Period | None = None
+    visits: tuple[datetime, ...] = ()
+    billed: tuple[Billed, ...] = ()
+    version: int = 0
+    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+
+    def is_active(self, period: Period) -> bool:
+        assert self.start is not None
+        return self.start <= period and (self.last is None or period <= self.last)
+
+    def is_billed(self, period: Period) -> bool:
+        return any(b.period == period for b in self.billed)
+
+    def scheduled_visits(self, period: Period) -> list[date]:
+        assert self.terms is not None
+        if not self.is_active(period):
+            return []
+        return [date(period.year, period.month, d) for d in sorted(set(self.terms.visit_days))]
+
+    def fees_for(self, period: Period, tz: tzinfo) -> list[tuple[str, Money]]:
+        """What the month owes: (description, amount); nothing if billed or not active."""
+        assert self.terms is not None
+        if not self.is_active(period) or self.is_billed(period):
+            return []
+        fees: list[tuple[str, Money]] = []
+        if self.terms.monthly_fee is not None:
+            fees.append(
+                (
+                    _("{what}: monthly fee").format(what=self.terms.description),
+                    self.terms.monthly_fee,
+                )
+            )
+        if self.terms.visit_fee is not None:
+            visits = [v for v in self.visits if Period.of(v, tz) == period]
+            if visits:
+                fees.append(
+                    (
+                        _("{what}: {n} visits").format(what=self.terms.description, n=len(visits)),
+                        self.terms.visit_fee.times(len(visits), _NO_ROUNDING),
+                    )
+                )
+        return fees
+
+    @classmethod
+    def sign(
+        cls,
+        agreement_id: AgreementId,
+        *,
+        account_id: AccountId,
+        item_id: ItemId,
+        terms: AgreementTerms,
+        start: Period,
+        at: datetime,
+    ) -> Agreement:
+        agreement = cls(agreement_id)
+        agreement._record(
+            AgreementSigned(
+                at=at,
+                agreement_id=agreement_id,
+                account_id=account_id,
+                item_id=item_id,
+                terms=terms,
+                start=start,
+            )
+        )
+        return agreement
+
+    def record_visit(self, *, at: datetime, tz: tzinfo) -> None:
+        if not self.is_active(Period.of(at, tz)):
+            raise IllegalTransition(
+                _("Agreement {id} is not in force this month.").format(id=self.id)
+            )
+        self._record(AgreementVisitRecorded(at=at, agreement_id=self.id))
+
+    def bill(self, period: Period, statement_id: StatementId, *, at: datetime) -> None:
+        if self.is_billed(period):
+            raise IllegalTransition(
+                _("Agreement {id} is already billed for {period}.").format(
+                    id=self.id, period=period
+                )
+            )
+        self._record(
+            AgreementBilled(at=at, agreement_id=self.id, billed=Billed(period, statement_id))
+        )
+
+    def end(self, last: Period, *, at: datetime) -> None:
+        assert self.start is not None
+        if self.last is not None:
+            raise IllegalTransition(_("Agreement {id} has already ended.").format(id=self.id))
+        if last < self.start or any(b.period > last for b in self.billed):
+            raise InvalidValue(
+                _("Agreement {id} cannot end before {start} or before a billed month.").format(
+                    id=self.id, start=self.start
+                )
+            )
+        self._record(AgreementEnded(at=at, agreement_id=self.id, last=last))
+
+    def _record(self, event: Event) -> None:
+        self.apply(event)
+        self.events.append(event)
+
+    def apply(self, event: Event) -> None:
+        match event:
+            case AgreementSigned():
+                self.account_id, self.item_id = event.account_id, event.item_id
+                self.terms, self.start = event.terms, event.start
+            case AgreementVisitRecorded():
+                self.visits = (*self.visits, event.at)
+            case AgreementBilled():
+                self.billed = (*self.billed, event.billed)
+            case AgreementEnded():
+                self.last = event.last
+            case _:
+                raise TypeError(f"Agreement cannot apply {type(event).__name__}")

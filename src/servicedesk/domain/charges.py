@@ -1,0 +1,440 @@
+"""Charges: what one request costs the requester (003 篇二 §4.2.2, 000 §4.3).
+
+A charge is recorded line by line (service fee, materials, consented extra
+fees), each line priced once with the policy's rounding, and its total is the
+sum of its lines to the fen.  The requester confirms it; the assistant audits
+it.  A confirmed charge is never edited again: a mistake is corrected by a
+separate reversing charge that references it, so every statement and deposit
+draw that used the original still adds up.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+import attrs
+
+from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, StatementId
+from servicedesk.domain.errors import IllegalTransition, InvalidValue
+from servicedesk.domain.events import Event
+from servicedesk.domain.money import Money, Rounding, to_decimal, total
+from servicedesk.domain.values import ActorId, ItemId, RequestId, check_text
+from servicedesk.i18n import _
+
+
+class LineKind(StrEnum):
+    SERVICE = "service"  # 服务费
+    MATERIAL = "material"  # 材料费
+    EXTRA = "extra"  # an extra fee the requester consented to (002 §2.3)
+    AGREEMENT = "agreement"  # a fee due under a service agreement
+
+
+def positive_quantity(value: object) -> Decimal:
+    """A quantity is an exact number above zero; a float or a negative count is refused."""
+    quantity = to_decimal(value, "quantity")
+    if quantity <= 0:
+        raise InvalidValue(
+            _("A quantity must be more than zero, not {value}.").format(value=quantity)
+        )
+    return quantity
+
+
+@attrs.frozen
+class LineSpec:
+    """A line as the clerk writes it, before pricing: what, how many, at what unit price."""
+
+    kind: LineKind = attrs.field(converter=LineKind)
+    description: str
+    quantity: Decimal = attrs.field(converter=positive_quantity)
+    unit_price: Money
+
+    def __attrs_post_init__(self) -> None:
+        check_text(self.description, "line description", 200)
+        if not isinstance(self.unit_price, Money):
+            raise InvalidValue(_("A unit price must be Money."))
+        if self.unit_price.is_negative:
+            raise InvalidValue(_("A unit price must not be negative."))
+
+    def priced(self, rounding: Rounding) -> ChargeLine:
+        amount = self.unit_price.times(self.quantity, rounding)
+        return ChargeLine(self.kind, self.description, self.quantity, self.unit_price, amount)
+
+
+@attrs.frozen
+class ChargeLine:
+    """A priced line; ``amount`` is negative only on a reversing charge."""
+
+    kind: LineKind
+    description: str
+    quantity: Decimal
+    unit_price: Money
+    amount: Money
+
+    def reversed(self) -> ChargeLine:
+        return attrs.evolve(self, quantity=-self.quantity, amount=-self.amount)
+
+
+class ChargeStatus(StrEnum):
+    ESTIMATED = "estimated"  # an estimate given before work; no lines yet
+    RECORDED = "recorded"  # lines recorded, waiting for the requester's confirmation
+    CONFIRMED = "confirmed"  # confirmed by the requester: frozen for ever
+
+
+def lines_total(lines: tuple[ChargeLine, ...], currency: str) -> Money:
+    return total((line.amount for line in lines), currency)
+
+
+def _one_currency(lines: tuple[ChargeLine, ...], currency: str) -> None:
+    for line in lines:
+        if line.unit_price.currency != currency:
+            raise InvalidValue(
+                _("The line {what!r} is priced in {got}; this account is billed in {want}.").format(
+                    what=line.description, got=line.unit_price.currency, want=currency
+                )
+            )
+
+
+# --- events -----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ChargeEstimated(Event):
+    charge_id: ChargeId
+    request_id: RequestId
+    account_id: AccountId
+    item_id: ItemId
+    currency: str
+    estimate: tuple[ChargeLine, ...]
+    estimate_total: Money
+
+
+@attrs.frozen(kw_only=True)
+class ChargeRecorded(Event):
+    """Lines recorded (or re-recorded before confirmation); the total is their sum."""
+
+    charge_id: ChargeId
+    request_id: RequestId
+    account_id: AccountId
+    item_id: ItemId
+    currency: str
+    lines: tuple[ChargeLine, ...]
+    total: Money
+
+
+@attrs.frozen(kw_only=True)
+class ChargeConfirmed(Event):
+    charge_id: ChargeId
+    signed_by: str
+    mode: BillingMode
+
+
+@attrs.frozen(kw_only=True)
+class ChargeAudited(Event):
+    charge_id: ChargeId
+    auditor: ActorId
+
+
+@attrs.frozen(kw_only=True)
+class ChargeReversalRecorded(Event):
+    """A reversing charge: the negated lines of ``reverses``, confirmed at once."""
+
+    charge_id: ChargeId
+    reverses: ChargeId
+    request_id: RequestId
+    account_id: AccountId
+    item_id: ItemId
+    currency: str
+    lines: tuple[ChargeLine, ...]
+    total: Money
+    mode: BillingMode
+    reason: str
+    recorded_by: ActorId
+
+
+@attrs.frozen(kw_only=True)
+class ChargeBilled(Event):
+    """The charge went into a statement; it can go into no other."""
+
+    charge_id: ChargeId
+    statement_id: StatementId
+
+
+# --- aggregate ----------------------------------------------------------------
+
+
+@attrs.define
+class Charge:
+    id: ChargeId
+    request_id: RequestId | None = None
+    account_id: AccountId | None = None
+    item_id: ItemId | None = None
+    currency: str = "CNY"
+    status: ChargeStatus = ChargeStatus.ESTIMATED
+    estimate: tuple[ChargeLine, ...] = ()
+    estimate_total: Money | None = None
+    lines: tuple[ChargeLine, ...] = ()
+    total: Money | None = None
+    mode: BillingMode | None = None
+    signed_by: str = ""
+    confirmed_at: datetime | None = None
+    auditor: ActorId | None = None
+    reverses: ChargeId | None = None
+    reason: str = ""
+    statement_id: StatementId | None = None
+    version: int = 0
+    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+
+    # -- queries ---------------------------------------------------------------
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status is ChargeStatus.CONFIRMED
+
+    @property
+    def amount(self) -> Money:
+        """The confirmed or recorded total; zero while only estimated."""
+        return self.total if self.total is not None else Money.zero(self.currency)
+
+    def is_billable(self, before: datetime) -> bool:
+        """Confirmed, on account, not yet on any statement, dated before ``before``."""
+        return (
+            self.is_confirmed
+            and self.mode is BillingMode.ON_ACCOUNT
+            and self.statement_id is None
+            and self.confirmed_at is not None
+            and self.confirmed_at < before
+        )
+
+    # -- commands --------------------------------------------------------------
+
+    @classmethod
+    def give_estimate(
+        cls,
+        charge_id: ChargeId,
+        *,
+        request_id: RequestId,
+        account_id: AccountId,
+        item_id: ItemId,
+        currency: str,
+        lines: tuple[LineSpec, ...],
+        rounding: Rounding,
+        at: datetime,
+    ) -> Charge:
+        """An estimate before work, where the price depends on materials or work (002 §2.5)."""
+        priced = _price(lines, rounding, currency, allow_extra=False)
+        charge = cls(charge_id)
+        charge._record(
+            ChargeEstimated(
+                at=at,
+                charge_id=charge_id,
+                request_id=request_id,
+                account_id=account_id,
+                item_id=item_id,
+                currency=currency,
+                estimate=priced,
+                estimate_total=lines_total(priced, currency),
+            )
+        )
+        return charge
+
+    @classmethod
+    def open(
+        cls,
+        charge_id: ChargeId,
+        *,
+        request_id: RequestId,
+        account_id: AccountId,
+        item_id: ItemId,
+        currency: str,
+    ) -> Charge:
+        """A charge with nothing recorded yet, for ``record`` to fill in."""
+        return cls(
+            charge_id, request_id, account_id, item_id, currency, status=ChargeStatus.RECORDED
+        )
+
+    def record(
+        self,
+        lines: tuple[LineSpec, ...],
+        *,
+        extras: tuple[ChargeLine, ...],
+        rounding: Rounding,
+        needs_estimate: bool,
+        at: datetime,
+    ) -> None:
+        """Record the lines; ``extras`` are the consented extra fees of the request."""
+        if self.is_confirmed:
+            raise IllegalTransition(
+                _(
+                    "Charge {id} is confirmed; correct it with a reversing entry, never by "
+                    "editing it."
+                ).format(id=self.id)
+            )
+        if needs_estimate and self.estimate_total is None:
+            raise IllegalTransition(
+                _(
+                    "The fee of this item depends on materials or work: give the requester "
+                    "an estimate before work starts (charge {id})."
+                ).format(id=self.id)
+            )
+        priced = _price(lines, rounding, self.currency, allow_extra=False) + extras
+        if not priced:
+            raise InvalidValue(_("A charge needs at least one line."))
+        _one_currency(priced, self.currency)
+        assert self.request_id is not None
+        assert self.account_id is not None
+        assert self.item_id is not None
+        self._record(
+            ChargeRecorded(
+                at=at,
+                charge_id=self.id,
+                request_id=self.request_id,
+                account_id=self.account_id,
+                item_id=self.item_id,
+                currency=self.currency,
+                lines=priced,
+                total=lines_total(priced, self.currency),
+            )
+        )
+
+    def confirm(self, *, signed_by: str, mode: BillingMode, at: datetime) -> None:
+        """The requester confirms the charge (003 篇二 §4.2.2); from now on it is frozen."""
+        signed_by = check_text(signed_by, "signature", 100)
+        if self.status is not ChargeStatus.RECORDED or not self.lines:
+            raise IllegalTransition(
+                _("Charge {id} is {status}; only a recorded charge can be confirmed.").format(
+                    id=self.id, status=_(self.status)
+                )
+            )
+        self._record(
+            ChargeConfirmed(at=at, charge_id=self.id, signed_by=signed_by, mode=BillingMode(mode))
+        )
+
+    def audit(self, *, auditor: ActorId, at: datetime) -> None:
+        """The assistant checks the confirmed charge (000 §4.3.1)."""
+        if not self.is_confirmed:
+            raise IllegalTransition(
+                _("Charge {id} is {status}; only a confirmed charge is audited.").format(
+                    id=self.id, status=_(self.status)
+                )
+            )
+        if self.auditor is not None:
+            raise IllegalTransition(_("Charge {id} is already audited.").format(id=self.id))
+        self._record(ChargeAudited(at=at, charge_id=self.id, auditor=auditor))
+
+    def reversal(
+        self, reversal_id: ChargeId, *, reason: str, recorded_by: ActorId, at: datetime
+    ) -> Charge:
+        """A new charge that cancels this one; this one is left exactly as it was."""
+        reason = check_text(reason, "reason", 500)
+        if not self.is_confirmed:
+            raise IllegalTransition(
+                _("Charge {id} is {status}; it is not confirmed, so re-record it instead.").format(
+                    id=self.id, status=_(self.status)
+                )
+            )
+        if self.reverses is not None:
+            raise IllegalTransition(
+                _("Charge {id} is itself a reversal; record a new charge instead.").format(
+                    id=self.id
+                )
+            )
+        assert self.request_id is not None
+        assert self.account_id is not None
+        assert self.item_id is not None
+        assert self.mode is not None
+        lines = tuple(line.reversed() for line in self.lines)
+        reversal = Charge(reversal_id)
+        reversal._record(
+            ChargeReversalRecorded(
+                at=at,
+                charge_id=reversal_id,
+                reverses=self.id,
+                request_id=self.request_id,
+                account_id=self.account_id,
+                item_id=self.item_id,
+                currency=self.currency,
+                lines=lines,
+                total=lines_total(lines, self.currency),
+                mode=self.mode,
+                reason=reason,
+                recorded_by=recorded_by,
+            )
+        )
+        return reversal
+
+    def bill(self, statement_id: StatementId, *, at: datetime) -> None:
+        if self.statement_id is not None:
+            raise IllegalTransition(
+                _("Charge {id} is already billed on statement {statement}.").format(
+                    id=self.id, statement=self.statement_id
+                )
+            )
+        if not self.is_confirmed or self.mode is not BillingMode.ON_ACCOUNT:
+            raise IllegalTransition(
+                _("Charge {id} is not a confirmed charge on account.").format(id=self.id)
+            )
+        self._record(ChargeBilled(at=at, charge_id=self.id, statement_id=statement_id))
+
+    # -- state -------------------------------------------------------------------
+
+    def _record(self, event: Event) -> None:
+        self.apply(event)
+        self.events.append(event)
+
+    def apply(self, event: Event) -> None:
+        match event:
+            case ChargeEstimated():
+                self.request_id, self.account_id = event.request_id, event.account_id
+                self.item_id, self.currency = event.item_id, event.currency
+                self.estimate, self.estimate_total = event.estimate, event.estimate_total
+                self.status = ChargeStatus.ESTIMATED
+            case ChargeRecorded():
+                self.request_id, self.account_id = event.request_id, event.account_id
+                self.item_id, self.currency = event.item_id, event.currency
+                self.lines, self.total = event.lines, event.total
+                self.status = ChargeStatus.RECORDED
+            case ChargeConfirmed():
+                self.status, self.signed_by = ChargeStatus.CONFIRMED, event.signed_by
+                self.mode, self.confirmed_at = event.mode, event.at
+            case ChargeAudited():
+                self.auditor = event.auditor
+            case ChargeReversalRecorded():
+                self.request_id, self.account_id = event.request_id, event.account_id
+                self.item_id, self.currency = event.item_id, event.currency
+                self.lines, self.total = event.lines, event.total
+                self.reverses, self.reason = event.reverses, event.reason
+                self.mode, self.confirmed_at = event.mode, event.at
+                self.status, self.signed_by = ChargeStatus.CONFIRMED, ""
+            case ChargeBilled():
+                self.statement_id = event.statement_id
+            case _:
+                raise TypeError(f"Charge cannot apply {type(event).__name__}")
+
+    @classmethod
+    def replay(cls, charge_id: ChargeId, events: list[Event]) -> Charge:
+        charge = cls(charge_id)
+        for event in events:
+            charge.apply(event)
+        return charge
+
+
+def _price(
+    lines: tuple[LineSpec, ...], rounding: Rounding, currency: str, *, allow_extra: bool
+) -> tuple[ChargeLine, ...]:
+    priced = []
+    for spec in lines:
+        if not isinstance(spec, LineSpec):
+            raise InvalidValue(_("A charge line must be a LineSpec."))
+        if spec.kind in (LineKind.EXTRA, LineKind.AGREEMENT) and not allow_extra:
+            raise InvalidValue(
+                _(
+                    "An extra fee comes only from the requester's recorded consent on the "
+                    "request; it cannot be typed onto a charge."
+                )
+            )
+        priced.append(spec.priced(rounding))
+    result = tuple(priced)
+    _one_currency(result, currency)
+    return result

@@ -1,0 +1,250 @@
+"""Monthly statements of on-account requesters (记账月结, 000 §4.3.1).
+
+A statement is issued once, with all its lines, and never gets another line:
+its id is ``<account>:<period>``, so closing the same month again finds it
+instead of making a second one, and a charge confirmed later goes to a later
+month.  Its total is the sum of its lines; payments allocated to it are
+recorded on it and never exceed what it is due.  A negative statement (a
+reversal larger than the month's charges) is a credit carried into the next
+statement, so no fen is lost.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import attrs
+
+from servicedesk.domain.billing import AccountId, PaymentId, Period, StatementId
+from servicedesk.domain.errors import IllegalTransition, InvalidValue
+from servicedesk.domain.events import Event
+from servicedesk.domain.money import Money, total
+from servicedesk.i18n import _
+
+
+def statement_id(account_id: AccountId, period: Period) -> StatementId:
+    """The one id a statement of ``account_id`` for ``period`` can have."""
+    return StatementId(f"{account_id}:{period}")
+
+
+class StatementLineKind(StrEnum):
+    CHARGE = "charge"
+    AGREEMENT = "agreement"
+    CREDIT = "credit"  # a credit carried from an earlier statement
+
+
+@attrs.frozen
+class StatementLine:
+    kind: StatementLineKind
+    reference: str  # the charge, agreement or earlier statement
+    description: str
+    amount: Money
+    item_id: str | None = None
+
+
+class StatementStatus(StrEnum):
+    OPEN = "open"  # something is due
+    PAID = "paid"  # nothing is due
+    CREDIT = "credit"  # negative: carried into the next statement
+    CARRIED = "carried"  # the credit was carried
+
+
+@attrs.frozen
+class Allocation:
+    payment_id: PaymentId
+    amount: Money
+
+
+# --- events -----------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class StatementIssued(Event):
+    statement_id: StatementId
+    account_id: AccountId
+    period: Period
+    currency: str
+    lines: tuple[StatementLine, ...]
+    total: Money
+    due: datetime
+
+
+@attrs.frozen(kw_only=True)
+class StatementPaymentAllocated(Event):
+    statement_id: StatementId
+    allocation: Allocation
+
+
+@attrs.frozen(kw_only=True)
+class StatementPaymentVoided(Event):
+    """A voided payment's part is taken off again: the amount is due once more."""
+
+    statement_id: StatementId
+    payment_id: PaymentId
+
+
+@attrs.frozen(kw_only=True)
+class StatementCreditCarried(Event):
+    statement_id: StatementId
+    to: StatementId
+
+
+# --- aggregate ----------------------------------------------------------------
+
+
+@attrs.define
+class Statement:
+    id: StatementId
+    account_id: AccountId | None = None
+    period: Period | None = None
+    currency: str = "CNY"
+    lines: tuple[StatementLine, ...] = ()
+    total: Money | None = None
+    due: datetime | None = None
+    issued_at: datetime | None = None
+    allocations: tuple[Allocation, ...] = ()
+    carried_to: StatementId | None = None
+    version: int = 0
+    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+
+    @property
+    def paid(self) -> Money:
+        return total((a.amount for a in self.allocations), self.currency)
+
+    @property
+    def amount_due(self) -> Money:
+        assert self.total is not None
+        return self.total - self.paid
+
+    @property
+    def status(self) -> StatementStatus:
+        due = self.amount_due
+        if due.is_negative:
+            return StatementStatus.CARRIED if self.carried_to else StatementStatus.CREDIT
+        return StatementStatus.PAID if due.is_zero else StatementStatus.OPEN
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status is StatementStatus.OPEN and self.due is not None and now > self.due
+
+    @classmethod
+    def issue(
+        cls,
+        account_id: AccountId,
+        period: Period,
+        *,
+        currency: str,
+        lines: tuple[StatementLine, ...],
+        due: datetime,
+        at: datetime,
+    ) -> Statement:
+        if not lines:
+            raise InvalidValue(_("A statement needs at least one line."))
+        for line in lines:
+            if line.amount.currency != currency:
+                raise InvalidValue(
+                    _("Statement line {ref} is in {got}, not {want}.").format(
+                        ref=line.reference, got=line.amount.currency, want=currency
+                    )
+                )
+        if due <= at:
+            raise InvalidValue(_("A statement's due date must be after it is issued."))
+        sid = statement_id(account_id, period)
+        statement = cls(sid)
+        statement._record(
+            StatementIssued(
+                at=at,
+                statement_id=sid,
+                account_id=account_id,
+                period=period,
+                currency=currency,
+                lines=lines,
+                total=total((line.amount for line in lines), currency),
+                due=due,
+            )
+        )
+        return statement
+
+    def allocate(self, amount: Money, *, payment_id: PaymentId, at: datetime) -> None:
+        """Record part of a payment on this statement; never more than is due."""
+        if self.status is not StatementStatus.OPEN:
+            raise IllegalTransition(
+                _("Statement {id} is {status}; nothing is due on it.").format(
+                    id=self.id, status=_(self.status)
+                )
+            )
+        if amount.currency != self.currency:
+            raise InvalidValue(
+                _("Statement {id} is in {want}, not {got}.").format(
+                    id=self.id, want=self.currency, got=amount.currency
+                )
+            )
+        if amount.is_negative or amount.is_zero or amount > self.amount_due:
+            raise InvalidValue(
+                _("Statement {id} is due {due}; {amount} cannot be allocated to it.").format(
+                    id=self.id, due=self.amount_due, amount=amount
+                )
+            )
+        self._record(
+            StatementPaymentAllocated(
+                at=at, statement_id=self.id, allocation=Allocation(payment_id, amount)
+            )
+        )
+
+    def void_payment(self, payment_id: PaymentId, *, at: datetime) -> Money:
+        """Take a voided payment's part off this statement; returns the part."""
+        part = self.paid_by(payment_id)
+        if part.is_zero:
+            raise IllegalTransition(
+                _("Payment {pid} paid nothing on statement {id}.").format(
+                    pid=payment_id, id=self.id
+                )
+            )
+        self._record(StatementPaymentVoided(at=at, statement_id=self.id, payment_id=payment_id))
+        return part
+
+    def paid_by(self, payment_id: PaymentId) -> Money:
+        return total(
+            (a.amount for a in self.allocations if a.payment_id == payment_id), self.currency
+        )
+
+    def carry_credit(self, to: StatementId, *, at: datetime) -> StatementLine:
+        """Move this statement's credit into the statement ``to``; returns the line for it."""
+        if self.status is not StatementStatus.CREDIT:
+            raise IllegalTransition(_("Statement {id} has no credit to carry.").format(id=self.id))
+        line = StatementLine(
+            StatementLineKind.CREDIT,
+            self.id.value,
+            _("Credit from statement {id}").format(id=self.id),
+            self.amount_due,
+        )
+        self._record(StatementCreditCarried(at=at, statement_id=self.id, to=to))
+        return line
+
+    def _record(self, event: Event) -> None:
+        self.apply(event)
+        self.events.append(event)
+
+    def apply(self, event: Event) -> None:
+        match event:
+            case StatementIssued():
+                self.account_id, self.period = event.account_id, event.period
+                self.currency, self.lines, self.total = event.currency, event.lines, event.total
+                self.due, self.issued_at = event.due, event.at
+            case StatementPaymentAllocated():
+                self.allocations = (*self.allocations, event.allocation)
+            case StatementPaymentVoided():
+                self.allocations = tuple(
+                    a for a in self.allocations if a.payment_id != event.payment_id
+                )
+            case StatementCreditCarried():
+                self.carried_to = event.to
+            case _:
+                raise TypeError(f"Statement cannot apply {type(event).__name__}")
+
+    @classmethod
+    def replay(cls, sid: StatementId, events: list[Event]) -> Statement:
+        statement = cls(sid)
+        for event in events:
+            statement.apply(event)
+        return statement
