@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import threading
+import time
 from datetime import datetime, timedelta
 
 import attrs
 import pytest
 
+from servicedesk import convert
 from servicedesk.app.billing_commands import (
     AuditCharge,
     CloseAccount,
@@ -510,4 +515,89 @@ def test_a_voided_deposit_payment_leaves_the_deposit(s: BillingScenario) -> None
         ("deposit", Money.of("300.00")),
         ("void", Money.of("-300.00")),
     ]
+    check_books(s.desk)
+
+
+class SlowPrinter:
+    """Holds a number for a moment before printing it, so that cashiers overlap."""
+
+    @hookimpl
+    def servicedesk_receipt_number(self, series: str, number: int) -> None:
+        time.sleep(0.002)
+
+
+def test_cashiers_paying_in_parallel_get_numbers_without_gaps_or_doubles(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    s = BillingScenario(plugins=[SlowPrinter()])
+    accounts = [s.open_account(RequesterKind.TENANT)[0] for _ in range(4)]
+    s.desk.retries = 200  # conflicts are expected here: every payment takes the same counter
+    caplog.set_level(logging.INFO, logger="servicedesk")
+
+    def pay(account: str) -> None:
+        for _ in range(5):
+            s.desk.handle(PayDeposit(account_id=account, amount="200.00"), actor=s.cashier)
+
+    threads = [threading.Thread(target=pay, args=(a,)) for a in accounts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.number for r in s.desk.billing.receipts("PSC-2026")] == list(range(1, 21))
+    assert "retrying" in caplog.text  # the cashiers did collide, and were made to wait
+    check_books(s.desk)
+
+
+def test_commands_and_views_travel_as_json(s: BillingScenario) -> None:
+    _account, unit = s.open_account()
+    request = s.accepted_request(unit)
+    data = {
+        "request_id": request,
+        "lines": [
+            {
+                "kind": "material",
+                "description": "washer",
+                "quantity": "2.5",
+                "unit_price": {"amount": "1.10", "currency": "CNY"},
+            }
+        ],
+    }
+    command = convert.structure(data, RecordCharge)
+    charge_id = s.desk.handle(command).id
+    view = convert.unstructure(s.desk.billing.charge(charge_id))
+    assert view["total"] == {"amount": "32.75", "currency": "CNY"}
+    assert json.loads(json.dumps(view)) == view
+
+
+class SlowClose:
+    """Dawdles over each statement's due date, so that two closes overlap."""
+
+    @hookimpl
+    def servicedesk_statement_due(
+        self, period: Period, calendar: object, issued_at: datetime
+    ) -> None:
+        time.sleep(0.01)
+
+
+def test_two_closes_of_one_month_at_once_make_one_set_of_statements(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    s = BillingScenario(plugins=[SlowClose()])
+    accounts = [s.open_account() for _ in range(3)]
+    for _account, unit in accounts:
+        charge(s, unit)
+    s.move_to(at(4, 1, 9))
+    s.desk.retries = 50
+    caplog.set_level(logging.INFO, logger="servicedesk")
+    threads = [
+        threading.Thread(target=s.desk.handle, args=(CloseMonth(period="2026-03"),))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "retrying" in caplog.text
+    for account, _unit in accounts:
+        assert [v.period for v in s.desk.billing.statements(account)] == [Period(2026, 3)]
     check_books(s.desk)
