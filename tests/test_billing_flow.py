@@ -128,6 +128,22 @@ def test_a_late_charge_goes_to_the_next_open_month(s: BillingScenario) -> None:
     check_books(s.desk)
 
 
+def test_worklists_charges_to_audit_and_overdue_statements(s: BillingScenario) -> None:
+    account, unit = s.open_account()
+    audited, waiting = charge(s, unit), charge(s, unit)
+    s.desk.handle(AuditCharge(charge_id=audited), actor=s.assistant)
+    assert [v.id for v in s.desk.billing.charges_to_audit()] == [ChargeId(waiting)]
+    s.move_to(at(4, 1, 9))
+    s.desk.handle(CloseMonth(period="2026-03"))
+    assert s.desk.billing.overdue_statements() == []
+    s.move_to(at(4, 16, 9))
+    (late,) = s.desk.billing.overdue_statements()
+    assert late.id.value == f"{account}:2026-03"
+    assert late.overdue
+    s.desk.handle(RecordPayment(account_id=account, amount="60.00"), actor=s.cashier)
+    assert s.desk.billing.overdue_statements() == []
+
+
 def test_a_charge_confirmed_after_the_month_ended_but_before_the_close_waits(
     s: BillingScenario,
 ) -> None:
