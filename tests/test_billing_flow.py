@@ -354,6 +354,19 @@ def test_estimate_then_charge_with_consented_extra_fee_then_audit(s: BillingScen
     assert s.desk.billing.charge(charged).audited
 
 
+def test_an_estimated_job_is_charged_again_after_a_reversal(s: BillingScenario) -> None:
+    _account, unit = s.open_account()
+    request = s.triaged_request(unit, item=WIRING)
+    labour = LineSpec(LineKind.SERVICE, "labour", "1", Money.of("50.00"))  # type: ignore[arg-type]
+    s.desk.handle(GiveEstimate(request_id=request, lines=(labour,)))
+    s.finish(request)
+    first = s.desk.handle(RecordCharge(request_id=request, lines=(labour, washer()))).id
+    s.desk.handle(ConfirmCharge(charge_id=first, signed_by="Resident"))
+    s.desk.handle(ReverseCharge(charge_id=first, reason="no washers"), actor=s.assistant)
+    second = s.desk.handle(RecordCharge(request_id=request, lines=(labour,))).id
+    assert s.desk.billing.charge(second).total == Money.of("50.00")
+
+
 def test_a_charge_is_re_recorded_freely_until_confirmed(s: BillingScenario) -> None:
     _account, unit = s.open_account()
     request = s.accepted_request(unit, item=CLEANING)

@@ -392,11 +392,12 @@ def record_charge(cmd: b.RecordCharge, ctx: Context) -> str:
         ChargeLine(LineKind.EXTRA, fee.description, Decimal(1), fee.amount, fee.amount)
         for fee in request.extra_fees
     )
+    estimated = any(c.estimate_total is not None for c in charges)
     live.record(
         _service_line(request, cmd.lines),
         extras=extras,
         rounding=ctx.policies.rounding(),
-        needs_estimate=request.fee is not None and request.fee.needs_estimate,
+        needs_estimate=request.fee is not None and request.fee.needs_estimate and not estimated,
         at=ctx.now,
     )
     return live.id.value
