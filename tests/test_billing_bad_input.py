@@ -393,3 +393,23 @@ def test_a_deposit_payment_already_drawn_on_is_not_voided(s: BillingScenario) ->
     s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Li"))
     void = VoidPayment(payment_id=payment, reason="typo")
     refused(s, IllegalTransition, lambda: s.desk.handle(void, actor=s.cashier), "drawn on")
+
+
+def test_an_agreement_cannot_start_in_a_past_month(s: BillingScenario) -> None:
+    account, _unit = s.open_account()
+    terms = AgreementTerms("Monthly check", monthly_fee=Money.of("10.00"))
+    sign = SignAgreement(account_id=account, item_id=TAP_REPAIR, terms=terms, start="2026-02")
+    refused(s, InvalidValue, lambda: s.desk.handle(sign), "2026-02")
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [
+        {"description": "nothing to pay"},
+        {"description": "free", "monthly_fee": Money.zero()},
+        {"description": "bad day", "visit_fee": Money.of("5.00"), "visit_days": (31,)},
+    ],
+)
+def test_agreement_terms_are_checked(terms: dict[str, Any]) -> None:
+    with pytest.raises(InvalidValue):
+        AgreementTerms(**terms)

@@ -554,6 +554,10 @@ def sign_agreement(cmd: b.SignAgreement, ctx: Context) -> str:
             _("Account {id} is not an open account billed monthly.").format(id=account.id)
         )
     ctx.uow.items.get(cmd.item_id).ensure_orderable()
+    if cmd.start < Period.of(ctx.now, ctx.policies.calendar().tz):
+        raise InvalidValue(
+            _("An agreement starts this month or later, not in {start}.").format(start=cmd.start)
+        )
     for fee in (cmd.terms.monthly_fee, cmd.terms.visit_fee):
         if fee is not None:
             _same_currency(account, fee)
