@@ -120,6 +120,22 @@ def test_a_quantity_must_be_an_exact_number_above_zero(quantity: object) -> None
         material(quantity)
 
 
+def test_a_negative_quantity_from_json_stores_nothing(s: BillingScenario) -> None:
+    _account, unit = s.open_account()
+    request = s.accepted_request(unit)
+    line = {
+        "kind": "material",
+        "description": "washer",
+        "quantity": "-3",
+        "unit_price": {"amount": "1.00", "currency": "CNY"},
+    }
+
+    def run() -> None:
+        s.desk.handle(convert.structure({"request_id": request, "lines": [line]}, RecordCharge))
+
+    refused(s, InvalidValue, run, "more than zero")
+
+
 def test_a_negative_unit_price_is_refused() -> None:
     with pytest.raises(InvalidValue, match="negative"):
         material(price=Money.of("-2.00"))
