@@ -103,7 +103,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
                 self._connection = self.store.engine.connect()
                 self._connection.begin()
             return self._connection.execute(statement, parameters)
-        except (sa.exc.DBAPIError, sa.exc.TimeoutError) as error:
+        except (sa.exc.StatementError, sa.exc.TimeoutError) as error:
             raise translate(error, self.store.url) from error
 
     @staticmethod
@@ -154,7 +154,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
             return
         try:
             self._connection.commit()
-        except sa.exc.DBAPIError as error:
+        except sa.exc.StatementError as error:
             raise translate(error, self.store.url) from error
 
     def rollback(self) -> None:

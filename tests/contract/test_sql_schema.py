@@ -1,0 +1,131 @@
+"""Migrations: upgrading step by step builds exactly the declared schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from dbsupport import SQL_STORES, scratch
+
+from servicedesk.adapters.sql import SqlStore, head, metadata, migrate, open_store, upgrade
+from servicedesk.adapters.sql.engine import make_engine
+from servicedesk.domain.errors import SchemaVersionError
+
+FIRST = "0001"
+
+
+def reflect(url: sa.URL) -> dict[str, Any]:
+    """Everything about the schema that a migration could get wrong, comparable."""
+    engine = make_engine(url)
+    try:
+        inspector = sa.inspect(engine)
+        schema: dict[str, Any] = {}
+        for table in sorted(inspector.get_table_names()):
+            schema[table] = {
+                "columns": [
+                    (c["name"], str(c["type"]), c["nullable"], c.get("autoincrement"))
+                    for c in inspector.get_columns(table)
+                ],
+                "pk": inspector.get_pk_constraint(table)["constrained_columns"],
+                "indexes": sorted(
+                    (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                    for i in inspector.get_indexes(table)
+                ),
+                "foreign_keys": sorted(str(f) for f in inspector.get_foreign_keys(table)),
+                "unique": sorted(str(u) for u in inspector.get_unique_constraints(table)),
+            }
+        return schema
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", SQL_STORES)
+def test_upgrading_from_the_first_migration_equals_creating_fresh(
+    backend: str, tmp_path: Path
+) -> None:
+    with (
+        scratch(backend, "steps", tmp_path) as stepped,
+        scratch(backend, "fresh", tmp_path) as fresh,
+    ):
+        upgrade(stepped, FIRST)
+        upgrade(stepped)
+        engine = make_engine(fresh)
+        with engine.begin() as connection:
+            metadata.create_all(connection)
+            command.stamp(migrate.config(connection), "head")
+        engine.dispose()
+        a, b = reflect(stepped), reflect(fresh)
+        assert set(a) == {t.name for t in metadata.sorted_tables} | {"alembic_version"}
+        assert a == b
+        engine = make_engine(stepped)
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+            assert migrate.current(connection) == head()
+        engine.dispose()
+
+
+def _stamp(url: sa.URL, revision: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+    engine.dispose()
+
+
+@pytest.mark.parametrize("backend", SQL_STORES)
+def test_a_database_of_a_newer_schema_is_refused_and_left_alone(
+    backend: str, tmp_path: Path
+) -> None:
+    with scratch(backend, "newer", tmp_path) as url:
+        upgrade(url)
+        _stamp(url, "9999_from_the_future")
+        with pytest.raises(SchemaVersionError, match="newer than this servicedesk knows"):
+            SqlStore(url)
+        with pytest.raises(SchemaVersionError):
+            upgrade(url)
+        with pytest.raises(SchemaVersionError):
+            SqlStore(url, migrate=False)
+        schema = reflect(url)
+        assert "service_requests" in schema
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            assert migrate.current(connection) == "9999_from_the_future"
+        engine.dispose()
+
+
+@pytest.mark.parametrize("backend", SQL_STORES)
+def test_without_migrate_an_older_database_is_refused_with_what_to_run(
+    backend: str, tmp_path: Path
+) -> None:
+    with scratch(backend, "older", tmp_path) as url:
+        with pytest.raises(SchemaVersionError, match=r"run servicedesk.adapters.sql.upgrade"):
+            SqlStore(url, migrate=False)
+        assert reflect(url) == {}  # refused means untouched
+        with SqlStore(url) as store, store.unit_of_work() as uow:  # migrate=True: to head
+            assert uow.workers.list() == []
+        SqlStore(url, migrate=False).close()
+
+
+def test_a_file_path_is_all_an_embedded_user_gives(tmp_path: Path) -> None:
+    path = tmp_path / "desk.db"
+    store = open_store(path)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    store.close()
+    assert path.exists()
+    assert open_store(str(path)).url.database == str(path)
+
+
+def test_the_revisions_known_without_alembic_are_the_shipped_ones() -> None:
+    scripts = ScriptDirectory.from_config(migrate.config())
+    shipped = [s.revision for s in reversed(list(scripts.walk_revisions()))]
+    assert list(migrate.REVISIONS) == shipped
+    assert head() == scripts.get_current_head()
