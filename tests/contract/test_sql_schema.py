@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from dbsupport import SQL_STORES, scratch
 
 from servicedesk.adapters.sql import SqlStore, head, metadata, migrate, open_store, upgrade
 from servicedesk.adapters.sql.engine import make_engine
+from servicedesk.adapters.sql.types import Document, Fen, Key, UtcDateTime
 from servicedesk.domain.errors import SchemaVersionError
 
 FIRST = "0001"
@@ -129,3 +131,33 @@ def test_the_revisions_known_without_alembic_are_the_shipped_ones() -> None:
     shipped = [s.revision for s in reversed(list(scripts.walk_revisions()))]
     assert list(migrate.REVISIONS) == shipped
     assert head() == scripts.get_current_head()
+
+
+def test_a_new_revision_for_a_new_table_uses_the_type_factories(tmp_path: Path) -> None:
+    directory = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, directory, ignore=shutil.ignore_patterns("__pycache__"))
+    table = sa.Table(
+        "sd_probe_charges",
+        metadata,
+        sa.Column("id", Key(), primary_key=True),
+        sa.Column("document", Document(), nullable=False),
+        sa.Column("total", Fen(), nullable=False),
+        sa.Column("at", UtcDateTime(), nullable=False),
+        sa.Index(None, "at"),
+    )
+    try:
+        path = migrate.new_revision("probe charges", directory)
+        text = path.read_text()
+        assert path.name == f"{len(migrate.REVISIONS) + 1:04d}_probe_charges.py"
+        for factory in ("Key()", "Document()", "Fen()", "UtcDateTime()"):
+            assert factory in text
+        assert "with_variant" not in text
+        assert "op.create_index" in text
+        engine = make_engine(sa.make_url(f"sqlite:///{tmp_path / 'new.db'}"))
+        with engine.begin() as connection:
+            command.upgrade(migrate.config(connection, directory), "head")
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+        engine.dispose()
+    finally:
+        metadata.remove(table)

@@ -94,7 +94,7 @@ class SqlRequests(SqlRepository[ServiceRequest], ports.RequestRepository):
         return (self.table.c.registered_at,)
 
     def list_open(self) -> list[ServiceRequest]:
-        return self._select(self.table.c.is_open.is_(True), order_by=self._oldest_first())
+        return self._select(self.table.c.is_open == sa.true(), order_by=self._oldest_first())
 
     def list_overdue(self, now: datetime) -> list[ServiceRequest]:
         return self._select(self.table.c.deadline_due < now, order_by=self._oldest_first())
@@ -118,7 +118,7 @@ class SqlRequests(SqlRepository[ServiceRequest], ports.RequestRepository):
         query = (
             sa.select(c.worker_id, sa.func.count())
             .where(
-                c.is_open.is_(True),
+                c.is_open == sa.true(),
                 c.worker_id.is_not(None),
                 c.status != Status.TRIAGED.value,
                 c.id.not_in([r.id.value for r in changed]),
