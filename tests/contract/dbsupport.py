@@ -54,7 +54,8 @@ def server_url(backend: str) -> URL:
 
 
 def worker_name(suffix: str = "") -> str:
-    return f"sd_{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}{suffix}"
+    """Unique per test process: two checkouts testing at once never share a database."""
+    return f"sd_{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}_{os.getpid()}{suffix}"
 
 
 def _admin(url: URL) -> sa.Engine:

@@ -14,11 +14,13 @@ from scenario import desk
 
 from servicedesk import RegisterWorker
 from servicedesk.adapters.sql import SqlStore
+from servicedesk.app.ports import UnitOfWork
 from servicedesk.domain.errors import (
     ConcurrencyConflict,
     ServiceDeskError,
     StoreBusy,
     StoreConfigurationError,
+    StoreError,
     StoreUnavailable,
 )
 
@@ -91,4 +93,17 @@ def test_a_busy_sqlite_file_is_retried_then_reported_typed(
     holder.execute("ROLLBACK")
     holder.close()
     assert d.handle(RegisterWorker(worker_id="w-1", name="Sun", skills={"plumbing"})).id == "w-1"
+    store.close()
+
+
+def test_a_repository_without_a_declared_table_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    annotations = {**UnitOfWork.__annotations__, "charges": "ChargeRepository"}
+    monkeypatch.setattr(UnitOfWork, "__annotations__", annotations)
+    store = SqlStore(tmp_path / "desk.db")
+    with store.unit_of_work() as uow, pytest.raises(StoreError, match="keeps no charges yet"):
+        uow.charges  # noqa: B018 - the access is what is tested
+    with store.unit_of_work() as uow, pytest.raises(AttributeError):
+        uow.no_such_thing  # noqa: B018
     store.close()

@@ -30,7 +30,7 @@ from servicedesk.adapters.sql.repositories import (
     repository_class,
 )
 from servicedesk.app import ports
-from servicedesk.domain.errors import ConcurrencyConflict
+from servicedesk.domain.errors import ConcurrencyConflict, StoreError
 from servicedesk.i18n import _
 
 log = logging.getLogger("servicedesk.sql")
@@ -95,6 +95,17 @@ class SqlUnitOfWork(ports.UnitOfWork):
             setattr(self, spec.attribute, repository_class(spec)(self, spec))
         self.events = SqlEventLog(self)
         self.idempotency = SqlIdempotencyKeys(self)
+
+    def __getattr__(self, name: str) -> Any:
+        """A repository the unit of work port names, but no table was declared for."""
+        if name in ports.UnitOfWork.__annotations__:
+            raise StoreError(
+                _(
+                    "The SQL store keeps no {name} yet: declare their table in "
+                    "servicedesk/adapters/sql/tables.py."
+                ).format(name=name)
+            )
+        raise AttributeError(name)
 
     def execute(self, statement: sa.Executable, parameters: Any = None) -> Result:
         """Run one statement in this unit of work's transaction; errors come out typed."""
