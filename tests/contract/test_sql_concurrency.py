@@ -9,8 +9,10 @@ consent (and one event) per successful command.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import concurrency_worker
 import pytest
@@ -18,7 +20,8 @@ from scenario import desk, published_item, triaged, worker
 
 from servicedesk import DispatchRequest
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.domain.values import RequestId
+from servicedesk.adapters.sql.repositories import SqlRepository
+from servicedesk.domain.values import RequestId, WorkerId
 
 PROCESSES = 8
 COMMANDS = 5
@@ -74,3 +77,38 @@ def test_no_lost_update_across_processes(
     assert len(history) == 3 + done
     assert shared.version == 3 + done
     assert all(p.exitcode == 0 for p in processes)
+
+
+def test_a_locked_read_waits_for_the_holder_and_sees_its_commit(sql_store: SqlStore) -> None:
+    """``_get_locked`` queues a second taker behind the first instead of failing it."""
+    d = desk(sql_store)
+    worker(d, "w-1")
+    locked = threading.Event()
+    seen: dict[str, Any] = {}
+
+    def holder() -> None:
+        with sql_store.unit_of_work() as uow:
+            repository: SqlRepository[Any] = uow.workers
+            taken = repository._get_locked(WorkerId("w-1"))
+            assert taken is not None
+            locked.set()
+            time.sleep(0.4)
+            taken.set_available(False, at=d.clock())
+            uow.commit()
+
+    def taker() -> None:
+        assert locked.wait(10)
+        started = time.monotonic()
+        with sql_store.unit_of_work() as uow:
+            repository: SqlRepository[Any] = uow.workers
+            taken = repository._get_locked(WorkerId("w-1"))
+            seen["waited"] = time.monotonic() - started
+            seen["version"] = taken.version if taken else None
+
+    threads = [threading.Thread(target=holder), threading.Thread(target=taker)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert seen["version"] == 2  # it read what the holder committed
+    assert seen["waited"] >= 0.3
