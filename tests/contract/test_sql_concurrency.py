@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import concurrency_worker
+import contract_worker
 import pytest
-from scenario import desk, published_item, triaged, worker
+from contract_scenario import desk, published_item, triaged, worker
 
 from servicedesk import DispatchRequest
 from servicedesk.adapters.sql import SqlStore
@@ -43,7 +43,7 @@ def test_no_lost_update_across_processes(
     barrier = context.Barrier(PROCESSES)
     results = context.Queue()
     processes = [
-        context.Process(target=concurrency_worker.run, args=(url, n, COMMANDS, barrier, results))
+        context.Process(target=contract_worker.run, args=(url, n, COMMANDS, barrier, results))
         for n in range(PROCESSES)
     ]
     started = time.monotonic()

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from dbsupport import server_url
-from scenario import desk
+from contract_databases import server_url
+from contract_scenario import desk
 
 from servicedesk import RegisterWorker
 from servicedesk.adapters.sql import SqlStore

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from scenario import MONDAY
+from contract_scenario import MONDAY
 
 from servicedesk.adapters.sql import open_store
 from servicedesk.app.ports import RequestRepository

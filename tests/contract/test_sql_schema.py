@@ -12,7 +12,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from dbsupport import SQL_STORES, scratch
+from contract_databases import SQL_STORES, scratch
 
 from servicedesk.adapters.sql import SqlStore, head, metadata, migrate, open_store, upgrade
 from servicedesk.adapters.sql.engine import make_engine

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from scenario import MONDAY, desk, published_item, triaged
+from contract_scenario import MONDAY, desk, published_item, triaged
 
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql.types import Fen, UtcDateTime
