@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from dbsupport import Databases, wipe
+from contract_databases import Databases, wipe
 
 from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore

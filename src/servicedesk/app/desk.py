@@ -17,7 +17,6 @@ import attrs
 from servicedesk.app import (
     billing,  # noqa: F401 - billing registers its handlers
     handlers,
-    idempotency,
 )
 
 # Handler modules register their handlers with @handles when imported; one line each.
@@ -26,7 +25,8 @@ from servicedesk.app.billing_queries import BillingQueries
 from servicedesk.app.commands import Command
 from servicedesk.app.complaints import ComplaintQueries
 from servicedesk.app.handlers import Context
-from servicedesk.app.ports import Store, pending_events
+from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
+from servicedesk.app.ports import Store
 from servicedesk.app.quality import QualityQueries
 from servicedesk.app.queries import Queries
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue
@@ -91,18 +91,17 @@ class Desk:
         if handler is None:
             raise InvalidValue(_("Unknown command {name}.").format(name=type(command).__name__))
         actor = actor or Actor.system()
-        key = None if idempotency_key is None else idempotency.to_key(idempotency_key)
-        print_ = idempotency.fingerprint(command) if key else ""
+        key = None if idempotency_key is None else to_key(idempotency_key)
+        print_ = fingerprint(command) if key else ""
         for attempt in range(self.retries + 1):
             now = aware(self.clock(), "clock time")
             try:
                 with self.store.unit_of_work() as uow:
-                    if key and (seen := idempotency.recall(uow, key, command, print_)):
-                        return Outcome(*idempotency.from_document(seen))  # the first call's
+                    if key and (first := replayed(uow, key, command, print_)):
+                        return Outcome(*first)  # the first call's outcome; nothing changes
                     result = handler(command, Context(uow, self.policies, actor, now))
                     if key:
-                        done = idempotency.document(result, pending_events(uow))
-                        uow.idempotency.remember(key, type(command).__name__, print_, done)
+                        remember(uow, key, command, print_, result)
                     events = uow.commit()
                 break
             except ConcurrencyConflict:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
 from servicedesk import convert
 from servicedesk.app.commands import Command
-from servicedesk.app.ports import IdempotencyKey, UnitOfWork
+from servicedesk.app.ports import IdempotencyKey, UnitOfWork, pending_events
 from servicedesk.domain.errors import IdempotencyConflict
 from servicedesk.domain.events import Event
 from servicedesk.i18n import _
@@ -32,10 +31,10 @@ def fingerprint(command: Command) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def recall(
+def replayed(
     uow: UnitOfWork, key: IdempotencyKey, command: Command, print_: str
-) -> dict[str, Any] | None:
-    """The stored outcome for ``key``; refuse a key first used for another command."""
+) -> tuple[str | None, tuple[Event, ...]] | None:
+    """The first call's result and events for ``key``; refuse a key used for another command."""
     found = uow.idempotency.recall(key)
     if found is None:
         return None
@@ -47,13 +46,16 @@ def recall(
                 "send {command} with a new key."
             ).format(key=key, command=type(command).__name__)
         )
-    return outcome
+    return outcome["id"], tuple(convert.structure(e, Event) for e in outcome["events"])
 
 
-def document(result: str | None, events: list[Event]) -> dict[str, Any]:
-    """An outcome as plain data (by hand: the converter takes ``events`` for pending ones)."""
-    return {"id": result, "events": [convert.unstructure(e) for e in events]}
+def remember(
+    uow: UnitOfWork, key: IdempotencyKey, command: Command, print_: str, result: str | None
+) -> None:
+    """Store the outcome under ``key`` in the unit of work, before it commits.
 
-
-def from_document(data: dict[str, Any]) -> tuple[str | None, tuple[Event, ...]]:
-    return data["id"], tuple(convert.structure(e, Event) for e in data["events"])
+    Written by hand, not by the converter, which leaves out an ``events`` field
+    (it takes it for an aggregate's pending events).
+    """
+    outcome = {"id": result, "events": [convert.unstructure(e) for e in pending_events(uow)]}
+    uow.idempotency.remember(key, type(command).__name__, print_, outcome)

@@ -47,16 +47,16 @@ def to_url(target: str | os.PathLike[str] | URL) -> URL:
     if isinstance(target, URL):
         url = target
     elif isinstance(target, os.PathLike) or "://" not in str(target):
-        path = Path(os.fspath(target))
-        if not str(path).strip() or str(path) == ":memory:":
+        if not os.fspath(target).strip() or os.fspath(target) == ":memory:":
             raise StoreConfigurationError(
                 _("Name a database file; for a store in memory use MemoryStore.")
             )
-        return URL.create("sqlite+pysqlite", database=str(path.expanduser().absolute()))
+        path = Path(os.fspath(target)).expanduser().absolute()
+        return URL.create("sqlite+pysqlite", database=str(path))
     else:
         try:
             url = sa.make_url(str(target))
-        except sa.exc.ArgumentError as error:
+        except (sa.exc.ArgumentError, ValueError) as error:
             raise StoreConfigurationError(
                 _("{target!r} is not a database URL or file path.").format(target=str(target))
             ) from error
@@ -145,10 +145,12 @@ def translate(error: BaseException, url: URL) -> ServiceDeskError:
     """The typed error for a driver error; its message names the database, never data."""
     if isinstance(error, ServiceDeskError):
         return error
+    original = getattr(error, "orig", None)
+    if isinstance(original, ServiceDeskError):  # raised by a column type, e.g. an inexact amount
+        return original
     where = describe(url)
     if isinstance(error, sa.exc.TimeoutError):
         return StoreBusy(_("Every connection to {where} is in use; try again.").format(where=where))
-    original = getattr(error, "orig", None)
     backend = url.get_backend_name()
     if isinstance(original, sqlite3.Error):
         return _sqlite(original, error, where)

@@ -11,55 +11,66 @@ is refused with ``SchemaVersionError`` and left untouched.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy.engine import URL, Engine
 
 from servicedesk.adapters.sql.engine import describe, make_engine, to_url, translate
-from servicedesk.domain.errors import SchemaVersionError
+from servicedesk.domain.errors import SchemaVersionError, StoreBusy
 from servicedesk.i18n import _
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 LOCK_NAME = "servicedesk_migrate"
 LOCK_ID = 0x5E5D_E5C0  # PostgreSQL advisory lock key for migrations
 
+#: Every revision shipped, oldest first, read from the file names (``0002_what.py``
+#: holds revision "0002"; a test checks this against Alembic's own history).  Knowing
+#: them without importing Alembic keeps opening a store that is at head cheap.
+REVISIONS: tuple[str, ...] = tuple(
+    sorted(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+)
 
-def config(connection: sa.Connection | None = None) -> Config:
+
+def config(connection: sa.Connection | None = None, directory: Path = MIGRATIONS) -> Config:
     """An Alembic configuration for the shipped revisions, bound to ``connection``."""
+    from alembic.config import Config
+
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(directory))
     cfg.attributes["connection"] = connection
     return cfg
 
 
 def head() -> str:
     """The newest schema revision this package knows."""
-    revision = ScriptDirectory.from_config(config()).get_current_head()
-    assert revision is not None
-    return revision
+    return REVISIONS[-1]
 
 
 def current(connection: sa.Connection) -> str | None:
     """The schema revision stamped in the database, None for an empty one."""
-    return MigrationContext.configure(connection).get_current_revision()
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    stamped = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
+    found = sorted(stamped)
+    if len(found) > 1:
+        raise SchemaVersionError(
+            _("The database has several schema revisions ({found}); merge them first.").format(
+                found=", ".join(found)
+            )
+        )
+    return found[0] if found else None
 
 
 def _known(revision: str | None, url: URL) -> None:
-    if revision is None:
-        return
-    try:
-        known = ScriptDirectory.from_config(config()).get_revision(revision)
-    except CommandError:
-        known = None
-    if known is None:
+    if revision is not None and revision not in REVISIONS:
         raise SchemaVersionError(
             _(
                 "The database {where} has schema revision {revision}, newer than this "
@@ -82,8 +93,14 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
     with _connect(engine) as connection:
         backend = connection.dialect.name
         if backend in ("mysql", "mariadb"):  # DDL commits at once there; a session lock
-            connection.exec_driver_sql(f"SELECT GET_LOCK('{LOCK_NAME}', 60)")
+            locked = connection.exec_driver_sql(f"SELECT GET_LOCK('{LOCK_NAME}', 60)").scalar()
             connection.commit()  # the lock belongs to the session, not the transaction
+            if locked != 1:
+                raise StoreBusy(
+                    _("Another process has been migrating {where} for a minute; try again.").format(
+                        where=describe(engine.url)
+                    )
+                )
         try:
             with connection.begin():
                 if backend == "postgresql":
@@ -91,6 +108,8 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
                 found = current(connection)
                 _known(found, engine.url)
                 if found != (head() if revision == "head" else revision):
+                    from alembic import command
+
                     command.upgrade(config(connection), revision)
         finally:
             if backend in ("mysql", "mariadb"):
@@ -120,3 +139,34 @@ def upgrade(target: str | os.PathLike[str] | URL, revision: str = "head") -> Non
         upgrade_engine(engine, revision)
     finally:
         engine.dispose()
+
+
+def new_revision(message: str, directory: Path = MIGRATIONS) -> Path:
+    """Write the next revision: what the table declarations add to the newest schema.
+
+    For developers adding an aggregate: declare its table in ``tables.py``, call
+    ``new_revision("charges")``, read and commit the file it returns.  The revision
+    is computed against an SQLite database at head and calls servicedesk's type
+    factories, so it creates the same schema on every database.
+    """
+    from alembic import command
+
+    versions = directory / "versions"
+    number = len(list(versions.glob("[0-9]*_*.py"))) + 1
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(to_url(Path(tmp) / "head.db"))
+        try:
+            with engine.begin() as connection:
+                command.upgrade(config(connection, directory), "head")
+            with engine.begin() as connection:
+                script = command.revision(
+                    config(connection, directory),
+                    message=message,
+                    autogenerate=True,
+                    rev_id=f"{number:04d}",
+                )
+        finally:
+            engine.dispose()
+    assert script is not None
+    assert not isinstance(script, list)
+    return Path(script.path)

@@ -52,6 +52,25 @@ class SqlRepository(ports.Repository[A]):
         query = sa.select(self.table.c.id).where(self.table.c.id == aggregate_id.value)
         return self.uow.execute(query).first() is not None
 
+    def _get_locked(self, aggregate_id: Identifier) -> A | None:
+        """Load and lock the row until this unit of work ends: ``SELECT ... FOR UPDATE``.
+
+        For rows many transactions take turns on (a gapless number series), so a
+        second taker waits for the first to commit and then reads its result,
+        instead of failing the version check.  It waits (never ``NOWAIT``): a
+        cashier queues, she is not turned away.  SQLite holds the write lock for
+        the whole unit of work already, so there it is a plain read.
+        """
+        if aggregate_id in self.seen:
+            return self.seen[aggregate_id]
+        query = (
+            sa.select(self.table.c.version, self.table.c.document)
+            .where(self.table.c.id == aggregate_id.value)
+            .with_for_update()
+        )
+        row = self.uow.execute(query).first()
+        return None if row is None else self.track([self._load(row)])[0]
+
     def _select(self, *where: Any, order_by: tuple[Any, ...] = ()) -> list[A]:
         """Aggregates whose projections match ``where``, tracked like ``get`` results."""
         query = sa.select(self.table.c.version, self.table.c.document).where(*where)
@@ -94,7 +113,7 @@ class SqlRequests(SqlRepository[ServiceRequest], ports.RequestRepository):
         return (self.table.c.registered_at,)
 
     def list_open(self) -> list[ServiceRequest]:
-        return self._select(self.table.c.is_open.is_(True), order_by=self._oldest_first())
+        return self._select(self.table.c.is_open == sa.true(), order_by=self._oldest_first())
 
     def list_overdue(self, now: datetime) -> list[ServiceRequest]:
         return self._select(self.table.c.deadline_due < now, order_by=self._oldest_first())
@@ -118,7 +137,7 @@ class SqlRequests(SqlRepository[ServiceRequest], ports.RequestRepository):
         query = (
             sa.select(c.worker_id, sa.func.count())
             .where(
-                c.is_open.is_(True),
+                c.is_open == sa.true(),
                 c.worker_id.is_not(None),
                 c.status != Status.TRIAGED.value,
                 c.id.not_in([r.id.value for r in changed]),

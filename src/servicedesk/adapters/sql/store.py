@@ -30,7 +30,7 @@ from servicedesk.adapters.sql.repositories import (
     repository_class,
 )
 from servicedesk.app import ports
-from servicedesk.domain.errors import ConcurrencyConflict
+from servicedesk.domain.errors import ConcurrencyConflict, StoreError
 from servicedesk.i18n import _
 
 log = logging.getLogger("servicedesk.sql")
@@ -96,6 +96,17 @@ class SqlUnitOfWork(ports.UnitOfWork):
         self.events = SqlEventLog(self)
         self.idempotency = SqlIdempotencyKeys(self)
 
+    def __getattr__(self, name: str) -> Any:
+        """A repository the unit of work port names, but no table was declared for."""
+        if name in ports.UnitOfWork.__annotations__:
+            raise StoreError(
+                _(
+                    "The SQL store keeps no {name} yet: declare their table in "
+                    "servicedesk/adapters/sql/tables.py."
+                ).format(name=name)
+            )
+        raise AttributeError(name)
+
     def execute(self, statement: sa.Executable, parameters: Any = None) -> Result:
         """Run one statement in this unit of work's transaction; errors come out typed."""
         try:
@@ -103,7 +114,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
                 self._connection = self.store.engine.connect()
                 self._connection.begin()
             return self._connection.execute(statement, parameters)
-        except (sa.exc.DBAPIError, sa.exc.TimeoutError) as error:
+        except (sa.exc.StatementError, sa.exc.TimeoutError) as error:
             raise translate(error, self.store.url) from error
 
     @staticmethod
@@ -154,7 +165,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
             return
         try:
             self._connection.commit()
-        except sa.exc.DBAPIError as error:
+        except sa.exc.StatementError as error:
             raise translate(error, self.store.url) from error
 
     def rollback(self) -> None:

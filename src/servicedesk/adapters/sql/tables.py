@@ -76,9 +76,15 @@ def aggregate_table(
     port: type[Any],
     cls: type[Any],
     columns: tuple[sa.Column[Any], ...] = (),
-    indexes: tuple[sa.Index, ...] = (),
+    indexes: tuple[sa.Index | sa.Constraint, ...] = (),
 ) -> AggregateTable:
-    """Declare the table of an aggregate: core columns, projections, indexes."""
+    """Declare the table of an aggregate: core columns, projections, indexes.
+
+    ``indexes`` may hold unique indexes and constraints too.  A uniqueness that
+    holds only for some rows (one *open* account per unit) is a projection that
+    is NULL for the other rows, with a unique index: every database lets NULLs
+    repeat, and none needs partial indexes for it.
+    """
     table = sa.Table(
         name,
         metadata,

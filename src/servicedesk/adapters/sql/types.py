@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
@@ -24,6 +24,8 @@ from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.money import FEN
 from servicedesk.domain.values import aware
 from servicedesk.i18n import _
+
+T = TypeVar("T")
 
 
 class UtcDateTime(sa.types.TypeDecorator[datetime]):
@@ -72,14 +74,30 @@ class Fen(sa.types.TypeDecorator[Decimal]):
         return (Decimal(int(value)) / 100).quantize(FEN)
 
 
+FACTORY = "servicedesk_factory"  # marks a type made by a factory below, for migrations
+
+
+def _made_by(name: str, type_: sa.types.TypeEngine[T]) -> sa.types.TypeEngine[T]:
+    setattr(type_, FACTORY, name)
+    return type_
+
+
+def factory(type_: object) -> str | None:
+    """The name of the factory that made ``type_``, so that a new revision calls it."""
+    if isinstance(type_, (UtcDateTime, Fen)):
+        return type(type_).__name__
+    name = getattr(type_, FACTORY, None)
+    return name if isinstance(name, str) else None
+
+
 def Document() -> sa.types.TypeEngine[Any]:
     """The converter's plain data as JSON (``jsonb`` on PostgreSQL)."""
-    return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+    return _made_by("Document", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"))
 
 
 def Serial() -> sa.types.TypeEngine[int]:
     """A 64-bit auto-increment key; SQLite only auto-increments ``INTEGER PRIMARY KEY``."""
-    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    return _made_by("Serial", sa.BigInteger().with_variant(sa.Integer(), "sqlite"))
 
 
 def Key() -> sa.types.TypeEngine[str]:
@@ -88,8 +106,9 @@ def Key() -> sa.types.TypeEngine[str]:
     MySQL's default collation would make ``A-1`` and ``a-1`` the same primary
     key, and PostgreSQL's locale would sort ids differently from Python.
     """
-    return (
+    return _made_by(
+        "Key",
         sa.String(64)
         .with_variant(postgresql.VARCHAR(64, collation="C"), "postgresql")
-        .with_variant(mysql.VARCHAR(64, collation="utf8mb4_bin"), "mysql", "mariadb")
+        .with_variant(mysql.VARCHAR(64, collation="utf8mb4_bin"), "mysql", "mariadb"),
     )

@@ -8,10 +8,22 @@ connects to ``sqlalchemy.url`` from the Alembic configuration instead.
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import sqlalchemy as sa
 from alembic import context
 
+from servicedesk.adapters.sql import types
 from servicedesk.adapters.sql.tables import metadata
+
+
+def render_item(kind: str, item: Any, autogen_context: Any) -> str | Literal[False]:
+    """New revisions call servicedesk's type factories (``Key()``), not their expansion."""
+    name = types.factory(item) if kind == "type" else None
+    if name is None:
+        return False
+    autogen_context.imports.add(f"from servicedesk.adapters.sql.types import {name}")
+    return f"{name}()"
 
 
 def run(connection: sa.Connection) -> None:
@@ -20,6 +32,7 @@ def run(connection: sa.Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

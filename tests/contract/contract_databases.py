@@ -10,6 +10,8 @@ tested is a failure: CI must never pass by skipping the databases.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,7 +54,8 @@ def server_url(backend: str) -> URL:
 
 
 def worker_name(suffix: str = "") -> str:
-    return f"sd_{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}{suffix}"
+    """Unique per test process: two checkouts testing at once never share a database."""
+    return f"sd_{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}_{os.getpid()}{suffix}"
 
 
 def _admin(url: URL) -> sa.Engine:
@@ -76,7 +79,8 @@ def create_database(backend: str, name: str) -> URL:
 def drop(connection: sa.Connection, backend: str, name: str) -> None:
     if backend == "postgresql":
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    else:
+    else:  # a test that leaked a connection fails here instead of hanging
+        connection.exec_driver_sql("SET SESSION lock_wait_timeout = 10")
         connection.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
 
 
@@ -116,3 +120,16 @@ class Databases:
         for backend, url in self.made.items():
             if backend != "sqlite":
                 drop_database(backend, url)
+
+
+@contextmanager
+def scratch(backend: str, suffix: str, tmp: Path) -> Iterator[URL]:
+    """An empty database for one test, dropped afterwards."""
+    if backend == "sqlite":
+        yield URL.create("sqlite+pysqlite", database=str(tmp / f"{suffix}.db"))
+        return
+    url = create_database(backend, worker_name(f"_{suffix}"))
+    try:
+        yield url
+    finally:
+        drop_database(backend, url)

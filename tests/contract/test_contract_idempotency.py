@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from scenario import Clock, desk, register
+from contract_scenario import Clock, desk, register
 
 from servicedesk import CancelRequest, Contact, RegisterRequest, Requester
 from servicedesk.app.ports import IdempotencyKey, Store, UnitOfWork

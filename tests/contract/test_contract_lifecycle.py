@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from scenario import CLERK, Clock, desk, published_item, register, worker
+from contract_scenario import CLERK, Clock, desk, published_item, register, worker
 
 from servicedesk import (
     AcceptWork,

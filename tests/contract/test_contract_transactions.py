@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from scenario import CLERK, Clock, desk, published_item, register, triaged, worker
+from contract_scenario import CLERK, Clock, desk, published_item, register, triaged, worker
 
 from servicedesk import (
     DispatchRequest,

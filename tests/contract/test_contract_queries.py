@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from scenario import SHANGHAI, Clock, desk, published_item, register, triaged, worker
+from contract_scenario import SHANGHAI, Clock, desk, published_item, register, triaged, worker
 
 from servicedesk import (
     CancelRequest,

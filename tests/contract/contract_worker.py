@@ -1,0 +1,50 @@
+"""The body of one OS process in the concurrency tests (importable by spawned children)."""
+
+from __future__ import annotations
+
+import logging
+from multiprocessing.synchronize import Barrier
+from typing import Any
+
+from servicedesk import Desk, RecordConsent
+from servicedesk.adapters.sql import SqlStore
+from servicedesk.domain.errors import ConcurrencyConflict
+
+
+class _Retries(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "retrying" in record.getMessage():
+            self.count += 1
+
+
+def run(url: str, number: int, commands: int, barrier: Barrier, results: Any) -> None:
+    """Record ``commands`` consents on the one shared request; report what happened."""
+    retries = _Retries()
+    logger = logging.getLogger("servicedesk")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(retries)
+    store = SqlStore(url, migrate=False)
+    desk = Desk(store, entry_points=False)
+    done = conflicts = 0
+    others: list[str] = []
+    barrier.wait(timeout=60)
+    for n in range(commands):
+        command = RecordConsent(
+            request_id="r-1",
+            consent_id=f"p{number}-{n}",
+            kind="scope_change",
+            description="also the bathroom tap",
+        )
+        try:
+            desk.handle(command)
+            done += 1
+        except ConcurrencyConflict:
+            conflicts += 1
+        except Exception as error:  # reported to the parent, which fails the test
+            others.append(f"{type(error).__name__}: {error}")
+    store.close()
+    results.put((number, done, conflicts, retries.count, others))
