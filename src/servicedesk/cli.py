@@ -15,6 +15,7 @@ from rich.table import Table
 
 from servicedesk import FeeKind, FeeStandard, Status, __version__
 from servicedesk.app.queries import RequestView
+from servicedesk.console.base import DeskGroup
 from servicedesk.demo import DAY, TIME_ZONE, Day, label, local, run_day
 from servicedesk.domain.requests import Milestone
 from servicedesk.domain.values import mask, mask_phone
@@ -189,7 +190,7 @@ def _service_hall_lines(day: Day) -> list[str]:
     ]
 
 
-@click.group()
+@click.group(cls=DeskGroup)
 @click.version_option(__version__, prog_name="servicedesk")
 def main() -> None:
     """servicedesk: the service desk of property, community and government service centres."""
@@ -219,3 +220,27 @@ def demo() -> None:
     for line in _service_hall_lines(day):
         console.print(line)
     console.print(_("Requesters' names and phones are masked. Run it again: the clock is fixed."))
+
+
+# --- the desk from a terminal (issue 7) ------------------------------------------------------
+from servicedesk.console.cases import callback, complaint, escalate  # noqa: E402
+from servicedesk.console.money import account, charge, month, payment, statement  # noqa: E402
+from servicedesk.console.reports import report  # noqa: E402
+from servicedesk.console.requests import catalogue, db, request, worker  # noqa: E402
+
+for _command in (
+    db,
+    catalogue,
+    worker,
+    request,
+    account,
+    charge,
+    payment,
+    month,
+    statement,
+    complaint,
+    escalate,
+    callback,
+    report,
+):
+    main.add_command(_command)
