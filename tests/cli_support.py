@@ -20,6 +20,10 @@ import pytest
 MONDAY = "2026-03-02T09:30:00+08:00"
 
 
+class StoreCannotHold(AssertionError):
+    """The command refused because the store has no repository for its records yet."""
+
+
 def console_script() -> Path:
     script = Path(sys.executable).with_name("servicedesk")
     if not script.exists():
@@ -52,6 +56,8 @@ def run(
         timeout=60,
         cwd=db.parent,
     )
+    if done.returncode != code and "This store cannot hold" in done.stderr:
+        raise StoreCannotHold(done.stderr)
     assert done.returncode == code, (args, done.returncode, done.stdout, done.stderr)
     return done
 

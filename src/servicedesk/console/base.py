@@ -333,5 +333,5 @@ def act(
         else:
             with working(busy):
                 outcome = desk.handle(command, actor=actor)
-    done(opts, what, outcome.id)
+    done(opts, what, outcome.id, events=len(outcome.events))
     return outcome.id
