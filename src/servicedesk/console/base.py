@@ -45,6 +45,9 @@ class DeskGroup(click.Group):
             return super().main(*args, **kwargs)
         except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
+        except click.exceptions.NoArgsIsHelpError as bare:  # a group named alone: its help
+            click.echo(bare.format_message())
+            sys.exit(bare.exit_code)
         except click.ClickException as error:
             fail(error.format_message(), error.exit_code)
         except click.exceptions.Abort:
