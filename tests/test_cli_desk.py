@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
+from contextlib import chdir
 from pathlib import Path
 
-from cli_support import CATALOGUE, data, dump, one_line_error, run
+import pytest
+from click.testing import CliRunner, Result
+
+from cli_support import CATALOGUE, MONDAY, data, dump, one_line_error, run
 from servicedesk import Desk, RegisterRequest, Status, TriageRequest, convert
 from servicedesk.adapters.sql import open_store
 from servicedesk.app.queries import RequestView
+from servicedesk.cli import main
 from support import Clock, hire, publish, requester
 
 
@@ -39,15 +46,12 @@ def test_a_request_from_registration_to_close(tmp_path: Path) -> None:
     assert str(view.price) == "30.00 CNY"
     assert f"{view.registered_at:%H:%M}" == "09:30"
 
-    table = run(db, "catalogue", "list").stdout
-    assert "Tap repair" in table
-    assert "30.00 CNY" in table
-    assert "published" in table
-    assert "centre_manager" in table  # windows still waits for its first signature
-
     with open_store(db) as store:  # what the terminal did is in the database
-        history = Desk(store, entry_points=False).queries.request_history("SR-1")
+        desk = Desk(store, entry_points=False)
+        history = desk.queries.request_history("SR-1")
+        items = {i.id.value: (i.status, i.waiting_for) for i in desk.queries.catalogue()}
     assert [type(e).__name__ for e in history][-2:] == ["WorkAccepted", "RequestClosed"]
+    assert items == {"tap": ("published", None), "windows": ("proposed", "centre_manager")}
 
 
 def _prepared(tmp_path: Path) -> Path:
@@ -66,32 +70,64 @@ def test_bad_input_is_one_line_and_stores_nothing(tmp_path: Path) -> None:
     db = _prepared(tmp_path)
     before = dump(db)
     (tmp_path / "bad.toml").write_text('[[items]]\nid = "x\n', encoding="utf-8")
+
+    one_line_error(run(db, "request", "strat", "SR-1", code=2), "No such command 'strat'")
+    one_line_error(run(db, "catalogue", "load", "bad.toml", code=2), "not valid TOML")
+    one_line_error(run(db, "request", "start", "SR-404", code=1), "SR-404")
+    for amount in ("12.345", "abc"):
+        line = one_line_error(run(db, "payment", "record", "A-1", amount, code=2), "AMOUNT")
+        assert amount in line
+
+    assert dump(db) == before
+
+
+def invoke(db: Path, *args: str) -> Result:
+    """In process, for the cheaper checks: the same group and error handling as the script."""
+    env = {"SERVICEDESK_DB": str(db), "SERVICEDESK_NOW": MONDAY, "COLUMNS": "200"}
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (("reqest", "list"), 2, "No such command 'reqest'"),
+        (("catalogue", "load", "float.toml"), 2, "item 2"),  # item 1 is fine: not stored either
+        (("catalogue", "load", "missing.toml"), 2, "missing.toml"),
+        (("request", "triage", "SR-1", "tap", "--quantity", "abc"), 2, "quantity"),
+        (("request", "close", "SR-1"), 1, "SR-1 is triaged"),
+        (("request", "start", "SR-1", "--role", "worker"), 2, "--actor"),
+        (("catalogue", "approve", "tap", "--as", "king", "--actor", "li"), 2, "king"),
+        (("request", "list", "--now", "2026-03-02 09:30"), 2, "time zone"),
+        (("statement", "list", "2026-13"), 2, "not 13"),
+        (("account", "deposit", "A-1", "100.00"), 2, "cashier"),
+    ],
+)
+def test_more_bad_input_in_process(
+    tmp_path: Path, args: tuple[str, ...], code: int, words: str
+) -> None:
+    db = _prepared(tmp_path)
     (tmp_path / "float.toml").write_text(
         '[[items]]\nid = "a"\nname = "A"\ncategory = "c"\nprice = "1.00"\n'
         '[[items]]\nid = "b"\nname = "B"\ncategory = "c"\nprice = 1.5\n',
         encoding="utf-8",
     )
-
-    one_line_error(run(db, "reqest", "list", code=2), "No such command 'reqest'")
-    one_line_error(run(db, "request", "strat", "SR-1", code=2), "No such command 'strat'")
-    one_line_error(run(db, "catalogue", "load", "bad.toml", code=2), "not valid TOML")
-    one_line_error(run(db, "catalogue", "load", "float.toml", code=2), "item 2")  # a won't stay
-    one_line_error(run(db, "request", "start", "SR-404", code=1), "SR-404")
-    one_line_error(run(db, "request", "close", "SR-1", code=1), "SR-1")
-    one_line_error(run(db, "request", "triage", "SR-1", "tap", "--quantity", "abc", code=2))
-    for amount in ("12.345", "abc"):
-        line = one_line_error(run(db, "payment", "record", "A-1", amount, code=2), "AMOUNT")
-        assert amount in line or "amount" in line.lower()
-    one_line_error(run(db, "request", "start", "SR-1", "--role", "worker", code=2), "--actor")
-    one_line_error(run(db, "request", "list", "--now", "2026-03-02 09:30", code=2), "time zone")
-
+    before = dump(db)
+    with chdir(tmp_path):
+        result = invoke(db, *args)
+    assert result.exit_code == code, result.output
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: ")
+    assert words in line
     assert dump(db) == before
 
 
 def test_without_a_database_it_says_how_to_make_one(tmp_path: Path) -> None:
     db = tmp_path / "missing.db"
-    line = one_line_error(run(db, "report", "open", code=1), "servicedesk db upgrade")
-    assert str(db) in line
+    result = invoke(db, "report", "open")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: No database at {db}; create it with: servicedesk db upgrade --db {db}\n"
+    )
     assert not db.exists()
 
 
@@ -106,3 +142,18 @@ def test_reports_print_json_for_scripts_and_tables_for_people(tmp_path: Path) ->
     assert "Chen Jie" not in handover
     assert "SR-1" in handover
     assert "triaged" in handover
+
+
+def test_the_progress_spinner_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from servicedesk.console import base
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, shown in ((io.StringIO(), False), (Terminal(), True)):
+        monkeypatch.setattr(sys, "stderr", stream)
+        monkeypatch.delenv("SERVICEDESK_NO_PROGRESS", raising=False)
+        with base.working("Closing 2026-03"):
+            pass
+        assert ("Closing 2026-03" in stream.getvalue()) is shown

@@ -186,7 +186,7 @@ def actor_of(opts: Options, *extra: Role) -> Actor:
     roles = {*opts.roles, *extra}
     if opts.actor is None:
         if roles:
-            raise click.UsageError(_("--role needs --actor: name who acts."))
+            raise click.UsageError(_("Acting in a role (--role, --as) needs --actor: who acts?"))
         return Actor.system()
     return Actor(ActorId(opts.actor), opts.actor, roles)
 

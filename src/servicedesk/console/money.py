@@ -283,7 +283,10 @@ def statement_export(period: Period, fmt: str, output: Path | None, **kwargs: An
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise click.FileError(str(output), hint=error.strerror) from None
         click.echo(
             _("{n} statements written to {path}").format(n=len(views), path=output), err=True
         )

@@ -38,7 +38,6 @@ from servicedesk.console.base import (
     ROLE,
     EnumParam,
     act,
-    build,
     desk_options,
     group,
     open_store,
@@ -407,7 +406,7 @@ def request_show(request_id: str, **kwargs: Any) -> None:
     """One request as the desk sees it now."""
     opts = options(kwargs)
     with opened(opts) as desk:
-        view = desk.queries.request(build(lambda: request_id))
+        view = desk.queries.request(request_id)
     show(opts, view, lambda: requests_table(_("Request {id}").format(id=request_id), [view]))
 
 
