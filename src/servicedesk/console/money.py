@@ -29,7 +29,6 @@ from servicedesk.console.base import (
     EnumParam,
     Options,
     act,
-    actor_of,
     csv_text,
     desk_options,
     group,
@@ -49,8 +48,9 @@ PERIOD = Checked(Period.parse, "yyyy-mm")
 HOLDS = "billing records"
 
 
-def _cashier(opts_kwargs: dict[str, Any]) -> None:
-    if not opts_kwargs.get("actor"):
+def _cashier(kwargs: dict[str, Any]) -> None:
+    """Money is never taken by "the system": the cashier is named."""
+    if not kwargs.get("actor"):
         raise click.UsageError(_("Money is taken by a cashier: name them with --actor."))
 
 
@@ -305,6 +305,3 @@ def revenue(opts: Options, period: Period) -> None:
             [(r.item_id.value, r.revenue, r.cost, r.margin, r.loss_making) for r in results],
         ),
     )
-
-
-__all__ = ["account", "actor_of", "charge", "month", "payment", "revenue", "statement"]

@@ -38,7 +38,9 @@ from servicedesk.console.base import (
     ROLE,
     EnumParam,
     act,
+    actor_of,
     desk_options,
+    done,
     group,
     open_store,
     opened,
@@ -140,8 +142,6 @@ def proposals(path: Path) -> list[ProposeItem]:
 def catalogue_load(file: Path, **kwargs: Any) -> None:
     """Propose every item of a TOML file; each is published once approved."""
     opts = options(kwargs)
-    from servicedesk.console.base import actor_of, done
-
     actor = actor_of(opts)
     made = proposals(file)
     with opened(opts) as desk:
@@ -182,6 +182,7 @@ def catalogue_reject(item_id: str, as_role: Role, reason: str, **kwargs: Any) ->
 
 
 def fee_text(fee: FeeStandard | None) -> str:
+    # The demo's wording; imported late, as servicedesk.cli imports this module.
     from servicedesk.cli import fee_text as text
 
     return text(fee)
