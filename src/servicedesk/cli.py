@@ -18,10 +18,10 @@ from rich.table import Table
 from servicedesk import Desk, FeeKind, FeeStandard, Status, __version__
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.queries import RequestView
-from servicedesk.console.base import DeskGroup
+from servicedesk.console.base import BILLING, CASES, DeskGroup, missing
 from servicedesk.console.month_end import print_month_end
 from servicedesk.demo import DAY, TIME_ZONE, Day, label, local, run_day
-from servicedesk.demo_month import can_hold_month_end, run_month_end
+from servicedesk.demo_month import run_month_end
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.requests import Milestone
 from servicedesk.domain.values import mask, mask_phone
@@ -250,7 +250,7 @@ def _print_demo(store: SqlStore, kept: str | None) -> None:
         else _("The day's records were in a temporary SQLite file; keep them with --db FILE.")
     )
     month_day = day
-    if not can_hold_month_end(day.desk):
+    if missing(day.desk.store, BILLING + CASES):
         console.print(
             _(
                 "The month-end runs on a copy of the day in memory: this SQL store does not "

@@ -18,7 +18,6 @@ import attrs
 from servicedesk import (
     Actor,
     ActorId,
-    Desk,
     EscalateOverdue,
     FileComplaint,
     PlanCallbacks,
@@ -48,24 +47,6 @@ JOBS = {"SR-01": "ACC-1", "SR-02": "ACC-2", "SR-05": "ACC-3", "SR-08": "ACC-4"}
 DEPOSITS = {"ACC-2": "200.00", "ACC-4": "300.00"}
 #: How April's callbacks go: the score each requester gives, by request (None: not reached).
 SCORES = {"SR-01": 5, "SR-02": 4, "SR-05": 2, "SR-08": None}
-
-#: Which repositories the month-end needs from a store.
-NEEDS = (
-    "accounts",
-    "charges",
-    "statements",
-    "payments",
-    "receipts",
-    "counters",
-    "complaints",
-    "callbacks",
-    "callback_plans",
-)
-
-
-def can_hold_month_end(desk: Desk) -> bool:
-    uow = desk.store.unit_of_work()
-    return all(hasattr(uow, name) for name in NEEDS)
 
 
 @attrs.frozen

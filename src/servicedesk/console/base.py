@@ -26,7 +26,7 @@ from rich.table import Table
 
 from servicedesk import convert
 from servicedesk.app.desk import Desk, system_clock
-from servicedesk.app.ports import Store
+from servicedesk.app.ports import RequestCaseQueries, Store
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.money import Money
 from servicedesk.domain.values import Actor, ActorId, Role, aware, choice
@@ -222,20 +222,41 @@ def opened(opts: Options, *, plugins: Sequence[object] = ()) -> Iterator[Desk]:
             close()
 
 
+def missing(store: Store, repositories: Sequence[str]) -> list[str]:
+    """The repositories ``store`` lacks; ``request_cases`` is the requests' escalation port."""
+    uow = store.unit_of_work()
+
+    def has(name: str) -> bool:
+        if name == "request_cases":
+            return isinstance(getattr(uow, "requests", None), RequestCaseQueries)
+        return hasattr(uow, name)
+
+    return [name for name in repositories if not has(name)]
+
+
 def require(desk: Desk, *repositories: str, what: str) -> None:
     """Refuse, in one line, a command whose records this store cannot hold yet."""
-    uow = desk.store.unit_of_work()
-    missing = [name for name in repositories if not hasattr(uow, name)]
-    if missing:
+    if lacking := missing(desk.store, repositories):
         raise InvalidValue(
             _("This store cannot hold {what} yet (no {names} repository).").format(
-                what=_(what), names=", ".join(missing)
+                what=_(what), names=", ".join(lacking)
             )
         )
 
 
-BILLING = ("accounts", "charges", "statements", "payments", "receipts", "counters")
-CASES = ("complaints", "callbacks", "callback_plans")
+BILLING = (
+    "accounts",
+    "charges",
+    "statements",
+    "payments",
+    "receipts",
+    "counters",
+    "agreements",
+    "costs",
+    "invoices",
+    "receipt_books",
+)
+CASES = ("complaints", "callbacks", "callback_plans", "request_cases")
 
 
 # --- output ----------------------------------------------------------------------------------

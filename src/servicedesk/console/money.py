@@ -294,7 +294,7 @@ def statement_export(period: Period, fmt: str, output: Path | None, **kwargs: An
 
 def revenue(opts: Options, period: Period) -> None:
     with opened(opts) as desk:
-        require(desk, *BILLING, "costs", "agreements", what=HOLDS)
+        require(desk, *BILLING, what=HOLDS)
         results = desk.billing.revenue_and_cost(period)
     show(
         opts,
