@@ -96,6 +96,7 @@ def invoke(db: Path, *args: str) -> Result:
         (("request", "triage", "SR-1", "tap", "--quantity", "abc"), 2, "quantity"),
         (("request", "close", "SR-1"), 1, "SR-1 is triaged"),
         (("request", "start", "SR-1", "--role", "worker"), 2, "--actor"),
+        (("request", "start", "SR-1", "--actor", " "), 2, "--actor"),
         (("catalogue", "approve", "tap", "--as", "king", "--actor", "li"), 2, "king"),
         (("request", "list", "--now", "2026-03-02 09:30"), 2, "time zone"),
         (("statement", "list", "2026-13"), 2, "not 13"),

@@ -188,7 +188,10 @@ def actor_of(opts: Options, *extra: Role) -> Actor:
         if roles:
             raise click.UsageError(_("Acting in a role (--role, --as) needs --actor: who acts?"))
         return Actor.system()
-    return Actor(ActorId(opts.actor), opts.actor, roles)
+    try:
+        return Actor(ActorId(opts.actor), opts.actor, roles)
+    except ServiceDeskError as error:
+        raise click.BadParameter(error.message, param_hint="--actor") from None
 
 
 def is_sqlite_path(target: str) -> bool:
