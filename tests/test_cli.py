@@ -108,6 +108,9 @@ def test_every_heading_and_label_of_the_demo_passes_through_gettext(
         "«Catalogue (approved by the centre manager, then the branch manager)»",
         "«Shift handover at «Thu» 2026-04-30 17:30: 7 open requests»",
         "«8.00 CNY per m²»",
+        "«April statements, the month closed «Wed» 2026-05-06 09:00»",
+        "«Quality of April»",
+        "«Escalation sweep: 5 cases went one step up; the complaints»",
     ):
         assert text in out
     for heading in ("«request»", "«status»", "«deadline»", "«what happened»"):
