@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from cli_support import CATALOGUE, MONDAY, dump, one_line_error, run
 from servicedesk import Desk, RegisterRequest, Status, TriageRequest, convert
-from servicedesk.adapters.sql import open_store
+from servicedesk.adapters.sql import head, open_store
 from servicedesk.app.queries import RequestView
 from servicedesk.cli import main
 from support import Clock, hire, publish, requester
@@ -166,3 +166,14 @@ def test_the_progress_spinner_shows_on_a_terminal_only(monkeypatch: pytest.Monke
         with base.working("Closing 2026-03"):
             pass
         assert ("Closing 2026-03" in stream.getvalue()) is shown
+
+
+def test_db_upgrade_creates_then_leaves_a_current_database_as_it_is(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    first = invoke(db, "db", "upgrade", "--json")
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout) == {"db": str(db), "schema": head()}
+    before = dump(db)
+    again = invoke(db, "db", "upgrade")
+    assert (again.exit_code, again.stdout) == (0, f"{db} is at schema {head()}\n")
+    assert dump(db) == before
