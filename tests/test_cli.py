@@ -108,6 +108,9 @@ def test_every_heading_and_label_of_the_demo_passes_through_gettext(
         "«Catalogue (approved by the centre manager, then the branch manager)»",
         "«Shift handover at «Thu» 2026-04-30 17:30: 7 open requests»",
         "«8.00 CNY per m²»",
+        "«April statements, the month closed «Wed» 2026-05-06 09:00»",
+        "«Quality of April»",
+        "«Escalation sweep: 5 cases went one step up; the complaints»",
     ):
         assert text in out
     for heading in ("«request»", "«status»", "«deadline»", "«what happened»"):
@@ -120,3 +123,35 @@ def test_every_heading_and_label_of_the_demo_passes_through_gettext(
     ):
         assert label in out
     assert "«  promised done within 5 working days: by «Mon» 2026-05-11 17:00»" in out
+
+
+def test_demo_builds_the_centre_in_sqlite_and_prints_the_month_end(demo_output: str) -> None:
+    out = demo_output
+    assert "The day's records were in a temporary SQLite file; keep them with --db FILE." in out
+    # Honest about where the month-end ran until the SQL store holds billing and complaints.
+    assert "The month-end runs on a copy of the day in memory" in out
+    assert "April statements, the month closed Wed 2026-05-06 09:00" in out
+    assert _row("ACC-1:2026-04", "80.00 CNY", "80.00 CNY", "0.00 CNY").search(out)
+    assert _row("ACC-3:2026-04", "25.00 CNY", "0.00 CNY", "25.00 CNY").search(out)
+    assert _row("ACC-4", "136.00 CNY", "no").search(out)  # 300.00 paid in, 164.00 drawn
+    assert _row("SR-07", "Thu 2026-04-30 16:10", "w-liu", "dispatched").search(out)
+    assert "Escalation sweep: 5 cases went one step up" in out
+    assert _row("CP-01", "SR-07", "timeliness", "Wed 2026-05-06 14:00", "department head").search(
+        out
+    )
+    assert _row("SR-08", "window-cleaning", "open", "-", "Thu 2026-05-07 11:30").search(out)
+    assert _row("all items", "4", "100.0%", "75.0%", "2 / 3", "66.7%").search(out)
+
+
+def test_demo_keeps_its_records_in_the_file_given(tmp_path: Path) -> None:
+    from servicedesk import Desk
+    from servicedesk.adapters.sql import open_store
+
+    db = tmp_path / "centre.db"
+    first = CliRunner().invoke(main, ["demo", "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    with open_store(db) as store:
+        assert len(Desk(store, entry_points=False).queries.open_requests()) == 7
+    again = CliRunner().invoke(main, ["demo", "--db", str(db)])
+    assert again.exit_code == 1
+    assert again.output == f"error: {db} already holds a centre; the demo builds a new one.\n"

@@ -7,15 +7,22 @@ export of the desk.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from servicedesk import FeeKind, FeeStandard, Status, __version__
+from servicedesk import Desk, FeeKind, FeeStandard, Status, __version__
+from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.queries import RequestView
+from servicedesk.console.base import BILLING, CASES, DeskGroup, missing
+from servicedesk.console.month_end import print_month_end
 from servicedesk.demo import DAY, TIME_ZONE, Day, label, local, run_day
+from servicedesk.demo_month import run_month_end
+from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.requests import Milestone
 from servicedesk.domain.values import mask, mask_phone
 from servicedesk.i18n import _
@@ -189,19 +196,37 @@ def _service_hall_lines(day: Day) -> list[str]:
     ]
 
 
-@click.group()
+@click.group(cls=DeskGroup)
 @click.version_option(__version__, prog_name="servicedesk")
 def main() -> None:
     """servicedesk: the service desk of property, community and government service centres."""
 
 
 @main.command()
-def demo() -> None:
-    """Run a day at a property service centre and print what it left behind."""
+@click.option(
+    "--db",
+    help="SQLite file (or database URL) to build the centre in; default: a temporary file.",
+)
+def demo(db: str | None) -> None:
+    """Run a day at a property service centre and its month-end, and print what they left."""
+    with tempfile.TemporaryDirectory(prefix="servicedesk-demo-") as scratch:
+        target = db or str(Path(scratch) / "demo.db")
+        store = SqlStore(target, migrate=True)
+        try:
+            if Desk(store, entry_points=False).queries.catalogue():
+                raise InvalidValue(
+                    _("{db} already holds a centre; the demo builds a new one.").format(db=target)
+                )
+            _print_demo(store, kept=db)
+        finally:
+            store.close()
+
+
+def _print_demo(store: SqlStore, kept: str | None) -> None:
     # No markup: a requester's need may contain [brackets] that rich would eat.
     console = Console(highlight=False, markup=False)
     console.width = max(console.width, MIN_WIDTH)
-    day = run_day()
+    day = run_day(store)
     views = [day.desk.queries.request(request_id) for request_id in day.request_ids]
     console.print(
         _("A day at a property service centre: {day}, {tz}, the eve of Labour Day").format(
@@ -219,3 +244,43 @@ def demo() -> None:
     for line in _service_hall_lines(day):
         console.print(line)
     console.print(_("Requesters' names and phones are masked. Run it again: the clock is fixed."))
+    console.print(
+        _("The day's records are in the SQLite file {db}.").format(db=kept)
+        if kept
+        else _("The day's records were in a temporary SQLite file; keep them with --db FILE.")
+    )
+    month_day = day
+    if missing(day.desk.store, BILLING + CASES):
+        console.print(
+            _(
+                "The month-end runs on a copy of the day in memory: this SQL store does not "
+                "hold billing, complaints or callbacks yet."
+            ),
+            style="bold",
+        )
+        month_day = run_day()
+    print_month_end(console, run_month_end(month_day))
+
+
+# --- the desk from a terminal (issue 7) ------------------------------------------------------
+from servicedesk.console.cases import callback, complaint, escalate  # noqa: E402
+from servicedesk.console.money import account, charge, month, payment, statement  # noqa: E402
+from servicedesk.console.reports import report  # noqa: E402
+from servicedesk.console.requests import catalogue, db, request, worker  # noqa: E402
+
+for _command in (
+    db,
+    catalogue,
+    worker,
+    request,
+    account,
+    charge,
+    payment,
+    month,
+    statement,
+    complaint,
+    escalate,
+    callback,
+    report,
+):
+    main.add_command(_command)

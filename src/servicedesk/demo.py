@@ -62,7 +62,7 @@ BRANCH_MANAGER = Actor(ActorId("li"), "Li", {Role.BRANCH_MANAGER})
 
 
 def open_store() -> Store:
-    """The demo's one choice of store: in memory until the SQL stores land."""
+    """The store when none is given: in memory (``servicedesk demo`` passes an SQLite one)."""
     from servicedesk.adapters.memory import MemoryStore
 
     return MemoryStore()

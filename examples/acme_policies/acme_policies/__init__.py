@@ -1,0 +1,1 @@
+"""Acme Property Management's rules for servicedesk, shipped as a policy plugin."""

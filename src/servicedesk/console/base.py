@@ -1,0 +1,364 @@
+"""What every command shares: options, the desk on its store, output, one-line errors.
+
+A person at a terminal reads one line for a mistake, never a traceback: a
+refused command prints ``error: <the ServiceDeskError message>`` and exits 1,
+a usage error (unknown command, malformed argument) exits 2 as click does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import attrs
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from servicedesk import convert
+from servicedesk.app.desk import Desk, system_clock
+from servicedesk.app.ports import RequestCaseQueries, Store
+from servicedesk.domain.errors import InvalidValue, ServiceDeskError
+from servicedesk.domain.money import Money
+from servicedesk.domain.values import Actor, ActorId, Role, aware, choice
+from servicedesk.i18n import _
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_DB = "servicedesk.db"
+
+
+class DeskGroup(click.Group):
+    """A click group whose errors are one line on stderr, with click's exit codes."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.exceptions.NoArgsIsHelpError as bare:  # a group named alone: its help
+            click.echo(bare.format_message())
+            sys.exit(bare.exit_code)
+        except click.ClickException as error:
+            fail(error.format_message(), error.exit_code)
+        except click.exceptions.Abort:
+            fail(_("aborted"), 1)
+        except ServiceDeskError as error:
+            fail(error.message, 1)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        # Name the group in the message, so "servicedesk request strat" says where it looked.
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as error:
+            raise click.UsageError(f"{ctx.command_path}: {error.message}", ctx) from None
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def group(name: str, help_text: str) -> click.Group:
+    """A command group that keeps the one-line errors of ``DeskGroup``."""
+    return DeskGroup(name=name, help=help_text)
+
+
+# --- parameters: malformed input is a usage error (exit 2), before the desk is touched ---------
+
+
+class MoneyParam(click.ParamType[Money]):
+    name = "amount"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Money):
+            return value
+        try:
+            return Money.of(str(value))
+        except ServiceDeskError as error:
+            self.fail(error.message, param, ctx)
+
+
+class EnumParam(click.ParamType[Any]):
+    """One value of an enum, checked by the domain's ``choice`` (its message lists them)."""
+
+    def __init__(self, enum: type[Any], what: str) -> None:
+        self.enum, self.what, self.name = enum, what, what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return choice(self.enum, value, self.what)
+        except ServiceDeskError as error:
+            self.fail(error.message, param, ctx)
+
+
+class Checked(click.ParamType[Any]):
+    """A text the domain parses (a period, a month): its refusal is a usage error."""
+
+    def __init__(self, parse: Callable[[str], Any], name: str) -> None:
+        self.parse, self.name = parse, name
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return self.parse(value)
+        except ServiceDeskError as error:
+            self.fail(error.message, param, ctx)
+
+
+AMOUNT = MoneyParam()
+ROLE = EnumParam(Role, "role")
+
+
+def parse_now(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidValue(_("{text!r} is not an ISO date and time.").format(text=text)) from None
+    return aware(moment, "--now time")
+
+
+NOW = Checked(parse_now, "iso-time")
+
+
+# --- the options every command takes --------------------------------------------------------
+
+
+@attrs.frozen
+class Options:
+    db: str
+    json: bool
+    now: datetime | None
+    actor: str | None
+    roles: tuple[Role, ...]
+
+
+def desk_options(function: F) -> F:
+    """``--db``, ``--json``, who acts and (hidden, for tests) ``--now``; each with an env var."""
+    decorators = [
+        click.option(
+            "--db",
+            envvar="SERVICEDESK_DB",
+            default=DEFAULT_DB,
+            show_default=True,
+            help="SQLite file, or a PostgreSQL/MariaDB URL ($SERVICEDESK_DB).",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts."),
+        click.option("--now", envvar="SERVICEDESK_NOW", type=NOW, hidden=True),
+        click.option("--actor", envvar="SERVICEDESK_ACTOR", help="Who acts ($SERVICEDESK_ACTOR)."),
+        click.option(
+            "--role",
+            "roles",
+            envvar="SERVICEDESK_ROLE",
+            multiple=True,
+            type=ROLE,
+            help="A role the actor holds; repeat for several ($SERVICEDESK_ROLE).",
+        ),
+    ]
+    for decorate in reversed(decorators):
+        function = decorate(function)
+    return function
+
+
+def options(kwargs: dict[str, Any]) -> Options:
+    """Take the shared options out of a command's keyword arguments."""
+    return Options(
+        db=kwargs.pop("db"),
+        json=kwargs.pop("as_json"),
+        now=kwargs.pop("now"),
+        actor=kwargs.pop("actor"),
+        roles=tuple(kwargs.pop("roles")),
+    )
+
+
+def actor_of(opts: Options, *extra: Role) -> Actor:
+    """The actor named by ``--actor``/``--role``; the system when nobody is named."""
+    roles = {*opts.roles, *extra}
+    if opts.actor is None:
+        if roles:
+            raise click.UsageError(_("Acting in a role (--role, --as) needs --actor: who acts?"))
+        return Actor.system()
+    try:
+        return Actor(ActorId(opts.actor), opts.actor, roles)
+    except ServiceDeskError as error:
+        raise click.BadParameter(error.message, param_hint="--actor") from None
+
+
+def is_sqlite_path(target: str) -> bool:
+    return "://" not in target
+
+
+def open_store(target: str, *, create: bool = False) -> Store:
+    """The store at ``target``; only ``db upgrade`` creates or migrates one."""
+    from servicedesk.adapters.sql import SqlStore
+
+    if not create and is_sqlite_path(target) and not Path(target).expanduser().exists():
+        raise InvalidValue(
+            _("No database at {path}; create it with: servicedesk db upgrade --db {path}").format(
+                path=target
+            )
+        )
+    return SqlStore(target, migrate=create)
+
+
+@contextmanager
+def opened(opts: Options, *, plugins: Sequence[object] = ()) -> Iterator[Desk]:
+    """A desk on the store of ``--db``, its clock fixed by ``--now`` if given."""
+    store = open_store(opts.db)
+    now = opts.now
+    clock = (lambda: now) if now is not None else system_clock
+    try:
+        yield Desk(store, plugins=plugins, clock=clock)
+    finally:
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()
+
+
+def missing(store: Store, repositories: Sequence[str]) -> list[str]:
+    """The repositories ``store`` lacks; ``request_cases`` is the requests' escalation port."""
+    uow = store.unit_of_work()
+
+    def has(name: str) -> bool:
+        if name == "request_cases":
+            return isinstance(getattr(uow, "requests", None), RequestCaseQueries)
+        return hasattr(uow, name)
+
+    return [name for name in repositories if not has(name)]
+
+
+def require(desk: Desk, *repositories: str, what: str) -> None:
+    """Refuse, in one line, a command whose records this store cannot hold yet."""
+    if lacking := missing(desk.store, repositories):
+        raise InvalidValue(
+            _("This store cannot hold {what} yet (no {names} repository).").format(
+                what=_(what), names=", ".join(lacking)
+            )
+        )
+
+
+BILLING = (
+    "accounts",
+    "charges",
+    "statements",
+    "payments",
+    "receipts",
+    "counters",
+    "agreements",
+    "costs",
+    "invoices",
+    "receipt_books",
+)
+CASES = ("complaints", "callbacks", "callback_plans", "request_cases")
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def console() -> Console:
+    # No markup: a requester's need may contain [brackets] that rich would eat.
+    return Console(highlight=False, markup=False)
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(convert.unstructure(value), ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Table:
+    shown = Table(title=title, title_justify="left")
+    for column in columns:
+        shown.add_column(column)
+    for row in rows:
+        shown.add_row(*("-" if cell is None else str(cell) for cell in row))
+    return shown
+
+
+def show(opts: Options, value: Any, render: Callable[[], Table | str]) -> None:
+    """JSON of ``value`` with ``--json``, else what ``render`` draws for a person."""
+    if opts.json:
+        click.echo(to_json(value))
+    else:
+        console().print(render())
+
+
+def done(opts: Options, what: str, record: str | None, **more: Any) -> None:
+    """The outcome of a command: ``{"id": ...}`` for scripts, a sentence for people."""
+    if opts.json:
+        click.echo(to_json({"id": record, **more}))
+    else:
+        click.echo(what.format(id=record, **more))
+
+
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([["" if cell is None else str(cell) for cell in row] for row in rows])
+    return out.getvalue()
+
+
+@contextmanager
+def working(what: str) -> Iterator[None]:
+    """A spinner with the elapsed time while a long command runs; silent off a terminal.
+
+    The month close and the escalation sweep are one transaction each (all or
+    nothing), so there is no count to show as it goes: the bar says it is busy.
+    """
+    if not sys.stderr.isatty() or os.environ.get("SERVICEDESK_NO_PROGRESS"):
+        yield
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        progress.add_task(what, total=None)
+        yield
+
+
+# --- running one command ---------------------------------------------------------------------
+
+
+def build(make: Callable[[], Any]) -> Any:
+    """Build a command from the arguments; a malformed value is a usage error (exit 2)."""
+    try:
+        return make()
+    except ServiceDeskError as error:
+        raise click.UsageError(error.message) from None
+
+
+def act(
+    kwargs: dict[str, Any],
+    make: Callable[[], Any],
+    what: str,
+    *roles: Role,
+    requires: tuple[str, ...] = (),
+    holds: str = "",
+    busy: str | None = None,
+) -> str | None:
+    """Build the command, run it as the actor on the store, print its outcome."""
+    opts = options(kwargs)
+    actor = actor_of(opts, *roles)
+    command = build(make)
+    with opened(opts) as desk:
+        if requires:
+            require(desk, *requires, what=holds)
+        if busy is None:
+            outcome = desk.handle(command, actor=actor)
+        else:
+            with working(busy):
+                outcome = desk.handle(command, actor=actor)
+    done(opts, what, outcome.id, events=len(outcome.events))
+    return outcome.id

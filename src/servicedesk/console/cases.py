@@ -1,0 +1,249 @@
+"""Complaints, the escalation sweep and the monthly callbacks, from a terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from servicedesk import Channel, Requester, RequesterKind, Urgency
+from servicedesk.app.callbacks import PlanCallbacks, RecordCallback
+from servicedesk.app.complaints import (
+    AcknowledgeComplaint,
+    AnswerComplaint,
+    CloseComplaint,
+    EscalateOverdue,
+    FileComplaint,
+)
+from servicedesk.console.base import (
+    CASES,
+    Checked,
+    EnumParam,
+    act,
+    desk_options,
+    group,
+    opened,
+    options,
+    require,
+    show,
+    table,
+)
+from servicedesk.domain.callbacks import Month
+from servicedesk.domain.values import Contact
+from servicedesk.i18n import _
+
+MONTH = Checked(Month.parse, "yyyy-mm")
+HOLDS = "complaints and callbacks"
+
+complaint = group("complaint", "Complaints, answered within working-time deadlines.")
+
+
+@complaint.command("file")
+@click.option("--id", "complaint_id", help="The complaint's id (generated if omitted).")
+@click.option("--name", required=True, help="The complainant's name.")
+@click.option("--unit", required=True)
+@click.option("--phone", required=True)
+@click.option("--kind", type=EnumParam(RequesterKind, "kind of requester"), default="owner")
+@click.option("--category", required=True, help="e.g. timeliness, fees, attitude.")
+@click.option("--description", required=True)
+@click.option("--channel", type=EnumParam(Channel, "channel"), default="hotline")
+@click.option("--urgency", type=EnumParam(Urgency, "urgency"), default="ordinary")
+@click.option("--request", "request_id", help="The request complained about.")
+@desk_options
+def complaint_file(
+    complaint_id: str | None,
+    name: str,
+    unit: str,
+    phone: str,
+    kind: RequesterKind,
+    category: str,
+    description: str,
+    channel: Channel,
+    urgency: Urgency,
+    request_id: str | None,
+    **kwargs: Any,
+) -> None:
+    """File a complaint; whoever takes it owns it until handed over."""
+    act(
+        kwargs,
+        lambda: FileComplaint(
+            complaint_id=complaint_id,
+            complainant=Requester(name, unit, Contact(phone), kind),
+            category=category,
+            description=description,
+            channel=channel,
+            urgency=urgency,
+            request_id=request_id,
+        ),
+        _("{id}: filed"),
+        requires=CASES,
+        holds=HOLDS,
+    )
+
+
+@complaint.command("acknowledge")
+@click.argument("complaint_id")
+@desk_options
+def complaint_acknowledge(complaint_id: str, **kwargs: Any) -> None:
+    """Tell the complainant it is received."""
+    act(
+        kwargs,
+        lambda: AcknowledgeComplaint(complaint_id=complaint_id),
+        _("{id}: acknowledged"),
+        requires=CASES,
+        holds=HOLDS,
+    )
+
+
+@complaint.command("answer")
+@click.argument("complaint_id")
+@click.option("--result", required=True, help="What the complainant is told.")
+@desk_options
+def complaint_answer(complaint_id: str, result: str, **kwargs: Any) -> None:
+    """Answer the complaint."""
+    act(
+        kwargs,
+        lambda: AnswerComplaint(complaint_id=complaint_id, result=result),
+        _("{id}: answered"),
+        requires=CASES,
+        holds=HOLDS,
+    )
+
+
+@complaint.command("close")
+@click.argument("complaint_id")
+@click.option("--satisfaction", type=int, required=True, help="The complainant's score.")
+@click.option("--remarks", default="")
+@desk_options
+def complaint_close(complaint_id: str, satisfaction: int, remarks: str, **kwargs: Any) -> None:
+    """Close an answered complaint with the complainant's satisfaction."""
+    act(
+        kwargs,
+        lambda: CloseComplaint(
+            complaint_id=complaint_id, satisfaction=satisfaction, remarks=remarks
+        ),
+        _("{id}: closed"),
+        requires=CASES,
+        holds=HOLDS,
+    )
+
+
+@complaint.command("list")
+@desk_options
+def complaint_list(**kwargs: Any) -> None:
+    """The open complaints with their deadlines and escalations."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *CASES, what=HOLDS)
+        views = desk.complaints.open_complaints()
+    show(
+        opts,
+        views,
+        lambda: table(
+            _("Open complaints"),
+            [
+                _("complaint"),
+                _("status"),
+                _("category"),
+                _("owner"),
+                _("answer due"),
+                _("overdue"),
+                _("escalations"),
+            ],
+            [
+                (
+                    v.id.value,
+                    v.status,
+                    v.category,
+                    v.owner.value,
+                    f"{v.answer_due:%Y-%m-%d %H:%M}",
+                    v.overdue,
+                    len(v.escalations),
+                )
+                for v in views
+            ],
+        ),
+    )
+
+
+@click.command("escalate")
+@desk_options
+def escalate(**kwargs: Any) -> None:
+    """The escalation sweep: every overdue complaint and request goes one step up."""
+    act(
+        kwargs,
+        EscalateOverdue,
+        _("{id} escalated"),
+        requires=CASES,
+        holds=HOLDS,
+        busy=_("Escalating overdue cases"),
+    )
+
+
+callback = group("callback", "The monthly callbacks to requesters.")
+
+
+@callback.command("plan")
+@click.argument("month", type=MONTH)
+@click.option("--seed", help="Repeat a draw exactly (default: the month).")
+@desk_options
+def callback_plan(month: Month, seed: str | None, **kwargs: Any) -> None:
+    """Draw the callbacks of a month's accepted jobs."""
+    act(
+        kwargs,
+        lambda: PlanCallbacks(month=month, seed=seed),
+        _("{id}: planned"),
+        requires=CASES,
+        holds=HOLDS,
+    )
+
+
+@callback.command("record")
+@click.argument("callback_id")
+@click.option("--reached/--not-reached", required=True)
+@click.option("--satisfaction", type=int)
+@click.option("--remarks", default="")
+@desk_options
+def callback_record(
+    callback_id: str, reached: bool, satisfaction: int | None, remarks: str, **kwargs: Any
+) -> None:
+    """Record one call: reached with a score, or not reached."""
+    act(
+        kwargs,
+        lambda: RecordCallback(
+            callback_id=callback_id, reached=reached, satisfaction=satisfaction, remarks=remarks
+        ),
+        _("{id}: recorded"),
+        requires=CASES,
+        holds=HOLDS,
+    )
+
+
+@callback.command("list")
+@click.argument("month", type=MONTH)
+@desk_options
+def callback_list(month: Month, **kwargs: Any) -> None:
+    """The callbacks of a month and how they went."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *CASES, what=HOLDS)
+        views = desk.quality.callbacks(month)
+    show(
+        opts,
+        views,
+        lambda: table(
+            _("Callbacks of {month}").format(month=month),
+            [_("callback"), _("request"), _("item"), _("status"), _("attempts"), _("satisfaction")],
+            [
+                (
+                    v.id.value,
+                    v.request_id.value,
+                    v.item_id.value,
+                    v.status,
+                    v.attempts,
+                    v.satisfaction,
+                )
+                for v in views
+            ],
+        ),
+    )

@@ -1,0 +1,421 @@
+"""The core of the desk from a terminal: the database, the catalogue, workers, requests."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from servicedesk import (
+    AcceptWork,
+    ApproveFee,
+    CancelRequest,
+    Channel,
+    CloseRequest,
+    CompleteWork,
+    DeclineRequest,
+    DispatchDue,
+    DispatchRequest,
+    FeeStandard,
+    Money,
+    ProposeItem,
+    RegisterRequest,
+    RegisterWorker,
+    RejectFee,
+    RejectWork,
+    Requester,
+    RequesterKind,
+    Role,
+    StartWork,
+    TriageRequest,
+    Urgency,
+    WorkerKind,
+)
+from servicedesk.app.queries import ItemView, RequestView
+from servicedesk.console.base import (
+    ROLE,
+    EnumParam,
+    act,
+    actor_of,
+    desk_options,
+    done,
+    group,
+    open_store,
+    opened,
+    options,
+    show,
+    table,
+)
+from servicedesk.domain.errors import InvalidValue, ServiceDeskError
+from servicedesk.domain.values import Contact, mask, mask_phone
+from servicedesk.i18n import _
+
+# --- db -------------------------------------------------------------------------------------
+
+db = group("db", "Create or upgrade the database.")
+
+
+@db.command("upgrade")
+@desk_options
+def db_upgrade(**kwargs: Any) -> None:
+    """Create the database, or bring its schema to this version of servicedesk."""
+    opts = options(kwargs)
+    store = open_store(opts.db, create=True)
+    getattr(store, "close", lambda: None)()
+    from servicedesk.adapters.sql import head
+
+    show(
+        opts,
+        {"db": opts.db, "schema": head()},
+        lambda: _("{db} is at schema {rev}").format(db=opts.db, rev=head()),
+    )
+
+
+# --- catalogue ------------------------------------------------------------------------------
+
+catalogue = group("catalogue", "The service items and their approved fees.")
+
+
+def fee_of(entry: dict[str, Any], where: str) -> FeeStandard:
+    kind = entry.get("fee", "fixed")
+    price = entry.get("price")
+    money = None if price is None else Money.of(price)  # a float is refused: write "30.00"
+    if kind == "free":
+        return FeeStandard.free()
+    if kind == "quote":
+        return FeeStandard.quote()
+    if money is None:
+        raise InvalidValue(_("{where}: a {kind} fee needs a price.").format(where=where, kind=kind))
+    if kind == "fixed":
+        return FeeStandard.fixed(money)
+    if kind == "per_unit":
+        return FeeStandard.per_unit(money, str(entry.get("unit", "")))
+    if kind == "labour_and_materials":
+        return FeeStandard.labour_and_materials(money)
+    raise InvalidValue(_("{where}: unknown fee kind {kind!r}.").format(where=where, kind=kind))
+
+
+def proposals(path: Path) -> list[ProposeItem]:
+    """Every item of the file as a proposal, all checked before any is made."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.BadParameter(str(error), param_hint="FILE") from None
+    except tomllib.TOMLDecodeError as error:
+        raise click.BadParameter(
+            _("{path} is not valid TOML: {error}").format(path=path, error=error), param_hint="FILE"
+        ) from None
+    items = data.get("items")
+    if not isinstance(items, list) or not items:
+        raise click.BadParameter(
+            _("{path} lists no [[items]].").format(path=path), param_hint="FILE"
+        )
+    made = []
+    for n, entry in enumerate(items, 1):
+        where = _("item {n}").format(n=n)
+        try:
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                raise InvalidValue(_("{where} needs an id.").format(where=where))
+            made.append(
+                ProposeItem(
+                    item_id=entry["id"],
+                    name=entry.get("name", ""),
+                    category=entry.get("category", ""),
+                    fee=fee_of(entry, entry["id"]),
+                    required_materials=tuple(entry.get("materials", ())),
+                )
+            )
+        except (ServiceDeskError, TypeError) as error:
+            message = error.message if isinstance(error, ServiceDeskError) else str(error)
+            raise click.BadParameter(f"{where}: {message}", param_hint="FILE") from None
+    ids = [p.item_id for p in made]
+    if len(set(ids)) != len(ids):
+        raise click.BadParameter(_("an item id appears twice."), param_hint="FILE")
+    return made
+
+
+@catalogue.command("load")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@desk_options
+def catalogue_load(file: Path, **kwargs: Any) -> None:
+    """Propose every item of a TOML file; each is published once approved."""
+    opts = options(kwargs)
+    actor = actor_of(opts)
+    made = proposals(file)
+    with opened(opts) as desk:
+        known = {view.id for view in desk.queries.catalogue()}
+        taken = [p.item_id.value for p in made if p.item_id in known]
+        if taken:
+            raise InvalidValue(
+                _("Already in the catalogue: {ids}; nothing was proposed.").format(
+                    ids=", ".join(taken)
+                )
+            )
+        ids = [desk.handle(p, actor=actor).id for p in made]
+    done(opts, _("proposed: {id}"), ", ".join(i or "" for i in ids), items=ids)
+
+
+@catalogue.command("approve")
+@click.argument("item_id")
+@click.option("--as", "as_role", type=ROLE, required=True, help="The role signing.")
+@desk_options
+def catalogue_approve(item_id: str, as_role: Role, **kwargs: Any) -> None:
+    """Sign the item's pending fee in one role of the approval chain."""
+    act(kwargs, lambda: ApproveFee(item_id=item_id, role=as_role), _("{id}: approved"), as_role)
+
+
+@catalogue.command("reject")
+@click.argument("item_id")
+@click.option("--as", "as_role", type=ROLE, required=True)
+@click.option("--reason", required=True)
+@desk_options
+def catalogue_reject(item_id: str, as_role: Role, reason: str, **kwargs: Any) -> None:
+    """Refuse the item's pending fee, with the reason."""
+    act(
+        kwargs,
+        lambda: RejectFee(item_id=item_id, role=as_role, reason=reason),
+        _("{id}: rejected"),
+        as_role,
+    )
+
+
+def fee_text(fee: FeeStandard | None) -> str:
+    # The demo's wording; imported late, as servicedesk.cli imports this module.
+    from servicedesk.cli import fee_text as text
+
+    return text(fee)
+
+
+@catalogue.command("list")
+@desk_options
+def catalogue_list(**kwargs: Any) -> None:
+    """Every item with its fee in force and what it waits for."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        items: list[ItemView] = desk.queries.catalogue()
+    show(
+        opts,
+        items,
+        lambda: table(
+            _("Catalogue"),
+            [_("item"), _("name"), _("category"), _("status"), _("fee"), _("waiting for")],
+            [
+                (i.id.value, i.name, i.category, i.status, fee_text(i.fee), i.waiting_for)
+                for i in items
+            ],
+        ),
+    )
+
+
+# --- workers --------------------------------------------------------------------------------
+
+worker = group("worker", "The staff and contractors who do the jobs.")
+
+
+@worker.command("add")
+@click.argument("worker_id")
+@click.option("--name", required=True)
+@click.option("--skill", "skills", multiple=True, required=True, help="Repeat for several.")
+@click.option("--contractor", is_flag=True)
+@desk_options
+def worker_add(
+    worker_id: str, name: str, skills: tuple[str, ...], contractor: bool, **kwargs: Any
+) -> None:
+    """Register a worker with their skills (the catalogue's categories)."""
+    kind = WorkerKind.CONTRACTOR if contractor else WorkerKind.STAFF
+    act(
+        kwargs,
+        lambda: RegisterWorker(worker_id=worker_id, name=name, skills=frozenset(skills), kind=kind),  # type: ignore[arg-type]
+        _("{id}: registered"),
+    )
+
+
+# --- requests -------------------------------------------------------------------------------
+
+request = group("request", "Service requests from intake to acceptance.")
+
+
+@request.command("register")
+@click.option("--id", "request_id", help="The request's id (generated if omitted).")
+@click.option("--name", required=True, help="The requester's name.")
+@click.option("--unit", required=True)
+@click.option("--phone", required=True)
+@click.option("--kind", type=EnumParam(RequesterKind, "kind of requester"), default="owner")
+@click.option("--channel", type=EnumParam(Channel, "channel"), default="front_desk")
+@click.option("--need", required=True, help="What the requester asks, in their words.")
+@desk_options
+def request_register(
+    request_id: str | None,
+    name: str,
+    unit: str,
+    phone: str,
+    kind: RequesterKind,
+    channel: Channel,
+    need: str,
+    **kwargs: Any,
+) -> None:
+    """Register a request as the requester tells it."""
+    act(
+        kwargs,
+        lambda: RegisterRequest(
+            request_id=request_id,
+            requester=Requester(name, unit, Contact(phone), kind),
+            need=need,
+            channel=channel,
+        ),
+        _("{id}: registered"),
+    )
+
+
+@request.command("triage")
+@click.argument("request_id")
+@click.argument("item_id")
+@click.option("--urgency", type=EnumParam(Urgency, "urgency"), default="ordinary")
+@click.option("--quantity", default="1")
+@desk_options
+def request_triage(
+    request_id: str, item_id: str, urgency: Urgency, quantity: str, **kwargs: Any
+) -> None:
+    """Accept the request in scope as a catalogue item; the deadline starts."""
+    act(
+        kwargs,
+        lambda: TriageRequest(
+            request_id=request_id, item_id=item_id, urgency=urgency, quantity=quantity
+        ),
+        _("{id}: triaged"),
+    )
+
+
+@request.command("dispatch")
+@click.argument("request_id")
+@click.option("--worker", "worker_id", help="The worker; the dispatch policy chooses if omitted.")
+@desk_options
+def request_dispatch(request_id: str, worker_id: str | None, **kwargs: Any) -> None:
+    """Send a worker: a work order is issued."""
+    act(
+        kwargs,
+        lambda: DispatchRequest(request_id=request_id, worker_id=worker_id),
+        _("{id}: dispatched"),
+    )
+
+
+@request.command("dispatch-due")
+@desk_options
+def request_dispatch_due(**kwargs: Any) -> None:
+    """Dispatch every triaged request whose batch time has come (run it hourly)."""
+    act(kwargs, DispatchDue, _("{id} dispatched"))
+
+
+def _simple(name: str, command: type[Any], what: str, help_text: str, **fields: str) -> None:
+    """A request command taking the request id and the given required text options."""
+
+    def run(request_id: str, **kwargs: Any) -> None:
+        values = {field: kwargs.pop(field) for field in fields}
+        act(kwargs, lambda: command(request_id=request_id, **values), what)
+
+    run.__doc__ = help_text
+    decorated: Any = desk_options(run)
+    for field, option in fields.items():
+        optional = field == "notes"
+        decorated = click.option(
+            option, field, required=not optional, default="" if optional else None
+        )(decorated)
+    decorated = click.argument("request_id")(decorated)
+    request.command(name)(decorated)
+
+
+_simple("start", StartWork, _("{id}: work started"), "The worker is on site: work starts.")
+_simple(
+    "complete",
+    CompleteWork,
+    _("{id}: completed"),
+    "The worker reports the job done.",
+    notes="--notes",
+)
+_simple(
+    "accept",
+    AcceptWork,
+    _("{id}: accepted"),
+    "The requester accepts the work, signing for it.",
+    signed_by="--signed-by",
+)
+_simple(
+    "reject",
+    RejectWork,
+    _("{id}: rejected, rework"),
+    "The requester rejects the work: it is redone.",
+    reason="--reason",
+)
+_simple("close", CloseRequest, _("{id}: closed"), "Close an accepted request.")
+_simple(
+    "cancel",
+    CancelRequest,
+    _("{id}: cancelled"),
+    "Cancel a request at the requester's wish.",
+    reason="--reason",
+)
+_simple(
+    "decline",
+    DeclineRequest,
+    _("{id}: declined"),
+    "Decline a request out of scope, with the reason.",
+    reason="--reason",
+)
+
+
+def who(view: RequestView) -> str:
+    return f"{mask(view.requester.name)} {mask_phone(view.requester.contact.phone)}"
+
+
+def requests_table(title: str, views: list[RequestView]) -> Any:
+    return table(
+        title,
+        [
+            _("request"),
+            _("status"),
+            _("requester"),
+            _("item"),
+            _("price"),
+            _("worker"),
+            _("deadline"),
+            _("need"),
+        ],
+        [
+            (
+                v.id.value,
+                v.status,
+                who(v),
+                v.item_id.value if v.item_id else None,
+                v.price,
+                v.worker_id.value if v.worker_id else None,
+                (f"{v.deadline.due:%Y-%m-%d %H:%M}" + (" !" if v.overdue else ""))
+                if v.deadline
+                else None,
+                v.need,
+            )
+            for v in views
+        ],
+    )
+
+
+@request.command("show")
+@click.argument("request_id")
+@desk_options
+def request_show(request_id: str, **kwargs: Any) -> None:
+    """One request as the desk sees it now."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        view = desk.queries.request(request_id)
+    show(opts, view, lambda: requests_table(_("Request {id}").format(id=request_id), [view]))
+
+
+@request.command("list")
+@desk_options
+def request_list(**kwargs: Any) -> None:
+    """The open requests."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        views = desk.queries.open_requests()
+    show(opts, views, lambda: requests_table(_("Open requests"), views))

@@ -1,0 +1,119 @@
+"""Billing, complaints and callbacks from a terminal, end to end on a SQLite file.
+
+STRICT XFAIL: the SQL store persists only the core aggregates until the sql
+branch adds the billing and complaints repositories; until then each of these
+commands refuses in one line ("This store cannot hold ... yet").  The marks
+are strict, so the day the store holds them these tests pass, fail as XPASS,
+and the marks must go.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cli_support import StoreCannotHold, data, one_line_error, run
+from servicedesk import (
+    AcceptWork,
+    CompleteWork,
+    Desk,
+    DispatchRequest,
+    RegisterRequest,
+    StartWork,
+    TriageRequest,
+)
+from servicedesk.adapters.sql import open_store
+from support import Clock, hire, publish, requester
+
+# ``raises``: only that refusal is expected; any other failure fails the test.
+SQL_LACKS = pytest.mark.xfail(
+    reason="SQL store lacks billing repositories until the sql branch lands",
+    strict=True,
+    raises=StoreCannotHold,
+)
+SQL_LACKS_CASES = pytest.mark.xfail(
+    reason="SQL store lacks complaints/callbacks repositories until the sql branch lands",
+    strict=True,
+    raises=StoreCannotHold,
+)
+
+
+def _accepted_job(tmp_path: Path) -> Path:
+    """A database with one tap repair accepted on Monday 2 March, made in process."""
+    db = tmp_path / "desk.db"
+    with open_store(db) as store:
+        clock = Clock()
+        desk = Desk(store, clock=clock, entry_points=False)
+        item = publish(desk, item_id="tap")
+        worker = hire(desk)
+        desk.handle(RegisterRequest(request_id="SR-1", requester=requester(), need="Tap drips"))
+        desk.handle(TriageRequest(request_id="SR-1", item_id=item))
+        desk.handle(DispatchRequest(request_id="SR-1", worker_id=worker))
+        clock.advance(minutes=30)
+        desk.handle(StartWork(request_id="SR-1"))
+        desk.handle(CompleteWork(request_id="SR-1"))
+        desk.handle(AcceptWork(request_id="SR-1", signed_by="Chen"))
+    return db
+
+
+@SQL_LACKS
+def test_charges_a_month_close_statements_and_a_payment(tmp_path: Path) -> None:
+    db = _accepted_job(tmp_path)
+    owner = ("--name", "Chen Jie", "--unit", "3-502", "--phone", "13800138000")
+    run(db, "account", "open", "A-1", *owner, now="2026-03-02T11:00:00+08:00")
+    at = "2026-03-02T11:05:00+08:00"
+    washers = ("--material", "washer", "2", "1.15")
+    charge = data(run(db, "charge", "record", "SR-1", *washers, "--json", now=at))["id"]
+    run(db, "charge", "confirm", charge, "--signed-by", "Chen", now=at)
+
+    april = "2026-04-01T09:00:00+08:00"
+    run(db, "month", "close", "2026-03", now=april)
+    again = data(run(db, "month", "close", "2026-03", "--json", now=april))
+    [statement] = data(run(db, "statement", "list", "2026-03", "--json", now=april))
+    assert statement["id"] == "A-1:2026-03"
+    assert statement["total"] == {"amount": "32.30", "currency": "CNY"}  # 30.00 + 2 x 1.15
+    assert again == {"id": "2026-03", "events": 0}  # run again: nothing doubled
+
+    csv_text = run(db, "statement", "export", "2026-03", now=april).stdout
+    header, *lines = csv_text.splitlines()
+    assert header.startswith("statement,account,period,total,paid,due,due_by,status,line_kind")
+    assert [line.split(",")[:4] for line in lines] == [["A-1:2026-03", "A-1", "2026-03", "32.30"]]
+    out = tmp_path / "march.json"
+    run(db, "statement", "export", "2026-03", "--format", "json", "--output", str(out), now=april)
+    assert [s["id"] for s in json.loads(out.read_text(encoding="utf-8"))] == ["A-1:2026-03"]
+
+    cashier = ("--actor", "zhao")
+    one_line_error(run(db, "payment", "record", "A-1", "32.30", code=2), "--actor")
+    run(db, "payment", "record", "A-1", "32.30", *cashier, now="2026-04-02T10:00:00+08:00")
+    [paid] = data(run(db, "statement", "list", "2026-03", "--json"))
+    assert paid["status"] == "paid"
+    [row] = data(run(db, "report", "revenue", "2026-03", "--json"))
+    assert (row["item_id"], row["revenue"]["amount"]) == ("tap", "32.30")
+
+
+@SQL_LACKS_CASES
+def test_a_complaint_escalates_is_answered_and_a_callback_is_recorded(tmp_path: Path) -> None:
+    db = _accepted_job(tmp_path)
+    zhou = ("--actor", "zhou", "--role", "clerk")
+    chen = ("--name", "Chen Jie", "--unit", "3-502", "--phone", "13800138000")
+    filed = ("complaint", "file", "--id", "C-1", *chen, "--category", "timeliness")
+    run(db, *filed, "--description", "the lift is out", *zhou, now="2026-03-02T16:00:00+08:00")
+    thursday = "2026-03-05T10:00:00+08:00"  # the acknowledgement was due Monday noon
+    assert data(run(db, "escalate", "--json", now=thursday))["id"] == "1"
+    [open_one] = data(run(db, "complaint", "list", "--json", now=thursday))
+    assert len(open_one["escalations"]) == 1
+    run(db, "complaint", "acknowledge", "C-1", *zhou, now=thursday)
+    run(db, "complaint", "answer", "C-1", "--result", "repaired", *zhou, now=thursday)
+    run(db, "complaint", "close", "C-1", "--satisfaction", "4", *zhou, now=thursday)
+
+    april = "2026-04-01T09:00:00+08:00"
+    run(db, "callback", "plan", "2026-03", *zhou, now=april)
+    [call] = data(run(db, "callback", "list", "2026-03", "--json", now=april))
+    assert call["request_id"] == "SR-1"
+    record = ("callback", "record", call["id"], "--reached", "--satisfaction", "5")
+    run(db, *record, *zhou, now=april)
+    quality = data(run(db, "report", "quality", "2026-03", "--json", now=april))
+    assert quality["total"]["callbacks_reached"] == 1
+    assert quality["total"]["satisfied"] == 1

@@ -1,0 +1,35 @@
+"""docs/cli.md is the reference of the command line: it lists every command, and no other."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from servicedesk.cli import main
+from test_docs import DOCS
+
+HEADING = re.compile(r"^#{2,4} `servicedesk ([a-z -]+)`$", re.M)
+
+
+def leaf_commands(command: click.Command, path: tuple[str, ...] = ()) -> set[str]:
+    if isinstance(command, click.Group):
+        return {
+            leaf
+            for name, sub in command.commands.items()
+            for leaf in leaf_commands(sub, (*path, name))
+        }
+    return {" ".join(path)}
+
+
+def test_every_command_has_its_heading_in_the_reference_and_every_heading_a_command() -> None:
+    documented = HEADING.findall((DOCS / "cli.md").read_text(encoding="utf-8"))
+    assert len(documented) == len(set(documented)), "a command is documented twice"
+    assert set(documented) == leaf_commands(main)
+
+
+def test_every_command_of_the_reference_has_an_example() -> None:
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    sections = HEADING.split(text)[1:]
+    for name, body in zip(sections[::2], sections[1::2], strict=True):
+        assert f"servicedesk {name}" in body.split("```", 1)[-1], name
