@@ -232,7 +232,11 @@ def missing(store: Store, repositories: Sequence[str]) -> list[str]:
     def has(name: str) -> bool:
         if name == "request_cases":
             return isinstance(getattr(uow, "requests", None), RequestCaseQueries)
-        return hasattr(uow, name)
+        try:
+            getattr(uow, name)
+        except (AttributeError, ServiceDeskError):  # the SQL store names what it lacks
+            return False
+        return True
 
     return [name for name in repositories if not has(name)]
 
