@@ -40,7 +40,7 @@ from servicedesk.domain.money import Money
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import RequesterKind
 from servicedesk.policies import hookimpl
-from servicedesk.testing import BillingScenario, store_state
+from servicedesk.testing import BillingScenario, audit_trail_length, store_state
 from servicedesk.testing.scenario import TAP_REPAIR, WIRING
 
 
@@ -50,11 +50,21 @@ def refused(
     run: Callable[[], Any],
     match: str | None = None,
 ) -> ServiceDeskError:
-    """Run ``run``; it must raise ``error`` and leave the store exactly as it was."""
+    """Run ``run``; it must raise ``error`` and leave the business records exactly as they were.
+
+    A refusal for want of a role is the one trace a refused command leaves: exactly one
+    audit record naming it (docs/records.md); any other refusal leaves the trail alone.
+    """
     before = store_state(s.store)
+    trail = audit_trail_length(s.store)
     with pytest.raises(error, match=match) as caught:
         run()
     assert store_state(s.store) == before
+    if isinstance(caught.value, PermissionDenied):
+        assert audit_trail_length(s.store) == trail + 1, "the refusal was not audited once"
+        assert s.desk.records.trail(after=trail)[-1].refused == "PermissionDenied"
+    else:
+        assert audit_trail_length(s.store) == trail
     return caught.value
 
 

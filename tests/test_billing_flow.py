@@ -43,7 +43,7 @@ from servicedesk.domain.money import Money
 from servicedesk.domain.statements import StatementLineKind, StatementStatus
 from servicedesk.domain.values import RequesterKind
 from servicedesk.policies import hookimpl
-from servicedesk.testing import BillingScenario, check_books, store_state
+from servicedesk.testing import BillingScenario, audit_trail_length, check_books, store_state
 from servicedesk.testing.scenario import CLEANING, SHANGHAI, TAP_REPAIR, WIRING
 
 
@@ -103,10 +103,13 @@ def test_closing_a_closed_month_again_changes_nothing(s: BillingScenario) -> Non
     s.move_to(at(4, 2))
     s.desk.handle(CloseMonth(period="2026-03"))
     before = store_state(s.store)
+    trail = audit_trail_length(s.store)
     statements = s.desk.billing.statements(account)
     outcome = s.desk.handle(CloseMonth(period="2026-03"))
     assert outcome.events == ()
     assert store_state(s.store) == before
+    [rerun] = s.desk.records.trail(after=trail)  # the re-run is on the trail, changing nothing
+    assert (rerun.command, rerun.refused, rerun.event_refs) == ("CloseMonth", None, ())
     assert s.desk.billing.statements(account) == statements
 
 

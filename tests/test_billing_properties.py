@@ -11,18 +11,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicedesk.adapters.memory import MemoryStore
-from servicedesk.app.billing_commands import RecordCharge
+from servicedesk.app.billing_commands import PayDeposit, RecordCharge
 from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, PaymentId, Period
 from servicedesk.domain.charges import Charge, LineKind, LineSpec
-from servicedesk.domain.errors import PolicyError
+from servicedesk.domain.errors import PermissionDenied, PolicyError
 from servicedesk.domain.money import FEN, Money, Rounding, allocate, total
 from servicedesk.domain.statements import Statement, StatementLine, StatementLineKind
-from servicedesk.domain.values import ActorId, ItemId, RequestId
+from servicedesk.domain.values import ActorId, ItemId, RequesterKind, RequestId
 from servicedesk.policies import hookimpl, plugin_manager
 from servicedesk.policies.allocation import ProportionalAllocation
 from servicedesk.policies.default import oldest_first
 from servicedesk.policies.manager import Policies
-from servicedesk.testing import BillingScenario, store_state
+from servicedesk.testing import BillingScenario, audit_trail_length, store_state
 from servicedesk.testing import strategies as sds
 from servicedesk.testing.scenario import START
 
@@ -211,9 +211,24 @@ def test_store_state_sees_a_change() -> None:
     store = MemoryStore()
     s = BillingScenario()
     before = store_state(s.store)
+    trail = audit_trail_length(s.store)
     s.open_account()
     assert store_state(s.store) != before
+    assert audit_trail_length(s.store) == trail + 1
     assert store_state(store) == store_state(MemoryStore())
+
+
+def test_store_state_leaves_out_only_the_audit_trail() -> None:
+    """A refusal writes one audit record: store_state ignores it, the trail counts it."""
+    s = BillingScenario()
+    account, _unit = s.open_account(RequesterKind.TENANT)
+    before, trail = store_state(s.store), audit_trail_length(s.store)
+    with pytest.raises(PermissionDenied):
+        s.desk.handle(PayDeposit(account_id=account, amount="300.00"), actor=s.clerk)
+    assert store_state(s.store) == before
+    assert audit_trail_length(s.store) == trail + 1
+    [refusal] = s.desk.records.trail(after=trail)
+    assert (refusal.command, refusal.refused) == ("PayDeposit", "PermissionDenied")
 
 
 def test_decimal_context_is_not_what_rounds() -> None:

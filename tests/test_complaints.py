@@ -55,6 +55,7 @@ from servicedesk.domain.errors import (
 )
 from servicedesk.policies import hookimpl
 from servicedesk.policies.default import COMPLAINT_DEADLINES, china_calendar
+from servicedesk.testing import audit_trail_length, store_state
 
 MONDAY = sh(2026, 3, 9, 10)
 H = timedelta(hours=1)
@@ -157,12 +158,18 @@ def test_the_complainant_disputes_the_answer_and_the_complaint_reopens() -> None
 def test_only_the_owner_acts_until_a_recorded_hand_over() -> None:
     desk, _, store = make_desk(MONDAY)
     file(desk)
-    before = state(store)
+    before, trail = store_state(store), audit_trail_length(store)  # store_state: all but the trail
     with pytest.raises(PermissionDenied, match="first-responder"):
         desk.handle(AcknowledgeComplaint(complaint_id="c-1"), actor=CLERK_2)
     with pytest.raises(PermissionDenied):
         desk.handle(HandOverComplaint(complaint_id="c-1", to="clerk-2", reason="x"), actor=CLERK_2)
-    assert state(store) == before
+    assert store_state(store) == before
+    # each refusal is on the audit trail, once, naming who was refused
+    refusals = desk.records.trail(after=trail)
+    assert [(r.command, r.refused, r.actor) for r in refusals] == [
+        ("AcknowledgeComplaint", "PermissionDenied", CLERK_2.id),
+        ("HandOverComplaint", "PermissionDenied", CLERK_2.id),
+    ]
 
     desk.handle(
         HandOverComplaint(complaint_id="c-1", to="clerk-2", reason="plumbing desk"), actor=CLERK

@@ -14,13 +14,14 @@ See ``docs/testing.md``.
 from servicedesk.testing import strategies
 from servicedesk.testing.books import check_books
 from servicedesk.testing.machine import BillingMachine
-from servicedesk.testing.scenario import BillingScenario, store_state
+from servicedesk.testing.scenario import BillingScenario, audit_trail_length, store_state
 from servicedesk.testing.sequences import StepResult, run_steps
 
 __all__ = [
     "BillingMachine",
     "BillingScenario",
     "StepResult",
+    "audit_trail_length",
     "check_books",
     "run_steps",
     "store_state",

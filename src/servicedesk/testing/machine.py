@@ -61,7 +61,7 @@ from servicedesk.domain.statements import StatementLineKind, StatementStatus, st
 from servicedesk.domain.values import Actor, RequesterKind
 from servicedesk.testing import strategies as sds
 from servicedesk.testing.books import check_books
-from servicedesk.testing.scenario import BillingScenario, store_state
+from servicedesk.testing.scenario import BillingScenario, audit_trail_length, store_state
 
 FIRST_PERIOD = Period(2026, 3)
 TAP_PRICE = Money.of("30.00")
@@ -118,10 +118,14 @@ class BillingMachine(RuleBasedStateMachine):
         self, error: type[ServiceDeskError], run: Callable[[], object]
     ) -> ServiceDeskError:
         before = store_state(self.s.store)
+        trail = audit_trail_length(self.s.store)
         try:
             run()
         except error as refusal:
             assert store_state(self.s.store) == before, "a refused command stored something"
+            # a refusal for want of a role is audited, once; other refusals leave no trace
+            audited = 1 if isinstance(refusal, PermissionDenied) else 0
+            assert audit_trail_length(self.s.store) == trail + audited, "refusal audited wrongly"
             return refusal
         raise AssertionError(f"expected {error.__name__}, the command went through")
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from servicedesk.adapters.memory import MemoryStore
+from servicedesk.adapters.memory import AUDIT, MemoryStore
 from servicedesk.app.billing_commands import OpenAccount
 from servicedesk.app.commands import (
     AcceptWork,
@@ -49,15 +49,25 @@ SKILLS: Any = frozenset({"plumbing", "electrical", "cleaning"})
 
 
 def store_state(store: MemoryStore) -> Any:
-    """A deep copy of everything the memory store holds, for before/after comparisons.
+    """A deep copy of the business records the memory store holds, for before/after comparisons.
 
     Tables a read merely touched (empty ones) are left out, so a refused command
-    that only looked something up compares equal.
+    that only looked something up compares equal.  The audit trail is left out
+    too: every command the desk handles, refused ones included, legitimately
+    appends one audit record (see docs/records.md), so "nothing was stored"
+    means no business record changed.  Check the trail itself with
+    ``desk.records.trail()`` (``audit_trail_length`` counts it).
     """
     with store.lock:
-        tables = {kind: dict(rows) for kind, rows in store.tables.items() if rows}
-        log = {key: list(events) for key, events in store.log.items() if events}
+        tables = {kind: dict(rows) for kind, rows in store.tables.items() if rows and kind != AUDIT}
+        log = {key: list(events) for key, events in store.log.items() if events and key[0] != AUDIT}
         return copy.deepcopy((tables, log))
+
+
+def audit_trail_length(store: MemoryStore) -> int:
+    """How many audit records the store holds: one more after each command, refused or not."""
+    with store.lock:
+        return len(store.tables.get(AUDIT, {}))
 
 
 class BillingScenario:

@@ -23,9 +23,9 @@ from servicedesk.app.billing_commands import (
 )
 from servicedesk.app.commands import Command
 from servicedesk.domain.billing import Period
-from servicedesk.domain.errors import ServiceDeskError
+from servicedesk.domain.errors import PermissionDenied, ServiceDeskError
 from servicedesk.domain.values import Actor, RequesterKind
-from servicedesk.testing.scenario import BillingScenario, store_state
+from servicedesk.testing.scenario import BillingScenario, audit_trail_length, store_state
 from servicedesk.testing.strategies import Step
 
 FIRST_PERIOD = Period(2026, 3)
@@ -51,11 +51,16 @@ def run_steps(scenario: BillingScenario, steps: Iterable[Step]) -> list[StepResu
     results = []
     for step in steps:
         before = store_state(scenario.store)
+        trail = audit_trail_length(scenario.store)
         try:
             outcome = _run(scenario, seen, step)
         except ServiceDeskError as refusal:
             after = store_state(scenario.store)
             assert before == after, f"the refused step {step.action} changed the store"
+            audited = 1 if isinstance(refusal, PermissionDenied) else 0  # a role refusal, once
+            assert audit_trail_length(scenario.store) == trail + audited, (
+                f"the refused step {step.action} was audited wrongly"
+            )
             results.append(StepResult(step, None, refusal))
         else:
             results.append(StepResult(step, outcome, None))

@@ -1,0 +1,138 @@
+"""Default values of the records rules: who may do what, how long records are kept.
+
+Roles follow domain.md: the front desk registers and steers requests, workers
+report their work, managers approve; money is taken only by a cashier
+(000 §4.4.6) and fees are approved only by people of the approval chain.
+``Role.SYSTEM`` is the embedding application acting for staff it has
+already authenticated, so it may do what staff do, except what the domain
+reserves to a person: approvals, money, auditing charges, giving a found item away.
+Every command of the library is named here explicitly (a test checks it), so
+a new command never falls through to ``UNLISTED`` unnoticed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+from servicedesk.domain.retention import RecordKind, RetentionRule
+from servicedesk.domain.values import Role
+
+R = Role
+PEOPLE: Final = frozenset(Role) - {Role.SYSTEM}
+FRONT_DESK: Final = frozenset(
+    {R.CLERK, R.ASSISTANT, R.DEPARTMENT_HEAD, R.CENTRE_MANAGER, R.BRANCH_MANAGER, R.SYSTEM}
+)
+FIELD: Final = FRONT_DESK | {R.WORKER, R.CONTRACTOR}
+MANAGERS: Final = frozenset({R.DEPARTMENT_HEAD, R.CENTRE_MANAGER, R.BRANCH_MANAGER})
+#: Deciding what the catalogue offers (suspend, resume, withdraw): not the clerks' call.
+CATALOGUE: Final = MANAGERS | {R.ASSISTANT, R.SYSTEM}
+RECORDS: Final = frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER, R.AUDITOR})
+#: Money taken or paid back, and the numbered paper that proves it (000 §4.4.6, 003 篇二 §4.3).
+CASHIER: Final = frozenset({R.CASHIER})
+#: Billing paperwork that moves no money: the desk, the cashier and the system keep it.
+BOOKKEEPING: Final = FRONT_DESK | CASHIER
+#: Complaints: first-responder duty (首问负责制), so any member of staff who takes one acts on
+#: it; the complaint itself then admits only its owner (or a manager handing it on).
+STAFF: Final = PEOPLE - {R.AUDITOR}
+COMPLAINTS: Final = STAFF | {R.SYSTEM}
+
+#: Command class name -> roles that may give it.
+PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
+    # catalogue: proposals by the centre, approvals by the chain's people (000 §4.1)
+    "ProposeItem": FRONT_DESK,
+    "ProposeFeeChange": FRONT_DESK,
+    "ApproveFee": PEOPLE,
+    "RejectFee": PEOPLE,
+    "SuspendItem": CATALOGUE,
+    "ResumeItem": CATALOGUE,
+    "WithdrawItem": CATALOGUE,
+    # workers
+    "RegisterWorker": FRONT_DESK,
+    "SetWorkerAvailability": FIELD,
+    # requests (002 §2.1-2.6)
+    "RegisterRequest": FRONT_DESK,
+    "TriageRequest": FRONT_DESK,
+    "DeclineRequest": FRONT_DESK,
+    "DispatchRequest": FRONT_DESK,
+    "DispatchDue": FRONT_DESK,
+    "StartWork": FIELD,
+    "RecordConsent": FIELD,
+    "ChangeScope": FIELD,
+    "AddExtraFee": FIELD,
+    "CompleteWork": FIELD,
+    "AcceptWork": FIELD,
+    "RejectWork": FIELD,
+    "CloseRequest": FRONT_DESK,
+    "CancelRequest": FRONT_DESK,
+    # billing (000 §4.3, 003 篇七 §4.7-4.9): only a cashier takes or pays back money
+    # (000 §4.4.6); only the assistant audits or reverses a charge (000 §4.3.1-2).  The
+    # billing handlers check the same roles themselves, so a plugin that loosens this table
+    # still cannot let anyone else settle money.
+    "OpenAccount": BOOKKEEPING,
+    "PayDeposit": CASHIER,
+    "RefundDeposit": CASHIER,
+    "CloseAccount": CASHIER,  # it pays the rest of a deposit back
+    "GiveEstimate": FIELD,
+    "RecordCharge": FIELD | CASHIER,
+    "ConfirmCharge": FIELD | CASHIER,
+    "AuditCharge": frozenset({R.ASSISTANT}),
+    "ReverseCharge": frozenset({R.ASSISTANT}),
+    "RecordCost": BOOKKEEPING,
+    "CloseMonth": BOOKKEEPING,
+    "SignAgreement": FRONT_DESK,
+    "RecordAgreementVisit": FIELD,
+    "EndAgreement": FRONT_DESK,
+    "RecordPayment": CASHIER,
+    "VoidPayment": CASHIER,
+    "RequestInvoice": BOOKKEEPING,
+    "IssueInvoice": CASHIER,
+    "DeliverInvoice": BOOKKEEPING,
+    "IssueReceiptBook": CASHIER,
+    "ReturnStubs": CASHIER,
+    # complaints (000 §4.5.2, 首问负责制): whoever takes one owns it; the aggregate checks
+    # the owner, so the table only keeps auditors out
+    "FileComplaint": COMPLAINTS,
+    "HandOverComplaint": COMPLAINTS,
+    "AcknowledgeComplaint": COMPLAINTS,
+    "RecordFinding": COMPLAINTS,
+    "PauseComplaint": COMPLAINTS,
+    "ResumeComplaint": COMPLAINTS,
+    "AnswerComplaint": COMPLAINTS,
+    "CloseComplaint": COMPLAINTS,  # the complainant's verdict, recorded by the owner
+    "ReopenComplaint": COMPLAINTS,
+    "EscalateOverdue": MANAGERS | {R.SYSTEM},  # the scheduler's sweep
+    # callbacks (003 篇七 §4.10): the desk plans and makes the calls
+    "PlanCallbacks": FRONT_DESK,
+    "RecordCallback": FRONT_DESK,
+    # records
+    "PlaceHold": RECORDS | {R.SYSTEM},
+    "ReleaseHold": RECORDS | {R.SYSTEM},
+    "PurgeExpired": frozenset({R.CENTRE_MANAGER, R.SYSTEM}),
+    "EraseRequester": frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER, R.SYSTEM}),
+    "LogFoundItem": FRONT_DESK,
+    "ClaimFoundItem": FRONT_DESK,
+    "GiveFoundItemToFinder": frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER}),
+}
+
+#: Commands no table names (another area's, a plugin's): staff and the system, not auditors,
+#: who read but never act.  An organisation tightens this with its own plugin.
+UNLISTED: Final = frozenset(Role) - {Role.AUDITOR}
+
+YEAR: Final = timedelta(days=365)
+#: Per kind: how long personal data is kept after the record closes.
+RETENTION: Final[dict[RecordKind, RetentionRule]] = {
+    RecordKind.REQUEST_FORM: RetentionRule(3 * YEAR),
+    RecordKind.WORK_ORDER: RetentionRule(3 * YEAR),
+    RecordKind.FEEDBACK_FORM: RetentionRule(3 * YEAR),
+    # accounting vouchers are kept by law; the requester cannot have them erased early
+    RecordKind.SETTLEMENT_VOUCHER: RetentionRule(10 * YEAR, erasable_on_request=False),
+    RecordKind.COMPLAINT: RetentionRule(3 * YEAR, erasable_on_request=False),
+    RecordKind.CALLBACK: RetentionRule(YEAR),
+    RecordKind.LOST_PROPERTY: RetentionRule(YEAR),
+    # audit records hold no personal data (see docs/records.md): nothing to anonymise
+    RecordKind.AUDIT_RECORD: RetentionRule(30 * YEAR, erasable_on_request=False),
+}
+
+#: 001 §4: ordinary items 3-6 months, valuables 1-2 years; the shorter end by default.
+FOUND_ITEM_KEEPING: Final = {False: timedelta(days=90), True: YEAR}
