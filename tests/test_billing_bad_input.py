@@ -120,6 +120,22 @@ def test_a_quantity_must_be_an_exact_number_above_zero(quantity: object) -> None
         material(quantity)
 
 
+def test_a_negative_quantity_from_json_stores_nothing(s: BillingScenario) -> None:
+    _account, unit = s.open_account()
+    request = s.accepted_request(unit)
+    line = {
+        "kind": "material",
+        "description": "washer",
+        "quantity": "-3",
+        "unit_price": {"amount": "1.00", "currency": "CNY"},
+    }
+
+    def run() -> None:
+        s.desk.handle(convert.structure({"request_id": request, "lines": [line]}, RecordCharge))
+
+    refused(s, InvalidValue, run, "more than zero")
+
+
 def test_a_negative_unit_price_is_refused() -> None:
     with pytest.raises(InvalidValue, match="negative"):
         material(price=Money.of("-2.00"))
@@ -393,3 +409,23 @@ def test_a_deposit_payment_already_drawn_on_is_not_voided(s: BillingScenario) ->
     s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Li"))
     void = VoidPayment(payment_id=payment, reason="typo")
     refused(s, IllegalTransition, lambda: s.desk.handle(void, actor=s.cashier), "drawn on")
+
+
+def test_an_agreement_cannot_start_in_a_past_month(s: BillingScenario) -> None:
+    account, _unit = s.open_account()
+    terms = AgreementTerms("Monthly check", monthly_fee=Money.of("10.00"))
+    sign = SignAgreement(account_id=account, item_id=TAP_REPAIR, terms=terms, start="2026-02")
+    refused(s, InvalidValue, lambda: s.desk.handle(sign), "2026-02")
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [
+        {"description": "nothing to pay"},
+        {"description": "free", "monthly_fee": Money.zero()},
+        {"description": "bad day", "visit_fee": Money.of("5.00"), "visit_days": (31,)},
+    ],
+)
+def test_agreement_terms_are_checked(terms: dict[str, Any]) -> None:
+    with pytest.raises(InvalidValue):
+        AgreementTerms(**terms)

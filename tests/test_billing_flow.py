@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import threading
+import time
 from datetime import datetime, timedelta
 
 import attrs
 import pytest
 
+from servicedesk import convert
 from servicedesk.app.billing_commands import (
     AuditCharge,
     CloseAccount,
@@ -121,6 +126,22 @@ def test_a_late_charge_goes_to_the_next_open_month(s: BillingScenario) -> None:
     april = s.desk.billing.statement(f"{account}:2026-04")
     assert [line.reference for line in april.lines] == [late]
     check_books(s.desk)
+
+
+def test_worklists_charges_to_audit_and_overdue_statements(s: BillingScenario) -> None:
+    account, unit = s.open_account()
+    audited, waiting = charge(s, unit), charge(s, unit)
+    s.desk.handle(AuditCharge(charge_id=audited), actor=s.assistant)
+    assert [v.id for v in s.desk.billing.charges_to_audit()] == [ChargeId(waiting)]
+    s.move_to(at(4, 1, 9))
+    s.desk.handle(CloseMonth(period="2026-03"))
+    assert s.desk.billing.overdue_statements() == []
+    s.move_to(at(4, 16, 9))
+    (late,) = s.desk.billing.overdue_statements()
+    assert late.id.value == f"{account}:2026-03"
+    assert late.overdue
+    s.desk.handle(RecordPayment(account_id=account, amount="60.00"), actor=s.cashier)
+    assert s.desk.billing.overdue_statements() == []
 
 
 def test_a_charge_confirmed_after_the_month_ended_but_before_the_close_waits(
@@ -333,6 +354,19 @@ def test_estimate_then_charge_with_consented_extra_fee_then_audit(s: BillingScen
     assert s.desk.billing.charge(charged).audited
 
 
+def test_an_estimated_job_is_charged_again_after_a_reversal(s: BillingScenario) -> None:
+    _account, unit = s.open_account()
+    request = s.triaged_request(unit, item=WIRING)
+    labour = LineSpec(LineKind.SERVICE, "labour", "1", Money.of("50.00"))  # type: ignore[arg-type]
+    s.desk.handle(GiveEstimate(request_id=request, lines=(labour,)))
+    s.finish(request)
+    first = s.desk.handle(RecordCharge(request_id=request, lines=(labour, washer()))).id
+    s.desk.handle(ConfirmCharge(charge_id=first, signed_by="Resident"))
+    s.desk.handle(ReverseCharge(charge_id=first, reason="no washers"), actor=s.assistant)
+    second = s.desk.handle(RecordCharge(request_id=request, lines=(labour,))).id
+    assert s.desk.billing.charge(second).total == Money.of("50.00")
+
+
 def test_a_charge_is_re_recorded_freely_until_confirmed(s: BillingScenario) -> None:
     _account, unit = s.open_account()
     request = s.accepted_request(unit, item=CLEANING)
@@ -510,4 +544,89 @@ def test_a_voided_deposit_payment_leaves_the_deposit(s: BillingScenario) -> None
         ("deposit", Money.of("300.00")),
         ("void", Money.of("-300.00")),
     ]
+    check_books(s.desk)
+
+
+class SlowPrinter:
+    """Holds a number for a moment before printing it, so that cashiers overlap."""
+
+    @hookimpl
+    def servicedesk_receipt_number(self, series: str, number: int) -> None:
+        time.sleep(0.002)
+
+
+def test_cashiers_paying_in_parallel_get_numbers_without_gaps_or_doubles(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    s = BillingScenario(plugins=[SlowPrinter()])
+    accounts = [s.open_account(RequesterKind.TENANT)[0] for _ in range(4)]
+    s.desk.retries = 200  # conflicts are expected here: every payment takes the same counter
+    caplog.set_level(logging.INFO, logger="servicedesk")
+
+    def pay(account: str) -> None:
+        for _ in range(5):
+            s.desk.handle(PayDeposit(account_id=account, amount="200.00"), actor=s.cashier)
+
+    threads = [threading.Thread(target=pay, args=(a,)) for a in accounts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.number for r in s.desk.billing.receipts("PSC-2026")] == list(range(1, 21))
+    assert "retrying" in caplog.text  # the cashiers did collide, and were made to wait
+    check_books(s.desk)
+
+
+def test_commands_and_views_travel_as_json(s: BillingScenario) -> None:
+    _account, unit = s.open_account()
+    request = s.accepted_request(unit)
+    data = {
+        "request_id": request,
+        "lines": [
+            {
+                "kind": "material",
+                "description": "washer",
+                "quantity": "2.5",
+                "unit_price": {"amount": "1.10", "currency": "CNY"},
+            }
+        ],
+    }
+    command = convert.structure(data, RecordCharge)
+    charge_id = s.desk.handle(command).id
+    view = convert.unstructure(s.desk.billing.charge(charge_id))
+    assert view["total"] == {"amount": "32.75", "currency": "CNY"}
+    assert json.loads(json.dumps(view)) == view
+
+
+class SlowClose:
+    """Dawdles over each statement's due date, so that two closes overlap."""
+
+    @hookimpl
+    def servicedesk_statement_due(
+        self, period: Period, calendar: object, issued_at: datetime
+    ) -> None:
+        time.sleep(0.01)
+
+
+def test_two_closes_of_one_month_at_once_make_one_set_of_statements(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    s = BillingScenario(plugins=[SlowClose()])
+    accounts = [s.open_account() for _ in range(3)]
+    for _account, unit in accounts:
+        charge(s, unit)
+    s.move_to(at(4, 1, 9))
+    s.desk.retries = 50
+    caplog.set_level(logging.INFO, logger="servicedesk")
+    threads = [
+        threading.Thread(target=s.desk.handle, args=(CloseMonth(period="2026-03"),))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "retrying" in caplog.text
+    for account, _unit in accounts:
+        assert [v.period for v in s.desk.billing.statements(account)] == [Period(2026, 3)]
     check_books(s.desk)

@@ -392,11 +392,12 @@ def record_charge(cmd: b.RecordCharge, ctx: Context) -> str:
         ChargeLine(LineKind.EXTRA, fee.description, Decimal(1), fee.amount, fee.amount)
         for fee in request.extra_fees
     )
+    estimated = any(c.estimate_total is not None for c in charges)
     live.record(
         _service_line(request, cmd.lines),
         extras=extras,
         rounding=ctx.policies.rounding(),
-        needs_estimate=request.fee is not None and request.fee.needs_estimate,
+        needs_estimate=request.fee is not None and request.fee.needs_estimate and not estimated,
         at=ctx.now,
     )
     return live.id.value
@@ -553,6 +554,10 @@ def sign_agreement(cmd: b.SignAgreement, ctx: Context) -> str:
             _("Account {id} is not an open account billed monthly.").format(id=account.id)
         )
     ctx.uow.items.get(cmd.item_id).ensure_orderable()
+    if cmd.start < Period.of(ctx.now, ctx.policies.calendar().tz):
+        raise InvalidValue(
+            _("An agreement starts this month or later, not in {start}.").format(start=cmd.start)
+        )
     for fee in (cmd.terms.monthly_fee, cmd.terms.visit_fee):
         if fee is not None:
             _same_currency(account, fee)

@@ -317,6 +317,28 @@ class BillingQueries:
             rid = _typed(request_id, RequestId)
             return [ChargeView.of(c) for c in uow.charges.for_request(rid)]
 
+    def charges_to_audit(self) -> list[ChargeView]:
+        """The assistant's worklist: confirmed charges nobody has audited yet (000 §4.3.1)."""
+        with self.store.unit_of_work() as uow:
+            return [
+                ChargeView.of(c)
+                for a in uow.accounts.list()
+                for c in uow.charges.for_account(a.id)
+                if c.is_confirmed and c.auditor is None and c.reverses is None
+            ]
+
+    def overdue_statements(self, now: datetime | None = None) -> list[StatementView]:
+        """Statements past their due date with money still due, oldest period first."""
+        at = self._now(now)
+        with self.store.unit_of_work() as uow:
+            found = [
+                StatementView.of(s, at)
+                for a in uow.accounts.list()
+                for s in uow.statements.for_account(a.id)
+                if s.is_overdue(at)
+            ]
+        return sorted(found, key=lambda v: (v.period, v.id.value))
+
     def statement(
         self, statement_id: StatementId | str, now: datetime | None = None
     ) -> StatementView:

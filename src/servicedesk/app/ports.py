@@ -25,7 +25,7 @@ from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
-from servicedesk.domain.errors import InvalidValue, NotFound
+from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, NotFound
 from servicedesk.domain.events import Event
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem
@@ -314,6 +314,25 @@ def pending_events(uow: UnitOfWork) -> list[Event]:
 # reversal ``<charge>:rev``) and by the version check every aggregate is saved with.
 
 
+class DerivedIdRepository(Repository[A]):
+    """A repository whose ids are derived from the data (``<account>:<period>``, ...).
+
+    The handler looks before it creates, so an id that exists by the time the new
+    record is added was created by another transaction meanwhile: a conflict the
+    desk retries, not a bad request.  A database reports the same as a violation of
+    the primary key at commit.
+    """
+
+    def add(self, aggregate: A) -> None:
+        if aggregate.id not in self.seen and self._exists(aggregate.id):
+            raise ConcurrencyConflict(
+                _("Another transaction created {what} {id} meanwhile; try again.").format(
+                    what=_(self.label), id=aggregate.id
+                )
+            )
+        super().add(aggregate)
+
+
 class AccountRepository(Repository[Account]):
     kind, label = "account", "account"
 
@@ -330,7 +349,7 @@ class AccountRepository(Repository[Account]):
         """
 
 
-class ChargeRepository(Repository[Charge]):
+class ChargeRepository(DerivedIdRepository[Charge]):
     kind, label = "charge", "charge"
 
     @abc.abstractmethod
@@ -350,7 +369,7 @@ class ChargeRepository(Repository[Charge]):
         """Charges confirmed in ``[start, end)``, for the revenue report."""
 
 
-class StatementRepository(Repository[Statement]):
+class StatementRepository(DerivedIdRepository[Statement]):
     kind, label = "statement", "statement"
 
     @abc.abstractmethod
@@ -376,7 +395,7 @@ class PaymentRepository(Repository[Payment]):
         """The account's payments, oldest first."""
 
 
-class ReceiptRepository(Repository[Receipt]):
+class ReceiptRepository(DerivedIdRepository[Receipt]):
     kind, label = "receipt", "receipt"
 
     @abc.abstractmethod
@@ -384,7 +403,7 @@ class ReceiptRepository(Repository[Receipt]):
         """The receipts of one series, by number."""
 
 
-class CounterRepository(Repository[SeriesCounter]):
+class CounterRepository(DerivedIdRepository[SeriesCounter]):
     """Gapless number series.
 
     ``next`` takes the next number inside the caller's transaction: it is saved
@@ -404,7 +423,7 @@ class CounterRepository(Repository[SeriesCounter]):
         return counter.take(at=at)
 
 
-class InvoiceRepository(Repository[Invoice]):
+class InvoiceRepository(DerivedIdRepository[Invoice]):
     kind, label = "invoice", "invoice"
 
     @abc.abstractmethod
