@@ -9,9 +9,10 @@ they would on a database.  Good for tests, demos and embedding without disk.
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from servicedesk import convert
 from servicedesk.app import ports
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
+from servicedesk.domain.audit import AuditRecord
 from servicedesk.domain.billing import AccountId, SeriesId
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
@@ -28,8 +30,10 @@ from servicedesk.domain.costs import Cost
 from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.events import Event
 from servicedesk.domain.invoices import Invoice, ReceiptBook
+from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest, Status
+from servicedesk.domain.retention import RecordFile, RecordFileId
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import Identifier, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
@@ -184,6 +188,8 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.receipt_books = MemoryReceiptBooks(store)
         self.costs = MemoryCosts(store)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
+        self._rewritten: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}  # records
+        add_records(self)
 
     def _save(
         self, repository: ports.Repository[Any], aggregate: ports.Aggregate, is_new: bool
@@ -207,6 +213,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
                             kind=_(kind), id=aggregate_id
                         )
                     )
+            self.store.log.update(self._rewritten)  # records: erased events replace the stored
             for kind, aggregate_id, _expected, row, events in self._pending:
                 self.store.tables.setdefault(kind, {})[aggregate_id] = row
                 self.store.log.setdefault((kind, aggregate_id), []).extend(events)
@@ -214,6 +221,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
 
     def rollback(self) -> None:
         self._pending.clear()
+        self._rewritten.clear()
 
 
 # --- complaints, escalation and callbacks (issue 5) --------------------------------------------
@@ -395,3 +403,121 @@ class MemoryCosts(_MemoryRepository[Cost], ports.CostRepository):
         return _by_time(
             self._all(lambda c: c.at is not None and start <= c.at < end), lambda c: c.at
         )
+
+
+# --- records -------------------------------------------------------------------
+
+AUDIT = "audit"  # one row per audit record, keyed by its zero-padded number
+#: Audit rows hold their record as one JSON text: as a database column would, and cheap to copy.
+AUDIT_TEXT = "record"
+SUBJECTS = "subject_index"  # a record file's lookup keys, apart from its events
+
+
+def _audit_record(document: dict[str, Any]) -> AuditRecord:
+    return convert.structure(json.loads(document[AUDIT_TEXT]), AuditRecord)
+
+
+def _seq_key(seq: int) -> Identifier:
+    return Identifier(f"{seq:012d}")
+
+
+class MemoryAuditLog(ports.AuditLog):
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self.uow = uow
+
+    def _rows(self) -> dict[Identifier, Row]:
+        return self.uow.store.tables.get(AUDIT, {})
+
+    def last(self) -> AuditRecord | None:
+        with self.uow.store.lock:
+            rows = self._rows()
+            key = max(rows, key=lambda k: k.value, default=None)
+            document = None if key is None else rows[key][1]
+        return None if document is None else _audit_record(document)
+
+    def append(self, record: AuditRecord) -> None:
+        row = (1, {AUDIT_TEXT: json.dumps(convert.unstructure(record), sort_keys=True)})
+        self.uow._pending.append((AUDIT, _seq_key(record.seq), -1, row, []))
+
+    def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:
+        floor = _seq_key(after).value
+        with self.uow.store.lock:
+            rows = self._rows()
+            keys = sorted(k.value for k in rows if k.value > floor)[:limit]
+            documents = [rows[Identifier(k)][1] for k in keys]
+        return [_audit_record(d) for d in documents]
+
+
+class MemoryPersonalData(ports.PersonalData):
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self.uow = uow
+
+    def rewrite(
+        self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
+    ) -> None:
+        store = self.uow.store
+        with store.lock:
+            version, document = store.tables[kind][aggregate_id]
+            documents = list(store.log.get((kind, aggregate_id), ()))
+        aggregate = convert.structure(document, cls)
+        new_document = convert.unstructure(transform(aggregate))
+        events = [convert.unstructure(transform(convert.structure(d, Event))) for d in documents]
+        self.uow._pending.append((kind, aggregate_id, version, (version + 1, new_document), []))
+        self.uow._rewritten[(kind, aggregate_id)] = events
+
+    def _subjects(self, file_id: RecordFileId) -> tuple[int, list[str]]:
+        """The version committed and the keys as this unit of work last staged them."""
+        with self.uow.store.lock:
+            row = self.uow.store.tables.get(SUBJECTS, {}).get(file_id)
+        version, known = (-1, []) if row is None else (row[0], list(row[1]["subjects"]))
+        for kind, key, _expected, (_v, document), _events in self.uow._pending:
+            if kind == SUBJECTS and key == file_id:
+                known = list(document["subjects"])
+        return version, known
+
+    def _stage(self, file_id: RecordFileId, version: int, subjects: list[str]) -> None:
+        pending = self.uow._pending
+        pending[:] = [p for p in pending if (p[0], p[1]) != (SUBJECTS, file_id)]
+        pending.append(
+            (SUBJECTS, file_id, version, (max(version, 0) + 1, {"subjects": subjects}), [])
+        )
+
+    def link(self, file_id: RecordFileId, subjects: Collection[str]) -> None:
+        version, known = self._subjects(file_id)
+        merged = sorted(set(known) | set(subjects))
+        if merged != known:
+            self._stage(file_id, version, merged)
+
+    def unlink(self, file_id: RecordFileId) -> None:
+        version, known = self._subjects(file_id)
+        if known:
+            self._stage(file_id, version, [])
+
+    def files_of(self, subject: str) -> list[RecordFileId]:
+        with self.uow.store.lock:
+            rows = dict(self.uow.store.tables.get(SUBJECTS, {}))
+        found = [k for k, (_v, doc) in rows.items() if subject in doc["subjects"]]
+        return sorted((RecordFileId(k.value) for k in found), key=lambda f: f.value)
+
+
+class MemoryRecordFiles(_MemoryRepository[RecordFile], ports.RecordFileRepository):
+    cls = RecordFile
+
+    def due_for_purge(self, now: datetime, limit: int) -> list[RecordFile]:
+        due = sorted(self._all(lambda f: f.is_due(now)), key=lambda f: (f.expires_at, f.id.value))
+        return due[:limit]
+
+
+class MemoryFoundItems(_MemoryRepository[FoundItem], ports.FoundItemRepository):
+    cls = FoundItem
+
+    def list_kept(self) -> list[FoundItem]:
+        kept = self._all(lambda i: i.status is FoundItemStatus.KEPT)
+        return sorted(kept, key=lambda i: (i.found_at or datetime.min, i.id.value))
+
+
+def add_records(uow: MemoryUnitOfWork) -> None:
+    uow.audit = MemoryAuditLog(uow)
+    uow.personal_data = MemoryPersonalData(uow)
+    uow.record_files = MemoryRecordFiles(uow.store)
+    uow.found_items = MemoryFoundItems(uow.store)

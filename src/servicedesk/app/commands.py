@@ -12,6 +12,7 @@ import attrs
 
 from servicedesk.domain.catalogue import FeeStandard
 from servicedesk.domain.money import Money, to_decimal
+from servicedesk.domain.privacy import personal
 from servicedesk.domain.requests import Channel, ConsentKind, Urgency
 from servicedesk.domain.values import (
     ItemId,
@@ -225,7 +226,7 @@ class CompleteWork(Command):
 @attrs.frozen(kw_only=True)
 class AcceptWork(Command):
     request_id: RequestId = attrs.field(converter=to_request_id)
-    signed_by: str
+    signed_by: str = personal()  # the requester's signature: personal data
 
 
 @attrs.frozen(kw_only=True)

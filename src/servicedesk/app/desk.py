@@ -21,6 +21,8 @@ from servicedesk.app import (
 
 # Handler modules register their handlers with @handles when imported; one line each.
 from servicedesk.app import callbacks as _callbacks  # noqa: F401
+from servicedesk.app import records as _records  # noqa: F401 - records, holds, lost and found
+from servicedesk.app.audit import audited
 from servicedesk.app.billing_queries import BillingQueries
 from servicedesk.app.commands import Command
 from servicedesk.app.complaints import ComplaintQueries
@@ -29,6 +31,7 @@ from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
 from servicedesk.app.ports import Store
 from servicedesk.app.quality import QualityQueries
 from servicedesk.app.queries import Queries
+from servicedesk.app.record_views import RecordQueries
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.values import Actor, aware
@@ -79,6 +82,7 @@ class Desk:
         self.complaints = ComplaintQueries(store, clock)
         self.quality = QualityQueries(store, self.policies, clock)
         self.billing = BillingQueries(store, self.policies, clock)
+        self.records = RecordQueries(store, self.policies, clock)  # records: trail, retention
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event, after its transaction committed."""
@@ -93,6 +97,7 @@ class Desk:
         actor = actor or Actor.system()
         key = None if idempotency_key is None else to_key(idempotency_key)
         print_ = fingerprint(command) if key else ""
+        handler = audited(handler, self.store)  # records: permission check + audit trail
         for attempt in range(self.retries + 1):
             now = aware(self.clock(), "clock time")
             try:

@@ -11,13 +11,14 @@ committing rolls everything back.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
+from servicedesk.domain.audit import AuditRecord
 from servicedesk.domain.billing import AccountId, SeriesId
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
@@ -27,8 +28,10 @@ from servicedesk.domain.costs import Cost
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, NotFound
 from servicedesk.domain.events import Event
 from servicedesk.domain.invoices import Invoice, ReceiptBook
+from servicedesk.domain.lost_found import FoundItem
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest
+from servicedesk.domain.retention import RecordFile, RecordFileId
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import Identifier, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
@@ -203,6 +206,12 @@ class UnitOfWork(abc.ABC):
 
     def _close(self) -> None:  # noqa: B027 - optional hook
         """Release connections; nothing to do for a store without any."""
+
+    # --- records -------------------------------------------------------------------
+    audit: AuditLog
+    personal_data: PersonalData
+    record_files: RecordFileRepository
+    found_items: FoundItemRepository
 
 
 class Store(Protocol):
@@ -438,3 +447,74 @@ class CostRepository(Repository[Cost]):
     @abc.abstractmethod
     def between(self, start: datetime, end: datetime) -> list[Cost]:
         """Costs recorded in ``[start, end)``."""
+
+
+# --- records -------------------------------------------------------------------
+
+
+class AuditLog(abc.ABC):
+    """The audit trail: one row per record, each with its own hash.
+
+    ``append`` writes in the unit of work's transaction; a second unit of
+    work appending the same number concurrently fails with
+    ``ConcurrencyConflict`` (a unique key on ``seq``), and the desk retries.
+    """
+
+    @abc.abstractmethod
+    def last(self) -> AuditRecord | None:
+        """The record with the highest number (one indexed read)."""
+
+    @abc.abstractmethod
+    def append(self, record: AuditRecord) -> None: ...
+
+    @abc.abstractmethod
+    def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:
+        """Up to ``limit`` records numbered above ``after``, in stored order by number."""
+
+
+class PersonalData(abc.ABC):
+    """Rewrites what a store holds about one record, for erasure and purges.
+
+    Both the aggregate's document and every one of its stored events are
+    replaced by ``transform`` of them, at commit, in the same transaction;
+    the aggregate's version moves on, so a concurrent writer conflicts.  The
+    lookup keys of the people named in a record live beside it (``link``),
+    never in an event, so that ``unlink`` removes them without a trace.
+    """
+
+    @abc.abstractmethod
+    def rewrite(
+        self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
+    ) -> None: ...
+
+    @abc.abstractmethod
+    def link(self, file_id: RecordFileId, subjects: Collection[str]) -> None:
+        """Add lookup keys (``privacy.subject_key``) to a record's file."""
+
+    @abc.abstractmethod
+    def unlink(self, file_id: RecordFileId) -> None:
+        """Forget every lookup key of the record's file."""
+
+    @abc.abstractmethod
+    def files_of(self, subject: str) -> list[RecordFileId]:
+        """Files linked to ``subject`` (one indexed query on the key)."""
+
+
+class RecordFileRepository(Repository[RecordFile]):
+    kind, label = "record_file", "record file"
+
+    @abc.abstractmethod
+    def due_for_purge(self, now: datetime, limit: int) -> list[RecordFile]:
+        """Files with ``expires_at <= now``, no hold and not erased, earliest first.
+
+        A database answers with one query on an index of ``expires_at``
+        (filtered on ``erased_at IS NULL AND holds = 0``).
+        """
+
+
+class FoundItemRepository(Repository[FoundItem]):
+    kind, label = "found_item", "found item"
+
+    @abc.abstractmethod
+    def list_kept(self) -> list[FoundItem]:
+        """Items still kept for their owner, oldest first."""

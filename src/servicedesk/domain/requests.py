@@ -27,6 +27,7 @@ from servicedesk.domain.deadlines import (
 from servicedesk.domain.errors import ConsentRequired, IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money
+from servicedesk.domain.privacy import personal
 from servicedesk.domain.values import (
     ActorId,
     ItemId,
@@ -216,7 +217,7 @@ class WorkCompleted(Event):
 @attrs.frozen(kw_only=True)
 class WorkAccepted(Event):
     request_id: RequestId
-    signed_by: str
+    signed_by: str = personal()  # the requester's signature: personal data
 
 
 @attrs.frozen(kw_only=True)

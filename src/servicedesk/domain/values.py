@@ -34,6 +34,10 @@ class Identifier:
     def __str__(self) -> str:
         return self.value
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Identifier:
+        """Frozen, so its own copy: store snapshots copy thousands of ids as keys."""
+        return self
+
 
 @attrs.frozen
 class RequestId(Identifier):

@@ -29,10 +29,12 @@ from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseRe
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.money import Money, Rounding
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
+from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ItemId, Requester, RequesterKind, Role, WorkerId
 from servicedesk.domain.workers import Worker
+from servicedesk.policies import records_defaults
 from servicedesk.policies.hookspecs import hookimpl
 
 TIME_ZONE = "Asia/Shanghai"
@@ -215,6 +217,20 @@ class PropertyCentreDefaults:
         self, amount: Money, statements: Sequence[Statement]
     ) -> list[Money]:
         return oldest_first(amount, statements)
+
+    # --- records -------------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_permitted_roles(self, command: str) -> frozenset[Role]:
+        return records_defaults.PERMISSIONS.get(command, records_defaults.UNLISTED)
+
+    @hookimpl(trylast=True)
+    def servicedesk_retention(self, kind: RecordKind) -> RetentionRule:
+        return records_defaults.RETENTION[kind]
+
+    @hookimpl(trylast=True)
+    def servicedesk_found_item_keeping(self, valuable: bool) -> timedelta:
+        return records_defaults.FOUND_ITEM_KEEPING[bool(valuable)]
 
 
 # --- complaints, escalation and callbacks (issue 5): defaults where domain.md leaves the figure

@@ -15,8 +15,8 @@ returns garbage gets a ``PolicyError`` naming the hook, not a wrong bill.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pluggy
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from servicedesk.domain.catalogue import ServiceItem
     from servicedesk.domain.money import Money, Rounding
     from servicedesk.domain.requests import Deadline, ItemKind, ServiceRequest, Urgency
+    from servicedesk.domain.retention import RecordKind, RetentionRule
     from servicedesk.domain.statements import Statement
     from servicedesk.domain.values import Requester, Role, WorkerId
     from servicedesk.domain.workers import Worker
@@ -321,4 +322,41 @@ def servicedesk_allocate_payment(
     above what that statement is due, adding up to ``amount`` exactly (use
     ``servicedesk.domain.money.allocate`` for proportional splits).
     Default: the oldest statement first.
+    """
+
+
+# --- records -------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def servicedesk_permitted_roles(command: str) -> Collection[Role] | None:
+    """Which roles may give the command named ``command`` (a class name).
+
+    Called before every command is carried out.  Return the roles whose
+    holders may give it; an actor holding none of them is refused with
+    ``PermissionDenied``, and the refusal is audited.  ``Role.SYSTEM`` is the
+    embedding application itself (``Desk.handle`` without an actor).
+    Default: ``servicedesk.policies.records_defaults.PERMISSIONS`` (front-desk
+    roles for requests, managers for holds and give-aways, fee approvals only
+    by people: the approval chain then says which role signs).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_retention(kind: RecordKind) -> RetentionRule | None:
+    """How long records of ``kind`` keep personal data after they close.
+
+    Called when a record closes and when erasure is asked for.  Return a
+    ``RetentionRule``: the period, and whether the requester may have the
+    record erased on request before it ends.  Default:
+    ``servicedesk.policies.records_defaults.RETENTION``.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_found_item_keeping(valuable: bool) -> timedelta | None:
+    """How long lost and found keeps an item for its owner before it may go to the finder.
+
+    Called when an item is logged.  Default (001 §4): ordinary items 3
+    months, valuables 1 year; the regulation allows up to 6 months and 2 years.
     """

@@ -8,8 +8,8 @@ never reaches a bill or a deadline.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence, Set
-from datetime import datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence, Set
+from datetime import datetime, timedelta
 from random import Random
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.errors import PolicyError, ServiceDeskError
 from servicedesk.domain.money import Money, Rounding, total
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
+from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ItemId, Requester, Role, WorkerId
@@ -347,6 +348,35 @@ class Policies:
         if total(parts, amount.currency) != amount:
             raise _garbage(name, result, wanted)
         return parts
+
+    # --- records -------------------------------------------------------------------
+
+    def permitted_roles(self, command: str) -> frozenset[Role]:
+        name = "servicedesk_permitted_roles"
+        result = self._call(name, command=command)
+        if isinstance(result, str) or not isinstance(result, Collection):
+            raise _garbage(name, result, "a collection of roles")
+        try:
+            return frozenset(Role(role) for role in result)
+        except ValueError:
+            raise _garbage(name, result, "a collection of roles") from None
+
+    def retention(self, kind: RecordKind) -> RetentionRule:
+        name = "servicedesk_retention"
+        result = self._call(name, kind=kind)
+        if not isinstance(result, RetentionRule):
+            raise _garbage(name, result, "a RetentionRule")
+        return result
+
+    def retention_rules(self) -> dict[RecordKind, RetentionRule]:
+        return {kind: self.retention(kind) for kind in RecordKind}
+
+    def found_item_keeping(self, valuable: bool) -> timedelta:
+        name = "servicedesk_found_item_keeping"
+        result = self._typed(name, timedelta, "a timedelta", valuable=valuable)
+        if result <= timedelta(0):
+            raise _garbage(name, result, "a period longer than zero")
+        return result
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

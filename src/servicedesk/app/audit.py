@@ -1,0 +1,141 @@
+"""The audit hook around every handler: permission first, audit record last.
+
+``Desk.handle`` wraps the command's handler with ``audited``.  The wrapper
+asks the policy which roles may give the command and refuses anyone else
+with ``PermissionDenied``.  That refusal, and a ``PermissionDenied`` the
+handler raises itself (an area's own role rule), is written to the trail in
+a unit of work of its own (the command's own one rolls back).  When the handler
+succeeds, the wrapper files the records the command touched
+(``records.file_events``) and appends one audit record naming the command,
+the actor and every event about to be committed, in the command's own unit
+of work: the record and the change are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from servicedesk import convert
+from servicedesk.app import records
+from servicedesk.app.commands import Command
+from servicedesk.app.handlers import Context, Handler
+from servicedesk.app.ports import Store, UnitOfWork
+from servicedesk.domain.audit import AuditHead, AuditRecord, EventRef, Verdict, canonical_json
+from servicedesk.domain.audit import digest as data_digest
+from servicedesk.domain.audit import verify as verify_records
+from servicedesk.domain.errors import ConcurrencyConflict, PermissionDenied
+from servicedesk.domain.events import Event
+from servicedesk.domain.privacy import scrub
+from servicedesk.domain.values import Actor
+from servicedesk.i18n import _
+from servicedesk.policies.manager import Policies
+
+log = logging.getLogger("servicedesk.audit")
+
+
+def pending_events(uow: UnitOfWork) -> list[Event]:
+    """The events ``commit`` is about to save, in the order it saves them."""
+    return [e for r in uow.repositories() for a in r.changed() for e in a.events]
+
+
+def event_ref(event: Event) -> EventRef:
+    """Names an event by its content without its personal data: stable across purges."""
+    return EventRef(type(event).__name__, data_digest(convert.unstructure(scrub(event))))
+
+
+def describe(command: Command) -> str:
+    """The command's arguments as canonical JSON, personal data replaced."""
+    data: dict[str, Any] = convert.unstructure(scrub(command))
+    return canonical_json(data)
+
+
+def check_permission(policies: Policies, command: Command, actor: Actor) -> None:
+    name = type(command).__name__
+    allowed = policies.permitted_roles(name)
+    if not actor.roles & allowed:
+        raise PermissionDenied(
+            _("{actor} may not give the command {command}; it needs one of: {roles}.").format(
+                actor=actor.id, command=name, roles=", ".join(sorted(allowed)) or _("nobody")
+            )
+        )
+
+
+def audited(handler: Handler, store: Store) -> Handler:
+    """``handler`` with the permission check before it and the audit record after it."""
+
+    def run(command: Command, ctx: Context) -> str | None:
+        try:
+            check_permission(ctx.policies, command, ctx.actor)
+            result = handler(command, ctx)  # an area may refuse a role itself (billing: cashier)
+        except PermissionDenied as refusal:
+            log.warning("refused %s by %s", type(command).__name__, ctx.actor.id)
+            record_refusal(store, command, ctx, refusal)
+            raise
+        records.file_events(ctx, pending_events(ctx.uow))
+        append(ctx.uow, ctx, command, result, refused=None)
+        return result
+
+    return run
+
+
+def append(
+    uow: UnitOfWork, ctx: Context, command: Command, subject: str | None, refused: str | None
+) -> AuditRecord:
+    events = [] if refused else [event_ref(e) for e in pending_events(uow)]
+    record = AuditRecord.after(
+        uow.audit.last(),
+        at=ctx.now,
+        actor=ctx.actor.id,
+        roles=ctx.actor.roles,
+        command=type(command).__name__,
+        details=describe(command),
+        subject=subject,
+        refused=refused,
+        events=events,
+    )
+    uow.audit.append(record)
+    return record
+
+
+def record_refusal(
+    store: Store, command: Command, ctx: Context, error: Exception, tries: int = 5
+) -> None:
+    """One audit record of the refusal, in its own transaction (the command's rolls back)."""
+    for attempt in range(tries):
+        try:
+            with store.unit_of_work() as uow:
+                append(uow, ctx, command, None, refused=type(error).__name__)
+                uow.commit()
+            return
+        except ConcurrencyConflict:
+            if attempt == tries - 1:
+                raise
+
+
+# --- reading the trail -------------------------------------------------------------
+
+
+def all_records(store: Store, page: int = 1000) -> Iterator[AuditRecord]:
+    """Every record in stored order, a page per unit of work, so memory stays flat."""
+    after = 0
+    while True:
+        with store.unit_of_work() as uow:
+            batch = uow.audit.records(after, page)
+        yield from batch
+        if len(batch) < page:
+            return
+        after = batch[-1].seq
+
+
+def head(store: Store) -> AuditHead | None:
+    """The chain's head, to export and keep where the store's administrators cannot reach."""
+    with store.unit_of_work() as uow:
+        last = uow.audit.last()
+    return None if last is None else last.head
+
+
+def verify(store: Store, expected_head: AuditHead | None = None) -> Verdict:
+    """Check the whole chain (and, given a kept head, that no tail is missing)."""
+    return verify_records(all_records(store), expected_head)

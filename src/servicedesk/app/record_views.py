@@ -1,0 +1,323 @@
+"""Reading the records: the audit trail, retention plans, exports and job archives.
+
+``desk.records`` answers without changing anything.  Exports pass through a
+masking converter: names, units, phones and identity numbers come out
+masked (``C*******``, ``138****8000``) unless the caller asks to reveal them
+for a subject-access export, after checking the requester's identity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from servicedesk import convert
+from servicedesk.app import audit
+from servicedesk.app.ports import Store, UnitOfWork
+from servicedesk.app.records import SOURCES
+from servicedesk.domain import requests as rq
+from servicedesk.domain.audit import AuditHead, AuditRecord, Verdict
+from servicedesk.domain.errors import IllegalTransition
+from servicedesk.domain.events import Event
+from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
+from servicedesk.domain.money import Money
+from servicedesk.domain.privacy import is_personal, personal, subject_key
+from servicedesk.domain.retention import Hold, RecordFile, RecordFileId, RecordKind
+from servicedesk.domain.values import (
+    Contact,
+    ItemId,
+    Requester,
+    RequestId,
+    aware,
+    mask,
+    mask_phone,
+)
+from servicedesk.i18n import _
+from servicedesk.policies.manager import Policies
+
+# --- masking -------------------------------------------------------------------
+
+
+def _has_personal_fields(cls: Any) -> bool:
+    return attrs.has(cls) and any(is_personal(a) for a in attrs.fields(cls))
+
+
+def make_masking_converter() -> cattrs.Converter:
+    """The project's converter, with every piece of personal data masked on the way out."""
+    masking = convert.converter.copy()
+    masking.register_unstructure_hook(Contact, lambda c: {"phone": mask_phone(c.phone)})
+    masking.register_unstructure_hook(
+        Requester,
+        lambda r: {
+            "name": mask(r.name),
+            "unit": mask(r.unit, 2),
+            "contact": {"phone": mask_phone(r.contact.phone)},
+            "kind": r.kind.value,
+        },
+    )
+
+    def personal_fields(cls: Any) -> Any:
+        overrides = {
+            a.name: override(unstruct_hook=lambda v: mask(v) if isinstance(v, str) else v)
+            for a in attrs.fields(cls)
+            if is_personal(a)
+        }
+        return make_dict_unstructure_fn(cls, masking, **overrides)  # type: ignore[arg-type]
+
+    masking.register_unstructure_hook_factory(_has_personal_fields, personal_fields)
+    masking.register_unstructure_hook_func(
+        lambda t: t is Event, lambda e: convert.unstructure_event(masking, e)
+    )
+    return masking
+
+
+masking_converter = make_masking_converter()
+
+
+def masked(value: Any) -> Any:
+    """Plain, JSON-ready data with personal data masked."""
+    if isinstance(value, Event):
+        return convert.unstructure_event(masking_converter, value)
+    return masking_converter.unstructure(value)
+
+
+# --- views -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class RecordFileView:
+    id: RecordFileId
+    kind: str
+    record_id: str
+    forms: frozenset[RecordKind]
+    closed_at: datetime | None
+    expires_at: datetime | None
+    holds: tuple[Hold, ...]
+    erased_at: datetime | None
+
+    @classmethod
+    def of(cls, record: RecordFile) -> RecordFileView:
+        return cls(
+            record.id,
+            record.kind,
+            record.record_id,
+            record.forms,
+            record.closed_at,
+            record.expires_at,
+            record.holds,
+            record.erased_at,
+        )
+
+
+@attrs.frozen
+class ErasureCheck:
+    """Whether one record of the requester can be erased now, and if not, why."""
+
+    file: RecordFileView
+    refused_because: str | None
+
+    @property
+    def erasable(self) -> bool:
+        return self.refused_because is None
+
+
+@attrs.frozen
+class SettlementVoucher:
+    """A settlement voucher (结算凭证) of a job, as the billing area files it."""
+
+    id: str
+    total: Money
+    settled_at: datetime | None = None
+    details: dict[str, str] = attrs.field(factory=dict)
+
+
+#: Where archives find settlement vouchers: billing appends a function per source.
+VOUCHER_SOURCES: list[Callable[[UnitOfWork, RequestId], Sequence[SettlementVoucher]]] = []
+
+
+@attrs.frozen
+class RequestForm:
+    """The request form (需求登记表) as registered and triaged."""
+
+    requester: Requester
+    channel: rq.Channel
+    need: str
+    registered_at: datetime
+    item_id: ItemId | None
+    price: Money | None
+    extra_fees: tuple[rq.ExtraFee, ...]
+    consents: tuple[rq.Consent, ...]
+
+
+@attrs.frozen
+class FeedbackForm:
+    """What the requester said of the work: signed acceptance, and rejections before it."""
+
+    accepted_at: datetime | None
+    rejections: tuple[str, ...]
+    signed_by: str | None = personal()
+
+
+@attrs.frozen
+class JobArchive:
+    """Every record of one closed job (002 §2.6), retrievable and exportable as one."""
+
+    request_id: RequestId
+    status: rq.Status
+    closed_at: datetime
+    request_form: RequestForm
+    work_orders: tuple[rq.WorkOrder, ...]
+    feedback: FeedbackForm
+    settlement_vouchers: tuple[SettlementVoucher, ...]
+    record_file: RecordFileView | None
+
+
+@attrs.frozen
+class FoundItemView:
+    id: str
+    description: str
+    place: str
+    valuable: bool
+    found_at: datetime
+    keep_until: datetime
+    status: FoundItemStatus
+
+    @classmethod
+    def of(cls, item: FoundItem) -> FoundItemView:
+        assert item.found_at is not None
+        assert item.keep_until is not None
+        return cls(
+            item.id.value,
+            item.description,
+            item.place,
+            item.valuable,
+            item.found_at,
+            item.keep_until,
+            item.status,
+        )
+
+
+class RecordQueries:
+    def __init__(self, store: Store, policies: Policies, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.policies = policies
+        self.clock = clock
+
+    # -- audit trail ------------------------------------------------------------------
+
+    def verify(self, expected_head: AuditHead | None = None) -> Verdict:
+        return audit.verify(self.store, expected_head)
+
+    def head(self) -> AuditHead | None:
+        return audit.head(self.store)
+
+    def trail(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:
+        with self.store.unit_of_work() as uow:
+            return uow.audit.records(after, limit)
+
+    # -- retention ----------------------------------------------------------------------
+
+    def file(self, kind: str, record_id: str) -> RecordFileView:
+        with self.store.unit_of_work() as uow:
+            return RecordFileView.of(uow.record_files.get(RecordFileId.of(kind, record_id)))
+
+    def purge_plan(self, now: datetime | None = None, limit: int = 1000) -> list[RecordFileView]:
+        """The dry run of ``PurgeExpired``: what it would anonymise at ``now``."""
+        at = aware(now if now is not None else self.clock(), "time")
+        with self.store.unit_of_work() as uow:
+            return [RecordFileView.of(f) for f in uow.record_files.due_for_purge(at, limit)]
+
+    def erasure_plan(self, phone: str) -> list[ErasureCheck]:
+        """What ``EraseRequester`` would erase for this phone, and why it keeps the rest."""
+        rules = self.policies.retention_rules()
+        with self.store.unit_of_work() as uow:
+            files = [uow.record_files.get(f) for f in self._files_of(uow, phone)]
+        return [ErasureCheck(RecordFileView.of(f), f.erasable_on_request(rules)) for f in files]
+
+    @staticmethod
+    def _files_of(uow: UnitOfWork, phone: str) -> list[RecordFileId]:
+        return uow.personal_data.files_of(subject_key(Contact(phone).phone))
+
+    def requester_export(self, phone: str, *, reveal: bool = False) -> dict[str, Any]:
+        """Everything held about the requester with this phone, as JSON-ready data.
+
+        Masked unless ``reveal``: reveal only to the requester, after an identity check.
+        """
+        out = convert.unstructure if reveal else masked
+        exported: list[dict[str, Any]] = []
+        with self.store.unit_of_work() as uow:
+            for file_id in self._files_of(uow, phone):
+                record = uow.record_files.get(file_id)
+                _cls, id_cls = SOURCES[record.kind]
+                repository = next(r for r in uow.repositories() if r.kind == record.kind)
+                aggregate = repository.get(id_cls(record.record_id))
+                history = uow.events.history(record.kind, aggregate.id)
+                exported.append(
+                    {
+                        "file": convert.unstructure(RecordFileView.of(record)),
+                        "record": out(aggregate),
+                        "history": [out(e) for e in history],
+                    }
+                )
+        return {"records": exported}
+
+    # -- archive ------------------------------------------------------------------------
+
+    def archive(self, request_id: RequestId | str) -> JobArchive:
+        """The archive record of one closed job."""
+        request_id = request_id if isinstance(request_id, RequestId) else RequestId(request_id)
+        with self.store.unit_of_work() as uow:
+            request = uow.requests.get(request_id)
+            if request.is_open:
+                raise IllegalTransition(
+                    _("Request {id} is {status}; only a closed job is archived.").format(
+                        id=request_id, status=_(request.status)
+                    )
+                )
+            history = uow.events.history("request", request_id)
+            record = uow.record_files.find(RecordFileId.of("request", request_id))
+            vouchers = tuple(v for source in VOUCHER_SOURCES for v in source(uow, request_id))
+        assert request.requester is not None
+        assert request.channel is not None
+        assert request.registered_at is not None
+        assert request.updated_at is not None
+        accepted = [e for e in history if isinstance(e, rq.WorkAccepted)]
+        return JobArchive(
+            request_id=request_id,
+            status=request.status,
+            closed_at=request.updated_at,
+            request_form=RequestForm(
+                request.requester,
+                request.channel,
+                request.need,
+                request.registered_at,
+                request.item_id,
+                request.price,
+                request.extra_fees,
+                request.consents,
+            ),
+            work_orders=request.work_orders,
+            feedback=FeedbackForm(
+                accepted[-1].at if accepted else None,
+                tuple(e.reason for e in history if isinstance(e, rq.WorkRejected)),
+                accepted[-1].signed_by if accepted else None,
+            ),
+            settlement_vouchers=vouchers,
+            record_file=None if record is None else RecordFileView.of(record),
+        )
+
+    def archive_json(self, request_id: RequestId | str) -> dict[str, Any]:
+        """The archive as JSON-ready data, personal data masked."""
+        data: dict[str, Any] = masked(self.archive(request_id))
+        return data
+
+    # -- lost and found --------------------------------------------------------------------
+
+    def found_items_kept(self) -> list[FoundItemView]:
+        with self.store.unit_of_work() as uow:
+            return [FoundItemView.of(i) for i in uow.found_items.list_kept()]
