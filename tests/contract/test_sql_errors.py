@@ -99,11 +99,11 @@ def test_a_busy_sqlite_file_is_retried_then_reported_typed(
 def test_a_repository_without_a_declared_table_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    annotations = {**UnitOfWork.__annotations__, "charges": "ChargeRepository"}
+    annotations = {**UnitOfWork.__annotations__, "gadgets": "GadgetRepository"}
     monkeypatch.setattr(UnitOfWork, "__annotations__", annotations)
     store = SqlStore(tmp_path / "desk.db")
-    with store.unit_of_work() as uow, pytest.raises(StoreError, match="keeps no charges yet"):
-        uow.charges  # noqa: B018 - the access is what is tested
+    with store.unit_of_work() as uow, pytest.raises(StoreError, match="keeps no gadgets yet"):
+        uow.gadgets  # noqa: B018 - the access is what is tested
     with store.unit_of_work() as uow, pytest.raises(AttributeError):
         uow.no_such_thing  # noqa: B018
     store.close()

@@ -16,11 +16,24 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.engine import translate
 from servicedesk.app import ports
+from servicedesk.domain.accounts import Account
+from servicedesk.domain.agreements import Agreement
+from servicedesk.domain.billing import AccountId, SeriesId
+from servicedesk.domain.callbacks import Callback, Month
 from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.charges import Charge
+from servicedesk.domain.complaints import Complaint
+from servicedesk.domain.costs import Cost
 from servicedesk.domain.events import Event
+from servicedesk.domain.invoices import Invoice, ReceiptBook
+from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
+from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest, Status
-from servicedesk.domain.values import Identifier, WorkerId
+from servicedesk.domain.retention import RecordFile
+from servicedesk.domain.statements import Statement
+from servicedesk.domain.values import Identifier, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
 
 if TYPE_CHECKING:
@@ -71,10 +84,14 @@ class SqlRepository(ports.Repository[A]):
         row = self.uow.execute(query).first()
         return None if row is None else self.track([self._load(row)])[0]
 
-    def _select(self, *where: Any, order_by: tuple[Any, ...] = ()) -> list[A]:
+    def _select(
+        self, *where: Any, order_by: tuple[Any, ...] = (), limit: int | None = None
+    ) -> list[A]:
         """Aggregates whose projections match ``where``, tracked like ``get`` results."""
         query = sa.select(self.table.c.version, self.table.c.document).where(*where)
         query = query.order_by(*order_by, self.table.c.id)
+        if limit is not None:
+            query = query.limit(limit)
         return self.track([self._load(row) for row in self.uow.execute(query)])
 
 
@@ -108,7 +125,7 @@ class SqlItems(SqlRepository[ServiceItem], ports.ItemRepository):
 
 
 @serves(t.requests)
-class SqlRequests(SqlRepository[ServiceRequest], ports.RequestRepository):
+class SqlRequests(SqlRepository[ServiceRequest], ports.RequestRepository, ports.RequestCaseQueries):
     def _oldest_first(self) -> tuple[Any, ...]:
         return (self.table.c.registered_at,)
 
@@ -149,6 +166,20 @@ class SqlRequests(SqlRepository[ServiceRequest], ports.RequestRepository):
             if request.is_open and request.worker_id and request.status is not Status.TRIAGED:
                 counts[request.worker_id] = counts.get(request.worker_id, 0) + 1
         return counts
+
+    # --- escalation and callbacks ---
+
+    def list_due_for_escalation(self, now: datetime) -> list[ServiceRequest]:
+        return self._select(self.table.c.escalation_due < now, order_by=self._oldest_first())
+
+    def list_accepted_between(self, start: datetime, end: datetime) -> list[ServiceRequest]:
+        """Found in the event log (indexed on stream, type and time), not in a projection:
+        a request accepted twice (reworked) counts in each month it was accepted."""
+        e = t.events.c
+        accepted = sa.select(e.aggregate_id).where(
+            e.stream == self.kind, e.type == "WorkAccepted", e.at >= start, e.at < end
+        )
+        return self._select(self.table.c.id.in_(accepted), order_by=self._oldest_first())
 
 
 @serves(t.workers)
@@ -193,3 +224,188 @@ class SqlIdempotencyKeys(ports.IdempotencyKeys):
                 recorded_at=self.uow.now(),
             )
         )
+
+
+# --- billing -----------------------------------------------------------------------
+
+
+def _nulls_last(column: Any) -> tuple[Any, ...]:
+    """Sort NULLs after every value, as the memory store does, on every database."""
+    return (sa.case((column.is_(None), 1), else_=0), column)
+
+
+class _SqlDerivedIds(SqlRepository[A], ports.DerivedIdRepository[A]):
+    """Ids derived from data: ``add`` refuses an id another transaction created meanwhile."""
+
+
+@serves(t.accounts)
+class SqlAccounts(SqlRepository[Account], ports.AccountRepository):
+    def list(self) -> list[Account]:
+        return self._select()
+
+    def open_for(self, unit: str, kind: RequesterKind) -> Account | None:
+        c = self.table.c
+        found = self._select(c.open_unit == unit, c.kind == kind.value)
+        return found[0] if found else None
+
+
+@serves(t.charges)
+class SqlCharges(_SqlDerivedIds[Charge], ports.ChargeRepository):
+    def _order(self) -> tuple[Any, ...]:
+        return _nulls_last(self.table.c.confirmed_at)
+
+    def for_request(self, request_id: RequestId) -> list[Charge]:
+        return self._select(self.table.c.request_id == request_id.value, order_by=self._order())
+
+    def for_account(self, account_id: AccountId) -> list[Charge]:
+        return self._select(self.table.c.account_id == account_id.value, order_by=self._order())
+
+    def billable(self, account_id: AccountId, before: datetime) -> list[Charge]:
+        c = self.table.c
+        return self._select(
+            c.account_id == account_id.value, c.billable_at < before, order_by=self._order()
+        )
+
+    def confirmed_between(self, start: datetime, end: datetime) -> list[Charge]:
+        c = self.table.c
+        return self._select(
+            c.confirmed_at >= start, c.confirmed_at < end, order_by=(c.confirmed_at,)
+        )
+
+
+@serves(t.statements)
+class SqlStatements(_SqlDerivedIds[Statement], ports.StatementRepository):
+    def for_account(self, account_id: AccountId) -> list[Statement]:
+        c = self.table.c
+        return self._select(c.account_id == account_id.value, order_by=(c.period,))
+
+
+@serves(t.agreements)
+class SqlAgreements(SqlRepository[Agreement], ports.AgreementRepository):
+    def for_account(self, account_id: AccountId) -> list[Agreement]:
+        return self._select(self.table.c.account_id == account_id.value)
+
+    def list(self) -> list[Agreement]:
+        return self._select()
+
+
+@serves(t.payments)
+class SqlPayments(SqlRepository[Payment], ports.PaymentRepository):
+    def for_account(self, account_id: AccountId) -> list[Payment]:
+        c = self.table.c
+        return self._select(c.account_id == account_id.value, order_by=(c.paid_at,))
+
+
+@serves(t.receipts)
+class SqlReceipts(_SqlDerivedIds[Receipt], ports.ReceiptRepository):
+    def in_series(self, series: SeriesId) -> list[Receipt]:
+        c = self.table.c
+        return self._select(c.series == series.value, order_by=(c.number,))
+
+
+@serves(t.counters)
+class SqlCounters(_SqlDerivedIds[SeriesCounter], ports.CounterRepository):
+    """Cashiers queue on the series row instead of failing each other's version check.
+
+    On a server the row is created, if missing, in a transaction of its own that only
+    inserts it (a series at zero, no number taken), and a concurrent creator's
+    duplicate is ignored; then this unit of work locks it with a waiting
+    ``SELECT ... FOR UPDATE``.  So the first numbers of a new series are taken in turn
+    like all the others, and a rolled back payment leaves its number to the next.
+    SQLite's unit of work holds the file's write lock already: nobody can race it.
+    """
+
+    def next(self, series: SeriesId, *, at: datetime) -> int:
+        counter = self._get_locked(series)
+        if counter is None and self.uow.store.engine.dialect.name != "sqlite":
+            self._create(series)
+            counter = self._get_locked(series)
+        if counter is None:
+            counter = SeriesCounter(series)
+            self.add(counter)
+        return counter.take(at=at)
+
+    def _create(self, series: SeriesId) -> None:
+        row = {
+            "id": series.value,
+            "version": 0,
+            "document": convert.unstructure(SeriesCounter(series)),
+        }
+        try:
+            with self.uow.store.engine.begin() as connection:
+                connection.execute(sa.insert(self.table).values(**row))
+        except sa.exc.IntegrityError:
+            pass  # another cashier created it first: as good
+        except sa.exc.DBAPIError as error:
+            raise translate(error, self.uow.store.url) from error
+
+
+@serves(t.invoices)
+class SqlInvoices(_SqlDerivedIds[Invoice], ports.InvoiceRepository):
+    def list_overdue(self, now: datetime) -> list[Invoice]:
+        c = self.table.c
+        return self._select(c.undelivered_due < now, order_by=(c.undelivered_due,))
+
+    def for_request(self, request_id: RequestId) -> list[Invoice]:
+        c = self.table.c
+        return self._select(c.request_id == request_id.value, order_by=(c.requested_at,))
+
+
+@serves(t.receipt_books)
+class SqlReceiptBooks(SqlRepository[ReceiptBook], ports.ReceiptBookRepository):
+    def list(self) -> list[ReceiptBook]:
+        return self._select()
+
+
+@serves(t.costs)
+class SqlCosts(SqlRepository[Cost], ports.CostRepository):
+    def between(self, start: datetime, end: datetime) -> list[Cost]:
+        c = self.table.c
+        return self._select(c.recorded_at >= start, c.recorded_at < end, order_by=(c.recorded_at,))
+
+
+# --- complaints and callbacks --------------------------------------------------------
+
+
+@serves(t.complaints)
+class SqlComplaints(SqlRepository[Complaint], ports.ComplaintRepository):
+    def list_open(self) -> list[Complaint]:
+        c = self.table.c
+        return self._select(c.is_open == sa.true(), order_by=(c.filed_at,))
+
+    def list_due_for_escalation(self, now: datetime) -> list[Complaint]:
+        c = self.table.c
+        return self._select(c.escalation_due < now, order_by=(c.filed_at,))
+
+    def list_filed_between(self, start: datetime, end: datetime) -> list[Complaint]:
+        c = self.table.c
+        return self._select(c.filed_at >= start, c.filed_at < end, order_by=(c.filed_at,))
+
+
+@serves(t.callbacks)
+class SqlCallbacks(SqlRepository[Callback], ports.CallbackRepository):
+    def list_for_month(self, month: Month) -> list[Callback]:
+        return self._select(self.table.c.month == str(month))
+
+
+# --- records -------------------------------------------------------------------------
+
+
+@serves(t.record_files)
+class SqlRecordFiles(SqlRepository[RecordFile], ports.RecordFileRepository):
+    def due_for_purge(self, now: datetime, limit: int) -> list[RecordFile]:
+        c = self.table.c
+        return self._select(
+            c.expires_at <= now,
+            c.holds == 0,
+            c.erased_at.is_(None),
+            order_by=(c.expires_at,),
+            limit=limit,
+        )
+
+
+@serves(t.found_items)
+class SqlFoundItems(SqlRepository[FoundItem], ports.FoundItemRepository):
+    def list_kept(self) -> list[FoundItem]:
+        c = self.table.c
+        return self._select(c.status == FoundItemStatus.KEPT.value, order_by=(c.found_at,))

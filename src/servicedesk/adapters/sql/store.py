@@ -23,6 +23,7 @@ from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.engine import make_engine, to_url, translate
 from servicedesk.adapters.sql.migrate import check_schema, upgrade_engine
+from servicedesk.adapters.sql.records import SqlAuditLog, SqlPersonalData
 from servicedesk.adapters.sql.repositories import (
     SqlEventLog,
     SqlIdempotencyKeys,
@@ -95,6 +96,8 @@ class SqlUnitOfWork(ports.UnitOfWork):
             setattr(self, spec.attribute, repository_class(spec)(self, spec))
         self.events = SqlEventLog(self)
         self.idempotency = SqlIdempotencyKeys(self)
+        self.audit = SqlAuditLog(self)
+        self.personal_data = SqlPersonalData(self)
 
     def __getattr__(self, name: str) -> Any:
         """A repository the unit of work port names, but no table was declared for."""
@@ -146,6 +149,10 @@ class SqlUnitOfWork(ports.UnitOfWork):
                         kind=_(repository.label), id=aggregate.id
                     )
                 )
+        for child, owner, rows_of in repository.spec.children:
+            self.execute(sa.delete(child).where(child.c[owner] == aggregate.id.value))
+            if child_rows := rows_of(aggregate):
+                self.execute(sa.insert(child), child_rows)
         if aggregate.events:
             rows = [
                 {

@@ -25,8 +25,20 @@ import sqlalchemy as sa
 
 from servicedesk.adapters.sql.types import Document, Fen, Key, Serial, UtcDateTime
 from servicedesk.app import ports
+from servicedesk.domain.accounts import Account
+from servicedesk.domain.agreements import Agreement
+from servicedesk.domain.billing import BillingMode
+from servicedesk.domain.callbacks import Callback, CallbackPlan
 from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.charges import Charge
+from servicedesk.domain.complaints import Complaint
+from servicedesk.domain.costs import Cost
+from servicedesk.domain.invoices import Invoice, ReceiptBook
+from servicedesk.domain.lost_found import FoundItem
+from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest, Status
+from servicedesk.domain.retention import RecordFile
+from servicedesk.domain.statements import Statement, StatementLineKind
 from servicedesk.domain.workers import Worker
 
 #: Constraint names are fixed, so that migrations can name them on every database.
@@ -41,6 +53,7 @@ metadata = sa.MetaData(
 )
 
 Projection = Callable[[Any], Any]
+Child = tuple[sa.Table, str, Callable[[Any], list[dict[str, Any]]]]
 END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
@@ -57,6 +70,10 @@ class AggregateTable:
     port: type[Any]  # the repository ABC of app.ports, e.g. RequestRepository
     cls: type[Any]
     table: sa.Table
+    #: Rows of other tables written with the aggregate: (table, column naming the
+    #: aggregate, rows of the aggregate), replaced on every save.  For rules across
+    #: aggregates that a database must hold (a charge on at most one statement).
+    children: tuple[Child, ...] = ()
 
     def projections(self, aggregate: Any) -> dict[str, Any]:
         return {
@@ -77,6 +94,7 @@ def aggregate_table(
     cls: type[Any],
     columns: tuple[sa.Column[Any], ...] = (),
     indexes: tuple[sa.Index | sa.Constraint, ...] = (),
+    children: tuple[Child, ...] = (),
 ) -> AggregateTable:
     """Declare the table of an aggregate: core columns, projections, indexes.
 
@@ -94,7 +112,7 @@ def aggregate_table(
         *columns,
         *indexes,
     )
-    spec = AggregateTable(attribute, port, cls, table)
+    spec = AggregateTable(attribute, port, cls, table, children)
     AGGREGATES[attribute] = spec
     return spec
 
@@ -113,6 +131,7 @@ events = sa.Table(
     sa.Column("document", Document(), nullable=False),
     sa.Index(None, "stream", "aggregate_id", "seq"),
     sa.Index(None, "at"),
+    sa.Index(None, "stream", "type", "at"),  # e.g. requests accepted in a month
 )
 
 idempotency_keys = sa.Table(
@@ -188,6 +207,13 @@ requests = aggregate_table(
             nullable=True,
             info=project(lambda r: r.price.amount if r.price else None),
         ),
+        # Added by revision 0002, hence last (a column added to a table goes at its end).
+        sa.Column(
+            "escalation_due",
+            UtcDateTime(),
+            nullable=True,
+            info=project(lambda r: r.next_escalation_at),
+        ),
     ),
     indexes=(
         sa.Index(None, "is_open", "registered_at"),
@@ -195,6 +221,7 @@ requests = aggregate_table(
         sa.Index(None, "deadline_due"),
         sa.Index(None, "worker_id", "is_open"),
         sa.Index(None, "item_id"),
+        sa.Index(None, "escalation_due"),
     ),
 )
 
@@ -207,4 +234,279 @@ workers = aggregate_table(
         sa.Column("available", sa.Boolean, nullable=False, info=project(lambda w: w.available)),
     ),
     indexes=(sa.Index(None, "available"),),
+)
+
+
+# --- billing -----------------------------------------------------------------------
+
+
+def _id(value: Any) -> str | None:
+    """The text of an optional typed id, for a ``Key`` column."""
+    return None if value is None else str(value.value)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _billable_at(charge: Charge) -> datetime | None:
+    """When a charge became billable; NULL once billed, or if it never will be."""
+    if (
+        charge.is_confirmed
+        and charge.mode is BillingMode.ON_ACCOUNT
+        and charge.statement_id is None
+    ):
+        return charge.confirmed_at
+    return None
+
+
+accounts = aggregate_table(
+    "accounts",
+    attribute="accounts",
+    port=ports.AccountRepository,
+    cls=Account,
+    columns=(
+        sa.Column("kind", sa.String(20), nullable=False, info=project(lambda a: a.kind.value)),
+        # The unit while the account is open, NULL once closed: the unique index below then
+        # allows one OPEN account per (unit, kind) and any number of closed ones.
+        sa.Column(
+            "open_unit",
+            sa.String(100),
+            nullable=True,
+            info=project(lambda a: a.unit if a.is_open else None),
+        ),
+    ),
+    indexes=(sa.Index(None, "open_unit", "kind", unique=True),),
+)
+
+charges = aggregate_table(
+    "charges",
+    attribute="charges",
+    port=ports.ChargeRepository,
+    cls=Charge,
+    columns=(
+        sa.Column("account_id", Key(), nullable=True, info=project(lambda c: _id(c.account_id))),
+        sa.Column("request_id", Key(), nullable=True, info=project(lambda c: _id(c.request_id))),
+        sa.Column(
+            "confirmed_at",
+            UtcDateTime(),
+            nullable=True,
+            info=project(lambda c: c.confirmed_at if c.is_confirmed else None),
+        ),
+        sa.Column("billable_at", UtcDateTime(), nullable=True, info=project(_billable_at)),
+        sa.Column(
+            "statement_id", Key(), nullable=True, info=project(lambda c: _id(c.statement_id))
+        ),
+    ),
+    indexes=(
+        sa.Index(None, "request_id"),
+        sa.Index(None, "account_id", "confirmed_at"),
+        sa.Index(None, "account_id", "billable_at"),
+        sa.Index(None, "confirmed_at"),
+        sa.Index(None, "statement_id"),
+    ),
+)
+
+
+def _billed_charges(statement: Statement) -> list[dict[str, Any]]:
+    return [
+        {"charge_id": line.reference, "statement_id": statement.id.value}
+        for line in statement.lines
+        if line.kind is StatementLineKind.CHARGE
+    ]
+
+
+#: Which statement bills each charge, written with the statement: its primary key on the
+#: charge lets a charge appear on at most one statement, even if two closes raced past
+#: the charge's own version check.
+statement_charges = sa.Table(
+    "statement_charges",
+    metadata,
+    sa.Column("charge_id", Key(), primary_key=True),
+    sa.Column("statement_id", Key(), nullable=False),
+    sa.Index(None, "statement_id"),
+)
+
+statements = aggregate_table(
+    "statements",
+    attribute="statements",
+    port=ports.StatementRepository,
+    cls=Statement,
+    columns=(
+        sa.Column("account_id", Key(), nullable=False, info=project(lambda s: _id(s.account_id))),
+        sa.Column("period", sa.String(7), nullable=False, info=project(lambda s: _text(s.period))),
+    ),
+    # One statement per account and period, whatever its id says.
+    indexes=(sa.Index(None, "account_id", "period", unique=True),),
+    children=((statement_charges, "statement_id", _billed_charges),),
+)
+
+
+agreements = aggregate_table(
+    "agreements",
+    attribute="agreements",
+    port=ports.AgreementRepository,
+    cls=Agreement,
+    columns=(
+        sa.Column("account_id", Key(), nullable=True, info=project(lambda a: _id(a.account_id))),
+    ),
+    indexes=(sa.Index(None, "account_id"),),
+)
+
+payments = aggregate_table(
+    "payments",
+    attribute="payments",
+    port=ports.PaymentRepository,
+    cls=Payment,
+    columns=(
+        sa.Column("account_id", Key(), nullable=True, info=project(lambda p: _id(p.account_id))),
+        sa.Column("paid_at", UtcDateTime(), nullable=True, info=project(lambda p: p.at)),
+    ),
+    indexes=(sa.Index(None, "account_id", "paid_at"),),
+)
+
+receipts = aggregate_table(
+    "receipts",
+    attribute="receipts",
+    port=ports.ReceiptRepository,
+    cls=Receipt,
+    columns=(
+        sa.Column("series", Key(), nullable=False, info=project(lambda r: _id(r.series))),
+        sa.Column("number", sa.Integer, nullable=False, info=project(lambda r: r.number)),
+    ),
+    indexes=(sa.Index(None, "series", "number", unique=True),),
+)
+
+counters = aggregate_table(
+    "counters", attribute="counters", port=ports.CounterRepository, cls=SeriesCounter
+)
+
+invoices = aggregate_table(
+    "invoices",
+    attribute="invoices",
+    port=ports.InvoiceRepository,
+    cls=Invoice,
+    columns=(
+        sa.Column("request_id", Key(), nullable=True, info=project(lambda i: _id(i.request_id))),
+        sa.Column(
+            "requested_at", UtcDateTime(), nullable=True, info=project(lambda i: i.requested_at)
+        ),
+        # The deadline while the invoice is not delivered: what "overdue" searches.
+        sa.Column(
+            "undelivered_due",
+            UtcDateTime(),
+            nullable=True,
+            info=project(lambda i: i.deadline if i.delivered_at is None else None),
+        ),
+    ),
+    indexes=(sa.Index(None, "request_id", "requested_at"), sa.Index(None, "undelivered_due")),
+)
+
+receipt_books = aggregate_table(
+    "receipt_books", attribute="receipt_books", port=ports.ReceiptBookRepository, cls=ReceiptBook
+)
+
+costs = aggregate_table(
+    "costs",
+    attribute="costs",
+    port=ports.CostRepository,
+    cls=Cost,
+    columns=(sa.Column("recorded_at", UtcDateTime(), nullable=True, info=project(lambda c: c.at)),),
+    indexes=(sa.Index(None, "recorded_at"),),
+)
+
+
+# --- complaints, escalation and callbacks ----------------------------------------------
+
+complaints = aggregate_table(
+    "complaints",
+    attribute="complaints",
+    port=ports.ComplaintRepository,
+    cls=Complaint,
+    columns=(
+        sa.Column("is_open", sa.Boolean, nullable=False, info=project(lambda c: c.is_open)),
+        sa.Column("filed_at", UtcDateTime(), nullable=True, info=project(lambda c: c.filed_at)),
+        sa.Column(
+            "escalation_due",
+            UtcDateTime(),
+            nullable=True,
+            info=project(lambda c: c.next_escalation_at),
+        ),
+    ),
+    indexes=(
+        sa.Index(None, "is_open", "filed_at"),
+        sa.Index(None, "filed_at"),
+        sa.Index(None, "escalation_due"),
+    ),
+)
+
+callbacks = aggregate_table(
+    "callbacks",
+    attribute="callbacks",
+    port=ports.CallbackRepository,
+    cls=Callback,
+    columns=(
+        sa.Column("month", sa.String(7), nullable=True, info=project(lambda c: _text(c.month))),
+    ),
+    indexes=(sa.Index(None, "month"),),
+)
+
+callback_plans = aggregate_table(
+    "callback_plans",
+    attribute="callback_plans",
+    port=ports.CallbackPlanRepository,
+    cls=CallbackPlan,
+    columns=(
+        sa.Column("month", sa.String(7), nullable=False, info=project(lambda p: _text(p.month))),
+    ),
+    # One plan per month, whatever its id says.
+    indexes=(sa.Index(None, "month", unique=True),),
+)
+
+
+# --- records -----------------------------------------------------------------------
+
+#: The audit trail: one row per record.  ``record`` is the record without its hash,
+#: ``hash`` its own column, so changing either is what ``verify`` detects.
+audit_records = sa.Table(
+    "audit_records",
+    metadata,
+    sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("record", Document(), nullable=False),
+)
+
+#: The lookup keys of the people a record file names, apart from its events, so that
+#: erasing them leaves no trace.
+subject_links = sa.Table(
+    "subject_links",
+    metadata,
+    sa.Column("file_id", Key(), primary_key=True),
+    sa.Column("subject", sa.String(128), primary_key=True),
+    sa.Index(None, "subject"),
+)
+
+record_files = aggregate_table(
+    "record_files",
+    attribute="record_files",
+    port=ports.RecordFileRepository,
+    cls=RecordFile,
+    columns=(
+        sa.Column("expires_at", UtcDateTime(), nullable=True, info=project(lambda f: f.expires_at)),
+        sa.Column("holds", sa.Integer, nullable=False, info=project(lambda f: len(f.holds))),
+        sa.Column("erased_at", UtcDateTime(), nullable=True, info=project(lambda f: f.erased_at)),
+    ),
+    indexes=(sa.Index(None, "expires_at"),),
+)
+
+found_items = aggregate_table(
+    "found_items",
+    attribute="found_items",
+    port=ports.FoundItemRepository,
+    cls=FoundItem,
+    columns=(
+        sa.Column("status", sa.String(20), nullable=False, info=project(lambda i: i.status.value)),
+        sa.Column("found_at", UtcDateTime(), nullable=True, info=project(lambda i: i.found_at)),
+    ),
+    indexes=(sa.Index(None, "status", "found_at"),),
 )

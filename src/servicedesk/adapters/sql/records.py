@@ -1,0 +1,130 @@
+"""The records ports in SQL: the audit trail's rows and the personal data rewriter.
+
+The audit trail is not an aggregate: each record is one row of its own, numbered
+by ``seq`` (the primary key, so two transactions appending the same number
+conflict), with the record's content in ``record`` and its hash in ``hash``.
+What an administrator can do to the rows (change one, delete one, swap two) is
+what ``verify`` detects, and the contract tests do exactly that with SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from servicedesk import convert
+from servicedesk.adapters.sql import tables as t
+from servicedesk.app import ports
+from servicedesk.domain.audit import AuditRecord
+from servicedesk.domain.errors import ConcurrencyConflict, NotFound
+from servicedesk.domain.events import Event
+from servicedesk.domain.retention import RecordFileId
+from servicedesk.domain.values import Identifier
+from servicedesk.i18n import _
+
+if TYPE_CHECKING:
+    from servicedesk.adapters.sql.store import SqlUnitOfWork
+
+
+def _record(row: sa.Row[Any]) -> AuditRecord:
+    return convert.structure({**row.record, "hash": row.hash}, AuditRecord)
+
+
+class SqlAuditLog(ports.AuditLog):
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self.uow = uow
+
+    def _query(self) -> sa.Select[Any]:
+        a = t.audit_records.c
+        return sa.select(a.seq, a.hash, a.record)
+
+    def last(self) -> AuditRecord | None:
+        row = self.uow.execute(self._query().order_by(t.audit_records.c.seq.desc()).limit(1))
+        found = row.first()
+        return None if found is None else _record(found)
+
+    def append(self, record: AuditRecord) -> None:
+        content = convert.unstructure(record)
+        del content["hash"]
+        self.uow.execute(
+            sa.insert(t.audit_records).values(seq=record.seq, hash=record.hash, record=content)
+        )
+
+    def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:
+        a = t.audit_records.c
+        query = self._query().where(a.seq > after).order_by(a.seq).limit(limit)
+        return [_record(row) for row in self.uow.execute(query)]
+
+
+def _spec(kind: str) -> t.AggregateTable:
+    for spec in t.AGGREGATES.values():
+        if spec.port.kind == kind:
+            return spec
+    raise NotFound(_("No {what} with id {id}.").format(what=kind, id="?"))
+
+
+class SqlPersonalData(ports.PersonalData):
+    """Rewrites run at once, in the unit of work's transaction, with a version check."""
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self.uow = uow
+
+    def rewrite(
+        self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
+    ) -> None:
+        spec = _spec(kind)
+        table = spec.table
+        row = self.uow.execute(
+            sa.select(table.c.version, table.c.document).where(table.c.id == aggregate_id.value)
+        ).first()
+        if row is None:
+            raise NotFound(_("No {what} with id {id}.").format(what=_(kind), id=aggregate_id))
+        aggregate = transform(convert.structure(row.document, cls))
+        updated = self.uow.execute(
+            sa.update(table)
+            .where(table.c.id == aggregate_id.value, table.c.version == row.version)
+            .values(
+                version=row.version + 1,
+                document=convert.unstructure(aggregate),
+                **spec.projections(aggregate),
+            )
+        )
+        if updated.rowcount != 1:
+            raise ConcurrencyConflict(
+                _("The {kind} {id} was changed by someone else; try again.").format(
+                    kind=_(kind), id=aggregate_id
+                )
+            )
+        e = t.events.c
+        stored = self.uow.execute(
+            sa.select(e.seq, e.document).where(
+                e.stream == kind, e.aggregate_id == aggregate_id.value
+            )
+        )
+        for seq, document in list(stored):
+            event = transform(convert.structure(document, Event))
+            self.uow.execute(
+                sa.update(t.events).where(e.seq == seq).values(document=convert.unstructure(event))
+            )
+
+    def link(self, file_id: RecordFileId, subjects: Collection[str]) -> None:
+        s = t.subject_links.c
+        known = set(
+            self.uow.execute(sa.select(s.subject).where(s.file_id == file_id.value)).scalars()
+        )
+        new = sorted(set(subjects) - known)
+        if new:
+            rows = [{"file_id": file_id.value, "subject": subject} for subject in new]
+            self.uow.execute(sa.insert(t.subject_links), rows)
+
+    def unlink(self, file_id: RecordFileId) -> None:
+        self.uow.execute(
+            sa.delete(t.subject_links).where(t.subject_links.c.file_id == file_id.value)
+        )
+
+    def files_of(self, subject: str) -> list[RecordFileId]:
+        s = t.subject_links.c
+        query = sa.select(s.file_id).where(s.subject == subject).order_by(s.file_id)
+        return [RecordFileId(f) for f in self.uow.execute(query).scalars()]
