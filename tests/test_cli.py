@@ -128,8 +128,7 @@ def test_every_heading_and_label_of_the_demo_passes_through_gettext(
 def test_demo_builds_the_centre_in_sqlite_and_prints_the_month_end(demo_output: str) -> None:
     out = demo_output
     assert "The day's records were in a temporary SQLite file; keep them with --db FILE." in out
-    # Honest about where the month-end ran until the SQL store holds billing and complaints.
-    assert "The month-end runs on a copy of the day in memory" in out
+    assert "in memory" not in out  # the month-end ran in the same SQLite file as the day
     assert "April statements, the month closed Wed 2026-05-06 09:00" in out
     assert _row("ACC-1:2026-04", "80.00 CNY", "80.00 CNY", "0.00 CNY").search(out)
     assert _row("ACC-3:2026-04", "25.00 CNY", "0.00 CNY", "25.00 CNY").search(out)

@@ -27,7 +27,9 @@ def test_a_request_from_registration_to_close(tmp_path: Path) -> None:
     assert db.exists()
     # The catalogue and the worker in process (same commands, without a process each) ...
     loaded = json.loads(
-        invoke(db, "catalogue", "load", str(catalogue), "--actor", "wang", "--json").stdout
+        invoke(
+            db, "catalogue", "load", str(catalogue), "--actor", "wang", "--role", "clerk", "--json"
+        ).stdout
     )
     assert loaded == {"id": "tap, windows", "items": ["tap", "windows"]}
     for step in (

@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from cli_support import StoreCannotHold, data, one_line_error, run
+from cli_support import data, one_line_error, run
 from servicedesk import (
     AcceptWork,
     CompleteWork,
@@ -26,18 +24,6 @@ from servicedesk import (
 )
 from servicedesk.adapters.sql import open_store
 from support import Clock, hire, publish, requester
-
-# ``raises``: only that refusal is expected; any other failure fails the test.
-SQL_LACKS = pytest.mark.xfail(
-    reason="SQL store lacks billing repositories until the sql branch lands",
-    strict=True,
-    raises=StoreCannotHold,
-)
-SQL_LACKS_CASES = pytest.mark.xfail(
-    reason="SQL store lacks complaints/callbacks repositories until the sql branch lands",
-    strict=True,
-    raises=StoreCannotHold,
-)
 
 
 def _accepted_job(tmp_path: Path) -> Path:
@@ -58,7 +44,6 @@ def _accepted_job(tmp_path: Path) -> Path:
     return db
 
 
-@SQL_LACKS
 def test_charges_a_month_close_statements_and_a_payment(tmp_path: Path) -> None:
     db = _accepted_job(tmp_path)
     owner = ("--name", "Chen Jie", "--unit", "3-502", "--phone", "13800138000")
@@ -93,7 +78,6 @@ def test_charges_a_month_close_statements_and_a_payment(tmp_path: Path) -> None:
     assert (row["item_id"], row["revenue"]["amount"]) == ("tap", "32.30")
 
 
-@SQL_LACKS_CASES
 def test_a_complaint_escalates_is_answered_and_a_callback_is_recorded(tmp_path: Path) -> None:
     db = _accepted_job(tmp_path)
     zhou = ("--actor", "zhou", "--role", "clerk")

@@ -18,7 +18,7 @@ from rich.table import Table
 from servicedesk import Desk, FeeKind, FeeStandard, Status, __version__
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.queries import RequestView
-from servicedesk.console.base import BILLING, CASES, DeskGroup, missing
+from servicedesk.console.base import DeskGroup
 from servicedesk.console.month_end import print_month_end
 from servicedesk.demo import DAY, TIME_ZONE, Day, label, local, run_day
 from servicedesk.demo_month import run_month_end
@@ -249,17 +249,7 @@ def _print_demo(store: SqlStore, kept: str | None) -> None:
         if kept
         else _("The day's records were in a temporary SQLite file; keep them with --db FILE.")
     )
-    month_day = day
-    if missing(day.desk.store, BILLING + CASES):
-        console.print(
-            _(
-                "The month-end runs on a copy of the day in memory: this SQL store does not "
-                "hold billing, complaints or callbacks yet."
-            ),
-            style="bold",
-        )
-        month_day = run_day()
-    print_month_end(console, run_month_end(month_day))
+    print_month_end(console, run_month_end(day))
 
 
 # --- the desk from a terminal (issue 7) ------------------------------------------------------
