@@ -50,14 +50,14 @@ ACTIONS: dict[str, Any] = {
 }
 steps = st.lists(
     st.tuples(st.sampled_from(sorted(ACTIONS)), st.sampled_from(REQUESTS), st.integers(0, 150)),
-    max_size=25,
+    max_size=20,
 )
 
 
 def _answers(d: Desk, clock: Clock) -> list[Any]:
     answers: list[Any] = []
     with d.store.unit_of_work() as uow:
-        for minutes in (0, 61, 250, 60 * 24 * 3):
+        for minutes in (0, 61, 60 * 24 * 3):
             at = clock.now + timedelta(minutes=minutes)
             answers.append([r.id.value for r in uow.requests.list_overdue(at)])
             answers.append([r.id.value for r in uow.requests.list_due_for_dispatch(at)])
@@ -77,7 +77,7 @@ def _run(d: Desk, command: Any) -> str:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(steps=steps)
 def test_sql_queries_agree_with_the_aggregates(
