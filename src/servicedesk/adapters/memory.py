@@ -127,11 +127,11 @@ class MemoryEventLog(ports.EventLog):
 class MemoryUnitOfWork(ports.UnitOfWork):
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
-        self.idempotency = MemoryIdempotencyKeys(self)
         self.items = MemoryItems(store)
         self.requests = MemoryRequests(store)
         self.workers = MemoryWorkers(store)
         self.events = MemoryEventLog(store)
+        self.idempotency = MemoryIdempotencyKeys(self)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
 
     def _save(

@@ -131,6 +131,7 @@ class UnitOfWork(abc.ABC):
     requests: RequestRepository
     workers: WorkerRepository
     events: EventLog
+    idempotency: IdempotencyKeys
 
     def __enter__(self) -> Self:
         self.committed = False
@@ -178,9 +179,6 @@ class UnitOfWork(abc.ABC):
 
     def _close(self) -> None:  # noqa: B027 - optional hook
         """Release connections; nothing to do for a store without any."""
-
-    # --- idempotency ---
-    idempotency: IdempotencyKeys
 
 
 class Store(Protocol):
