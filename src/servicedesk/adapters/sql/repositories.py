@@ -18,10 +18,12 @@ from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
 from servicedesk.app import ports
 from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.errors import StoreError
 from servicedesk.domain.events import Event
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.values import Identifier, WorkerId
 from servicedesk.domain.workers import Worker
+from servicedesk.i18n import _
 
 if TYPE_CHECKING:
     from servicedesk.adapters.sql.store import SqlUnitOfWork
@@ -35,6 +37,19 @@ class SqlRepository(ports.Repository[A]):
         self.uow = uow
         self.spec = spec
         self.table = spec.table
+
+    def __getattr__(self, name: str) -> Any:
+        """A query some port declares that no SQL repository answers yet: say so, typed."""
+        if not name.startswith("_") and any(
+            isinstance(port, type) and callable(getattr(port, name, None))
+            for port in vars(ports).values()
+        ):
+            raise StoreError(
+                _("The SQL store does not answer {query} for {what} yet.").format(
+                    query=name, what=_(self.label)
+                )
+            )
+        raise AttributeError(name)
 
     def _load(self, row: sa.Row[Any]) -> A:
         aggregate: A = convert.structure(row.document, self.spec.cls)
