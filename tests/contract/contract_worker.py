@@ -21,17 +21,18 @@ class _Retries(logging.Handler):
             self.count += 1
 
 
-def run(url: str, number: int, commands: int, barrier: Barrier, results: Any) -> None:
+def run(url: str, number: int, commands: int, opened: Barrier, go: Barrier, results: Any) -> None:
     """Record ``commands`` consents on the one shared request; report what happened."""
     retries = _Retries()
     logger = logging.getLogger("servicedesk")
     logger.setLevel(logging.INFO)
     logger.addHandler(retries)
-    store = SqlStore(url, migrate=False)
+    store = SqlStore(url)  # at the same time as the others: one of them migrates
     desk = Desk(store, entry_points=False)
+    opened.wait(timeout=120)
+    go.wait(timeout=60)  # the parent has set up the shared request
     done = conflicts = 0
     others: list[str] = []
-    barrier.wait(timeout=60)
     for n in range(commands):
         command = RecordConsent(
             request_id="r-1",

@@ -1,6 +1,7 @@
 """Several OS processes write the same request: no update is lost.
 
-Eight spawned processes each record consents on one request at once.  Every
+Eight spawned processes open a fresh database together (so they race to
+migrate it), then each record consents on one request at once.  Every
 command either succeeds, or fails with the typed ``ConcurrencyConflict`` once
 the desk's bounded retries are spent; the request ends with exactly one
 consent (and one event) per successful command.
@@ -12,10 +13,12 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import contract_worker
 import pytest
+from contract_databases import SQL_STORES, scratch
 from contract_scenario import desk, published_item, triaged, worker
 
 from servicedesk import DispatchRequest
@@ -27,41 +30,48 @@ PROCESSES = 8
 COMMANDS = 5
 
 
+@pytest.mark.parametrize("backend", SQL_STORES)
 def test_no_lost_update_across_processes(
-    sql_store: SqlStore,
+    backend: str,
+    tmp_path: Path,
     record_property: Callable[[str, object], None],
-    request: pytest.FixtureRequest,
 ) -> None:
-    d = desk(sql_store)
-    published_item(d)
-    worker(d)
-    triaged(d, "r-1")
-    d.handle(DispatchRequest(request_id="r-1", worker_id="w-1"))
-    url = sql_store.url.render_as_string(hide_password=False)
-
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(PROCESSES)
-    results = context.Queue()
-    processes = [
-        context.Process(target=contract_worker.run, args=(url, n, COMMANDS, barrier, results))
-        for n in range(PROCESSES)
-    ]
-    started = time.monotonic()
-    for process in processes:
-        process.start()
-    reports = [results.get(timeout=120) for _ in processes]
-    for process in processes:
-        process.join(timeout=30)
-    elapsed = time.monotonic() - started
+    """Also a deployment's first start: every process opens the fresh database at once."""
+    with scratch(backend, "race", tmp_path) as fresh:
+        url = fresh.render_as_string(hide_password=False)
+        context = multiprocessing.get_context("spawn")
+        opened, go = context.Barrier(PROCESSES + 1), context.Barrier(PROCESSES + 1)
+        results = context.Queue()
+        processes = [
+            context.Process(
+                target=contract_worker.run, args=(url, n, COMMANDS, opened, go, results)
+            )
+            for n in range(PROCESSES)
+        ]
+        started = time.monotonic()
+        for process in processes:
+            process.start()
+        store = SqlStore(fresh)  # migrates, racing the children that migrate too
+        opened.wait(timeout=120)
+        d = desk(store)
+        published_item(d)
+        worker(d)
+        triaged(d, "r-1")
+        d.handle(DispatchRequest(request_id="r-1", worker_id="w-1"))
+        go.wait(timeout=60)
+        reports = [results.get(timeout=120) for _ in processes]
+        for process in processes:
+            process.join(timeout=30)
+        elapsed = time.monotonic() - started
+        with store.unit_of_work() as uow:
+            shared = uow.requests.get(RequestId("r-1"))
+            history = uow.events.history("request", RequestId("r-1"))
+        store.close()
 
     done = sum(r[1] for r in reports)
     conflicts = sum(r[2] for r in reports)
     retries = sum(r[3] for r in reports)
     others = [o for r in reports for o in r[4]]
-    with sql_store.unit_of_work() as uow:
-        shared = uow.requests.get(RequestId("r-1"))
-        history = uow.events.history("request", RequestId("r-1"))
-    backend = request.node.callspec.params["sql_store"]
     counts = (
         f"{backend}: {PROCESSES} processes x {COMMANDS} consents: "
         f"{done} stored, {conflicts} refused as conflicts after retries, "

@@ -14,6 +14,7 @@ from contract_scenario import desk
 
 from servicedesk import RegisterWorker
 from servicedesk.adapters.sql import SqlStore
+from servicedesk.app import ports
 from servicedesk.app.ports import UnitOfWork
 from servicedesk.domain.errors import (
     ConcurrencyConflict,
@@ -106,4 +107,20 @@ def test_a_repository_without_a_declared_table_says_so(
         uow.gadgets  # noqa: B018 - the access is what is tested
     with store.unit_of_work() as uow, pytest.raises(AttributeError):
         uow.no_such_thing  # noqa: B018
+    store.close()
+
+
+def test_a_query_no_sql_repository_answers_yet_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class TeleportQueries:
+        def list_due_for_teleport(self) -> list[object]:
+            return []
+
+    monkeypatch.setattr(ports, "TeleportQueries", TeleportQueries, raising=False)
+    store = SqlStore(tmp_path / "desk.db")
+    with store.unit_of_work() as uow, pytest.raises(StoreError, match="list_due_for_teleport"):
+        uow.requests.list_due_for_teleport()
+    with store.unit_of_work() as uow, pytest.raises(AttributeError):
+        uow.requests.no_such_query()
     store.close()

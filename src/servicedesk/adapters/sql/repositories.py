@@ -26,6 +26,7 @@ from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
+from servicedesk.domain.errors import StoreError
 from servicedesk.domain.events import Event
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
@@ -35,6 +36,7 @@ from servicedesk.domain.retention import RecordFile
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import Identifier, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
+from servicedesk.i18n import _
 
 if TYPE_CHECKING:
     from servicedesk.adapters.sql.store import SqlUnitOfWork
@@ -48,6 +50,19 @@ class SqlRepository(ports.Repository[A]):
         self.uow = uow
         self.spec = spec
         self.table = spec.table
+
+    def __getattr__(self, name: str) -> Any:
+        """A query some port declares that no SQL repository answers yet: say so, typed."""
+        if not name.startswith("_") and any(
+            isinstance(port, type) and callable(getattr(port, name, None))
+            for port in vars(ports).values()
+        ):
+            raise StoreError(
+                _("The SQL store does not answer {query} for {what} yet.").format(
+                    query=name, what=_(self.label)
+                )
+            )
+        raise AttributeError(name)
 
     def _load(self, row: sa.Row[Any]) -> A:
         aggregate: A = convert.structure(row.document, self.spec.cls)
