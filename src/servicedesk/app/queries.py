@@ -15,7 +15,7 @@ import attrs
 from servicedesk.app.ports import Store
 from servicedesk.domain.catalogue import FeeStandard, ItemStatus, ServiceItem
 from servicedesk.domain.events import Event
-from servicedesk.domain.money import Money
+from servicedesk.domain.money import Money, total
 from servicedesk.domain.requests import (
     Channel,
     Deadline,
@@ -55,9 +55,7 @@ class RequestView:
         assert request.requester is not None
         assert request.channel is not None
         assert request.registered_at is not None
-        extra = Money.zero()
-        for fee in request.extra_fees:
-            extra = extra + fee.amount
+        extra = total(fee.amount for fee in request.extra_fees)
         return cls(
             id=request.id,
             status=request.status,
