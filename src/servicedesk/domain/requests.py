@@ -311,9 +311,8 @@ class ServiceRequest:
                 Status.ACCEPTED,
                 Status.CLOSED,
             )
-        return self.status in (Status.COMPLETED, Status.ACCEPTED, Status.CLOSED) or (
-            self.status is Status.REWORK
-        )
+        # A job rejected after completion was completed once: the promise was kept.
+        return self.status in (Status.COMPLETED, Status.REWORK, Status.ACCEPTED, Status.CLOSED)
 
     # -- commands --------------------------------------------------------------
 
