@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -28,14 +27,11 @@ def _console_script() -> Path:
 @pytest.fixture(scope="module")
 def demo_output() -> str:
     env = {**os.environ, "COLUMNS": "160", "NO_COLOR": "1"}
-    started = time.perf_counter()
     done = subprocess.run(
         [str(_console_script()), "demo"], capture_output=True, text=True, env=env, timeout=60
     )
-    elapsed = time.perf_counter() - started
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert elapsed < 5, f"servicedesk demo took {elapsed:.1f}s"
     return done.stdout
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import tomllib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from servicedesk import (
     Actor,
     ActorId,
     Contact,
+    DeclineRequest,
     Desk,
     EscalateOverdue,
     FeeStandard,
@@ -141,3 +142,14 @@ def test_acme_escalation_chains(installed: str) -> None:
     history = desk.queries.request_history("SR-1")
     steps = [e.escalation.role for e in history if isinstance(e, RequestEscalated)]
     assert steps == [Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER]
+
+
+def test_acme_keeps_a_jobs_records_five_years(installed: str) -> None:
+    def expiry(desk: Desk) -> datetime | None:
+        desk.handle(RegisterRequest(request_id="SR-1", requester=_chen(), need="Paint the hall"))
+        desk.handle(DeclineRequest(request_id="SR-1", reason="not in the catalogue"))
+        return desk.records.file("request", "SR-1").expires_at
+
+    closed = at(2, 9, 30)  # the fixture clock: the request closes when it is declined
+    assert expiry(Desk(clock=Clock(closed))) == closed + 5 * timedelta(days=365)
+    assert expiry(Desk(clock=Clock(closed), entry_points=False)) == closed + 3 * timedelta(days=365)

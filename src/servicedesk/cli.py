@@ -255,6 +255,7 @@ def _print_demo(store: SqlStore, kept: str | None) -> None:
 # --- the desk from a terminal (issue 7) ------------------------------------------------------
 from servicedesk.console.cases import callback, complaint, escalate  # noqa: E402
 from servicedesk.console.money import account, charge, month, payment, statement  # noqa: E402
+from servicedesk.console.records import records  # noqa: E402
 from servicedesk.console.reports import report  # noqa: E402
 from servicedesk.console.requests import catalogue, db, request, worker  # noqa: E402
 
@@ -271,6 +272,7 @@ for _command in (
     complaint,
     escalate,
     callback,
+    records,
     report,
 ):
     main.add_command(_command)

@@ -14,9 +14,9 @@ built-in defaults.  The core is not touched: the package is found through the
 - Escalation: an overdue complaint goes straight to the centre manager after 2
   working hours, then to the branch manager; an overdue request goes to the
   department head after 1 working hour, then to the centre manager.
-- Retention: Acme keeps records longer than the default, but the retention hook
-  belongs to the records module, not merged yet; this plugin will answer it
-  (``servicedesk_retention``) once that hook exists.  Nothing here pretends to.
+- Retention: Acme keeps a job's forms (request form, work order, feedback) and
+  complaints 5 years after they close instead of 3; every other kind keeps the
+  default period.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.deadlines import EscalationStep
 from servicedesk.domain.money import Rounding
+from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.policies.default import china_is_working_day
 from servicedesk.policies.hookspecs import hookimpl
 
@@ -42,6 +43,13 @@ COMPLAINT_CHAIN = (
     EscalationStep(Role.CENTRE_MANAGER, timedelta(hours=2)),
     EscalationStep(Role.BRANCH_MANAGER, timedelta(hours=8)),
 )
+YEAR = timedelta(days=365)
+RETENTION = {
+    RecordKind.REQUEST_FORM: RetentionRule(5 * YEAR),
+    RecordKind.WORK_ORDER: RetentionRule(5 * YEAR),
+    RecordKind.FEEDBACK_FORM: RetentionRule(5 * YEAR),
+    RecordKind.COMPLAINT: RetentionRule(5 * YEAR, erasable_on_request=False),
+}
 REQUEST_CHAIN = (
     EscalationStep(Role.DEPARTMENT_HEAD, timedelta(hours=1)),
     EscalationStep(Role.CENTRE_MANAGER, timedelta(hours=8)),
@@ -69,6 +77,10 @@ class AcmePolicies:
     @hookimpl
     def servicedesk_escalation_chain(self, case: object) -> Sequence[EscalationStep]:
         return COMPLAINT_CHAIN if isinstance(case, Complaint) else REQUEST_CHAIN
+
+    @hookimpl
+    def servicedesk_retention(self, kind: RecordKind) -> RetentionRule | None:
+        return RETENTION.get(kind)  # None: the default period for the other kinds
 
 
 #: The entry point names this instance (pluggy registers objects, not classes).
