@@ -300,8 +300,7 @@ charges = aggregate_table(
     ),
     indexes=(
         sa.Index(None, "request_id"),
-        sa.Index(None, "account_id", "confirmed_at"),
-        sa.Index(None, "account_id", "billable_at"),
+        sa.Index(None, "account_id", "billable_at"),  # an account's charges, and its billable
         sa.Index(None, "confirmed_at"),
         sa.Index(None, "statement_id"),
     ),

@@ -58,7 +58,6 @@ def _billing() -> None:
         sa.Column("statement_id", Key(), nullable=True),
     )
     _index("charges", "account_id", "billable_at")
-    _index("charges", "account_id", "confirmed_at")
     _index("charges", "confirmed_at")
     _index("charges", "request_id")
     _index("charges", "statement_id")

@@ -1,0 +1,85 @@
+"""Every query of billing, complaints, callbacks and records is an index search (SQLite plans).
+
+A query the ports promise to answer "with an index" must not become a table scan
+when a column or an index goes missing from a declaration or a migration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from contract_scenario import MONDAY
+
+from servicedesk.adapters.sql import SqlStore, open_store
+from servicedesk.app.complaints import request_cases
+from servicedesk.domain.billing import AccountId, SeriesId
+from servicedesk.domain.callbacks import Month
+from servicedesk.domain.values import RequesterKind, RequestId
+
+LATER = MONDAY.replace(month=4)
+Query = Callable[[Any], object]
+
+QUERIES: list[tuple[str, Query, str]] = [
+    (
+        "service_requests",
+        lambda u: request_cases(u).list_due_for_escalation(MONDAY),
+        "escalation_due",
+    ),
+    ("events", lambda u: request_cases(u).list_accepted_between(MONDAY, LATER), "stream_type_at"),
+    ("complaints", lambda u: u.complaints.list_open(), "is_open_filed_at"),
+    ("complaints", lambda u: u.complaints.list_due_for_escalation(MONDAY), "escalation_due"),
+    ("complaints", lambda u: u.complaints.list_filed_between(MONDAY, LATER), "filed_at"),
+    ("callbacks", lambda u: u.callbacks.list_for_month(Month(2026, 3)), "month"),
+    ("accounts", lambda u: u.accounts.open_for("3-502", RequesterKind.OWNER), "open_unit_kind"),
+    ("charges", lambda u: u.charges.for_request(RequestId("r")), "request_id"),
+    ("charges", lambda u: u.charges.for_account(AccountId("a")), "account_id_billable_at"),
+    ("charges", lambda u: u.charges.billable(AccountId("a"), MONDAY), "account_id_billable_at"),
+    ("charges", lambda u: u.charges.confirmed_between(MONDAY, LATER), "confirmed_at"),
+    ("statements", lambda u: u.statements.for_account(AccountId("a")), "account_id_period"),
+    ("agreements", lambda u: u.agreements.for_account(AccountId("a")), "account_id"),
+    ("payments", lambda u: u.payments.for_account(AccountId("a")), "account_id_paid_at"),
+    ("receipts", lambda u: u.receipts.in_series(SeriesId("PSC-2026")), "series_number"),
+    ("invoices", lambda u: u.invoices.list_overdue(MONDAY), "undelivered_due"),
+    ("invoices", lambda u: u.invoices.for_request(RequestId("r")), "request_id_requested_at"),
+    ("costs", lambda u: u.costs.between(MONDAY, LATER), "recorded_at"),
+    ("record_files", lambda u: u.record_files.due_for_purge(MONDAY, 10), "expires_at"),
+    ("found_items", lambda u: u.found_items.list_kept(), "status_found_at"),
+    ("subject_links", lambda u: u.personal_data.files_of("key"), "subject"),
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqlStore]:
+    opened = open_store(tmp_path_factory.mktemp("plans") / "plans.db")
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize(
+    ("table", "query", "index"), QUERIES, ids=[f"{t}-{i}" for t, _q, i in QUERIES]
+)
+def test_the_query_searches_its_index(
+    store: SqlStore, table: str, query: Query, index: str
+) -> None:
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    sa.event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        with store.unit_of_work() as uow:
+            query(uow)
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", capture)
+    assert len(seen) == 1, "one query, not one per row"
+    statement, parameters = seen[0]
+    with store.engine.connect() as connection:
+        plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+    details = " ".join(str(row[-1]) for row in plan)
+    assert f"INDEX ix_{table}_{index}" in details, details
+    assert f"SCAN {table} " not in details + " ", details
