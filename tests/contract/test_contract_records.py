@@ -29,7 +29,7 @@ from servicedesk.domain.lost_found import Finder
 from servicedesk.domain.privacy import is_anonymous
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.policies.hookspecs import hookimpl
-from support import CENTRE_MANAGER, CLERK, Clock
+from support import Clock
 
 Change = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -168,11 +168,11 @@ def test_a_purge_takes_exactly_the_expired_unheld_files_in_batches(store: Store)
     for _ in range(3):
         request_id = desk.handle(RegisterRequest(requester=person("13800138000"), need="x")).id
         assert request_id is not None
-        desk.handle(CancelRequest(request_id=request_id, reason="duplicate"), actor=CLERK)
+        desk.handle(CancelRequest(request_id=request_id, reason="duplicate"))
         closed.append(request_id)
         clock.advance(hours=1)
     held = closed.pop()
-    desk.handle(PlaceHold(record_id=held, hold_id="court", reason="lawsuit"), actor=CENTRE_MANAGER)
+    desk.handle(PlaceHold(record_id=held, hold_id="court", reason="lawsuit"))
     still_open = desk.handle(RegisterRequest(requester=person("13800138000"), need="y")).id
     assert desk.records.purge_plan() == []
     clock.advance(days=31)
@@ -197,7 +197,7 @@ def test_erasure_on_request_finds_the_files_by_phone_and_forgets_the_key(store: 
     done = desk.handle(RegisterRequest(requester=person(phone), need="a")).id
     other = desk.handle(RegisterRequest(requester=person(other_phone), need="b")).id
     for request_id in (done, other):
-        desk.handle(CancelRequest(request_id=request_id, reason="done"), actor=CLERK)  # type: ignore[arg-type]
+        desk.handle(CancelRequest(request_id=request_id, reason="done"))  # type: ignore[arg-type]
     assert [c.file.record_id for c in desk.records.erasure_plan(phone)] == [done]
     assert desk.handle(EraseRequester(phone=phone)).id == "1"
     assert is_anonymous(desk.queries.request(done).requester)  # type: ignore[arg-type]
@@ -213,6 +213,6 @@ def test_found_items_kept_oldest_first(store: Store) -> None:
         command = LogFoundItem(
             description=what, place="lobby", valuable=False, finder=Finder("Liu")
         )
-        desk.handle(command, actor=CLERK)
+        desk.handle(command)
         clock.advance(minutes=5)
     assert [i.description for i in desk.records.found_items_kept()] == ["umbrella", "keys"]

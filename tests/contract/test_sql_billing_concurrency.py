@@ -140,7 +140,7 @@ def test_eight_cashiers_take_gapless_unique_receipt_numbers(
         ids = [a.id for a in uow.accounts.list()]
     _rename_accounts(sql_store, ids)
 
-    payments = 6
+    payments = 3
     reports, elapsed = _run(workers.cashier, _url(sql_store), payments)
 
     others = [o for r in reports for o in r[4]]
@@ -194,7 +194,7 @@ def test_a_month_close_killed_midway_leaves_nothing_and_completes_when_run_again
 ) -> None:
     clock = Clock(at(3, 2, 9))
     d = billing_desk(sql_store, clock)
-    accounts = 12
+    accounts = 8
     for n in range(accounts):
         open_account(d, f"8-{n}")
         confirmed_charge(d, f"r-{n}", f"8-{n}")
