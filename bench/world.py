@@ -58,6 +58,7 @@ MANAGERS = (
     Actor(ActorId("branch-mgr"), "Branch manager", {Role.BRANCH_MANAGER}),
 )
 ITEM = "tap-repair"
+PLUMBING: Any = frozenset({"plumbing"})  # the command converts names to skills
 #: How many confirmed charges each account holds (1,000,000 charges on 100,000 accounts).
 CHARGES_PER_ACCOUNT = 10
 
@@ -89,9 +90,7 @@ def prepare_catalogue(desk: Desk) -> None:
     )
     for manager in MANAGERS:
         desk.handle(ApproveFee(item_id=ITEM, role=next(iter(manager.roles))), actor=manager)
-    desk.handle(
-        RegisterWorker(worker_id="w-1", name="Sun", skills=frozenset({"plumbing"})), actor=CLERK
-    )
+    desk.handle(RegisterWorker(worker_id="w-1", name="Sun", skills=PLUMBING), actor=CLERK)
 
 
 def full_job(desk: Desk, unit: str, request_id: str | None = None) -> str:
