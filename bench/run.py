@@ -193,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     size.add_argument("--full", action="store_true", help="issue 8's sizes (1M charges): hours")
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--only", nargs="*", help="run only these cases")
-    parser.add_argument("--no-plot", action="store_true")
+    parser.add_argument("--no-plot", action="store_true", help="skip the PNG (no matplotlib)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where results are written")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     options = parser.parse_args(argv)
     sizes = QUICK if options.quick else FULL if options.full else DEFAULT
@@ -219,9 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"\n{options.db}, {mode} sizes, {machine}\n\n{report}")
     print(f"\nbench took {time.perf_counter() - started:.0f} s")
-    RESULTS.mkdir(exist_ok=True)
+    options.out.mkdir(parents=True, exist_ok=True)
     stem = f"{options.db}-{mode}"
-    (RESULTS / f"{stem}.md").write_text(f"{options.db}, {mode} sizes, {machine}\n\n{report}\n")
+    (options.out / f"{stem}.md").write_text(f"{options.db}, {mode} sizes, {machine}\n\n{report}\n")
     if not options.no_plot:
-        plot(rows, RESULTS / f"{stem}.png", f"servicedesk bench: {options.db}, {mode} sizes")
+        plot(rows, options.out / f"{stem}.png", f"servicedesk bench: {options.db}, {mode} sizes")
     return 1 if options.strict and not all(ok for _, _, ok in checks) else 0

@@ -10,7 +10,6 @@ events go to the event log in the same transaction.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from servicedesk.adapters.sql.repositories import (
     SqlRepository,
     repository_class,
 )
+from servicedesk.adapters.sql.statements import versioned_update
 from servicedesk.app import ports
 from servicedesk.domain.errors import ConcurrencyConflict, StoreError
 from servicedesk.i18n import _
@@ -140,7 +140,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
             self.execute(sa.insert(table), {"id": aggregate.id.value, **values})
         else:
             result = self.execute(
-                _versioned_update(table),
+                versioned_update(table),
                 {**values, "saved_id": aggregate.id.value, "saved_version": aggregate.version},
             )
             if result.rowcount != 1:
@@ -187,19 +187,3 @@ class SqlUnitOfWork(ports.UnitOfWork):
         if self._connection is not None:
             connection, self._connection = self._connection, None
             connection.close()
-
-
-# --- performance (issue 8) -------------------------------------------------------------
-
-
-@functools.cache
-def _versioned_update(table: sa.Table) -> sa.Update:
-    """``UPDATE table ... WHERE id = :saved_id AND version = :saved_version``, built once.
-
-    The SET clause comes from the parameters' column names at execution, so one
-    statement per table serves every save; building a fresh ``update().values()``
-    per aggregate was a sixth of a month close (see docs/performance.md).
-    """
-    return sa.update(table).where(
-        table.c.id == sa.bindparam("saved_id"), table.c.version == sa.bindparam("saved_version")
-    )
