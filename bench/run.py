@@ -28,8 +28,8 @@ QUICK = {"intake": [20], "close": [1_000, 2_000, 4_000], "sweep": [500], "purge"
 DEFAULT = {
     "intake": [200, 1_000],
     "close": [10_000, 100_000],
-    "sweep": [10_000],
-    "purge": [10_000],
+    "sweep": [10_000, 100_000],
+    "purge": [10_000, 100_000],
 }
 FULL = {
     "intake": [1_000, 10_000],
@@ -167,12 +167,13 @@ def plot(rows: list[Row], path: Path, title: str) -> None:
     import matplotlib.pyplot as plt
 
     figure, (times, memory) = plt.subplots(1, 2, figsize=(11, 4.5))
-    for case in dict.fromkeys(row.case for row in rows):
+    for number, case in enumerate(dict.fromkeys(row.case for row in rows)):
         mine = [row for row in rows if row.case == case]
-        ns = [row.n for row in mine]
-        times.plot(ns, [r.library_s for r in mine], "o-", label=f"{case} (library)")
-        times.plot(ns, [r.raw_s for r in mine], "x--", label=f"{case} (raw)")
-        memory.plot(ns, [r.library_mb for r in mine], "o-", label=f"{case} (library)")
+        ns, colour = [row.n for row in mine], f"C{number}"
+        times.plot(ns, [r.library_s for r in mine], "o-", color=colour, label=f"{case} (library)")
+        times.plot(ns, [r.raw_s for r in mine], "x--", color=colour, label=f"{case} (raw)")
+        memory.plot(ns, [r.library_mb for r in mine], "o-", color=colour, label=f"{case} (library)")
+        memory.plot(ns, [r.raw_mb for r in mine], "x--", color=colour, label=f"{case} (raw)")
     for axis, label in ((times, "seconds"), (memory, "peak resident MB")):
         axis.set_xscale("log")
         axis.set_yscale("log")
