@@ -52,6 +52,7 @@ def _china() -> holidays.HolidayBase:
     return china
 
 
+@cache  # a pure answer per date, asked for every day a deadline crosses (docs/performance.md)
 def china_is_working_day(day: date) -> bool:
     """China's working days: weekends and public holidays off, make-up days (调休) on."""
     return bool(_china().is_working_day(day))

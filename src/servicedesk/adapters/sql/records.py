@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.statements import EVENT_REWRITE, versioned_update
 from servicedesk.app import ports
 from servicedesk.domain.audit import AuditRecord
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
@@ -83,13 +84,14 @@ class SqlPersonalData(ports.PersonalData):
             raise NotFound(_("No {what} with id {id}.").format(what=_(kind), id=aggregate_id))
         aggregate = transform(convert.structure(row.document, cls))
         updated = self.uow.execute(
-            sa.update(table)
-            .where(table.c.id == aggregate_id.value, table.c.version == row.version)
-            .values(
-                version=row.version + 1,
-                document=convert.unstructure(aggregate),
+            versioned_update(table),
+            {
+                "version": row.version + 1,
+                "document": convert.unstructure(aggregate),
                 **spec.projections(aggregate),
-            )
+                "saved_id": aggregate_id.value,
+                "saved_version": row.version,
+            },
         )
         if updated.rowcount != 1:
             raise ConcurrencyConflict(
@@ -106,7 +108,7 @@ class SqlPersonalData(ports.PersonalData):
         for seq, document in list(stored):
             event = transform(convert.structure(document, Event))
             self.uow.execute(
-                sa.update(t.events).where(e.seq == seq).values(document=convert.unstructure(event))
+                EVENT_REWRITE, {"document": convert.unstructure(event), "saved_seq": seq}
             )
 
     def link(self, file_id: RecordFileId, subjects: Collection[str]) -> None:

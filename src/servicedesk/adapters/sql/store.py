@@ -30,6 +30,7 @@ from servicedesk.adapters.sql.repositories import (
     SqlRepository,
     repository_class,
 )
+from servicedesk.adapters.sql.statements import versioned_update
 from servicedesk.app import ports
 from servicedesk.domain.errors import ConcurrencyConflict, StoreError
 from servicedesk.i18n import _
@@ -136,12 +137,11 @@ class SqlUnitOfWork(ports.UnitOfWork):
             **repository.spec.projections(aggregate),
         }
         if is_new:
-            self.execute(sa.insert(table).values(id=aggregate.id.value, **values))
+            self.execute(sa.insert(table), {"id": aggregate.id.value, **values})
         else:
             result = self.execute(
-                sa.update(table)
-                .where(table.c.id == aggregate.id.value, table.c.version == aggregate.version)
-                .values(**values)
+                versioned_update(table),
+                {**values, "saved_id": aggregate.id.value, "saved_version": aggregate.version},
             )
             if result.rowcount != 1:
                 raise ConcurrencyConflict(

@@ -1,0 +1,229 @@
+"""Run the bench: each case at each size, library and raw baseline, then the table and targets.
+
+``python -m bench [--quick] [--full] [--db sqlite|postgresql]``.  Every
+measurement runs in a child process of its own (``bench/child.py``) on a fresh
+database, so its time and peak memory are its own; set-up is a separate child
+and is never timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.databases import fresh_database
+
+RESULTS = Path(__file__).parent / "results"
+
+#: Sizes per case: intake counts jobs, close counts charges (10 per account), the others records.
+QUICK = {"intake": [20], "close": [1_000, 2_000, 4_000], "sweep": [500], "purge": [500]}
+DEFAULT = {
+    "intake": [200, 1_000],
+    "close": [10_000, 100_000],
+    "sweep": [10_000, 100_000],
+    "purge": [10_000, 100_000],
+}
+FULL = {
+    "intake": [1_000, 10_000],
+    "close": [10_000, 100_000, 1_000_000],
+    "sweep": [10_000, 100_000],
+    "purge": [10_000, 100_000],
+}
+#: Issue 8's targets: time ratio library/raw at most this.
+RATIO_TARGETS = {"intake": 3.0, "close": 2.0, "sweep": 2.0, "purge": 2.0}
+PEAK_TARGET_MB = 300.0
+SLOPE_TARGET = 1.1
+#: "The close must stream": its peak memory may not grow with N (log-log slope).
+FLAT_TARGET = 0.1
+
+
+@dataclass
+class Row:
+    case: str
+    n: int
+    library_s: float
+    raw_s: float
+    library_mb: float
+    raw_mb: float
+    count: int
+
+    @property
+    def ratio(self) -> float:
+        return self.library_s / self.raw_s if self.raw_s else math.inf
+
+
+def child(case: str, step: str, n: int, url: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.child", case, step, str(n), url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def measure(case: str, n: int, db: str) -> Row:
+    # the case's own size unit to the set-up's: close is given in charges, built as accounts
+    size = n // 10 if case == "close" else n
+    with fresh_database(db) as url:
+        child(case, "setup", size, url)
+        library = child(case, "library", size, url)
+        raw = child(case, "raw", size, url)
+    if library["count"] != raw["count"] or not library["count"]:
+        raise SystemExit(
+            f"{case} at n={n}: the library did {library['count']}, the raw baseline "
+            f"{raw['count']}; they must do the same work"
+        )
+    return Row(
+        case,
+        n,
+        library["seconds"],
+        raw["seconds"],
+        library["peak_mb"],
+        raw["peak_mb"],
+        int(library["count"]),
+    )
+
+
+def slope(rows: list[Row], attribute: str) -> float | None:
+    """The log-log slope between the two largest sizes: 1.0 is linear growth."""
+    if len(rows) < 2:
+        return None
+    a, b = rows[-2], rows[-1]
+    return math.log(getattr(b, attribute) / getattr(a, attribute)) / math.log(b.n / a.n)
+
+
+def verdicts(rows: list[Row]) -> list[tuple[str, str, bool]]:
+    checks: list[tuple[str, str, bool]] = []
+    for case, target in RATIO_TARGETS.items():
+        mine = [row for row in rows if row.case == case]
+        if not mine:
+            continue
+        largest = mine[-1]
+        checks.append(
+            (
+                f"{case}: library/raw <= {target:g}x at n={largest.n:,}",
+                f"{largest.ratio:.1f}x",
+                largest.ratio <= target,
+            )
+        )
+        if (s := slope(mine, "library_s")) is not None:
+            checks.append(
+                (
+                    f"{case}: time growth {mine[-2].n:,} -> {largest.n:,} slope <= {SLOPE_TARGET}",
+                    f"{s:.2f}",
+                    s <= SLOPE_TARGET,
+                )
+            )
+    closes = [row for row in rows if row.case == "close"]
+    if closes:
+        largest = closes[-1]
+        checks.append(
+            (
+                f"close: peak memory <= {PEAK_TARGET_MB:g} MB at n={largest.n:,} charges",
+                f"{largest.library_mb:.0f} MB",
+                largest.library_mb <= PEAK_TARGET_MB,
+            )
+        )
+        if (s := slope(closes, "library_mb")) is not None:
+            checks.append(
+                (
+                    f"close: peak memory flat as N grows (slope <= {FLAT_TARGET})",
+                    f"{s:.2f}",
+                    s <= FLAT_TARGET,
+                )
+            )
+    return checks
+
+
+def table(rows: list[Row], checks: list[tuple[str, str, bool]]) -> str:
+    lines = [
+        "| case | n | library s | raw s | ratio | library peak MB | raw peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {r.case} | {r.n:,} | {r.library_s:.2f} | {r.raw_s:.3f} | {r.ratio:.1f}x"
+        f" | {r.library_mb:.0f} | {r.raw_mb:.0f} |"
+        for r in rows
+    ]
+    lines += ["", "| target | measured | verdict |", "|---|---:|---|"]
+    lines += [f"| {name} | {value} | {'PASS' if ok else 'FAIL'} |" for name, value, ok in checks]
+    return "\n".join(lines)
+
+
+def plot(rows: list[Row], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (times, memory) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for number, case in enumerate(dict.fromkeys(row.case for row in rows)):
+        mine = [row for row in rows if row.case == case]
+        ns, colour = [row.n for row in mine], f"C{number}"
+        times.plot(ns, [r.library_s for r in mine], "o-", color=colour, label=f"{case} (library)")
+        times.plot(ns, [r.raw_s for r in mine], "x--", color=colour, label=f"{case} (raw)")
+        memory.plot(ns, [r.library_mb for r in mine], "o-", color=colour, label=f"{case} (library)")
+        memory.plot(ns, [r.raw_mb for r in mine], "x--", color=colour, label=f"{case} (raw)")
+    for axis, label in ((times, "seconds"), (memory, "peak resident MB")):
+        axis.set_xscale("log")
+        axis.set_yscale("log")
+        axis.set_xlabel("N (jobs, charges or records)")
+        axis.set_ylabel(label)
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize=7)
+    figure.suptitle(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="small sizes, for CI (under a minute)")
+    size.add_argument("--full", action="store_true", help="issue 8's sizes (1M charges): hours")
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--only", nargs="*", help="run only these cases")
+    parser.add_argument("--no-plot", action="store_true", help="skip the PNG (no matplotlib)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where results are written")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    options = parser.parse_args(argv)
+    sizes = QUICK if options.quick else FULL if options.full else DEFAULT
+    mode = "quick" if options.quick else "full" if options.full else "default"
+    started = time.perf_counter()
+    rows: list[Row] = []
+    for case, ns in sizes.items():
+        if options.only and case not in options.only:
+            continue
+        for n in ns:
+            row = measure(case, n, options.db)
+            print(
+                f"  {case:7} n={n:>9,}  library {row.library_s:8.2f}s  raw {row.raw_s:7.3f}s"
+                f"  {row.ratio:6.1f}x  peak {row.library_mb:5.0f} MB",
+                flush=True,
+            )
+            rows.append(row)
+    checks = verdicts(rows)
+    report = table(rows, checks)
+    cpu = platform.processor() or platform.machine()
+    machine = (
+        f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"\n{options.db}, {mode} sizes, {machine}\n\n{report}")
+    print(f"\nbench took {time.perf_counter() - started:.0f} s")
+    options.out.mkdir(parents=True, exist_ok=True)
+    stem = f"{options.db}-{mode}"
+    (options.out / f"{stem}.md").write_text(f"{options.db}, {mode} sizes, {machine}\n\n{report}\n")
+    if not options.no_plot:
+        plot(rows, options.out / f"{stem}.png", f"servicedesk bench: {options.db}, {mode} sizes")
+    return 1 if options.strict and not all(ok for _, _, ok in checks) else 0
