@@ -346,3 +346,15 @@ def test_restart_after_rework_is_not_a_missed_deadline(desk: Desk, clock: Clock)
     outcome = desk.handle(StartWork(request_id=request_id))
     assert [type(e).__name__ for e in outcome.events] == ["WorkStarted"]
     assert not desk.queries.request(request_id).deadline_missed
+
+
+def test_a_batch_spreads_its_work_orders_over_the_skilled_workers(desk: Desk, clock: Clock) -> None:
+    item_id = publish(desk)
+    zhang, liu = hire(desk, "Zhang"), hire(desk, "Liu")
+    batch = [register(desk, f"drain {n}") for n in range(4)]
+    for request_id in batch:
+        desk.handle(TriageRequest(request_id=request_id, item_id=item_id))
+    clock.advance(minutes=30)  # 10:00, the hourly batch
+    assert desk.handle(DispatchDue()).id == "4"
+    workers = [desk.queries.request(r).worker_id for r in batch]
+    assert sorted(w.value for w in workers if w is not None) == sorted([zhang, zhang, liu, liu])

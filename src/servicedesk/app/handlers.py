@@ -181,11 +181,19 @@ def decline_request(cmd: c.DeclineRequest, ctx: Context) -> str:
     return cmd.request_id.value
 
 
-def _choose_worker(request: ServiceRequest, ctx: Context) -> Worker | None:
+def _choose_worker(
+    request: ServiceRequest,
+    ctx: Context,
+    candidates: list[Worker] | None = None,
+    loads: dict[WorkerId, int] | None = None,
+) -> Worker | None:
+    """The policy's pick; a batch passes the workers and loads it read once."""
     assert request.item_id is not None
     item = ctx.uow.items.get(request.item_id)
-    candidates = [w for w in ctx.uow.workers.list() if w.available]
-    loads = ctx.uow.requests.open_orders_by_worker()
+    if candidates is None:
+        candidates = [w for w in ctx.uow.workers.list() if w.available]
+    if loads is None:
+        loads = ctx.uow.requests.open_orders_by_worker()
     return ctx.policies.dispatch_choice(request, item, candidates, loads, ctx.now)
 
 
@@ -218,10 +226,18 @@ def dispatch_request(cmd: c.DispatchRequest, ctx: Context) -> str:
 def dispatch_due(cmd: c.DispatchDue, ctx: Context) -> str | None:
     """Urgent requests are due at once; ordinary ones at their batch time."""
     dispatched = 0
-    for request in ctx.uow.requests.list_due_for_dispatch(ctx.now):
-        worker = _choose_worker(request, ctx)
+    due = ctx.uow.requests.list_due_for_dispatch(ctx.now)
+    if not due:
+        return "0"
+    # Read the workers and their loads once for the batch, not once per request; each
+    # dispatch in the batch adds to its worker's load, so the batch spreads its orders.
+    candidates = [w for w in ctx.uow.workers.list() if w.available]
+    loads = ctx.uow.requests.open_orders_by_worker()
+    for request in due:
+        worker = _choose_worker(request, ctx, candidates, loads)
         if worker is not None:
             _dispatch(request, worker, ctx)
+            loads[worker.id] = loads.get(worker.id, 0) + 1
             dispatched += 1
     return str(dispatched)
 
