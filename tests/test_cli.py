@@ -150,3 +150,22 @@ def test_demo_keeps_its_records_in_the_file_given(tmp_path: Path) -> None:
     again = CliRunner().invoke(main, ["demo", "--db", str(db)])
     assert again.exit_code == 1
     assert again.output == f"error: {db} already holds a centre; the demo builds a new one.\n"
+
+
+def test_a_refused_command_prints_one_error_line_and_no_log_noise(tmp_path: Path) -> None:
+    """The library logs refusals; a program that configured no logging must not see them."""
+    db = str(tmp_path / "desk.db")
+    script = str(_console_script())
+    subprocess.run([script, "db", "upgrade", "--db", db], check=True, capture_output=True)
+    refused = ["request", "cancel", "SR-1", "--reason", "x", "--actor", "w1", "--role", "worker"]
+    done = subprocess.run(
+        [script, *refused, "--db", db],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: w1 may not give the command CancelRequest; it needs one of: assistant, "
+        "branch_manager, centre_manager, clerk, department_head, system."
+    ]

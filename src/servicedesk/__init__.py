@@ -3,6 +3,8 @@
 Start with ``Desk``: ``desk.handle(RegisterRequest(...))`` and ``desk.queries``.
 """
 
+import logging
+
 from servicedesk.app.commands import (
     AcceptWork,
     AddExtraFee,
@@ -124,3 +126,7 @@ __all__ += [
     "ReopenComplaint",
     "ResumeComplaint",
 ]
+
+# A library logs but never decides where logs go: without this, Python's last-resort handler
+# would print the desk's warnings (a refused command) on the embedding program's stderr.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
