@@ -58,7 +58,8 @@ def raw_metadata() -> sa.MetaData:
     copy = sa.MetaData()
     for name in WRITTEN + READ:
         table = t.metadata.tables[name].to_metadata(copy, name=f"raw_{name}")
-        for item in (*table.indexes, *table.constraints):
+        items: list[sa.Index | sa.Constraint] = [*table.indexes, *table.constraints]
+        for item in items:
             if isinstance(item.name, str):  # names are per schema on PostgreSQL
                 item.name = sa.sql.elements.conv(f"raw_{item.name}")
     return copy
