@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from bench import world
+from bench import intake, world
 from bench.raw import Raw
 from servicedesk import Actor, CancelRequest, EscalateOverdue, FileComplaint, RegisterRequest
 from servicedesk.adapters.sql import tables as t
@@ -35,30 +35,14 @@ def _raw_schema(raw: Raw, *statements: str) -> None:
 
 
 def setup_intake(url: str, n: int) -> None:
+    """The catalogue and 100 accounts; the raw tables and the seed job's rows (bench/intake.py)."""
     clock = world.Clock()
     desk, store = world.desk_on(url, clock)
     world.prepare_catalogue(desk)
     for unit in range(UNITS):
         desk.handle(OpenAccount(requester=world.requester(f"U{unit}")), actor=world.CLERK)
     store.close()
-    raw = Raw(url)
-    _raw_schema(
-        raw,
-        "CREATE TABLE raw_requests (id VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL,"
-        " status VARCHAR(20) NOT NULL, document TEXT NOT NULL)",
-        "CREATE TABLE raw_charges (id VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL,"
-        " request_id VARCHAR(64) NOT NULL, amount NUMERIC(12, 2) NOT NULL, confirmed BOOLEAN,"
-        " document TEXT NOT NULL)",
-        "CREATE TABLE raw_events (seq INTEGER PRIMARY KEY, aggregate_id VARCHAR(64) NOT NULL,"
-        " version INTEGER NOT NULL, type VARCHAR(100) NOT NULL, document TEXT NOT NULL)"
-        if raw.sqlite
-        else "CREATE TABLE raw_events (seq BIGSERIAL PRIMARY KEY, aggregate_id VARCHAR(64)"
-        " NOT NULL, version INTEGER NOT NULL, type VARCHAR(100) NOT NULL, document TEXT NOT NULL)",
-        "CREATE INDEX raw_events_aggregate ON raw_events (aggregate_id, seq)",
-        "CREATE TABLE raw_audit (seq INTEGER PRIMARY KEY, hash VARCHAR(64) NOT NULL,"
-        " record TEXT NOT NULL)",
-    )
-    raw.close()
+    intake.setup_raw(url)
 
 
 def run_intake(url: str, n: int) -> int:
@@ -71,55 +55,8 @@ def run_intake(url: str, n: int) -> int:
 
 
 def raw_intake(url: str, n: int) -> int:
-    """Per command one transaction: read the row, write it, append its event and an audit row."""
-    raw = Raw(url)
-    audit = 0
-    steps = ["RequestRegistered", "Triaged", "Dispatched", "Started", "Completed", "Accepted"]
-
-    def event_and_audit(aggregate: str, version: int, kind: str) -> None:
-        nonlocal audit
-        audit += 1
-        raw.execute(
-            "INSERT INTO raw_events (aggregate_id, version, type, document) VALUES (%s,%s,%s,%s)",
-            (aggregate, version, kind, DOCUMENT),
-        )
-        raw.execute(
-            "INSERT INTO raw_audit (seq, hash, record) VALUES (%s, %s, %s)",
-            (audit, f"{audit:064d}", DOCUMENT[:300]),
-        )
-        raw.commit()
-
-    for job in range(n):
-        request, charge = f"r{job}", f"c{job}"
-        raw.execute(
-            "INSERT INTO raw_requests (id, version, status, document) VALUES (%s, 1, %s, %s)",
-            (request, steps[0], DOCUMENT),
-        )
-        event_and_audit(request, 1, steps[0])
-        for version, step in enumerate(steps[1:], start=2):
-            raw.execute("SELECT version, document FROM raw_requests WHERE id = %s", (request,))
-            raw.execute(
-                "UPDATE raw_requests SET version = %s, status = %s, document = %s"
-                " WHERE id = %s AND version = %s",
-                (version, step, DOCUMENT, request, version - 1),
-            )
-            event_and_audit(request, version, step)
-        raw.execute("SELECT version, document FROM raw_requests WHERE id = %s", (request,))
-        raw.execute(
-            "INSERT INTO raw_charges (id, version, request_id, amount, confirmed, document)"
-            " VALUES (%s, 1, %s, 30.00, FALSE, %s)",
-            (charge, request, DOCUMENT),
-        )
-        event_and_audit(charge, 1, "ChargeRecorded")
-        raw.execute("SELECT version, document FROM raw_charges WHERE id = %s", (charge,))
-        raw.execute(
-            "UPDATE raw_charges SET version = 2, confirmed = TRUE, document = %s"
-            " WHERE id = %s AND version = 1",
-            (DOCUMENT, charge),
-        )
-        event_and_audit(charge, 2, "ChargeConfirmed")
-    raw.close()
-    return n
+    """The library's rows for each job, one transaction per command (bench/intake.py)."""
+    return intake.raw_intake(url, n, UNITS)
 
 
 # --- 2. month close --------------------------------------------------------------------

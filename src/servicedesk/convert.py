@@ -8,6 +8,7 @@ produces; UIs send and receive it as JSON.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from datetime import date, datetime, timedelta
@@ -30,6 +31,7 @@ T = TypeVar("T")
 EVENT_TAG = "type"
 
 
+@functools.cache  # asked for every enum value structured: one name, one answer
 def _words(name: str) -> str:
     """``ConsentKind`` -> ``consent kind``, to name the field in a message."""
     return "".join(" " + c.lower() if c.isupper() else c for c in name).strip()

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from contract_databases import server_url
+import sqlalchemy as sa
+from contract_databases import Databases, server_url, wipe
 from contract_scenario import desk
 
 from servicedesk import RegisterWorker
@@ -24,6 +25,7 @@ from servicedesk.domain.errors import (
     StoreError,
     StoreUnavailable,
 )
+from servicedesk.domain.values import WorkerId
 
 
 @pytest.mark.parametrize(
@@ -123,4 +125,37 @@ def test_a_query_no_sql_repository_answers_yet_says_so(
         uow.requests.list_due_for_teleport()
     with store.unit_of_work() as uow, pytest.raises(AttributeError):
         uow.requests.no_such_query()
+    store.close()
+
+
+KILL = {
+    "postgresql": ("SELECT pg_backend_pid()", "SELECT pg_terminate_backend({pid})"),
+    "mariadb": ("SELECT CONNECTION_ID()", "KILL {pid}"),
+}
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mariadb"])
+def test_a_pooled_connection_the_server_dropped_is_replaced_not_reported(
+    backend: str, databases: Databases, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server ends the connection while it sits in the pool (a restart, an idle timeout).
+
+    The next unit of work's first statement finds it dead and runs again on a new
+    connection; the command succeeds, as ``pool_pre_ping`` made it succeed before.
+    """
+    store = SqlStore(databases.url(backend), migrate=False)
+    d = desk(store)
+    whose, kill = KILL[backend]
+    with store.unit_of_work() as uow:
+        pid = uow.execute(sa.text(whose)).scalar_one()
+    admin = sa.create_engine(databases.url(backend), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(kill.format(pid=int(pid))))
+    admin.dispose()
+    with caplog.at_level(logging.INFO, logger="servicedesk"):
+        assert d.handle(RegisterWorker(worker_id="w-9", name="Sun", skills={"plumbing"})).id
+    assert any("reconnecting" in r.message for r in caplog.records)
+    with store.unit_of_work() as uow:
+        assert uow.workers.get(WorkerId("w-9")).name == "Sun"
+    wipe(store)
     store.close()

@@ -21,7 +21,7 @@ from servicedesk import convert
 from servicedesk.app import records
 from servicedesk.app.commands import Command
 from servicedesk.app.handlers import Context, Handler
-from servicedesk.app.ports import Store, UnitOfWork
+from servicedesk.app.ports import Store, UnitOfWork, pending_events
 from servicedesk.domain.audit import AuditHead, AuditRecord, EventRef, Verdict, canonical_json
 from servicedesk.domain.audit import digest as data_digest
 from servicedesk.domain.audit import verify as verify_records
@@ -33,11 +33,6 @@ from servicedesk.i18n import _
 from servicedesk.policies.manager import Policies
 
 log = logging.getLogger("servicedesk.audit")
-
-
-def pending_events(uow: UnitOfWork) -> list[Event]:
-    """The events ``commit`` is about to save, in the order it saves them."""
-    return [e for r in uow.repositories() for a in r.changed() for e in a.events]
 
 
 def event_ref(event: Event) -> EventRef:
@@ -85,7 +80,7 @@ def append(
 ) -> AuditRecord:
     events = [] if refused else [event_ref(e) for e in pending_events(uow)]
     record = AuditRecord.after(
-        uow.audit.last(),
+        uow.audit.head(),
         at=ctx.now,
         actor=ctx.actor.id,
         roles=ctx.actor.roles,

@@ -79,6 +79,7 @@ class Desk:
         self.clock = clock
         self.retries = retries
         self.subscribers: list[Subscriber] = []
+        self._audited: dict[handlers.Handler, handlers.Handler] = {}
         self.queries = Queries(store, self.policies, clock)
         self.complaints = ComplaintQueries(store, clock)
         self.quality = QualityQueries(store, self.policies, clock)
@@ -98,7 +99,10 @@ class Desk:
         actor = actor or Actor.system()
         key = None if idempotency_key is None else to_key(idempotency_key)
         print_ = fingerprint(command) if key else ""
-        handler = audited(handler, self.store)  # records: permission check + audit trail
+        wrapped = self._audited.get(handler)
+        if wrapped is None:  # records: permission check + audit trail; wrapped once per handler
+            wrapped = self._audited[handler] = audited(handler, self.store)
+        handler = wrapped
         for attempt in range(self.retries + 1):
             now = aware(self.clock(), "clock time")
             try:

@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, Self, TypeVar
 
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
-from servicedesk.domain.audit import AuditRecord
+from servicedesk.domain.audit import AuditHead, AuditRecord
 from servicedesk.domain.billing import AccountId, SeriesId
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
@@ -56,22 +56,34 @@ class Repository(abc.ABC, Generic[A]):
     def __init__(self) -> None:
         self.seen: dict[Identifier, A] = {}
         self.new: set[Identifier] = set()
+        #: Ids this unit of work looked up and did not find: ``add`` need not ask again.
+        #: Should another transaction create one meanwhile, saving it fails the commit
+        #: with a conflict (a unique key), and the desk retries.
+        self.missing: set[Identifier] = set()
 
     def add(self, aggregate: A) -> None:
-        if aggregate.id in self.seen or self._exists(aggregate.id):
+        if aggregate.id in self.seen or (
+            aggregate.id not in self.missing and self._exists(aggregate.id)
+        ):
             raise InvalidValue(
                 _("A {what} with id {id} already exists.").format(
                     what=_(self.label), id=aggregate.id
                 )
             )
+        self._register(aggregate)
+
+    def _register(self, aggregate: A) -> None:
+        """Track ``aggregate`` as new: it is inserted at commit."""
         self.seen[aggregate.id] = aggregate
         self.new.add(aggregate.id)
+        self.missing.discard(aggregate.id)
 
     def get(self, aggregate_id: Identifier) -> A:
         if aggregate_id in self.seen:
             return self.seen[aggregate_id]
         aggregate = self._get(aggregate_id)
         if aggregate is None:
+            self.missing.add(aggregate_id)
             raise NotFound(_("No {what} with id {id}.").format(what=_(self.label), id=aggregate_id))
         self.seen[aggregate_id] = aggregate
         return aggregate
@@ -178,17 +190,25 @@ class UnitOfWork(abc.ABC):
         """Every repository this unit of work holds, whatever area added it."""
         return tuple(v for v in vars(self).values() if isinstance(v, Repository))
 
+    def in_use(self) -> tuple[Repository[Any], ...]:
+        """The repositories that may hold changes, in ``repositories()`` order.
+
+        All of them here; a store that makes repositories on first use names
+        only those it made, so that a commit need not look through the rest.
+        """
+        return self.repositories()
+
     def commit(self) -> list[Event]:
         """Save every changed aggregate and its events; return the events."""
         published: list[Event] = []
-        for repository in self.repositories():
+        for repository in self.in_use():
             for aggregate in list(repository.changed()):
                 is_new = aggregate.id in repository.new
                 self._save(repository, aggregate, is_new)
                 published.extend(aggregate.events)
         self._commit()
         self.committed = True
-        for repository in self.repositories():
+        for repository in self.in_use():
             for aggregate in repository.changed():
                 aggregate.version += 1
                 aggregate.events.clear()
@@ -304,7 +324,7 @@ class IdempotencyKeys(abc.ABC):
 
 def pending_events(uow: UnitOfWork) -> list[Event]:
     """The events ``commit`` is about to save, in the order it saves them."""
-    return [e for r in uow.repositories() for a in r.changed() for e in a.events]
+    return [e for r in uow.in_use() for a in r.changed() for e in a.events]
 
 
 # --- billing -------------------------------------------------------------------
@@ -324,13 +344,16 @@ class DerivedIdRepository(Repository[A]):
     """
 
     def add(self, aggregate: A) -> None:
-        if aggregate.id not in self.seen and self._exists(aggregate.id):
+        if aggregate.id in self.seen:
+            super().add(aggregate)  # refuses it: this unit of work holds it already
+            return
+        if aggregate.id not in self.missing and self._exists(aggregate.id):
             raise ConcurrencyConflict(
                 _("Another transaction created {what} {id} meanwhile; try again.").format(
                     what=_(self.label), id=aggregate.id
                 )
             )
-        super().add(aggregate)
+        self._register(aggregate)  # looked up once, not again by ``Repository.add``
 
 
 class AccountRepository(Repository[Account]):
@@ -463,6 +486,14 @@ class AuditLog(abc.ABC):
     @abc.abstractmethod
     def last(self) -> AuditRecord | None:
         """The record with the highest number (one indexed read)."""
+
+    def head(self) -> AuditHead | None:
+        """The last record's number and hash: all that appending the next one needs.
+
+        A store may answer it without reading and decoding the record's content.
+        """
+        last = self.last()
+        return None if last is None else last.head
 
     @abc.abstractmethod
     def append(self, record: AuditRecord) -> None: ...

@@ -82,7 +82,7 @@ class AuditRecord:
     @classmethod
     def after(
         cls,
-        last: AuditRecord | None,
+        last: AuditRecord | AuditHead | None,
         *,
         at: datetime,
         actor: ActorId,
@@ -93,7 +93,7 @@ class AuditRecord:
         refused: str | None = None,
         events: Iterable[EventRef] = (),
     ) -> AuditRecord:
-        """The next record of the chain whose last record is ``last``."""
+        """The next record of the chain whose last record (or its head) is ``last``."""
         unsigned = cls(
             seq=1 if last is None else last.seq + 1,
             at=at,

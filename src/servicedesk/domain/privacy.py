@@ -15,8 +15,11 @@ serves three purposes, so they cannot drift apart:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -57,26 +60,36 @@ def is_anonymous(requester: Requester) -> bool:
     return requester == anonymous(requester)
 
 
+#: Values that hold nothing to scrub by themselves (a personal text is known by its field).
+_ATOMS: Final = (str, int, float, Decimal, datetime, date, timedelta, type(None))
+
+
+@functools.cache
+def _fields(cls: type[Any]) -> tuple[tuple[str, str, bool], ...]:
+    """An attrs class's init fields: name, alias and whether it is personal; once per class."""
+    return tuple((a.name, a.alias, is_personal(a)) for a in attrs.fields(cls) if a.init)
+
+
 def scrub(value: T) -> T:
     """``value`` with every piece of personal data replaced; the same object if none."""
     result: Any
-    if isinstance(value, Requester):
+    if isinstance(value, _ATOMS):  # the most common by far: every id, time and amount
+        result = value
+    elif isinstance(value, Requester):
         result = anonymous(value)
     elif isinstance(value, Contact):
         result = anonymous_contact()
     elif attrs.has(type(value)):
         changes: dict[str, Any] = {}
         cls: Any = type(value)
-        for attribute in attrs.fields(cls):
-            if not attribute.init:
-                continue
-            old = getattr(value, attribute.name)
-            if is_personal(attribute) and isinstance(old, str):
+        for name, alias, is_personal_text in _fields(cls):
+            old = getattr(value, name)
+            if is_personal_text and isinstance(old, str):
                 new: Any = ERASED if old else old
             else:
                 new = scrub(old)
             if new is not old:
-                changes[attribute.alias] = new
+                changes[alias] = new
         result = attrs.evolve(value, **changes) if changes else value  # type: ignore[misc]
     elif isinstance(value, tuple | list):
         items = [scrub(v) for v in value]

@@ -93,7 +93,6 @@ def make_engine(url: URL, *, busy_timeout: float = 30.0) -> Engine:
     if backend == "sqlite":
         options["connect_args"] = {"timeout": busy_timeout}
     else:
-        options["pool_pre_ping"] = True
         options["isolation_level"] = "READ COMMITTED"
         options["connect_args"] = {"connect_timeout": SERVER_CONNECT_TIMEOUT}
         if backend in ("mysql", "mariadb"):

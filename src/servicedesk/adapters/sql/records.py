@@ -16,9 +16,9 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.statements import EVENT_REWRITE, versioned_update
+from servicedesk.adapters.sql.statements import AUDIT_HEAD, EVENT_REWRITE, insert, versioned_update
 from servicedesk.app import ports
-from servicedesk.domain.audit import AuditRecord
+from servicedesk.domain.audit import AuditHead, AuditRecord
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
 from servicedesk.domain.events import Event
 from servicedesk.domain.retention import RecordFileId
@@ -46,11 +46,15 @@ class SqlAuditLog(ports.AuditLog):
         found = row.first()
         return None if found is None else _record(found)
 
+    def head(self) -> AuditHead | None:
+        found = self.uow.execute(AUDIT_HEAD).first()
+        return None if found is None else AuditHead(found.seq, found.hash)
+
     def append(self, record: AuditRecord) -> None:
         content = convert.unstructure(record)
         del content["hash"]
         self.uow.execute(
-            sa.insert(t.audit_records).values(seq=record.seq, hash=record.hash, record=content)
+            insert(t.audit_records), {"seq": record.seq, "hash": record.hash, "record": content}
         )
 
     def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 
 from servicedesk import convert
+from servicedesk.adapters.sql import statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.engine import translate
 from servicedesk.adapters.sql.tables import END_OF_TIME
@@ -71,15 +72,12 @@ class SqlRepository(ports.Repository[A]):
         return aggregate
 
     def _get(self, aggregate_id: Identifier) -> A | None:
-        query = sa.select(self.table.c.version, self.table.c.document).where(
-            self.table.c.id == aggregate_id.value
-        )
-        row = self.uow.execute(query).first()
+        row = self.uow.execute(statements.by_id(self.table), {"id": aggregate_id.value}).first()
         return None if row is None else self._load(row)
 
     def _exists(self, aggregate_id: Identifier) -> bool:
-        query = sa.select(self.table.c.id).where(self.table.c.id == aggregate_id.value)
-        return self.uow.execute(query).first() is not None
+        found = self.uow.execute(statements.id_of(self.table), {"id": aggregate_id.value})
+        return found.first() is not None
 
     def _get_locked(self, aggregate_id: Identifier) -> A | None:
         """Load and lock the row until this unit of work ends: ``SELECT ... FOR UPDATE``.

@@ -9,6 +9,7 @@ serves every save of its table.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,6 +23,37 @@ def versioned_update(table: sa.Table) -> sa.Update:
         table.c.id == sa.bindparam("saved_id"), table.c.version == sa.bindparam("saved_version")
     )
 
+
+@functools.cache
+def by_id(table: sa.Table) -> sa.Select[Any]:
+    """An aggregate's ``version`` and ``document`` by ``:id``: every ``get``."""
+    return sa.select(table.c.version, table.c.document).where(table.c.id == sa.bindparam("id"))
+
+
+@functools.cache
+def id_of(table: sa.Table) -> sa.Select[Any]:
+    """Whether an id is taken: ``SELECT id WHERE id = :id`` (``add`` checks it)."""
+    return sa.select(table.c.id).where(table.c.id == sa.bindparam("id"))
+
+
+@functools.cache
+def insert(table: sa.Table) -> sa.Insert:
+    """A plain ``INSERT`` into ``table``, its columns from the parameters."""
+    return sa.insert(table)
+
+
+@functools.cache
+def delete_children(child: sa.Table, owner: str) -> sa.Delete:
+    """A child table's rows of one aggregate (``WHERE owner = :owner``), replaced on save."""
+    return sa.delete(child).where(child.c[owner] == sa.bindparam("owner"))
+
+
+#: The audit chain's head: the last record's number and hash, without its content.
+AUDIT_HEAD = (
+    sa.select(t.audit_records.c.seq, t.audit_records.c.hash)
+    .order_by(t.audit_records.c.seq.desc())
+    .limit(1)
+)
 
 #: An event's document rewritten in place (an erasure): ``WHERE seq = :saved_seq``.
 EVENT_REWRITE = sa.update(t.events).where(t.events.c.seq == sa.bindparam("saved_seq"))

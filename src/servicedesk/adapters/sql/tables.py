@@ -16,6 +16,7 @@ event log come with it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -76,11 +77,17 @@ class AggregateTable:
     children: tuple[Child, ...] = ()
 
     def projections(self, aggregate: Any) -> dict[str, Any]:
-        return {
-            column.name: column.info["project"](aggregate)
-            for column in self.table.columns
-            if "project" in column.info
-        }
+        return {name: function(aggregate) for name, function in _projectors(self.table)}
+
+
+@functools.cache
+def _projectors(table: sa.Table) -> tuple[tuple[str, Projection], ...]:
+    """The projection columns of ``table`` and their functions, found once per table."""
+    return tuple(
+        (column.name, column.info["project"])
+        for column in table.columns
+        if "project" in column.info
+    )
 
 
 AGGREGATES: dict[str, AggregateTable] = {}
