@@ -255,7 +255,12 @@ class RecordFile:
             raise IllegalTransition(
                 _("Record {id} is on hold; release every hold first.").format(id=self.id)
             )
-        self._record(PersonalDataErased(at=at, file_id=self.id, on_request=on_request))
+        self._record(self.erasure(self.id, at=at, on_request=on_request))
+
+    @staticmethod
+    def erasure(file_id: RecordFileId, *, at: datetime, on_request: bool) -> PersonalDataErased:
+        """The event that marks a file anonymised; a store erasing files in bulk writes it too."""
+        return PersonalDataErased(at=at, file_id=file_id, on_request=on_request)
 
     # -- state -----------------------------------------------------------------
 

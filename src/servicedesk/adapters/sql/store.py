@@ -99,6 +99,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
         self.idempotency = SqlIdempotencyKeys(self)
         self.audit = SqlAuditLog(self)
         self.personal_data = SqlPersonalData(self)
+        self.written: list[ports.Written] = []
 
     def __getattr__(self, name: str) -> Any:
         """A repository the unit of work port names, but no table was declared for."""
@@ -176,6 +177,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
             raise translate(error, self.store.url) from error
 
     def rollback(self) -> None:
+        self.written.clear()
         if self._connection is None:
             return
         try:
