@@ -333,9 +333,7 @@ def run_purge(url: str, n: int) -> int:
 
 
 #: The raw purge's statements, ``{due}`` the indexed selection of the files due.
-RAW_DUE = (
-    "SELECT {column} FROM raw_records WHERE expires_at <= %s AND holds = 0 AND erased_at IS NULL"
-)
+RAW_DUE = "SELECT {column} FROM raw_records WHERE purge_due <= %s"
 RAW_PURGE_SQLITE = (
     "UPDATE raw_requests SET version = version + 1, document = json_replace(document,"
     " '$.requester.name', '[erased]', '$.requester.unit', '[erased]',"
@@ -348,7 +346,7 @@ RAW_PURGE_SQLITE = (
     "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"
     " SELECT 'record_file', id, version + 1, 'PersonalDataErased', %s, replace(%s, '@id@', id)"
     " FROM raw_records WHERE id IN ({due_files})",
-    "UPDATE raw_records SET erased_at = %s, version = version + 1,"
+    "UPDATE raw_records SET erased_at = %s, purge_due = NULL, version = version + 1,"
     " document = json_replace(document, '$.erased_at', %s, '$.version', version)"
     " WHERE id IN ({due_files})",
 )
@@ -366,7 +364,7 @@ RAW_PURGE_POSTGRESQL = (
     "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"
     " SELECT 'record_file', id, version + 1, 'PersonalDataErased', %s,"
     " CAST(replace(%s, '@id@', id) AS jsonb) FROM raw_records WHERE id IN ({due_files})",
-    "UPDATE raw_records SET erased_at = %s, version = version + 1,"
+    "UPDATE raw_records SET erased_at = %s, purge_due = NULL, version = version + 1,"
     " document = jsonb_set(jsonb_set(document, '{{erased_at}}', to_jsonb(CAST(%s AS text)), false),"
     " '{{version}}', to_jsonb(version), false) WHERE id IN ({due_files})",
 )

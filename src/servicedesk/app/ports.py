@@ -554,8 +554,8 @@ class RecordFileRepository(Repository[RecordFile]):
     def due_for_purge(self, now: datetime, limit: int) -> list[RecordFile]:
         """Files with ``expires_at <= now``, no hold and not erased, earliest first.
 
-        A database answers with one query on an index of ``expires_at``
-        (filtered on ``erased_at IS NULL AND holds = 0``).
+        A database answers with one query on an index of when each file is due
+        while nothing stops its purge (``purge_due``, NULL once held or erased).
         """
 
 

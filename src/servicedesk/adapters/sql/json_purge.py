@@ -162,7 +162,7 @@ class among(ColumnElement[bool]):
         self.column, self.ids = column, list(ids)
 
 
-class unindexed(ColumnElement[Any]):  # noqa: N801
+class unindexed(ColumnElement[Any]):
     """``column`` in a condition no index should serve (SQLite: ``+column``).
 
     Selecting a batch's events by type as well as by aggregate, SQLite's
@@ -200,8 +200,6 @@ def _dollar(path: Path) -> str:
 
 def _braces(path: Path) -> str:
     return "'{" + ",".join(path) + "}'"
-
-
 
 
 @compiles(json_replaced)

@@ -140,13 +140,13 @@ class SqlPersonalData(ports.PersonalData):
     ) -> ports.Purged:
         """The batch in a few set-based statements per record kind; the rest left to the handler.
 
-        One indexed query picks the files due (ids only: nothing is loaded into
-        Python).  For each kind whose personal data sits at fixed paths
+        One query on the ``(purge_due, id)`` index picks the files due (ids
+        only: nothing is loaded into Python).  For each kind whose personal data sits at fixed paths
         (``json_purge.plan``: requests and found items today) the kind's
         documents are patched and their version moved on in one ``UPDATE``, its
         stored events in one more (a ``CASE`` on the event type), then the
         files' lookup keys go in one ``DELETE``, the files are marked erased in
-        one ``UPDATE`` (document, ``erased_at``, version) and their
+        one ``UPDATE`` (document, ``erased_at``, ``purge_due``, version) and their
         ``PersonalDataErased`` events written by one ``INSERT ... SELECT`` (the
         event's JSON built once by the converter, each file's id put in by SQL).
         Event types whose personal data no fixed path reaches (none today) are
@@ -159,10 +159,7 @@ class SqlPersonalData(ports.PersonalData):
         """
         f = t.record_files.table.c
         due = self.uow.execute(
-            sa.select(f.id)
-            .where(f.expires_at <= now, f.holds == 0, f.erased_at.is_(None))
-            .order_by(f.expires_at, f.id)
-            .limit(limit)
+            sa.select(f.id).where(f.purge_due <= now).order_by(f.purge_due, f.id).limit(limit)
         )
         file_ids = list(due.scalars())
         by_kind: dict[str, list[str]] = {}
@@ -249,6 +246,7 @@ class SqlPersonalData(ports.PersonalData):
             .ordered_values(
                 (f.document, json_purge.json_replaced(f.document, leaves)),
                 (f.erased_at, now),
+                (f.purge_due, None),
                 (f.version, f.version + 1),
             )
         )
