@@ -308,14 +308,18 @@ def setup_purge(url: str, n: int) -> None:
     desk.handle(CancelRequest(request_id="SEEDREQ", reason="fixed it myself"), actor=world.CLERK)
     tokens = ["SEEDREQ", "SEEDUNIT"]
     copies = range(1, n)
-    world.copy_rows(store, t.requests.table, t.requests.table.c.id == "SEEDREQ", tokens, copies)
-    world.copy_rows(store, t.events, t.events.c.aggregate_id == "SEEDREQ", tokens, copies)
-    world.copy_rows(store, t.events, t.events.c.aggregate_id == "request:SEEDREQ", tokens, copies)
-    files = t.record_files.table
-    world.copy_rows(store, files, files.c.id.like("%SEEDREQ%"), tokens, copies)
+    # Requests registered one after another have ids that sort in that order (the default
+    # ids are not numbers at all); the copies' numbers are padded so theirs do too.
+    width = len(str(n))
+    requests, files, links = t.requests.table, t.record_files.table, t.subject_links
+    e = t.events.c
+    world.copy_rows(store, requests, requests.c.id == "SEEDREQ", tokens, copies, width=width)
+    world.copy_rows(store, t.events, e.aggregate_id == "SEEDREQ", tokens, copies, width=width)
     world.copy_rows(
-        store, t.subject_links, t.subject_links.c.file_id.like("%SEEDREQ%"), tokens, copies
+        store, t.events, e.aggregate_id == "request:SEEDREQ", tokens, copies, width=width
     )
+    world.copy_rows(store, files, files.c.id.like("%SEEDREQ%"), tokens, copies, width=width)
+    world.copy_rows(store, links, links.c.file_id.like("%SEEDREQ%"), tokens, copies, width=width)
     store.close()
     _raw_copies(url)
 

@@ -269,7 +269,8 @@ class SqlPersonalData(ports.PersonalData):
         ).where(json_purge.among(f.id, file_ids))
         columns = ["stream", "aggregate_id", "version", "type", "at", "document"]
         self.uow.execute(sa.insert(t.events).from_select(columns, rows))
-        events = [RecordFile.erasure(RecordFileId(i), at=now, on_request=False) for i in file_ids]
+        ids = [RecordFileId(i) for i in file_ids]
+        events = RecordFile.erasures(ids, at=now, on_request=False)
         self.uow.written.append(ports.Written(events, alike="file_id"))
 
     def files_of(self, subject: str) -> list[RecordFileId]:
