@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 
@@ -203,9 +203,37 @@ def raw_sweep(url: str, n: int) -> int:
 
 # --- 4. purge ------------------------------------------------------------------------------
 
+#: The raw tables of the purge: the library's tables' columns and indexes, and their rows.
+RAW_PURGE_TABLES = {
+    "raw_requests": t.requests.table,
+    "raw_events": t.events,
+    "raw_links": t.subject_links,
+    "raw_records": t.record_files.table,
+}
+
+
+def _raw_copies(url: str) -> None:
+    """Each raw table declared like the library's (same columns, keys, indexes), rows copied."""
+    engine = sa.create_engine(url)
+    raw_metadata = sa.MetaData(naming_convention=t.metadata.naming_convention)
+    for name, table in RAW_PURGE_TABLES.items():
+        copy = table.to_metadata(raw_metadata, name=name)
+        copy.primary_key.name = f"pk_{name}"
+        for index in copy.indexes:
+            index.name = "_".join(["ix", name, *(c.name for c in index.columns)])
+    raw_metadata.create_all(engine)
+    with engine.begin() as connection:
+        for name, table in RAW_PURGE_TABLES.items():
+            connection.execute(sa.text(f"INSERT INTO {name} SELECT * FROM {table.name}"))
+        if engine.dialect.name == "postgresql":  # the copied serials: new events come after
+            connection.execute(
+                sa.text("SELECT setval('raw_events_seq_seq', (SELECT max(seq) FROM raw_events))")
+            )
+    engine.dispose()
+
 
 def setup_purge(url: str, n: int) -> None:
-    """``n`` cancelled requests whose retention period ended."""
+    """``n`` cancelled requests whose retention period ended, and the raw tables' copy of them."""
     clock = world.Clock()
     desk, store = world.desk_on(url, clock)
     desk.handle(
@@ -217,28 +245,20 @@ def setup_purge(url: str, n: int) -> None:
     desk.handle(CancelRequest(request_id="SEEDREQ", reason="fixed it myself"), actor=world.CLERK)
     tokens = ["SEEDREQ", "SEEDUNIT"]
     copies = range(1, n)
-    world.copy_rows(store, t.requests.table, t.requests.table.c.id == "SEEDREQ", tokens, copies)
-    world.copy_rows(store, t.events, t.events.c.aggregate_id == "SEEDREQ", tokens, copies)
-    files = t.record_files.table
-    world.copy_rows(store, files, files.c.id.like("%SEEDREQ%"), tokens, copies)
+    # Requests registered one after another have ids that sort in that order (the default
+    # ids are not numbers at all); the copies' numbers are padded so theirs do too.
+    width = len(str(n))
+    requests, files, links = t.requests.table, t.record_files.table, t.subject_links
+    e = t.events.c
+    world.copy_rows(store, requests, requests.c.id == "SEEDREQ", tokens, copies, width=width)
+    world.copy_rows(store, t.events, e.aggregate_id == "SEEDREQ", tokens, copies, width=width)
     world.copy_rows(
-        store, t.subject_links, t.subject_links.c.file_id.like("%SEEDREQ%"), tokens, copies
+        store, t.events, e.aggregate_id == "request:SEEDREQ", tokens, copies, width=width
     )
+    world.copy_rows(store, files, files.c.id.like("%SEEDREQ%"), tokens, copies, width=width)
+    world.copy_rows(store, links, links.c.file_id.like("%SEEDREQ%"), tokens, copies, width=width)
     store.close()
-    raw = Raw(url)
-    _raw_schema(
-        raw,
-        "CREATE TABLE raw_records (id VARCHAR(64) PRIMARY KEY, expires_at TIMESTAMP,"
-        " erased_at TIMESTAMP, document TEXT NOT NULL)",
-        "CREATE INDEX raw_records_expiry ON raw_records (expires_at)",
-    )
-    expires = world.START.replace(tzinfo=None) + timedelta(days=3 * 365)
-    raw.executemany(
-        "INSERT INTO raw_records (id, expires_at, document) VALUES (%s, %s, %s)",
-        [(f"request:r{number}", expires, DOCUMENT) for number in range(n)],
-    )
-    raw.commit()
-    raw.close()
+    _raw_copies(url)
 
 
 PURGE_AT = world.START + timedelta(days=4 * 365)
@@ -253,14 +273,73 @@ def run_purge(url: str, n: int) -> int:
     return purged
 
 
+#: The raw purge's statements, ``{due}`` the indexed selection of the files due.
+RAW_DUE = "SELECT {column} FROM raw_records WHERE purge_due <= %s"
+RAW_PURGE_SQLITE = (
+    "UPDATE raw_requests SET version = version + 1, document = json_replace(document,"
+    " '$.requester.name', '[erased]', '$.requester.unit', '[erased]',"
+    " '$.requester.contact.phone', '00000') WHERE id IN ({due_records})",
+    "UPDATE raw_events SET document = json_replace(document,"
+    " '$.requester.name', '[erased]', '$.requester.unit', '[erased]',"
+    " '$.requester.contact.phone', '00000')"
+    " WHERE stream = 'request' AND type = 'RequestRegistered' AND aggregate_id IN ({due_records})",
+    "DELETE FROM raw_links WHERE file_id IN ({due_files})",
+    "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"
+    " SELECT 'record_file', id, version + 1, 'PersonalDataErased', %s, replace(%s, '@id@', id)"
+    " FROM raw_records WHERE id IN ({due_files})",
+    "UPDATE raw_records SET erased_at = %s, purge_due = NULL, version = version + 1,"
+    " document = json_replace(document, '$.erased_at', %s, '$.version', version)"
+    " WHERE id IN ({due_files})",
+)
+_ANONYMOUS_PG = (
+    "jsonb_set(jsonb_set(jsonb_set(document, '{{requester,name}}', '\"[erased]\"', false),"
+    " '{{requester,unit}}', '\"[erased]\"', false),"
+    " '{{requester,contact,phone}}', '\"00000\"', false)"
+)
+RAW_PURGE_POSTGRESQL = (
+    f"UPDATE raw_requests SET version = version + 1, document = {_ANONYMOUS_PG}"
+    " WHERE id IN ({due_records})",
+    f"UPDATE raw_events SET document = {_ANONYMOUS_PG}"
+    " WHERE stream = 'request' AND type = 'RequestRegistered' AND aggregate_id IN ({due_records})",
+    "DELETE FROM raw_links WHERE file_id IN ({due_files})",
+    "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"
+    " SELECT 'record_file', id, version + 1, 'PersonalDataErased', %s,"
+    " CAST(replace(%s, '@id@', id) AS jsonb) FROM raw_records WHERE id IN ({due_files})",
+    "UPDATE raw_records SET erased_at = %s, purge_due = NULL, version = version + 1,"
+    " document = jsonb_set(jsonb_set(document, '{{erased_at}}', to_jsonb(CAST(%s AS text)), false),"
+    " '{{version}}', to_jsonb(version), false) WHERE id IN ({due_files})",
+)
+
+
 def raw_purge(url: str, n: int) -> int:
+    """The library's database work on the raw tables, each step one set-based statement.
+
+    Anonymise the requests' documents and their registration events, forget the
+    files' lookup keys, append one ``PersonalDataErased`` event per file (its JSON
+    built once, the id substituted in SQL), mark the files erased; the files due
+    are chosen by the same indexed condition in every statement, in one transaction.
+    """
     raw = Raw(url)
-    now = PURGE_AT.replace(tzinfo=None)
-    purged = raw.execute(
-        "UPDATE raw_records SET erased_at = %s, document = %s"
-        " WHERE expires_at <= %s AND erased_at IS NULL",
-        (now, json.dumps({"field": "x"}), now),
-    ).rowcount
+    now = PURGE_AT.astimezone(UTC).replace(tzinfo=None) if raw.sqlite else PURGE_AT
+    at = PURGE_AT.isoformat()
+    event = json.dumps(
+        {"type": "PersonalDataErased", "at": at, "file_id": "@id@", "on_request": False}
+    )
+    due = {
+        "due_records": RAW_DUE.format(column="substr(id, 9)"),  # the id after "request:"
+        "due_files": RAW_DUE.format(column="id"),
+    }
+    statements = RAW_PURGE_SQLITE if raw.sqlite else RAW_PURGE_POSTGRESQL
+    parameters: list[tuple[object, ...]] = [
+        (now,),
+        (now,),
+        (now,),
+        (now, event, now),
+        (now, at, now),
+    ]
+    purged = 0
+    for statement, values in zip(statements, parameters, strict=True):
+        purged = raw.execute(statement.format(**due), values).rowcount
     raw.commit()
     raw.close()
     return int(purged)

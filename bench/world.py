@@ -141,8 +141,13 @@ def copy_rows(
     tokens: Iterable[str],
     copies: range,
     batch: int = 20_000,
+    width: int = 0,
 ) -> int:
-    """Insert a renamed copy of the rows ``where`` selects for every number in ``copies``."""
+    """Insert a renamed copy of the rows ``where`` selects for every number in ``copies``.
+
+    ``width``: the copy numbers zero-padded to it, so that the copies' ids sort in the
+    order they were written (as the ids of records created one after another do).
+    """
     pattern = _copier(tokens)
     with store.engine.begin() as connection:
         rows = [dict(row._mapping) for row in connection.execute(sa.select(table).where(where))]
@@ -170,7 +175,7 @@ def copy_rows(
             pending.clear()
 
     for number in copies:
-        suffix = f"-{number}"
+        suffix = f"-{number:0{width}d}"
 
         def rename(match: re.Match[str], suffix: str = suffix) -> str:
             return match.group() + suffix

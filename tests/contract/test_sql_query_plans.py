@@ -45,7 +45,7 @@ QUERIES: list[tuple[str, Query, str]] = [
     ("invoices", lambda u: u.invoices.list_overdue(MONDAY), "undelivered_due"),
     ("invoices", lambda u: u.invoices.for_request(RequestId("r")), "request_id_requested_at"),
     ("costs", lambda u: u.costs.between(MONDAY, LATER), "recorded_at"),
-    ("record_files", lambda u: u.record_files.due_for_purge(MONDAY, 10), "expires_at"),
+    ("record_files", lambda u: u.record_files.due_for_purge(MONDAY, 10), "purge_due_id"),
     ("found_items", lambda u: u.found_items.list_kept(), "status_found_at"),
     ("subject_links", lambda u: u.personal_data.files_of("key"), "subject"),
 ]

@@ -12,7 +12,7 @@ import copy
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -189,6 +189,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.costs = MemoryCosts(store)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
         self._rewritten: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}  # records
+        self.written: list[ports.Written] = []
         add_records(self)
 
     def _save(
@@ -222,6 +223,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
     def rollback(self) -> None:
         self._pending.clear()
         self._rewritten.clear()
+        self.written.clear()
 
 
 # --- complaints, escalation and callbacks (issue 5) --------------------------------------------
@@ -492,6 +494,12 @@ class MemoryPersonalData(ports.PersonalData):
         version, known = self._subjects(file_id)
         if known:
             self._stage(file_id, version, [])
+
+    def purge_due(
+        self, now: datetime, limit: int, sources: Mapping[str, tuple[type[Any], type[Identifier]]]
+    ) -> ports.Purged:
+        """The reference: every due file is left to the handler's per-record erasure."""
+        return ports.Purged(0, self.uow.record_files.due_for_purge(now, limit))
 
     def files_of(self, subject: str) -> list[RecordFileId]:
         with self.uow.store.lock:

@@ -13,15 +13,18 @@ of work: the record and the change are committed together or not at all.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator
 from typing import Any
+
+import attrs
 
 from servicedesk import convert
 from servicedesk.app import records
 from servicedesk.app.commands import Command
 from servicedesk.app.handlers import Context, Handler
-from servicedesk.app.ports import Store, UnitOfWork, pending_events
+from servicedesk.app.ports import Store, UnitOfWork, Written, pending_events
 from servicedesk.domain.audit import AuditHead, AuditRecord, EventRef, Verdict, canonical_json
 from servicedesk.domain.audit import digest as data_digest
 from servicedesk.domain.audit import verify as verify_records
@@ -38,6 +41,39 @@ log = logging.getLogger("servicedesk.audit")
 def event_ref(event: Event) -> EventRef:
     """Names an event by its content without its personal data: stable across purges."""
     return EventRef(type(event).__name__, data_digest(convert.unstructure(scrub(event))))
+
+
+#: Stands for the differing id while a batch of alike events is digested from one template.
+PLACEHOLDER = "servicedesk-placeholder-id"
+
+
+def alike_refs(batch: Written) -> list[EventRef]:
+    """``event_ref`` of each event of a bulk step's batch, from one template when it can.
+
+    Events alike but for one id (a purge's ``PersonalDataErased``) differ in
+    their canonical JSON only where the id stands, and ids hold no character
+    JSON escapes: the template's text with each id put in is what ``event_ref``
+    digests.  That the events are alike is the bulk step's promise (``Written``);
+    the first is checked against ``event_ref`` itself, and any doubt (the
+    placeholder elsewhere, a mismatch) digests event by event.
+    """
+    events, field = list(batch.events), batch.alike
+    if not events or field is None:
+        return [event_ref(e) for e in events]
+    first = events[0]
+    id_class = type(getattr(first, field))
+    template = canonical_json(
+        convert.unstructure(scrub(attrs.evolve(first, **{field: id_class(PLACEHOLDER)})))
+    )
+    name = type(first).__name__
+    ids = [getattr(e, field).value for e in events]
+    refs = [
+        EventRef(name, hashlib.sha256(template.replace(PLACEHOLDER, i).encode()).hexdigest())
+        for i in ids
+    ]
+    if template.count(PLACEHOLDER) != 1 or refs[0] != event_ref(first):
+        return [event_ref(e) for e in events]
+    return refs
 
 
 def describe(command: Command) -> str:
@@ -75,10 +111,17 @@ def audited(handler: Handler, store: Store) -> Handler:
     return run
 
 
+def pending_refs(uow: UnitOfWork) -> list[EventRef]:
+    """``event_ref`` of every event ``pending_events`` names, in its order."""
+    refs = [ref for batch in uow.written for ref in alike_refs(batch)]
+    aggregates = [e for r in uow.in_use() for a in r.changed() for e in a.events]
+    return refs + [event_ref(e) for e in aggregates]
+
+
 def append(
     uow: UnitOfWork, ctx: Context, command: Command, subject: str | None, refused: str | None
 ) -> AuditRecord:
-    events = [] if refused else [event_ref(e) for e in pending_events(uow)]
+    events = [] if refused else pending_refs(uow)
     record = AuditRecord.after(
         uow.audit.head(),
         at=ctx.now,

@@ -11,10 +11,12 @@ committing rolls everything back.
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
+
+import attrs
 
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
@@ -190,6 +192,9 @@ class UnitOfWork(abc.ABC):
         """Every repository this unit of work holds, whatever area added it."""
         return tuple(v for v in vars(self).values() if isinstance(v, Repository))
 
+    #: Events a bulk step already saved with its own statements (see ``Written``).
+    written: list[Written]
+
     def in_use(self) -> tuple[Repository[Any], ...]:
         """The repositories that may hold changes, in ``repositories()`` order.
 
@@ -199,8 +204,12 @@ class UnitOfWork(abc.ABC):
         return self.repositories()
 
     def commit(self) -> list[Event]:
-        """Save every changed aggregate and its events; return the events."""
-        published: list[Event] = []
+        """Save every changed aggregate and its events; return the events.
+
+        Events a bulk step wrote itself (``written``) come first: they are
+        published and audited like the others, and saved by nobody again.
+        """
+        published: list[Event] = [e for batch in self.written for e in batch.events]
         for repository in self.in_use():
             for aggregate in list(repository.changed()):
                 is_new = aggregate.id in repository.new
@@ -208,6 +217,7 @@ class UnitOfWork(abc.ABC):
                 published.extend(aggregate.events)
         self._commit()
         self.committed = True
+        self.written.clear()
         for repository in self.in_use():
             for aggregate in repository.changed():
                 aggregate.version += 1
@@ -322,9 +332,23 @@ class IdempotencyKeys(abc.ABC):
     ) -> None: ...
 
 
+@attrs.frozen
+class Written:
+    """Events a bulk step saved with its own set-based statements, in this unit of work.
+
+    ``alike`` names the one attribute in which the events differ (a file id), if
+    they are all alike but for it: the audit then digests the batch from one
+    template instead of event by event.
+    """
+
+    events: Sequence[Event]
+    alike: str | None = None
+
+
 def pending_events(uow: UnitOfWork) -> list[Event]:
-    """The events ``commit`` is about to save, in the order it saves them."""
-    return [e for r in uow.in_use() for a in r.changed() for e in a.events]
+    """The events ``commit`` is about to publish, in its order (bulk-written ones first)."""
+    written = [e for batch in uow.written for e in batch.events]
+    return written + [e for r in uow.in_use() for a in r.changed() for e in a.events]
 
 
 # --- billing -------------------------------------------------------------------
@@ -530,6 +554,29 @@ class PersonalData(abc.ABC):
     def files_of(self, subject: str) -> list[RecordFileId]:
         """Files linked to ``subject`` (one indexed query on the key)."""
 
+    @abc.abstractmethod
+    def purge_due(
+        self, now: datetime, limit: int, sources: Mapping[str, tuple[type[Any], type[Identifier]]]
+    ) -> Purged:
+        """Anonymise what it can of up to ``limit`` files due at ``now`` (``due_for_purge``).
+
+        ``sources`` names the record kinds a purge rewrites (store kind ->
+        aggregate class, id class).  A store may anonymise files itself, in bulk,
+        exactly as ``privacy.scrub`` would (documents, stored events, lookup keys,
+        the file marked erased with its ``PersonalDataErased`` event, listed in
+        ``UnitOfWork.written``); the files it leaves come back, loaded and
+        tracked, for the handler to erase one by one.  The reference (the memory
+        store) leaves them all.
+        """
+
+
+@attrs.frozen
+class Purged:
+    """What ``PersonalData.purge_due`` did: files erased in bulk, files left to the handler."""
+
+    erased: int
+    left: list[RecordFile]
+
 
 class RecordFileRepository(Repository[RecordFile]):
     kind, label = "record_file", "record file"
@@ -538,8 +585,8 @@ class RecordFileRepository(Repository[RecordFile]):
     def due_for_purge(self, now: datetime, limit: int) -> list[RecordFile]:
         """Files with ``expires_at <= now``, no hold and not erased, earliest first.
 
-        A database answers with one query on an index of ``expires_at``
-        (filtered on ``erased_at IS NULL AND holds = 0``).
+        A database answers with one query on an index of when each file is due
+        while nothing stops its purge (``purge_due``, NULL once held or erased).
         """
 
 

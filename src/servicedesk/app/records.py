@@ -232,10 +232,16 @@ def erase(ctx: Context, record: RecordFile, *, on_request: bool) -> None:
 
 @handles(PurgeExpired)
 def purge_expired(cmd: PurgeExpired, ctx: Context) -> str:
-    due = ctx.uow.record_files.due_for_purge(ctx.now, cmd.limit)
-    for record in due:
+    """The store erases what it can of the batch in bulk; the rest one record at a time.
+
+    Either way the result is the same (``PersonalData.purge_due``): a SQL store
+    patches a batch with a few set-based statements, the memory store leaves
+    every file to ``erase``, the reference.
+    """
+    batch = ctx.uow.personal_data.purge_due(ctx.now, cmd.limit, SOURCES)
+    for record in batch.left:
         erase(ctx, record, on_request=False)
-    return str(len(due))
+    return str(batch.erased + len(batch.left))
 
 
 @handles(EraseRequester)

@@ -17,10 +17,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import types
+import typing
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from enum import Enum
 from typing import Any, Final, TypeVar
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -79,6 +83,8 @@ def scrub(value: T) -> T:
         result = anonymous(value)
     elif isinstance(value, Contact):
         result = anonymous_contact()
+    elif attrs.has(type(value)) and personal_sites(type(value)) == ():
+        result = value  # its class has no place for personal data: nothing to look at
     elif attrs.has(type(value)):
         changes: dict[str, Any] = {}
         cls: Any = type(value)
@@ -102,6 +108,73 @@ def scrub(value: T) -> T:
     else:
         result = value
     return result  # type: ignore[no-any-return]
+
+
+#: Where ``scrub`` changes a record: an attribute path and what sits there (a
+#: ``Requester``, a ``Contact``, or ``str`` for a text field marked ``personal``).
+Site = tuple[tuple[str, ...], type[Any]]
+#: Types that never hold personal data themselves.
+_PLAIN: Final = (str, int, float, bool, Decimal, datetime, date, time, timedelta, ZoneInfo, Enum)
+
+
+def personal_sites(cls: type[Any], omit: frozenset[str] = frozenset()) -> tuple[Site, ...] | None:
+    """Where personal data can sit in an instance of the attrs class ``cls``, by its annotations.
+
+    ``()`` when nowhere (``scrub`` leaves such a record alone without looking);
+    ``None`` when some of it sits where no fixed path reaches: inside a tuple, a
+    list or a mapping, in a union of several classes, in a field typed loosely
+    (``Any``, the ``Event`` base) or in a class that contains itself.  A store
+    that anonymises records in bulk patches the sites of a class it can reach
+    and leaves the others to ``scrub`` one record at a time.  ``omit`` names
+    top-level attributes the caller does not keep (an aggregate's pending events).
+    """
+    key = (cls, omit)
+    if key not in _SITES:
+        found = _walk(cls, (), (), omit)
+        _SITES[key] = None if found is None else tuple(found)
+    return _SITES[key]
+
+
+_SITES: dict[tuple[type[Any], frozenset[str]], tuple[Site, ...] | None] = {}
+
+
+def _walk(
+    tp: Any, path: tuple[str, ...], seen: tuple[type[Any], ...], omit: frozenset[str] = frozenset()
+) -> list[Site] | None:
+    origin = typing.get_origin(tp)
+    if tp is type(None) or tp is Ellipsis:
+        return []
+    if origin is typing.Union or origin is types.UnionType:
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(options) == 1:
+            return _walk(options[0], path, seen)
+        return [] if all(_walk(o, path, seen) == [] for o in options) else None
+    if origin is not None:  # a container: any personal data inside it has no fixed path
+        return [] if all(_walk(a, path, seen) == [] for a in typing.get_args(tp)) else None
+    if tp in (Requester, Contact):
+        return [(path, tp)]
+    if isinstance(tp, type) and issubclass(tp, _PLAIN):
+        return []
+    if not (isinstance(tp, type) and attrs.has(tp)) or tp in seen or tp.__name__ == "Event":
+        return None  # loosely typed, self-containing, or the polymorphic event base
+    try:
+        hints = typing.get_type_hints(tp)
+    except (NameError, TypeError):
+        return None
+    sites: list[Site] = []
+    for attribute in attrs.fields(tp):
+        if not attribute.init or attribute.name in omit:
+            continue
+        hint = hints.get(attribute.name, Any)
+        where = (*path, attribute.name)
+        if is_personal(attribute) and hint in (str, str | None, typing.Optional[str]):  # noqa: UP045
+            sites.append((where, str))
+            continue
+        nested = _walk(hint, where, (*seen, tp))
+        if nested is None:
+            return None
+        sites.extend(nested)
+    return sites
 
 
 def holds_personal_data(value: object) -> bool:

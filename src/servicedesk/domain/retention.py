@@ -255,7 +255,32 @@ class RecordFile:
             raise IllegalTransition(
                 _("Record {id} is on hold; release every hold first.").format(id=self.id)
             )
-        self._record(PersonalDataErased(at=at, file_id=self.id, on_request=on_request))
+        self._record(self.erasure(self.id, at=at, on_request=on_request))
+
+    @staticmethod
+    def erasure(file_id: RecordFileId, *, at: datetime, on_request: bool) -> PersonalDataErased:
+        """The event that marks a file anonymised; a store erasing files in bulk writes it too."""
+        return PersonalDataErased(at=at, file_id=file_id, on_request=on_request)
+
+    @classmethod
+    def erasures(
+        cls, file_ids: Iterable[RecordFileId], *, at: datetime, on_request: bool
+    ) -> list[PersonalDataErased]:
+        """``erasure`` of many files at once (a store's bulk purge), the time checked once.
+
+        The events differ only in their file id; checking the same time zone
+        ten thousand times was a tenth of a bulk purge's Python time.
+        """
+        template = cls.erasure(RecordFileId("template"), at=at, on_request=on_request)
+        names = [a.name for a in attrs.fields(PersonalDataErased) if a.name != "file_id"]
+        events = []
+        for file_id in file_ids:
+            event = object.__new__(PersonalDataErased)
+            for name in names:
+                object.__setattr__(event, name, getattr(template, name))
+            object.__setattr__(event, "file_id", file_id)
+            events.append(event)
+        return events
 
     # -- state -----------------------------------------------------------------
 

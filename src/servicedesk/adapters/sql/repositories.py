@@ -413,13 +413,7 @@ class SqlCallbacks(SqlRepository[Callback], ports.CallbackRepository):
 class SqlRecordFiles(SqlRepository[RecordFile], ports.RecordFileRepository):
     def due_for_purge(self, now: datetime, limit: int) -> list[RecordFile]:
         c = self.table.c
-        return self._select(
-            c.expires_at <= now,
-            c.holds == 0,
-            c.erased_at.is_(None),
-            order_by=(c.expires_at,),
-            limit=limit,
-        )
+        return self._select(c.purge_due <= now, order_by=(c.purge_due,), limit=limit)
 
 
 @serves(t.found_items)

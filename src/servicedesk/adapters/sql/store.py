@@ -115,6 +115,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
         self.idempotency = SqlIdempotencyKeys(self)
         self.audit = SqlAuditLog(self)
         self.personal_data = SqlPersonalData(self)
+        self.written: list[ports.Written] = []
 
     def __getattr__(self, name: str) -> Any:
         """A repository made on first use, or one the port names but no table was declared for."""
@@ -135,9 +136,10 @@ class SqlUnitOfWork(ports.UnitOfWork):
         raise AttributeError(name)
 
     def repositories(self) -> tuple[ports.Repository[Any], ...]:
+        """Every repository, made now if not yet, in the order the tables are declared."""
         for spec in t.AGGREGATES.values():
-            getattr(self, spec.attribute)  # made now if not yet
-        return super().repositories()
+            getattr(self, spec.attribute)
+        return tuple(self._opened)
 
     def in_use(self) -> tuple[ports.Repository[Any], ...]:
         """The repositories made so far, in the order the tables are declared."""
@@ -237,6 +239,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
             raise translate(error, self.store.url) from error
 
     def rollback(self) -> None:
+        self.written.clear()
         if self._connection is None:
             return
         try:

@@ -492,6 +492,18 @@ subject_links = sa.Table(
     sa.Index(None, "subject"),
 )
 
+
+def _purge_due(record_file: RecordFile) -> datetime | None:
+    """``expires_at`` while no hold stops the purge and it has not run; NULL otherwise.
+
+    ``purge_due <= now`` is ``is_due(now)``, and the index on ``(purge_due, id)``
+    hands the purge its batch in order without walking the files it anonymised.
+    """
+    if record_file.holds or record_file.is_erased:
+        return None
+    return record_file.expires_at
+
+
 record_files = aggregate_table(
     "record_files",
     attribute="record_files",
@@ -501,8 +513,10 @@ record_files = aggregate_table(
         sa.Column("expires_at", UtcDateTime(), nullable=True, info=project(lambda f: f.expires_at)),
         sa.Column("holds", sa.Integer, nullable=False, info=project(lambda f: len(f.holds))),
         sa.Column("erased_at", UtcDateTime(), nullable=True, info=project(lambda f: f.erased_at)),
+        # Added by revision 0003: when the file is due while nothing stops its purge.
+        sa.Column("purge_due", UtcDateTime(), nullable=True, info=project(_purge_due)),
     ),
-    indexes=(sa.Index(None, "expires_at"),),
+    indexes=(sa.Index(None, "expires_at"), sa.Index(None, "purge_due", "id")),
 )
 
 found_items = aggregate_table(
