@@ -16,15 +16,19 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
+import attrs
+
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
-from servicedesk.domain.audit import AuditRecord
+from servicedesk.domain.audit import AuditRecord, EventRef
 from servicedesk.domain.billing import AccountId, SeriesId
+from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
+from servicedesk.domain.deadlines import EscalationStep
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, NotFound
 from servicedesk.domain.events import Event
 from servicedesk.domain.invoices import Invoice, ReceiptBook
@@ -139,6 +143,18 @@ class EventLog(abc.ABC):
         """Every event of one aggregate, in the order it was recorded."""
 
 
+@attrs.frozen
+class StoredEvent:
+    """An event a store's bulk step wrote itself, with its audit reference made alongside.
+
+    The store builds many such events from one template, so it makes their references
+    (``audit.event_ref``) from the template too instead of serialising each event again.
+    """
+
+    event: Event
+    ref: EventRef
+
+
 class UnitOfWork(abc.ABC):
     items: ItemRepository
     requests: RequestRepository
@@ -178,9 +194,18 @@ class UnitOfWork(abc.ABC):
         """Every repository this unit of work holds, whatever area added it."""
         return tuple(v for v in vars(self).values() if isinstance(v, Repository))
 
+    def stored_events(self) -> list[StoredEvent]:
+        """Events a bulk step already wrote in this unit of work (``escalate_due``).
+
+        They are published, audited and returned by ``commit`` like the events of the
+        aggregates it saves, and before them: they were written first.
+        """
+        stored: list[StoredEvent] = self.__dict__.setdefault("_stored_events", [])
+        return stored
+
     def commit(self) -> list[Event]:
         """Save every changed aggregate and its events; return the events."""
-        published: list[Event] = []
+        published: list[Event] = [stored.event for stored in self.stored_events()]
         for repository in self.repositories():
             for aggregate in list(repository.changed()):
                 is_new = aggregate.id in repository.new
@@ -188,6 +213,7 @@ class UnitOfWork(abc.ABC):
                 published.extend(aggregate.events)
         self._commit()
         self.committed = True
+        self.stored_events().clear()
         for repository in self.repositories():
             for aggregate in repository.changed():
                 aggregate.version += 1
@@ -238,6 +264,24 @@ class ComplaintRepository(Repository[Complaint]):
         indexed column written on every save, and answers this with one indexed query; the
         sweep asks the domain again for each, so the column only has to be a superset.
         """
+
+    def escalate_due(
+        self,
+        now: datetime,
+        *,
+        chain: Callable[[Complaint], Sequence[EscalationStep]],
+        calendar: WorkingCalendar,
+    ) -> int:
+        """Move every complaint due at ``now`` one step up its ``chain``; how many went up.
+
+        The reference: each complaint due is loaded and ``Complaint.escalate`` decides, and
+        the unit of work saves the ones that changed.  A database store overrides this with
+        a few set-based statements that store exactly the same documents and events.
+        """
+        escalated = 0
+        for complaint in self.list_due_for_escalation(now):
+            escalated += complaint.escalate(chain=chain(complaint), calendar=calendar, now=now)
+        return escalated
 
     @abc.abstractmethod
     def list_filed_between(self, start: datetime, end: datetime) -> list[Complaint]:
@@ -303,8 +347,9 @@ class IdempotencyKeys(abc.ABC):
 
 
 def pending_events(uow: UnitOfWork) -> list[Event]:
-    """The events ``commit`` is about to save, in the order it saves them."""
-    return [e for r in uow.repositories() for a in r.changed() for e in a.events]
+    """The events ``commit`` is about to publish, in the order they are stored."""
+    stored = [s.event for s in uow.stored_events()]
+    return stored + [e for r in uow.repositories() for a in r.changed() for e in a.events]
 
 
 # --- billing -------------------------------------------------------------------

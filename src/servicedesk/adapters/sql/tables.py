@@ -417,6 +417,12 @@ costs = aggregate_table(
 
 # --- complaints, escalation and callbacks ----------------------------------------------
 
+
+def _clock_kind(complaint: Complaint) -> str | None:
+    clock = complaint.clock
+    return None if clock is None else clock.kind.value
+
+
 complaints = aggregate_table(
     "complaints",
     attribute="complaints",
@@ -430,6 +436,23 @@ complaints = aggregate_table(
             UtcDateTime(),
             nullable=True,
             info=project(lambda c: c.next_escalation_at),
+        ),
+        # Added by revision 0003: what decides a complaint's next escalation step, so that
+        # the sweep groups the complaints due in SQL and asks the policy once per group.
+        sa.Column("category", sa.String(50), nullable=True, info=project(lambda c: c.category)),
+        sa.Column("urgency", sa.String(20), nullable=True, info=project(lambda c: c.urgency.value)),
+        sa.Column(
+            "escalation_level",
+            sa.Integer,
+            nullable=True,
+            info=project(lambda c: len(c.escalations)),
+        ),
+        sa.Column("clock_kind", sa.String(20), nullable=True, info=project(_clock_kind)),
+        sa.Column(
+            "clock_breached",
+            sa.Boolean,
+            nullable=True,
+            info=project(lambda c: c.clock_breached),
         ),
     ),
     indexes=(

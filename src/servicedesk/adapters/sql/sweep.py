@@ -1,0 +1,291 @@
+"""The escalation sweep of complaints as set-based SQL: a few statements per group.
+
+``Complaint.escalate`` is the reference (the memory store runs it for each complaint).  Here
+the complaints due (``escalation_due < now``) are grouped in SQL by what decides their next
+step: category and urgency (what the policy's chain is asked about), the number of
+escalations so far, the clock that runs and whether its breach is recorded.  For each group
+the policy is asked once, with one complaint of the group, and the domain's ``escalation``
+gives the step and the next escalation time; then, for the whole group,
+
+1. one ``SELECT ... FOR UPDATE`` takes the ids, and the due and start of the running clock
+   (to build the events the command returns, publishes and audits);
+2. one ``INSERT ... SELECT`` writes the ``ComplaintDeadlineBreached`` events (when the
+   group's clock has no breach recorded) and one the ``ComplaintEscalated`` events, each
+   document made once with ``convert.unstructure`` and completed per row in SQL with the
+   complaint's id and its clock's times;
+3. one ``UPDATE`` appends the breach and the escalation to the documents, sets
+   ``updated_at`` and moves the version and the projection columns on,
+
+which stores exactly what saving each escalated complaint would store.  Every statement
+must touch as many rows as the first found, else another transaction changed the group
+meanwhile and the unit of work fails with ``ConcurrencyConflict`` (the desk retries).
+
+What goes through the per-complaint domain path instead, in the same unit of work: the
+complaints this unit of work has loaded already (they may hold unsaved changes), and rows
+whose grouping columns are empty (written before the columns were filled).  The chain of a
+complaint must follow from its category and urgency (docs/hooks.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from servicedesk import convert
+from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.json_sweep import json_append, json_set, json_text, json_value
+from servicedesk.app.audit import event_ref, ref_maker
+from servicedesk.app.ports import StoredEvent
+from servicedesk.domain.calendar import WorkingCalendar
+from servicedesk.domain.complaints import (
+    Complaint,
+    ComplaintDeadlineBreached,
+    ComplaintEscalated,
+    ComplaintId,
+)
+from servicedesk.domain.deadlines import Breach, Escalation, EscalationStep, escalation
+from servicedesk.domain.errors import ConcurrencyConflict
+from servicedesk.domain.events import Event
+from servicedesk.i18n import _
+
+if TYPE_CHECKING:
+    from servicedesk.adapters.sql.repositories import SqlComplaints
+
+Chain = Callable[[Complaint], Sequence[EscalationStep]]
+Maker = Callable[[Sequence[str]], Any]
+
+#: What decides a complaint's next step, as the projection columns that hold it.
+GROUP_COLUMNS = ("category", "urgency", "escalation_level", "clock_kind", "clock_breached")
+
+
+def escalate_due(
+    repository: SqlComplaints, now: datetime, *, chain: Chain, calendar: WorkingCalendar
+) -> int:
+    c = repository.table.c
+    due: list[Any] = [c.escalation_due < now]
+    ungrouped = sa.or_(*(c[name].is_(None) for name in GROUP_COLUMNS))
+    loaded = [
+        complaint
+        for complaint in repository.seen.values()
+        if _before(complaint.next_escalation_at, now)
+    ]
+    if repository.seen:
+        due.append(c.id.not_in([key.value for key in repository.seen]))
+    loaded += repository._select(*due, ungrouped)
+    escalated = 0
+    for complaint in sorted(loaded, key=_filing_order):  # the domain path
+        escalated += complaint.escalate(chain=chain(complaint), calendar=calendar, now=now)
+    if repository.seen:
+        due[1:] = [c.id.not_in([key.value for key in repository.seen])]
+    keys = [c[name] for name in GROUP_COLUMNS]
+    groups = (
+        sa.select(*keys, sa.func.min(c.id).label("sample"))
+        .where(*due, sa.not_(ungrouped))
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    for group in repository.uow.execute(groups).all():
+        where = [*due, *(key == group[index] for index, key in enumerate(keys))]
+        escalated += _escalate_group(repository, group, where, now, chain, calendar)
+    return escalated
+
+
+def _before(at: datetime | None, now: datetime) -> bool:
+    return at is not None and at < now
+
+
+def _filing_order(complaint: Complaint) -> tuple[datetime, str]:
+    return (complaint.filed_at or t.END_OF_TIME, complaint.id.value)
+
+
+def _escalate_group(
+    repository: SqlComplaints,
+    group: sa.Row[Any],
+    where: list[Any],
+    now: datetime,
+    chain: Chain,
+    calendar: WorkingCalendar,
+) -> int:
+    sample = repository._get(ComplaintId(group.sample))  # not tracked: nothing to save
+    if sample is None or tuple(group[:-1]) != _group_of(sample):
+        raise _changed()  # another transaction changed it since the grouping
+    clock = sample.clock
+    assert clock is not None  # escalation_due < now implies a running clock, due before now
+    assert clock.due < now
+    step = escalation(
+        chain=chain(sample),
+        escalated=sample.escalations,
+        kind=clock.kind,
+        due=clock.due,
+        calendar=calendar,
+        now=now,
+    )
+    if step is None:  # the top of the chain
+        return 0
+    breach = None if sample.clock_breached else Breach(clock.kind, clock.started_at, clock.due, now)
+    escalated = ComplaintEscalated(at=now, complaint_id=sample.id, escalation=step)
+    breached = (
+        None
+        if breach is None
+        else ComplaintDeadlineBreached(at=now, complaint_id=sample.id, breach=breach)
+    )
+    store = repository.uow
+    c = repository.table.c
+    document = c.document
+    kind = clock.kind.value
+    clock_due = json_text(document, kind, "due")
+    clock_start = json_text(document, kind, "started_at")
+    found = sa.select(c.id, clock_due.label("due"), clock_start.label("started_at")).where(*where)
+    if store.store.engine.dialect.name != "sqlite":  # SQLite's unit of work holds the file
+        found = found.with_for_update()
+    rows = store.execute(found).all()
+
+    step_document = json_set(
+        json_value(_json(convert.unstructure(step))), [(("due",), "text", clock_due)]
+    )
+    inserts = []
+    new_document: Any = document
+    if breach is not None and breached is not None:
+        inserts.append(
+            _events(
+                repository,
+                where,
+                breached,
+                [
+                    (("complaint_id",), "text", c.id),
+                    (("breach", "started_at"), "text", clock_start),
+                    (("breach", "due"), "text", clock_due),
+                ],
+                now,
+            )
+        )
+        breach_document = json_set(
+            json_value(_json(convert.unstructure(breach))),
+            [(("started_at",), "text", clock_start), (("due",), "text", clock_due)],
+        )
+        new_document = json_append(new_document, ("breaches",), breach_document)
+    inserts.append(
+        _events(
+            repository,
+            where,
+            escalated,
+            [(("complaint_id",), "text", c.id), (("escalation", "due"), "text", clock_due)],
+            now,
+        )
+    )
+    new_document = json_set(
+        json_append(new_document, ("escalations",), step_document),
+        [(("updated_at",), "text", convert.unstructure(now)), (("version",), "number", c.version)],
+    )
+    for insert in inserts:
+        _expect(store.execute(insert).rowcount, len(rows))
+    update = (
+        sa.update(repository.table)
+        .where(*where)
+        .ordered_values(  # the document first: MariaDB's SET sees the values set before it
+            (c.document, new_document),
+            (c.escalation_due, step.next_at),
+            (c.escalation_level, len(sample.escalations) + 1),
+            (c.clock_breached, True),
+            (c.version, c.version + 1),
+        )
+    )
+    _expect(store.execute(update).rowcount, len(rows))
+    store.stored_events().extend(_stored(rows, breach, step, breached, escalated))
+    return len(rows)
+
+
+def _group_of(complaint: Complaint) -> tuple[Any, ...]:
+    clock = complaint.clock
+    return (
+        complaint.category,
+        complaint.urgency.value,
+        len(complaint.escalations),
+        None if clock is None else clock.kind.value,
+        complaint.clock_breached,
+    )
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data)
+
+
+def _events(
+    repository: SqlComplaints,
+    where: list[Any],
+    template: Event,
+    values: list[tuple[tuple[str, ...], Any, Any]],
+    now: datetime,
+) -> sa.Insert:
+    """``INSERT INTO events ... SELECT`` one event like ``template`` per complaint of ``where``."""
+    c = repository.table.c
+    e = t.events.c
+    rows = sa.select(
+        sa.literal(repository.kind, sa.String()),
+        c.id,
+        c.version + 1,
+        sa.literal(type(template).__name__, sa.String()),
+        sa.literal(now, t.events.c.at.type),
+        json_set(json_value(_json(convert.unstructure(template))), values),
+    ).where(*where)
+    columns = [e.stream, e.aggregate_id, e.version, e.type, e.at, e.document]
+    insert = sa.insert(t.events).from_select(columns, rows)
+    return insert.execution_options(preserve_rowcount=True)  # checked against the rows found
+
+
+def _expect(touched: int, found: int) -> None:
+    if touched != found:
+        raise _changed()
+
+
+def _changed() -> ConcurrencyConflict:
+    return ConcurrencyConflict(
+        _("Complaints due for escalation were changed by someone else meanwhile; try again.")
+    )
+
+
+def _stored(
+    rows: Sequence[sa.Row[Any]],
+    breach: Breach | None,
+    step: Escalation,
+    breached: ComplaintDeadlineBreached | None,
+    escalated: ComplaintEscalated,
+) -> list[StoredEvent]:
+    """The events the statements wrote, as objects, with their audit references."""
+    escalated_ref = ref_maker(escalated, [("complaint_id",), ("escalation", "due")])
+    breached_ref = (
+        None
+        if breached is None
+        else ref_maker(breached, [("complaint_id",), ("breach", "started_at"), ("breach", "due")])
+    )
+    stored: list[StoredEvent] = []
+    now = step.at
+    for row in rows:
+        complaint_id = ComplaintId(row.id)
+        due = datetime.fromisoformat(row.due)
+        due_text = due.isoformat()
+        if breach is not None:
+            started = datetime.fromisoformat(row.started_at)
+            event: Event = ComplaintDeadlineBreached(
+                at=now,
+                complaint_id=complaint_id,
+                breach=Breach(breach.kind, started, due, breach.noticed_at),
+            )
+            ref = (
+                event_ref(event)
+                if breached_ref is None
+                else breached_ref((row.id, started.isoformat(), due_text))
+            )
+            stored.append(StoredEvent(event, ref))
+        event = ComplaintEscalated(
+            at=now,
+            complaint_id=complaint_id,
+            escalation=Escalation(step.level, step.role, step.kind, due, step.at, step.next_at),
+        )
+        ref = event_ref(event) if escalated_ref is None else escalated_ref((row.id, due_text))
+        stored.append(StoredEvent(event, ref))
+    return stored
