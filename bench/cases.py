@@ -207,7 +207,11 @@ def raw_close(url: str, n: int) -> int:
 
 
 def setup_sweep(url: str, n: int) -> None:
-    """``n`` open complaints nobody acknowledged, all past their escalation time."""
+    """``n`` open complaints nobody acknowledged, all past their escalation time.
+
+    The raw tables get the same complaints: the library's own seed document (renamed), its
+    version and escalation instant, indexed like the library's, and an event table.
+    """
     clock = world.Clock()
     desk, store = world.desk_on(url, clock)
     desk.handle(
@@ -223,25 +227,55 @@ def setup_sweep(url: str, n: int) -> None:
     world.copy_rows(
         store, t.complaints.table, t.complaints.table.c.id == "SEEDCP", tokens, range(1, n)
     )
+    c = t.complaints.table.c
+    with store.engine.connect() as connection:
+        seed = connection.execute(
+            sa.select(c.version, c.escalation_due, c.document).where(c.id == "SEEDCP")
+        ).one()
     store.close()
     raw = Raw(url)
+    document_type = "TEXT" if raw.sqlite else "JSONB"
     _raw_schema(
         raw,
-        "CREATE TABLE raw_complaints (id VARCHAR(64) PRIMARY KEY, level INTEGER NOT NULL,"
-        " is_open BOOLEAN NOT NULL, escalation_due TIMESTAMP, document TEXT NOT NULL)",
+        "CREATE TABLE raw_complaints (id VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL,"
+        f" level INTEGER NOT NULL, escalation_due TIMESTAMP, document {document_type} NOT NULL)",
         "CREATE INDEX raw_complaints_due ON raw_complaints (escalation_due)",
+        "CREATE TABLE raw_events (seq INTEGER PRIMARY KEY, aggregate_id VARCHAR(64) NOT NULL,"
+        " version INTEGER NOT NULL, type VARCHAR(100) NOT NULL, at TIMESTAMP NOT NULL,"
+        " document TEXT NOT NULL)"
+        if raw.sqlite
+        else "CREATE TABLE raw_events (seq BIGSERIAL PRIMARY KEY, aggregate_id VARCHAR(64)"
+        " NOT NULL, version INTEGER NOT NULL, type VARCHAR(100) NOT NULL, at TIMESTAMP NOT NULL,"
+        " document JSONB NOT NULL)",
+        # the library's event log is indexed by aggregate, by time and by type and time
+        "CREATE INDEX raw_events_aggregate ON raw_events (aggregate_id, seq)",
+        "CREATE INDEX raw_events_at ON raw_events (at)",
+        "CREATE INDEX raw_events_type ON raw_events (type, at)",
     )
-    due = world.START.replace(tzinfo=None) + timedelta(hours=1)
+    due = seed.escalation_due.replace(tzinfo=None)
+    text = json.dumps(seed.document)
     raw.executemany(
-        "INSERT INTO raw_complaints (id, level, is_open, escalation_due, document)"
-        " VALUES (%s, 0, TRUE, %s, %s)",
-        [(f"cp{number}", due, DOCUMENT) for number in range(n)],
+        "INSERT INTO raw_complaints (id, version, level, escalation_due, document)"
+        " VALUES (%s, %s, 0, %s, %s)",
+        [
+            (f"cp{number}", seed.version, due, text.replace("SEEDCP", f"cp{number}"))
+            for number in range(n)
+        ],
     )
     raw.commit()
     raw.close()
 
 
 SWEEP_AT = world.START + timedelta(days=3)
+#: What the raw sweep appends and writes: documents of the size the library writes.
+RAW_BREACH = {
+    "kind": "acknowledge",
+    "started_at": "x" * 25,
+    "due": "x" * 25,
+    "noticed_at": "x" * 25,
+}
+RAW_STEP = {"level": 1, "role": "department_head", "kind": "acknowledge", "due": "x" * 25}
+RAW_STEP |= {"at": "x" * 25, "next_at": "x" * 25}
 
 
 def run_sweep(url: str, n: int) -> int:
@@ -252,12 +286,39 @@ def run_sweep(url: str, n: int) -> int:
 
 
 def raw_sweep(url: str, n: int) -> int:
+    """Per event type one ``INSERT ... SELECT`` of event rows, then one indexed ``UPDATE``.
+
+    The same work as the library's sweep on its tables: an event row per breach and per
+    escalation (its document made in SQL with the complaint's id), and the breach and the
+    escalation appended to each complaint's document, its version and level moved on.
+    """
     raw = Raw(url)
     now = SWEEP_AT.replace(tzinfo=None)
+    where = " FROM raw_complaints WHERE escalation_due < %s"
+    if raw.sqlite:
+        event = "json_set(%s, '$.complaint_id', id)"
+        document = (
+            "json_set(json_insert(json_insert(document, '$.breaches[#]', json(%s)),"
+            " '$.escalations[#]', json(%s)), '$.updated_at', %s)"
+        )
+    else:
+        event = "jsonb_set(CAST(%s AS JSONB), '{complaint_id}', to_jsonb(id))"
+        document = (
+            "jsonb_set(jsonb_insert(jsonb_insert(document, '{breaches,-1}', CAST(%s AS JSONB),"
+            " true), '{escalations,-1}', CAST(%s AS JSONB), true), '{updated_at}',"
+            " to_jsonb(CAST(%s AS TEXT)))"
+        )
+    for kind, body in (("ComplaintDeadlineBreached", RAW_BREACH), ("ComplaintEscalated", RAW_STEP)):
+        template = json.dumps({"type": kind, "at": "x" * 25, "complaint_id": "", "x": body})
+        raw.execute(
+            "INSERT INTO raw_events (aggregate_id, version, type, at, document)"
+            f" SELECT id, version + 1, %s, %s, {event}{where}",
+            (kind, now, template, now),
+        )
     escalated = raw.execute(
-        "UPDATE raw_complaints SET level = level + 1, escalation_due = %s"
-        " WHERE escalation_due <= %s AND is_open",
-        (now + timedelta(days=1), now),
+        f"UPDATE raw_complaints SET document = {document}, level = level + 1,"
+        " version = version + 1, escalation_due = %s WHERE escalation_due < %s",
+        (json.dumps(RAW_BREACH), json.dumps(RAW_STEP), "x" * 25, now + timedelta(days=1), now),
     ).rowcount
     raw.commit()
     raw.close()

@@ -62,22 +62,23 @@ def ref_maker(
         for key in path[:-1]:
             inner = inner[key]
         inner[path[-1]] = hole
-    text = canonical_json(data)
+    text = canonical_json(data).replace("{", "{{").replace("}", "}}")
     if any(text.count(hole) != 1 for hole in holes):
         return None
-    head, *pieces = re.split("(@@hole[0-9]+@@)", text)
-    order = [holes.index(piece) for piece in pieces[0::2]]
-    tails = pieces[1::2]
+    for number, hole in enumerate(holes):
+        text = text.replace(hole, f"{{{number}}}")
     kind = type(template).__name__
 
     def maker(values: Sequence[str]) -> EventRef:
-        parts = [head]
-        for index, tail in zip(order, tails, strict=True):
-            parts.append(json.dumps(values[index], ensure_ascii=False)[1:-1])
-            parts.append(tail)
-        return EventRef(kind, hashlib.sha256("".join(parts).encode()).hexdigest())
+        if _JSON_ESCAPED.search("".join(values)):
+            values = [json.dumps(value, ensure_ascii=False)[1:-1] for value in values]
+        return EventRef(kind, hashlib.sha256(text.format(*values).encode()).hexdigest())
 
     return maker
+
+
+#: What a JSON string spells differently from the text (``canonical_json`` keeps the rest).
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
 
 
 def pending_refs(uow: UnitOfWork) -> list[EventRef]:

@@ -7,8 +7,8 @@ spells it differently (SQLite ``json_set``/``json_insert``, PostgreSQL ``jsonb_s
 dialect with ``@compiles``, so the sweep itself is written once.
 
 Paths are tuples of member names that come from code, never from data (checked).  A value
-is ``("text", expr)`` (a JSON string), ``("number", expr)`` or ``("json", expr)`` (a JSON
-value: a document column, a ``json_value`` template or another construct of this module).
+is of a kind: ``"text"`` (a JSON string), ``"number"`` or ``"json"`` (a JSON value: a
+document column, a ``json_value`` template or another construct of this module).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 Kind = Literal["text", "number", "json"]
 Path = tuple[str, ...]
+Edit = tuple[Literal["append", "set"], Path, Kind, Any]
 _MEMBER = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
 
@@ -48,17 +49,6 @@ class _JsonElement(ColumnElement[Any]):
     type = sa.types.NullType()
 
 
-class json_text(_JsonElement):
-    """The string at ``path`` in ``document``, as SQL text (NULL if missing)."""
-
-    inherit_cache = False
-
-    def __init__(self, document: ColumnElement[Any], *path: str) -> None:
-        self.document = document
-        self.path = _checked(path)
-        self.type = sa.String()
-
-
 class json_value(_JsonElement):
     """A JSON value from JSON text (a bound template)."""
 
@@ -68,27 +58,28 @@ class json_value(_JsonElement):
         self.text = sa.bindparam(None, text, type_=sa.Text())
 
 
-class json_set(_JsonElement):
-    """``document`` with the values set at their paths (members are created if missing)."""
+class json_edit(_JsonElement):
+    """``document`` with values appended to arrays and set at paths, in one function call.
+
+    ``edits`` are ``(operation, path, kind, value)`` with operation ``"append"`` (to the
+    array at ``path``) or ``"set"`` (members are created if missing); appends come first.
+    One call, so SQLite parses the document once per row.
+    """
 
     inherit_cache = False
 
-    def __init__(self, document: ColumnElement[Any], values: list[tuple[Path, Kind, Any]]) -> None:
+    def __init__(self, document: ColumnElement[Any], edits: list[Edit]) -> None:
         self.document = document
-        self.values = [
-            (_checked(path), kind, sa.literal(v) if _plain(v) else v) for path, kind, v in values
-        ]
+        self.edits = sorted(
+            (
+                (op, _checked(path), kind, sa.literal(v) if _plain(v) else v)
+                for op, path, kind, v in edits
+            ),
+            key=lambda edit: edit[0] != "append",
+        )
 
-
-class json_append(_JsonElement):
-    """``document`` with the JSON ``value`` appended to the array at ``path``."""
-
-    inherit_cache = False
-
-    def __init__(self, document: ColumnElement[Any], path: Path, value: ColumnElement[Any]) -> None:
-        self.document = document
-        self.path = _checked(path)
-        self.value = value
+    def of(self, operation: str) -> list[tuple[Path, Kind, Any]]:
+        return [(path, kind, value) for op, path, kind, value in self.edits if op == operation]
 
 
 def _plain(value: Any) -> bool:
@@ -96,11 +87,6 @@ def _plain(value: Any) -> bool:
 
 
 # --- SQLite ---------------------------------------------------------------------------
-
-
-@compiles(json_text, "sqlite")
-def _text_sqlite(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json_extract({compiler.process(element.document, **kw)}, {_dollar(element.path)})"
 
 
 @compiles(json_value, "sqlite")
@@ -112,28 +98,18 @@ def _sqlite_operand(kind: Kind, sql: str) -> str:
     return f"json({sql})" if kind == "json" else sql
 
 
-@compiles(json_set, "sqlite")
-def _set_sqlite(element: json_set, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(json_edit, "sqlite")
+def _edit_sqlite(element: json_edit, compiler: SQLCompiler, **kw: Any) -> str:
     pairs = ", ".join(
-        f"{_dollar(path)}, {_sqlite_operand(kind, compiler.process(value, **kw))}"
-        for path, kind, value in element.values
+        _dollar(path, append=op == "append")
+        + ", "
+        + _sqlite_operand(kind, compiler.process(value, **kw))
+        for op, path, kind, value in element.edits
     )
     return f"json_set({compiler.process(element.document, **kw)}, {pairs})"
 
 
-@compiles(json_append, "sqlite")
-def _append_sqlite(element: json_append, compiler: SQLCompiler, **kw: Any) -> str:
-    document = compiler.process(element.document, **kw)
-    value = compiler.process(element.value, **kw)
-    return f"json_insert({document}, {_dollar(element.path, append=True)}, json({value}))"
-
-
 # --- PostgreSQL (documents are jsonb) ---------------------------------------------------
-
-
-@compiles(json_text, "postgresql")
-def _text_pg(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"({compiler.process(element.document, **kw)} #>> {_braces(element.path)})"
 
 
 @compiles(json_value, "postgresql")
@@ -149,32 +125,19 @@ def _pg_operand(kind: Kind, sql: str) -> str:
     return sql
 
 
-@compiles(json_set, "postgresql")
-def _set_pg(element: json_set, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(json_edit, "postgresql")
+def _edit_pg(element: json_edit, compiler: SQLCompiler, **kw: Any) -> str:
     sql = compiler.process(element.document, **kw)
-    for path, kind, value in element.values:
+    for op, path, kind, value in element.edits:
         operand = _pg_operand(kind, compiler.process(value, **kw))
-        sql = f"jsonb_set({sql}, {_braces(path)}, {operand})"
+        if op == "append":  # after the last element (-1), which also appends to an empty array
+            sql = f"jsonb_insert({sql}, '{{{','.join(path)},-1}}', {operand}, true)"
+        else:
+            sql = f"jsonb_set({sql}, {_braces(path)}, {operand})"
     return sql
 
 
-@compiles(json_append, "postgresql")
-def _append_pg(element: json_append, compiler: SQLCompiler, **kw: Any) -> str:
-    document = compiler.process(element.document, **kw)
-    value = compiler.process(element.value, **kw)
-    # After the last element (-1), which also appends to an empty array.
-    path = "'{" + ",".join(element.path) + ",-1}'"
-    return f"jsonb_insert({document}, {path}, {value}, true)"
-
-
 # --- MariaDB and MySQL --------------------------------------------------------------------
-
-
-@compiles(json_text, "mysql")
-@compiles(json_text, "mariadb")
-def _text_mysql(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
-    document = compiler.process(element.document, **kw)
-    return f"JSON_UNQUOTE(JSON_EXTRACT({document}, {_dollar(element.path)}))"
 
 
 @compiles(json_value, "mysql")
@@ -184,18 +147,14 @@ def _value_mysql(element: json_value, compiler: SQLCompiler, **kw: Any) -> str:
     return f"JSON_EXTRACT({compiler.process(element.text, **kw)}, '$')"
 
 
-@compiles(json_set, "mysql")
-@compiles(json_set, "mariadb")
-def _set_mysql(element: json_set, compiler: SQLCompiler, **kw: Any) -> str:
-    pairs = ", ".join(
-        f"{_dollar(path)}, {compiler.process(value, **kw)}" for path, _kind, value in element.values
-    )
-    return f"JSON_SET({compiler.process(element.document, **kw)}, {pairs})"
-
-
-@compiles(json_append, "mysql")
-@compiles(json_append, "mariadb")
-def _append_mysql(element: json_append, compiler: SQLCompiler, **kw: Any) -> str:
-    document = compiler.process(element.document, **kw)
-    value = compiler.process(element.value, **kw)
-    return f"JSON_ARRAY_APPEND({document}, {_dollar(element.path)}, {value})"
+@compiles(json_edit, "mysql")
+@compiles(json_edit, "mariadb")
+def _edit_mysql(element: json_edit, compiler: SQLCompiler, **kw: Any) -> str:
+    sql = compiler.process(element.document, **kw)
+    for function, operation in (("JSON_ARRAY_APPEND", "append"), ("JSON_SET", "set")):
+        if edits := element.of(operation):
+            pairs = ", ".join(
+                f"{_dollar(path)}, {compiler.process(value, **kw)}" for path, _kind, value in edits
+            )
+            sql = f"{function}({sql}, {pairs})"
+    return sql

@@ -5,9 +5,10 @@ Revises: 0002
 Create Date: 2026-12-01
 
 Complaints get ``category``, ``urgency``, ``escalation_level`` (escalations so far),
-``clock_kind`` (the deadline running, if any) and ``clock_breached`` (whether its breach
-is recorded), computed from their documents, so that the sweep groups the complaints due
-in SQL and escalates each group with a few set-based statements.  Until a row is filled
+``clock_kind`` (the deadline running, if any), ``clock_breached`` (whether its breach is
+recorded) and the running clock's start and due as ISO text (``clock_started_iso``,
+``clock_due_iso``), computed from their documents, so that the sweep groups the complaints
+due in SQL and escalates each group with a few set-based statements.  Until a row is filled
 the sweep takes it through the per-complaint path, so a large table can be filled later.
 """
 
@@ -25,7 +26,15 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-COLUMNS = ("category", "urgency", "escalation_level", "clock_kind", "clock_breached")
+COLUMNS = (
+    "category",
+    "urgency",
+    "escalation_level",
+    "clock_kind",
+    "clock_breached",
+    "clock_started_iso",
+    "clock_due_iso",
+)
 BATCH = 1000
 
 
@@ -36,6 +45,8 @@ def _columns() -> list[sa.Column[object]]:
         sa.Column("escalation_level", sa.Integer(), nullable=True),
         sa.Column("clock_kind", sa.String(length=20), nullable=True),
         sa.Column("clock_breached", sa.Boolean(), nullable=True),
+        sa.Column("clock_started_iso", sa.String(length=40), nullable=True),
+        sa.Column("clock_due_iso", sa.String(length=40), nullable=True),
     ]
 
 
@@ -72,6 +83,8 @@ def _fill() -> None:
                     "escalation_level": len(complaint.escalations),
                     "clock_kind": None if clock is None else clock.kind.value,
                     "clock_breached": complaint.clock_breached,
+                    "clock_started_iso": None if clock is None else clock.started_at.isoformat(),
+                    "clock_due_iso": None if clock is None else clock.due.isoformat(),
                 }
             )
         connection.execute(update, values)
