@@ -251,6 +251,8 @@ def setup_sweep(url: str, n: int) -> None:
         "CREATE INDEX raw_events_aggregate ON raw_events (aggregate_id, seq)",
         "CREATE INDEX raw_events_at ON raw_events (at)",
         "CREATE INDEX raw_events_type ON raw_events (type, at)",
+        "CREATE TABLE raw_audit (seq INTEGER PRIMARY KEY, hash VARCHAR(64) NOT NULL,"
+        f" record {document_type} NOT NULL)",
     )
     due = seed.escalation_due.replace(tzinfo=None)
     text = json.dumps(seed.document)
@@ -286,40 +288,48 @@ def run_sweep(url: str, n: int) -> int:
 
 
 def raw_sweep(url: str, n: int) -> int:
-    """Per event type one ``INSERT ... SELECT`` of event rows, then one indexed ``UPDATE``.
+    """Per event type one ``INSERT ... SELECT`` of event rows, one indexed ``UPDATE``, one
+    audit row.
 
     The same work as the library's sweep on its tables: an event row per breach and per
-    escalation (its document made in SQL with the complaint's id), and the breach and the
-    escalation appended to each complaint's document, its version and level moved on.
+    escalation (its document made in SQL with the complaint's id), the breach and the
+    escalation appended to each complaint's document, its version and level moved on, and
+    an audit record that names every event (the library's names each by a digest).
     """
     raw = Raw(url)
     now = SWEEP_AT.replace(tzinfo=None)
     where = " FROM raw_complaints WHERE escalation_due < %s"
+    # the event documents: a template, the complaint's id put in by text replacement
     if raw.sqlite:
-        event = "json_set(%s, '$.complaint_id', id)"
+        event = "REPLACE(%s, '@@id@@', id)"
         document = (
             "json_set(json_insert(json_insert(document, '$.breaches[#]', json(%s)),"
             " '$.escalations[#]', json(%s)), '$.updated_at', %s)"
         )
     else:
-        event = "jsonb_set(CAST(%s AS JSONB), '{complaint_id}', to_jsonb(id))"
+        event = "CAST(REPLACE(%s, '@@id@@', id) AS JSONB)"
         document = (
             "jsonb_set(jsonb_insert(jsonb_insert(document, '{breaches,-1}', CAST(%s AS JSONB),"
             " true), '{escalations,-1}', CAST(%s AS JSONB), true), '{updated_at}',"
             " to_jsonb(CAST(%s AS TEXT)))"
         )
+    refs = []
     for kind, body in (("ComplaintDeadlineBreached", RAW_BREACH), ("ComplaintEscalated", RAW_STEP)):
-        template = json.dumps({"type": kind, "at": "x" * 25, "complaint_id": "", "x": body})
-        raw.execute(
+        template = json.dumps({"type": kind, "at": "x" * 25, "complaint_id": "@@id@@", "x": body})
+        written = raw.execute(
             "INSERT INTO raw_events (aggregate_id, version, type, at, document)"
             f" SELECT id, version + 1, %s, %s, {event}{where}",
             (kind, now, template, now),
-        )
+        ).rowcount
+        refs.append(f'{{"type":"{kind}","digest":"{"0" * 64}"}},' * written)
     escalated = raw.execute(
         f"UPDATE raw_complaints SET document = {document}, level = level + 1,"
         " version = version + 1, escalation_due = %s WHERE escalation_due < %s",
         (json.dumps(RAW_BREACH), json.dumps(RAW_STEP), "x" * 25, now + timedelta(days=1), now),
     ).rowcount
+    # the command's audit record, one reference per event written, as the library's
+    record = '{"command":"EscalateOverdue","event_refs":[' + "".join(refs).rstrip(",") + "]}"
+    raw.execute("INSERT INTO raw_audit (seq, hash, record) VALUES (1, %s, %s)", ("0" * 64, record))
     raw.commit()
     raw.close()
     return int(escalated)

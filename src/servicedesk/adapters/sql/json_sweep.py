@@ -1,18 +1,27 @@
-"""JSON inside SQL for the escalation sweep: read, set and append in a stored document.
+"""JSON inside SQL for the escalation sweep: fill a template, append and set in a document.
 
 The sweep changes thousands of complaint documents with one ``UPDATE`` and writes their
 events with ``INSERT ... SELECT``, so the JSON work happens in the database.  Each database
-spells it differently (SQLite ``json_set``/``json_insert``, PostgreSQL ``jsonb_set`` and
-``||``, MariaDB/MySQL ``JSON_SET``/``JSON_ARRAY_APPEND``); these constructs spell it once per
-dialect with ``@compiles``, so the sweep itself is written once.
+spells it differently (SQLite ``json_set`` and ``json_quote``, PostgreSQL ``jsonb_set``,
+``jsonb_insert`` and ``to_jsonb``, MariaDB/MySQL ``JSON_SET``, ``JSON_ARRAY_APPEND`` and
+``JSON_QUOTE``); these constructs spell it once per dialect with ``@compiles``, so the sweep
+itself is written once.
+
+* ``json_template(text, {hole: expr})``: a JSON value made from JSON ``text`` (built once
+  with ``convert.unstructure``) in which each string ``hole`` is replaced, per row, by the
+  text of ``expr`` quoted as a JSON string by the database, so any value is safe in it.
+  Plain text replacement: cheaper per row than parsing the template and setting members.
+* ``json_edit(document, edits)``: ``document`` with values appended to arrays and members
+  set, in one function call where the database allows it (SQLite parses the document once).
 
 Paths are tuples of member names that come from code, never from data (checked).  A value
-is of a kind: ``"text"`` (a JSON string), ``"number"`` or ``"json"`` (a JSON value: a
-document column, a ``json_value`` template or another construct of this module).
+set or appended is of a kind: ``"text"`` (a JSON string), ``"number"`` or ``"json"`` (a
+``json_template``).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Literal
 
@@ -38,9 +47,13 @@ def _dollar(path: Path, append: bool = False) -> str:
     return "'$." + ".".join(path) + ("[#]" if append else "") + "'"
 
 
-def _braces(path: Path) -> str:
-    """``'{a,b}'`` (PostgreSQL)."""
-    return "'{" + ",".join(path) + "}'"
+def _braces(path: Path, append: bool = False) -> str:
+    """``'{a,b}'`` (PostgreSQL); ``'{a,-1}'`` is after the last element of ``a``."""
+    return "'{" + ",".join(path) + (",-1" if append else "") + "}'"
+
+
+def _value(value: Any) -> ColumnElement[Any]:
+    return value if isinstance(value, ColumnElement) else sa.literal(value)
 
 
 class _JsonElement(ColumnElement[Any]):
@@ -49,21 +62,34 @@ class _JsonElement(ColumnElement[Any]):
     type = sa.types.NullType()
 
 
-class json_value(_JsonElement):
-    """A JSON value from JSON text (a bound template)."""
+class json_template(_JsonElement):
+    """JSON ``text`` with each JSON string ``"hole"`` replaced by its expression, quoted."""
 
     inherit_cache = False
 
-    def __init__(self, text: str) -> None:
-        self.text = sa.bindparam(None, text, type_=sa.Text())
+    def __init__(self, text: str, holes: dict[str, Any]) -> None:
+        for hole in holes:
+            if text.count(json.dumps(hole)) != 1:
+                raise ValueError(f"{hole!r} is not a string of the template exactly once")
+        self.text = sa.literal(text, sa.Text())
+        self.holes = [
+            (sa.literal(json.dumps(hole), sa.Text()), _value(v)) for hole, v in holes.items()
+        ]
+
+    def replaced(self, compiler: SQLCompiler, quote: str, **kw: Any) -> str:
+        """``REPLACE(REPLACE(text, '"hole"', quote(expr)), ...)``; ``quote`` has a ``{}``."""
+        sql = compiler.process(self.text, **kw)
+        for hole, value in self.holes:
+            quoted = quote.format(compiler.process(value, **kw))
+            sql = f"REPLACE({sql}, {compiler.process(hole, **kw)}, {quoted})"
+        return sql
 
 
 class json_edit(_JsonElement):
-    """``document`` with values appended to arrays and set at paths, in one function call.
+    """``document`` with values appended to arrays and set at paths.
 
     ``edits`` are ``(operation, path, kind, value)`` with operation ``"append"`` (to the
     array at ``path``) or ``"set"`` (members are created if missing); appends come first.
-    One call, so SQLite parses the document once per row.
     """
 
     inherit_cache = False
@@ -71,10 +97,7 @@ class json_edit(_JsonElement):
     def __init__(self, document: ColumnElement[Any], edits: list[Edit]) -> None:
         self.document = document
         self.edits = sorted(
-            (
-                (op, _checked(path), kind, sa.literal(v) if _plain(v) else v)
-                for op, path, kind, v in edits
-            ),
+            ((op, _checked(path), kind, _value(v)) for op, path, kind, v in edits),
             key=lambda edit: edit[0] != "append",
         )
 
@@ -82,39 +105,30 @@ class json_edit(_JsonElement):
         return [(path, kind, value) for op, path, kind, value in self.edits if op == operation]
 
 
-def _plain(value: Any) -> bool:
-    return not isinstance(value, ColumnElement)
+# --- SQLite (documents are JSON text) ---------------------------------------------------
 
 
-# --- SQLite ---------------------------------------------------------------------------
-
-
-@compiles(json_value, "sqlite")
-def _value_sqlite(element: json_value, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json({compiler.process(element.text, **kw)})"
-
-
-def _sqlite_operand(kind: Kind, sql: str) -> str:
-    return f"json({sql})" if kind == "json" else sql
+@compiles(json_template, "sqlite")
+def _template_sqlite(element: json_template, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json({element.replaced(compiler, 'json_quote({})', **kw)})"
 
 
 @compiles(json_edit, "sqlite")
 def _edit_sqlite(element: json_edit, compiler: SQLCompiler, **kw: Any) -> str:
     pairs = ", ".join(
-        _dollar(path, append=op == "append")
-        + ", "
-        + _sqlite_operand(kind, compiler.process(value, **kw))
-        for op, path, kind, value in element.edits
-    )
+        f"{_dollar(path, append=op == 'append')}, {compiler.process(value, **kw)}"
+        for op, path, _kind, value in element.edits
+    )  # one json_set: '[#]' appends
     return f"json_set({compiler.process(element.document, **kw)}, {pairs})"
 
 
 # --- PostgreSQL (documents are jsonb) ---------------------------------------------------
 
 
-@compiles(json_value, "postgresql")
-def _value_pg(element: json_value, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST({compiler.process(element.text, **kw)} AS JSONB)"
+@compiles(json_template, "postgresql")
+def _template_pg(element: json_template, compiler: SQLCompiler, **kw: Any) -> str:
+    quote = "CAST(to_jsonb(CAST({} AS TEXT)) AS TEXT)"
+    return f"CAST({element.replaced(compiler, quote, **kw)} AS JSONB)"
 
 
 def _pg_operand(kind: Kind, sql: str) -> str:
@@ -130,21 +144,21 @@ def _edit_pg(element: json_edit, compiler: SQLCompiler, **kw: Any) -> str:
     sql = compiler.process(element.document, **kw)
     for op, path, kind, value in element.edits:
         operand = _pg_operand(kind, compiler.process(value, **kw))
-        if op == "append":  # after the last element (-1), which also appends to an empty array
-            sql = f"jsonb_insert({sql}, '{{{','.join(path)},-1}}', {operand}, true)"
+        if op == "append":  # after the last element, which also appends to an empty array
+            sql = f"jsonb_insert({sql}, {_braces(path, append=True)}, {operand}, true)"
         else:
             sql = f"jsonb_set({sql}, {_braces(path)}, {operand})"
     return sql
 
 
-# --- MariaDB and MySQL --------------------------------------------------------------------
+# --- MariaDB and MySQL (documents are JSON text) ------------------------------------------
 
 
-@compiles(json_value, "mysql")
-@compiles(json_value, "mariadb")
-def _value_mysql(element: json_value, compiler: SQLCompiler, **kw: Any) -> str:
-    # JSON_EXTRACT(..., '$') hands the value on as JSON, not as a string to quote.
-    return f"JSON_EXTRACT({compiler.process(element.text, **kw)}, '$')"
+@compiles(json_template, "mysql")
+@compiles(json_template, "mariadb")
+def _template_mysql(element: json_template, compiler: SQLCompiler, **kw: Any) -> str:
+    # JSON_EXTRACT(..., '$') hands the value on as JSON, not as a string to quote again.
+    return f"JSON_EXTRACT({element.replaced(compiler, 'JSON_QUOTE({})', **kw)}, '$')"
 
 
 @compiles(json_edit, "mysql")

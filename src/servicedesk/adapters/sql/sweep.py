@@ -39,7 +39,7 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.json_sweep import Edit, json_edit, json_value
+from servicedesk.adapters.sql.json_sweep import Edit, json_edit, json_template
 from servicedesk.app.audit import event_ref, ref_maker
 from servicedesk.app.ports import StoredEvent
 from servicedesk.domain.calendar import WorkingCalendar
@@ -64,6 +64,10 @@ Maker = Callable[[Sequence[str]], Any]
 GROUP_COLUMNS = ("category", "urgency", "escalation_level", "clock_kind", "clock_breached")
 #: Copied from each row into what the sweep writes.
 COPIED_COLUMNS = ("clock_started_iso", "clock_due_iso")
+#: The strings of the templates that SQL replaces with each complaint's own.
+ID, STARTED, DUE = "@@complaint_id@@", "@@started_at@@", "@@due@@"
+BREACHED_HOLES = {("complaint_id",): ID, ("breach", "started_at"): STARTED, ("breach", "due"): DUE}
+ESCALATED_HOLES = {("complaint_id",): ID, ("escalation", "due"): DUE}
 
 
 def escalate_due(
@@ -148,47 +152,20 @@ def _escalate_group(
         stored = _stored(store.execute(found), breach, step, breached, escalated)
     count = len(stored) // (1 if breach is None else 2)
 
-    step_document = json_edit(
-        json_value(_json(convert.unstructure(step))), [("set", ("due",), "text", clock_due)]
-    )
+    holes = {DUE: clock_due, STARTED: clock_start, ID: c.id}
     inserts = []
     edits: list[Edit] = []
     if breach is not None and breached is not None:
-        inserts.append(
-            _events(
-                repository,
-                where,
-                breached,
-                [
-                    ("set", ("complaint_id",), "text", c.id),
-                    ("set", ("breach", "started_at"), "text", clock_start),
-                    ("set", ("breach", "due"), "text", clock_due),
-                ],
-                now,
-            )
-        )
-        breach_document = json_edit(
-            json_value(_json(convert.unstructure(breach))),
-            [("set", ("started_at",), "text", clock_start), ("set", ("due",), "text", clock_due)],
-        )
-        edits.append(("append", ("breaches",), "json", breach_document))
-    inserts.append(
-        _events(
-            repository,
-            where,
-            escalated,
-            [
-                ("set", ("complaint_id",), "text", c.id),
-                ("set", ("escalation", "due"), "text", clock_due),
-            ],
-            now,
-        )
-    )
+        missed = _template(breach, {("started_at",): STARTED, ("due",): DUE}, holes)
+        edits.append(("append", ("breaches",), "json", missed))
+        inserts.append(_events(repository, where, breached, BREACHED_HOLES, holes, now))
+    up = _template(step, {("due",): DUE}, holes)
     edits += [
-        ("append", ("escalations",), "json", step_document),
+        ("append", ("escalations",), "json", up),
         ("set", ("updated_at",), "text", convert.unstructure(now)),
         ("set", ("version",), "number", c.version),
     ]
+    inserts.append(_events(repository, where, escalated, ESCALATED_HOLES, holes, now))
     new_document = json_edit(c.document, edits)
     for insert in inserts:
         _expect(store.execute(insert).rowcount, count)
@@ -219,15 +196,25 @@ def _group_of(complaint: Complaint) -> tuple[Any, ...]:
     )
 
 
-def _json(data: Any) -> str:
-    return json.dumps(data)
+def _template(
+    value: Any, places: dict[tuple[str, ...], str], holes: dict[str, Any]
+) -> json_template:
+    """``value`` as JSON made once, with the holes at ``places`` filled per row in SQL."""
+    data = convert.unstructure(value)
+    for path, hole in places.items():
+        inner = data
+        for key in path[:-1]:
+            inner = inner[key]
+        inner[path[-1]] = hole
+    return json_template(json.dumps(data), {hole: holes[hole] for hole in places.values()})
 
 
 def _events(
     repository: SqlComplaints,
     where: list[Any],
     template: Event,
-    values: list[Edit],
+    places: dict[tuple[str, ...], str],
+    holes: dict[str, Any],
     now: datetime,
 ) -> sa.Insert:
     """``INSERT INTO events ... SELECT`` one event like ``template`` per complaint of ``where``."""
@@ -239,7 +226,7 @@ def _events(
         c.version + 1,
         sa.literal(type(template).__name__, sa.String()),
         sa.literal(now, t.events.c.at.type),
-        json_edit(json_value(_json(convert.unstructure(template))), values),
+        _template(template, places, holes),
     ).where(*where)
     columns = [e.stream, e.aggregate_id, e.version, e.type, e.at, e.document]
     insert = sa.insert(t.events).from_select(columns, rows)
