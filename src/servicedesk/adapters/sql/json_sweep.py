@@ -110,14 +110,16 @@ class json_edit(_JsonElement):
 
 @compiles(json_template, "sqlite")
 def _template_sqlite(element: json_template, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"json({element.replaced(compiler, 'json_quote({})', **kw)})"
+    return element.replaced(compiler, "json_quote({})", **kw)  # JSON text, stored as it is
 
 
 @compiles(json_edit, "sqlite")
 def _edit_sqlite(element: json_edit, compiler: SQLCompiler, **kw: Any) -> str:
     pairs = ", ".join(
-        f"{_dollar(path, append=op == 'append')}, {compiler.process(value, **kw)}"
-        for op, path, _kind, value in element.edits
+        f"{_dollar(path, append=op == 'append')}, "
+        + (f"json({sql})" if kind == "json" else sql)  # json(): a value, not a string
+        for op, path, kind, value in element.edits
+        for sql in [compiler.process(value, **kw)]
     )  # one json_set: '[#]' appends
     return f"json_set({compiler.process(element.document, **kw)}, {pairs})"
 
