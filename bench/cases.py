@@ -229,16 +229,18 @@ def setup_sweep(url: str, n: int) -> None:
     )
     c = t.complaints.table.c
     with store.engine.connect() as connection:
-        seed = connection.execute(
-            sa.select(c.version, c.escalation_due, c.document).where(c.id == "SEEDCP")
-        ).one()
+        seed = connection.execute(sa.select(t.complaints.table).where(c.id == "SEEDCP")).one()
     store.close()
     raw = Raw(url)
     document_type = "TEXT" if raw.sqlite else "JSONB"
     _raw_schema(
         raw,
+        # the library's row: the document and the same columns beside it
         "CREATE TABLE raw_complaints (id VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL,"
-        f" level INTEGER NOT NULL, escalation_due TIMESTAMP, document {document_type} NOT NULL)",
+        f" document {document_type} NOT NULL, is_open BOOLEAN NOT NULL, filed_at TIMESTAMP,"
+        " escalation_due TIMESTAMP, category VARCHAR(50), urgency VARCHAR(20),"
+        " level INTEGER NOT NULL, clock_kind VARCHAR(20), clock_breached BOOLEAN,"
+        " clock_started VARCHAR(40), clock_due VARCHAR(40))",
         "CREATE INDEX raw_complaints_due ON raw_complaints (escalation_due)",
         "CREATE TABLE raw_events (seq INTEGER PRIMARY KEY, aggregate_id VARCHAR(64) NOT NULL,"
         " version INTEGER NOT NULL, type VARCHAR(100) NOT NULL, at TIMESTAMP NOT NULL,"
@@ -254,13 +256,25 @@ def setup_sweep(url: str, n: int) -> None:
         "CREATE TABLE raw_audit (seq INTEGER PRIMARY KEY, hash VARCHAR(64) NOT NULL,"
         f" record {document_type} NOT NULL)",
     )
-    due = seed.escalation_due.replace(tzinfo=None)
     text = json.dumps(seed.document)
+    columns = (
+        seed.is_open,
+        seed.filed_at.replace(tzinfo=None),
+        seed.escalation_due.replace(tzinfo=None),
+        seed.category,
+        seed.urgency,
+        seed.escalation_level,
+        seed.clock_kind,
+        seed.clock_breached,
+        seed.clock_started_iso,
+        seed.clock_due_iso,
+    )
     raw.executemany(
-        "INSERT INTO raw_complaints (id, version, level, escalation_due, document)"
-        " VALUES (%s, %s, 0, %s, %s)",
+        "INSERT INTO raw_complaints (id, version, document, is_open, filed_at, escalation_due,"
+        " category, urgency, level, clock_kind, clock_breached, clock_started, clock_due)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [
-            (f"cp{number}", seed.version, due, text.replace("SEEDCP", f"cp{number}"))
+            (f"cp{number}", seed.version, text.replace("SEEDCP", f"cp{number}"), *columns)
             for number in range(n)
         ],
     )
@@ -324,7 +338,8 @@ def raw_sweep(url: str, n: int) -> int:
         refs.append(f'{{"type":"{kind}","digest":"{"0" * 64}"}},' * written)
     escalated = raw.execute(
         f"UPDATE raw_complaints SET document = {document}, level = level + 1,"
-        " version = version + 1, escalation_due = %s WHERE escalation_due < %s",
+        " clock_breached = TRUE, version = version + 1, escalation_due = %s"
+        " WHERE escalation_due < %s",
         (json.dumps(RAW_BREACH), json.dumps(RAW_STEP), "x" * 25, now + timedelta(days=1), now),
     ).rowcount
     # the command's audit record, one reference per event written, as the library's
