@@ -219,3 +219,20 @@ def test_timeline_orders_the_steps() -> None:
     steps = timeline([("fees", "urgent", "ack", 10, 5)], [12])
     filed = (10, ("file", "c-0", "fees", "urgent"))
     assert steps == [filed, (12, ("sweep",)), (15, ("ack", "c-0"))]
+
+
+@pytest.mark.parametrize("finding", ["plain", 'a "quoted" \\ back\nslash', "中文 ünïcode", ""])
+def test_references_from_a_template_are_the_events_own(finding: str) -> None:
+    from servicedesk.app.audit import event_ref, json_escaped, ref_maker
+    from servicedesk.domain.complaints import ComplaintFindingRecorded
+    from servicedesk.domain.values import ActorId
+
+    def recorded(text: str, complaint: str = "c-1") -> ComplaintFindingRecorded:
+        return ComplaintFindingRecorded(
+            at=MONDAY, complaint_id=ComplaintId(complaint), by=ActorId("zhao"), finding=text
+        )
+
+    maker = ref_maker(recorded("template"), [("complaint_id",), ("finding",)])
+    assert maker is not None
+    event = recorded(finding, "c-2:x")
+    assert maker([json_escaped("c-2:x"), json_escaped(finding)]) == event_ref(event)

@@ -50,7 +50,8 @@ def ref_maker(
 
     For a bulk step with thousands of events made from one template: ``maker(values)`` is
     ``event_ref`` of the event whose plain data has ``values`` at ``paths``, without
-    scrubbing and serialising each event.  ``None`` when the template holds personal data
+    scrubbing and serialising each event.  The values are given as JSON spells them inside
+    a string (``json_escaped``).  ``None`` when the template holds personal data
     (scrubbing would change what the values say): then call ``event_ref`` for each event.
     """
     if scrub(template) is not template:
@@ -70,8 +71,6 @@ def ref_maker(
     kind = type(template).__name__
 
     def maker(values: Sequence[str]) -> EventRef:
-        if _JSON_ESCAPED.search("".join(values)):
-            values = [json.dumps(value, ensure_ascii=False)[1:-1] for value in values]
         return EventRef(kind, hashlib.sha256(text.format(*values).encode()).hexdigest())
 
     return maker
@@ -81,10 +80,17 @@ def ref_maker(
 _JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
 
 
+def json_escaped(text: str) -> str:
+    """``text`` as ``canonical_json`` writes it inside a string (without the quotes)."""
+    if _JSON_ESCAPED.search(text):
+        return json.dumps(text, ensure_ascii=False)[1:-1]
+    return text
+
+
 def pending_refs(uow: UnitOfWork) -> list[EventRef]:
     """The references of ``pending_events``; a bulk step's events come with theirs made."""
     saved = [event_ref(e) for r in uow.repositories() for a in r.changed() for e in a.events]
-    return [s.ref for s in uow.stored_events()] + saved
+    return [ref for _event, ref in uow.stored_events()] + saved
 
 
 def describe(command: Command) -> str:

@@ -16,8 +16,6 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar
 
-import attrs
-
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.audit import AuditRecord, EventRef
@@ -143,16 +141,11 @@ class EventLog(abc.ABC):
         """Every event of one aggregate, in the order it was recorded."""
 
 
-@attrs.frozen
-class StoredEvent:
-    """An event a store's bulk step wrote itself, with its audit reference made alongside.
-
-    The store builds many such events from one template, so it makes their references
-    (``audit.event_ref``) from the template too instead of serialising each event again.
-    """
-
-    event: Event
-    ref: EventRef
+#: An event a store's bulk step wrote itself, with its audit reference made alongside: the
+#: store builds many such events from one template, so it makes their references
+#: (``audit.event_ref``) from the template too instead of serialising each event again.
+#: A plain pair: a bulk step makes hundreds of thousands.
+StoredEvent = tuple[Event, EventRef]
 
 
 class UnitOfWork(abc.ABC):
@@ -205,7 +198,7 @@ class UnitOfWork(abc.ABC):
 
     def commit(self) -> list[Event]:
         """Save every changed aggregate and its events; return the events."""
-        published: list[Event] = [stored.event for stored in self.stored_events()]
+        published: list[Event] = [event for event, _ref in self.stored_events()]
         for repository in self.repositories():
             for aggregate in list(repository.changed()):
                 is_new = aggregate.id in repository.new
@@ -348,7 +341,7 @@ class IdempotencyKeys(abc.ABC):
 
 def pending_events(uow: UnitOfWork) -> list[Event]:
     """The events ``commit`` is about to publish, in the order they are stored."""
-    stored = [s.event for s in uow.stored_events()]
+    stored = [event for event, _ref in uow.stored_events()]
     return stored + [e for r in uow.repositories() for a in r.changed() for e in a.events]
 
 

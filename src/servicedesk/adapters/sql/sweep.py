@@ -40,7 +40,7 @@ import sqlalchemy as sa
 from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.json_sweep import Edit, json_edit, json_template
-from servicedesk.app.audit import event_ref, ref_maker
+from servicedesk.app.audit import event_ref, json_escaped, ref_maker
 from servicedesk.app.ports import StoredEvent
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.complaints import (
@@ -290,6 +290,7 @@ def _stored(
     now = step.at
     for complaint, due_text, started_text in rows:
         complaint_id = ComplaintId(complaint)
+        escaped = json_escaped(complaint)  # ISO times need no escaping
         due, due_iso = instant(due_text)
         if breach is not None:
             started, started_iso = instant(started_text)
@@ -302,13 +303,13 @@ def _stored(
             ref = (
                 event_ref(event)
                 if breached_ref is None
-                else breached_ref((complaint, started_iso, due_iso))
+                else breached_ref((escaped, started_iso, due_iso))
             )
-            stored.append(StoredEvent(event, ref))
+            stored.append((event, ref))
         up = steps.get(due)
         if up is None:
             up = steps[due] = Escalation(step.level, step.role, step.kind, due, now, step.next_at)
         event = ComplaintEscalated(at=now, complaint_id=complaint_id, escalation=up)
-        ref = event_ref(event) if escalated_ref is None else escalated_ref((complaint, due_iso))
-        stored.append(StoredEvent(event, ref))
+        ref = event_ref(event) if escalated_ref is None else escalated_ref((escaped, due_iso))
+        stored.append((event, ref))
     return stored
