@@ -236,3 +236,62 @@ def test_references_from_a_template_are_the_events_own(finding: str) -> None:
     assert maker is not None
     event = recorded(finding, "c-2:x")
     assert maker([json_escaped("c-2:x"), json_escaped(finding)]) == event_ref(event)
+
+
+def _late_complaints(d: Desk, clock: Clock, ids: Sequence[str]) -> None:
+    person = Requester("Chen", "3-502", Contact("13800138000"))
+    for cid in ids:
+        d.handle(
+            FileComplaint(
+                complaint_id=cid, complainant=person, category="fees", description="too dear"
+            )
+        )
+    clock.now = MONDAY + timedelta(days=2)
+
+
+def test_rows_without_their_grouping_columns_take_the_domain_path(
+    sql_store: SqlStore,
+) -> None:
+    """A row written before revision 0003 filled its columns is escalated all the same."""
+    clock = Clock(MONDAY)
+    d = Desk(sql_store, clock=clock, entry_points=False)
+    _late_complaints(d, clock, ["c-old", "c-new"])
+    c = t.complaints.table.c
+    with sql_store.engine.begin() as connection:
+        connection.execute(
+            sa.update(t.complaints.table)
+            .where(c.id == "c-old")
+            .values(category=None, clock_due_iso=None)
+        )
+    outcome = d.handle(EscalateOverdue())
+    assert outcome.id == "2"
+    assert {(type(e).__name__, str(e.complaint_id)) for e in outcome.events} == {  # type: ignore[attr-defined]
+        (kind, cid)
+        for kind in ("ComplaintDeadlineBreached", "ComplaintEscalated")
+        for cid in ("c-old", "c-new")
+    }
+    assert d.handle(EscalateOverdue()).id == "0"
+    for cid in ("c-old", "c-new"):
+        assert [s.level for s in d.complaints.complaint(cid).escalations] == [1]
+    stored = rows(sql_store)["complaints"]  # the domain path wrote the columns again
+    assert stored["c-old"]["category"] == "fees"
+    assert stored["c-old"]["clock_due_iso"] == stored["c-new"]["clock_due_iso"] is not None
+
+
+def test_complaints_the_unit_of_work_holds_take_the_domain_path(sql_store: SqlStore) -> None:
+    """A complaint loaded (and maybe changed) in the same unit of work is not written twice."""
+    clock = Clock(MONDAY)
+    d = Desk(sql_store, clock=clock, entry_points=False)
+    _late_complaints(d, clock, ["c-held", "c-other"])
+    policies = d.policies
+    with sql_store.unit_of_work() as uow:
+        held = uow.complaints.get(ComplaintId("c-held"))
+        escalated = uow.complaints.escalate_due(
+            clock.now, chain=policies.escalation_chain, calendar=policies.calendar()
+        )
+        assert escalated == 2
+        assert [s.level for s in held.escalations] == [1]  # escalated in memory, saved below
+        uow.commit()
+    for cid in ("c-held", "c-other"):
+        history = [type(e).__name__ for e in d.complaints.history(cid)]
+        assert history == ["ComplaintFiled", "ComplaintDeadlineBreached", "ComplaintEscalated"]
