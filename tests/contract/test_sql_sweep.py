@@ -35,6 +35,7 @@ from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.repositories import SqlComplaints
 from servicedesk.app import ports
 from servicedesk.app.audit import all_records
+from servicedesk.app.commands import Command
 from servicedesk.app.complaints import (
     AcknowledgeComplaint,
     AnswerComplaint,
@@ -124,18 +125,15 @@ def play(d: Desk, clock: Clock, steps: list[Any]) -> list[tuple[str | None, list
                 events = sorted(json.dumps(convert.unstructure(e)) for e in outcome.events)
                 outcomes.append((outcome.id, events))
         else:
-            command = {
-                "ack": AcknowledgeComplaint,
-                "pause": PauseComplaint,
-                "resume": ResumeComplaint,
-                "answer": lambda complaint_id: AnswerComplaint(
-                    complaint_id=complaint_id, result="fixed"
-                ),
-                "reopen": lambda complaint_id: ReopenComplaint(
-                    complaint_id=complaint_id, reason="still broken"
-                ),
-            }[kind]
-            d.handle(command(complaint_id=args[0]))
+            cid = args[0]
+            commands: dict[str, Command] = {
+                "ack": AcknowledgeComplaint(complaint_id=cid),
+                "pause": PauseComplaint(complaint_id=cid),
+                "resume": ResumeComplaint(complaint_id=cid),
+                "answer": AnswerComplaint(complaint_id=cid, result="fixed"),
+                "reopen": ReopenComplaint(complaint_id=cid, reason="still broken"),
+            }
+            d.handle(commands[kind])
     return outcomes
 
 
@@ -192,12 +190,13 @@ def test_the_set_based_sweep_stores_what_the_domain_path_stores(
         )
         @given(specs=complaint_specs, sweep_at=sweeps)
         def check(specs: list[tuple[str, str, str, int, int]], sweep_at: list[int]) -> None:
-            for store in (slow, fast):
-                wipe(store)
+            for sql in (slow, fast):
+                wipe(sql)
             steps = timeline(specs, sweep_at)
             ids = [f"c-{n}" for n in range(len(specs))]
             results = []
-            for store, set_based in ((MemoryStore(), True), (slow, False), (fast, True)):
+            stores: list[tuple[Store, bool]] = [(MemoryStore(), True), (slow, False), (fast, True)]
+            for store, set_based in stores:
                 clock = Clock(MONDAY)
                 d = Desk(store, clock=clock, plugins=[ChainByCase()], entry_points=False)
                 with monkeypatch.context() as patch:

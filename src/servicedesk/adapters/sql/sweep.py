@@ -262,7 +262,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _stored(
-    rows: Iterable[sa.Row[Any]],
+    rows: Iterable[Any],  # (id, clock due, clock start) per complaint
     breach: Breach | None,
     step: Escalation,
     breached: ComplaintDeadlineBreached | None,
