@@ -58,7 +58,6 @@ if TYPE_CHECKING:
     from servicedesk.adapters.sql.repositories import SqlComplaints
 
 Chain = Callable[[Complaint], Sequence[EscalationStep]]
-Maker = Callable[[Sequence[str]], Any]
 
 #: What decides a complaint's next step, as the projection columns that hold it.
 GROUP_COLUMNS = ("category", "urgency", "escalation_level", "clock_kind", "clock_breached")
@@ -73,22 +72,17 @@ ESCALATED_HOLES = {("complaint_id",): ID, ("escalation", "due"): DUE}
 def escalate_due(
     repository: SqlComplaints, now: datetime, *, chain: Chain, calendar: WorkingCalendar
 ) -> int:
+    """``ComplaintRepository.escalate_due`` in SQL; see the module's docstring."""
     c = repository.table.c
     due: list[Any] = [c.escalation_due < now]
-    ungrouped = sa.or_(*(c[name].is_(None) for name in GROUP_COLUMNS + COPIED_COLUMNS))
-    loaded = [
-        complaint
-        for complaint in repository.seen.values()
-        if _before(complaint.next_escalation_at, now)
-    ]
-    if repository.seen:
+    if repository.seen:  # held by this unit of work: the domain path, saved at commit
         due.append(c.id.not_in([key.value for key in repository.seen]))
-    loaded += repository._select(*due, ungrouped)
+    ungrouped = sa.or_(*(c[name].is_(None) for name in GROUP_COLUMNS + COPIED_COLUMNS))
+    held = [a for a in repository.seen.values() if _before(a.next_escalation_at, now)]
+    loaded = held + repository._select(*due, ungrouped)
     escalated = 0
     for complaint in sorted(loaded, key=_filing_order):  # the domain path
         escalated += complaint.escalate(chain=chain(complaint), calendar=calendar, now=now)
-    if repository.seen:
-        due[1:] = [c.id.not_in([key.value for key in repository.seen])]
     keys = [c[name] for name in GROUP_COLUMNS]
     groups = (
         sa.select(*keys, sa.func.min(c.id).label("sample"))
@@ -118,6 +112,7 @@ def _escalate_group(
     chain: Chain,
     calendar: WorkingCalendar,
 ) -> int:
+    """Escalate the complaints of one group (``where``); how many went up."""
     sample = repository._get(ComplaintId(group.sample))  # not tracked: nothing to save
     if sample is None or tuple(group[:-1]) != _group_of(sample):
         raise _changed()  # another transaction changed it since the grouping
