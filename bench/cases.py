@@ -8,6 +8,7 @@ records purged) so that a fast run that did nothing cannot pass.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from datetime import UTC, timedelta
 
@@ -144,7 +145,11 @@ def raw_close(url: str, n: int) -> int:
 
 
 def setup_sweep(url: str, n: int) -> None:
-    """``n`` open complaints nobody acknowledged, all past their escalation time."""
+    """``n`` open complaints nobody acknowledged, all past their escalation time.
+
+    The raw tables get the same complaints: the library's own seed document (renamed), its
+    version and escalation instant, indexed like the library's, and an event table.
+    """
     clock = world.Clock()
     desk, store = world.desk_on(url, clock)
     desk.handle(
@@ -160,25 +165,75 @@ def setup_sweep(url: str, n: int) -> None:
     world.copy_rows(
         store, t.complaints.table, t.complaints.table.c.id == "SEEDCP", tokens, range(1, n)
     )
+    c = t.complaints.table.c
+    with store.engine.connect() as connection:
+        seed = connection.execute(sa.select(t.complaints.table).where(c.id == "SEEDCP")).one()
     store.close()
     raw = Raw(url)
+    document_type = "TEXT" if raw.sqlite else "JSONB"
     _raw_schema(
         raw,
-        "CREATE TABLE raw_complaints (id VARCHAR(64) PRIMARY KEY, level INTEGER NOT NULL,"
-        " is_open BOOLEAN NOT NULL, escalation_due TIMESTAMP, document TEXT NOT NULL)",
+        # the library's row: the document and the same columns beside it
+        "CREATE TABLE raw_complaints (id VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL,"
+        f" document {document_type} NOT NULL, is_open BOOLEAN NOT NULL, filed_at TIMESTAMP,"
+        " escalation_due TIMESTAMP, category VARCHAR(50), urgency VARCHAR(20),"
+        " level INTEGER NOT NULL, clock_kind VARCHAR(20), clock_breached BOOLEAN,"
+        " clock_started VARCHAR(40), clock_due VARCHAR(40))",
+        # and the library's indexes on it (a PostgreSQL UPDATE of an indexed column writes
+        # an entry in every index of the table)
         "CREATE INDEX raw_complaints_due ON raw_complaints (escalation_due)",
+        "CREATE INDEX raw_complaints_open ON raw_complaints (is_open, filed_at)",
+        "CREATE INDEX raw_complaints_filed ON raw_complaints (filed_at)",
+        "CREATE TABLE raw_events (seq INTEGER PRIMARY KEY, aggregate_id VARCHAR(64) NOT NULL,"
+        " version INTEGER NOT NULL, type VARCHAR(100) NOT NULL, at TIMESTAMP NOT NULL,"
+        " document TEXT NOT NULL)"
+        if raw.sqlite
+        else "CREATE TABLE raw_events (seq BIGSERIAL PRIMARY KEY, aggregate_id VARCHAR(64)"
+        " NOT NULL, version INTEGER NOT NULL, type VARCHAR(100) NOT NULL, at TIMESTAMP NOT NULL,"
+        " document JSONB NOT NULL)",
+        # the library's event log is indexed by aggregate, by time and by type and time
+        "CREATE INDEX raw_events_aggregate ON raw_events (aggregate_id, seq)",
+        "CREATE INDEX raw_events_at ON raw_events (at)",
+        "CREATE INDEX raw_events_type ON raw_events (type, at)",
+        "CREATE TABLE raw_audit (seq INTEGER PRIMARY KEY, hash VARCHAR(64) NOT NULL,"
+        f" record {document_type} NOT NULL)",
     )
-    due = world.START.replace(tzinfo=None) + timedelta(hours=1)
+    text = json.dumps(seed.document)
+    columns = (
+        seed.is_open,
+        seed.filed_at.replace(tzinfo=None),
+        seed.escalation_due.replace(tzinfo=None),
+        seed.category,
+        seed.urgency,
+        seed.escalation_level,
+        seed.clock_kind,
+        seed.clock_breached,
+        seed.clock_started_iso,
+        seed.clock_due_iso,
+    )
     raw.executemany(
-        "INSERT INTO raw_complaints (id, level, is_open, escalation_due, document)"
-        " VALUES (%s, 0, TRUE, %s, %s)",
-        [(f"cp{number}", due, DOCUMENT) for number in range(n)],
+        "INSERT INTO raw_complaints (id, version, document, is_open, filed_at, escalation_due,"
+        " category, urgency, level, clock_kind, clock_breached, clock_started, clock_due)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        [
+            (f"cp{number}", seed.version, text.replace("SEEDCP", f"cp{number}"), *columns)
+            for number in range(n)
+        ],
     )
     raw.commit()
     raw.close()
 
 
 SWEEP_AT = world.START + timedelta(days=3)
+#: What the raw sweep appends and writes: documents of the size the library writes.
+RAW_BREACH = {
+    "kind": "acknowledge",
+    "started_at": "x" * 25,
+    "due": "x" * 25,
+    "noticed_at": "x" * 25,
+}
+RAW_STEP = {"level": 1, "role": "department_head", "kind": "acknowledge", "due": "x" * 25}
+RAW_STEP |= {"at": "x" * 25, "next_at": "x" * 25}
 
 
 def run_sweep(url: str, n: int) -> int:
@@ -189,13 +244,54 @@ def run_sweep(url: str, n: int) -> int:
 
 
 def raw_sweep(url: str, n: int) -> int:
+    """Per event type one ``INSERT ... SELECT`` of event rows, one indexed ``UPDATE``, one
+    audit row.
+
+    The same work as the library's sweep on its tables: an event row per breach and per
+    escalation (its document made in SQL with the complaint's id), the breach and the
+    escalation appended to each complaint's document, its version and level moved on, and
+    an audit record that names every event (the library's names each by a digest).
+    """
     raw = Raw(url)
     now = SWEEP_AT.replace(tzinfo=None)
+    where = " FROM raw_complaints WHERE escalation_due < %s"
+    # the event documents: a template, the complaint's id put in by text replacement
+    if raw.sqlite:
+        event = "REPLACE(%s, '@@id@@', id)"
+        document = (
+            "json_set(json_insert(json_insert(document, '$.breaches[#]', json(%s)),"
+            " '$.escalations[#]', json(%s)), '$.updated_at', %s)"
+        )
+    else:
+        event = "CAST(REPLACE(%s, '@@id@@', id) AS JSONB)"
+        document = (
+            "jsonb_set(jsonb_insert(jsonb_insert(document, '{breaches,-1}', CAST(%s AS JSONB),"
+            " true), '{escalations,-1}', CAST(%s AS JSONB), true), '{updated_at}',"
+            " to_jsonb(CAST(%s AS TEXT)))"
+        )
+    refs: list[str] = []
+    for kind, body in (("ComplaintDeadlineBreached", RAW_BREACH), ("ComplaintEscalated", RAW_STEP)):
+        template = json.dumps({"type": kind, "at": "x" * 25, "complaint_id": "@@id@@", "x": body})
+        written = raw.execute(
+            "INSERT INTO raw_events (aggregate_id, version, type, at, document)"
+            f" SELECT id, version + 1, %s, %s, {event}{where}",
+            (kind, now, template, now),
+        ).rowcount
+        # digests as random as sha-256 ones (a row of zeros would compress to nothing)
+        digests = os.urandom(32 * written).hex()
+        refs += [
+            f'{{"type":"{kind}","digest":"{digests[start : start + 64]}"}},'
+            for start in range(0, len(digests), 64)
+        ]
     escalated = raw.execute(
-        "UPDATE raw_complaints SET level = level + 1, escalation_due = %s"
-        " WHERE escalation_due <= %s AND is_open",
-        (now + timedelta(days=1), now),
+        f"UPDATE raw_complaints SET document = {document}, level = level + 1,"
+        " clock_breached = TRUE, version = version + 1, escalation_due = %s"
+        " WHERE escalation_due < %s",
+        (json.dumps(RAW_BREACH), json.dumps(RAW_STEP), "x" * 25, now + timedelta(days=1), now),
     ).rowcount
+    # the command's audit record, one reference per event written, as the library's
+    record = '{"command":"EscalateOverdue","event_refs":[' + "".join(refs).rstrip(",") + "]}"
+    raw.execute("INSERT INTO raw_audit (seq, hash, record) VALUES (1, %s, %s)", ("0" * 64, record))
     raw.commit()
     raw.close()
     return int(escalated)

@@ -14,8 +14,10 @@ of work: the record and the change are committed together or not at all.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -57,6 +59,8 @@ def alike_refs(batch: Written) -> list[EventRef]:
     the first is checked against ``event_ref`` itself, and any doubt (the
     placeholder elsewhere, a mismatch) digests event by event.
     """
+    if batch.refs is not None:
+        return list(batch.refs)
     events, field = list(batch.events), batch.alike
     if not events or field is None:
         return [event_ref(e) for e in events]
@@ -74,6 +78,50 @@ def alike_refs(batch: Written) -> list[EventRef]:
     if template.count(PLACEHOLDER) != 1 or refs[0] != event_ref(first):
         return [event_ref(e) for e in events]
     return refs
+
+
+def ref_maker(
+    template: Event, paths: Sequence[tuple[str, ...]]
+) -> Callable[[Sequence[str]], EventRef] | None:
+    """References of events like ``template`` that differ only in the strings at ``paths``.
+
+    For a bulk step with thousands of events made from one template: ``maker(values)`` is
+    ``event_ref`` of the event whose plain data has ``values`` at ``paths``, without
+    scrubbing and serialising each event.  The values are given as JSON spells them inside
+    a string (``json_escaped``).  ``None`` when the template holds personal data
+    (scrubbing would change what the values say): then call ``event_ref`` for each event.
+    """
+    if scrub(template) is not template:
+        return None
+    data = convert.unstructure(template)
+    holes = [f"@@hole{number}@@" for number in range(len(paths))]
+    for path, hole in zip(paths, holes, strict=True):
+        inner = data
+        for key in path[:-1]:
+            inner = inner[key]
+        inner[path[-1]] = hole
+    text = canonical_json(data).replace("{", "{{").replace("}", "}}")
+    if any(text.count(hole) != 1 for hole in holes):
+        return None
+    for number, hole in enumerate(holes):
+        text = text.replace(hole, f"{{{number}}}")
+    kind = type(template).__name__
+
+    def maker(values: Sequence[str]) -> EventRef:
+        return EventRef(kind, hashlib.sha256(text.format(*values).encode()).hexdigest())
+
+    return maker
+
+
+#: What a JSON string spells differently from the text (``canonical_json`` keeps the rest).
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
+
+
+def json_escaped(text: str) -> str:
+    """``text`` as ``canonical_json`` writes it inside a string (without the quotes)."""
+    if _JSON_ESCAPED.search(text):
+        return json.dumps(text, ensure_ascii=False)[1:-1]
+    return text
 
 
 def describe(command: Command) -> str:

@@ -20,13 +20,15 @@ import attrs
 
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
-from servicedesk.domain.audit import AuditHead, AuditRecord
+from servicedesk.domain.audit import AuditHead, AuditRecord, EventRef
 from servicedesk.domain.billing import AccountId, SeriesId
+from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
+from servicedesk.domain.deadlines import EscalationStep
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, NotFound
 from servicedesk.domain.events import Event
 from servicedesk.domain.invoices import Invoice, ReceiptBook
@@ -269,6 +271,24 @@ class ComplaintRepository(Repository[Complaint]):
         sweep asks the domain again for each, so the column only has to be a superset.
         """
 
+    def escalate_due(
+        self,
+        now: datetime,
+        *,
+        chain: Callable[[Complaint], Sequence[EscalationStep]],
+        calendar: WorkingCalendar,
+    ) -> int:
+        """Move every complaint due at ``now`` one step up its ``chain``; how many went up.
+
+        The reference: each complaint due is loaded and ``Complaint.escalate`` decides, and
+        the unit of work saves the ones that changed.  A database store overrides this with
+        a few set-based statements that store exactly the same documents and events.
+        """
+        escalated = 0
+        for complaint in self.list_due_for_escalation(now):
+            escalated += complaint.escalate(chain=chain(complaint), calendar=calendar, now=now)
+        return escalated
+
     @abc.abstractmethod
     def list_filed_between(self, start: datetime, end: datetime) -> list[Complaint]:
         """Complaints filed in ``[start, end)``, oldest first (indexed on ``filed_at``)."""
@@ -336,13 +356,17 @@ class IdempotencyKeys(abc.ABC):
 class Written:
     """Events a bulk step saved with its own set-based statements, in this unit of work.
 
-    ``alike`` names the one attribute in which the events differ (a file id), if
-    they are all alike but for it: the audit then digests the batch from one
-    template instead of event by event.
+    The audit names every event by ``audit.event_ref``; a step that writes
+    hundreds of thousands of events from a few templates saves it the work of
+    serialising each one again: ``refs`` gives the references made from the
+    templates alongside the events (the sweep), or ``alike`` names the one
+    attribute in which the events differ (a file id), if they are all alike but
+    for it, and the audit digests the batch from one template (the purge).
     """
 
     events: Sequence[Event]
     alike: str | None = None
+    refs: Sequence[EventRef] | None = None
 
 
 def pending_events(uow: UnitOfWork) -> list[Event]:

@@ -256,6 +256,16 @@ class Complaint:
                 return timer if timer.is_running else None
         return None
 
+    @property
+    def clock_breached(self) -> bool | None:
+        """Whether a breach of the running clock is recorded already (``None``: no clock).
+
+        Decides whether escalating now also records a breach; stores index it with the
+        rest of what decides a complaint's next escalation step.
+        """
+        clock = self.clock
+        return None if clock is None else self._breached(clock)
+
     def is_overdue(self, now: datetime) -> bool:
         clock = self.clock
         return clock is not None and clock.is_overdue(now)
@@ -470,12 +480,13 @@ class Complaint:
             )
 
     def _breach_if_late(self, timer: Timer, at: datetime) -> None:
-        if at <= timer.due:
-            return
-        if any(b.kind is timer.kind and b.started_at == timer.started_at for b in self.breaches):
+        if at <= timer.due or self._breached(timer):
             return
         breach = Breach(timer.kind, timer.started_at, timer.due, at)
         self._record(ComplaintDeadlineBreached(at=at, complaint_id=self.id, breach=breach))
+
+    def _breached(self, timer: Timer) -> bool:
+        return any(b.kind is timer.kind and b.started_at == timer.started_at for b in self.breaches)
 
     def _record(self, event: Event) -> None:
         self.apply(event)

@@ -189,8 +189,10 @@ def servicedesk_escalation_chain(case: object) -> Sequence[EscalationStep] | Non
 
     Called by the escalation sweep for each overdue case (a ``Complaint`` or a
     ``ServiceRequest``).  Return the steps in order, each a role and the working time it
-    gets to act before the next level is told (positive).  Default: department head (4
-    working hours), centre manager (1 working day), branch manager.
+    gets to act before the next level is told (positive).  For a complaint, answer from its
+    category and urgency only: a database store asks once per category and urgency, with one
+    of the complaints due, and applies the answer to all of them.  Default: department head
+    (4 working hours), centre manager (1 working day), branch manager.
     """
 
 

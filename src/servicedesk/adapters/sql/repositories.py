@@ -8,14 +8,14 @@ projection columns.  A kind without query methods needs no class at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
 from servicedesk import convert
-from servicedesk.adapters.sql import statements
+from servicedesk.adapters.sql import statements, sweep
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.engine import translate
 from servicedesk.adapters.sql.tables import END_OF_TIME
@@ -23,11 +23,13 @@ from servicedesk.app import ports
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import AccountId, SeriesId
+from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import Callback, Month
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
+from servicedesk.domain.deadlines import EscalationStep
 from servicedesk.domain.errors import StoreError
 from servicedesk.domain.events import Event
 from servicedesk.domain.invoices import Invoice, ReceiptBook
@@ -398,6 +400,16 @@ class SqlComplaints(SqlRepository[Complaint], ports.ComplaintRepository):
     def list_filed_between(self, start: datetime, end: datetime) -> list[Complaint]:
         c = self.table.c
         return self._select(c.filed_at >= start, c.filed_at < end, order_by=(c.filed_at,))
+
+    def escalate_due(
+        self,
+        now: datetime,
+        *,
+        chain: Callable[[Complaint], Sequence[EscalationStep]],
+        calendar: WorkingCalendar,
+    ) -> int:
+        """Set-based: a few statements per group of complaints at the same step (sweep.py)."""
+        return sweep.escalate_due(self, now, chain=chain, calendar=calendar)
 
 
 @serves(t.callbacks)

@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
+from servicedesk import convert
 from servicedesk.adapters.sql.types import Document, Fen, Key, Serial, UtcDateTime
 from servicedesk.app import ports
 from servicedesk.domain.accounts import Account
@@ -424,6 +425,15 @@ costs = aggregate_table(
 
 # --- complaints, escalation and callbacks ----------------------------------------------
 
+
+def _clock(complaint: Complaint, what: str) -> str | None:
+    """The running clock's kind, or its start or due time as its document spells it."""
+    clock = complaint.clock
+    if clock is None:
+        return None
+    return clock.kind.value if what == "kind" else str(convert.unstructure(getattr(clock, what)))
+
+
 complaints = aggregate_table(
     "complaints",
     attribute="complaints",
@@ -437,6 +447,37 @@ complaints = aggregate_table(
             UtcDateTime(),
             nullable=True,
             info=project(lambda c: c.next_escalation_at),
+        ),
+        # Added by revision 0004: what decides a complaint's next escalation step, so that
+        # the sweep groups the complaints due in SQL and asks the policy once per group.
+        sa.Column("category", sa.String(50), nullable=True, info=project(lambda c: c.category)),
+        sa.Column("urgency", sa.String(20), nullable=True, info=project(lambda c: c.urgency.value)),
+        sa.Column(
+            "escalation_level",
+            sa.Integer,
+            nullable=True,
+            info=project(lambda c: len(c.escalations)),
+        ),
+        sa.Column(
+            "clock_kind", sa.String(20), nullable=True, info=project(lambda c: _clock(c, "kind"))
+        ),
+        sa.Column(
+            "clock_breached",
+            sa.Boolean,
+            nullable=True,
+            info=project(lambda c: c.clock_breached),
+        ),
+        # The running clock's times as ISO 8601 text with the offset it was set in, exactly
+        # as in the document: the sweep copies them into the breach and escalation it
+        # writes.  Text, for copying; ``escalation_due`` is the instant to compare.
+        sa.Column(
+            "clock_started_iso",
+            sa.String(40),
+            nullable=True,
+            info=project(lambda c: _clock(c, "started_at")),
+        ),
+        sa.Column(
+            "clock_due_iso", sa.String(40), nullable=True, info=project(lambda c: _clock(c, "due"))
         ),
     ),
     indexes=(

@@ -1,0 +1,317 @@
+"""The escalation sweep of complaints as set-based SQL: a few statements per group.
+
+``Complaint.escalate`` is the reference (the memory store runs it for each complaint).  Here
+the complaints due (``escalation_due < now``) are grouped in SQL by what decides their next
+step: category and urgency (what the policy's chain is asked about), the number of
+escalations so far, the clock that runs and whether its breach is recorded.  For each group
+the policy is asked once, with one complaint of the group, and the domain's ``escalation``
+gives the step and the next escalation time; then, for the whole group,
+
+1. one ``SELECT ... FOR UPDATE`` takes the ids, and the due and start of the running clock
+   (to build the events the command returns, publishes and audits);
+2. one ``INSERT ... SELECT`` writes the ``ComplaintDeadlineBreached`` events (when the
+   group's clock has no breach recorded) and one the ``ComplaintEscalated`` events, each
+   document made once with ``convert.unstructure`` and completed per row in SQL with the
+   complaint's id and its clock's times;
+3. one ``UPDATE`` appends the breach and the escalation to the documents, sets
+   ``updated_at`` and moves the version and the projection columns on,
+
+which stores exactly what saving each escalated complaint would store.  Every statement
+must touch as many rows as the first found, else another transaction changed the group
+meanwhile and the unit of work fails with ``ConcurrencyConflict`` (the desk retries).
+
+What goes through the per-complaint domain path instead, in the same unit of work: the
+complaints this unit of work has loaded already (they may hold unsaved changes), and rows
+whose grouping columns are empty (written before the columns were filled).  The chain of a
+complaint must follow from its category and urgency (docs/hooks.md).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from servicedesk import convert
+from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.json_sweep import Edit, json_edit, json_template
+from servicedesk.app.audit import event_ref, json_escaped, ref_maker
+from servicedesk.app.ports import Written
+from servicedesk.domain.audit import EventRef
+from servicedesk.domain.calendar import WorkingCalendar
+from servicedesk.domain.complaints import (
+    Complaint,
+    ComplaintDeadlineBreached,
+    ComplaintEscalated,
+    ComplaintId,
+)
+from servicedesk.domain.deadlines import Breach, Escalation, EscalationStep, escalation
+from servicedesk.domain.errors import ConcurrencyConflict
+from servicedesk.domain.events import Event
+from servicedesk.i18n import _
+
+if TYPE_CHECKING:
+    from servicedesk.adapters.sql.repositories import SqlComplaints
+
+Chain = Callable[[Complaint], Sequence[EscalationStep]]
+
+#: What decides a complaint's next step, as the projection columns that hold it.
+GROUP_COLUMNS = ("category", "urgency", "escalation_level", "clock_kind", "clock_breached")
+#: Copied from each row into what the sweep writes.
+COPIED_COLUMNS = ("clock_started_iso", "clock_due_iso")
+#: The strings of the templates that SQL replaces with each complaint's own.
+ID, STARTED, DUE = "@@complaint_id@@", "@@started_at@@", "@@due@@"
+BREACHED_HOLES = {("complaint_id",): ID, ("breach", "started_at"): STARTED, ("breach", "due"): DUE}
+ESCALATED_HOLES = {("complaint_id",): ID, ("escalation", "due"): DUE}
+
+
+def escalate_due(
+    repository: SqlComplaints, now: datetime, *, chain: Chain, calendar: WorkingCalendar
+) -> int:
+    """``ComplaintRepository.escalate_due`` in SQL; see the module's docstring."""
+    c = repository.table.c
+    due: list[Any] = [c.escalation_due < now]
+    if repository.seen:  # held by this unit of work: the domain path, saved at commit
+        due.append(c.id.not_in([key.value for key in repository.seen]))
+    ungrouped = sa.or_(*(c[name].is_(None) for name in GROUP_COLUMNS + COPIED_COLUMNS))
+    held = [a for a in repository.seen.values() if _before(a.next_escalation_at, now)]
+    loaded = held + repository._select(*due, ungrouped)
+    escalated = 0
+    for complaint in sorted(loaded, key=_filing_order):  # the domain path
+        escalated += complaint.escalate(chain=chain(complaint), calendar=calendar, now=now)
+    keys = [c[name] for name in GROUP_COLUMNS]
+    groups = (
+        sa.select(*keys, sa.func.min(c.id).label("sample"))
+        .where(*due, sa.not_(ungrouped))
+        .group_by(*keys)
+        .order_by(*keys)
+    )
+    for group in repository.uow.execute(groups).all():
+        where = [*due, *(key == group[index] for index, key in enumerate(keys))]
+        escalated += _escalate_group(repository, group, where, now, chain, calendar)
+    return escalated
+
+
+def _before(at: datetime | None, now: datetime) -> bool:
+    return at is not None and at < now
+
+
+def _filing_order(complaint: Complaint) -> tuple[datetime, str]:
+    return (complaint.filed_at or t.END_OF_TIME, complaint.id.value)
+
+
+def _escalate_group(
+    repository: SqlComplaints,
+    group: sa.Row[Any],
+    where: list[Any],
+    now: datetime,
+    chain: Chain,
+    calendar: WorkingCalendar,
+) -> int:
+    """Escalate the complaints of one group (``where``); how many went up."""
+    sample = repository._get(ComplaintId(group.sample))  # not tracked: nothing to save
+    if sample is None or tuple(group[:-1]) != _group_of(sample):
+        raise _changed()  # another transaction changed it since the grouping
+    clock = sample.clock
+    assert clock is not None  # escalation_due < now implies a running clock, due before now
+    assert clock.due < now
+    step = escalation(
+        chain=chain(sample),
+        escalated=sample.escalations,
+        kind=clock.kind,
+        due=clock.due,
+        calendar=calendar,
+        now=now,
+    )
+    if step is None:  # the top of the chain
+        return 0
+    breach = None if sample.clock_breached else Breach(clock.kind, clock.started_at, clock.due, now)
+    escalated = ComplaintEscalated(at=now, complaint_id=sample.id, escalation=step)
+    breached = (
+        None
+        if breach is None
+        else ComplaintDeadlineBreached(at=now, complaint_id=sample.id, breach=breach)
+    )
+    store = repository.uow
+    c = repository.table.c
+    clock_due, clock_start = c.clock_due_iso, c.clock_started_iso
+    found = sa.select(c.id, clock_due, clock_start).where(*where)
+    if store.store.engine.dialect.name != "sqlite":  # SQLite's unit of work holds the file
+        found = found.with_for_update()
+    # Streamed into the events at once: no list of rows besides them.
+    with _collector_paused():
+        stored = _stored(store.execute(found), breach, step, breached, escalated)
+    count = len(stored) // (1 if breach is None else 2)
+
+    holes = {DUE: clock_due, STARTED: clock_start, ID: c.id}
+    inserts = []
+    edits: list[Edit] = []
+    if breach is not None and breached is not None:
+        missed = _template(breach, {("started_at",): STARTED, ("due",): DUE}, holes)
+        edits.append(("append", ("breaches",), "json", missed))
+        inserts.append(_events(repository, where, breached, BREACHED_HOLES, holes, now))
+    up = _template(step, {("due",): DUE}, holes)
+    edits += [
+        ("append", ("escalations",), "json", up),
+        ("set", ("updated_at",), "text", convert.unstructure(now)),
+        ("set", ("version",), "number", c.version),
+    ]
+    inserts.append(_events(repository, where, escalated, ESCALATED_HOLES, holes, now))
+    new_document = json_edit(c.document, edits)
+    for insert in inserts:
+        _expect(store.execute(insert).rowcount, count)
+    update = (
+        sa.update(repository.table)
+        .where(*where)
+        .ordered_values(  # the document first: MariaDB's SET sees the values set before it
+            (c.document, new_document),
+            (c.escalation_due, step.next_at),
+            (c.escalation_level, len(sample.escalations) + 1),
+            (c.clock_breached, True),
+            (c.version, c.version + 1),
+        )
+    )
+    _expect(store.execute(update).rowcount, count)
+    store.written.append(
+        Written([event for event, _ref in stored], refs=[ref for _event, ref in stored])
+    )
+    return count
+
+
+def _group_of(complaint: Complaint) -> tuple[Any, ...]:
+    clock = complaint.clock
+    return (
+        complaint.category,
+        complaint.urgency.value,
+        len(complaint.escalations),
+        None if clock is None else clock.kind.value,
+        complaint.clock_breached,
+    )
+
+
+def _template(
+    value: Any, places: dict[tuple[str, ...], str], holes: dict[str, Any]
+) -> json_template:
+    """``value`` as JSON made once, with the holes at ``places`` filled per row in SQL."""
+    data = convert.unstructure(value)
+    for path, hole in places.items():
+        inner = data
+        for key in path[:-1]:
+            inner = inner[key]
+        inner[path[-1]] = hole
+    return json_template(json.dumps(data), {hole: holes[hole] for hole in places.values()})
+
+
+def _events(
+    repository: SqlComplaints,
+    where: list[Any],
+    template: Event,
+    places: dict[tuple[str, ...], str],
+    holes: dict[str, Any],
+    now: datetime,
+) -> sa.Insert:
+    """``INSERT INTO events ... SELECT`` one event like ``template`` per complaint of ``where``."""
+    c = repository.table.c
+    e = t.events.c
+    rows = sa.select(
+        sa.literal(repository.kind, sa.String()),
+        c.id,
+        c.version + 1,
+        sa.literal(type(template).__name__, sa.String()),
+        sa.literal(now, t.events.c.at.type),
+        _template(template, places, holes),
+    ).where(*where)
+    columns = [e.stream, e.aggregate_id, e.version, e.type, e.at, e.document]
+    insert = sa.insert(t.events).from_select(columns, rows)
+    return insert.execution_options(preserve_rowcount=True)  # checked against the rows found
+
+
+def _expect(touched: int, found: int) -> None:
+    if touched != found:
+        raise _changed()
+
+
+def _changed() -> ConcurrencyConflict:
+    return ConcurrencyConflict(
+        _("Complaints due for escalation were changed by someone else meanwhile; try again.")
+    )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the events of a group are made.
+
+    They are hundreds of thousands of small objects without cycles, and the collector
+    would walk them again and again as they accumulate: half the time of making them.
+    The collector is on again (if it was) as soon as they are made.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+#: An event the statements wrote, with its audit reference made from the template.
+StoredEvent = tuple[Event, EventRef]
+
+
+def _stored(
+    rows: Iterable[Any],  # (id, clock due, clock start) per complaint
+    breach: Breach | None,
+    step: Escalation,
+    breached: ComplaintDeadlineBreached | None,
+    escalated: ComplaintEscalated,
+) -> list[StoredEvent]:
+    """The events the statements wrote, as objects, with their audit references."""
+    escalated_ref = ref_maker(escalated, [("complaint_id",), ("escalation", "due")])
+    breached_ref = (
+        None
+        if breached is None
+        else ref_maker(breached, [("complaint_id",), ("breach", "started_at"), ("breach", "due")])
+    )
+    instants: dict[str, tuple[datetime, str]] = {}  # complaints filed together share their times
+    steps: dict[datetime, Escalation] = {}
+    breaches: dict[tuple[datetime, datetime], Breach] = {}
+
+    def instant(text: str) -> tuple[datetime, str]:
+        found = instants.get(text)
+        if found is None:
+            at = datetime.fromisoformat(text)
+            found = instants[text] = (at, at.isoformat())
+        return found
+
+    stored: list[StoredEvent] = []
+    now = step.at
+    for complaint, due_text, started_text in rows:
+        complaint_id = ComplaintId(complaint)
+        escaped = json_escaped(complaint)  # ISO times need no escaping
+        due, due_iso = instant(due_text)
+        if breach is not None:
+            started, started_iso = instant(started_text)
+            missed = breaches.get((started, due))
+            if missed is None:
+                missed = breaches[started, due] = Breach(breach.kind, started, due, now)
+            event: Event = ComplaintDeadlineBreached(
+                at=now, complaint_id=complaint_id, breach=missed
+            )
+            ref = (
+                event_ref(event)
+                if breached_ref is None
+                else breached_ref((escaped, started_iso, due_iso))
+            )
+            stored.append((event, ref))
+        up = steps.get(due)
+        if up is None:
+            up = steps[due] = Escalation(step.level, step.role, step.kind, due, now, step.next_at)
+        event = ComplaintEscalated(at=now, complaint_id=complaint_id, escalation=up)
+        ref = event_ref(event) if escalated_ref is None else escalated_ref((escaped, due_iso))
+        stored.append((event, ref))
+    return stored
