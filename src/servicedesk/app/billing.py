@@ -505,9 +505,7 @@ def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
         charge_description=_("Request {id}"),
     )
     left = ctx.uow.statements.issue_in_bulk(close)
-    accounts = (
-        ctx.uow.accounts.list() if left is None else [ctx.uow.accounts.get(a) for a in left]
-    )
+    accounts = ctx.uow.accounts.list() if left is None else [ctx.uow.accounts.get(a) for a in left]
     for account in accounts:
         if account.mode is BillingMode.ON_ACCOUNT:
             _close_account(account, close, tz, ctx)

@@ -115,9 +115,7 @@ def issue_in_bulk(uow: SqlUnitOfWork, close: MonthClose) -> list[AccountId] | No
     )
     # 2. which statement bills each charge
     links = billed.with_only_columns(c.id, r.statement_id)
-    uow.execute(
-        sa.insert(t.statement_charges).from_select(["charge_id", "statement_id"], links)
-    )
+    uow.execute(sa.insert(t.statement_charges).from_select(["charge_id", "statement_id"], links))
     # 3. a ChargeBilled event per charge
     charge_events = billed.with_only_columns(
         sa.literal("charge"),
@@ -136,7 +134,7 @@ def issue_in_bulk(uow: SqlUnitOfWork, close: MonthClose) -> list[AccountId] | No
     ).order_by(r.account_id, c.confirmed_at, c.id)
     uow.execute(_insert_events(charge_events))
     # 4. the statements, lines in the domain's order, the total in fen
-    uow.execute(_insert_statements(billed, close, text))
+    uow.execute(_insert_statements(billable, close, text, uow.store.engine.dialect.name))
     # 5. a StatementIssued event per statement
     statement_events = (
         sa.select(
@@ -169,7 +167,10 @@ def issue_in_bulk(uow: SqlUnitOfWork, close: MonthClose) -> list[AccountId] | No
         sa.update(charges)
         .where(billable, c.account_id.in_(sa.select(r.account_id)))
         .ordered_values(
-            (c.document, j.json_set(c.document, {"statement_id": statement_id, "version": c.version})),
+            (
+                c.document,
+                j.json_set(c.document, {"statement_id": statement_id, "version": c.version}),
+            ),
             (c.version, c.version + 1),
             (c.billable_at, None),
             (c.statement_id, statement_id),
@@ -195,27 +196,54 @@ def _insert_events(rows: sa.Select[Any]) -> sa.Insert:
 
 
 def _insert_statements(
-    billed: sa.Select[Any], close: MonthClose, text: tuple[str, str]
+    billable: sa.ColumnElement[bool], close: MonthClose, text: tuple[str, str], dialect: str
 ) -> sa.Insert:
-    """One statement per account of the run, from its billable charges."""
-    c = t.charges.table.c
-    ordered = billed.order_by(c.account_id, c.confirmed_at, c.id).subquery()
-    o = ordered.c
+    """One statement per account of the run, from its billable charges.
+
+    The lines go in the domain's order: confirmed first, then by id.  PostgreSQL and
+    MySQL sort inside the aggregate.  SQLite (before 3.44) cannot, and sorts again for
+    a GROUP BY, so there each account's lines are aggregated by a subquery of their
+    own from rows already sorted: no sort comes between them and the array.
+    """
+    c, r = t.charges.table.c, close_run.c
     before, after = text
     line = j.json_object(
         {
             "kind": j.text(StatementLineKind.CHARGE.value),
-            "reference": o.id,
-            "description": j.text(before) + o.request_id + j.text(after),
-            "amount": j.json_get(o.document, "total"),
-            "item_id": j.json_get(o.document, "item_id"),
+            "reference": c.id,
+            "description": j.text(before) + c.request_id + j.text(after),
+            "amount": j.json_get(c.document, "total"),
+            "item_id": j.json_get(c.document, "item_id"),
         }
     )
-    fen = sa.type_coerce(sa.func.sum(o.amount), sa.BigInteger())  # integer fen, not Decimal
-    total = j.json_object({"amount": j.fen_text(fen), "currency": o.currency})
+    fen: sa.ColumnElement[int]
+    if dialect == "sqlite":
+        mine = sa.and_(c.account_id == r.account_id, billable)
+        ordered = (
+            sa.select(line.label("line"))
+            .where(mine)
+            .order_by(c.confirmed_at, c.id)
+            .correlate_except(t.charges.table)
+            .subquery()
+        )
+        lines = sa.select(j.json_array_agg(j.json_parsed(ordered.c.line))).scalar_subquery()
+        fen = sa.select(_fen(sa.func.sum(c.amount))).where(mine).scalar_subquery()
+        rows = sa.select(r.statement_id, r.account_id, r.currency).add_columns(lines, fen)
+    else:
+        lines = j.json_array_agg(line, c.confirmed_at, c.id)
+        fen = _fen(sa.func.sum(c.amount))
+        rows = (
+            sa.select(r.statement_id, r.account_id, r.currency)
+            .add_columns(lines, fen)
+            .join_from(t.charges.table, close_run, c.account_id == r.account_id)
+            .where(billable)
+            .group_by(r.account_id, r.statement_id, r.currency)
+        )
+    o = rows.subquery().c
+    total = j.json_object({"amount": j.fen_text(o[4]), "currency": o.currency})
     status = sa.case(
-        (fen < 0, StatementStatus.CREDIT.value),
-        (fen == 0, StatementStatus.PAID.value),
+        (o[4] < 0, StatementStatus.CREDIT.value),
+        (o[4] == 0, StatementStatus.PAID.value),
         else_=StatementStatus.OPEN.value,
     )
     period = convert.unstructure(close.period)
@@ -227,7 +255,7 @@ def _insert_statements(
                 {key: sa.literal(value, sa.Integer()) for key, value in period.items()}
             ),
             "currency": o.currency,
-            "lines": j.json_array_agg(line, o.confirmed_at, o.id),
+            "lines": j.json_parsed(o[3]),
             "total": total,
             "due": j.text(convert.unstructure(close.due)),
             "issued_at": j.text(convert.unstructure(close.at)),
@@ -236,8 +264,13 @@ def _insert_statements(
             "version": sa.literal(0, sa.Integer()),
         }
     )
-    rows = sa.select(
+    statements = sa.select(
         o.statement_id, sa.literal(1), document, o.account_id, sa.literal(str(close.period)), status
-    ).group_by(o.account_id, o.statement_id, o.currency)
+    )
     columns = ["id", "version", "document", "account_id", "period", "status"]
-    return sa.insert(t.statements.table).from_select(columns, rows)
+    return sa.insert(t.statements.table).from_select(columns, statements)
+
+
+def _fen(total: Any) -> sa.ColumnElement[int]:
+    """A sum of ``Fen`` as the integer it is in the database, not converted to a Decimal."""
+    return sa.type_coerce(total, sa.BigInteger())

@@ -27,7 +27,7 @@ def text(value: str) -> sa.ColumnElement[str]:
     return sa.cast(sa.literal(value, sa.String()), sa.String())
 
 
-class json_object(FunctionElement[Any]):  # noqa: N801 - SQL function style
+class json_object(FunctionElement[Any]):
     """``{key: value, ...}``; a NULL value is JSON null, keys are fixed field names.
 
     The keys are written into the SQL, not bound, so the statement is not cached
@@ -42,7 +42,7 @@ class json_object(FunctionElement[Any]):  # noqa: N801 - SQL function style
         super().__init__(*fields.values())
 
 
-class json_array_agg(FunctionElement[Any]):  # noqa: N801
+class json_array_agg(FunctionElement[Any]):
     """The JSON array of the group's values, in the order of ``order_by``.
 
     SQLite before 3.44 has no ORDER BY inside an aggregate: there the values come
@@ -58,7 +58,7 @@ class json_array_agg(FunctionElement[Any]):  # noqa: N801
         super().__init__(value, *order_by)
 
 
-class json_get(FunctionElement[Any]):  # noqa: N801
+class json_get(FunctionElement[Any]):
     """The JSON value at ``document.key.key...``, to put inside another JSON value."""
 
     type = Document()
@@ -69,7 +69,7 @@ class json_get(FunctionElement[Any]):  # noqa: N801
         super().__init__(document)
 
 
-class json_text(FunctionElement[str]):  # noqa: N801
+class json_text(FunctionElement[str]):
     """The string at ``document.key.key...`` as SQL text (no JSON quotes)."""
 
     type = sa.String()
@@ -80,7 +80,7 @@ class json_text(FunctionElement[str]):  # noqa: N801
         super().__init__(document)
 
 
-class json_set(FunctionElement[Any]):  # noqa: N801
+class json_set(FunctionElement[Any]):
     """``document`` with each top-level field of ``fields`` set to its SQL value."""
 
     type = Document()
@@ -91,12 +91,23 @@ class json_set(FunctionElement[Any]):  # noqa: N801
         super().__init__(document, *fields.values())
 
 
-class json_empty_array(FunctionElement[Any]):  # noqa: N801
+class json_parsed(FunctionElement[Any]):  # noqa: N801
+    """A JSON value read from a subquery's column, to put inside another JSON value.
+
+    SQLite and MariaDB know a value is JSON only while it comes straight from a JSON
+    function; through a subquery it is text again and would be embedded as a string.
+    """
+
     type = Document()
     inherit_cache = True
 
 
-class fen_text(FunctionElement[str]):  # noqa: N801
+class json_empty_array(FunctionElement[Any]):
+    type = Document()
+    inherit_cache = True
+
+
+class fen_text(FunctionElement[str]):
     """An integer number of fen as Python writes the Decimal: ``-12.34``, ``0.05``, ``0.00``."""
 
     type = sa.String()
@@ -117,9 +128,7 @@ def _args(compiler: SQLCompiler, element: FunctionElement[Any], **kw: Any) -> li
 # --- json_object -----------------------------------------------------------------------
 
 
-def _object_args(
-    keys: tuple[str, ...], values: list[str], prefix: str = ""
-) -> str:
+def _object_args(keys: tuple[str, ...], values: list[str], prefix: str = "") -> str:
     return ", ".join(f"'{prefix}{k}', {v}" for k, v in zip(keys, values, strict=True))
 
 
@@ -228,6 +237,27 @@ def _set_pg(element: json_set, compiler: SQLCompiler, **kw: Any) -> str:
 def _set_mysql(element: json_set, compiler: SQLCompiler, **kw: Any) -> str:
     document, *values = _args(compiler, element, **kw)
     return f"JSON_SET({document}, {_object_args(element.keys, values, '$.')})"
+
+
+# --- json_parsed -----------------------------------------------------------------------
+
+
+@compiles(json_parsed, "sqlite")
+def _parsed_sqlite(element: json_parsed, compiler: SQLCompiler, **kw: Any) -> str:
+    [value] = _args(compiler, element, **kw)
+    return f"json({value})"
+
+
+@compiles(json_parsed, "postgresql")
+def _parsed_pg(element: json_parsed, compiler: SQLCompiler, **kw: Any) -> str:
+    [value] = _args(compiler, element, **kw)
+    return value
+
+
+@compiles(json_parsed, *MYSQL)
+def _parsed_mysql(element: json_parsed, compiler: SQLCompiler, **kw: Any) -> str:
+    [value] = _args(compiler, element, **kw)
+    return f"JSON_EXTRACT({value}, '$')"
 
 
 # --- json_empty_array --------------------------------------------------------------------

@@ -343,9 +343,7 @@ statements = aggregate_table(
         sa.Column("period", sa.String(7), nullable=False, info=project(lambda s: _text(s.period))),
         # Added by revision 0003: a credit to carry is what sends an account's month close
         # through the domain instead of the bulk statements.
-        sa.Column(
-            "status", sa.String(10), nullable=True, info=project(lambda s: s.status.value)
-        ),
+        sa.Column("status", sa.String(10), nullable=True, info=project(lambda s: s.status.value)),
     ),
     # One statement per account and period, whatever its id says.
     indexes=(
