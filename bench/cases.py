@@ -259,16 +259,36 @@ def raw_close(url: str, n: int) -> int:
         f"{obj}('kind', 'charge', 'reference', id, 'description', 'Request ' || request_id,"
         f" 'amount', {get('document', 'total')}, 'item_id', {get('document', 'item_id')})"
     )
+    document = (
+        f"{obj}('id', {sid}, 'account_id', account_id, 'period', {obj}('year', 2026, 'month', 3),"
+        f" 'currency', 'CNY', 'lines', {{lines}}, 'total', {obj}('amount', {f['total']},"
+        f" 'currency', 'CNY'), 'due', {p}, 'issued_at', {p}, 'allocations', {f['empty']},"
+        " 'carried_to', NULL, 'version', 0)"
+    )
+    if raw.sqlite:  # SQLite sorts again for a GROUP BY: per account, lines from sorted rows
+        mine = f"c.account_id = a.account_id AND c.{billable}"
+        lines = (
+            f"(SELECT json_group_array(json(line)) FROM (SELECT {line} AS line FROM raw_charges c"
+            f" WHERE {mine} ORDER BY c.confirmed_at, c.id))"
+        )
+        statements = (
+            f"SELECT {sid}, account_id, '2026-03', fen,"
+            f" {document.format(lines='json(lines)').replace('SUM(amount)', 'fen')}"
+            f" FROM (SELECT account_id, {lines} AS lines,"
+            f" (SELECT SUM(amount) FROM raw_charges c WHERE {mine}) AS fen"
+            f" FROM (SELECT DISTINCT account_id FROM raw_charges WHERE {billable}) AS a)"
+        )
+        parameters: tuple[object, ...] = (due, at, cutoff, cutoff, cutoff)
+    else:
+        statements = (
+            f"SELECT {sid}, account_id, '2026-03', SUM(amount),"
+            f" {document.format(lines=f['lines'].format(line=line))}"
+            f" FROM raw_charges WHERE {billable} GROUP BY account_id"
+        )
+        parameters = (due, at, cutoff)
     issued = raw.execute(
-        "INSERT INTO raw_statements (id, account_id, period, total, document)"
-        f" SELECT {sid}, account_id, '2026-03', SUM(amount), {obj}('id', {sid},"
-        f" 'account_id', account_id, 'period', {obj}('year', 2026, 'month', 3),"
-        f" 'currency', 'CNY', 'lines', {f['lines'].format(line=line)},"
-        f" 'total', {obj}('amount', {f['total']}, 'currency', 'CNY'), 'due', {p},"
-        f" 'issued_at', {p}, 'allocations', {f['empty']}, 'carried_to', NULL, 'version', 0)"
-        f" FROM (SELECT * FROM raw_charges WHERE {billable}"
-        " ORDER BY account_id, confirmed_at, id) AS billed GROUP BY account_id",
-        (due, at, cutoff),
+        f"INSERT INTO raw_statements (id, account_id, period, total, document) {statements}",
+        parameters,
     ).rowcount
     raw.execute(
         "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"

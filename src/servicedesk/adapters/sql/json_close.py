@@ -91,7 +91,7 @@ class json_set(FunctionElement[Any]):
         super().__init__(document, *fields.values())
 
 
-class json_parsed(FunctionElement[Any]):  # noqa: N801
+class json_parsed(FunctionElement[Any]):
     """A JSON value read from a subquery's column, to put inside another JSON value.
 
     SQLite and MariaDB know a value is JSON only while it comes straight from a JSON
