@@ -56,7 +56,8 @@ close_run = sa.Table(
     sa.MetaData(),
     sa.Column("account_id", Key(), primary_key=True),
     sa.Column("statement_id", sa.String(200), nullable=False),
-    sa.Column("currency", sa.String(10), nullable=False),
+    sa.Column("currency", sa.String(10), nullable=True),
+    sa.Column("bulk", sa.Boolean, nullable=False),  # closed here, or left to the domain
     prefixes=["TEMPORARY"],
 )
 
@@ -87,30 +88,41 @@ def issue_in_bulk(uow: SqlUnitOfWork, close: MonthClose) -> list[AccountId] | No
 
     _drop_run(uow)
     uow.execute(sa.schema.CreateTable(close_run))
-    # 1. the accounts: billed monthly, with billable charges, needing no domain decision
+    # 1. the accounts to close: with billable charges or an agreement, and no statement yet;
+    # in bulk those billed monthly without an agreement or a credit to carry
     this_period = sa.select(s.id).where(s.account_id == a.id, s.period == period)
     in_credit = sa.select(s.id).where(
         s.status == StatementStatus.CREDIT.value, s.account_id == a.id
     )
-    with_agreement = sa.select(t.agreements.table.c.id).where(
-        t.agreements.table.c.account_id == a.id
+    agreements = t.agreements.table.c
+    with_agreement = sa.select(agreements.id).where(agreements.account_id == a.id)
+    bulk = sa.and_(
+        j.json_text(a.document, "mode") == BillingMode.ON_ACCOUNT.value,
+        ~in_credit.exists(),
+        ~with_agreement.exists(),
+    )
+    candidates = sa.union(
+        sa.select(c.account_id).where(billable),
+        sa.select(agreements.account_id).where(agreements.account_id.is_not(None)),
     )
     uow.execute(
         sa.insert(close_run).from_select(
-            ["account_id", "statement_id", "currency"],
-            sa.select(a.id, a.id + f":{period}", j.json_text(a.document, "currency")).where(
-                a.id.in_(sa.select(c.account_id).where(billable)),
-                j.json_text(a.document, "mode") == BillingMode.ON_ACCOUNT.value,
-                ~this_period.exists(),
-                ~in_credit.exists(),
-                ~with_agreement.exists(),
-            ),
+            ["account_id", "statement_id", "currency", "bulk"],
+            sa.select(
+                a.id,
+                a.id + f":{period}",
+                j.json_text(a.document, "currency"),
+                sa.case((bulk, sa.true()), else_=sa.false()),
+            ).where(a.id.in_(candidates), ~this_period.exists()),
         )
     )
+    left = sa.select(r.account_id).where(r.bulk == sa.false()).order_by(r.account_id)
+    to_domain = [AccountId(row.account_id) for row in uow.execute(left)]
+    in_bulk = sa.and_(c.account_id == r.account_id, r.bulk == sa.true())
     billed = (
         sa.select(c.id, c.account_id, c.request_id, c.confirmed_at, c.amount, c.version)
         .add_columns(c.document, r.statement_id, r.currency)
-        .join_from(charges, close_run, c.account_id == r.account_id)
+        .join_from(charges, close_run, in_bulk)
         .where(billable)
     )
     # 2. which statement bills each charge
@@ -157,7 +169,7 @@ def issue_in_bulk(uow: SqlUnitOfWork, close: MonthClose) -> list[AccountId] | No
                 }
             ),
         )
-        .join_from(statements, close_run, s.id == r.statement_id)
+        .join_from(statements, close_run, sa.and_(s.id == r.statement_id, r.bulk == sa.true()))
         .order_by(s.id)
     )
     uow.execute(_insert_events(statement_events))
@@ -165,7 +177,7 @@ def issue_in_bulk(uow: SqlUnitOfWork, close: MonthClose) -> list[AccountId] | No
     statement_id = c.account_id + f":{period}"
     uow.execute(
         sa.update(charges)
-        .where(billable, c.account_id.in_(sa.select(r.account_id)))
+        .where(billable, c.account_id.in_(sa.select(r.account_id).where(r.bulk == sa.true())))
         .ordered_values(
             (
                 c.document,
@@ -177,17 +189,7 @@ def issue_in_bulk(uow: SqlUnitOfWork, close: MonthClose) -> list[AccountId] | No
         )
     )
     _drop_run(uow)
-    # what is left for the domain: accounts with agreements or still billable charges
-    agreements = sa.select(t.agreements.table.c.account_id)
-    left = (
-        sa.select(a.id)
-        .where(
-            a.id.in_(sa.select(c.account_id).where(billable)) | a.id.in_(agreements),
-            ~this_period.exists(),
-        )
-        .order_by(a.id)
-    )
-    return [AccountId(row.id) for row in uow.execute(left)]
+    return to_domain
 
 
 def _insert_events(rows: sa.Select[Any]) -> sa.Insert:
@@ -228,14 +230,22 @@ def _insert_statements(
         )
         lines = sa.select(j.json_array_agg(j.json_parsed(ordered.c.line))).scalar_subquery()
         fen = sa.select(_fen(sa.func.sum(c.amount))).where(mine).scalar_subquery()
-        rows = sa.select(r.statement_id, r.account_id, r.currency).add_columns(lines, fen)
+        rows = (
+            sa.select(r.statement_id, r.account_id, r.currency)
+            .add_columns(lines, fen)
+            .where(r.bulk == sa.true())
+        )
     else:
         lines = j.json_array_agg(line, c.confirmed_at, c.id)
         fen = _fen(sa.func.sum(c.amount))
         rows = (
             sa.select(r.statement_id, r.account_id, r.currency)
             .add_columns(lines, fen)
-            .join_from(t.charges.table, close_run, c.account_id == r.account_id)
+            .join_from(
+                t.charges.table,
+                close_run,
+                sa.and_(c.account_id == r.account_id, r.bulk == sa.true()),
+            )
             .where(billable)
             .group_by(r.account_id, r.statement_id, r.currency)
         )
