@@ -219,6 +219,7 @@ def _insert_statements(
         }
     )
     fen: sa.ColumnElement[int]
+    lines: sa.ColumnElement[Any]
     if dialect == "sqlite":
         mine = sa.and_(c.account_id == r.account_id, billable)
         ordered = (
