@@ -64,7 +64,11 @@ def raw_intake(url: str, n: int) -> int:
 
 
 def setup_close(url: str, n: int) -> None:
-    """``n`` accounts billed monthly with 10 confirmed March charges each."""
+    """``n`` accounts billed monthly with 10 confirmed March charges each.
+
+    The raw tables hold the same charges with the library's own charge documents
+    (the seed's, renamed), so both sides read and rewrite documents of one size.
+    """
     clock = world.Clock()
     desk, store = world.desk_on(url, clock)
     world.prepare_catalogue(desk)
@@ -74,37 +78,55 @@ def setup_close(url: str, n: int) -> None:
     world.copy_rows(
         store, t.charges.table, t.charges.table.c.account_id == "SEEDACC", tokens, copies
     )
+    c = t.charges.table.c
+    with store.engine.connect() as connection:
+        seed = connection.execute(
+            sa.select(c.document).where(c.account_id == "SEEDACC").order_by(c.id)
+        ).all()
+    templates = [json.dumps(row.document) for row in seed]
     store.close()
     raw = Raw(url)
+    json_type = "TEXT" if raw.sqlite else "JSONB"
+    serial = "INTEGER PRIMARY KEY" if raw.sqlite else "BIGSERIAL PRIMARY KEY"
     _raw_schema(
         raw,
         "CREATE TABLE raw_charges (id VARCHAR(64) PRIMARY KEY, account_id VARCHAR(64) NOT NULL,"
-        " amount NUMERIC(12, 2) NOT NULL, confirmed_at TIMESTAMP NOT NULL,"
-        " statement_id VARCHAR(80))",
+        " request_id VARCHAR(64) NOT NULL, amount BIGINT NOT NULL,"
+        " confirmed_at TIMESTAMP NOT NULL, statement_id VARCHAR(80), version INTEGER NOT NULL,"
+        f" document {json_type} NOT NULL)",
         "CREATE INDEX raw_charges_billable ON raw_charges (account_id, confirmed_at)",
+        "CREATE INDEX raw_charges_statement ON raw_charges (statement_id)",
         "CREATE TABLE raw_statements (id VARCHAR(80) PRIMARY KEY,"
         " account_id VARCHAR(64) NOT NULL, period VARCHAR(7) NOT NULL,"
-        " total NUMERIC(14, 2) NOT NULL, lines INTEGER NOT NULL)",
+        f" total BIGINT NOT NULL, document {json_type} NOT NULL)",
+        "CREATE UNIQUE INDEX raw_statements_period ON raw_statements (account_id, period)",
+        "CREATE TABLE raw_statement_charges (charge_id VARCHAR(64) PRIMARY KEY,"
+        " statement_id VARCHAR(80) NOT NULL)",
+        "CREATE INDEX raw_statement_charges_statement ON raw_statement_charges (statement_id)",
+        f"CREATE TABLE raw_events (seq {serial}, stream VARCHAR(32) NOT NULL,"
+        " aggregate_id VARCHAR(80) NOT NULL, version INTEGER NOT NULL, type VARCHAR(100) NOT NULL,"
+        f" at TIMESTAMP NOT NULL, document {json_type} NOT NULL)",
+        "CREATE INDEX raw_events_aggregate ON raw_events (stream, aggregate_id, seq)",
     )
     at = world.START.replace(tzinfo=None)
-    batch: list[tuple[str, str, str, object]] = []
+    insert = (
+        "INSERT INTO raw_charges (id, account_id, request_id, amount, confirmed_at, version,"
+        " document) VALUES (%s, %s, %s, %s, %s, 2, %s)"
+    )
+    batch: list[tuple[object, ...]] = []
     for account in range(n):
-        for charge in range(world.CHARGES_PER_ACCOUNT):
-            batch.append((f"c{account}-{charge}", f"a{account}", "30.00", at))
-        if len(batch) >= 50_000:
-            raw.executemany(
-                "INSERT INTO raw_charges (id, account_id, amount, confirmed_at)"
-                " VALUES (%s, %s, %s, %s)",
-                batch,
+        for charge, template in enumerate(templates):
+            request = f"r{account}-{charge}"
+            document = template.replace("SEEDACC", f"a{account}").replace(
+                f"SEEDREQ{charge:02d}", request
             )
+            batch.append((f"{request}:1", f"a{account}", request, 3000, at, document))
+        if len(batch) >= 50_000:
+            raw.executemany(insert, batch)
             raw.commit()
             batch.clear()
     if batch:
-        raw.executemany(
-            "INSERT INTO raw_charges (id, account_id, amount, confirmed_at)"
-            " VALUES (%s, %s, %s, %s)",
-            batch,
-        )
+        raw.executemany(insert, batch)
     raw.commit()
     raw.close()
 
@@ -120,20 +142,104 @@ def run_close(url: str, n: int) -> int:
     return count
 
 
+#: The raw close in SQLite's and PostgreSQL's own JSON functions: the charge links, the
+#: ChargeBilled events, the statements with their lines, the StatementIssued events, and the
+#: charges marked billed with their documents patched; what the library writes, row for row.
+_RAW_CLOSE = {
+    "sqlite": {
+        "object": "json_object",
+        "lines": "json_group_array({line})",
+        "get": "json_extract({doc}, '$.{key}')",
+        "set": "json_set(document, '$.statement_id', {sid}, '$.version', version)",
+        "total": "printf('%.2f', SUM(amount) / 100.0)",
+        "empty": "json_array()",
+        "text": "%s",
+    },
+    "postgresql": {
+        "object": "jsonb_build_object",
+        "lines": "jsonb_agg({line} ORDER BY confirmed_at, id)",
+        "get": "({doc} -> '{key}')",
+        "set": "document || jsonb_build_object('statement_id', {sid}, 'version', version)",
+        "total": "CAST(CAST(SUM(amount) / 100.0 AS NUMERIC(14, 2)) AS TEXT)",
+        "empty": "jsonb_build_array()",
+        "text": "CAST(%s AS TEXT)",
+    },
+}
+
+
 def raw_close(url: str, n: int) -> int:
-    """One INSERT ... SELECT ... GROUP BY for the statements, one UPDATE billing the charges."""
+    """The library's writes, set-based, in one transaction (see ``_RAW_CLOSE``)."""
     raw = Raw(url)
+    f = _RAW_CLOSE["sqlite" if raw.sqlite else "postgresql"]
+    obj, p = f["object"], f["text"]
     cutoff = world.CLOSE_AT.replace(tzinfo=None)
-    concat = "account_id || ':2026-03'"
-    issued = raw.execute(
-        "INSERT INTO raw_statements (id, account_id, period, total, lines)"
-        f" SELECT {concat}, account_id, '2026-03', SUM(amount), COUNT(*) FROM raw_charges"
-        " WHERE statement_id IS NULL AND confirmed_at < %s GROUP BY account_id",
+    now = world.CLOSE_AT.replace(tzinfo=None)
+    at, due = world.CLOSE_AT.isoformat(), (world.CLOSE_AT + timedelta(days=15)).isoformat()
+    sid = "account_id || ':2026-03'"
+    billable = "statement_id IS NULL AND confirmed_at < %s"
+
+    def get(doc: str, key: str) -> str:
+        return f["get"].format(doc=doc, key=key)
+
+    raw.execute(
+        "INSERT INTO raw_statement_charges (charge_id, statement_id)"
+        f" SELECT id, {sid} FROM raw_charges WHERE {billable}",
         (cutoff,),
+    )
+    raw.execute(
+        "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"
+        f" SELECT 'charge', id, version + 1, 'ChargeBilled', %s, {obj}('type', 'ChargeBilled',"
+        f" 'at', {p}, 'charge_id', id, 'statement_id', {sid})"
+        f" FROM raw_charges WHERE {billable} ORDER BY account_id, confirmed_at, id",
+        (now, at, cutoff),
+    )
+    line = (
+        f"{obj}('kind', 'charge', 'reference', id, 'description', 'Request ' || request_id,"
+        f" 'amount', {get('document', 'total')}, 'item_id', {get('document', 'item_id')})"
+    )
+    document = (
+        f"{obj}('id', {sid}, 'account_id', account_id, 'period', {obj}('year', 2026, 'month', 3),"
+        f" 'currency', 'CNY', 'lines', {{lines}}, 'total', {obj}('amount', {f['total']},"
+        f" 'currency', 'CNY'), 'due', {p}, 'issued_at', {p}, 'allocations', {f['empty']},"
+        " 'carried_to', NULL, 'version', 0)"
+    )
+    if raw.sqlite:  # SQLite sorts again for a GROUP BY: per account, lines from sorted rows
+        mine = f"c.account_id = a.account_id AND c.{billable}"
+        lines = (
+            f"(SELECT json_group_array(json(line)) FROM (SELECT {line} AS line FROM raw_charges c"
+            f" WHERE {mine} ORDER BY c.confirmed_at, c.id))"
+        )
+        statements = (
+            f"SELECT {sid}, account_id, '2026-03', fen,"
+            f" {document.format(lines='json(lines)').replace('SUM(amount)', 'fen')}"
+            f" FROM (SELECT account_id, {lines} AS lines,"
+            f" (SELECT SUM(amount) FROM raw_charges c WHERE {mine}) AS fen"
+            f" FROM (SELECT DISTINCT account_id FROM raw_charges WHERE {billable}) AS a)"
+        )
+        parameters: tuple[object, ...] = (due, at, cutoff, cutoff, cutoff)
+    else:
+        statements = (
+            f"SELECT {sid}, account_id, '2026-03', SUM(amount),"
+            f" {document.format(lines=f['lines'].format(line=line))}"
+            f" FROM raw_charges WHERE {billable} GROUP BY account_id"
+        )
+        parameters = (due, at, cutoff)
+    issued = raw.execute(
+        f"INSERT INTO raw_statements (id, account_id, period, total, document) {statements}",
+        parameters,
     ).rowcount
     raw.execute(
-        f"UPDATE raw_charges SET statement_id = {concat}"
-        " WHERE statement_id IS NULL AND confirmed_at < %s",
+        "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"
+        f" SELECT 'statement', id, 1, 'StatementIssued', %s, {obj}('type', 'StatementIssued',"
+        f" 'at', {p}, 'statement_id', id, 'account_id', account_id,"
+        f" 'period', {get('document', 'period')}, 'currency', 'CNY',"
+        f" 'lines', {get('document', 'lines')}, 'total', {get('document', 'total')},"
+        f" 'due', {p}) FROM raw_statements WHERE period = '2026-03' ORDER BY id",
+        (now, at, due),
+    )
+    raw.execute(
+        f"UPDATE raw_charges SET document = {f['set'].format(sid=sid)}, version = version + 1,"
+        f" statement_id = {sid} WHERE {billable}",
         (cutoff,),
     )
     raw.commit()

@@ -136,11 +136,11 @@ def close_and_hang(url: str, statements: int, writing: Signal) -> None:
     store, desk = _desk(url, at(4, 1, 9))
     written = 0
 
-    def count(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    def count(_c: Any, cursor: Any, statement: str, *_: Any) -> None:
         nonlocal written
         if statement.startswith("INSERT INTO statements"):
-            written += 1
-            if written == statements:
+            written += max(cursor.rowcount, 1)  # the bulk close writes them all at once
+            if written >= statements:
                 writing.set()
                 time.sleep(120)  # the parent kills us here, mid-transaction
 

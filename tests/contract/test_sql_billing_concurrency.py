@@ -218,20 +218,19 @@ def test_a_month_close_killed_midway_leaves_nothing_and_completes_when_run_again
     assert all(c.statement_id is None for c in billed)
 
     clock.now = at(4, 1, 10)
-    again = d.handle(CloseMonth(period="2026-03"))
+    d.handle(CloseMonth(period="2026-03"))
     once_more = d.handle(CloseMonth(period="2026-03"))
     with sql_store.unit_of_work() as uow:
         statements = [s for a in uow.accounts.list() for s in uow.statements.for_account(a.id)]
         billed = [c for a in uow.accounts.list() for c in uow.charges.for_account(a.id)]
     elapsed = time.monotonic() - started
     counts = (
-        f"{_backend(request)}: close of {accounts} accounts killed after "
+        f"{_backend(request)}: close of {accounts} accounts killed after at least "
         f"{accounts // 2} statements written: {len(left)} left behind; run again: "
         f"{len(statements)} statements, {sum(c.statement_id is not None for c in billed)} "
         f"charges billed, third run {len(once_more.events)} events, {elapsed:.1f}s"
     )
     _show(record_property, counts)
-    assert again.events
     assert once_more.events == ()
     assert sorted(s.period for s in statements) == [Period(2026, 3)] * accounts
     assert all(c.statement_id is not None for c in billed)

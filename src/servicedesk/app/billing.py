@@ -9,10 +9,12 @@ then the aggregates enforce their own rules.
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from decimal import Decimal
 
 from servicedesk.app import billing_commands as b
 from servicedesk.app.handlers import Context, handles
+from servicedesk.app.ports import MonthClose
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import (
@@ -478,7 +480,14 @@ def record_cost(cmd: b.RecordCost, ctx: Context) -> str:
 
 @handles(b.CloseMonth)
 def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
-    """One statement per on-account account and month; a second run finds them all."""
+    """One statement per on-account account and month; a second run finds them all.
+
+    The policies are asked once for the whole month (statement day, due date,
+    calendar).  The statement store then issues, in bulk, the statements of the
+    accounts that need no domain decision (``StatementRepository.issue_in_bulk``);
+    the accounts it leaves, every account on the memory store, are closed here one
+    by one by the domain.  Both write the same records and events.
+    """
     calendar = ctx.policies.calendar()
     period, tz = cmd.period, calendar.tz
     opens = ctx.policies.statement_day(period, calendar)
@@ -488,59 +497,72 @@ def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
                 period=period, at=opens.isoformat(timespec="minutes")
             )
         )
-    cutoff = min(period.end(tz), opens)
-    for account in ctx.uow.accounts.list():
-        if account.mode is not BillingMode.ON_ACCOUNT:
-            continue
-        sid = statement_id(account.id, period)
-        if ctx.uow.statements.find(sid) is not None:
-            continue
-        charges = ctx.uow.charges.billable(account.id, cutoff)
-        agreements = [
-            (agreement, fees)
-            for agreement in ctx.uow.agreements.for_account(account.id)
-            if (fees := agreement.fees_for(period, tz))
-        ]
-        lines = [
-            StatementLine(
-                StatementLineKind.CHARGE,
-                charge.id.value,
-                _("Request {id}").format(id=charge.request_id),
-                charge.amount,
-                str(charge.item_id),
-            )
-            for charge in charges
-        ]
-        for agreement, fees in agreements:
-            lines.extend(
-                StatementLine(
-                    StatementLineKind.AGREEMENT,
-                    agreement.id.value,
-                    description,
-                    amount,
-                    str(agreement.item_id),
-                )
-                for description, amount in fees
-            )
-        if not lines:
-            continue
-        for earlier in ctx.uow.statements.for_account(account.id):
-            if earlier.status is StatementStatus.CREDIT:
-                lines.append(earlier.carry_credit(sid, at=ctx.now))
-        statement = Statement.issue(
-            account.id,
-            period,
-            currency=account.currency,
-            lines=tuple(lines),
-            due=ctx.policies.statement_due(period, calendar, ctx.now),
-            at=ctx.now,
-        )
-        ctx.uow.statements.add(statement)
-        for charge in charges:
-            charge.bill(sid, at=ctx.now)
-        for agreement, _fees in agreements:
-            agreement.bill(period, sid, at=ctx.now)
+    close = MonthClose(
+        period=period,
+        cutoff=min(period.end(tz), opens),
+        at=ctx.now,
+        due=ctx.policies.statement_due(period, calendar, ctx.now),
+        charge_description=_("Request {id}"),
+    )
+    left = ctx.uow.statements.issue_in_bulk(close)
+    accounts = ctx.uow.accounts.list() if left is None else [ctx.uow.accounts.get(a) for a in left]
+    for account in accounts:
+        if account.mode is BillingMode.ON_ACCOUNT:
+            _close_account(account, close, tz, ctx)
     return str(period)
+
+
+def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context) -> None:
+    """The domain's close of one account: its charges, agreement fees and credits carried."""
+    period = close.period
+    sid = statement_id(account.id, period)
+    if ctx.uow.statements.find(sid) is not None:
+        return
+    charges = ctx.uow.charges.billable(account.id, close.cutoff)
+    agreements = [
+        (agreement, fees)
+        for agreement in ctx.uow.agreements.for_account(account.id)
+        if (fees := agreement.fees_for(period, tz))
+    ]
+    lines = [
+        StatementLine(
+            StatementLineKind.CHARGE,
+            charge.id.value,
+            close.charge_description.format(id=charge.request_id),
+            charge.amount,
+            str(charge.item_id),
+        )
+        for charge in charges
+    ]
+    for agreement, fees in agreements:
+        lines.extend(
+            StatementLine(
+                StatementLineKind.AGREEMENT,
+                agreement.id.value,
+                description,
+                amount,
+                str(agreement.item_id),
+            )
+            for description, amount in fees
+        )
+    if not lines:
+        return
+    for earlier in ctx.uow.statements.for_account(account.id):
+        if earlier.status is StatementStatus.CREDIT:
+            lines.append(earlier.carry_credit(sid, at=ctx.now))
+    statement = Statement.issue(
+        account.id,
+        period,
+        currency=account.currency,
+        lines=tuple(lines),
+        due=close.due,
+        at=ctx.now,
+    )
+    ctx.uow.statements.add(statement)
+    for charge in charges:
+        charge.bill(sid, at=ctx.now)
+    for agreement, _fees in agreements:
+        agreement.bill(period, sid, at=ctx.now)
 
 
 # --- agreements --------------------------------------------------------------------

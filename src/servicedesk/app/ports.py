@@ -21,7 +21,7 @@ import attrs
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.audit import AuditHead, AuditRecord, EventRef
-from servicedesk.domain.billing import AccountId, SeriesId
+from servicedesk.domain.billing import AccountId, Period, SeriesId
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
@@ -440,12 +440,38 @@ class ChargeRepository(DerivedIdRepository[Charge]):
         """Charges confirmed in ``[start, end)``, for the revenue report."""
 
 
+@attrs.frozen
+class MonthClose:
+    """A month close as the handler decided it, the policies asked once for all accounts.
+
+    ``charge_description`` is the text of a charge's statement line with ``{id}`` for
+    the request, already in the desk's language.
+    """
+
+    period: Period
+    cutoff: datetime  # charges confirmed before this instant go on the statement
+    at: datetime  # when the statements are issued
+    due: datetime  # when they are due
+    charge_description: str
+
+
 class StatementRepository(DerivedIdRepository[Statement]):
     kind, label = "statement", "statement"
 
     @abc.abstractmethod
     def for_account(self, account_id: AccountId) -> list[Statement]:
         """The account's statements, oldest period first."""
+
+    def issue_in_bulk(self, close: MonthClose) -> list[AccountId] | None:
+        """Issue in one go the statements no domain decision is needed for.
+
+        A store that can (the SQL store) bills the plain accounts itself, in a few
+        set-based statements of this unit of work, storing exactly what the domain
+        would, and returns the accounts left for the handler's per-account close.
+        ``None``, the reference answer given here, leaves every account to the
+        handler: the domain decides everything.
+        """
+        return None
 
 
 class AgreementRepository(Repository[Agreement]):

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from servicedesk import convert
 from servicedesk.adapters.sql import statements, sweep
 from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.close import issue_in_bulk
 from servicedesk.adapters.sql.engine import translate
 from servicedesk.adapters.sql.tables import END_OF_TIME
 from servicedesk.app import ports
@@ -294,6 +295,10 @@ class SqlStatements(_SqlDerivedIds[Statement], ports.StatementRepository):
     def for_account(self, account_id: AccountId) -> list[Statement]:
         c = self.table.c
         return self._select(c.account_id == account_id.value, order_by=(c.period,))
+
+    def issue_in_bulk(self, close: ports.MonthClose) -> list[AccountId] | None:
+        """The plain accounts' statements in a few set-based statements (see ``close``)."""
+        return issue_in_bulk(self.uow, close)
 
 
 @serves(t.agreements)

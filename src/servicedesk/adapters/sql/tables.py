@@ -305,6 +305,13 @@ charges = aggregate_table(
         sa.Column(
             "statement_id", Key(), nullable=True, info=project(lambda c: _id(c.statement_id))
         ),
+        # Added by revision 0005: what the month close sums into a statement's total.
+        sa.Column(
+            "amount",
+            Fen(),
+            nullable=True,
+            info=project(lambda c: c.total.amount if c.total is not None else None),
+        ),
     ),
     indexes=(
         sa.Index(None, "request_id"),
@@ -342,9 +349,15 @@ statements = aggregate_table(
     columns=(
         sa.Column("account_id", Key(), nullable=False, info=project(lambda s: _id(s.account_id))),
         sa.Column("period", sa.String(7), nullable=False, info=project(lambda s: _text(s.period))),
+        # Added by revision 0005: a credit to carry is what sends an account's month close
+        # through the domain instead of the bulk statements.
+        sa.Column("status", sa.String(10), nullable=True, info=project(lambda s: s.status.value)),
     ),
     # One statement per account and period, whatever its id says.
-    indexes=(sa.Index(None, "account_id", "period", unique=True),),
+    indexes=(
+        sa.Index(None, "account_id", "period", unique=True),
+        sa.Index(None, "status", "account_id"),
+    ),
     children=((statement_charges, "statement_id", _billed_charges),),
 )
 

@@ -1,0 +1,287 @@
+"""The month close in bulk: the statements of plain accounts in a few set-based statements.
+
+``CloseMonth`` asks the statement repository to issue what it can
+(``StatementRepository.issue_in_bulk``).  Here that is every account billed
+monthly with billable charges and nothing that needs the domain; for those the
+database, in the close's own transaction:
+
+1. notes the accounts in a temporary table (``close_run``), one indexed pass over
+   the billable charges;
+2. links each billed charge to its statement (``statement_charges``);
+3. appends a ``ChargeBilled`` event per charge;
+4. inserts the statements with one ``INSERT ... SELECT ... GROUP BY``: lines in the
+   domain's order (confirmed first, then by id), the total summed in integer fen;
+5. appends a ``StatementIssued`` event per statement, built from the statement;
+6. marks the charges billed (``statement_id``, ``billable_at``, version and document).
+
+Documents and events are built by the database's JSON functions
+(``json_close``) field by field as ``servicedesk.convert`` writes them, so
+loading them gives exactly what the domain path would have stored.  What the
+audit record of the command names are the events recorded in Python (the
+domain path's); the bulk events are in the event log.
+
+Left to the domain, in the same unit of work, are the accounts that need it:
+an account with a service agreement (its fees, visits and billing are domain
+rules), an account with a statement in credit (the credit is carried into the
+new statement), and, if the policy's due date is not after now or the line text
+cannot be split around the request id, every account (the domain then refuses or
+writes it).  Charges keep their account's currency by construction (an account
+never changes currency and a charge takes its account's), which is why the
+currency is not checked charge by charge here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from servicedesk import convert
+from servicedesk.adapters.sql import json_close as j
+from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.types import Key, UtcDateTime
+from servicedesk.app.ports import MonthClose
+from servicedesk.domain.billing import AccountId, BillingMode
+from servicedesk.domain.statements import StatementLineKind, StatementStatus
+
+if TYPE_CHECKING:
+    from servicedesk.adapters.sql.store import SqlUnitOfWork
+
+#: Marks where the request id goes in the charge line's text.
+_MARK = "\x00request\x00"
+
+#: The accounts this run closes, per connection and only while the close runs.
+close_run = sa.Table(
+    "close_run",
+    sa.MetaData(),
+    sa.Column("account_id", Key(), primary_key=True),
+    sa.Column("statement_id", sa.String(200), nullable=False),
+    sa.Column("currency", sa.String(10), nullable=True),
+    sa.Column("bulk", sa.Boolean, nullable=False),  # closed here, or left to the domain
+    prefixes=["TEMPORARY"],
+)
+
+
+def _drop_run(uow: SqlUnitOfWork) -> None:
+    # MySQL commits the transaction on a DROP TABLE, but not on a DROP TEMPORARY TABLE.
+    temporary = "TEMPORARY " if uow.store.engine.dialect.name in j.MYSQL else ""
+    uow.execute(sa.text(f"DROP {temporary}TABLE IF EXISTS close_run"))
+
+
+def _line_text(close: MonthClose) -> tuple[str, str] | None:
+    """The charge line's text before and after the request id, if it is written once."""
+    parts = close.charge_description.format(id=_MARK).split(_MARK)
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def issue_in_bulk(uow: SqlUnitOfWork, close: MonthClose) -> list[AccountId] | None:
+    """Issue the plain accounts' statements; return the accounts left for the domain."""
+    text = _line_text(close)
+    if text is None or close.due <= close.at:
+        return None
+    charges, statements, accounts = t.charges.table, t.statements.table, t.accounts.table
+    c, s, a, r = charges.c, statements.c, accounts.c, close_run.c
+    period = str(close.period)
+    at = sa.bindparam("at", close.at, type_=UtcDateTime())
+    at_text = j.text(convert.unstructure(close.at))
+    billable = c.billable_at < sa.bindparam("cutoff", close.cutoff, type_=UtcDateTime())
+
+    _drop_run(uow)
+    uow.execute(sa.schema.CreateTable(close_run))
+    # 1. the accounts to close: with billable charges or an agreement, and no statement yet;
+    # in bulk those billed monthly without an agreement or a credit to carry
+    this_period = sa.select(s.id).where(s.account_id == a.id, s.period == period)
+    in_credit = sa.select(s.id).where(
+        s.status == StatementStatus.CREDIT.value, s.account_id == a.id
+    )
+    agreements = t.agreements.table.c
+    with_agreement = sa.select(agreements.id).where(agreements.account_id == a.id)
+    bulk = sa.and_(
+        j.json_text(a.document, "mode") == BillingMode.ON_ACCOUNT.value,
+        ~in_credit.exists(),
+        ~with_agreement.exists(),
+    )
+    candidates = sa.union(
+        sa.select(c.account_id).where(billable),
+        sa.select(agreements.account_id).where(agreements.account_id.is_not(None)),
+    )
+    uow.execute(
+        sa.insert(close_run).from_select(
+            ["account_id", "statement_id", "currency", "bulk"],
+            sa.select(
+                a.id,
+                a.id + f":{period}",
+                j.json_text(a.document, "currency"),
+                sa.case((bulk, sa.true()), else_=sa.false()),
+            ).where(a.id.in_(candidates), ~this_period.exists()),
+        )
+    )
+    left = sa.select(r.account_id).where(r.bulk == sa.false()).order_by(r.account_id)
+    to_domain = [AccountId(row.account_id) for row in uow.execute(left)]
+    in_bulk = sa.and_(c.account_id == r.account_id, r.bulk == sa.true())
+    billed = (
+        sa.select(c.id, c.account_id, c.request_id, c.confirmed_at, c.amount, c.version)
+        .add_columns(c.document, r.statement_id, r.currency)
+        .join_from(charges, close_run, in_bulk)
+        .where(billable)
+    )
+    # 2. which statement bills each charge
+    links = billed.with_only_columns(c.id, r.statement_id)
+    uow.execute(sa.insert(t.statement_charges).from_select(["charge_id", "statement_id"], links))
+    # 3. a ChargeBilled event per charge
+    charge_events = billed.with_only_columns(
+        sa.literal("charge"),
+        c.id,
+        c.version + 1,
+        sa.literal("ChargeBilled"),
+        at,
+        j.json_object(
+            {
+                "type": j.text("ChargeBilled"),
+                "at": at_text,
+                "charge_id": c.id,
+                "statement_id": r.statement_id,
+            }
+        ),
+    ).order_by(r.account_id, c.confirmed_at, c.id)
+    uow.execute(_insert_events(charge_events))
+    # 4. the statements, lines in the domain's order, the total in fen
+    uow.execute(_insert_statements(billable, close, text, uow.store.engine.dialect.name))
+    # 5. a StatementIssued event per statement
+    statement_events = (
+        sa.select(
+            sa.literal("statement"),
+            s.id,
+            sa.literal(1),
+            sa.literal("StatementIssued"),
+            at,
+            j.json_object(
+                {
+                    "type": j.text("StatementIssued"),
+                    "at": at_text,
+                    "statement_id": s.id,
+                    "account_id": s.account_id,
+                    "period": j.json_get(s.document, "period"),
+                    "currency": r.currency,
+                    "lines": j.json_get(s.document, "lines"),
+                    "total": j.json_get(s.document, "total"),
+                    "due": j.text(convert.unstructure(close.due)),
+                }
+            ),
+        )
+        .join_from(statements, close_run, sa.and_(s.id == r.statement_id, r.bulk == sa.true()))
+        .order_by(s.id)
+    )
+    uow.execute(_insert_events(statement_events))
+    # 6. the charges billed: the document first (MySQL assigns left to right)
+    statement_id = c.account_id + f":{period}"
+    uow.execute(
+        sa.update(charges)
+        .where(billable, c.account_id.in_(sa.select(r.account_id).where(r.bulk == sa.true())))
+        .ordered_values(
+            (
+                c.document,
+                j.json_set(c.document, {"statement_id": statement_id, "version": c.version}),
+            ),
+            (c.version, c.version + 1),
+            (c.billable_at, None),
+            (c.statement_id, statement_id),
+        )
+    )
+    _drop_run(uow)
+    return to_domain
+
+
+def _insert_events(rows: sa.Select[Any]) -> sa.Insert:
+    columns = ["stream", "aggregate_id", "version", "type", "at", "document"]
+    return sa.insert(t.events).from_select(columns, rows)
+
+
+def _insert_statements(
+    billable: sa.ColumnElement[bool], close: MonthClose, text: tuple[str, str], dialect: str
+) -> sa.Insert:
+    """One statement per account of the run, from its billable charges.
+
+    The lines go in the domain's order: confirmed first, then by id.  PostgreSQL and
+    MySQL sort inside the aggregate.  SQLite (before 3.44) cannot, and sorts again for
+    a GROUP BY, so there each account's lines are aggregated by a subquery of their
+    own from rows already sorted: no sort comes between them and the array.
+    """
+    c, r = t.charges.table.c, close_run.c
+    before, after = text
+    line = j.json_object(
+        {
+            "kind": j.text(StatementLineKind.CHARGE.value),
+            "reference": c.id,
+            "description": j.text(before) + c.request_id + j.text(after),
+            "amount": j.json_get(c.document, "total"),
+            "item_id": j.json_get(c.document, "item_id"),
+        }
+    )
+    fen: sa.ColumnElement[int]
+    lines: sa.ColumnElement[Any]
+    if dialect == "sqlite":
+        mine = sa.and_(c.account_id == r.account_id, billable)
+        ordered = (
+            sa.select(line.label("line"))
+            .where(mine)
+            .order_by(c.confirmed_at, c.id)
+            .correlate_except(t.charges.table)
+            .subquery()
+        )
+        lines = sa.select(j.json_array_agg(j.json_parsed(ordered.c.line))).scalar_subquery()
+        fen = sa.select(_fen(sa.func.sum(c.amount))).where(mine).scalar_subquery()
+        rows = (
+            sa.select(r.statement_id, r.account_id, r.currency)
+            .add_columns(lines, fen)
+            .where(r.bulk == sa.true())
+        )
+    else:
+        lines = j.json_array_agg(line, c.confirmed_at, c.id)
+        fen = _fen(sa.func.sum(c.amount))
+        rows = (
+            sa.select(r.statement_id, r.account_id, r.currency)
+            .add_columns(lines, fen)
+            .join_from(
+                t.charges.table,
+                close_run,
+                sa.and_(c.account_id == r.account_id, r.bulk == sa.true()),
+            )
+            .where(billable)
+            .group_by(r.account_id, r.statement_id, r.currency)
+        )
+    o = rows.subquery().c
+    total = j.json_object({"amount": j.fen_text(o[4]), "currency": o.currency})
+    status = sa.case(
+        (o[4] < 0, StatementStatus.CREDIT.value),
+        (o[4] == 0, StatementStatus.PAID.value),
+        else_=StatementStatus.OPEN.value,
+    )
+    period = convert.unstructure(close.period)
+    document = j.json_object(
+        {
+            "id": o.statement_id,
+            "account_id": o.account_id,
+            "period": j.json_object(
+                {key: sa.literal(value, sa.Integer()) for key, value in period.items()}
+            ),
+            "currency": o.currency,
+            "lines": j.json_parsed(o[3]),
+            "total": total,
+            "due": j.text(convert.unstructure(close.due)),
+            "issued_at": j.text(convert.unstructure(close.at)),
+            "allocations": j.json_empty_array(),
+            "carried_to": sa.null(),
+            "version": sa.literal(0, sa.Integer()),
+        }
+    )
+    statements = sa.select(
+        o.statement_id, sa.literal(1), document, o.account_id, sa.literal(str(close.period)), status
+    )
+    columns = ["id", "version", "document", "account_id", "period", "status"]
+    return sa.insert(t.statements.table).from_select(columns, statements)
+
+
+def _fen(total: Any) -> sa.ColumnElement[int]:
+    """A sum of ``Fen`` as the integer it is in the database, not converted to a Decimal."""
+    return sa.type_coerce(total, sa.BigInteger())
