@@ -411,6 +411,7 @@ RAW_PURGE_TABLES = {
     "raw_events": t.events,
     "raw_links": t.subject_links,
     "raw_records": t.record_files.table,
+    "raw_audit": t.audit_records,
 }
 
 
@@ -464,19 +465,24 @@ def setup_purge(url: str, n: int) -> None:
 
 
 PURGE_AT = world.START + timedelta(days=4 * 365)
+#: Files are taken in batches of this many, one transaction each, as ``run_purge`` does.
+PURGE_BATCH = 10_000
 
 
 def run_purge(url: str, n: int) -> int:
     desk, store = world.desk_on(url, world.Clock(PURGE_AT))
     purged = 0
-    while done := int(desk.handle(PurgeExpired(limit=10_000), actor=Actor.system()).id or 0):
+    while done := int(desk.handle(PurgeExpired(limit=PURGE_BATCH), actor=Actor.system()).id or 0):
         purged += done
     store.close()
     return purged
 
 
 #: The raw purge's statements, ``{due}`` the indexed selection of the files due.
-RAW_DUE = "SELECT {column} FROM raw_records WHERE purge_due <= %s"
+RAW_DUE = (
+    "SELECT {column} FROM raw_records WHERE purge_due <= %s"
+    f" ORDER BY purge_due, id LIMIT {PURGE_BATCH}"
+)
 RAW_PURGE_SQLITE = (
     "UPDATE raw_requests SET version = version + 1, document = json_replace(document,"
     " '$.requester.name', '[erased]', '$.requester.unit', '[erased]',"
@@ -519,7 +525,9 @@ def raw_purge(url: str, n: int) -> int:
     Anonymise the requests' documents and their registration events, forget the
     files' lookup keys, append one ``PersonalDataErased`` event per file (its JSON
     built once, the id substituted in SQL), mark the files erased; the files due
-    are chosen by the same indexed condition in every statement, in one transaction.
+    are chosen by the same indexed condition in every statement.  Like the library's
+    run, in batches of ``PURGE_BATCH`` files, each one transaction that ends with an
+    audit record after the chain's head naming every event of the batch.
     """
     raw = Raw(url)
     now = PURGE_AT.astimezone(UTC).replace(tzinfo=None) if raw.sqlite else PURGE_AT
@@ -540,11 +548,30 @@ def raw_purge(url: str, n: int) -> int:
         (now, at, now),
     ]
     purged = 0
-    for statement, values in zip(statements, parameters, strict=True):
-        purged = raw.execute(statement.format(**due), values).rowcount
-    raw.commit()
+    while True:  # batches of PURGE_BATCH, one transaction each, as the library's run
+        marked = 0
+        for statement, values in zip(statements, parameters, strict=True):
+            marked = raw.execute(statement.format(**due), values).rowcount
+        if not marked:
+            raw.commit()
+            break
+        purged += marked
+        # the batch's audit record after the chain's head, naming every event by a digest
+        head = raw.execute("SELECT seq, hash FROM raw_audit ORDER BY seq DESC LIMIT 1")
+        seq, _hash = head.fetchone() or (0, "")
+        digests = os.urandom(32 * marked).hex()  # as random as sha-256 ones
+        refs = ",".join(
+            f'{{"type":"PersonalDataErased","digest":"{digests[start : start + 64]}"}}'
+            for start in range(0, len(digests), 64)
+        )
+        record = '{"command":"PurgeExpired","event_refs":[' + refs + "]}"
+        raw.execute(
+            "INSERT INTO raw_audit (seq, hash, record) VALUES (%s, %s, %s)",
+            (seq + 1, os.urandom(32).hex(), record),
+        )
+        raw.commit()
     raw.close()
-    return int(purged)
+    return purged
 
 
 Step = Callable[[str, int], object]
