@@ -9,6 +9,8 @@ nothing.  The clock is read here, at the edge, and passed to the domain.
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
@@ -43,6 +45,18 @@ log = logging.getLogger("servicedesk")
 
 Clock = Callable[[], datetime]
 Subscriber = Callable[[Event], None]
+#: How long to wait before retry number ``attempt`` (0 for the first retry), in seconds.
+Backoff = Callable[[int], float]
+
+
+def jittered_backoff(attempt: int) -> float:
+    """Exponential backoff with full jitter: 0 to 10 ms, then 20, 40... at most 200 ms.
+
+    Writers that collided on one row and retry at once collide again; a random
+    wait, growing with each attempt, spreads them out (the well-known "full
+    jitter" of exponential backoff), so that fewer give up after their retries.
+    """
+    return random.uniform(0.0, min(0.2, 0.01 * 2**attempt))
 
 
 def system_clock() -> datetime:
@@ -68,6 +82,8 @@ class Desk:
         clock: Clock = system_clock,
         entry_points: bool = True,
         retries: int = 3,
+        backoff: Backoff = jittered_backoff,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if store is None:
             from servicedesk.adapters.memory import MemoryStore
@@ -78,6 +94,8 @@ class Desk:
         self.policies = Policies(self.plugins)
         self.clock = clock
         self.retries = retries
+        self.backoff = backoff
+        self.sleep = sleep
         self.subscribers: list[Subscriber] = []
         self._audited: dict[handlers.Handler, handlers.Handler] = {}
         self.queries = Queries(store, self.policies, clock)
@@ -118,6 +136,7 @@ class Desk:
                 if attempt == self.retries:
                     raise
                 log.info("conflict on %s, retrying", type(command).__name__)
+                self.sleep(self.backoff(attempt))
         log.info("%s by %s: %d events", type(command).__name__, actor.id, len(events))
         for event in events:
             for subscriber in self.subscribers:
