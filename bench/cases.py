@@ -349,6 +349,18 @@ def run_sweep(url: str, n: int) -> int:
     return escalated
 
 
+def random_refs(kind: str, count: int) -> list[str]:
+    """``count`` audit references to events of ``kind``, as JSON, as the library's name them.
+
+    The digests are as random as SHA-256 ones (a row of zeros would compress to nothing).
+    """
+    digests = os.urandom(32 * count).hex()
+    return [
+        f'{{"type":"{kind}","digest":"{digests[start : start + 64]}"}}'
+        for start in range(0, len(digests), 64)
+    ]
+
+
 def raw_sweep(url: str, n: int) -> int:
     """Per event type one ``INSERT ... SELECT`` of event rows, one indexed ``UPDATE``, one
     audit row.
@@ -383,12 +395,7 @@ def raw_sweep(url: str, n: int) -> int:
             f" SELECT id, version + 1, %s, %s, {event}{where}",
             (kind, now, template, now),
         ).rowcount
-        # digests as random as sha-256 ones (a row of zeros would compress to nothing)
-        digests = os.urandom(32 * written).hex()
-        refs += [
-            f'{{"type":"{kind}","digest":"{digests[start : start + 64]}"}},'
-            for start in range(0, len(digests), 64)
-        ]
+        refs += random_refs(kind, written)
     escalated = raw.execute(
         f"UPDATE raw_complaints SET document = {document}, level = level + 1,"
         " clock_breached = TRUE, version = version + 1, escalation_due = %s"
@@ -396,7 +403,7 @@ def raw_sweep(url: str, n: int) -> int:
         (json.dumps(RAW_BREACH), json.dumps(RAW_STEP), "x" * 25, now + timedelta(days=1), now),
     ).rowcount
     # the command's audit record, one reference per event written, as the library's
-    record = '{"command":"EscalateOverdue","event_refs":[' + "".join(refs).rstrip(",") + "]}"
+    record = '{"command":"EscalateOverdue","event_refs":[' + ",".join(refs) + "]}"
     raw.execute("INSERT INTO raw_audit (seq, hash, record) VALUES (1, %s, %s)", ("0" * 64, record))
     raw.commit()
     raw.close()
@@ -559,11 +566,7 @@ def raw_purge(url: str, n: int) -> int:
         # the batch's audit record after the chain's head, naming every event by a digest
         head = raw.execute("SELECT seq, hash FROM raw_audit ORDER BY seq DESC LIMIT 1")
         seq, _hash = head.fetchone() or (0, "")
-        digests = os.urandom(32 * marked).hex()  # as random as sha-256 ones
-        refs = ",".join(
-            f'{{"type":"PersonalDataErased","digest":"{digests[start : start + 64]}"}}'
-            for start in range(0, len(digests), 64)
-        )
+        refs = ",".join(random_refs("PersonalDataErased", marked))
         record = '{"command":"PurgeExpired","event_refs":[' + refs + "]}"
         raw.execute(
             "INSERT INTO raw_audit (seq, hash, record) VALUES (%s, %s, %s)",
