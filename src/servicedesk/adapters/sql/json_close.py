@@ -17,6 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from servicedesk.adapters.sql.json_paths import dollar
 from servicedesk.adapters.sql.types import Document
 
 MYSQL = ("mysql", "mariadb")
@@ -176,14 +177,10 @@ def _agg_mysql(element: json_array_agg, compiler: SQLCompiler, **kw: Any) -> str
 # --- json_get --------------------------------------------------------------------------
 
 
-def _dotted(element: json_get | json_text) -> str:
-    return ".".join(element.path)
-
-
 @compiles(json_get, "sqlite")
 def _get_sqlite(element: json_get, compiler: SQLCompiler, **kw: Any) -> str:
     [document] = _args(compiler, element, **kw)
-    return f"json_extract({document}, '$.{_dotted(element)}')"
+    return f"json_extract({document}, {dollar(element.path)})"
 
 
 @compiles(json_get, "postgresql")
@@ -196,13 +193,13 @@ def _get_pg(element: json_get, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(json_get, *MYSQL)
 def _get_mysql(element: json_get, compiler: SQLCompiler, **kw: Any) -> str:
     [document] = _args(compiler, element, **kw)
-    return f"JSON_EXTRACT({document}, '$.{_dotted(element)}')"
+    return f"JSON_EXTRACT({document}, {dollar(element.path)})"
 
 
 @compiles(json_text, "sqlite")
 def _text_sqlite(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
     [document] = _args(compiler, element, **kw)
-    return f"json_extract({document}, '$.{_dotted(element)}')"
+    return f"json_extract({document}, {dollar(element.path)})"
 
 
 @compiles(json_text, "postgresql")
@@ -215,7 +212,7 @@ def _text_pg(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(json_text, *MYSQL)
 def _text_mysql(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
     [document] = _args(compiler, element, **kw)
-    return f"JSON_UNQUOTE(JSON_EXTRACT({document}, '$.{_dotted(element)}'))"
+    return f"JSON_UNQUOTE(JSON_EXTRACT({document}, {dollar(element.path)}))"
 
 
 # --- json_set --------------------------------------------------------------------------

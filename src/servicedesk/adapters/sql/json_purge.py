@@ -35,10 +35,12 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 
 from servicedesk import convert
+from servicedesk.adapters.sql.json_paths import Path
+from servicedesk.adapters.sql.json_paths import braces as _braces
+from servicedesk.adapters.sql.json_paths import dollar as _dollar
 from servicedesk.domain.privacy import ERASED, personal_sites, scrub
 from servicedesk.domain.values import Contact, Requester
 
-Path = tuple[str, ...]
 Kw = Any
 #: One place ``scrub`` changes: the path and the text put there, ``None`` for "ERASED
 #: unless empty" (a personal text field).
@@ -192,14 +194,6 @@ def _value(document: ColumnElement[Any], path: Path, text: str | None) -> Column
     if text is None:
         return _erased_text(document, path)
     return json_value(sa.bindparam(None, text, type_=sa.String))
-
-
-def _dollar(path: Path) -> str:
-    return "'$." + ".".join(path) + "'"
-
-
-def _braces(path: Path) -> str:
-    return "'{" + ",".join(path) + "}'"
 
 
 @compiles(json_replaced)

@@ -30,8 +30,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement
 
+from servicedesk.adapters.sql.json_paths import Path
+from servicedesk.adapters.sql.json_paths import braces as _braces
+from servicedesk.adapters.sql.json_paths import dollar as _dollar
+
 Kind = Literal["text", "number", "json"]
-Path = tuple[str, ...]
 Edit = tuple[Literal["append", "set"], Path, Kind, Any]
 _MEMBER = re.compile(r"[a-z_][a-z0-9_]*\Z")
 
@@ -40,16 +43,6 @@ def _checked(path: Path) -> Path:
     if not path or not all(_MEMBER.match(part) for part in path):
         raise ValueError(f"not a JSON path of member names: {path!r}")
     return path
-
-
-def _dollar(path: Path, append: bool = False) -> str:
-    """``'$.a.b'`` (SQLite, MySQL), ``'$.a[#]'`` to append in SQLite."""
-    return "'$." + ".".join(path) + ("[#]" if append else "") + "'"
-
-
-def _braces(path: Path, append: bool = False) -> str:
-    """``'{a,b}'`` (PostgreSQL); ``'{a,-1}'`` is after the last element of ``a``."""
-    return "'{" + ",".join(path) + (",-1" if append else "") + "}'"
 
 
 def _value(value: Any) -> ColumnElement[Any]:
