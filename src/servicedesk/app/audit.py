@@ -26,7 +26,7 @@ from servicedesk import convert
 from servicedesk.app import records
 from servicedesk.app.commands import Command
 from servicedesk.app.handlers import Context, Handler
-from servicedesk.app.ports import Store, UnitOfWork, Written, pending_events
+from servicedesk.app.ports import Store, UnitOfWork, Written, pending_events, unsaved_events
 from servicedesk.domain.audit import AuditHead, AuditRecord, EventRef, Verdict, canonical_json
 from servicedesk.domain.audit import digest as data_digest
 from servicedesk.domain.audit import verify as verify_records
@@ -162,8 +162,7 @@ def audited(handler: Handler, store: Store) -> Handler:
 def pending_refs(uow: UnitOfWork) -> list[EventRef]:
     """``event_ref`` of every event ``pending_events`` names, in its order."""
     refs = [ref for batch in uow.written for ref in alike_refs(batch)]
-    aggregates = [e for r in uow.in_use() for a in r.changed() for e in a.events]
-    return refs + [event_ref(e) for e in aggregates]
+    return refs + [event_ref(e) for e in unsaved_events(uow)]
 
 
 def append(

@@ -369,10 +369,15 @@ class Written:
     refs: Sequence[EventRef] | None = None
 
 
+def unsaved_events(uow: UnitOfWork) -> list[Event]:
+    """The events of the aggregates ``commit`` is about to save, in the order it saves them."""
+    return [e for r in uow.in_use() for a in r.changed() for e in a.events]
+
+
 def pending_events(uow: UnitOfWork) -> list[Event]:
     """The events ``commit`` is about to publish, in its order (bulk-written ones first)."""
     written = [e for batch in uow.written for e in batch.events]
-    return written + [e for r in uow.in_use() for a in r.changed() for e in a.events]
+    return written + unsaved_events(uow)
 
 
 # --- billing -------------------------------------------------------------------
