@@ -97,6 +97,7 @@ def capture_seed() -> dict[str, Any]:
         desk, store = world.desk_on(f"sqlite:///{Path(folder) / 'seed.db'}", world.Clock())
         world.prepare_catalogue(desk)
         account = desk.handle(OpenAccount(requester=world.requester("U0")), actor=world.CLERK).id
+        # a listener sees every statement: the store then runs none on the cursor directly
         sa.event.listen(store.engine, "before_execute", writes)
         handle = desk.handle
 

@@ -19,7 +19,13 @@ import sqlalchemy as sa
 from servicedesk import convert
 from servicedesk.adapters.sql import json_purge
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.statements import AUDIT_HEAD, EVENT_REWRITE, insert, versioned_update
+from servicedesk.adapters.sql.statements import (
+    AUDIT_HEAD,
+    EVENT_REWRITE,
+    SUBJECTS_OF,
+    insert,
+    versioned_update,
+)
 from servicedesk.adapters.sql.types import UtcDateTime
 from servicedesk.app import ports
 from servicedesk.domain.audit import AuditHead, AuditRecord
@@ -52,13 +58,13 @@ class SqlAuditLog(ports.AuditLog):
         return None if found is None else _record(found)
 
     def head(self) -> AuditHead | None:
-        found = self.uow.execute(AUDIT_HEAD).first()
+        found = self.uow.run(AUDIT_HEAD, {}).first()
         return None if found is None else AuditHead(found.seq, found.hash)
 
     def append(self, record: AuditRecord) -> None:
         content = convert.unstructure(record)
         del content["hash"]
-        self.uow.execute(
+        self.uow.run(
             insert(t.audit_records), {"seq": record.seq, "hash": record.hash, "record": content}
         )
 
@@ -125,14 +131,11 @@ class SqlPersonalData(ports.PersonalData):
             )
 
     def link(self, file_id: RecordFileId, subjects: Collection[str]) -> None:
-        s = t.subject_links.c
-        known = set(
-            self.uow.execute(sa.select(s.subject).where(s.file_id == file_id.value)).scalars()
-        )
+        known = {row.subject for row in self.uow.run(SUBJECTS_OF, {"file_id": file_id.value})}
         new = sorted(set(subjects) - known)
         if new:
             rows = [{"file_id": file_id.value, "subject": subject} for subject in new]
-            self.uow.execute(sa.insert(t.subject_links), rows)
+            self.uow.run(insert(t.subject_links), rows)
 
     def unlink(self, file_id: RecordFileId) -> None:
         self.uow.execute(

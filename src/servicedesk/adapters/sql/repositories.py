@@ -69,17 +69,17 @@ class SqlRepository(ports.Repository[A]):
             )
         raise AttributeError(name)
 
-    def _load(self, row: sa.Row[Any]) -> A:
+    def _load(self, row: Any) -> A:
         aggregate: A = convert.structure(row.document, self.spec.cls)
         aggregate.version = row.version
         return aggregate
 
     def _get(self, aggregate_id: Identifier) -> A | None:
-        row = self.uow.execute(statements.by_id(self.table), {"id": aggregate_id.value}).first()
+        row = self.uow.run(statements.by_id(self.table), {"id": aggregate_id.value}).first()
         return None if row is None else self._load(row)
 
     def _exists(self, aggregate_id: Identifier) -> bool:
-        found = self.uow.execute(statements.id_of(self.table), {"id": aggregate_id.value})
+        found = self.uow.run(statements.id_of(self.table), {"id": aggregate_id.value})
         return found.first() is not None
 
     def _get_locked(self, aggregate_id: Identifier) -> A | None:
@@ -110,6 +110,10 @@ class SqlRepository(ports.Repository[A]):
         if limit is not None:
             query = query.limit(limit)
         return self.track([self._load(row) for row in self.uow.execute(query)])
+
+    def _matching(self, query: sa.Select[Any], **values: Any) -> list[A]:
+        """Like ``_select``, for a query built once (``statements.matching``): on the cursor."""
+        return self.track([self._load(row) for row in self.uow.run(query, values)])
 
 
 REPOSITORIES: dict[str, type[SqlRepository[Any]]] = {}
@@ -246,11 +250,6 @@ class SqlIdempotencyKeys(ports.IdempotencyKeys):
 # --- billing -----------------------------------------------------------------------
 
 
-def _nulls_last(column: Any) -> tuple[Any, ...]:
-    """Sort NULLs after every value, as the memory store does, on every database."""
-    return (sa.case((column.is_(None), 1), else_=0), column)
-
-
 class _SqlDerivedIds(SqlRepository[A], ports.DerivedIdRepository[A]):
     """Ids derived from data: ``add`` refuses an id another transaction created meanwhile."""
 
@@ -261,18 +260,19 @@ class SqlAccounts(SqlRepository[Account], ports.AccountRepository):
         return self._select()
 
     def open_for(self, unit: str, kind: RequesterKind) -> Account | None:
-        c = self.table.c
-        found = self._select(c.open_unit == unit, c.kind == kind.value)
+        query = statements.matching(self.table, "open_unit", "kind")
+        found = self._matching(query, open_unit=unit, kind=kind.value)
         return found[0] if found else None
 
 
 @serves(t.charges)
 class SqlCharges(_SqlDerivedIds[Charge], ports.ChargeRepository):
     def _order(self) -> tuple[Any, ...]:
-        return _nulls_last(self.table.c.confirmed_at)
+        return statements.nulls_last(self.table.c.confirmed_at)
 
     def for_request(self, request_id: RequestId) -> list[Charge]:
-        return self._select(self.table.c.request_id == request_id.value, order_by=self._order())
+        query = statements.matching(self.table, "request_id", nulls_last_by="confirmed_at")
+        return self._matching(query, request_id=request_id.value)
 
     def for_account(self, account_id: AccountId) -> list[Charge]:
         return self._select(self.table.c.account_id == account_id.value, order_by=self._order())

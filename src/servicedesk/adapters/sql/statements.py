@@ -36,6 +36,26 @@ def id_of(table: sa.Table) -> sa.Select[Any]:
     return sa.select(table.c.id).where(table.c.id == sa.bindparam("id"))
 
 
+def nulls_last(column: Any) -> tuple[Any, ...]:
+    """Sort NULLs after every value, as the memory store does, on every database."""
+    return (sa.case((column.is_(None), 1), else_=0), column)
+
+
+@functools.cache
+def matching(table: sa.Table, *columns: str, nulls_last_by: str | None = None) -> sa.Select[Any]:
+    """``version`` and ``document`` where each of ``columns`` equals the parameter of its name.
+
+    Ordered by id, after ``nulls_last_by`` (NULLs last) if given: a repository
+    query a command runs (a request's charges, a unit's account), built once.
+    """
+    order = () if nulls_last_by is None else nulls_last(table.c[nulls_last_by])
+    return (
+        sa.select(table.c.version, table.c.document)
+        .where(*(table.c[name] == sa.bindparam(name) for name in columns))
+        .order_by(*order, table.c.id)
+    )
+
+
 @functools.cache
 def insert(table: sa.Table) -> sa.Insert:
     """A plain ``INSERT`` into ``table``, its columns from the parameters."""
@@ -57,3 +77,8 @@ AUDIT_HEAD = (
 
 #: An event's document rewritten in place (an erasure): ``WHERE seq = :saved_seq``.
 EVENT_REWRITE = sa.update(t.events).where(t.events.c.seq == sa.bindparam("saved_seq"))
+
+#: The subjects a record file is found by (``PersonalData.link`` adds the new ones).
+SUBJECTS_OF = sa.select(t.subject_links.c.subject).where(
+    t.subject_links.c.file_id == sa.bindparam("file_id")
+)

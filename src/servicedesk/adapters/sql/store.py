@@ -10,17 +10,19 @@ events go to the event log in the same transaction.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from servicedesk import convert
-from servicedesk.adapters.sql import statements
+from servicedesk.adapters.sql import direct, statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.engine import make_engine, to_url, translate
 from servicedesk.adapters.sql.migrate import check_schema, upgrade_engine
@@ -38,6 +40,7 @@ from servicedesk.i18n import _
 
 log = logging.getLogger("servicedesk.sql")
 Result = sa.CursorResult[*tuple[Any, ...]]
+R = TypeVar("R")
 #: Each aggregate table's place in the declarations: the order units of work save in.
 _DECLARED: dict[str, int] = {}
 
@@ -67,6 +70,8 @@ class SqlStore:
     ) -> None:
         self.url = to_url(target)
         self.engine = make_engine(self.url, busy_timeout=busy_timeout)
+        #: ``direct``'s compiled statements, by statement and the columns it sets.
+        self.compiled: dict[tuple[sa.Executable, tuple[str, ...]], direct.Compiled] = {}
         try:
             if migrate:
                 upgrade_engine(self.engine)
@@ -109,6 +114,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
     def __init__(self, store: SqlStore) -> None:
         self.store = store
         self._connection: sa.Connection | None = None
+        self._cursor: Any = None
         self._opened: list[SqlRepository[Any]] = []
         self._event_rows: list[dict[str, Any]] = []
         self.events = SqlEventLog(self)
@@ -149,13 +155,44 @@ class SqlUnitOfWork(ports.UnitOfWork):
         """Run one statement in this unit of work's transaction; errors come out typed."""
         try:
             if self._connection is None:
-                return self._begin(statement, parameters)
+                return self._begin(lambda c: c.execute(statement, parameters))
             return self._connection.execute(statement, parameters)
         except (sa.exc.StatementError, sa.exc.TimeoutError) as error:
             raise translate(error, self.store.url) from error
 
-    def _begin(self, statement: sa.Executable, parameters: Any) -> Result:
-        """Take a connection and run the transaction's first statement.
+    def run(
+        self, statement: sa.Executable, parameters: dict[str, Any] | list[dict[str, Any]]
+    ) -> direct.Rows | Result:
+        """Like ``execute``, for a statement built once (``statements.py``): on the cursor.
+
+        ``parameters`` is one row, or a list of rows for an ``INSERT`` of many.
+        An engine someone listens to (``before_cursor_execute`` and the like:
+        tracing, statement counts in the tests) gets every statement through
+        ``execute``, so that the listener sees them all.
+        """
+        if direct.listened(self.store.engine):
+            return self.execute(statement, parameters)
+        first = parameters[0] if isinstance(parameters, list) else parameters
+        key = (statement, tuple(first))
+        compiled = self.store.compiled.get(key)
+        if compiled is None:
+            compiled = direct.compile_for(statement, self.store.engine.dialect, key[1])
+            self.store.compiled[key] = compiled
+        try:
+            if self._connection is None:
+                return self._begin(
+                    lambda c: direct.run(c, self._cursor_of(c), compiled, parameters)
+                )
+            return direct.run(self._connection, self._cursor, compiled, parameters)
+        except (sa.exc.StatementError, sa.exc.TimeoutError) as error:
+            raise translate(error, self.store.url) from error
+
+    def _cursor_of(self, connection: sa.Connection) -> Any:
+        self._cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        return self._cursor
+
+    def _begin(self, first: Callable[[sa.Connection], R]) -> R:
+        """Take a connection, begin, and run the transaction's first statement.
 
         A server connection that died while it sat in the pool (a server restart,
         an idle timeout) fails this first statement; nothing of the transaction
@@ -168,17 +205,21 @@ class SqlUnitOfWork(ports.UnitOfWork):
             connection = self.store.engine.connect()
             try:
                 connection.begin()
-                result = connection.execute(statement, parameters)
+                result = first(connection)
             except sa.exc.DBAPIError as error:
+                self._cursor = None
                 connection.close()
                 if attempt == 0 and error.connection_invalidated:
                     log.info("a pooled connection was dropped by the server; reconnecting")
                     continue
                 raise
             except BaseException:
+                self._cursor = None
                 connection.close()
                 raise
             self._connection = connection
+            if self._cursor is None:
+                self._cursor_of(connection)
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -198,9 +239,9 @@ class SqlUnitOfWork(ports.UnitOfWork):
             **repository.spec.projections(aggregate),
         }
         if is_new:
-            self.execute(statements.insert(table), {"id": aggregate.id.value, **values})
+            self.run(statements.insert(table), {"id": aggregate.id.value, **values})
         else:
-            result = self.execute(
+            result = self.run(
                 versioned_update(table),
                 {**values, "saved_id": aggregate.id.value, "saved_version": aggregate.version},
             )
@@ -211,9 +252,9 @@ class SqlUnitOfWork(ports.UnitOfWork):
                     )
                 )
         for child, owner, rows_of in repository.spec.children:
-            self.execute(statements.delete_children(child, owner), {"owner": aggregate.id.value})
+            self.run(statements.delete_children(child, owner), {"owner": aggregate.id.value})
             if child_rows := rows_of(aggregate):
-                self.execute(statements.insert(child), child_rows)
+                self.run(statements.insert(child), child_rows)
         # the events of every aggregate saved go to the log in one INSERT, in save order
         self._event_rows.extend(
             {
@@ -230,7 +271,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
     def _commit(self) -> None:
         if self._event_rows:
             rows, self._event_rows = self._event_rows, []
-            self.execute(statements.insert(t.events), rows)
+            self.run(statements.insert(t.events), rows)
         if self._connection is None:
             return
         try:
@@ -248,6 +289,10 @@ class SqlUnitOfWork(ports.UnitOfWork):
             log.debug("rollback on a broken connection", exc_info=True)
 
     def _close(self) -> None:
+        if self._cursor is not None:
+            cursor, self._cursor = self._cursor, None
+            with contextlib.suppress(self.store.engine.dialect.loaded_dbapi.Error):
+                cursor.close()  # a dropped connection's cursor: nothing to free
         if self._connection is not None:
             connection, self._connection = self._connection, None
             connection.close()
