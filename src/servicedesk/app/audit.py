@@ -13,6 +13,7 @@ of work: the record and the change are committed together or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -23,7 +24,7 @@ from typing import Any
 import attrs
 
 from servicedesk import convert
-from servicedesk.app import records
+from servicedesk.app import collector, records
 from servicedesk.app.commands import Command
 from servicedesk.app.handlers import Context, Handler
 from servicedesk.app.ports import Store, UnitOfWork, Written, pending_events, unsaved_events
@@ -168,19 +169,21 @@ def pending_refs(uow: UnitOfWork) -> list[EventRef]:
 def append(
     uow: UnitOfWork, ctx: Context, command: Command, subject: str | None, refused: str | None
 ) -> AuditRecord:
-    events = [] if refused else pending_refs(uow)
-    record = AuditRecord.after(
-        uow.audit.head(),
-        at=ctx.now,
-        actor=ctx.actor.id,
-        roles=ctx.actor.roles,
-        command=type(command).__name__,
-        details=describe(command),
-        subject=subject,
-        refused=refused,
-        events=events,
-    )
-    uow.audit.append(record)
+    # a bulk step's events: tens of thousands of references, written without the collector
+    with collector.paused() if uow.written else contextlib.nullcontext():
+        events = [] if refused else pending_refs(uow)
+        record = AuditRecord.after(
+            uow.audit.head(),
+            at=ctx.now,
+            actor=ctx.actor.id,
+            roles=ctx.actor.roles,
+            command=type(command).__name__,
+            details=describe(command),
+            subject=subject,
+            refused=refused,
+            events=events,
+        )
+        uow.audit.append(record)
     return record
 
 

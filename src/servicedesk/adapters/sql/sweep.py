@@ -28,10 +28,9 @@ complaint must follow from its category and urgency (docs/hooks.md).
 
 from __future__ import annotations
 
-import gc
+import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +39,7 @@ import sqlalchemy as sa
 from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.json_sweep import Edit, json_edit, json_template
+from servicedesk.app import collector
 from servicedesk.app.audit import event_ref, json_escaped, ref_maker
 from servicedesk.app.ports import Written
 from servicedesk.domain.audit import EventRef
@@ -143,10 +143,11 @@ def _escalate_group(
     found = sa.select(c.id, clock_due, clock_start).where(*where)
     if store.store.engine.dialect.name != "sqlite":  # SQLite's unit of work holds the file
         found = found.with_for_update()
-    # Streamed into the events at once: no list of rows besides them.
-    with _collector_paused():
-        stored = _stored(store.execute(found), breach, step, breached, escalated)
-    count = len(stored) // (1 if breach is None else 2)
+    # Fetched in slices and made into events at once: no list of all the rows besides them.
+    with collector.paused():
+        rows = itertools.chain.from_iterable(store.execute(found).partitions(FETCHED))
+        stored = _stored(rows, breach, step, breached, escalated)
+    count = len(stored.events) // (1 if breach is None else 2)
 
     holes = {DUE: clock_due, STARTED: clock_start, ID: c.id}
     inserts = []
@@ -177,9 +178,7 @@ def _escalate_group(
         )
     )
     _expect(store.execute(update).rowcount, count)
-    store.written.append(
-        Written([event for event, _ref in stored], refs=[ref for _event, ref in stored])
-    )
+    store.written.append(stored)
     return count
 
 
@@ -242,25 +241,8 @@ def _changed() -> ConcurrencyConflict:
     )
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the events of a group are made.
-
-    They are hundreds of thousands of small objects without cycles, and the collector
-    would walk them again and again as they accumulate: half the time of making them.
-    The collector is on again (if it was) as soon as they are made.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-#: An event the statements wrote, with its audit reference made from the template.
-StoredEvent = tuple[Event, EventRef]
+#: Rows fetched at a time by the sweep (its memory for rows, not for the events it makes).
+FETCHED = 10_000
 
 
 def _stored(
@@ -269,7 +251,7 @@ def _stored(
     step: Escalation,
     breached: ComplaintDeadlineBreached | None,
     escalated: ComplaintEscalated,
-) -> list[StoredEvent]:
+) -> Written:
     """The events the statements wrote, as objects, with their audit references."""
     escalated_ref = ref_maker(escalated, [("complaint_id",), ("escalation", "due")])
     breached_ref = (
@@ -288,7 +270,9 @@ def _stored(
             found = instants[text] = (at, at.isoformat())
         return found
 
-    stored: list[StoredEvent] = []
+    events: list[Event] = []
+    refs: list[EventRef] = []
+    add_event, add_ref = events.append, refs.append
     now = step.at
     for complaint, due_text, started_text in rows:
         complaint_id = ComplaintId(complaint)
@@ -307,11 +291,13 @@ def _stored(
                 if breached_ref is None
                 else breached_ref((escaped, started_iso, due_iso))
             )
-            stored.append((event, ref))
+            add_event(event)
+            add_ref(ref)
         up = steps.get(due)
         if up is None:
             up = steps[due] = Escalation(step.level, step.role, step.kind, due, now, step.next_at)
         event = ComplaintEscalated(at=now, complaint_id=complaint_id, escalation=up)
         ref = event_ref(event) if escalated_ref is None else escalated_ref((escaped, due_iso))
-        stored.append((event, ref))
-    return stored
+        add_event(event)
+        add_ref(ref)
+    return Written(events, refs=refs)
