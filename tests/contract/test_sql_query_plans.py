@@ -7,14 +7,18 @@ when a column or an index goes missing from a declaration or a migration.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from contract_scenario import MONDAY
 
+from servicedesk import CancelRequest, Contact, Desk, RegisterRequest, Requester
 from servicedesk.adapters.sql import SqlStore, open_store
 from servicedesk.app.complaints import request_cases
+from servicedesk.app.records import PurgeExpired
 from servicedesk.domain.billing import AccountId, SeriesId
 from servicedesk.domain.callbacks import Month
 from servicedesk.domain.values import RequesterKind, RequestId
@@ -83,3 +87,40 @@ def test_the_query_searches_its_index(
     details = " ".join(str(row[-1]) for row in plan)
     assert f"INDEX ix_{table}_{index}" in details, details
     assert f"SCAN {table} " not in details + " ", details
+
+
+def test_the_purge_finds_each_batch_by_primary_key(tmp_path: Path) -> None:
+    """Every statement of a bulk purge searches its table's keys; none walks the table.
+
+    A batch's ids are one parameter (``json_purge.among``); written as a boolean
+    ``(...) = 1`` it made SQLite scan every request, file and event for every
+    batch, and the purge grew with the square of the records kept.
+    """
+    store = open_store(tmp_path / "purge.db")
+    desk = Desk(store, clock=lambda: MONDAY, entry_points=False)
+    for number in range(3):
+        request = f"r-{number}"
+        requester = Requester("Chen", "3-502", Contact("13800138000"))
+        desk.handle(RegisterRequest(requester=requester, need="tap", request_id=request))
+        desk.handle(CancelRequest(request_id=request, reason="fixed it"))
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "json_each" in statement:
+            seen.append((statement, parameters))
+
+    purged = Desk(store, clock=lambda: MONDAY + timedelta(days=4 * 365), entry_points=False)
+    sa.event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        assert purged.handle(PurgeExpired(limit=10)).id == "3"
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", capture)
+    tables = {"service_requests", "record_files", "events", "subject_links"}
+    written = " ".join(statement for statement, _p in seen)
+    assert all(f" {table} " in written for table in tables), written
+    with store.engine.connect() as connection:
+        for statement, parameters in seen:
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            details = " ".join(str(row[-1]) for row in plan) + " "
+            assert not any(f"SCAN {table} " in details for table in tables), (statement, details)
+    store.close()

@@ -154,11 +154,17 @@ class _erased_text(ColumnElement[Any]):
         self.erased = sa.bindparam(None, ERASED, type_=sa.String)
 
 
-class among(ColumnElement[bool]):
-    """``column`` is one of ``ids``, the ids passed as one parameter where the database can."""
+class among(ColumnElement[Any]):
+    """``column`` is one of ``ids``, the ids passed as one parameter where the database can.
+
+    Of no SQL type on purpose: a ``Boolean`` condition is written ``(...) = 1`` on
+    databases without a boolean type (SQLite, MySQL/MariaDB), and their planners
+    then scan the whole table for every batch instead of searching the primary
+    key: the purge grew with the square of the records kept.
+    """
 
     inherit_cache = False
-    type = sa.Boolean()
+    type = sa.types.NullType()
 
     def __init__(self, column: ColumnElement[Any], ids: Sequence[str]) -> None:
         self.column, self.ids = column, list(ids)

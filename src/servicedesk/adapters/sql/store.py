@@ -115,6 +115,8 @@ class SqlUnitOfWork(ports.UnitOfWork):
         self.store = store
         self._connection: sa.Connection | None = None
         self._cursor: Any = None
+        # whether statements may skip SQLAlchemy's execution (asked once per unit of work)
+        self._direct = not direct.listened(store.engine)
         self._opened: list[SqlRepository[Any]] = []
         self._event_rows: list[dict[str, Any]] = []
         self.events = SqlEventLog(self)
@@ -170,7 +172,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
         tracing, statement counts in the tests) gets every statement through
         ``execute``, so that the listener sees them all.
         """
-        if direct.listened(self.store.engine):
+        if not self._direct:
             return self.execute(statement, parameters)
         first = parameters[0] if isinstance(parameters, list) else parameters
         key = (statement, tuple(first))
