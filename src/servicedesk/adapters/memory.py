@@ -12,7 +12,7 @@ import copy
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -43,6 +43,13 @@ A = TypeVar("A", bound=ports.Aggregate)
 Row = tuple[int, dict[str, Any]]  # (version, document)
 
 
+#: What the SQL store's unique indexes keep unique, checked by the memory store at commit:
+#: per kind, the key an aggregate holds, or None (one OPEN account per unit and kind).
+UNIQUE: dict[str, Callable[[Any], Hashable | None]] = {
+    "account": lambda a: (a.unit, a.kind.value) if a.is_open else None,
+}
+
+
 class MemoryStore:
     """Committed state, shared by the units of work it opens."""
 
@@ -50,6 +57,9 @@ class MemoryStore:
         self.lock = threading.RLock()
         self.tables: dict[str, dict[Identifier, Row]] = {}
         self.log: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}
+        #: ``UNIQUE``'s keys: who holds each, and what each holds.
+        self.holders: dict[tuple[str, Hashable], Identifier] = {}
+        self.held: dict[tuple[str, Identifier], Hashable] = {}
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
@@ -188,6 +198,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.receipt_books = MemoryReceiptBooks(store)
         self.costs = MemoryCosts(store)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
+        self._keys: dict[tuple[str, Identifier], Hashable | None] = {}  # UNIQUE, as saved
         self._rewritten: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}  # records
         self.written: list[ports.Written] = []
         add_records(self)
@@ -201,6 +212,9 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self._pending.append(
             (repository.kind, aggregate.id, expected, (aggregate.version + 1, document), events)
         )
+        unique = UNIQUE.get(repository.kind)
+        if unique is not None:
+            self._keys[repository.kind, aggregate.id] = unique(aggregate)
 
     def _commit(self) -> None:
         with self.store.lock:
@@ -214,14 +228,47 @@ class MemoryUnitOfWork(ports.UnitOfWork):
                             kind=_(kind), id=aggregate_id
                         )
                     )
+            self._claim_keys()
             self.store.log.update(self._rewritten)  # records: erased events replace the stored
             for kind, aggregate_id, _expected, row, events in self._pending:
                 self.store.tables.setdefault(kind, {})[aggregate_id] = row
                 self.store.log.setdefault((kind, aggregate_id), []).extend(events)
         self._pending.clear()
 
+    def _claim_keys(self) -> None:
+        """Refuse the commit, as a unique index would, if a key another aggregate keeps is taken.
+
+        A key whose holder gives it up in this same commit (an account closed) is free.
+        """
+        holders, held, keys = self.store.holders, self.store.held, self._keys
+        claimed: dict[tuple[str, Hashable], Identifier] = {}
+        for (kind, aggregate_id), key in keys.items():
+            if key is None:
+                continue
+            holder = holders.get((kind, key))
+            keeps = holder is not None and keys.get((kind, holder), key) == key
+            other = claimed.setdefault((kind, key), aggregate_id)
+            if (keeps and holder != aggregate_id) or other != aggregate_id:
+                self._pending.clear()
+                self._keys.clear()
+                raise ConcurrencyConflict(
+                    _("Another {kind} holds what {id} needs; someone saved it first.").format(
+                        kind=_(kind), id=aggregate_id
+                    )
+                )
+        for kind, aggregate_id in keys:
+            old = held.pop((kind, aggregate_id), None)
+            if old is not None and holders.get((kind, old)) == aggregate_id:
+                del holders[kind, old]
+        for (kind, aggregate_id), key in keys.items():
+            if key is not None:
+                holders[kind, key] = aggregate_id
+                held[kind, aggregate_id] = key
+        self._keys.clear()
+
     def rollback(self) -> None:
         self._pending.clear()
+        self._keys.clear()
         self._rewritten.clear()
         self.written.clear()
 
@@ -461,10 +508,12 @@ class MemoryPersonalData(ports.PersonalData):
         with store.lock:
             version, document = store.tables[kind][aggregate_id]
             documents = list(store.log.get((kind, aggregate_id), ()))
-        aggregate = convert.structure(document, cls)
-        new_document = convert.unstructure(transform(aggregate))
+        changed = transform(convert.structure(document, cls))
+        new_document = convert.unstructure(changed)
         events = [convert.unstructure(transform(convert.structure(d, Event))) for d in documents]
         self.uow._pending.append((kind, aggregate_id, version, (version + 1, new_document), []))
+        if (unique := UNIQUE.get(kind)) is not None:  # as SQL computes the projections again
+            self.uow._keys[kind, aggregate_id] = unique(changed)
         self.uow._rewritten[(kind, aggregate_id)] = events
 
     def _subjects(self, file_id: RecordFileId) -> tuple[int, list[str]]:
