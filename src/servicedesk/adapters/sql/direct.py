@@ -44,7 +44,7 @@ class Compiled:
     binds: tuple[Processor, ...]
     defaults: dict[str, Any]  # values compiled into the statement (a LIMIT)
     row: Any  # a namedtuple class of the selected columns, or None
-    results: tuple[Processor, ...]
+    results: tuple[Processor, ...]  # per selected column; () when none converts
 
 
 def _row_type(names: list[str]) -> Any:
@@ -74,9 +74,10 @@ def compile_for(statement: sa.Executable, dialect: Dialect, keys: Sequence[str])
     if isinstance(statement, sa.Select):
         selected = statement.selected_columns
         row = _row_type([str(c.key) for c in selected])
-        results = tuple(
+        processors = [
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected
-        )
+        ]
+        results = tuple(processors) if any(processors) else ()  # () when rows need none
     return Compiled(
         sql=sql,
         names=names,
@@ -146,7 +147,7 @@ def run(
         ) from error
     if compiled.row is not None:
         make, results = compiled.row._make, compiled.results
-        if any(results):
+        if results:
             rows = [
                 make(v if p is None else p(v) for p, v in zip(results, r, strict=True))
                 for r in rows

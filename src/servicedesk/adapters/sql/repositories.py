@@ -8,7 +8,7 @@ projection columns.  A kind without query methods needs no class at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -109,11 +109,15 @@ class SqlRepository(ports.Repository[A]):
         query = query.order_by(*order_by, self.table.c.id)
         if limit is not None:
             query = query.limit(limit)
-        return self.track([self._load(row) for row in self.uow.execute(query)])
+        return self._loaded(self.uow.execute(query))
 
     def _matching(self, query: sa.Select[Any], **values: Any) -> list[A]:
         """Like ``_select``, for a query built once (``statements.matching``): on the cursor."""
-        return self.track([self._load(row) for row in self.uow.run(query, values)])
+        return self._loaded(self.uow.run(query, values))
+
+    def _loaded(self, rows: Iterable[Any]) -> list[A]:
+        """The aggregates of ``rows`` (version, document), tracked like ``get`` results."""
+        return self.track([self._load(row) for row in rows])
 
 
 REPOSITORIES: dict[str, type[SqlRepository[Any]]] = {}
@@ -267,11 +271,14 @@ class SqlAccounts(SqlRepository[Account], ports.AccountRepository):
 
 @serves(t.charges)
 class SqlCharges(_SqlDerivedIds[Charge], ports.ChargeRepository):
+    #: Charges come in confirmation order, the unconfirmed last (then by id).
+    ORDERED_BY = "confirmed_at"
+
     def _order(self) -> tuple[Any, ...]:
-        return statements.nulls_last(self.table.c.confirmed_at)
+        return statements.nulls_last(self.table.c[self.ORDERED_BY])
 
     def for_request(self, request_id: RequestId) -> list[Charge]:
-        query = statements.matching(self.table, "request_id", nulls_last_by="confirmed_at")
+        query = statements.matching(self.table, "request_id", nulls_last_by=self.ORDERED_BY)
         return self._matching(query, request_id=request_id.value)
 
     def for_account(self, account_id: AccountId) -> list[Charge]:

@@ -183,14 +183,18 @@ class SqlUnitOfWork(ports.UnitOfWork):
         try:
             if self._connection is None:
                 return self._begin(
-                    lambda c: direct.run(c, self._cursor_of(c), compiled, parameters)
+                    lambda c: direct.run(c, self._cursor_on(c), compiled, parameters)
                 )
-            return direct.run(self._connection, self._cursor, compiled, parameters)
+            connection = self._connection
+            return direct.run(connection, self._cursor_on(connection), compiled, parameters)
         except (sa.exc.StatementError, sa.exc.TimeoutError) as error:
             raise translate(error, self.store.url) from error
 
-    def _cursor_of(self, connection: sa.Connection) -> Any:
-        self._cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    def _cursor_on(self, connection: sa.Connection) -> Any:
+        """The DBAPI cursor ``run`` uses, made at its first statement (``execute`` needs none)."""
+        if self._cursor is None:
+            dbapi = connection.connection.dbapi_connection
+            self._cursor = dbapi.cursor()  # type: ignore[union-attr]
         return self._cursor
 
     def _begin(self, first: Callable[[sa.Connection], R]) -> R:
@@ -220,8 +224,6 @@ class SqlUnitOfWork(ports.UnitOfWork):
                 connection.close()
                 raise
             self._connection = connection
-            if self._cursor is None:
-                self._cursor_of(connection)
             return result
         raise AssertionError("unreachable")  # pragma: no cover
 
