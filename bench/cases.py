@@ -18,8 +18,8 @@ from bench import intake, world
 from bench.raw import Raw
 from servicedesk import Actor, CancelRequest, EscalateOverdue, FileComplaint, RegisterRequest
 from servicedesk.adapters.sql import tables as t
-from servicedesk.app.billing_commands import CloseMonth, OpenAccount
-from servicedesk.app.records import PurgeExpired
+from servicedesk.app.billing.commands import CloseMonth, OpenAccount
+from servicedesk.app.records.handlers import PurgeExpired
 
 #: A document the size of the library's request documents, for the raw rows.
 DOCUMENT = json.dumps({"field": "x" * 1200})

@@ -42,7 +42,7 @@ from servicedesk import (
 )
 from servicedesk.adapters.sql import open_store
 from servicedesk.adapters.sql.store import SqlStore
-from servicedesk.app.billing_commands import ConfirmCharge, OpenAccount, RecordCharge
+from servicedesk.app.billing.commands import ConfirmCharge, OpenAccount, RecordCharge
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: A Monday morning in working hours, in the month the bench closes.

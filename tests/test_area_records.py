@@ -8,22 +8,22 @@ import pytest
 
 from _casework import CENTRE, CLERK, make_desk, requester, sh
 from servicedesk import Actor, ActorId, Desk, Role
-from servicedesk.app.billing_commands import (
+from servicedesk.app.billing.commands import (
     ConfirmCharge,
     GiveEstimate,
     RecordCharge,
     ReverseCharge,
 )
-from servicedesk.app.callbacks import PlanCallbacks, RecordCallback
-from servicedesk.app.commands import CloseRequest
-from servicedesk.app.complaints import (
+from servicedesk.app.callbacks.handlers import PlanCallbacks, RecordCallback
+from servicedesk.app.complaints.handlers import (
     AcknowledgeComplaint,
     AnswerComplaint,
     CloseComplaint,
     FileComplaint,
     ReopenComplaint,
 )
-from servicedesk.app.records import PlaceHold, PurgeExpired, ReleaseHold
+from servicedesk.app.records.handlers import PlaceHold, PurgeExpired, ReleaseHold
+from servicedesk.app.requests.commands import CloseRequest
 from servicedesk.domain.callbacks import CallbackStatus, Month
 from servicedesk.domain.charges import LineKind, LineSpec
 from servicedesk.domain.complaints import Complaint, ComplaintFiled, ComplaintId

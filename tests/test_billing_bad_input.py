@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from servicedesk import convert
-from servicedesk.app.billing_commands import (
+from servicedesk.app.billing.commands import (
     AuditCharge,
     CloseAccount,
     CloseMonth,

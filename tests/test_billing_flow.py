@@ -14,7 +14,7 @@ import pytest
 
 from servicedesk import convert
 from servicedesk.adapters.memory import MemoryUnitOfWork
-from servicedesk.app.billing_commands import (
+from servicedesk.app.billing.commands import (
     AuditCharge,
     CloseAccount,
     CloseMonth,

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicedesk.adapters.memory import MemoryStore
-from servicedesk.app.billing_commands import PayDeposit, RecordCharge
+from servicedesk.app.billing.commands import PayDeposit, RecordCharge
 from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, PaymentId, Period
 from servicedesk.domain.charges import Charge, LineKind, LineSpec
 from servicedesk.domain.errors import PermissionDenied, PolicyError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from servicedesk.app.billing_commands import ConfirmCharge, RecordCharge
+from servicedesk.app.billing.commands import ConfirmCharge, RecordCharge
 from servicedesk.domain.billing import ChargeId, StatementId
 from servicedesk.domain.charges import LineSpec
 from servicedesk.domain.money import Money

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from _casework import CLERK, Clock, make_desk, requester, sh, state
 from servicedesk import Channel, Desk, FeeStandard, Money, Urgency
 from servicedesk.adapters.memory import MemoryStore
-from servicedesk.app import callbacks as callbacks_module
-from servicedesk.app.callbacks import PlanCallbacks, RaisedComplaint, RecordCallback
-from servicedesk.app.ports import UnitOfWork
+from servicedesk.app.callbacks import handlers as callbacks_module
+from servicedesk.app.callbacks.handlers import PlanCallbacks, RaisedComplaint, RecordCallback
+from servicedesk.app.unit_of_work import UnitOfWork
 from servicedesk.domain.callbacks import (
     Callback,
     CallbackPlanId,

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from cli_support import CATALOGUE, MONDAY, dump, one_line_error, run
 from servicedesk import Desk, RegisterRequest, Status, TriageRequest, convert
 from servicedesk.adapters.sql import head, open_store
-from servicedesk.app.queries import RequestView
+from servicedesk.app.requests.queries import RequestView
 from servicedesk.cli import main
 from support import Clock, hire, publish, requester
 

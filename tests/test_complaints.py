@@ -23,8 +23,7 @@ from _casework import (
     worker,
 )
 from servicedesk import Channel, Desk, Urgency
-from servicedesk.app.commands import Command
-from servicedesk.app.complaints import (
+from servicedesk.app.complaints.handlers import (
     AcknowledgeComplaint,
     AnswerComplaint,
     CloseComplaint,
@@ -36,6 +35,7 @@ from servicedesk.app.complaints import (
     ReopenComplaint,
     ResumeComplaint,
 )
+from servicedesk.app.requests.commands import Command
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.complaints import (
     Complaint,

@@ -25,8 +25,8 @@ from servicedesk import (
     convert,
     i18n,
 )
-from servicedesk.app.commands import all_command_types
-from servicedesk.app.queries import RequestView
+from servicedesk.app.requests.commands import all_command_types
+from servicedesk.app.requests.queries import RequestView
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from support import CLERK, Clock, hire, publish, requester

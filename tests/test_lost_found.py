@@ -25,14 +25,14 @@ from servicedesk import (
     convert,
 )
 from servicedesk.adapters.memory import MemoryStore
-from servicedesk.app import record_views
-from servicedesk.app.record_views import JobArchive, SettlementVoucher
-from servicedesk.app.records import (
+from servicedesk.app.records import queries as record_views
+from servicedesk.app.records.handlers import (
     ClaimFoundItem,
     GiveFoundItemToFinder,
     LogFoundItem,
     PurgeExpired,
 )
+from servicedesk.app.records.queries import JobArchive, SettlementVoucher
 from servicedesk.domain.errors import (
     ApprovalRefused,
     IllegalTransition,

@@ -12,10 +12,10 @@ import pytest
 
 import servicedesk.app.desk  # noqa: F401  (imports every area's handlers, hence commands)
 from servicedesk import Actor, ActorId, Role
-from servicedesk.app import billing_commands as b
-from servicedesk.app.commands import Command
-from servicedesk.app.complaints import FileComplaint
-from servicedesk.app.handlers import HANDLERS
+from servicedesk.app.billing import commands as b
+from servicedesk.app.complaints.handlers import FileComplaint
+from servicedesk.app.requests.commands import Command
+from servicedesk.app.requests.handlers import HANDLERS
 from servicedesk.domain.errors import PermissionDenied
 from servicedesk.policies import plugin_manager
 from servicedesk.policies.manager import Policies
@@ -104,7 +104,9 @@ def test_the_system_never_approves_takes_money_or_audits() -> None:
 
 def test_whoever_takes_a_complaint_may_act_on_it_but_an_auditor_only_reads() -> None:
     complaint_commands = {
-        c.__name__ for c in _subclasses(Command) if c.__module__ == "servicedesk.app.complaints"
+        c.__name__
+        for c in _subclasses(Command)
+        if c.__module__ == "servicedesk.app.complaints.handlers"
     }
     assert len(complaint_commands) >= 10
     takers = {Role.CLERK, Role.ASSISTANT, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER}

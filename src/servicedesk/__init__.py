@@ -5,7 +5,8 @@ Start with ``Desk``: ``desk.handle(RegisterRequest(...))`` and ``desk.queries``.
 
 import logging
 
-from servicedesk.app.commands import (
+from servicedesk.app.desk import Desk, Outcome
+from servicedesk.app.requests.commands import (
     AcceptWork,
     AddExtraFee,
     ApproveFee,
@@ -31,7 +32,6 @@ from servicedesk.app.commands import (
     TriageRequest,
     WithdrawItem,
 )
-from servicedesk.app.desk import Desk, Outcome
 from servicedesk.domain.catalogue import FeeKind, FeeStandard
 from servicedesk.domain.errors import ServiceDeskError
 from servicedesk.domain.money import Money
@@ -95,8 +95,8 @@ __all__ = [
 ]
 
 # --- complaints, escalation and callbacks (issue 5) --------------------------------------------
-from servicedesk.app.callbacks import PlanCallbacks, RaisedComplaint, RecordCallback
-from servicedesk.app.complaints import (
+from servicedesk.app.callbacks.handlers import PlanCallbacks, RaisedComplaint, RecordCallback
+from servicedesk.app.complaints.handlers import (
     AcknowledgeComplaint,
     AnswerComplaint,
     CloseComplaint,

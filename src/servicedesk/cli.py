@@ -17,7 +17,7 @@ from rich.table import Table
 
 from servicedesk import Desk, FeeKind, FeeStandard, Status, __version__
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.app.queries import RequestView
+from servicedesk.app.requests.queries import RequestView
 from servicedesk.console.base import DeskGroup
 from servicedesk.console.month_end import print_month_end
 from servicedesk.demo import DAY, TIME_ZONE, Day, label, local, run_day

@@ -49,7 +49,7 @@ from servicedesk import (
     TriageRequest,
     WorkerKind,
 )
-from servicedesk.app.ports import Store
+from servicedesk.app.unit_of_work import Store
 from servicedesk.i18n import _
 
 TIME_ZONE = ZoneInfo("Asia/Shanghai")

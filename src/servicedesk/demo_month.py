@@ -24,7 +24,7 @@ from servicedesk import (
     RecordCallback,
     Role,
 )
-from servicedesk.app.billing_commands import (
+from servicedesk.app.billing.commands import (
     CloseMonth,
     ConfirmCharge,
     OpenAccount,
@@ -32,10 +32,10 @@ from servicedesk.app.billing_commands import (
     RecordCharge,
     RecordPayment,
 )
-from servicedesk.app.billing_queries import AccountView, StatementView
-from servicedesk.app.complaints import ComplaintView
-from servicedesk.app.quality import CallbackView, QualityReport
-from servicedesk.app.queries import RequestView
+from servicedesk.app.billing.queries import AccountView, StatementView
+from servicedesk.app.callbacks.queries import CallbackView, QualityReport
+from servicedesk.app.complaints.handlers import ComplaintView
+from servicedesk.app.requests.queries import RequestView
 from servicedesk.demo import CLERK, TIME_ZONE, Day
 
 CASHIER = Actor(ActorId("zhao"), "Zhao", {Role.CASHIER})

@@ -9,7 +9,7 @@ from contract_databases import Databases, wipe
 
 from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.app.ports import Store
+from servicedesk.app.unit_of_work import Store
 
 STORES = ("memory", "sqlite", "postgresql", "mariadb")
 

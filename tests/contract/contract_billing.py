@@ -20,8 +20,8 @@ from servicedesk import (
     StartWork,
     TriageRequest,
 )
-from servicedesk.app.billing_commands import ConfirmCharge, OpenAccount, RecordCharge
-from servicedesk.app.ports import Store
+from servicedesk.app.billing.commands import ConfirmCharge, OpenAccount, RecordCharge
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.values import RequesterKind
 
 CASHIER = Actor(ActorId("c1"), "Cashier", {Role.CASHIER})

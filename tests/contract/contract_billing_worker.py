@@ -22,14 +22,14 @@ from contract_worker import _Retries
 
 from servicedesk import Actor, Desk
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.app.billing_commands import (
+from servicedesk.app.billing.commands import (
     CloseMonth,
     ConfirmCharge,
     OpenAccount,
     PayDeposit,
     RecordCharge,
 )
-from servicedesk.app.commands import Command
+from servicedesk.app.requests.commands import Command
 from servicedesk.domain.errors import ConcurrencyConflict, ServiceDeskError
 from servicedesk.domain.values import RequesterKind
 from servicedesk.policies import hookimpl

@@ -20,7 +20,7 @@ from servicedesk import (
     Role,
     TriageRequest,
 )
-from servicedesk.app.ports import Store
+from servicedesk.app.unit_of_work import Store
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=SHANGHAI)  # a working Monday

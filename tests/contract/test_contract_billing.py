@@ -18,7 +18,7 @@ from contract_billing import (
 from contract_scenario import Clock
 
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.app.billing_commands import (
+from servicedesk.app.billing.commands import (
     AuditCharge,
     CloseMonth,
     OpenAccount,
@@ -27,7 +27,7 @@ from servicedesk.app.billing_commands import (
     RecordPayment,
     RequestInvoice,
 )
-from servicedesk.app.ports import Store
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.billing import (
     AccountId,
     ChargeId,

@@ -21,9 +21,9 @@ from servicedesk import (
     TriageRequest,
 )
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.app.callbacks import PlanCallbacks, RecordCallback
-from servicedesk.app.complaints import EscalateOverdue, FileComplaint, request_cases
-from servicedesk.app.ports import Store
+from servicedesk.app.callbacks.handlers import PlanCallbacks, RecordCallback
+from servicedesk.app.complaints.handlers import EscalateOverdue, FileComplaint, request_cases
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.callbacks import CallbackPlanId, CallbackStatus, Month
 from servicedesk.domain.complaints import ComplaintEscalated
 from servicedesk.domain.errors import ConcurrencyConflict, IllegalTransition

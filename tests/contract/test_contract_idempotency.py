@@ -6,7 +6,7 @@ import pytest
 from contract_scenario import Clock, desk, register
 
 from servicedesk import CancelRequest, Contact, RegisterRequest, Requester
-from servicedesk.app.ports import IdempotencyKey, Store, UnitOfWork
+from servicedesk.app.unit_of_work import IdempotencyKey, Store, UnitOfWork
 from servicedesk.domain.errors import (
     ConcurrencyConflict,
     IdempotencyConflict,

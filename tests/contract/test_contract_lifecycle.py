@@ -19,7 +19,7 @@ from servicedesk import (
     Status,
     TriageRequest,
 )
-from servicedesk.app.ports import Store
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.requests import ServiceRequest
 from servicedesk.domain.values import RequestId
 

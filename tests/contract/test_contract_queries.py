@@ -16,7 +16,7 @@ from servicedesk import (
     StartWork,
     Status,
 )
-from servicedesk.app.ports import Store
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.catalogue import FeeStandard
 from servicedesk.domain.errors import NotFound
 from servicedesk.domain.values import WorkerId

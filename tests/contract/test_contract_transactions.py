@@ -16,7 +16,7 @@ from servicedesk import (
     SetWorkerAvailability,
     TimeWindow,
 )
-from servicedesk.app.ports import Store, UnitOfWork
+from servicedesk.app.unit_of_work import Store, UnitOfWork
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, NotFound
 from servicedesk.domain.requests import ServiceRequest
 from servicedesk.domain.values import Contact, Requester, RequestId, WorkerId

@@ -12,7 +12,7 @@ import pytest
 from contract_scenario import MONDAY
 
 from servicedesk import Contact, Requester
-from servicedesk.app.ports import Store
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.billing import AccountId, BillingMode
 from servicedesk.domain.errors import ConcurrencyConflict

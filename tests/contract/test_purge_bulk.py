@@ -49,15 +49,15 @@ from servicedesk.adapters.sql import SqlStore, json_purge
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.engine import make_engine
 from servicedesk.adapters.sql.types import Document
-from servicedesk.app import handlers
-from servicedesk.app.ports import Store
-from servicedesk.app.records import (
+from servicedesk.app.records.handlers import (
     ClaimFoundItem,
     LogFoundItem,
     PlaceHold,
     PurgeExpired,
     ReleaseHold,
 )
+from servicedesk.app.requests import handlers as handlers
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.events import Event
 from servicedesk.domain.lost_found import (
     Claimant,

@@ -26,7 +26,7 @@ from contract_billing import CASHIER, accepted, at, billing_desk, confirmed_char
 from contract_scenario import Clock
 
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.app.billing_commands import CloseMonth, PayDeposit, RecordCharge
+from servicedesk.app.billing.commands import CloseMonth, PayDeposit, RecordCharge
 from servicedesk.domain.accounts import EntryKind
 from servicedesk.domain.billing import AccountId, Period, SeriesId
 from servicedesk.domain.money import Money

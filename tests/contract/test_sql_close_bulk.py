@@ -33,7 +33,7 @@ from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.repositories import SqlStatements
-from servicedesk.app.billing_commands import (
+from servicedesk.app.billing.commands import (
     CloseMonth,
     ConfirmCharge,
     OpenAccount,
@@ -42,7 +42,7 @@ from servicedesk.app.billing_commands import (
     ReverseCharge,
     SignAgreement,
 )
-from servicedesk.app.ports import Store
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.agreements import AgreementTerms
 from servicedesk.domain.billing import AccountId
 from servicedesk.domain.charges import LineKind, LineSpec

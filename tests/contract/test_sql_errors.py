@@ -15,8 +15,8 @@ from contract_scenario import desk
 
 from servicedesk import RegisterWorker
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.app import ports
-from servicedesk.app.ports import UnitOfWork
+from servicedesk.app import unit_of_work as ports
+from servicedesk.app.unit_of_work import UnitOfWork
 from servicedesk.domain.errors import (
     ConcurrencyConflict,
     ServiceDeskError,

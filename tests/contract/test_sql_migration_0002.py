@@ -15,7 +15,7 @@ from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore, upgrade
 from servicedesk.adapters.sql.engine import make_engine
 from servicedesk.adapters.sql.tables import requests as request_table
-from servicedesk.app.complaints import request_cases
+from servicedesk.app.complaints.handlers import request_cases
 from servicedesk.domain.values import RequestId
 
 

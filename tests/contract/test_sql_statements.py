@@ -28,7 +28,7 @@ from servicedesk import (
     TriageRequest,
 )
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.app.billing_commands import ConfirmCharge, OpenAccount, RecordCharge
+from servicedesk.app.billing.commands import ConfirmCharge, OpenAccount, RecordCharge
 
 WORKER = Actor(ActorId("w-1"), "Sun", {Role.WORKER})
 RESIDENT = Requester("Chen", "3-502", Contact("13800138000"))

@@ -33,10 +33,9 @@ from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.repositories import SqlComplaints
-from servicedesk.app import ports
+from servicedesk.app import unit_of_work as ports
 from servicedesk.app.audit import all_records
-from servicedesk.app.commands import Command
-from servicedesk.app.complaints import (
+from servicedesk.app.complaints.handlers import (
     AcknowledgeComplaint,
     AnswerComplaint,
     EscalateOverdue,
@@ -45,7 +44,8 @@ from servicedesk.app.complaints import (
     ReopenComplaint,
     ResumeComplaint,
 )
-from servicedesk.app.ports import Store
+from servicedesk.app.requests.commands import Command
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.complaints import ComplaintId
 from servicedesk.domain.deadlines import EscalationStep
 from servicedesk.policies import hookimpl

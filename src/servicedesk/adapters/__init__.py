@@ -1,1 +1,1 @@
-"""Adapters at the edge: stores that implement the ports of ``servicedesk.app.ports``."""
+"""Adapters at the edge: stores that implement the ports of ``servicedesk.app.unit_of_work``."""

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from servicedesk import convert
-from servicedesk.app import ports
+from servicedesk.app import unit_of_work as ports
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.audit import AuditRecord

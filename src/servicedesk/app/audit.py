@@ -24,10 +24,11 @@ from typing import Any
 import attrs
 
 from servicedesk import convert
-from servicedesk.app import collector, records
-from servicedesk.app.commands import Command
-from servicedesk.app.handlers import Context, Handler
-from servicedesk.app.ports import Store, UnitOfWork, Written, pending_events, unsaved_events
+from servicedesk.app import gc_pause as collector
+from servicedesk.app.records import handlers as records
+from servicedesk.app.requests.commands import Command
+from servicedesk.app.requests.handlers import Context, Handler
+from servicedesk.app.unit_of_work import Store, UnitOfWork, Written, pending_events, unsaved_events
 from servicedesk.domain.audit import AuditHead, AuditRecord, EventRef, Verdict, canonical_json
 from servicedesk.domain.audit import digest as data_digest
 from servicedesk.domain.audit import verify as verify_records

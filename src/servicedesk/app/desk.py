@@ -16,25 +16,23 @@ from datetime import UTC, datetime
 
 import attrs
 
-from servicedesk.app import (
-    billing,  # noqa: F401 - billing registers its handlers
-    handlers,
-)
+from servicedesk.app.audit import audited
+from servicedesk.app.billing import handlers as _billing  # noqa: F401
+from servicedesk.app.billing.queries import BillingQueries
 
 # Handler modules register their handlers with @handles when imported; one line each.
-from servicedesk.app import callbacks as _callbacks  # noqa: F401
-from servicedesk.app import filing as _filing  # noqa: F401 - other areas' records filed
-from servicedesk.app import records as _records  # noqa: F401 - records, holds, lost and found
-from servicedesk.app.audit import audited
-from servicedesk.app.billing_queries import BillingQueries
-from servicedesk.app.commands import Command
-from servicedesk.app.complaints import ComplaintQueries
-from servicedesk.app.handlers import Context
+from servicedesk.app.callbacks import handlers as _callbacks  # noqa: F401
+from servicedesk.app.callbacks.queries import QualityQueries
+from servicedesk.app.complaints.handlers import ComplaintQueries
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
-from servicedesk.app.ports import Store
-from servicedesk.app.quality import QualityQueries
-from servicedesk.app.queries import Queries
-from servicedesk.app.record_views import RecordQueries
+from servicedesk.app.records import filing as _filing  # noqa: F401 - other areas' records filed
+from servicedesk.app.records import handlers as _records  # noqa: F401 - records, holds, lost and found
+from servicedesk.app.records.queries import RecordQueries
+from servicedesk.app.requests import handlers
+from servicedesk.app.requests.commands import Command
+from servicedesk.app.requests.handlers import Context
+from servicedesk.app.requests.queries import Queries
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.values import Actor, aware

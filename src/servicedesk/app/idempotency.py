@@ -13,8 +13,8 @@ import hashlib
 import json
 
 from servicedesk import convert
-from servicedesk.app.commands import Command
-from servicedesk.app.ports import IdempotencyKey, UnitOfWork, pending_events
+from servicedesk.app.requests.commands import Command
+from servicedesk.app.unit_of_work import IdempotencyKey, UnitOfWork, pending_events
 from servicedesk.domain.errors import IdempotencyConflict
 from servicedesk.domain.events import Event
 from servicedesk.i18n import _

@@ -7,8 +7,8 @@ from typing import Any
 import click
 
 from servicedesk import Channel, Requester, RequesterKind, Urgency
-from servicedesk.app.callbacks import PlanCallbacks, RecordCallback
-from servicedesk.app.complaints import (
+from servicedesk.app.callbacks.handlers import PlanCallbacks, RecordCallback
+from servicedesk.app.complaints.handlers import (
     AcknowledgeComplaint,
     AnswerComplaint,
     CloseComplaint,

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from servicedesk import Money, Requester, RequesterKind, Role
-from servicedesk.app.billing_commands import (
+from servicedesk.app.billing.commands import (
     CloseMonth,
     ConfirmCharge,
     OpenAccount,
@@ -21,7 +21,7 @@ from servicedesk.app.billing_commands import (
     RecordCharge,
     RecordPayment,
 )
-from servicedesk.app.billing_queries import StatementView
+from servicedesk.app.billing.queries import StatementView
 from servicedesk.console.base import (
     AMOUNT,
     BILLING,

@@ -33,7 +33,7 @@ from servicedesk import (
     Urgency,
     WorkerKind,
 )
-from servicedesk.app.queries import ItemView, RequestView
+from servicedesk.app.requests.queries import ItemView, RequestView
 from servicedesk.console.base import (
     ROLE,
     EnumParam,

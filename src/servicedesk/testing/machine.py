@@ -37,7 +37,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from servicedesk.app.billing_commands import (
+from servicedesk.app.billing.commands import (
     CloseMonth,
     ConfirmCharge,
     PayDeposit,
@@ -47,7 +47,7 @@ from servicedesk.app.billing_commands import (
     ReverseCharge,
     VoidPayment,
 )
-from servicedesk.app.commands import Command
+from servicedesk.app.requests.commands import Command
 from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, Period, StatementId
 from servicedesk.domain.charges import LineKind, LineSpec
 from servicedesk.domain.errors import (

@@ -15,8 +15,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from servicedesk.adapters.memory import AUDIT, MemoryStore
-from servicedesk.app.billing_commands import OpenAccount
-from servicedesk.app.commands import (
+from servicedesk.app.billing.commands import OpenAccount
+from servicedesk.app.desk import Desk
+from servicedesk.app.requests.commands import (
     AcceptWork,
     AddExtraFee,
     ApproveFee,
@@ -29,7 +30,6 @@ from servicedesk.app.commands import (
     StartWork,
     TriageRequest,
 )
-from servicedesk.app.desk import Desk
 from servicedesk.domain.catalogue import FeeStandard
 from servicedesk.domain.money import Money
 from servicedesk.domain.requests import ConsentKind

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import attrs
 
-from servicedesk.app.billing_commands import (
+from servicedesk.app.billing.commands import (
     CloseMonth,
     ConfirmCharge,
     PayDeposit,
@@ -21,7 +21,7 @@ from servicedesk.app.billing_commands import (
     RefundDeposit,
     ReverseCharge,
 )
-from servicedesk.app.commands import Command
+from servicedesk.app.requests.commands import Command
 from servicedesk.domain.billing import Period
 from servicedesk.domain.errors import PermissionDenied, ServiceDeskError
 from servicedesk.domain.values import Actor, RequesterKind

@@ -20,7 +20,7 @@ from decimal import Decimal
 import attrs
 from hypothesis import strategies as st
 
-from servicedesk.app.billing_commands import OpenAccount
+from servicedesk.app.billing.commands import OpenAccount
 from servicedesk.domain.charges import LineKind, LineSpec
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, Rounding
 from servicedesk.domain.values import Contact, Requester, RequesterKind

@@ -27,7 +27,7 @@ from servicedesk.adapters.sql.statements import (
     versioned_update,
 )
 from servicedesk.adapters.sql.types import UtcDateTime
-from servicedesk.app import ports
+from servicedesk.app import unit_of_work as ports
 from servicedesk.domain.audit import AuditHead, AuditRecord
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
 from servicedesk.domain.events import Event, all_event_types

@@ -20,7 +20,7 @@ from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.close import issue_in_bulk
 from servicedesk.adapters.sql.engine import translate
 from servicedesk.adapters.sql.tables import END_OF_TIME
-from servicedesk.app import ports
+from servicedesk.app import unit_of_work as ports
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import AccountId, SeriesId

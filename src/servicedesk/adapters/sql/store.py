@@ -34,7 +34,7 @@ from servicedesk.adapters.sql.repositories import (
     repository_class,
 )
 from servicedesk.adapters.sql.statements import versioned_update
-from servicedesk.app import ports
+from servicedesk.app import unit_of_work as ports
 from servicedesk.domain.errors import ConcurrencyConflict, StoreError
 from servicedesk.i18n import _
 

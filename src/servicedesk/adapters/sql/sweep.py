@@ -39,9 +39,9 @@ import sqlalchemy as sa
 from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.json_sweep import Edit, json_edit, json_template
-from servicedesk.app import collector
+from servicedesk.app import gc_pause as collector
 from servicedesk.app.audit import event_ref, json_escaped, ref_maker
-from servicedesk.app.ports import Written
+from servicedesk.app.unit_of_work import Written
 from servicedesk.domain.audit import EventRef
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.complaints import (

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql.types import Document, Fen, Key, Serial, UtcDateTime
-from servicedesk.app import ports
+from servicedesk.app import unit_of_work as ports
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import BillingMode

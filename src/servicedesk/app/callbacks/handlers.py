@@ -15,10 +15,10 @@ from random import Random
 
 import attrs
 
-from servicedesk.app.commands import Command
-from servicedesk.app.complaints import file_complaint_in, request_cases
-from servicedesk.app.handlers import Context, handles
-from servicedesk.app.ports import UnitOfWork
+from servicedesk.app.complaints.handlers import file_complaint_in, request_cases
+from servicedesk.app.requests.commands import Command
+from servicedesk.app.requests.handlers import Context, handles
+from servicedesk.app.unit_of_work import UnitOfWork
 from servicedesk.domain.callbacks import (
     Callback,
     CallbackPlan,

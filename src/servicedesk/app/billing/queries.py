@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
-from servicedesk.app.ports import Store
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.accounts import Account, AccountStatus, EntryKind
 from servicedesk.domain.billing import (
     AccountId,

@@ -16,14 +16,14 @@ from datetime import datetime
 
 import attrs
 
-from servicedesk.app.commands import (
+from servicedesk.app.requests.commands import (
     Command,
     to_optional_item_id,
     to_optional_request_id,
     to_optional_worker_id,
 )
-from servicedesk.app.handlers import Context, handles
-from servicedesk.app.ports import RequestCaseQueries, Store, UnitOfWork
+from servicedesk.app.requests.handlers import Context, handles
+from servicedesk.app.unit_of_work import RequestCaseQueries, Store, UnitOfWork
 from servicedesk.domain.complaints import (
     CallbackId,
     Complaint,

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import attrs
 
-from servicedesk.app import commands as c
-from servicedesk.app.ports import UnitOfWork
+from servicedesk.app.requests import commands as c
+from servicedesk.app.unit_of_work import UnitOfWork
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.requests import ServiceRequest, Status

@@ -18,8 +18,8 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from servicedesk import convert
 from servicedesk.app import audit
-from servicedesk.app.ports import Store, UnitOfWork
-from servicedesk.app.records import SOURCES
+from servicedesk.app.records.handlers import SOURCES
+from servicedesk.app.unit_of_work import Store, UnitOfWork
 from servicedesk.domain import requests as rq
 from servicedesk.domain.audit import AuditHead, AuditRecord, Verdict
 from servicedesk.domain.errors import IllegalTransition

@@ -15,8 +15,8 @@ from typing import Any
 
 import attrs
 
-from servicedesk.app.commands import Command
-from servicedesk.app.handlers import Context, handles
+from servicedesk.app.requests.commands import Command
+from servicedesk.app.requests.handlers import Context, handles
 from servicedesk.domain import lost_found as lf
 from servicedesk.domain import requests as rq
 from servicedesk.domain.errors import InvalidValue, NotFound

@@ -19,8 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
-from servicedesk.app.complaints import request_cases
-from servicedesk.app.ports import Store
+from servicedesk.app.complaints.handlers import request_cases
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.callbacks import Callback, CallbackStatus, Month
 from servicedesk.domain.complaints import CallbackId, Complaint, ComplaintId
 from servicedesk.domain.requests import ServiceRequest

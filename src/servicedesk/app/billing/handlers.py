@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import tzinfo
 from decimal import Decimal
 
-from servicedesk.app import billing_commands as b
-from servicedesk.app.handlers import Context, handles
-from servicedesk.app.ports import MonthClose
+from servicedesk.app.billing import commands as b
+from servicedesk.app.requests.handlers import Context, handles
+from servicedesk.app.unit_of_work import MonthClose
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import (

@@ -1,6 +1,6 @@
 """Records of the other areas: complaints and callbacks filed for retention, vouchers archived.
 
-Records (``app/records.py``) files requests and found items itself; the areas
+Records (``app/records/handlers.py``) files requests and found items itself; the areas
 written beside it plug into its extension points here, so that their records
 are kept, held, purged and erased by the same rules (001, 002 §2.6, 004 §七):
 
@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from servicedesk.app import records
-from servicedesk.app.handlers import Context
-from servicedesk.app.ports import UnitOfWork
-from servicedesk.app.record_views import VOUCHER_SOURCES, SettlementVoucher
+from servicedesk.app.records import handlers as records
+from servicedesk.app.records.queries import VOUCHER_SOURCES, SettlementVoucher
+from servicedesk.app.requests.handlers import Context
+from servicedesk.app.unit_of_work import UnitOfWork
 from servicedesk.domain import callbacks as cb
 from servicedesk.domain import complaints as cp
 from servicedesk.domain.retention import RecordKind

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from servicedesk.app.commands import Command, to_request_id
+from servicedesk.app.requests.commands import Command, to_request_id
 from servicedesk.domain.agreements import AgreementTerms
 from servicedesk.domain.billing import (
     AccountId,

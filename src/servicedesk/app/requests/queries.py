@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from servicedesk.app.ports import Store
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.catalogue import FeeStandard, ItemStatus, ServiceItem
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, total
