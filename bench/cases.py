@@ -19,7 +19,7 @@ from bench.raw import Raw
 from servicedesk import Actor, CancelRequest, EscalateOverdue, FileComplaint, RegisterRequest
 from servicedesk.adapters.sql import tables as t
 from servicedesk.app.billing.commands import CloseMonth, OpenAccount
-from servicedesk.app.records.handlers import PurgeExpired
+from servicedesk.app.records.commands import PurgeExpired
 
 #: A document the size of the library's request documents, for the raw rows.
 DOCUMENT = json.dumps({"field": "x" * 1200})

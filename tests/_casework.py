@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from servicedesk import (
+    WIRING,
     AcceptWork,
     Actor,
     ActorId,
@@ -26,6 +27,7 @@ from servicedesk import (
     Role,
     StartWork,
     TriageRequest,
+    Wiring,
 )
 from servicedesk.adapters.memory import MemoryStore
 
@@ -55,10 +57,13 @@ class Clock:
         return self.now
 
 
-def make_desk(now: datetime, plugins: tuple[object, ...] = ()) -> tuple[Desk, Clock, MemoryStore]:
+def make_desk(
+    now: datetime, plugins: tuple[object, ...] = (), wiring: Wiring = WIRING
+) -> tuple[Desk, Clock, MemoryStore]:
     store = MemoryStore()
     clock = Clock(now)
-    return Desk(store, plugins=plugins, clock=clock, entry_points=False), clock, store
+    desk = Desk(store, wiring=wiring, plugins=plugins, clock=clock, entry_points=False)
+    return desk, clock, store
 
 
 def state(store: MemoryStore) -> Any:

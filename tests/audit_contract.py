@@ -27,7 +27,7 @@ from servicedesk import (
     StartWork,
     TriageRequest,
 )
-from servicedesk.app.records.handlers import PurgeExpired
+from servicedesk.app.records.commands import PurgeExpired
 from servicedesk.domain.audit import Problem
 from support import CLERK, Clock, hire, publish, requester
 

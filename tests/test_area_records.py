@@ -14,15 +14,15 @@ from servicedesk.app.billing.commands import (
     RecordCharge,
     ReverseCharge,
 )
-from servicedesk.app.callbacks.handlers import PlanCallbacks, RecordCallback
-from servicedesk.app.complaints.handlers import (
+from servicedesk.app.callbacks.commands import PlanCallbacks, RecordCallback
+from servicedesk.app.complaints.commands import (
     AcknowledgeComplaint,
     AnswerComplaint,
     CloseComplaint,
     FileComplaint,
     ReopenComplaint,
 )
-from servicedesk.app.records.handlers import PlaceHold, PurgeExpired, ReleaseHold
+from servicedesk.app.records.commands import PlaceHold, PurgeExpired, ReleaseHold
 from servicedesk.app.requests.commands import CloseRequest
 from servicedesk.domain.callbacks import CallbackStatus, Month
 from servicedesk.domain.charges import LineKind, LineSpec

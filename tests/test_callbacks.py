@@ -6,15 +6,15 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _casework import CLERK, Clock, make_desk, requester, sh, state
-from servicedesk import Channel, Desk, FeeStandard, Money, Urgency
+from servicedesk import WIRING, Channel, Desk, FeeStandard, Money, Urgency
 from servicedesk.adapters.memory import MemoryStore
-from servicedesk.app.callbacks import handlers as callbacks_module
-from servicedesk.app.callbacks.handlers import PlanCallbacks, RaisedComplaint, RecordCallback
+from servicedesk.app.callbacks.commands import PlanCallbacks, RaisedComplaint, RecordCallback
 from servicedesk.app.unit_of_work import UnitOfWork
 from servicedesk.domain.callbacks import (
     Callback,
@@ -192,12 +192,11 @@ def test_a_month_is_planned_once_and_a_second_draw_stores_nothing() -> None:
     assert state(store) == before
 
 
-def test_agreement_visits_come_in_through_the_hook_point(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_agreement_visits_come_in_through_the_hook_point() -> None:
     def visits(uow: UnitOfWork, month: Month) -> list[ScheduledVisit]:
         return [ScheduledVisit("agr-1", month.first_day().replace(day=15), "garden")]
 
-    monkeypatch.setattr(callbacks_module, "AGREEMENT_VISIT_SOURCES", [visits])
-    desk, _, _ = make_desk(APRIL_FIRST)
+    desk, _, _ = make_desk(APRIL_FIRST, wiring=attrs.evolve(WIRING, visit_sources=(visits,)))
     desk.handle(PlanCallbacks(month="2026-03"))
     with desk.store.unit_of_work() as uow:
         [visit] = uow.callback_plans.get(CallbackPlanId.of(MARCH)).visits

@@ -23,7 +23,8 @@ from _casework import (
     worker,
 )
 from servicedesk import Channel, Desk, Urgency
-from servicedesk.app.complaints.handlers import (
+from servicedesk.app.command import Command
+from servicedesk.app.complaints.commands import (
     AcknowledgeComplaint,
     AnswerComplaint,
     CloseComplaint,
@@ -35,7 +36,6 @@ from servicedesk.app.complaints.handlers import (
     ReopenComplaint,
     ResumeComplaint,
 )
-from servicedesk.app.requests.commands import Command
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.complaints import (
     Complaint,

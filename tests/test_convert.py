@@ -25,7 +25,7 @@ from servicedesk import (
     convert,
     i18n,
 )
-from servicedesk.app.requests.commands import all_command_types
+from servicedesk.app.bootstrap import command_types as all_command_types
 from servicedesk.app.requests.queries import RequestView
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event

@@ -23,6 +23,7 @@ from servicedesk import (
     Contact,
     Desk,
     FeeStandard,
+    MemoryStore,
     Money,
     ProposeItem,
     RegisterRequest,
@@ -82,10 +83,10 @@ def test_the_documented_package_is_loaded_through_its_entry_point(
         monkeypatch.delitem(sys.modules, module, raising=False)
     monday_4pm = datetime(2026, 3, 2, 16, 0, tzinfo=SHANGHAI)
 
-    desk = Desk(clock=lambda: monday_4pm)
+    desk = Desk(MemoryStore(), clock=lambda: monday_4pm)
     assert desk.plugins.has_plugin(name)
     assert _deadline(desk) == datetime(2026, 3, 3, 11, 0, tzinfo=SHANGHAI)  # 08:30-17:30
 
-    ignoring = Desk(clock=lambda: monday_4pm, entry_points=False)
+    ignoring = Desk(MemoryStore(), clock=lambda: monday_4pm, entry_points=False)
     assert not ignoring.plugins.has_plugin(name)
     assert _deadline(ignoring) == datetime(2026, 3, 3, 12, 0, tzinfo=SHANGHAI)  # 09:00-17:00

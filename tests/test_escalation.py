@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from _casework import CLERK, make_desk, published_item, registered_request, requester, sh, state
 from servicedesk import DispatchRequest, RegisterWorker, Role, StartWork, Urgency
-from servicedesk.app.complaints.handlers import AcknowledgeComplaint, EscalateOverdue, FileComplaint
+from servicedesk.app.complaints.commands import AcknowledgeComplaint, EscalateOverdue, FileComplaint
 from servicedesk.domain.complaints import Complaint, ComplaintEscalated
 from servicedesk.domain.deadlines import DeadlineKind, EscalationStep
 from servicedesk.domain.errors import PolicyError

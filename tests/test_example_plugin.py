@@ -26,6 +26,7 @@ from servicedesk import (
     EscalateOverdue,
     FeeStandard,
     FileComplaint,
+    MemoryStore,
     Money,
     RegisterRequest,
     Requester,
@@ -92,12 +93,14 @@ def _prices(desk: Desk) -> list[Money | None]:
 
 
 def test_acme_fees_apply_and_the_defaults_stay_for_everyone_else(installed: str) -> None:
-    acme = Desk(clock=Clock())
+    acme = Desk(MemoryStore(), clock=Clock())
     assert acme.plugins.has_plugin(installed)
     # The fixed price as approved; 24.00 raised to the minimum; 58.40 up to the whole yuan.
     assert _prices(acme) == [Money.of("30.00"), Money.of("50.00"), Money.of("59.00")]
 
-    core = Desk(clock=Clock(), entry_points=False)  # the same core, without the plugin
+    core = Desk(
+        MemoryStore(), clock=Clock(), entry_points=False
+    )  # the same core, without the plugin
     assert not core.plugins.has_plugin(installed)
     assert _prices(core) == [Money.of("30.00"), Money.of("24.00"), Money.of("58.40")]
 
@@ -113,14 +116,16 @@ def test_acme_calendar_counts_its_hours_and_its_founders_day(installed: str) -> 
 
     thursday_5pm = at(19, 17)
     # Acme: 1 hour on Thursday (17-18), Friday 20 March off, 3 hours on Monday from 08:00.
-    assert deadline(Desk(clock=Clock(thursday_5pm))) == at(23, 11)
+    assert deadline(Desk(MemoryStore(), clock=Clock(thursday_5pm))) == at(23, 11)
     # The default centre: closed at 17:00, so 4 hours on Friday from 09:00, lunch 12-13.
-    assert deadline(Desk(clock=Clock(thursday_5pm), entry_points=False)) == at(20, 14)
+    assert deadline(Desk(MemoryStore(), clock=Clock(thursday_5pm), entry_points=False)) == at(
+        20, 14
+    )
 
 
 def test_acme_escalation_chains(installed: str) -> None:
     clock = Clock(at(2, 9, 0))
-    desk = Desk(clock=clock)
+    desk = Desk(MemoryStore(), clock=clock)
     tap = publish(desk, item_id="tap")
     desk.handle(RegisterRequest(request_id="SR-1", requester=_chen(), need="Tap drips"))
     desk.handle(TriageRequest(request_id="SR-1", item_id=tap))
@@ -151,5 +156,7 @@ def test_acme_keeps_a_jobs_records_five_years(installed: str) -> None:
         return desk.records.file("request", "SR-1").expires_at
 
     closed = at(2, 9, 30)  # the fixture clock: the request closes when it is declined
-    assert expiry(Desk(clock=Clock(closed))) == closed + 5 * timedelta(days=365)
-    assert expiry(Desk(clock=Clock(closed), entry_points=False)) == closed + 3 * timedelta(days=365)
+    assert expiry(Desk(MemoryStore(), clock=Clock(closed))) == closed + 5 * timedelta(days=365)
+    assert expiry(
+        Desk(MemoryStore(), clock=Clock(closed), entry_points=False)
+    ) == closed + 3 * timedelta(days=365)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from servicedesk import (
+    WIRING,
     AcceptWork,
     Actor,
     ActorId,
@@ -16,6 +18,7 @@ from servicedesk import (
     Contact,
     Desk,
     DispatchRequest,
+    MemoryStore,
     Money,
     RegisterRequest,
     RejectWork,
@@ -24,15 +27,14 @@ from servicedesk import (
     TriageRequest,
     convert,
 )
-from servicedesk.adapters.memory import MemoryStore
-from servicedesk.app.records import queries as record_views
-from servicedesk.app.records.handlers import (
+from servicedesk.app.records.commands import (
     ClaimFoundItem,
     GiveFoundItemToFinder,
     LogFoundItem,
     PurgeExpired,
 )
-from servicedesk.app.records.queries import JobArchive, SettlementVoucher
+from servicedesk.app.records.ports import SettlementVoucher
+from servicedesk.app.records.queries import JobArchive
 from servicedesk.domain.errors import (
     ApprovalRefused,
     IllegalTransition,
@@ -220,12 +222,13 @@ def test_an_open_job_has_no_archive_yet(desk: Desk) -> None:
 
 
 def test_settlement_vouchers_join_the_archive_through_the_extension_point(
-    desk: Desk, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    store: MemoryStore, clock: Clock
 ) -> None:
     def vouchers(_uow: object, request_id: RequestId) -> list[SettlementVoucher]:
         return [SettlementVoucher(f"v-{request_id}", Money.of("30.00"), clock.now)]
 
-    monkeypatch.setattr(record_views, "VOUCHER_SOURCES", [vouchers])
+    wiring = attrs.evolve(WIRING, voucher_sources=(vouchers,))
+    desk = Desk(store, wiring=wiring, clock=clock, entry_points=False)
     request_id = closed_job(desk, clock)
     [voucher] = desk.records.archive(request_id).settlement_vouchers
     assert voucher.total == Money.of("30.00")

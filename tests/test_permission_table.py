@@ -13,9 +13,9 @@ import pytest
 import servicedesk.app.desk  # noqa: F401  (imports every area's handlers, hence commands)
 from servicedesk import Actor, ActorId, Role
 from servicedesk.app.billing import commands as b
-from servicedesk.app.complaints.handlers import FileComplaint
-from servicedesk.app.requests.commands import Command
-from servicedesk.app.requests.handlers import HANDLERS
+from servicedesk.app.bootstrap import HANDLERS
+from servicedesk.app.command import Command
+from servicedesk.app.complaints.commands import FileComplaint
 from servicedesk.domain.errors import PermissionDenied
 from servicedesk.policies import plugin_manager
 from servicedesk.policies.manager import Policies
@@ -106,7 +106,7 @@ def test_whoever_takes_a_complaint_may_act_on_it_but_an_auditor_only_reads() -> 
     complaint_commands = {
         c.__name__
         for c in _subclasses(Command)
-        if c.__module__ == "servicedesk.app.complaints.handlers"
+        if c.__module__ == "servicedesk.app.complaints.commands"
     }
     assert len(complaint_commands) >= 10
     takers = {Role.CLERK, Role.ASSISTANT, Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER}

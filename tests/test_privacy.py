@@ -27,7 +27,7 @@ from servicedesk import (
     convert,
 )
 from servicedesk.adapters.memory import MemoryStore
-from servicedesk.app.records.handlers import (
+from servicedesk.app.records.commands import (
     ClaimFoundItem,
     EraseRequester,
     GiveFoundItemToFinder,

@@ -15,9 +15,9 @@ from _casework import (
     worker,
 )
 from servicedesk import AcceptWork, CompleteWork, DispatchRequest, RejectWork, StartWork
-from servicedesk.app.callbacks.handlers import PlanCallbacks, RecordCallback
+from servicedesk.app.callbacks.commands import PlanCallbacks, RecordCallback
 from servicedesk.app.callbacks.queries import QualityRow, rate
-from servicedesk.app.complaints.handlers import FileComplaint
+from servicedesk.app.complaints.commands import FileComplaint
 from servicedesk.domain.callbacks import Month
 from servicedesk.domain.values import ItemId, WorkerId
 

@@ -23,7 +23,7 @@ from servicedesk import (
     TriageRequest,
 )
 from servicedesk.adapters.memory import MemoryStore
-from servicedesk.app.records.handlers import EraseRequester, PlaceHold, PurgeExpired, ReleaseHold
+from servicedesk.app.records.commands import EraseRequester, PlaceHold, PurgeExpired, ReleaseHold
 from servicedesk.domain.errors import IllegalTransition, InvalidValue, NotFound
 from servicedesk.domain.privacy import is_anonymous
 from servicedesk.domain.requests import RequestRegistered
@@ -298,7 +298,7 @@ class KeepNothing:
 def test_garbage_from_a_records_plugin_is_a_policy_error_and_stores_nothing(
     store: MemoryStore, clock: Clock
 ) -> None:
-    from servicedesk.app.records.handlers import LogFoundItem
+    from servicedesk.app.records.commands import LogFoundItem
     from servicedesk.domain.errors import PolicyError
     from servicedesk.domain.lost_found import Finder
 

@@ -69,7 +69,7 @@ def open_store() -> Store:
 
 
 class DemoClock:
-    """A wall clock the demo moves by hand: ``Desk(clock=clock)`` reads it."""
+    """A wall clock the demo moves by hand: ``Desk(MemoryStore(), clock=clock)`` reads it."""
 
     def __init__(self, day: date, tz: ZoneInfo) -> None:
         self.day = day

@@ -34,7 +34,7 @@ from servicedesk.app.billing.commands import (
 )
 from servicedesk.app.billing.queries import AccountView, StatementView
 from servicedesk.app.callbacks.queries import CallbackView, QualityReport
-from servicedesk.app.complaints.handlers import ComplaintView
+from servicedesk.app.complaints.queries import ComplaintView
 from servicedesk.app.requests.queries import RequestView
 from servicedesk.demo import CLERK, TIME_ZONE, Day
 

@@ -29,7 +29,7 @@ from servicedesk.app.billing.commands import (
     PayDeposit,
     RecordCharge,
 )
-from servicedesk.app.requests.commands import Command
+from servicedesk.app.command import Command
 from servicedesk.domain.errors import ConcurrencyConflict, ServiceDeskError
 from servicedesk.domain.values import RequesterKind
 from servicedesk.policies import hookimpl

@@ -21,8 +21,9 @@ from servicedesk import (
     TriageRequest,
 )
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.app.callbacks.handlers import PlanCallbacks, RecordCallback
-from servicedesk.app.complaints.handlers import EscalateOverdue, FileComplaint, request_cases
+from servicedesk.app.callbacks.commands import PlanCallbacks, RecordCallback
+from servicedesk.app.complaints.commands import EscalateOverdue, FileComplaint
+from servicedesk.app.complaints.handlers import request_cases
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.callbacks import CallbackPlanId, CallbackStatus, Month
 from servicedesk.domain.complaints import ComplaintEscalated

@@ -22,7 +22,7 @@ from servicedesk import CancelRequest, Contact, Desk, RegisterRequest, Requester
 from servicedesk.adapters.memory import AUDIT, AUDIT_TEXT, MemoryStore
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql.tables import audit_records
-from servicedesk.app.records.handlers import EraseRequester, LogFoundItem, PlaceHold, PurgeExpired
+from servicedesk.app.records.commands import EraseRequester, LogFoundItem, PlaceHold, PurgeExpired
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.audit import AuditRecord
 from servicedesk.domain.lost_found import Finder

@@ -49,14 +49,14 @@ from servicedesk.adapters.sql import SqlStore, json_purge
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.engine import make_engine
 from servicedesk.adapters.sql.types import Document
-from servicedesk.app.records.handlers import (
+from servicedesk.app import context
+from servicedesk.app.records.commands import (
     ClaimFoundItem,
     LogFoundItem,
     PlaceHold,
     PurgeExpired,
     ReleaseHold,
 )
-from servicedesk.app.requests import handlers as handlers
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.events import Event
 from servicedesk.domain.lost_found import (
@@ -126,7 +126,7 @@ def build(store: Store, clock: Clock, records: list[Spec]) -> Desk:
     """The records on a desk, with the same work order ids on every store."""
     numbers = itertools.count()
     fake = SimpleNamespace(uuid4=lambda: SimpleNamespace(hex=f"wo{next(numbers)}"))
-    with mock.patch.object(handlers, "uuid", fake):
+    with mock.patch.object(context, "uuid", fake):
         return _build(store, clock, records)
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from contract_scenario import MONDAY
 
 from servicedesk.adapters.sql import open_store
-from servicedesk.app.unit_of_work import RequestRepository
+from servicedesk.app.requests.ports import RequestRepository
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore, upgrade
 from servicedesk.adapters.sql.engine import make_engine
 from servicedesk.adapters.sql.tables import complaints as complaint_table
-from servicedesk.app.complaints.handlers import AcknowledgeComplaint, EscalateOverdue, FileComplaint
+from servicedesk.app.complaints.commands import AcknowledgeComplaint, EscalateOverdue, FileComplaint
 from servicedesk.domain.complaints import ComplaintId
 
 

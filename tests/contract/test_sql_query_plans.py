@@ -18,7 +18,7 @@ from contract_scenario import MONDAY
 from servicedesk import CancelRequest, Contact, Desk, RegisterRequest, Requester
 from servicedesk.adapters.sql import SqlStore, open_store
 from servicedesk.app.complaints.handlers import request_cases
-from servicedesk.app.records.handlers import PurgeExpired
+from servicedesk.app.records.commands import PurgeExpired
 from servicedesk.domain.billing import AccountId, SeriesId
 from servicedesk.domain.callbacks import Month
 from servicedesk.domain.values import RequesterKind, RequestId

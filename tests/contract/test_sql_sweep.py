@@ -33,9 +33,9 @@ from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.repositories import SqlComplaints
-from servicedesk.app import unit_of_work as ports
 from servicedesk.app.audit import all_records
-from servicedesk.app.complaints.handlers import (
+from servicedesk.app.command import Command
+from servicedesk.app.complaints.commands import (
     AcknowledgeComplaint,
     AnswerComplaint,
     EscalateOverdue,
@@ -44,7 +44,7 @@ from servicedesk.app.complaints.handlers import (
     ReopenComplaint,
     ResumeComplaint,
 )
-from servicedesk.app.requests.commands import Command
+from servicedesk.app.complaints.ports import ComplaintRepository
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.complaints import ComplaintId
 from servicedesk.domain.deadlines import EscalationStep
@@ -202,7 +202,7 @@ def test_the_set_based_sweep_stores_what_the_domain_path_stores(
                 with monkeypatch.context() as patch:
                     if not set_based:
                         patch.setattr(
-                            SqlComplaints, "escalate_due", ports.ComplaintRepository.escalate_due
+                            SqlComplaints, "escalate_due", ComplaintRepository.escalate_due
                         )
                     outcomes = play(d, clock, steps)
                     results.append((outcomes, seen(d, store, ids, clock.now)))

@@ -18,6 +18,30 @@ from typing import Any, TypeVar
 
 from servicedesk import convert
 from servicedesk.app import unit_of_work as ports
+from servicedesk.app.billing.ports import (
+    AccountRepository,
+    AgreementRepository,
+    ChargeRepository,
+    CostRepository,
+    CounterRepository,
+    InvoiceRepository,
+    PaymentRepository,
+    ReceiptBookRepository,
+    ReceiptRepository,
+    StatementRepository,
+)
+from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
+from servicedesk.app.catalogue.ports import ItemRepository
+from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.records.ports import (
+    AuditLog,
+    FoundItemRepository,
+    PersonalData,
+    Purged,
+    RecordFileRepository,
+)
+from servicedesk.app.repository import Aggregate, Repository
+from servicedesk.app.requests.ports import RequestCaseQueries, RequestRepository, WorkerRepository
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.audit import AuditRecord
@@ -39,7 +63,7 @@ from servicedesk.domain.values import Identifier, RequesterKind, RequestId, Work
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 
-A = TypeVar("A", bound=ports.Aggregate)
+A = TypeVar("A", bound=Aggregate)
 Row = tuple[int, dict[str, Any]]  # (version, document)
 
 
@@ -70,7 +94,7 @@ class MemoryStore:
             return copy.deepcopy({k: v for k, v in vars(self).items() if k != "lock"})
 
 
-class _MemoryRepository(ports.Repository[A]):
+class _MemoryRepository(Repository[A]):
     cls: type[A]
 
     def __init__(self, store: MemoryStore) -> None:
@@ -98,16 +122,14 @@ class _MemoryRepository(ports.Repository[A]):
         return self.track([a for a in map(self._load, rows) if keep(a)])
 
 
-class MemoryItems(_MemoryRepository[ServiceItem], ports.ItemRepository):
+class MemoryItems(_MemoryRepository[ServiceItem], ItemRepository):
     cls = ServiceItem
 
     def list(self) -> list[ServiceItem]:
         return sorted(self._all(), key=lambda i: i.name)
 
 
-class MemoryRequests(
-    _MemoryRepository[ServiceRequest], ports.RequestRepository, ports.RequestCaseQueries
-):
+class MemoryRequests(_MemoryRepository[ServiceRequest], RequestRepository, RequestCaseQueries):
     cls = ServiceRequest
 
     def list_open(self) -> list[ServiceRequest]:
@@ -158,7 +180,7 @@ def _oldest_first(requests: list[ServiceRequest]) -> list[ServiceRequest]:
     return sorted(requests, key=lambda r: (r.registered_at or datetime.min, r.id.value))
 
 
-class MemoryWorkers(_MemoryRepository[Worker], ports.WorkerRepository):
+class MemoryWorkers(_MemoryRepository[Worker], WorkerRepository):
     cls = Worker
 
     def list(self) -> list[Worker]:
@@ -203,9 +225,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.written: list[ports.Written] = []
         add_records(self)
 
-    def _save(
-        self, repository: ports.Repository[Any], aggregate: ports.Aggregate, is_new: bool
-    ) -> None:
+    def _save(self, repository: Repository[Any], aggregate: Aggregate, is_new: bool) -> None:
         document = convert.unstructure(aggregate)
         events = [convert.unstructure(e) for e in aggregate.events]
         expected = -1 if is_new else aggregate.version
@@ -280,7 +300,7 @@ def _before(at: datetime | None, now: datetime) -> bool:
     return at is not None and at < now
 
 
-class MemoryComplaints(_MemoryRepository[Complaint], ports.ComplaintRepository):
+class MemoryComplaints(_MemoryRepository[Complaint], ComplaintRepository):
     cls = Complaint
 
     def list_open(self) -> list[Complaint]:
@@ -299,14 +319,14 @@ def _filed_first(complaints: list[Complaint]) -> list[Complaint]:
     return sorted(complaints, key=lambda c: (c.filed_at or datetime.min, c.id.value))
 
 
-class MemoryCallbacks(_MemoryRepository[Callback], ports.CallbackRepository):
+class MemoryCallbacks(_MemoryRepository[Callback], CallbackRepository):
     cls = Callback
 
     def list_for_month(self, month: Month) -> list[Callback]:
         return sorted(self._all(lambda c: c.month == month), key=lambda c: c.id.value)
 
 
-class MemoryCallbackPlans(_MemoryRepository[CallbackPlan], ports.CallbackPlanRepository):
+class MemoryCallbackPlans(_MemoryRepository[CallbackPlan], CallbackPlanRepository):
     cls = CallbackPlan
 
 
@@ -347,7 +367,7 @@ def _by_time(values: list[A], key: Callable[[A], datetime | None]) -> list[A]:
     return sorted(values, key=lambda a: (key(a) or datetime.min.replace(tzinfo=UTC), str(a.id)))
 
 
-class MemoryAccounts(_MemoryRepository[Account], ports.AccountRepository):
+class MemoryAccounts(_MemoryRepository[Account], AccountRepository):
     cls = Account
 
     def list(self) -> list[Account]:
@@ -358,7 +378,7 @@ class MemoryAccounts(_MemoryRepository[Account], ports.AccountRepository):
         return found[0] if found else None
 
 
-class MemoryCharges(_MemoryRepository[Charge], ports.ChargeRepository):
+class MemoryCharges(_MemoryRepository[Charge], ChargeRepository):
     cls = Charge
 
     def for_request(self, request_id: RequestId) -> list[Charge]:
@@ -388,7 +408,7 @@ def _charge_order(charge: Charge) -> tuple[datetime, str]:
     return (charge.confirmed_at or datetime.max.replace(tzinfo=UTC), charge.id.value)
 
 
-class MemoryStatements(_MemoryRepository[Statement], ports.StatementRepository):
+class MemoryStatements(_MemoryRepository[Statement], StatementRepository):
     cls = Statement
 
     def for_account(self, account_id: AccountId) -> list[Statement]:
@@ -398,7 +418,7 @@ class MemoryStatements(_MemoryRepository[Statement], ports.StatementRepository):
         )
 
 
-class MemoryAgreements(_MemoryRepository[Agreement], ports.AgreementRepository):
+class MemoryAgreements(_MemoryRepository[Agreement], AgreementRepository):
     cls = Agreement
 
     def for_account(self, account_id: AccountId) -> list[Agreement]:
@@ -408,27 +428,27 @@ class MemoryAgreements(_MemoryRepository[Agreement], ports.AgreementRepository):
         return sorted(self._all(), key=lambda a: a.id.value)
 
 
-class MemoryPayments(_MemoryRepository[Payment], ports.PaymentRepository):
+class MemoryPayments(_MemoryRepository[Payment], PaymentRepository):
     cls = Payment
 
     def for_account(self, account_id: AccountId) -> list[Payment]:
         return _by_time(self._all(lambda p: p.account_id == account_id), lambda p: p.at)
 
 
-class MemoryReceipts(_MemoryRepository[Receipt], ports.ReceiptRepository):
+class MemoryReceipts(_MemoryRepository[Receipt], ReceiptRepository):
     cls = Receipt
 
     def in_series(self, series: SeriesId) -> list[Receipt]:
         return sorted(self._all(lambda r: r.series == series), key=lambda r: r.number)
 
 
-class MemoryCounters(_MemoryRepository[SeriesCounter], ports.CounterRepository):
+class MemoryCounters(_MemoryRepository[SeriesCounter], CounterRepository):
     """Counters are aggregates here: a number taken is saved at commit or never."""
 
     cls = SeriesCounter
 
 
-class MemoryInvoices(_MemoryRepository[Invoice], ports.InvoiceRepository):
+class MemoryInvoices(_MemoryRepository[Invoice], InvoiceRepository):
     cls = Invoice
 
     def list_overdue(self, now: datetime) -> list[Invoice]:
@@ -438,14 +458,14 @@ class MemoryInvoices(_MemoryRepository[Invoice], ports.InvoiceRepository):
         return _by_time(self._all(lambda i: i.request_id == request_id), lambda i: i.requested_at)
 
 
-class MemoryReceiptBooks(_MemoryRepository[ReceiptBook], ports.ReceiptBookRepository):
+class MemoryReceiptBooks(_MemoryRepository[ReceiptBook], ReceiptBookRepository):
     cls = ReceiptBook
 
     def list(self) -> list[ReceiptBook]:
         return sorted(self._all(), key=lambda b: b.id.value)
 
 
-class MemoryCosts(_MemoryRepository[Cost], ports.CostRepository):
+class MemoryCosts(_MemoryRepository[Cost], CostRepository):
     cls = Cost
 
     def between(self, start: datetime, end: datetime) -> list[Cost]:
@@ -470,7 +490,7 @@ def _seq_key(seq: int) -> Identifier:
     return Identifier(f"{seq:012d}")
 
 
-class MemoryAuditLog(ports.AuditLog):
+class MemoryAuditLog(AuditLog):
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self.uow = uow
 
@@ -497,7 +517,7 @@ class MemoryAuditLog(ports.AuditLog):
         return [_audit_record(d) for d in documents]
 
 
-class MemoryPersonalData(ports.PersonalData):
+class MemoryPersonalData(PersonalData):
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self.uow = uow
 
@@ -546,9 +566,9 @@ class MemoryPersonalData(ports.PersonalData):
 
     def purge_due(
         self, now: datetime, limit: int, sources: Mapping[str, tuple[type[Any], type[Identifier]]]
-    ) -> ports.Purged:
+    ) -> Purged:
         """The reference: every due file is left to the handler's per-record erasure."""
-        return ports.Purged(0, self.uow.record_files.due_for_purge(now, limit))
+        return Purged(0, self.uow.record_files.due_for_purge(now, limit))
 
     def files_of(self, subject: str) -> list[RecordFileId]:
         with self.uow.store.lock:
@@ -557,7 +577,7 @@ class MemoryPersonalData(ports.PersonalData):
         return sorted((RecordFileId(k.value) for k in found), key=lambda f: f.value)
 
 
-class MemoryRecordFiles(_MemoryRepository[RecordFile], ports.RecordFileRepository):
+class MemoryRecordFiles(_MemoryRepository[RecordFile], RecordFileRepository):
     cls = RecordFile
 
     def due_for_purge(self, now: datetime, limit: int) -> list[RecordFile]:
@@ -565,7 +585,7 @@ class MemoryRecordFiles(_MemoryRepository[RecordFile], ports.RecordFileRepositor
         return due[:limit]
 
 
-class MemoryFoundItems(_MemoryRepository[FoundItem], ports.FoundItemRepository):
+class MemoryFoundItems(_MemoryRepository[FoundItem], FoundItemRepository):
     cls = FoundItem
 
     def list_kept(self) -> list[FoundItem]:

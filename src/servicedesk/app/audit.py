@@ -6,7 +6,7 @@ with ``PermissionDenied``.  That refusal, and a ``PermissionDenied`` the
 handler raises itself (an area's own role rule), is written to the trail in
 a unit of work of its own (the command's own one rolls back).  When the handler
 succeeds, the wrapper files the records the command touched
-(``records.file_events``) and appends one audit record naming the command,
+(``file_events``) and appends one audit record naming the command,
 the actor and every event about to be committed, in the command's own unit
 of work: the record and the change are committed together or not at all.
 """
@@ -25,9 +25,9 @@ import attrs
 
 from servicedesk import convert
 from servicedesk.app import gc_pause as collector
-from servicedesk.app.records import handlers as records
-from servicedesk.app.requests.commands import Command
-from servicedesk.app.requests.handlers import Context, Handler
+from servicedesk.app.command import Command
+from servicedesk.app.context import Context, Handler
+from servicedesk.app.records.filing import file_events
 from servicedesk.app.unit_of_work import Store, UnitOfWork, Written, pending_events, unsaved_events
 from servicedesk.domain.audit import AuditHead, AuditRecord, EventRef, Verdict, canonical_json
 from servicedesk.domain.audit import digest as data_digest
@@ -154,7 +154,7 @@ def audited(handler: Handler, store: Store) -> Handler:
             log.warning("refused %s by %s", type(command).__name__, ctx.actor.id)
             record_refusal(store, command, ctx, refusal)
             raise
-        records.file_events(ctx, pending_events(ctx.uow))
+        file_events(ctx, pending_events(ctx.uow))
         append(ctx.uow, ctx, command, result, refused=None)
         return result
 

@@ -17,20 +17,14 @@ from datetime import UTC, datetime
 import attrs
 
 from servicedesk.app.audit import audited
-from servicedesk.app.billing import handlers as _billing  # noqa: F401
 from servicedesk.app.billing.queries import BillingQueries
-
-# Handler modules register their handlers with @handles when imported; one line each.
-from servicedesk.app.callbacks import handlers as _callbacks  # noqa: F401
+from servicedesk.app.bootstrap import WIRING
 from servicedesk.app.callbacks.queries import QualityQueries
-from servicedesk.app.complaints.handlers import ComplaintQueries
+from servicedesk.app.command import Command
+from servicedesk.app.complaints.queries import ComplaintQueries
+from servicedesk.app.context import Context, Handler, Wiring
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
-from servicedesk.app.records import filing as _filing  # noqa: F401 - other areas' records filed
-from servicedesk.app.records import handlers as _records  # noqa: F401 - records, holds, lost and found
 from servicedesk.app.records.queries import RecordQueries
-from servicedesk.app.requests import handlers
-from servicedesk.app.requests.commands import Command
-from servicedesk.app.requests.handlers import Context
 from servicedesk.app.requests.queries import Queries
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue
@@ -74,8 +68,9 @@ class Desk:
 
     def __init__(
         self,
-        store: Store | None = None,
+        store: Store,
         *,
+        wiring: Wiring = WIRING,
         plugins: Iterable[object] = (),
         clock: Clock = system_clock,
         entry_points: bool = True,
@@ -83,11 +78,8 @@ class Desk:
         backoff: Backoff = jittered_backoff,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if store is None:
-            from servicedesk.adapters.memory import MemoryStore
-
-            store = MemoryStore()
         self.store = store
+        self.wiring = wiring
         self.plugins = plugin_manager(plugins, entry_points=entry_points)
         self.policies = Policies(self.plugins)
         self.clock = clock
@@ -95,12 +87,12 @@ class Desk:
         self.backoff = backoff
         self.sleep = sleep
         self.subscribers: list[Subscriber] = []
-        self._audited: dict[handlers.Handler, handlers.Handler] = {}
+        self._audited: dict[Handler, Handler] = {}
         self.queries = Queries(store, self.policies, clock)
         self.complaints = ComplaintQueries(store, clock)
         self.quality = QualityQueries(store, self.policies, clock)
         self.billing = BillingQueries(store, self.policies, clock)
-        self.records = RecordQueries(store, self.policies, clock)  # records: trail, retention
+        self.records = RecordQueries(store, self.policies, clock, wiring)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event, after its transaction committed."""
@@ -109,14 +101,14 @@ class Desk:
     def handle(
         self, command: Command, *, actor: Actor | None = None, idempotency_key: str | None = None
     ) -> Outcome:
-        handler = handlers.HANDLERS.get(type(command))
+        handler = self.wiring.handlers.get(type(command))
         if handler is None:
             raise InvalidValue(_("Unknown command {name}.").format(name=type(command).__name__))
         actor = actor or Actor.system()
         key = None if idempotency_key is None else to_key(idempotency_key)
         print_ = fingerprint(command) if key else ""
         wrapped = self._audited.get(handler)
-        if wrapped is None:  # records: permission check + audit trail; wrapped once per handler
+        if wrapped is None:  # the permission check and the audit record, wrapped once per handler
             wrapped = self._audited[handler] = audited(handler, self.store)
         handler = wrapped
         for attempt in range(self.retries + 1):
@@ -125,7 +117,7 @@ class Desk:
                 with self.store.unit_of_work() as uow:
                     if key and (first := replayed(uow, key, command, print_)):
                         return Outcome(*first)  # the first call's outcome; nothing changes
-                    result = handler(command, Context(uow, self.policies, actor, now))
+                    result = handler(command, Context(uow, self.policies, actor, now, self.wiring))
                     if key:
                         remember(uow, key, command, print_, result)
                     events = uow.commit()

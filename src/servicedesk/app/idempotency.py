@@ -13,7 +13,7 @@ import hashlib
 import json
 
 from servicedesk import convert
-from servicedesk.app.requests.commands import Command
+from servicedesk.app.command import Command
 from servicedesk.app.unit_of_work import IdempotencyKey, UnitOfWork, pending_events
 from servicedesk.domain.errors import IdempotencyConflict
 from servicedesk.domain.events import Event

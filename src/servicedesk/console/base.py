@@ -26,7 +26,8 @@ from rich.table import Table
 
 from servicedesk import convert
 from servicedesk.app.desk import Desk, system_clock
-from servicedesk.app.unit_of_work import RequestCaseQueries, Store
+from servicedesk.app.requests.ports import RequestCaseQueries
+from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.money import Money
 from servicedesk.domain.values import Actor, ActorId, Role, aware, choice

@@ -7,8 +7,8 @@ from typing import Any
 import click
 
 from servicedesk import Channel, Requester, RequesterKind, Urgency
-from servicedesk.app.callbacks.handlers import PlanCallbacks, RecordCallback
-from servicedesk.app.complaints.handlers import (
+from servicedesk.app.callbacks.commands import PlanCallbacks, RecordCallback
+from servicedesk.app.complaints.commands import (
     AcknowledgeComplaint,
     AnswerComplaint,
     CloseComplaint,

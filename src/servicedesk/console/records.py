@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from servicedesk.app.records.handlers import PurgeExpired
+from servicedesk.app.records.commands import PurgeExpired
 from servicedesk.console.base import (
     actor_of,
     build,

@@ -15,7 +15,21 @@ from servicedesk.i18n import _
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
 
 
-def _identifier(value: str) -> str:
+def _identifier(value: str | Identifier, made: Any) -> str:
+    """The checked text of an id; an id of the same kind is taken as it is, another kind refused.
+
+    So every id class is its own converter: ``ItemId("i-1")`` and
+    ``ItemId(item_id)`` both give an ``ItemId``, and commands take ids as plain
+    strings too (``TriageRequest(request_id="r-1", item_id="i-1")``, JSON from a UI).
+    """
+    if isinstance(value, Identifier):
+        if type(value) is type(made):
+            return value.value
+        raise InvalidValue(
+            _("{value} is a {kind}, not a {wanted}.").format(
+                value=value.value, kind=type(value).__name__, wanted=type(made).__name__
+            )
+        )
     if not isinstance(value, str) or not _ID_PATTERN.match(value):
         raise InvalidValue(
             _("{value!r} is not a valid identifier (letters, digits and . _ : -).").format(
@@ -29,7 +43,8 @@ def _identifier(value: str) -> str:
 class Identifier:
     """A typed id: a ``RequestId`` is never mistaken for an ``ItemId``."""
 
-    value: str = attrs.field(converter=_identifier)
+    # mypy's attrs plugin does not read a Converter taking self: callers see ``value: Any``.
+    value: str = attrs.field(converter=attrs.Converter(_identifier, takes_self=True))  # type: ignore[misc]
 
     def __str__(self) -> str:
         return self.value

@@ -47,7 +47,7 @@ from servicedesk.app.billing.commands import (
     ReverseCharge,
     VoidPayment,
 )
-from servicedesk.app.requests.commands import Command
+from servicedesk.app.command import Command
 from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, Period, StatementId
 from servicedesk.domain.charges import LineKind, LineSpec
 from servicedesk.domain.errors import (

@@ -16,14 +16,13 @@ from zoneinfo import ZoneInfo
 
 from servicedesk.adapters.memory import AUDIT, MemoryStore
 from servicedesk.app.billing.commands import OpenAccount
+from servicedesk.app.catalogue.commands import ApproveFee, ProposeItem
 from servicedesk.app.desk import Desk
 from servicedesk.app.requests.commands import (
     AcceptWork,
     AddExtraFee,
-    ApproveFee,
     CompleteWork,
     DispatchRequest,
-    ProposeItem,
     RecordConsent,
     RegisterRequest,
     RegisterWorker,

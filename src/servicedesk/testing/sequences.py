@@ -21,7 +21,7 @@ from servicedesk.app.billing.commands import (
     RefundDeposit,
     ReverseCharge,
 )
-from servicedesk.app.requests.commands import Command
+from servicedesk.app.command import Command
 from servicedesk.domain.billing import Period
 from servicedesk.domain.errors import PermissionDenied, ServiceDeskError
 from servicedesk.domain.values import Actor, RequesterKind

@@ -40,7 +40,7 @@ from servicedesk import convert
 from servicedesk.adapters.sql import json_close as j
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.types import Key, UtcDateTime
-from servicedesk.app.unit_of_work import MonthClose
+from servicedesk.app.billing.ports import MonthClose
 from servicedesk.domain.billing import AccountId, BillingMode
 from servicedesk.domain.statements import StatementLineKind, StatementStatus
 

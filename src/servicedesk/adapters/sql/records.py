@@ -28,6 +28,7 @@ from servicedesk.adapters.sql.statements import (
 )
 from servicedesk.adapters.sql.types import UtcDateTime
 from servicedesk.app import unit_of_work as ports
+from servicedesk.app.records.ports import AuditLog, PersonalData, Purged
 from servicedesk.domain.audit import AuditHead, AuditRecord
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
 from servicedesk.domain.events import Event, all_event_types
@@ -44,7 +45,7 @@ def _record(row: sa.Row[Any]) -> AuditRecord:
     return convert.structure({**row.record, "hash": row.hash}, AuditRecord)
 
 
-class SqlAuditLog(ports.AuditLog):
+class SqlAuditLog(AuditLog):
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self.uow = uow
 
@@ -85,7 +86,7 @@ def _spec(kind: str) -> t.AggregateTable:
     raise NotFound(_("No {what} with id {id}.").format(what=kind, id="?"))
 
 
-class SqlPersonalData(ports.PersonalData):
+class SqlPersonalData(PersonalData):
     """Rewrites run at once, in the unit of work's transaction, with a version check."""
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
@@ -144,7 +145,7 @@ class SqlPersonalData(ports.PersonalData):
 
     def purge_due(
         self, now: datetime, limit: int, sources: Mapping[str, tuple[type[Any], type[Identifier]]]
-    ) -> ports.Purged:
+    ) -> Purged:
         """The batch in a few set-based statements per record kind; the rest left to the handler.
 
         One query on the ``(purge_due, id)`` index picks the files due (ids
@@ -180,7 +181,7 @@ class SqlPersonalData(ports.PersonalData):
         if erased:
             self._mark_erased(erased, now)
         left = [self.uow.record_files.get(RecordFileId(i)) for i in file_ids if i not in bulk]
-        return ports.Purged(len(erased), left)
+        return Purged(len(erased), left)
 
     def _erase_kind(self, kind: str, cls: type[Any], file_ids: list[str]) -> bool:
         """Anonymise the records of ``file_ids`` and their events; False if it cannot."""

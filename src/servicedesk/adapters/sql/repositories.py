@@ -21,6 +21,25 @@ from servicedesk.adapters.sql.close import issue_in_bulk
 from servicedesk.adapters.sql.engine import translate
 from servicedesk.adapters.sql.tables import END_OF_TIME
 from servicedesk.app import unit_of_work as ports
+from servicedesk.app.billing.ports import (
+    AccountRepository,
+    AgreementRepository,
+    ChargeRepository,
+    CostRepository,
+    CounterRepository,
+    InvoiceRepository,
+    MonthClose,
+    PaymentRepository,
+    ReceiptBookRepository,
+    ReceiptRepository,
+    StatementRepository,
+)
+from servicedesk.app.callbacks.ports import CallbackRepository
+from servicedesk.app.catalogue.ports import ItemRepository
+from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.records.ports import FoundItemRepository, RecordFileRepository
+from servicedesk.app.repository import Aggregate, DerivedIdRepository, Repository
+from servicedesk.app.requests.ports import RequestCaseQueries, RequestRepository, WorkerRepository
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import AccountId, SeriesId
@@ -46,10 +65,10 @@ from servicedesk.i18n import _
 if TYPE_CHECKING:
     from servicedesk.adapters.sql.store import SqlUnitOfWork
 
-A = TypeVar("A", bound=ports.Aggregate)
+A = TypeVar("A", bound=Aggregate)
 
 
-class SqlRepository(ports.Repository[A]):
+class SqlRepository(Repository[A]):
     def __init__(self, uow: SqlUnitOfWork, spec: t.AggregateTable) -> None:
         super().__init__()
         self.uow = uow
@@ -144,13 +163,13 @@ def repository_class(spec: t.AggregateTable) -> type[SqlRepository[Any]]:
 
 
 @serves(t.items)
-class SqlItems(SqlRepository[ServiceItem], ports.ItemRepository):
+class SqlItems(SqlRepository[ServiceItem], ItemRepository):
     def list(self) -> list[ServiceItem]:
         return self._select(order_by=(self.table.c.name,))
 
 
 @serves(t.requests)
-class SqlRequests(SqlRepository[ServiceRequest], ports.RequestRepository, ports.RequestCaseQueries):
+class SqlRequests(SqlRepository[ServiceRequest], RequestRepository, RequestCaseQueries):
     def _oldest_first(self) -> tuple[Any, ...]:
         return (self.table.c.registered_at,)
 
@@ -208,7 +227,7 @@ class SqlRequests(SqlRepository[ServiceRequest], ports.RequestRepository, ports.
 
 
 @serves(t.workers)
-class SqlWorkers(SqlRepository[Worker], ports.WorkerRepository):
+class SqlWorkers(SqlRepository[Worker], WorkerRepository):
     def list(self) -> list[Worker]:
         return self._select()
 
@@ -254,12 +273,12 @@ class SqlIdempotencyKeys(ports.IdempotencyKeys):
 # --- billing -----------------------------------------------------------------------
 
 
-class _SqlDerivedIds(SqlRepository[A], ports.DerivedIdRepository[A]):
+class _SqlDerivedIds(SqlRepository[A], DerivedIdRepository[A]):
     """Ids derived from data: ``add`` refuses an id another transaction created meanwhile."""
 
 
 @serves(t.accounts)
-class SqlAccounts(SqlRepository[Account], ports.AccountRepository):
+class SqlAccounts(SqlRepository[Account], AccountRepository):
     def list(self) -> list[Account]:
         return self._select()
 
@@ -270,7 +289,7 @@ class SqlAccounts(SqlRepository[Account], ports.AccountRepository):
 
 
 @serves(t.charges)
-class SqlCharges(_SqlDerivedIds[Charge], ports.ChargeRepository):
+class SqlCharges(_SqlDerivedIds[Charge], ChargeRepository):
     #: Charges come in confirmation order, the unconfirmed last (then by id).
     ORDERED_BY = "confirmed_at"
 
@@ -298,18 +317,18 @@ class SqlCharges(_SqlDerivedIds[Charge], ports.ChargeRepository):
 
 
 @serves(t.statements)
-class SqlStatements(_SqlDerivedIds[Statement], ports.StatementRepository):
+class SqlStatements(_SqlDerivedIds[Statement], StatementRepository):
     def for_account(self, account_id: AccountId) -> list[Statement]:
         c = self.table.c
         return self._select(c.account_id == account_id.value, order_by=(c.period,))
 
-    def issue_in_bulk(self, close: ports.MonthClose) -> list[AccountId] | None:
+    def issue_in_bulk(self, close: MonthClose) -> list[AccountId] | None:
         """The plain accounts' statements in a few set-based statements (see ``close``)."""
         return issue_in_bulk(self.uow, close)
 
 
 @serves(t.agreements)
-class SqlAgreements(SqlRepository[Agreement], ports.AgreementRepository):
+class SqlAgreements(SqlRepository[Agreement], AgreementRepository):
     def for_account(self, account_id: AccountId) -> list[Agreement]:
         return self._select(self.table.c.account_id == account_id.value)
 
@@ -318,21 +337,21 @@ class SqlAgreements(SqlRepository[Agreement], ports.AgreementRepository):
 
 
 @serves(t.payments)
-class SqlPayments(SqlRepository[Payment], ports.PaymentRepository):
+class SqlPayments(SqlRepository[Payment], PaymentRepository):
     def for_account(self, account_id: AccountId) -> list[Payment]:
         c = self.table.c
         return self._select(c.account_id == account_id.value, order_by=(c.paid_at,))
 
 
 @serves(t.receipts)
-class SqlReceipts(_SqlDerivedIds[Receipt], ports.ReceiptRepository):
+class SqlReceipts(_SqlDerivedIds[Receipt], ReceiptRepository):
     def in_series(self, series: SeriesId) -> list[Receipt]:
         c = self.table.c
         return self._select(c.series == series.value, order_by=(c.number,))
 
 
 @serves(t.counters)
-class SqlCounters(_SqlDerivedIds[SeriesCounter], ports.CounterRepository):
+class SqlCounters(_SqlDerivedIds[SeriesCounter], CounterRepository):
     """Cashiers queue on the series row instead of failing each other's version check.
 
     On a server the row is created, if missing, in a transaction of its own that only
@@ -369,7 +388,7 @@ class SqlCounters(_SqlDerivedIds[SeriesCounter], ports.CounterRepository):
 
 
 @serves(t.invoices)
-class SqlInvoices(_SqlDerivedIds[Invoice], ports.InvoiceRepository):
+class SqlInvoices(_SqlDerivedIds[Invoice], InvoiceRepository):
     def list_overdue(self, now: datetime) -> list[Invoice]:
         c = self.table.c
         return self._select(c.undelivered_due < now, order_by=(c.undelivered_due,))
@@ -380,13 +399,13 @@ class SqlInvoices(_SqlDerivedIds[Invoice], ports.InvoiceRepository):
 
 
 @serves(t.receipt_books)
-class SqlReceiptBooks(SqlRepository[ReceiptBook], ports.ReceiptBookRepository):
+class SqlReceiptBooks(SqlRepository[ReceiptBook], ReceiptBookRepository):
     def list(self) -> list[ReceiptBook]:
         return self._select()
 
 
 @serves(t.costs)
-class SqlCosts(SqlRepository[Cost], ports.CostRepository):
+class SqlCosts(SqlRepository[Cost], CostRepository):
     def between(self, start: datetime, end: datetime) -> list[Cost]:
         c = self.table.c
         return self._select(c.recorded_at >= start, c.recorded_at < end, order_by=(c.recorded_at,))
@@ -396,7 +415,7 @@ class SqlCosts(SqlRepository[Cost], ports.CostRepository):
 
 
 @serves(t.complaints)
-class SqlComplaints(SqlRepository[Complaint], ports.ComplaintRepository):
+class SqlComplaints(SqlRepository[Complaint], ComplaintRepository):
     def list_open(self) -> list[Complaint]:
         c = self.table.c
         return self._select(c.is_open == sa.true(), order_by=(c.filed_at,))
@@ -425,7 +444,7 @@ class SqlComplaints(SqlRepository[Complaint], ports.ComplaintRepository):
 
 
 @serves(t.callbacks)
-class SqlCallbacks(SqlRepository[Callback], ports.CallbackRepository):
+class SqlCallbacks(SqlRepository[Callback], CallbackRepository):
     def list_for_month(self, month: Month) -> list[Callback]:
         return self._select(self.table.c.month == str(month))
 
@@ -434,14 +453,14 @@ class SqlCallbacks(SqlRepository[Callback], ports.CallbackRepository):
 
 
 @serves(t.record_files)
-class SqlRecordFiles(SqlRepository[RecordFile], ports.RecordFileRepository):
+class SqlRecordFiles(SqlRepository[RecordFile], RecordFileRepository):
     def due_for_purge(self, now: datetime, limit: int) -> list[RecordFile]:
         c = self.table.c
         return self._select(c.purge_due <= now, order_by=(c.purge_due,), limit=limit)
 
 
 @serves(t.found_items)
-class SqlFoundItems(SqlRepository[FoundItem], ports.FoundItemRepository):
+class SqlFoundItems(SqlRepository[FoundItem], FoundItemRepository):
     def list_kept(self) -> list[FoundItem]:
         c = self.table.c
         return self._select(c.status == FoundItemStatus.KEPT.value, order_by=(c.found_at,))

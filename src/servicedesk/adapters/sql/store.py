@@ -35,6 +35,7 @@ from servicedesk.adapters.sql.repositories import (
 )
 from servicedesk.adapters.sql.statements import versioned_update
 from servicedesk.app import unit_of_work as ports
+from servicedesk.app.repository import Aggregate, Repository
 from servicedesk.domain.errors import ConcurrencyConflict, StoreError
 from servicedesk.i18n import _
 
@@ -143,13 +144,13 @@ class SqlUnitOfWork(ports.UnitOfWork):
             )
         raise AttributeError(name)
 
-    def repositories(self) -> tuple[ports.Repository[Any], ...]:
+    def repositories(self) -> tuple[Repository[Any], ...]:
         """Every repository, made now if not yet, in the order the tables are declared."""
         for spec in t.AGGREGATES.values():
             getattr(self, spec.attribute)
         return tuple(self._opened)
 
-    def in_use(self) -> tuple[ports.Repository[Any], ...]:
+    def in_use(self) -> tuple[Repository[Any], ...]:
         """The repositories made so far, in the order the tables are declared."""
         return tuple(self._opened)
 
@@ -231,9 +232,7 @@ class SqlUnitOfWork(ports.UnitOfWork):
     def now() -> datetime:
         return datetime.now(UTC)
 
-    def _save(
-        self, repository: ports.Repository[Any], aggregate: ports.Aggregate, is_new: bool
-    ) -> None:
+    def _save(self, repository: Repository[Any], aggregate: Aggregate, is_new: bool) -> None:
         assert isinstance(repository, SqlRepository)
         table = repository.table
         version = aggregate.version + 1

@@ -26,7 +26,23 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql.types import Document, Fen, Key, Serial, UtcDateTime
-from servicedesk.app import unit_of_work as ports
+from servicedesk.app.billing.ports import (
+    AccountRepository,
+    AgreementRepository,
+    ChargeRepository,
+    CostRepository,
+    CounterRepository,
+    InvoiceRepository,
+    PaymentRepository,
+    ReceiptBookRepository,
+    ReceiptRepository,
+    StatementRepository,
+)
+from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
+from servicedesk.app.catalogue.ports import ItemRepository
+from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.records.ports import FoundItemRepository, RecordFileRepository
+from servicedesk.app.requests.ports import RequestRepository, WorkerRepository
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import BillingMode
@@ -169,7 +185,7 @@ def _pending_deadline(request: ServiceRequest) -> Any:
 items = aggregate_table(
     "service_items",
     attribute="items",
-    port=ports.ItemRepository,
+    port=ItemRepository,
     cls=ServiceItem,
     columns=(
         sa.Column("name", sa.String(100), nullable=False, info=project(lambda i: i.name)),
@@ -182,7 +198,7 @@ items = aggregate_table(
 requests = aggregate_table(
     "service_requests",
     attribute="requests",
-    port=ports.RequestRepository,
+    port=RequestRepository,
     cls=ServiceRequest,
     columns=(
         sa.Column("status", sa.String(20), nullable=False, info=project(lambda r: r.status.value)),
@@ -236,7 +252,7 @@ requests = aggregate_table(
 workers = aggregate_table(
     "workers",
     attribute="workers",
-    port=ports.WorkerRepository,
+    port=WorkerRepository,
     cls=Worker,
     columns=(
         sa.Column("available", sa.Boolean, nullable=False, info=project(lambda w: w.available)),
@@ -271,7 +287,7 @@ def _billable_at(charge: Charge) -> datetime | None:
 accounts = aggregate_table(
     "accounts",
     attribute="accounts",
-    port=ports.AccountRepository,
+    port=AccountRepository,
     cls=Account,
     columns=(
         sa.Column("kind", sa.String(20), nullable=False, info=project(lambda a: a.kind.value)),
@@ -290,7 +306,7 @@ accounts = aggregate_table(
 charges = aggregate_table(
     "charges",
     attribute="charges",
-    port=ports.ChargeRepository,
+    port=ChargeRepository,
     cls=Charge,
     columns=(
         sa.Column("account_id", Key(), nullable=True, info=project(lambda c: _id(c.account_id))),
@@ -344,7 +360,7 @@ statement_charges = sa.Table(
 statements = aggregate_table(
     "statements",
     attribute="statements",
-    port=ports.StatementRepository,
+    port=StatementRepository,
     cls=Statement,
     columns=(
         sa.Column("account_id", Key(), nullable=False, info=project(lambda s: _id(s.account_id))),
@@ -365,7 +381,7 @@ statements = aggregate_table(
 agreements = aggregate_table(
     "agreements",
     attribute="agreements",
-    port=ports.AgreementRepository,
+    port=AgreementRepository,
     cls=Agreement,
     columns=(
         sa.Column("account_id", Key(), nullable=True, info=project(lambda a: _id(a.account_id))),
@@ -376,7 +392,7 @@ agreements = aggregate_table(
 payments = aggregate_table(
     "payments",
     attribute="payments",
-    port=ports.PaymentRepository,
+    port=PaymentRepository,
     cls=Payment,
     columns=(
         sa.Column("account_id", Key(), nullable=True, info=project(lambda p: _id(p.account_id))),
@@ -388,7 +404,7 @@ payments = aggregate_table(
 receipts = aggregate_table(
     "receipts",
     attribute="receipts",
-    port=ports.ReceiptRepository,
+    port=ReceiptRepository,
     cls=Receipt,
     columns=(
         sa.Column("series", Key(), nullable=False, info=project(lambda r: _id(r.series))),
@@ -398,13 +414,13 @@ receipts = aggregate_table(
 )
 
 counters = aggregate_table(
-    "counters", attribute="counters", port=ports.CounterRepository, cls=SeriesCounter
+    "counters", attribute="counters", port=CounterRepository, cls=SeriesCounter
 )
 
 invoices = aggregate_table(
     "invoices",
     attribute="invoices",
-    port=ports.InvoiceRepository,
+    port=InvoiceRepository,
     cls=Invoice,
     columns=(
         sa.Column("request_id", Key(), nullable=True, info=project(lambda i: _id(i.request_id))),
@@ -423,13 +439,13 @@ invoices = aggregate_table(
 )
 
 receipt_books = aggregate_table(
-    "receipt_books", attribute="receipt_books", port=ports.ReceiptBookRepository, cls=ReceiptBook
+    "receipt_books", attribute="receipt_books", port=ReceiptBookRepository, cls=ReceiptBook
 )
 
 costs = aggregate_table(
     "costs",
     attribute="costs",
-    port=ports.CostRepository,
+    port=CostRepository,
     cls=Cost,
     columns=(sa.Column("recorded_at", UtcDateTime(), nullable=True, info=project(lambda c: c.at)),),
     indexes=(sa.Index(None, "recorded_at"),),
@@ -450,7 +466,7 @@ def _clock(complaint: Complaint, what: str) -> str | None:
 complaints = aggregate_table(
     "complaints",
     attribute="complaints",
-    port=ports.ComplaintRepository,
+    port=ComplaintRepository,
     cls=Complaint,
     columns=(
         sa.Column("is_open", sa.Boolean, nullable=False, info=project(lambda c: c.is_open)),
@@ -503,7 +519,7 @@ complaints = aggregate_table(
 callbacks = aggregate_table(
     "callbacks",
     attribute="callbacks",
-    port=ports.CallbackRepository,
+    port=CallbackRepository,
     cls=Callback,
     columns=(
         sa.Column("month", sa.String(7), nullable=True, info=project(lambda c: _text(c.month))),
@@ -514,7 +530,7 @@ callbacks = aggregate_table(
 callback_plans = aggregate_table(
     "callback_plans",
     attribute="callback_plans",
-    port=ports.CallbackPlanRepository,
+    port=CallbackPlanRepository,
     cls=CallbackPlan,
     columns=(
         sa.Column("month", sa.String(7), nullable=False, info=project(lambda p: _text(p.month))),
@@ -561,7 +577,7 @@ def _purge_due(record_file: RecordFile) -> datetime | None:
 record_files = aggregate_table(
     "record_files",
     attribute="record_files",
-    port=ports.RecordFileRepository,
+    port=RecordFileRepository,
     cls=RecordFile,
     columns=(
         sa.Column("expires_at", UtcDateTime(), nullable=True, info=project(lambda f: f.expires_at)),
@@ -576,7 +592,7 @@ record_files = aggregate_table(
 found_items = aggregate_table(
     "found_items",
     attribute="found_items",
-    port=ports.FoundItemRepository,
+    port=FoundItemRepository,
     cls=FoundItem,
     columns=(
         sa.Column("status", sa.String(20), nullable=False, info=project(lambda i: i.status.value)),

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from servicedesk.app.requests.commands import Command, to_request_id
+from servicedesk.app.command import Command
 from servicedesk.domain.agreements import AgreementTerms
 from servicedesk.domain.billing import (
     AccountId,
@@ -37,62 +37,14 @@ def to_money(value: object) -> Money:
     return value if isinstance(value, Money) else Money.of(value)
 
 
-def to_account_id(value: AccountId | str) -> AccountId:
-    return value if isinstance(value, AccountId) else AccountId(value)
-
-
-def to_optional_account_id(value: AccountId | str | None) -> AccountId | None:
-    return None if value is None else to_account_id(value)
-
-
-def to_payment_id(value: PaymentId | str) -> PaymentId:
-    return value if isinstance(value, PaymentId) else PaymentId(value)
-
-
 def to_period(value: Period | str) -> Period:
     return Period.parse(value)
-
-
-def to_charge_id(value: ChargeId | str) -> ChargeId:
-    return value if isinstance(value, ChargeId) else ChargeId(value)
-
-
-def to_agreement_id(value: AgreementId | str) -> AgreementId:
-    return value if isinstance(value, AgreementId) else AgreementId(value)
-
-
-def to_optional_agreement_id(value: AgreementId | str | None) -> AgreementId | None:
-    return None if value is None else to_agreement_id(value)
-
-
-def to_invoice_id(value: InvoiceId | str) -> InvoiceId:
-    return value if isinstance(value, InvoiceId) else InvoiceId(value)
-
-
-def to_book_id(value: ReceiptBookId | str) -> ReceiptBookId:
-    return value if isinstance(value, ReceiptBookId) else ReceiptBookId(value)
-
-
-def to_optional_book_id(value: ReceiptBookId | str | None) -> ReceiptBookId | None:
-    return None if value is None else to_book_id(value)
-
-
-def to_optional_cost_id(value: CostId | str | None) -> CostId | None:
-    return None if value is None or isinstance(value, CostId) else CostId(value)
-
-
-def to_actor_id(value: ActorId | str) -> ActorId:
-    return value if isinstance(value, ActorId) else ActorId(value)
-
-
-def to_item_id(value: ItemId | str) -> ItemId:
-    return value if isinstance(value, ItemId) else ItemId(value)
 
 
 def to_statement_ids(values: Iterable[StatementId | str]) -> tuple[StatementId, ...]:
     if isinstance(values, str):
         raise InvalidValue(_("Statement ids come as a list, not one text."))
-    return tuple(v if isinstance(v, StatementId) else StatementId(v) for v in values)
+    return tuple(StatementId(v) for v in values)
 
 
 def to_lines(values: Iterable[LineSpec]) -> tuple[LineSpec, ...]:
@@ -122,17 +74,21 @@ class OpenAccount(Command):
     """Open the account a requester is billed on; the billing mode comes from policy."""
 
     requester: Requester
-    account_id: AccountId | None = attrs.field(default=None, converter=to_optional_account_id)
+    account_id: AccountId | None = attrs.field(
+        default=None, converter=attrs.converters.optional(AccountId)
+    )
 
 
 @attrs.frozen(kw_only=True)
 class PayDeposit(Command):
     """A cashier takes money into a tenant's deposit (first payment or top-up)."""
 
-    account_id: AccountId = attrs.field(converter=to_account_id)
+    account_id: AccountId = attrs.field(converter=AccountId)
     amount: Money = attrs.field(converter=to_money)
     collection: Collection = attrs.field(default=Collection.ON_THE_SPOT, converter=Collection)
-    book_id: ReceiptBookId | None = attrs.field(default=None, converter=to_optional_book_id)
+    book_id: ReceiptBookId | None = attrs.field(
+        default=None, converter=attrs.converters.optional(ReceiptBookId)
+    )
     stub: int | None = attrs.field(default=None, validator=_whole)
 
 
@@ -140,7 +96,7 @@ class PayDeposit(Command):
 class RefundDeposit(Command):
     """A cashier pays part of a deposit back; never more than its balance."""
 
-    account_id: AccountId = attrs.field(converter=to_account_id)
+    account_id: AccountId = attrs.field(converter=AccountId)
     amount: Money = attrs.field(converter=to_money)
 
 
@@ -148,7 +104,7 @@ class RefundDeposit(Command):
 class CloseAccount(Command):
     """The requester leaves: a deposit's remainder is refunded, the account closed."""
 
-    account_id: AccountId = attrs.field(converter=to_account_id)
+    account_id: AccountId = attrs.field(converter=AccountId)
 
 
 # --- charges ---------------------------------------------------------------------
@@ -158,7 +114,7 @@ class CloseAccount(Command):
 class GiveEstimate(Command):
     """The estimate given before work where the fee standard needs one (002 §2.5)."""
 
-    request_id: RequestId = attrs.field(converter=to_request_id)
+    request_id: RequestId = attrs.field(converter=RequestId)
     lines: tuple[LineSpec, ...] = attrs.field(converter=to_lines)
 
 
@@ -169,7 +125,7 @@ class RecordCharge(Command):
     The request's consented extra fees are added as lines by themselves.
     """
 
-    request_id: RequestId = attrs.field(converter=to_request_id)
+    request_id: RequestId = attrs.field(converter=RequestId)
     lines: tuple[LineSpec, ...] = attrs.field(default=(), converter=to_lines)
 
 
@@ -177,7 +133,7 @@ class RecordCharge(Command):
 class ConfirmCharge(Command):
     """The requester confirms the charge; a deposit account is drawn at once."""
 
-    charge_id: ChargeId = attrs.field(converter=to_charge_id)
+    charge_id: ChargeId = attrs.field(converter=ChargeId)
     signed_by: str
 
 
@@ -185,14 +141,14 @@ class ConfirmCharge(Command):
 class AuditCharge(Command):
     """The assistant audits a confirmed charge (assistant role)."""
 
-    charge_id: ChargeId = attrs.field(converter=to_charge_id)
+    charge_id: ChargeId = attrs.field(converter=ChargeId)
 
 
 @attrs.frozen(kw_only=True)
 class ReverseCharge(Command):
     """Cancel a confirmed charge by a reversing charge (assistant role)."""
 
-    charge_id: ChargeId = attrs.field(converter=to_charge_id)
+    charge_id: ChargeId = attrs.field(converter=ChargeId)
     reason: str
 
 
@@ -200,10 +156,10 @@ class ReverseCharge(Command):
 class RecordCost(Command):
     """What the centre paid for a job, for the revenue and cost report."""
 
-    request_id: RequestId = attrs.field(converter=to_request_id)
+    request_id: RequestId = attrs.field(converter=RequestId)
     amount: Money = attrs.field(converter=to_money)
     description: str
-    cost_id: CostId | None = attrs.field(default=None, converter=to_optional_cost_id)
+    cost_id: CostId | None = attrs.field(default=None, converter=attrs.converters.optional(CostId))
 
 
 # --- statements, agreements, payments ---------------------------------------------
@@ -218,21 +174,23 @@ class CloseMonth(Command):
 
 @attrs.frozen(kw_only=True)
 class SignAgreement(Command):
-    account_id: AccountId = attrs.field(converter=to_account_id)
-    item_id: ItemId = attrs.field(converter=to_item_id)
+    account_id: AccountId = attrs.field(converter=AccountId)
+    item_id: ItemId = attrs.field(converter=ItemId)
     terms: AgreementTerms
     start: Period = attrs.field(converter=to_period)
-    agreement_id: AgreementId | None = attrs.field(default=None, converter=to_optional_agreement_id)
+    agreement_id: AgreementId | None = attrs.field(
+        default=None, converter=attrs.converters.optional(AgreementId)
+    )
 
 
 @attrs.frozen(kw_only=True)
 class RecordAgreementVisit(Command):
-    agreement_id: AgreementId = attrs.field(converter=to_agreement_id)
+    agreement_id: AgreementId = attrs.field(converter=AgreementId)
 
 
 @attrs.frozen(kw_only=True)
 class EndAgreement(Command):
-    agreement_id: AgreementId = attrs.field(converter=to_agreement_id)
+    agreement_id: AgreementId = attrs.field(converter=AgreementId)
     last: Period = attrs.field(converter=to_period)
 
 
@@ -240,11 +198,13 @@ class EndAgreement(Command):
 class RecordPayment(Command):
     """A cashier takes a payment of statements: the named ones, or all that are open."""
 
-    account_id: AccountId = attrs.field(converter=to_account_id)
+    account_id: AccountId = attrs.field(converter=AccountId)
     amount: Money = attrs.field(converter=to_money)
     statement_ids: tuple[StatementId, ...] = attrs.field(default=(), converter=to_statement_ids)
     collection: Collection = attrs.field(default=Collection.ON_THE_SPOT, converter=Collection)
-    book_id: ReceiptBookId | None = attrs.field(default=None, converter=to_optional_book_id)
+    book_id: ReceiptBookId | None = attrs.field(
+        default=None, converter=attrs.converters.optional(ReceiptBookId)
+    )
     stub: int | None = attrs.field(default=None, validator=_whole)
 
 
@@ -252,7 +212,7 @@ class RecordPayment(Command):
 class VoidPayment(Command):
     """A cashier voids a mistaken payment; it and its receipt keep their numbers."""
 
-    payment_id: PaymentId = attrs.field(converter=to_payment_id)
+    payment_id: PaymentId = attrs.field(converter=PaymentId)
     reason: str
 
 
@@ -261,24 +221,24 @@ class VoidPayment(Command):
 
 @attrs.frozen(kw_only=True)
 class RequestInvoice(Command):
-    charge_id: ChargeId = attrs.field(converter=to_charge_id)
+    charge_id: ChargeId = attrs.field(converter=ChargeId)
 
 
 @attrs.frozen(kw_only=True)
 class IssueInvoice(Command):
-    invoice_id: InvoiceId = attrs.field(converter=to_invoice_id)
+    invoice_id: InvoiceId = attrs.field(converter=InvoiceId)
     number: str
 
 
 @attrs.frozen(kw_only=True)
 class DeliverInvoice(Command):
-    invoice_id: InvoiceId = attrs.field(converter=to_invoice_id)
+    invoice_id: InvoiceId = attrs.field(converter=InvoiceId)
 
 
 @attrs.frozen(kw_only=True)
 class IssueReceiptBook(Command):
-    book_id: ReceiptBookId = attrs.field(converter=to_book_id)
-    collector: ActorId = attrs.field(converter=to_actor_id)
+    book_id: ReceiptBookId = attrs.field(converter=ReceiptBookId)
+    collector: ActorId = attrs.field(converter=ActorId)
     first: int = attrs.field(validator=_whole)
     last: int = attrs.field(validator=_whole)
 
@@ -287,5 +247,5 @@ class IssueReceiptBook(Command):
 class ReturnStubs(Command):
     """The collector hands the book back with the stubs written; the cashier reconciles."""
 
-    book_id: ReceiptBookId = attrs.field(converter=to_book_id)
+    book_id: ReceiptBookId = attrs.field(converter=ReceiptBookId)
     written: tuple[int, ...] = attrs.field(converter=to_stub_numbers)

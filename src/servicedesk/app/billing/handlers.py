@@ -13,8 +13,8 @@ from datetime import tzinfo
 from decimal import Decimal
 
 from servicedesk.app.billing import commands as b
-from servicedesk.app.requests.handlers import Context, handles
-from servicedesk.app.unit_of_work import MonthClose
+from servicedesk.app.billing.ports import MonthClose
+from servicedesk.app.context import Context
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import (
@@ -76,7 +76,6 @@ def _same_currency(account: Account, amount: Money) -> None:
 # --- accounts ----------------------------------------------------------------------
 
 
-@handles(b.OpenAccount)
 def open_account(cmd: b.OpenAccount, ctx: Context) -> str:
     requester = cmd.requester
     existing = ctx.uow.accounts.open_for(requester.unit, requester.kind)
@@ -151,7 +150,6 @@ def _stub(
     return Stub(book_id, number)
 
 
-@handles(b.PayDeposit)
 def pay_deposit(cmd: b.PayDeposit, ctx: Context) -> str:
     _require(ctx, Role.CASHIER, _("take money"))
     account = ctx.uow.accounts.get(cmd.account_id)
@@ -180,7 +178,6 @@ def pay_deposit(cmd: b.PayDeposit, ctx: Context) -> str:
     return payment_id.value
 
 
-@handles(b.RefundDeposit)
 def refund_deposit(cmd: b.RefundDeposit, ctx: Context) -> str:
     _require(ctx, Role.CASHIER, _("pay money back"))
     account = ctx.uow.accounts.get(cmd.account_id)
@@ -188,7 +185,6 @@ def refund_deposit(cmd: b.RefundDeposit, ctx: Context) -> str:
     return account.id.value
 
 
-@handles(b.CloseAccount)
 def close_account(cmd: b.CloseAccount, ctx: Context) -> str:
     _require(ctx, Role.CASHIER, _("close an account"))
     account = ctx.uow.accounts.get(cmd.account_id)
@@ -223,7 +219,6 @@ def close_account(cmd: b.CloseAccount, ctx: Context) -> str:
     return account.id.value
 
 
-@handles(b.RecordPayment)
 def record_payment(cmd: b.RecordPayment, ctx: Context) -> str:
     _require(ctx, Role.CASHIER, _("take money"))
     account = ctx.uow.accounts.get(cmd.account_id)
@@ -289,7 +284,6 @@ def record_payment(cmd: b.RecordPayment, ctx: Context) -> str:
     return payment_id.value
 
 
-@handles(b.VoidPayment)
 def void_payment(cmd: b.VoidPayment, ctx: Context) -> str:
     """Undo a mistaken payment by entries that keep every number (peers.md, receipts)."""
     _require(ctx, Role.CASHIER, _("void a payment"))
@@ -330,7 +324,6 @@ def _next_charge_id(request: ServiceRequest, charges: list[Charge]) -> ChargeId:
     return ChargeId(f"{request.id}:{1 + sum(1 for c in charges if c.reverses is None)}")
 
 
-@handles(b.GiveEstimate)
 def give_estimate(cmd: b.GiveEstimate, ctx: Context) -> str:
     request = ctx.uow.requests.get(cmd.request_id)
     if request.status not in (Status.TRIAGED, Status.DISPATCHED):
@@ -369,7 +362,6 @@ def _service_line(request: ServiceRequest, lines: tuple[LineSpec, ...]) -> tuple
     return (LineSpec(LineKind.SERVICE, _("Service fee"), Decimal(1), request.price), *lines)
 
 
-@handles(b.RecordCharge)
 def record_charge(cmd: b.RecordCharge, ctx: Context) -> str:
     request = ctx.uow.requests.get(cmd.request_id)
     if request.status not in (Status.COMPLETED, Status.ACCEPTED, Status.CLOSED):
@@ -405,7 +397,6 @@ def record_charge(cmd: b.RecordCharge, ctx: Context) -> str:
     return live.id.value
 
 
-@handles(b.ConfirmCharge)
 def confirm_charge(cmd: b.ConfirmCharge, ctx: Context) -> str:
     charge = ctx.uow.charges.get(cmd.charge_id)
     assert charge.account_id is not None
@@ -423,14 +414,12 @@ def confirm_charge(cmd: b.ConfirmCharge, ctx: Context) -> str:
     return charge.id.value
 
 
-@handles(b.AuditCharge)
 def audit_charge(cmd: b.AuditCharge, ctx: Context) -> str:
     _require(ctx, Role.ASSISTANT, _("audit a charge"))
     ctx.uow.charges.get(cmd.charge_id).audit(auditor=ctx.actor.id, at=ctx.now)
     return cmd.charge_id.value
 
 
-@handles(b.ReverseCharge)
 def reverse_charge(cmd: b.ReverseCharge, ctx: Context) -> str:
     _require(ctx, Role.ASSISTANT, _("reverse a charge"))
     original = ctx.uow.charges.get(cmd.charge_id)
@@ -456,7 +445,6 @@ def reverse_charge(cmd: b.ReverseCharge, ctx: Context) -> str:
     return reversal.id.value
 
 
-@handles(b.RecordCost)
 def record_cost(cmd: b.RecordCost, ctx: Context) -> str:
     request = ctx.uow.requests.get(cmd.request_id)
     if request.item_id is None:
@@ -478,7 +466,6 @@ def record_cost(cmd: b.RecordCost, ctx: Context) -> str:
 # --- the monthly close -------------------------------------------------------------
 
 
-@handles(b.CloseMonth)
 def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
     """One statement per on-account account and month; a second run finds them all.
 
@@ -568,7 +555,6 @@ def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context
 # --- agreements --------------------------------------------------------------------
 
 
-@handles(b.SignAgreement)
 def sign_agreement(cmd: b.SignAgreement, ctx: Context) -> str:
     account = ctx.uow.accounts.get(cmd.account_id)
     if not account.is_open or account.mode is not BillingMode.ON_ACCOUNT:
@@ -595,14 +581,12 @@ def sign_agreement(cmd: b.SignAgreement, ctx: Context) -> str:
     return agreement.id.value
 
 
-@handles(b.RecordAgreementVisit)
 def record_agreement_visit(cmd: b.RecordAgreementVisit, ctx: Context) -> str:
     agreement = ctx.uow.agreements.get(cmd.agreement_id)
     agreement.record_visit(at=ctx.now, tz=ctx.policies.calendar().tz)
     return agreement.id.value
 
 
-@handles(b.EndAgreement)
 def end_agreement(cmd: b.EndAgreement, ctx: Context) -> str:
     ctx.uow.agreements.get(cmd.agreement_id).end(cmd.last, at=ctx.now)
     return cmd.agreement_id.value
@@ -611,7 +595,6 @@ def end_agreement(cmd: b.EndAgreement, ctx: Context) -> str:
 # --- invoices and receipt books -------------------------------------------------------
 
 
-@handles(b.RequestInvoice)
 def request_invoice(cmd: b.RequestInvoice, ctx: Context) -> str:
     charge = ctx.uow.charges.get(cmd.charge_id)
     if charge.status is not ChargeStatus.CONFIRMED or charge.reverses is not None:
@@ -634,20 +617,17 @@ def request_invoice(cmd: b.RequestInvoice, ctx: Context) -> str:
     return invoice_id.value
 
 
-@handles(b.IssueInvoice)
 def issue_invoice(cmd: b.IssueInvoice, ctx: Context) -> str:
     _require(ctx, Role.CASHIER, _("issue an invoice"))
     ctx.uow.invoices.get(cmd.invoice_id).issue(cmd.number, at=ctx.now)
     return cmd.invoice_id.value
 
 
-@handles(b.DeliverInvoice)
 def deliver_invoice(cmd: b.DeliverInvoice, ctx: Context) -> str:
     ctx.uow.invoices.get(cmd.invoice_id).deliver(at=ctx.now)
     return cmd.invoice_id.value
 
 
-@handles(b.IssueReceiptBook)
 def issue_receipt_book(cmd: b.IssueReceiptBook, ctx: Context) -> str:
     _require(ctx, Role.CASHIER, _("issue a receipt book"))
     book = ReceiptBook.issue(
@@ -657,7 +637,6 @@ def issue_receipt_book(cmd: b.IssueReceiptBook, ctx: Context) -> str:
     return book.id.value
 
 
-@handles(b.ReturnStubs)
 def return_stubs(cmd: b.ReturnStubs, ctx: Context) -> str:
     _require(ctx, Role.CASHIER, _("take back a receipt book"))
     ctx.uow.receipt_books.get(cmd.book_id).return_stubs(cmd.written, at=ctx.now)

@@ -7,14 +7,15 @@ flags the loss-making ones for the manager's review (000 §4.3.3-4).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
-from servicedesk.app.unit_of_work import Store
+from servicedesk.app.records.ports import SettlementVoucher
+from servicedesk.app.unit_of_work import Store, UnitOfWork
 from servicedesk.domain.accounts import Account, AccountStatus, EntryKind
 from servicedesk.domain.billing import (
     AccountId,
@@ -38,10 +39,6 @@ if TYPE_CHECKING:
 
 
 IdT = TypeVar("IdT", bound=Identifier)
-
-
-def _typed(value: IdT | str, cls: type[IdT]) -> IdT:
-    return value if isinstance(value, cls) else cls(str(value))
 
 
 @attrs.frozen
@@ -243,7 +240,7 @@ class BillingQueries:
 
     def account(self, account_id: AccountId | str) -> AccountView:
         with self.store.unit_of_work() as uow:
-            account = uow.accounts.get(_typed(account_id, AccountId))
+            account = uow.accounts.get(AccountId(account_id))
             statements = uow.statements.for_account(account.id)
             return self._account_view(account, statements)
 
@@ -274,7 +271,7 @@ class BillingQueries:
     def account_history(self, account_id: AccountId | str) -> list[HistoryEntry]:
         """Everything that moved money on the account, oldest first."""
         with self.store.unit_of_work() as uow:
-            account = uow.accounts.get(_typed(account_id, AccountId))
+            account = uow.accounts.get(AccountId(account_id))
             entries: list[HistoryEntry] = []
             for charge in uow.charges.for_account(account.id):
                 if charge.is_confirmed and charge.confirmed_at is not None:
@@ -310,11 +307,11 @@ class BillingQueries:
 
     def charge(self, charge_id: ChargeId | str) -> ChargeView:
         with self.store.unit_of_work() as uow:
-            return ChargeView.of(uow.charges.get(_typed(charge_id, ChargeId)))
+            return ChargeView.of(uow.charges.get(ChargeId(charge_id)))
 
     def charges_of_request(self, request_id: RequestId | str) -> list[ChargeView]:
         with self.store.unit_of_work() as uow:
-            rid = _typed(request_id, RequestId)
+            rid = RequestId(request_id)
             return [ChargeView.of(c) for c in uow.charges.for_request(rid)]
 
     def charges_to_audit(self) -> list[ChargeView]:
@@ -343,7 +340,7 @@ class BillingQueries:
         self, statement_id: StatementId | str, now: datetime | None = None
     ) -> StatementView:
         """A statement with its lines, what is paid and what is still due."""
-        sid = statement_id if isinstance(statement_id, StatementId) else StatementId(statement_id)
+        sid = StatementId(statement_id)
         with self.store.unit_of_work() as uow:
             return StatementView.of(uow.statements.get(sid), self._now(now))
 
@@ -352,7 +349,7 @@ class BillingQueries:
     ) -> list[StatementView]:
         at = self._now(now)
         with self.store.unit_of_work() as uow:
-            found = uow.statements.for_account(_typed(account_id, AccountId))
+            found = uow.statements.for_account(AccountId(account_id))
             return [StatementView.of(s, at) for s in found]
 
     def receipts(self, series: str) -> list[ReceiptView]:
@@ -365,7 +362,7 @@ class BillingQueries:
     ) -> list[InvoiceView]:
         """The job's invoices, with the numbers written on them (003 篇七 §4.8)."""
         at = self._now(now)
-        rid = request_id if isinstance(request_id, RequestId) else RequestId(request_id)
+        rid = RequestId(request_id)
         with self.store.unit_of_work() as uow:
             return [InvoiceView.of(i, at) for i in uow.invoices.for_request(rid)]
 
@@ -436,3 +433,26 @@ _ENTRY_KINDS = {
     EntryKind.REFUND: HistoryKind.REFUND,
     EntryKind.VOID: HistoryKind.VOID,
 }
+
+
+def settlement_vouchers(uow: UnitOfWork, request_id: RequestId) -> Sequence[SettlementVoucher]:
+    """The job's confirmed charges, reversals included, oldest first; estimates are not."""
+    vouchers = []
+    for charge in uow.charges.for_request(request_id):
+        if not charge.is_confirmed:
+            continue
+        details = {"status": str(charge.status)}
+        if charge.account_id is not None:
+            details["account"] = charge.account_id.value
+        if charge.mode is not None:
+            details["billing_mode"] = str(charge.mode)
+        if charge.statement_id is not None:
+            details["statement"] = charge.statement_id.value
+        if charge.auditor is not None:
+            details["audited_by"] = charge.auditor.value
+        if charge.reverses is not None:
+            details["reverses"] = charge.reverses.value
+        vouchers.append(
+            SettlementVoucher(charge.id.value, charge.amount, charge.confirmed_at, details)
+        )
+    return vouchers

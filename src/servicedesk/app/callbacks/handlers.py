@@ -10,15 +10,11 @@ the call is filed in the same transaction, so either both are stored or neither 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from random import Random
 
-import attrs
-
+from servicedesk.app.callbacks.commands import PlanCallbacks, RecordCallback
 from servicedesk.app.complaints.handlers import file_complaint_in, request_cases
-from servicedesk.app.requests.commands import Command
-from servicedesk.app.requests.handlers import Context, handles
-from servicedesk.app.unit_of_work import UnitOfWork
+from servicedesk.app.context import Context
 from servicedesk.domain.callbacks import (
     Callback,
     CallbackPlan,
@@ -26,62 +22,13 @@ from servicedesk.domain.callbacks import (
     ItemDraw,
     Job,
     Month,
-    ScheduledVisit,
     requester_key,
 )
 from servicedesk.domain.complaints import CallbackId, ComplaintId
-from servicedesk.domain.errors import IllegalTransition, InvalidValue
-from servicedesk.domain.requests import Channel, Urgency
+from servicedesk.domain.errors import IllegalTransition
+from servicedesk.domain.requests import Channel
 from servicedesk.domain.values import ItemId
 from servicedesk.i18n import _
-
-#: Hook point for long-term agreements (003 篇七 §4.9): each function returns the visits its
-#: agreements promise in the month, read in the planning transaction; the plan records them.
-#: Agreements are built on the billing branch; it appends its source here.  Empty until then.
-VisitSource = Callable[[UnitOfWork, Month], Iterable[ScheduledVisit]]
-AGREEMENT_VISIT_SOURCES: list[VisitSource] = []
-
-
-def to_month(value: Month | str) -> Month:
-    return Month.parse(value)
-
-
-def to_callback_id(value: CallbackId | str) -> CallbackId:
-    return value if isinstance(value, CallbackId) else CallbackId(value)
-
-
-@attrs.frozen(kw_only=True)
-class PlanCallbacks(Command):
-    """Draw the callbacks of ``month`` (run it once, early in the following month)."""
-
-    month: Month = attrs.field(converter=to_month)
-    seed: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class RaisedComplaint:
-    """A complaint the requester raised during the call."""
-
-    category: str
-    description: str
-    urgency: Urgency = attrs.field(default=Urgency.ORDINARY, converter=Urgency)
-
-
-@attrs.frozen(kw_only=True)
-class RecordCallback(Command):
-    """One call: reached (with a score, remarks, maybe a complaint) or not reached."""
-
-    callback_id: CallbackId = attrs.field(converter=to_callback_id)
-    reached: bool
-    satisfaction: int | None = None
-    remarks: str = ""
-    complaint: RaisedComplaint | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.reached and self.satisfaction is None:
-            raise InvalidValue(_("A reached callback records the requester's satisfaction."))
-        if not self.reached and (self.satisfaction is not None or self.complaint is not None):
-            raise InvalidValue(_("An unreached callback records no score and no complaint."))
 
 
 def _jobs_by_item(ctx: Context, month: Month) -> dict[ItemId, list[Job]]:
@@ -95,7 +42,6 @@ def _jobs_by_item(ctx: Context, month: Month) -> dict[ItemId, list[Job]]:
     return jobs
 
 
-@handles(PlanCallbacks)
 def plan_callbacks(cmd: PlanCallbacks, ctx: Context) -> str:
     """Returns the plan's id; the callbacks are listed by ``desk.quality.callbacks(month)``."""
     month, policies = cmd.month, ctx.policies
@@ -126,13 +72,12 @@ def plan_callbacks(cmd: PlanCallbacks, ctx: Context) -> str:
             callback_id = CallbackId(ctx.new_id())
             ctx.uow.callbacks.add(Callback.schedule(callback_id, month=month, job=job, at=ctx.now))
     draws.sort(key=lambda draw: draw.item_id.value)
-    visits = [visit for source in AGREEMENT_VISIT_SOURCES for visit in source(ctx.uow, month)]
+    visits = [v for source in ctx.wiring.visit_sources for v in source(ctx.uow, month)]
     plan = CallbackPlan.plan(month, seed=seed, draws=draws, visits=visits, at=ctx.now)
     ctx.uow.callback_plans.add(plan)
     return plan.id.value
 
 
-@handles(RecordCallback)
 def record_callback(cmd: RecordCallback, ctx: Context) -> str:
     callback = ctx.uow.callbacks.get(cmd.callback_id)
     if not cmd.reached:

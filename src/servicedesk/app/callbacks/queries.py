@@ -203,7 +203,7 @@ class QualityQueries:
         return rows
 
     def review_input(self, worker_id: WorkerId | str, month: Month | str) -> ReviewInput:
-        worker_id = worker_id if isinstance(worker_id, WorkerId) else WorkerId(worker_id)
+        worker_id = WorkerId(worker_id)
         month = Month.parse(month)
         jobs, complaints, callbacks = self._month(month)
         scale = self.policies.satisfaction_scale()

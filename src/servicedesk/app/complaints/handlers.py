@@ -11,131 +11,42 @@ of complaints at the same step, with the policy and the domain asked once per gr
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
-import attrs
-
-from servicedesk.app.requests.commands import (
-    Command,
-    to_optional_item_id,
-    to_optional_request_id,
-    to_optional_worker_id,
+from servicedesk.app.complaints.commands import (
+    AcknowledgeComplaint,
+    AnswerComplaint,
+    CloseComplaint,
+    EscalateOverdue,
+    FileComplaint,
+    HandOverComplaint,
+    PauseComplaint,
+    RecordFinding,
+    ReopenComplaint,
+    ResumeComplaint,
 )
-from servicedesk.app.requests.handlers import Context, handles
-from servicedesk.app.unit_of_work import RequestCaseQueries, Store, UnitOfWork
+from servicedesk.app.context import Context
+from servicedesk.app.requests.ports import RequestCaseQueries
+from servicedesk.app.unit_of_work import UnitOfWork
 from servicedesk.domain.complaints import (
     CallbackId,
     Complaint,
     ComplaintId,
-    ComplaintStatus,
-    PauseReason,
     check_category,
 )
-from servicedesk.domain.deadlines import Breach, DeadlineKind, Escalation, Timer
-from servicedesk.domain.events import Event
+from servicedesk.domain.deadlines import DeadlineKind, Timer
 from servicedesk.domain.requests import Channel, Urgency
 from servicedesk.domain.values import (
-    ActorId,
     ItemId,
     Requester,
     RequestId,
     Role,
     WorkerId,
-    aware,
 )
 
 #: Roles that may reassign a complaint they do not own.
 MANAGERS = frozenset({Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.BRANCH_MANAGER})
 
 
-def to_complaint_id(value: ComplaintId | str) -> ComplaintId:
-    return value if isinstance(value, ComplaintId) else ComplaintId(value)
-
-
-def to_optional_complaint_id(value: ComplaintId | str | None) -> ComplaintId | None:
-    return None if value is None else to_complaint_id(value)
-
-
-def to_actor_id(value: ActorId | str) -> ActorId:
-    return value if isinstance(value, ActorId) else ActorId(value)
-
-
 # --- commands -----------------------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class FileComplaint(Command):
-    """Take a complaint; the acting clerk becomes its owner (first-responder duty)."""
-
-    complainant: Requester
-    category: str
-    description: str
-    channel: Channel = attrs.field(default=Channel.HOTLINE, converter=Channel)
-    urgency: Urgency = attrs.field(default=Urgency.ORDINARY, converter=Urgency)
-    request_id: RequestId | None = attrs.field(default=None, converter=to_optional_request_id)
-    worker_id: WorkerId | None = attrs.field(default=None, converter=to_optional_worker_id)
-    item_id: ItemId | None = attrs.field(default=None, converter=to_optional_item_id)
-    complaint_id: ComplaintId | None = attrs.field(default=None, converter=to_optional_complaint_id)
-
-
-@attrs.frozen(kw_only=True)
-class HandOverComplaint(Command):
-    complaint_id: ComplaintId = attrs.field(converter=to_complaint_id)
-    to: ActorId = attrs.field(converter=to_actor_id)
-    reason: str
-
-
-@attrs.frozen(kw_only=True)
-class AcknowledgeComplaint(Command):
-    complaint_id: ComplaintId = attrs.field(converter=to_complaint_id)
-
-
-@attrs.frozen(kw_only=True)
-class RecordFinding(Command):
-    complaint_id: ComplaintId = attrs.field(converter=to_complaint_id)
-    finding: str
-
-
-@attrs.frozen(kw_only=True)
-class PauseComplaint(Command):
-    complaint_id: ComplaintId = attrs.field(converter=to_complaint_id)
-    reason: PauseReason = attrs.field(
-        default=PauseReason.WAITING_FOR_COMPLAINANT, converter=PauseReason
-    )
-
-
-@attrs.frozen(kw_only=True)
-class ResumeComplaint(Command):
-    complaint_id: ComplaintId = attrs.field(converter=to_complaint_id)
-
-
-@attrs.frozen(kw_only=True)
-class AnswerComplaint(Command):
-    complaint_id: ComplaintId = attrs.field(converter=to_complaint_id)
-    result: str
-
-
-@attrs.frozen(kw_only=True)
-class CloseComplaint(Command):
-    """The complainant accepts the answer and gives a satisfaction score."""
-
-    complaint_id: ComplaintId = attrs.field(converter=to_complaint_id)
-    satisfaction: int
-    remarks: str = ""
-
-
-@attrs.frozen(kw_only=True)
-class ReopenComplaint(Command):
-    """The complainant disputes the answer."""
-
-    complaint_id: ComplaintId = attrs.field(converter=to_complaint_id)
-    reason: str
-
-
-@attrs.frozen(kw_only=True)
-class EscalateOverdue(Command):
-    """Move every overdue complaint and request one step up its escalation chain."""
 
 
 # --- handlers -------------------------------------------------------------------------------
@@ -202,7 +113,6 @@ def file_complaint_in(
     return complaint
 
 
-@handles(FileComplaint)
 def file_complaint(cmd: FileComplaint, ctx: Context) -> str:
     complaint = file_complaint_in(
         ctx,
@@ -219,7 +129,6 @@ def file_complaint(cmd: FileComplaint, ctx: Context) -> str:
     return complaint.id.value
 
 
-@handles(HandOverComplaint)
 def hand_over_complaint(cmd: HandOverComplaint, ctx: Context) -> str:
     ctx.uow.complaints.get(cmd.complaint_id).hand_over(
         to=cmd.to,
@@ -231,13 +140,11 @@ def hand_over_complaint(cmd: HandOverComplaint, ctx: Context) -> str:
     return cmd.complaint_id.value
 
 
-@handles(AcknowledgeComplaint)
 def acknowledge_complaint(cmd: AcknowledgeComplaint, ctx: Context) -> str:
     ctx.uow.complaints.get(cmd.complaint_id).acknowledge_receipt(by=ctx.actor.id, at=ctx.now)
     return cmd.complaint_id.value
 
 
-@handles(RecordFinding)
 def record_finding(cmd: RecordFinding, ctx: Context) -> str:
     ctx.uow.complaints.get(cmd.complaint_id).record_finding(
         by=ctx.actor.id, finding=cmd.finding, at=ctx.now
@@ -245,7 +152,6 @@ def record_finding(cmd: RecordFinding, ctx: Context) -> str:
     return cmd.complaint_id.value
 
 
-@handles(PauseComplaint)
 def pause_complaint(cmd: PauseComplaint, ctx: Context) -> str:
     complaint = ctx.uow.complaints.get(cmd.complaint_id)
     allowed = ctx.policies.pause_allowed(complaint, cmd.reason)
@@ -253,7 +159,6 @@ def pause_complaint(cmd: PauseComplaint, ctx: Context) -> str:
     return cmd.complaint_id.value
 
 
-@handles(ResumeComplaint)
 def resume_complaint(cmd: ResumeComplaint, ctx: Context) -> str:
     ctx.uow.complaints.get(cmd.complaint_id).resume(
         by=ctx.actor.id, calendar=ctx.policies.calendar(), at=ctx.now
@@ -261,7 +166,6 @@ def resume_complaint(cmd: ResumeComplaint, ctx: Context) -> str:
     return cmd.complaint_id.value
 
 
-@handles(AnswerComplaint)
 def answer_complaint(cmd: AnswerComplaint, ctx: Context) -> str:
     ctx.uow.complaints.get(cmd.complaint_id).give_answer(
         by=ctx.actor.id, result=cmd.result, at=ctx.now
@@ -269,7 +173,6 @@ def answer_complaint(cmd: AnswerComplaint, ctx: Context) -> str:
     return cmd.complaint_id.value
 
 
-@handles(CloseComplaint)
 def close_complaint(cmd: CloseComplaint, ctx: Context) -> str:
     ctx.uow.complaints.get(cmd.complaint_id).close(
         satisfaction=cmd.satisfaction,
@@ -280,7 +183,6 @@ def close_complaint(cmd: CloseComplaint, ctx: Context) -> str:
     return cmd.complaint_id.value
 
 
-@handles(ReopenComplaint)
 def reopen_complaint(cmd: ReopenComplaint, ctx: Context) -> str:
     complaint = ctx.uow.complaints.get(cmd.complaint_id)
     complaint.require_reopenable()
@@ -290,7 +192,6 @@ def reopen_complaint(cmd: ReopenComplaint, ctx: Context) -> str:
     return cmd.complaint_id.value
 
 
-@handles(EscalateOverdue)
 def escalate_overdue(cmd: EscalateOverdue, ctx: Context) -> str:
     """Returns how many cases went one step up."""
     calendar = ctx.policies.calendar()
@@ -306,96 +207,3 @@ def escalate_overdue(cmd: EscalateOverdue, ctx: Context) -> str:
 
 
 # --- read side ----------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class ComplaintView:
-    id: ComplaintId
-    status: ComplaintStatus
-    channel: Channel
-    category: str
-    urgency: Urgency
-    complainant: Requester
-    description: str
-    owner: ActorId
-    request_id: RequestId | None
-    worker_id: WorkerId | None
-    item_id: ItemId | None
-    callback_id: CallbackId | None
-    filed_at: datetime
-    acknowledge_due: datetime
-    answer_due: datetime
-    paused: bool
-    overdue: bool
-    breaches: tuple[Breach, ...]
-    escalations: tuple[Escalation, ...]
-    next_escalation_at: datetime | None
-    reopen_count: int
-    result: str
-    satisfaction: int | None
-
-    @classmethod
-    def of(cls, complaint: Complaint, now: datetime) -> ComplaintView:
-        assert complaint.channel is not None
-        assert complaint.complainant is not None
-        assert complaint.owner is not None
-        assert complaint.filed_at is not None
-        assert complaint.acknowledge is not None
-        assert complaint.answer is not None
-        return cls(
-            id=complaint.id,
-            status=complaint.status,
-            channel=complaint.channel,
-            category=complaint.category,
-            urgency=complaint.urgency,
-            complainant=complaint.complainant,
-            description=complaint.description,
-            owner=complaint.owner,
-            request_id=complaint.request_id,
-            worker_id=complaint.worker_id,
-            item_id=complaint.item_id,
-            callback_id=complaint.callback_id,
-            filed_at=complaint.filed_at,
-            acknowledge_due=complaint.acknowledge.due,
-            answer_due=complaint.answer.due,
-            paused=complaint.is_paused,
-            overdue=complaint.is_overdue(now),
-            breaches=complaint.breaches,
-            escalations=complaint.escalations,
-            next_escalation_at=complaint.next_escalation_at,
-            reopen_count=complaint.reopen_count,
-            result=complaint.result,
-            satisfaction=complaint.satisfaction,
-        )
-
-
-class ComplaintQueries:
-    """``desk.complaints``: what the complaint desk and the managers look at."""
-
-    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
-        self.store = store
-        self.clock = clock
-
-    def _now(self, now: datetime | None) -> datetime:
-        return aware(now if now is not None else self.clock(), "time")
-
-    def complaint(
-        self, complaint_id: ComplaintId | str, now: datetime | None = None
-    ) -> ComplaintView:
-        with self.store.unit_of_work() as uow:
-            complaint = uow.complaints.get(to_complaint_id(complaint_id))
-            return ComplaintView.of(complaint, self._now(now))
-
-    def open_complaints(self, now: datetime | None = None) -> list[ComplaintView]:
-        at = self._now(now)
-        with self.store.unit_of_work() as uow:
-            return [ComplaintView.of(c, at) for c in uow.complaints.list_open()]
-
-    def overdue_complaints(self, now: datetime | None = None) -> list[ComplaintView]:
-        return [view for view in self.open_complaints(now) if view.overdue]
-
-    def history(self, complaint_id: ComplaintId | str) -> list[Event]:
-        complaint_id = to_complaint_id(complaint_id)
-        with self.store.unit_of_work() as uow:
-            uow.complaints.get(complaint_id)  # NotFound for an unknown id, not an empty list
-            return uow.events.history("complaint", complaint_id)

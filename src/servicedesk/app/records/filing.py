@@ -1,53 +1,118 @@
-"""Records of the other areas: complaints and callbacks filed for retention, vouchers archived.
+"""Filing: what each event does to the record files it concerns.
 
-Records (``app/records/handlers.py``) files requests and found items itself; the areas
-written beside it plug into its extension points here, so that their records
-are kept, held, purged and erased by the same rules (001, 002 §2.6, 004 §七):
+After every command the audit step hands the events about to be committed to
+``file_events``, which runs the filer the wiring names for each event type
+(``servicedesk.app.bootstrap.FILERS``).  Filers open, extend or close record
+files, so that every area's records are kept, held, purged and erased by the
+same rules:
 
+- a request opens a file when registered (linked to the requester's phone, so
+  an erasure request finds it); a work order or the requester's signature adds
+  a form; closing, declining or cancelling starts its retention period;
 - a complaint opens a record file when it is taken (linked to the
-  complainant's phone, so an erasure request finds it); its period starts
-  when the complainant accepts the answer and closes it (a disputed answer
-  reopens the complaint before it closes, so a closed file stays closed);
+  complainant's phone); its period starts when the complainant accepts the
+  answer and closes it (a disputed answer reopens the complaint before it
+  closes, so a closed file stays closed);
 - a callback opens a file when it is scheduled and closes when the requester
   was reached or the retry policy gave up; it holds no phone number (the job
   names its requester by a digest only), so no erasure request reaches it;
-- the archive of a job shows its confirmed charges (and their reversals) as
-  its settlement vouchers (结算凭证): amounts, dates, audit, statement.
+- a found item opens a file when logged and closes when claimed or given to
+  its finder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
-from servicedesk.app.records import handlers as records
-from servicedesk.app.records.queries import VOUCHER_SOURCES, SettlementVoucher
-from servicedesk.app.requests.handlers import Context
-from servicedesk.app.unit_of_work import UnitOfWork
+from servicedesk.app.context import Context
 from servicedesk.domain import callbacks as cb
 from servicedesk.domain import complaints as cp
-from servicedesk.domain.retention import RecordKind
-from servicedesk.domain.values import RequestId
+from servicedesk.domain import lost_found as lf
+from servicedesk.domain import requests as rq
+from servicedesk.domain.events import Event
+from servicedesk.domain.privacy import subject_key
+from servicedesk.domain.retention import RecordFile, RecordFileId, RecordKind
+from servicedesk.domain.values import Contact, Identifier
 
-COMPLAINT = "complaint"  # the store kind of complaints, which a purge rewrites
+#: The store kinds of the records filed here, which a purge rewrites.
+REQUEST = "request"
+FOUND_ITEM = "found_item"
+COMPLAINT = "complaint"
 CALLBACK = "callback"
 
-records.SOURCES[COMPLAINT] = (cp.Complaint, cp.ComplaintId)
-records.SOURCES[CALLBACK] = (cb.Callback, cp.CallbackId)
+
+def file_events(ctx: Context, events: list[Event]) -> None:
+    """Run the filer of each event the wiring names one for (``Wiring.filers``)."""
+    for event in events:
+        filer = ctx.wiring.filers.get(type(event))
+        if filer is not None:
+            filer(event, ctx)
+
+
+def record_file(ctx: Context, kind: str, record_id: Identifier, at: Any) -> RecordFile:
+    """The record's file, opened empty if the record predates filing."""
+    file_id = RecordFileId.of(kind, record_id)
+    found = ctx.uow.record_files.find(file_id)
+    if found is None:
+        found = RecordFile.open(file_id, kind=kind, record_id=record_id.value, forms=(), at=at)
+        ctx.uow.record_files.add(found)
+    return found
+
+
+def phone_key(contact: Contact | None) -> list[str]:
+    """The lookup keys of a person reached at ``contact`` (none without one)."""
+    return [] if contact is None else [subject_key(contact.phone)]
+
+
+def request_registered(event: rq.RequestRegistered, ctx: Context) -> None:
+    record = record_file(ctx, REQUEST, event.request_id, event.at)
+    record.extend(forms=[RecordKind.REQUEST_FORM], at=event.at)
+    ctx.uow.personal_data.link(record.id, phone_key(event.requester.contact))
+
+
+def work_order_dispatched(event: rq.WorkOrderDispatched, ctx: Context) -> None:
+    record = record_file(ctx, REQUEST, event.request_id, event.at)
+    record.extend(forms=[RecordKind.WORK_ORDER], at=event.at)
+
+
+def feedback_given(event: rq.WorkAccepted | rq.WorkRejected, ctx: Context) -> None:
+    record = record_file(ctx, REQUEST, event.request_id, event.at)
+    record.extend(forms=[RecordKind.FEEDBACK_FORM], at=event.at)
+
+
+def request_ended(
+    event: rq.RequestClosed | rq.RequestDeclined | rq.RequestCancelled, ctx: Context
+) -> None:
+    record = record_file(ctx, REQUEST, event.request_id, event.at)
+    record.extend(forms=[RecordKind.REQUEST_FORM], at=event.at)  # also a request filed late
+    record.close(at=event.at, rules=ctx.policies.retention_rules())
+
+
+def found_item_logged(event: lf.FoundItemLogged, ctx: Context) -> None:
+    record = record_file(ctx, FOUND_ITEM, event.item_id, event.at)
+    record.extend(forms=[RecordKind.LOST_PROPERTY], at=event.at)
+    ctx.uow.personal_data.link(record.id, phone_key(event.finder.contact))
+
+
+def found_item_ended(event: lf.FoundItemClaimed | lf.FoundItemGivenToFinder, ctx: Context) -> None:
+    record = record_file(ctx, FOUND_ITEM, event.item_id, event.at)
+    if isinstance(event, lf.FoundItemClaimed):
+        ctx.uow.personal_data.link(record.id, phone_key(event.claimant.contact))
+    record.extend(forms=[RecordKind.LOST_PROPERTY], at=event.at)
+    record.close(at=event.at, rules=ctx.policies.retention_rules())
 
 
 # --- complaints (000 §4.5.2) ----------------------------------------------------------
 
 
-@records.files(cp.ComplaintFiled)
-def _complaint_filed(event: cp.ComplaintFiled, ctx: Context) -> None:
-    record = records.record_file(ctx, COMPLAINT, event.complaint_id, event.at)
+def complaint_filed(event: cp.ComplaintFiled, ctx: Context) -> None:
+    record = record_file(ctx, COMPLAINT, event.complaint_id, event.at)
     record.extend(forms=[RecordKind.COMPLAINT], at=event.at)
-    ctx.uow.personal_data.link(record.id, records.phone_key(event.complainant.contact))
+    ctx.uow.personal_data.link(record.id, phone_key(event.complainant.contact))
 
 
-@records.files(cp.ComplaintClosed)
-def _complaint_closed(event: cp.ComplaintClosed, ctx: Context) -> None:
-    record = records.record_file(ctx, COMPLAINT, event.complaint_id, event.at)
+def complaint_closed(event: cp.ComplaintClosed, ctx: Context) -> None:
+    record = record_file(ctx, COMPLAINT, event.complaint_id, event.at)
     record.extend(forms=[RecordKind.COMPLAINT], at=event.at)  # also one taken before filing
     record.close(at=event.at, rules=ctx.policies.retention_rules())
 
@@ -55,43 +120,12 @@ def _complaint_closed(event: cp.ComplaintClosed, ctx: Context) -> None:
 # --- callbacks (003 篇七 §4.10) ---------------------------------------------------------
 
 
-@records.files(cb.CallbackScheduled)
-def _callback_scheduled(event: cb.CallbackScheduled, ctx: Context) -> None:
-    record = records.record_file(ctx, CALLBACK, event.callback_id, event.at)
+def callback_scheduled(event: cb.CallbackScheduled, ctx: Context) -> None:
+    record = record_file(ctx, CALLBACK, event.callback_id, event.at)
     record.extend(forms=[RecordKind.CALLBACK], at=event.at)
 
 
-@records.files(cb.CallbackReached, cb.CallbackAbandoned)
-def _callback_ended(event: cb.CallbackReached | cb.CallbackAbandoned, ctx: Context) -> None:
-    record = records.record_file(ctx, CALLBACK, event.callback_id, event.at)
+def callback_ended(event: cb.CallbackReached | cb.CallbackAbandoned, ctx: Context) -> None:
+    record = record_file(ctx, CALLBACK, event.callback_id, event.at)
     record.extend(forms=[RecordKind.CALLBACK], at=event.at)
     record.close(at=event.at, rules=ctx.policies.retention_rules())
-
-
-# --- billing: settlement vouchers in the job's archive (002 §2.6) ----------------------
-
-
-def settlement_vouchers(uow: UnitOfWork, request_id: RequestId) -> Sequence[SettlementVoucher]:
-    """The job's confirmed charges, reversals included, oldest first; estimates are not."""
-    vouchers = []
-    for charge in uow.charges.for_request(request_id):
-        if not charge.is_confirmed:
-            continue
-        details = {"status": str(charge.status)}
-        if charge.account_id is not None:
-            details["account"] = charge.account_id.value
-        if charge.mode is not None:
-            details["billing_mode"] = str(charge.mode)
-        if charge.statement_id is not None:
-            details["statement"] = charge.statement_id.value
-        if charge.auditor is not None:
-            details["audited_by"] = charge.auditor.value
-        if charge.reverses is not None:
-            details["reverses"] = charge.reverses.value
-        vouchers.append(
-            SettlementVoucher(charge.id.value, charge.amount, charge.confirmed_at, details)
-        )
-    return vouchers
-
-
-VOUCHER_SOURCES.append(settlement_vouchers)

@@ -8,7 +8,7 @@ for a subject-access export, after checking the requester's identity.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,8 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from servicedesk import convert
 from servicedesk.app import audit
-from servicedesk.app.records.handlers import SOURCES
+from servicedesk.app.context import Wiring
+from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import Store, UnitOfWork
 from servicedesk.domain import requests as rq
 from servicedesk.domain.audit import AuditHead, AuditRecord, Verdict
@@ -127,20 +128,6 @@ class ErasureCheck:
 
 
 @attrs.frozen
-class SettlementVoucher:
-    """A settlement voucher (结算凭证) of a job, as the billing area files it."""
-
-    id: str
-    total: Money
-    settled_at: datetime | None = None
-    details: dict[str, str] = attrs.field(factory=dict)
-
-
-#: Where archives find settlement vouchers: billing appends a function per source.
-VOUCHER_SOURCES: list[Callable[[UnitOfWork, RequestId], Sequence[SettlementVoucher]]] = []
-
-
-@attrs.frozen
 class RequestForm:
     """The request form (需求登记表) as registered and triaged."""
 
@@ -203,10 +190,13 @@ class FoundItemView:
 
 
 class RecordQueries:
-    def __init__(self, store: Store, policies: Policies, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, store: Store, policies: Policies, clock: Callable[[], datetime], wiring: Wiring
+    ) -> None:
         self.store = store
         self.policies = policies
         self.clock = clock
+        self.wiring = wiring
 
     # -- audit trail ------------------------------------------------------------------
 
@@ -253,7 +243,7 @@ class RecordQueries:
         with self.store.unit_of_work() as uow:
             for file_id in self._files_of(uow, phone):
                 record = uow.record_files.get(file_id)
-                _cls, id_cls = SOURCES[record.kind]
+                _cls, id_cls = self.wiring.record_sources[record.kind]
                 repository = next(r for r in uow.repositories() if r.kind == record.kind)
                 aggregate = repository.get(id_cls(record.record_id))
                 history = uow.events.history(record.kind, aggregate.id)
@@ -270,7 +260,7 @@ class RecordQueries:
 
     def archive(self, request_id: RequestId | str) -> JobArchive:
         """The archive record of one closed job."""
-        request_id = request_id if isinstance(request_id, RequestId) else RequestId(request_id)
+        request_id = RequestId(request_id)
         with self.store.unit_of_work() as uow:
             request = uow.requests.get(request_id)
             if request.is_open:
@@ -281,7 +271,9 @@ class RecordQueries:
                 )
             history = uow.events.history("request", request_id)
             record = uow.record_files.find(RecordFileId.of("request", request_id))
-            vouchers = tuple(v for source in VOUCHER_SOURCES for v in source(uow, request_id))
+            vouchers = tuple(
+                v for source in self.wiring.voucher_sources for v in source(uow, request_id)
+            )
         assert request.requester is not None
         assert request.channel is not None
         assert request.registered_at is not None

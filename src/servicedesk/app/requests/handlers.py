@@ -1,125 +1,25 @@
-"""Handlers: one function per command, run inside one unit of work.
+"""Handlers of requests, work orders and workers, one function per command.
 
-A handler loads aggregates, asks the policies what the organisation's rules
-say, and calls the aggregates' methods; the aggregates enforce the invariants.
-A handler returns the id of the record it created or changed.
+A handler runs inside one unit of work: it loads aggregates, asks the
+policies what the organisation's rules say, and calls the aggregates'
+methods; the aggregates enforce the invariants.  It returns the id of the
+record it created or changed.  ``servicedesk.app.bootstrap`` names the
+handler of every command.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any, TypeVar
-
-import attrs
-
+from servicedesk.app.context import Context
 from servicedesk.app.requests import commands as c
-from servicedesk.app.unit_of_work import UnitOfWork
-from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.requests import ServiceRequest, Status
-from servicedesk.domain.values import Actor, ItemId, RequestId, WorkerId, WorkOrderId
+from servicedesk.domain.values import RequestId, WorkerId, WorkOrderId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
-from servicedesk.policies.manager import Policies
-
-
-@attrs.frozen
-class Context:
-    """What every handler gets besides its command."""
-
-    uow: UnitOfWork
-    policies: Policies
-    actor: Actor
-    now: datetime
-    new_id: Callable[[], str] = lambda: uuid.uuid4().hex
-
-
-C = TypeVar("C", bound=c.Command)
-Handler = Callable[[Any, Context], str | None]
-HANDLERS: dict[type[c.Command], Handler] = {}
-
-
-def handles(command: type[C]) -> Callable[[Callable[[C, Context], str | None]], Handler]:
-    def register(function: Callable[[C, Context], str | None]) -> Handler:
-        HANDLERS[command] = function
-        return function
-
-    return register
-
-
-# --- catalogue -----------------------------------------------------------------
-
-
-@handles(c.ProposeItem)
-def propose_item(cmd: c.ProposeItem, ctx: Context) -> str:
-    item_id = cmd.item_id or ItemId(ctx.new_id())
-    draft = ServiceItem(item_id, name=cmd.name, category=cmd.category)
-    chain = ctx.policies.approval_chain(draft, "new")
-    item = ServiceItem.propose(
-        item_id,
-        name=cmd.name,
-        category=cmd.category,
-        fee=cmd.fee,
-        chain=chain,
-        required_materials=cmd.required_materials,
-        at=ctx.now,
-    )
-    ctx.uow.items.add(item)
-    return item_id.value
-
-
-@handles(c.ProposeFeeChange)
-def propose_fee_change(cmd: c.ProposeFeeChange, ctx: Context) -> str:
-    item = ctx.uow.items.get(cmd.item_id)
-    chain = ctx.policies.approval_chain(item, "fee_change")
-    item.propose_fee_change(cmd.fee, chain=chain, reason=cmd.reason, at=ctx.now)
-    return item.id.value
-
-
-@handles(c.ApproveFee)
-def approve_fee(cmd: c.ApproveFee, ctx: Context) -> str:
-    item = ctx.uow.items.get(cmd.item_id)
-    item.approve(role=cmd.role, approver=ctx.actor.id, roles_held=ctx.actor.roles, at=ctx.now)
-    return item.id.value
-
-
-@handles(c.RejectFee)
-def reject_fee(cmd: c.RejectFee, ctx: Context) -> str:
-    item = ctx.uow.items.get(cmd.item_id)
-    item.reject(
-        role=cmd.role,
-        approver=ctx.actor.id,
-        roles_held=ctx.actor.roles,
-        reason=cmd.reason,
-        at=ctx.now,
-    )
-    return item.id.value
-
-
-@handles(c.SuspendItem)
-def suspend_item(cmd: c.SuspendItem, ctx: Context) -> str:
-    ctx.uow.items.get(cmd.item_id).suspend(reason=cmd.reason, at=ctx.now)
-    return cmd.item_id.value
-
-
-@handles(c.ResumeItem)
-def resume_item(cmd: c.ResumeItem, ctx: Context) -> str:
-    ctx.uow.items.get(cmd.item_id).resume(at=ctx.now)
-    return cmd.item_id.value
-
-
-@handles(c.WithdrawItem)
-def withdraw_item(cmd: c.WithdrawItem, ctx: Context) -> str:
-    ctx.uow.items.get(cmd.item_id).withdraw(reason=cmd.reason, at=ctx.now)
-    return cmd.item_id.value
-
 
 # --- workers -------------------------------------------------------------------
 
 
-@handles(c.RegisterWorker)
 def register_worker(cmd: c.RegisterWorker, ctx: Context) -> str:
     worker_id = cmd.worker_id or WorkerId(ctx.new_id())
     worker = Worker.register(worker_id, name=cmd.name, kind=cmd.kind, skills=cmd.skills, at=ctx.now)
@@ -127,7 +27,6 @@ def register_worker(cmd: c.RegisterWorker, ctx: Context) -> str:
     return worker_id.value
 
 
-@handles(c.SetWorkerAvailability)
 def set_worker_availability(cmd: c.SetWorkerAvailability, ctx: Context) -> str:
     ctx.uow.workers.get(cmd.worker_id).set_available(cmd.available, at=ctx.now)
     return cmd.worker_id.value
@@ -136,7 +35,6 @@ def set_worker_availability(cmd: c.SetWorkerAvailability, ctx: Context) -> str:
 # --- requests ------------------------------------------------------------------
 
 
-@handles(c.RegisterRequest)
 def register_request(cmd: c.RegisterRequest, ctx: Context) -> str:
     request_id = cmd.request_id or RequestId(ctx.new_id())
     if cmd.expected is not None and cmd.expected.end <= ctx.now:
@@ -153,7 +51,6 @@ def register_request(cmd: c.RegisterRequest, ctx: Context) -> str:
     return request_id.value
 
 
-@handles(c.TriageRequest)
 def triage_request(cmd: c.TriageRequest, ctx: Context) -> str:
     request = ctx.uow.requests.get(cmd.request_id)
     item = ctx.uow.items.get(cmd.item_id)
@@ -175,7 +72,6 @@ def triage_request(cmd: c.TriageRequest, ctx: Context) -> str:
     return request.id.value
 
 
-@handles(c.DeclineRequest)
 def decline_request(cmd: c.DeclineRequest, ctx: Context) -> str:
     ctx.uow.requests.get(cmd.request_id).decline(reason=cmd.reason, at=ctx.now)
     return cmd.request_id.value
@@ -205,7 +101,6 @@ def _dispatch(request: ServiceRequest, worker: Worker, ctx: Context) -> None:
     request.dispatch(work_order_id=WorkOrderId(ctx.new_id()), worker_id=worker.id, at=ctx.now)
 
 
-@handles(c.DispatchRequest)
 def dispatch_request(cmd: c.DispatchRequest, ctx: Context) -> str:
     request = ctx.uow.requests.get(cmd.request_id)
     request.require_transition(Status.DISPATCHED, _("dispatched"))
@@ -222,7 +117,6 @@ def dispatch_request(cmd: c.DispatchRequest, ctx: Context) -> str:
     return request.id.value
 
 
-@handles(c.DispatchDue)
 def dispatch_due(cmd: c.DispatchDue, ctx: Context) -> str | None:
     """Urgent requests are due at once; ordinary ones at their batch time."""
     dispatched = 0
@@ -242,13 +136,11 @@ def dispatch_due(cmd: c.DispatchDue, ctx: Context) -> str | None:
     return str(dispatched)
 
 
-@handles(c.StartWork)
 def start_work(cmd: c.StartWork, ctx: Context) -> str:
     ctx.uow.requests.get(cmd.request_id).start(at=ctx.now)
     return cmd.request_id.value
 
 
-@handles(c.RecordConsent)
 def record_consent(cmd: c.RecordConsent, ctx: Context) -> str:
     ctx.uow.requests.get(cmd.request_id).record_consent(
         consent_id=cmd.consent_id,
@@ -261,7 +153,6 @@ def record_consent(cmd: c.RecordConsent, ctx: Context) -> str:
     return cmd.request_id.value
 
 
-@handles(c.ChangeScope)
 def change_scope(cmd: c.ChangeScope, ctx: Context) -> str:
     ctx.uow.requests.get(cmd.request_id).change_scope(
         consent_id=cmd.consent_id, description=cmd.description, at=ctx.now
@@ -269,7 +160,6 @@ def change_scope(cmd: c.ChangeScope, ctx: Context) -> str:
     return cmd.request_id.value
 
 
-@handles(c.AddExtraFee)
 def add_extra_fee(cmd: c.AddExtraFee, ctx: Context) -> str:
     ctx.uow.requests.get(cmd.request_id).add_extra_fee(
         consent_id=cmd.consent_id, amount=cmd.amount, description=cmd.description, at=ctx.now
@@ -277,31 +167,26 @@ def add_extra_fee(cmd: c.AddExtraFee, ctx: Context) -> str:
     return cmd.request_id.value
 
 
-@handles(c.CompleteWork)
 def complete_work(cmd: c.CompleteWork, ctx: Context) -> str:
     ctx.uow.requests.get(cmd.request_id).complete(notes=cmd.notes, at=ctx.now)
     return cmd.request_id.value
 
 
-@handles(c.AcceptWork)
 def accept_work(cmd: c.AcceptWork, ctx: Context) -> str:
     ctx.uow.requests.get(cmd.request_id).accept(signed_by=cmd.signed_by, at=ctx.now)
     return cmd.request_id.value
 
 
-@handles(c.RejectWork)
 def reject_work(cmd: c.RejectWork, ctx: Context) -> str:
     ctx.uow.requests.get(cmd.request_id).reject(reason=cmd.reason, at=ctx.now)
     return cmd.request_id.value
 
 
-@handles(c.CloseRequest)
 def close_request(cmd: c.CloseRequest, ctx: Context) -> str:
     ctx.uow.requests.get(cmd.request_id).close(at=ctx.now)
     return cmd.request_id.value
 
 
-@handles(c.CancelRequest)
 def cancel_request(cmd: c.CancelRequest, ctx: Context) -> str:
     ctx.uow.requests.get(cmd.request_id).cancel(reason=cmd.reason, at=ctx.now)
     return cmd.request_id.value

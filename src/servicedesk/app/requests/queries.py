@@ -125,7 +125,7 @@ class Queries:
         return aware(now if now is not None else self.clock(), "time")
 
     def request(self, request_id: RequestId | str, now: datetime | None = None) -> RequestView:
-        request_id = request_id if isinstance(request_id, RequestId) else RequestId(request_id)
+        request_id = RequestId(request_id)
         with self.store.unit_of_work() as uow:
             return RequestView.of(uow.requests.get(request_id), self._now(now))
 
@@ -140,7 +140,7 @@ class Queries:
             return [RequestView.of(r, at) for r in uow.requests.list_overdue(at)]
 
     def request_history(self, request_id: RequestId | str) -> list[Event]:
-        request_id = request_id if isinstance(request_id, RequestId) else RequestId(request_id)
+        request_id = RequestId(request_id)
         with self.store.unit_of_work() as uow:
             uow.requests.get(request_id)  # NotFound for an unknown id, not an empty list
             return uow.events.history("request", request_id)
@@ -154,6 +154,6 @@ class Queries:
             return [ItemView.of(i) for i in uow.items.list()]
 
     def item(self, item_id: ItemId | str) -> ItemView:
-        item_id = item_id if isinstance(item_id, ItemId) else ItemId(item_id)
+        item_id = ItemId(item_id)
         with self.store.unit_of_work() as uow:
             return ItemView.of(uow.items.get(item_id))

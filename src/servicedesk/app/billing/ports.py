@@ -1,0 +1,161 @@
+"""What billing needs of a store."""
+
+from __future__ import annotations
+
+import abc
+from datetime import datetime
+
+import attrs
+
+from servicedesk.app.repository import DerivedIdRepository, Repository
+from servicedesk.domain.accounts import Account
+from servicedesk.domain.agreements import Agreement
+from servicedesk.domain.billing import AccountId, Period, SeriesId
+from servicedesk.domain.charges import Charge
+from servicedesk.domain.costs import Cost
+from servicedesk.domain.invoices import Invoice, ReceiptBook
+from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
+from servicedesk.domain.statements import Statement
+from servicedesk.domain.values import RequesterKind, RequestId
+
+
+class AccountRepository(Repository[Account]):
+    kind, label = "account", "account"
+
+    @abc.abstractmethod
+    def list(self) -> list[Account]:
+        """Every account, by id."""
+
+    @abc.abstractmethod
+    def open_for(self, unit: str, kind: RequesterKind) -> Account | None:
+        """The open account of a unit's owner, tenant or member of the public.
+
+        A database keeps this unique with a partial unique index on (unit, kind)
+        where the account is open.
+        """
+
+
+class ChargeRepository(DerivedIdRepository[Charge]):
+    kind, label = "charge", "charge"
+
+    @abc.abstractmethod
+    def for_request(self, request_id: RequestId) -> list[Charge]:
+        """The request's charges, oldest first (estimate, charge, reversals)."""
+
+    @abc.abstractmethod
+    def for_account(self, account_id: AccountId) -> list[Charge]:
+        """The account's charges, oldest first."""
+
+    @abc.abstractmethod
+    def billable(self, account_id: AccountId, before: datetime) -> list[Charge]:
+        """Confirmed on-account charges on no statement, confirmed before ``before``."""
+
+    @abc.abstractmethod
+    def confirmed_between(self, start: datetime, end: datetime) -> list[Charge]:
+        """Charges confirmed in ``[start, end)``, for the revenue report."""
+
+
+@attrs.frozen
+class MonthClose:
+    """A month close as the handler decided it, the policies asked once for all accounts.
+
+    ``charge_description`` is the text of a charge's statement line with ``{id}`` for
+    the request, already in the desk's language.
+    """
+
+    period: Period
+    cutoff: datetime  # charges confirmed before this instant go on the statement
+    at: datetime  # when the statements are issued
+    due: datetime  # when they are due
+    charge_description: str
+
+
+class StatementRepository(DerivedIdRepository[Statement]):
+    kind, label = "statement", "statement"
+
+    @abc.abstractmethod
+    def for_account(self, account_id: AccountId) -> list[Statement]:
+        """The account's statements, oldest period first."""
+
+    def issue_in_bulk(self, close: MonthClose) -> list[AccountId] | None:
+        """Issue in one go the statements no domain decision is needed for.
+
+        A store that can (the SQL store) bills the plain accounts itself, in a few
+        set-based statements of this unit of work, storing exactly what the domain
+        would, and returns the accounts left for the handler's per-account close.
+        ``None``, the reference answer given here, leaves every account to the
+        handler: the domain decides everything.
+        """
+        return None
+
+
+class AgreementRepository(Repository[Agreement]):
+    kind, label = "agreement", "service agreement"
+
+    @abc.abstractmethod
+    def for_account(self, account_id: AccountId) -> list[Agreement]: ...
+
+    @abc.abstractmethod
+    def list(self) -> list[Agreement]: ...
+
+
+class PaymentRepository(Repository[Payment]):
+    kind, label = "payment", "payment"
+
+    @abc.abstractmethod
+    def for_account(self, account_id: AccountId) -> list[Payment]:
+        """The account's payments, oldest first."""
+
+
+class ReceiptRepository(DerivedIdRepository[Receipt]):
+    kind, label = "receipt", "receipt"
+
+    @abc.abstractmethod
+    def in_series(self, series: SeriesId) -> list[Receipt]:
+        """The receipts of one series, by number."""
+
+
+class CounterRepository(DerivedIdRepository[SeriesCounter]):
+    """Gapless number series.
+
+    ``next`` takes the next number inside the caller's transaction: it is saved
+    with the payment it numbers, or not at all.  Here a concurrent taker fails
+    the version check and the desk retries; a SQL adapter overrides ``next`` to
+    lock the counter row with a waiting ``SELECT ... FOR UPDATE`` (never NOWAIT)
+    and backs it with a unique (series, number) constraint on the receipts.
+    """
+
+    kind, label = "counter", "number series"
+
+    def next(self, series: SeriesId, *, at: datetime) -> int:
+        counter = self.find(series)
+        if counter is None:
+            counter = SeriesCounter(series)
+            self.add(counter)
+        return counter.take(at=at)
+
+
+class InvoiceRepository(DerivedIdRepository[Invoice]):
+    kind, label = "invoice", "invoice"
+
+    @abc.abstractmethod
+    def list_overdue(self, now: datetime) -> list[Invoice]:
+        """Invoices past their deadline and not delivered, oldest deadline first."""
+
+    @abc.abstractmethod
+    def for_request(self, request_id: RequestId) -> list[Invoice]: ...
+
+
+class ReceiptBookRepository(Repository[ReceiptBook]):
+    kind, label = "receipt_book", "receipt book"
+
+    @abc.abstractmethod
+    def list(self) -> list[ReceiptBook]: ...
+
+
+class CostRepository(Repository[Cost]):
+    kind, label = "cost", "cost"
+
+    @abc.abstractmethod
+    def between(self, start: datetime, end: datetime) -> list[Cost]:
+        """Costs recorded in ``[start, end)``."""

@@ -1,0 +1,22 @@
+"""What callbacks need of a store."""
+
+from __future__ import annotations
+
+import abc
+
+from servicedesk.app.repository import Repository
+from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
+
+
+class CallbackRepository(Repository[Callback]):
+    kind, label = "callback", "callback"
+
+    @abc.abstractmethod
+    def list_for_month(self, month: Month) -> list[Callback]:
+        """The callbacks planned for ``month``, by id (indexed on the month)."""
+
+
+class CallbackPlanRepository(Repository[CallbackPlan]):
+    """One plan per month: the id is the month, so a second draw is refused by the key."""
+
+    kind, label = "callback_plan", "callback plan"

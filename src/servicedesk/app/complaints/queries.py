@@ -1,0 +1,120 @@
+"""Queries of complaints: one complaint, open and overdue ones, as views for UIs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import attrs
+
+from servicedesk.app.unit_of_work import Store
+from servicedesk.domain.complaints import (
+    CallbackId,
+    Complaint,
+    ComplaintId,
+    ComplaintStatus,
+)
+from servicedesk.domain.deadlines import Breach, Escalation
+from servicedesk.domain.events import Event
+from servicedesk.domain.requests import Channel, Urgency
+from servicedesk.domain.values import (
+    ActorId,
+    ItemId,
+    Requester,
+    RequestId,
+    WorkerId,
+    aware,
+)
+
+
+@attrs.frozen
+class ComplaintView:
+    id: ComplaintId
+    status: ComplaintStatus
+    channel: Channel
+    category: str
+    urgency: Urgency
+    complainant: Requester
+    description: str
+    owner: ActorId
+    request_id: RequestId | None
+    worker_id: WorkerId | None
+    item_id: ItemId | None
+    callback_id: CallbackId | None
+    filed_at: datetime
+    acknowledge_due: datetime
+    answer_due: datetime
+    paused: bool
+    overdue: bool
+    breaches: tuple[Breach, ...]
+    escalations: tuple[Escalation, ...]
+    next_escalation_at: datetime | None
+    reopen_count: int
+    result: str
+    satisfaction: int | None
+
+    @classmethod
+    def of(cls, complaint: Complaint, now: datetime) -> ComplaintView:
+        assert complaint.channel is not None
+        assert complaint.complainant is not None
+        assert complaint.owner is not None
+        assert complaint.filed_at is not None
+        assert complaint.acknowledge is not None
+        assert complaint.answer is not None
+        return cls(
+            id=complaint.id,
+            status=complaint.status,
+            channel=complaint.channel,
+            category=complaint.category,
+            urgency=complaint.urgency,
+            complainant=complaint.complainant,
+            description=complaint.description,
+            owner=complaint.owner,
+            request_id=complaint.request_id,
+            worker_id=complaint.worker_id,
+            item_id=complaint.item_id,
+            callback_id=complaint.callback_id,
+            filed_at=complaint.filed_at,
+            acknowledge_due=complaint.acknowledge.due,
+            answer_due=complaint.answer.due,
+            paused=complaint.is_paused,
+            overdue=complaint.is_overdue(now),
+            breaches=complaint.breaches,
+            escalations=complaint.escalations,
+            next_escalation_at=complaint.next_escalation_at,
+            reopen_count=complaint.reopen_count,
+            result=complaint.result,
+            satisfaction=complaint.satisfaction,
+        )
+
+
+class ComplaintQueries:
+    """``desk.complaints``: what the complaint desk and the managers look at."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.clock = clock
+
+    def _now(self, now: datetime | None) -> datetime:
+        return aware(now if now is not None else self.clock(), "time")
+
+    def complaint(
+        self, complaint_id: ComplaintId | str, now: datetime | None = None
+    ) -> ComplaintView:
+        with self.store.unit_of_work() as uow:
+            complaint = uow.complaints.get(ComplaintId(complaint_id))
+            return ComplaintView.of(complaint, self._now(now))
+
+    def open_complaints(self, now: datetime | None = None) -> list[ComplaintView]:
+        at = self._now(now)
+        with self.store.unit_of_work() as uow:
+            return [ComplaintView.of(c, at) for c in uow.complaints.list_open()]
+
+    def overdue_complaints(self, now: datetime | None = None) -> list[ComplaintView]:
+        return [view for view in self.open_complaints(now) if view.overdue]
+
+    def history(self, complaint_id: ComplaintId | str) -> list[Event]:
+        complaint_id = ComplaintId(complaint_id)
+        with self.store.unit_of_work() as uow:
+            uow.complaints.get(complaint_id)  # NotFound for an unknown id, not an empty list
+            return uow.events.history("complaint", complaint_id)

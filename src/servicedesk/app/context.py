@@ -1,0 +1,57 @@
+"""What a handler gets besides its command, and the tables the desk is wired with."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from servicedesk.app.command import Command
+from servicedesk.app.records.ports import SettlementVoucher
+from servicedesk.app.unit_of_work import UnitOfWork
+from servicedesk.domain.callbacks import Month, ScheduledVisit
+from servicedesk.domain.events import Event
+from servicedesk.domain.values import Actor, Identifier, RequestId
+from servicedesk.policies.manager import Policies
+
+#: A command's handler: it returns the id of the record it created or changed.
+Handler = Callable[[Any, "Context"], str | None]
+#: What one event does to the record files it concerns.
+Filer = Callable[[Any, "Context"], None]
+#: The visits the long-term agreements promise in a month, read in the planning transaction.
+VisitSource = Callable[[UnitOfWork, Month], Iterable[ScheduledVisit]]
+#: The settlement vouchers (结算凭证) a job's archive shows.
+VoucherSource = Callable[[UnitOfWork, RequestId], Sequence[SettlementVoucher]]
+
+
+@attrs.frozen
+class Wiring:
+    """The tables a desk runs on: every handler, filer and record source, by name.
+
+    ``servicedesk.app.bootstrap.WIRING`` is the library's own; a test or an
+    embedding application may pass another (``attrs.evolve(WIRING, ...)``).
+    """
+
+    #: Command class -> its handler.
+    handlers: Mapping[type[Command], Handler]
+    #: Event class -> what it does to record files.
+    filers: Mapping[type[Event], Filer]
+    #: Store kind -> (aggregate class, id class): what a record file of that kind holds.
+    record_sources: Mapping[str, tuple[type[Any], type[Identifier]]]
+    voucher_sources: Sequence[VoucherSource] = ()
+    visit_sources: Sequence[VisitSource] = ()
+
+
+@attrs.frozen
+class Context:
+    """What every handler gets besides its command."""
+
+    uow: UnitOfWork
+    policies: Policies
+    actor: Actor
+    now: datetime
+    wiring: Wiring
+    new_id: Callable[[], str] = lambda: uuid.uuid4().hex
