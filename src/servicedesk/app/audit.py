@@ -35,7 +35,7 @@ from servicedesk.domain.audit import verify as verify_records
 from servicedesk.domain.errors import ConcurrencyConflict, PermissionDenied
 from servicedesk.domain.events import Event
 from servicedesk.domain.privacy import scrub
-from servicedesk.domain.values import Actor
+from servicedesk.domain.values import Actor, Role
 from servicedesk.i18n import _
 from servicedesk.policies.manager import Policies
 
@@ -132,9 +132,26 @@ def describe(command: Command) -> str:
     return canonical_json(data)
 
 
+def allowed_roles(policies: Policies, command: type[Command]) -> frozenset[Role]:
+    """The roles that may give ``command``: the policy's, narrowed to a reserved act's roles."""
+    allowed = policies.permitted_roles(command.__name__)
+    return allowed if command.reserved is None else allowed & command.reserved.roles
+
+
 def check_permission(policies: Policies, command: Command, actor: Actor) -> None:
     name = type(command).__name__
-    allowed = policies.permitted_roles(name)
+    act = type(command).reserved
+    allowed = allowed_roles(policies, type(command))
+    if (
+        not actor.roles & allowed
+        and act is not None
+        and actor.roles & policies.permitted_roles(name)
+    ):
+        raise PermissionDenied(
+            _("Only a {role} may {action}; no policy can give this to anyone else.").format(
+                role=" / ".join(_(role) for role in sorted(act.roles)), action=_(act.action)
+            )
+        )
     if not actor.roles & allowed:
         raise PermissionDenied(
             _("{actor} may not give the command {command}; it needs one of: {roles}.").format(

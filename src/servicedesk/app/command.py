@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
+
+from servicedesk.domain.reserved import ReservedAct
 
 
 @attrs.frozen(kw_only=True)
 class Command:
-    """Base of every command."""
+    """Base of every command: a plain frozen value naming what a caller asks the desk to do.
+
+    ``reserved`` names the act the domain reserves to certain roles, if the
+    command performs one (``servicedesk.domain.reserved``).
+    """
+
+    reserved: ClassVar[ReservedAct | None] = None

@@ -8,10 +8,12 @@ record is touched.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 import attrs
 
 from servicedesk.app.command import Command
+from servicedesk.domain import reserved
 from servicedesk.domain.agreements import AgreementTerms
 from servicedesk.domain.billing import (
     AccountId,
@@ -28,6 +30,7 @@ from servicedesk.domain.charges import LineSpec
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.money import Money
 from servicedesk.domain.payments import Collection
+from servicedesk.domain.reserved import ReservedAct
 from servicedesk.domain.values import ActorId, ItemId, Requester, RequestId
 from servicedesk.i18n import _
 
@@ -83,6 +86,7 @@ class OpenAccount(Command):
 class PayDeposit(Command):
     """A cashier takes money into a tenant's deposit (first payment or top-up)."""
 
+    reserved: ClassVar[ReservedAct | None] = reserved.TAKE_MONEY
     account_id: AccountId = attrs.field(converter=AccountId)
     amount: Money = attrs.field(converter=to_money)
     collection: Collection = attrs.field(default=Collection.ON_THE_SPOT, converter=Collection)
@@ -96,6 +100,7 @@ class PayDeposit(Command):
 class RefundDeposit(Command):
     """A cashier pays part of a deposit back; never more than its balance."""
 
+    reserved: ClassVar[ReservedAct | None] = reserved.PAY_BACK_MONEY
     account_id: AccountId = attrs.field(converter=AccountId)
     amount: Money = attrs.field(converter=to_money)
 
@@ -104,6 +109,7 @@ class RefundDeposit(Command):
 class CloseAccount(Command):
     """The requester leaves: a deposit's remainder is refunded, the account closed."""
 
+    reserved: ClassVar[ReservedAct | None] = reserved.CLOSE_ACCOUNT
     account_id: AccountId = attrs.field(converter=AccountId)
 
 
@@ -141,6 +147,7 @@ class ConfirmCharge(Command):
 class AuditCharge(Command):
     """The assistant audits a confirmed charge (assistant role)."""
 
+    reserved: ClassVar[ReservedAct | None] = reserved.AUDIT_CHARGE
     charge_id: ChargeId = attrs.field(converter=ChargeId)
 
 
@@ -148,6 +155,7 @@ class AuditCharge(Command):
 class ReverseCharge(Command):
     """Cancel a confirmed charge by a reversing charge (assistant role)."""
 
+    reserved: ClassVar[ReservedAct | None] = reserved.REVERSE_CHARGE
     charge_id: ChargeId = attrs.field(converter=ChargeId)
     reason: str
 
@@ -198,6 +206,7 @@ class EndAgreement(Command):
 class RecordPayment(Command):
     """A cashier takes a payment of statements: the named ones, or all that are open."""
 
+    reserved: ClassVar[ReservedAct | None] = reserved.TAKE_MONEY
     account_id: AccountId = attrs.field(converter=AccountId)
     amount: Money = attrs.field(converter=to_money)
     statement_ids: tuple[StatementId, ...] = attrs.field(default=(), converter=to_statement_ids)
@@ -212,6 +221,7 @@ class RecordPayment(Command):
 class VoidPayment(Command):
     """A cashier voids a mistaken payment; it and its receipt keep their numbers."""
 
+    reserved: ClassVar[ReservedAct | None] = reserved.VOID_PAYMENT
     payment_id: PaymentId = attrs.field(converter=PaymentId)
     reason: str
 
@@ -226,6 +236,7 @@ class RequestInvoice(Command):
 
 @attrs.frozen(kw_only=True)
 class IssueInvoice(Command):
+    reserved: ClassVar[ReservedAct | None] = reserved.ISSUE_INVOICE
     invoice_id: InvoiceId = attrs.field(converter=InvoiceId)
     number: str
 
@@ -237,6 +248,7 @@ class DeliverInvoice(Command):
 
 @attrs.frozen(kw_only=True)
 class IssueReceiptBook(Command):
+    reserved: ClassVar[ReservedAct | None] = reserved.ISSUE_RECEIPT_BOOK
     book_id: ReceiptBookId = attrs.field(converter=ReceiptBookId)
     collector: ActorId = attrs.field(converter=ActorId)
     first: int = attrs.field(validator=_whole)
@@ -247,5 +259,6 @@ class IssueReceiptBook(Command):
 class ReturnStubs(Command):
     """The collector hands the book back with the stubs written; the cashier reconciles."""
 
+    reserved: ClassVar[ReservedAct | None] = reserved.RETURN_RECEIPT_BOOK
     book_id: ReceiptBookId = attrs.field(converter=ReceiptBookId)
     written: tuple[int, ...] = attrs.field(converter=to_stub_numbers)
