@@ -32,7 +32,7 @@ def _raw_schema(raw: Raw, *statements: str) -> None:
     raw.commit()
 
 
-# --- 1. intake -------------------------------------------------------------------------
+# --- 1. intake -----------------------------------------------------------------------------------
 
 
 def setup_intake(url: str, n: int) -> None:
@@ -60,7 +60,7 @@ def raw_intake(url: str, n: int) -> int:
     return intake.raw_intake(url, n, UNITS)
 
 
-# --- 2. month close --------------------------------------------------------------------
+# --- 2. month close ------------------------------------------------------------------------------
 
 
 def setup_close(url: str, n: int) -> None:
@@ -247,7 +247,7 @@ def raw_close(url: str, n: int) -> int:
     return int(issued)
 
 
-# --- 3. escalation sweep -----------------------------------------------------------------
+# --- 3. escalation sweep -------------------------------------------------------------------------
 
 
 def setup_sweep(url: str, n: int) -> None:
@@ -410,7 +410,7 @@ def raw_sweep(url: str, n: int) -> int:
     return int(escalated)
 
 
-# --- 4. purge ------------------------------------------------------------------------------
+# --- 4. purge ------------------------------------------------------------------------------------
 
 #: The raw tables of the purge: the library's tables' columns and indexes, and their rows.
 RAW_PURGE_TABLES = {

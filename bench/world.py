@@ -126,7 +126,7 @@ def seed_account(desk: Desk, clock: Clock) -> list[str]:
     return tokens
 
 
-# --- copying the seed ------------------------------------------------------------------
+# --- copying the seed ----------------------------------------------------------------------------
 
 
 def _copier(tokens: Iterable[str]) -> re.Pattern[str]:

@@ -54,7 +54,7 @@ def answered(desk: Desk) -> str:
     return complaint
 
 
-# --- complaints ---------------------------------------------------------------------------------
+# --- complaints ----------------------------------------------------------------------------------
 
 
 def test_a_complaint_is_filed_when_taken_and_its_period_runs_from_the_close() -> None:
@@ -113,7 +113,7 @@ def test_a_hold_on_a_complaint_that_was_never_taken_is_refused() -> None:
         desk.handle(PlaceHold(kind="complaint", record_id="c-9", hold_id="h1", reason="x"))
 
 
-# --- callbacks ----------------------------------------------------------------------------------
+# --- callbacks -----------------------------------------------------------------------------------
 
 
 def test_a_callback_is_filed_when_scheduled_and_closed_when_the_call_is_made() -> None:
@@ -132,7 +132,7 @@ def test_a_callback_is_filed_when_scheduled_and_closed_when_the_call_is_made() -
     assert (record.closed_at, record.expires_at) == (clock.now, clock.now + YEAR)
 
 
-# --- settlement vouchers ------------------------------------------------------------------------
+# --- settlement vouchers -------------------------------------------------------------------------
 
 
 def test_the_archive_of_a_job_shows_its_confirmed_charges_as_settlement_vouchers() -> None:

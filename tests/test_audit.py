@@ -35,7 +35,7 @@ from servicedesk.domain.values import RequestId
 from servicedesk.policies.hookspecs import hookimpl
 from support import ASSISTANT, BRANCH_MANAGER, CENTRE_MANAGER, CLERK, Clock, publish, requester
 
-# --- the memory store's tampers: what someone with access to its tables could do ---
+# --- the memory store's tampers: what someone with access to its tables could do -----------------
 
 
 def _key(store: MemoryStore, seq: int) -> Any:
@@ -96,7 +96,7 @@ def test_contract_truncated() -> None:
     contract.check_a_truncated_tail_is_named_against_the_kept_head(MemoryStore(), delete)
 
 
-# --- the chain itself ----------------------------------------------------------------
+# --- the chain itself ----------------------------------------------------------------------------
 
 
 def _chain(n: int, prefix: str = "C") -> list[AuditRecord]:
@@ -144,7 +144,7 @@ def test_a_rewritten_chain_is_caught_by_the_kept_head() -> None:
     assert (verdict.seq, verdict.problem) == (4, Problem.ALTERED)
 
 
-# --- what each record says ---------------------------------------------------------
+# --- what each record says -----------------------------------------------------------------------
 
 
 def test_each_command_is_one_record_with_actor_roles_time_and_events(
@@ -189,7 +189,7 @@ def without_audit(snapshot: dict[str, Any]) -> dict[str, Any]:
     return {"tables": tables, "log": log}
 
 
-# --- permissions -------------------------------------------------------------------------
+# --- permissions ---------------------------------------------------------------------------------
 
 
 def test_a_refused_command_changes_nothing_but_leaves_one_audit_record(

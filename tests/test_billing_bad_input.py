@@ -93,7 +93,7 @@ def tenant_with_deposit(s: BillingScenario, amount: str = "300.00") -> str:
     return account
 
 
-# --- floats, negatives, currencies ---------------------------------------------------
+# --- floats, negatives, currencies ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize("amount", [0.1, 10.0, float("nan")])
@@ -175,7 +175,7 @@ def test_a_payment_in_another_currency_is_refused(s: BillingScenario) -> None:
     refused(s, InvalidValue, lambda: s.desk.handle(command, actor=s.cashier), "USD")
 
 
-# --- paying what is not due -------------------------------------------------------------
+# --- paying what is not due ----------------------------------------------------------------------
 
 
 def test_paying_a_paid_statement_again_is_refused(s: BillingScenario) -> None:
@@ -209,7 +209,7 @@ def test_paying_an_unknown_statement_is_refused(s: BillingScenario) -> None:
     refused(s, NotFound, lambda: s.desk.handle(command, actor=s.cashier))
 
 
-# --- deposits -----------------------------------------------------------------------------
+# --- deposits ------------------------------------------------------------------------------------
 
 
 def test_refunding_more_than_the_balance_is_refused(s: BillingScenario) -> None:
@@ -247,7 +247,7 @@ def test_deposit_commands_on_an_on_account_account_are_refused(s: BillingScenari
     refused(s, IllegalTransition, lambda: s.desk.handle(command, actor=s.cashier), "deposit")
 
 
-# --- who may ---------------------------------------------------------------------------
+# --- who may -------------------------------------------------------------------------------------
 
 
 def test_only_a_cashier_records_a_payment(s: BillingScenario) -> None:
@@ -271,7 +271,7 @@ def test_only_an_assistant_audits_or_reverses(s: BillingScenario) -> None:
     refused(s, PermissionDenied, lambda: s.desk.handle(reverse, actor=s.cashier))
 
 
-# --- charges ------------------------------------------------------------------------------
+# --- charges -------------------------------------------------------------------------------------
 
 
 def test_a_confirmed_charge_is_never_edited(s: BillingScenario) -> None:
@@ -330,7 +330,7 @@ def test_a_second_open_account_for_the_same_unit_is_refused(s: BillingScenario) 
     refused(s, IllegalTransition, lambda: s.desk.handle(again), "already")
 
 
-# --- closing ------------------------------------------------------------------------------
+# --- closing -------------------------------------------------------------------------------------
 
 
 def test_a_month_cannot_be_closed_before_it_ends(s: BillingScenario) -> None:

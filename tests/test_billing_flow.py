@@ -73,7 +73,7 @@ def s() -> BillingScenario:
     return BillingScenario()
 
 
-# --- on account: the monthly statement ---------------------------------------------
+# --- on account: the monthly statement -----------------------------------------------------------
 
 
 def test_closing_a_month_makes_one_statement_per_account_with_lines_and_due_date(
@@ -278,7 +278,7 @@ def test_two_cashiers_at_once_never_share_a_number(s: BillingScenario) -> None:
         third.commit()
 
 
-# --- deposits -----------------------------------------------------------------------
+# --- deposits ------------------------------------------------------------------------------------
 
 
 def test_a_tenants_deposit_from_payment_to_refund(s: BillingScenario) -> None:
@@ -339,7 +339,7 @@ def test_a_policy_may_allow_a_deposit_below_zero_up_to_a_limit() -> None:
         s.desk.handle(CloseAccount(account_id=account), actor=s.cashier)
 
 
-# --- charges ------------------------------------------------------------------------
+# --- charges -------------------------------------------------------------------------------------
 
 
 def test_estimate_then_charge_with_consented_extra_fee_then_audit(s: BillingScenario) -> None:
@@ -404,7 +404,7 @@ def test_events_replay_to_the_same_charge(s: BillingScenario) -> None:
     assert attrs.evolve(replayed, version=stored.version) == stored
 
 
-# --- agreements, invoices, receipt books, reports -------------------------------------
+# --- agreements, invoices, receipt books, reports ------------------------------------------------
 
 
 def test_an_agreement_is_billed_monthly_and_per_visit_by_the_statement_run(

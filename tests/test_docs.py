@@ -136,7 +136,7 @@ def test_a_failing_block_is_reported_with_page_block_and_line(tmp_path: Path) ->
     assert f'File "{page}, python block 2 (line 9)", line 10' in message
 
 
-# --- the request lifecycle diagram ----------------------------------------------
+# --- the request lifecycle diagram ---------------------------------------------------------------
 
 EDGE = re.compile(r"^\s*(?P<source>\[\*\]|\w+)\s*-->\s*(?P<target>\[\*\]|\w+)\s*(?::.*)?$")
 
@@ -166,7 +166,7 @@ def test_lifecycle_diagram_is_the_state_machine() -> None:
     assert {s for s, t in drawn if t == "[*]"} == {s.value for s in TERMINAL}
 
 
-# --- the hook list ----------------------------------------------------------------
+# --- the hook list -------------------------------------------------------------------------------
 
 
 def _hookspecs() -> dict[str, str]:

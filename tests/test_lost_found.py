@@ -174,7 +174,7 @@ def test_bad_lost_and_found_input_is_refused_and_stores_nothing(
     assert store.snapshot() == before
 
 
-# --- archive ---------------------------------------------------------------------------
+# --- archive -------------------------------------------------------------------------------------
 
 
 def closed_job(desk: Desk, clock: Clock) -> str:

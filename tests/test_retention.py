@@ -191,7 +191,7 @@ def test_bad_holds_are_refused_and_store_nothing(desk: Desk, store: MemoryStore)
     assert store.snapshot() == before
 
 
-# --- erasure on request -----------------------------------------------------------------
+# --- erasure on request --------------------------------------------------------------------------
 
 
 def test_erasure_on_request_takes_what_the_rules_allow(clock: Clock) -> None:

@@ -252,7 +252,7 @@ def _print_demo(store: SqlStore, kept: str | None) -> None:
     print_month_end(console, run_month_end(day))
 
 
-# --- the desk from a terminal (issue 7) ------------------------------------------------------
+# --- the desk from a terminal --------------------------------------------------------------------
 from servicedesk.console.cases import callback, complaint, escalate  # noqa: E402
 from servicedesk.console.money import account, charge, month, payment, statement  # noqa: E402
 from servicedesk.console.records import records  # noqa: E402

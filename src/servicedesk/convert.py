@@ -140,7 +140,7 @@ def _first_domain_error(error: BaseException) -> ServiceDeskError | None:
     return None
 
 
-# --- durations (issue 5: working time paused, escalation waits) ---------------------------------
+# --- durations -----------------------------------------------------------------------------------
 
 
 def _unstructure_timedelta(value: timedelta) -> str:

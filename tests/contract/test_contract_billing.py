@@ -138,7 +138,7 @@ def test_costs_and_invoices_are_found_by_time_and_request(store: Store) -> None:
         assert [i.id.value for i in overdue] == [invoice]
 
 
-# --- what only the database can hold: rules across rows two transactions could break --
+# --- what only the database can hold: rules across rows two transactions could break -------------
 
 
 def test_the_database_holds_the_billing_rules_two_transactions_could_break(

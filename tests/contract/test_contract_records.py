@@ -34,7 +34,7 @@ from support import Clock
 Change = Callable[[dict[str, Any]], dict[str, Any]]
 
 
-# --- tampering, store by store ----------------------------------------------------------
+# --- tampering, store by store -------------------------------------------------------------------
 
 
 def _memory_key(store: MemoryStore, seq: int) -> Any:
@@ -142,7 +142,7 @@ def test_the_trail_is_read_in_pages_by_number(store: Store) -> None:
     assert desk.records.trail(head.seq) == []
 
 
-# --- retention: purge, holds, erasure on request -----------------------------------------
+# --- retention: purge, holds, erasure on request -------------------------------------------------
 
 
 class MonthlyRetention:

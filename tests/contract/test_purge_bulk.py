@@ -298,7 +298,7 @@ def test_the_bulk_purge_stores_what_the_per_record_purge_stores(
         sql.close()
 
 
-# --- the plan's SQL against scrub, value by value ---------------------------------------------
+# --- the plan's SQL against scrub, value by value ------------------------------------------------
 
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=6)
 some_names = texts.filter(str.strip)

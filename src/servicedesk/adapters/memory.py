@@ -156,7 +156,7 @@ class MemoryRequests(_MemoryRepository[ServiceRequest], RequestRepository, Reque
                 counts[request.worker_id] += 1
         return dict(counts)
 
-    # --- escalation and callbacks (issue 5) ---
+    # --- escalation and callbacks ----------------------------------------------------------------
 
     def list_due_for_escalation(self, now: datetime) -> list[ServiceRequest]:
         return _oldest_first(self._all(lambda r: _before(r.next_escalation_at, now)))
@@ -293,7 +293,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.written.clear()
 
 
-# --- complaints, escalation and callbacks (issue 5) --------------------------------------------
+# --- complaints, escalation and callbacks --------------------------------------------------------
 
 
 def _before(at: datetime | None, now: datetime) -> bool:
@@ -330,7 +330,7 @@ class MemoryCallbackPlans(_MemoryRepository[CallbackPlan], CallbackPlanRepositor
     cls = CallbackPlan
 
 
-# --- idempotency -------------------------------------------------------------------
+# --- idempotency ---------------------------------------------------------------------------------
 
 IDEMPOTENCY = "idempotency"  # the store's table of remembered commands
 
@@ -360,7 +360,7 @@ class MemoryIdempotencyKeys(ports.IdempotencyKeys):
         self.uow._pending.append((IDEMPOTENCY, key, -1, (1, document), []))
 
 
-# --- billing -------------------------------------------------------------------
+# --- billing -------------------------------------------------------------------------------------
 
 
 def _by_time(values: list[A], key: Callable[[A], datetime | None]) -> list[A]:
@@ -474,7 +474,7 @@ class MemoryCosts(_MemoryRepository[Cost], CostRepository):
         )
 
 
-# --- records -------------------------------------------------------------------
+# --- records -------------------------------------------------------------------------------------
 
 AUDIT = "audit"  # one row per audit record, keyed by its zero-padded number
 #: Audit rows hold their record as one JSON text: as a database column would, and cheap to copy.

@@ -220,7 +220,7 @@ def record_refusal(
                 raise
 
 
-# --- reading the trail -------------------------------------------------------------
+# --- reading the trail ---------------------------------------------------------------------------
 
 
 def all_records(store: Store, page: int = 1000) -> Iterator[AuditRecord]:

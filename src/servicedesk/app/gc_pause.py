@@ -3,10 +3,10 @@
 A sweep or a purge makes hundreds of thousands of events and audit references,
 none of them in a reference cycle.  As they accumulate, the collector walks
 them again and again (every few hundred allocations, and the oldest
-generation as it grows): measured under cProfile, 0.6 s of a 30,000-complaint
-sweep's 5 s, most of it while the audit record named the events.  The
-collector is on again, if it was, as soon as the step is done; what it would
-have freed meanwhile it frees then.
+generation as it grows), most of all while the audit record names the events
+(docs/performance.md has the figures).  The collector is on again, if it
+was, as soon as the step is done; what it would have freed meanwhile it
+frees then.
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ class UnitOfWork(abc.ABC):
     def _close(self) -> None:  # noqa: B027 - optional hook
         """Release connections; nothing to do for a store without any."""
 
-    # --- records -------------------------------------------------------------------
+    # --- records ---------------------------------------------------------------------------------
     audit: AuditLog
     personal_data: PersonalData
     record_files: RecordFileRepository
@@ -148,10 +148,10 @@ class Store(Protocol):
     def unit_of_work(self) -> UnitOfWork: ...
 
 
-# --- complaints, escalation and callbacks (issue 5) --------------------------------------------
+# --- complaints, escalation and callbacks --------------------------------------------------------
 
 
-# --- idempotency -------------------------------------------------------------------
+# --- idempotency ---------------------------------------------------------------------------------
 
 
 class IdempotencyKey(Identifier):
@@ -204,11 +204,11 @@ def pending_events(uow: UnitOfWork) -> list[Event]:
     return written + unsaved_events(uow)
 
 
-# --- billing -------------------------------------------------------------------
+# --- billing -------------------------------------------------------------------------------------
 # One repository per aggregate.  The query methods are what a database answers with
 # an index; the invariants that concurrency could break are carried by ids a database
 # keeps unique (statement ``<account>:<period>``, receipt ``<series>:<number>``,
 # reversal ``<charge>:rev``) and by the version check every aggregate is saved with.
 
 
-# --- records -------------------------------------------------------------------
+# --- records -------------------------------------------------------------------------------------

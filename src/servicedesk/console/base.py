@@ -76,7 +76,7 @@ def group(name: str, help_text: str) -> click.Group:
     return DeskGroup(name=name, help=help_text)
 
 
-# --- parameters: malformed input is a usage error (exit 2), before the desk is touched ---------
+# --- parameters: malformed input is a usage error (exit 2), before the desk is touched -----------
 
 
 class MoneyParam(click.ParamType[Money]):
@@ -132,7 +132,7 @@ def parse_now(text: str) -> datetime:
 NOW = Checked(parse_now, "iso-time")
 
 
-# --- the options every command takes --------------------------------------------------------
+# --- the options every command takes -------------------------------------------------------------
 
 
 @attrs.frozen
@@ -267,7 +267,7 @@ BILLING = (
 CASES = ("complaints", "callbacks", "callback_plans", "request_cases")
 
 
-# --- output ----------------------------------------------------------------------------------
+# --- output --------------------------------------------------------------------------------------
 
 
 def console() -> Console:
@@ -333,7 +333,7 @@ def working(what: str) -> Iterator[None]:
         yield
 
 
-# --- running one command ---------------------------------------------------------------------
+# --- running one command -------------------------------------------------------------------------
 
 
 def build(make: Callable[[], Any]) -> Any:

@@ -52,7 +52,7 @@ from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.values import Contact, mask, mask_phone
 from servicedesk.i18n import _
 
-# --- db -------------------------------------------------------------------------------------
+# --- db ------------------------------------------------------------------------------------------
 
 db = group("db", "Create or upgrade the database.")
 
@@ -73,7 +73,7 @@ def db_upgrade(**kwargs: Any) -> None:
     )
 
 
-# --- catalogue ------------------------------------------------------------------------------
+# --- catalogue -----------------------------------------------------------------------------------
 
 catalogue = group("catalogue", "The service items and their approved fees.")
 
@@ -209,7 +209,7 @@ def catalogue_list(**kwargs: Any) -> None:
     )
 
 
-# --- workers --------------------------------------------------------------------------------
+# --- workers -------------------------------------------------------------------------------------
 
 worker = group("worker", "The staff and contractors who do the jobs.")
 
@@ -232,7 +232,7 @@ def worker_add(
     )
 
 
-# --- requests -------------------------------------------------------------------------------
+# --- requests ------------------------------------------------------------------------------------
 
 request = group("request", "Service requests from intake to acceptance.")
 

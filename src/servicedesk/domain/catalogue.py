@@ -114,7 +114,7 @@ class FeeProposal:
         return self.chain[done] if done < len(self.chain) else None
 
 
-# --- events -----------------------------------------------------------------
+# --- events --------------------------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
@@ -182,7 +182,7 @@ class ItemWithdrawn(Event):
     reason: str
 
 
-# --- aggregate ----------------------------------------------------------------
+# --- aggregate -----------------------------------------------------------------------------------
 
 
 def _chain(chain: tuple[Role, ...]) -> tuple[Role, ...]:

@@ -56,7 +56,7 @@ class IdempotencyConflict(ServiceDeskError):
     """An idempotency key was reused with a different command."""
 
 
-# --- storage ---
+# --- storage -------------------------------------------------------------------------------------
 
 
 class StoreError(ServiceDeskError):

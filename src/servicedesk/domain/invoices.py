@@ -22,7 +22,7 @@ from servicedesk.domain.money import Money
 from servicedesk.domain.values import ActorId, RequestId, check_text
 from servicedesk.i18n import _
 
-# --- invoices --------------------------------------------------------------------
+# --- invoices ------------------------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
@@ -134,7 +134,7 @@ class Invoice:
                 raise TypeError(f"Invoice cannot apply {type(event).__name__}")
 
 
-# --- receipt books ---------------------------------------------------------------
+# --- receipt books -------------------------------------------------------------------------------
 
 
 class BookStatus(StrEnum):

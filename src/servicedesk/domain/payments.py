@@ -56,7 +56,7 @@ class Stub:
     number: int
 
 
-# --- number series -------------------------------------------------------------
+# --- number series -------------------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
@@ -90,7 +90,7 @@ class SeriesCounter:
                 raise TypeError(f"SeriesCounter cannot apply {type(event).__name__}")
 
 
-# --- payments --------------------------------------------------------------------
+# --- payments ------------------------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
@@ -204,7 +204,7 @@ class Payment:
                 raise TypeError(f"Payment cannot apply {type(event).__name__}")
 
 
-# --- receipts --------------------------------------------------------------------
+# --- receipts ------------------------------------------------------------------------------------
 
 
 def receipt_id(series: SeriesId, number: int) -> ReceiptId:

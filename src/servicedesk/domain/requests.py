@@ -145,7 +145,7 @@ class WorkOrder:
     dispatched_at: datetime
 
 
-# --- events -----------------------------------------------------------------
+# --- events --------------------------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
@@ -245,7 +245,7 @@ class DeadlineMissed(Event):
     deadline: Deadline
 
 
-# --- aggregate ----------------------------------------------------------------
+# --- aggregate -----------------------------------------------------------------------------------
 
 
 @attrs.define
@@ -607,7 +607,7 @@ class ServiceRequest:
             request.apply(event)
         return request
 
-    # -- escalation (issue 5) ------------------------------------------------------------------
+    # -- escalation ------------------------------------------------------------------
 
     def _running_deadline(self) -> Deadline | None:
         """The promise whose clock still runs: set, the request open, its milestone not reached."""
@@ -648,7 +648,7 @@ class ServiceRequest:
 
 @attrs.frozen(kw_only=True)
 class RequestEscalated(Event):
-    """An overdue request went one step up the escalation chain (issue 5)."""
+    """An overdue request went one step up the escalation chain."""
 
     request_id: RequestId
     escalation: Escalation

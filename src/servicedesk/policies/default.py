@@ -135,7 +135,7 @@ class PropertyCentreDefaults:
         top = local.replace(minute=0, second=0, microsecond=0)
         return top if top == local else top + BATCH_INTERVAL
 
-    # --- complaints, escalation and callbacks (issue 5) ----------------------------------------
+    # --- complaints, escalation and callbacks ----------------------------------------------------
 
     @hookimpl(trylast=True)
     def servicedesk_complaint_categories(self) -> Sequence[str]:
@@ -173,7 +173,7 @@ class PropertyCentreDefaults:
     def servicedesk_satisfaction_scale(self) -> SatisfactionScale:
         return SATISFACTION_SCALE
 
-    # --- billing (000 §4.3, 003 篇七 §4.7-4.9) -------------------------------------
+    # --- billing (000 §4.3, 003 篇七 §4.7-4.9) --------------------------------------------------
 
     @hookimpl(trylast=True)
     def servicedesk_billing_mode(self, requester: Requester) -> BillingMode:
@@ -219,7 +219,7 @@ class PropertyCentreDefaults:
     ) -> list[Money]:
         return oldest_first(amount, statements)
 
-    # --- records -------------------------------------------------------------------
+    # --- records ---------------------------------------------------------------------------------
 
     @hookimpl(trylast=True)
     def servicedesk_permitted_roles(self, command: str) -> frozenset[Role]:
@@ -234,7 +234,7 @@ class PropertyCentreDefaults:
         return records_defaults.FOUND_ITEM_KEEPING[bool(valuable)]
 
 
-# --- complaints, escalation and callbacks (issue 5): defaults where domain.md leaves the figure
+# --- complaints, escalation and callbacks: defaults where domain.md leaves the figure ------------
 # to the policy; the hooks above read them at call time.
 COMPLAINT_CATEGORIES = ("service_quality", "attitude", "timeliness", "fees", "safety", "other")
 COMPLAINT_DEADLINES = {
@@ -250,7 +250,7 @@ CALLBACK_RETRY = RetryPolicy(attempts=3, wait=timedelta(hours=4))
 SATISFACTION_SCALE = SatisfactionScale(lowest=1, highest=5, satisfied_from=4)
 
 
-# --- billing values -------------------------------------------------------------
+# --- billing values ------------------------------------------------------------------------------
 #: The organisation's code in receipt numbers (one series per organisation and year).
 ORGANISATION_CODE = "PSC"
 #: domain.md names no amounts for the deposit; these are the defaults a centre overrides.

@@ -38,7 +38,7 @@ hookspec = pluggy.HookspecMarker(PROJECT)
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
-# --- catalogue -----------------------------------------------------------------
+# --- catalogue -----------------------------------------------------------------------------------
 
 
 @hookspec(firstresult=True)
@@ -65,7 +65,7 @@ def servicedesk_price(item: ServiceItem, request: ServiceRequest, quantity: str)
     """
 
 
-# --- time ----------------------------------------------------------------------
+# --- time ----------------------------------------------------------------------------------------
 
 
 @hookspec(firstresult=True)
@@ -108,7 +108,7 @@ def servicedesk_item_kind(item: ServiceItem, request: ServiceRequest) -> ItemKin
     """
 
 
-# --- dispatch ------------------------------------------------------------------
+# --- dispatch ------------------------------------------------------------------------------------
 
 
 @hookspec(firstresult=True)
@@ -142,7 +142,7 @@ def servicedesk_dispatch_due(
     """
 
 
-# --- complaints, escalation and callbacks (issue 5) -------------------------------------------
+# --- complaints, escalation and callbacks --------------------------------------------------------
 
 if TYPE_CHECKING:
     from collections.abc import Set
@@ -233,7 +233,7 @@ def servicedesk_satisfaction_scale() -> SatisfactionScale | None:
     """
 
 
-# --- billing -------------------------------------------------------------------
+# --- billing -------------------------------------------------------------------------------------
 
 
 @hookspec(firstresult=True)
@@ -327,7 +327,7 @@ def servicedesk_allocate_payment(
     """
 
 
-# --- records -------------------------------------------------------------------
+# --- records -------------------------------------------------------------------------------------
 
 
 @hookspec(firstresult=True)

@@ -184,7 +184,7 @@ class Policies:
             raise _garbage(name, result, "an aware datetime")
         return result
 
-    # --- complaints, escalation and callbacks (issue 5) ----------------------------------------
+    # --- complaints, escalation and callbacks ----------------------------------------------------
 
     def complaint_categories(self) -> tuple[str, ...]:
         name = "servicedesk_complaint_categories"
@@ -255,7 +255,7 @@ class Policies:
             "servicedesk_satisfaction_scale", SatisfactionScale, "a SatisfactionScale"
         )
 
-    # --- billing -------------------------------------------------------------------
+    # --- billing ---------------------------------------------------------------------------------
 
     def billing_mode(self, requester: Requester) -> BillingMode:
         name = "servicedesk_billing_mode"
@@ -349,7 +349,7 @@ class Policies:
             raise _garbage(name, result, wanted)
         return parts
 
-    # --- records -------------------------------------------------------------------
+    # --- records ---------------------------------------------------------------------------------
 
     def permitted_roles(self, command: str) -> frozenset[Role]:
         name = "servicedesk_permitted_roles"

@@ -96,7 +96,7 @@ def open_account_commands(kind: RequesterKind | None = None) -> st.SearchStrateg
     return st.builds(OpenAccount, requester=requesters(kind))
 
 
-# --- command sequences -------------------------------------------------------------
+# --- command sequences ---------------------------------------------------------------------------
 
 
 @attrs.frozen

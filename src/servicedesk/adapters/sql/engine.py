@@ -120,7 +120,7 @@ def make_engine(url: URL, *, busy_timeout: float = 30.0) -> Engine:
     return engine
 
 
-# --- driver errors -> typed errors ---------------------------------------------------
+# --- driver errors -> typed errors ---------------------------------------------------------------
 
 _PG_CONFLICT = {"40001", "40P01", "55P03", "23505"}
 _MYSQL_CONFLICT = {1213, 1205, 1062}

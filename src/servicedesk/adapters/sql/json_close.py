@@ -126,7 +126,7 @@ def _args(compiler: SQLCompiler, element: FunctionElement[Any], **kw: Any) -> li
     return [compiler.process(arg, **kw) for arg in element.clauses]
 
 
-# --- json_object -----------------------------------------------------------------------
+# --- json_object ---------------------------------------------------------------------------------
 
 
 def _object_args(keys: tuple[str, ...], values: list[str], prefix: str = "") -> str:
@@ -148,7 +148,7 @@ def _object_mysql(element: json_object, compiler: SQLCompiler, **kw: Any) -> str
     return f"JSON_OBJECT({_object_args(element.keys, _args(compiler, element, **kw))})"
 
 
-# --- json_array_agg --------------------------------------------------------------------
+# --- json_array_agg ------------------------------------------------------------------------------
 
 
 def _agg_parts(element: json_array_agg, compiler: SQLCompiler, **kw: Any) -> tuple[str, str]:
@@ -174,7 +174,7 @@ def _agg_mysql(element: json_array_agg, compiler: SQLCompiler, **kw: Any) -> str
     return f"JSON_ARRAYAGG({value} ORDER BY {order})"
 
 
-# --- json_get --------------------------------------------------------------------------
+# --- json_get ------------------------------------------------------------------------------------
 
 
 @compiles(json_get, "sqlite")
@@ -215,7 +215,7 @@ def _text_mysql(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
     return f"JSON_UNQUOTE(JSON_EXTRACT({document}, {dollar(element.path)}))"
 
 
-# --- json_set --------------------------------------------------------------------------
+# --- json_set ------------------------------------------------------------------------------------
 
 
 @compiles(json_set, "sqlite")
@@ -236,7 +236,7 @@ def _set_mysql(element: json_set, compiler: SQLCompiler, **kw: Any) -> str:
     return f"JSON_SET({document}, {_object_args(element.keys, values, '$.')})"
 
 
-# --- json_parsed -----------------------------------------------------------------------
+# --- json_parsed ---------------------------------------------------------------------------------
 
 
 @compiles(json_parsed, "sqlite")
@@ -257,7 +257,7 @@ def _parsed_mysql(element: json_parsed, compiler: SQLCompiler, **kw: Any) -> str
     return f"JSON_EXTRACT({value}, '$')"
 
 
-# --- json_empty_array --------------------------------------------------------------------
+# --- json_empty_array ----------------------------------------------------------------------------
 
 
 @compiles(json_empty_array, "sqlite")
@@ -275,7 +275,7 @@ def _empty_mysql(element: json_empty_array, compiler: SQLCompiler, **kw: Any) ->
     return "JSON_ARRAY()"
 
 
-# --- fen_text --------------------------------------------------------------------------
+# --- fen_text ------------------------------------------------------------------------------------
 
 
 @compiles(fen_text, "sqlite")

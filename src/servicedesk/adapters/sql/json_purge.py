@@ -104,7 +104,7 @@ def _plan(cls: type[Any], aggregate: bool) -> tuple[Leaf, ...] | None:
     return tuple(leaves)
 
 
-# --- constructs -------------------------------------------------------------------------
+# --- constructs ----------------------------------------------------------------------------------
 
 
 def scrubbed(document: ColumnElement[Any], leaves: Sequence[Leaf]) -> json_replaced:

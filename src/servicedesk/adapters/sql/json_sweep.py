@@ -98,7 +98,7 @@ class json_edit(_JsonElement):
         return [(path, kind, value) for op, path, kind, value in self.edits if op == operation]
 
 
-# --- SQLite (documents are JSON text) ---------------------------------------------------
+# --- SQLite (documents are JSON text) ------------------------------------------------------------
 
 
 @compiles(json_template, "sqlite")
@@ -117,7 +117,7 @@ def _edit_sqlite(element: json_edit, compiler: SQLCompiler, **kw: Any) -> str:
     return f"json_set({compiler.process(element.document, **kw)}, {pairs})"
 
 
-# --- PostgreSQL (documents are jsonb) ---------------------------------------------------
+# --- PostgreSQL (documents are jsonb) ------------------------------------------------------------
 
 
 @compiles(json_template, "postgresql")
@@ -146,7 +146,7 @@ def _edit_pg(element: json_edit, compiler: SQLCompiler, **kw: Any) -> str:
     return sql
 
 
-# --- MariaDB and MySQL (documents are JSON text) ------------------------------------------
+# --- MariaDB and MySQL (documents are JSON text) -------------------------------------------------
 
 
 @compiles(json_template, "mysql")

@@ -211,7 +211,7 @@ class SqlRequests(SqlRepository[ServiceRequest], RequestRepository, RequestCaseQ
                 counts[request.worker_id] = counts.get(request.worker_id, 0) + 1
         return counts
 
-    # --- escalation and callbacks ---
+    # --- escalation and callbacks ----------------------------------------------------------------
 
     def list_due_for_escalation(self, now: datetime) -> list[ServiceRequest]:
         return self._select(self.table.c.escalation_due < now, order_by=self._oldest_first())
@@ -270,7 +270,7 @@ class SqlIdempotencyKeys(ports.IdempotencyKeys):
         )
 
 
-# --- billing -----------------------------------------------------------------------
+# --- billing -------------------------------------------------------------------------------------
 
 
 class _SqlDerivedIds(SqlRepository[A], DerivedIdRepository[A]):
@@ -411,7 +411,7 @@ class SqlCosts(SqlRepository[Cost], CostRepository):
         return self._select(c.recorded_at >= start, c.recorded_at < end, order_by=(c.recorded_at,))
 
 
-# --- complaints and callbacks --------------------------------------------------------
+# --- complaints and callbacks --------------------------------------------------------------------
 
 
 @serves(t.complaints)
@@ -449,7 +449,7 @@ class SqlCallbacks(SqlRepository[Callback], CallbackRepository):
         return self._select(self.table.c.month == str(month))
 
 
-# --- records -------------------------------------------------------------------------
+# --- records -------------------------------------------------------------------------------------
 
 
 @serves(t.record_files)

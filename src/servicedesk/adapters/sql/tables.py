@@ -141,7 +141,7 @@ def aggregate_table(
     return spec
 
 
-# --- the event log and idempotency keys ------------------------------------------
+# --- the event log and idempotency keys ----------------------------------------------------------
 
 events = sa.Table(
     "events",
@@ -169,7 +169,7 @@ idempotency_keys = sa.Table(
 )
 
 
-# --- aggregates ------------------------------------------------------------------
+# --- aggregates ----------------------------------------------------------------------------------
 
 
 def _pending_deadline(request: ServiceRequest) -> Any:
@@ -261,7 +261,7 @@ workers = aggregate_table(
 )
 
 
-# --- billing -----------------------------------------------------------------------
+# --- billing -------------------------------------------------------------------------------------
 
 
 def _id(value: Any) -> str | None:
@@ -452,7 +452,7 @@ costs = aggregate_table(
 )
 
 
-# --- complaints, escalation and callbacks ----------------------------------------------
+# --- complaints, escalation and callbacks --------------------------------------------------------
 
 
 def _clock(complaint: Complaint, what: str) -> str | None:
@@ -540,7 +540,7 @@ callback_plans = aggregate_table(
 )
 
 
-# --- records -----------------------------------------------------------------------
+# --- records -------------------------------------------------------------------------------------
 
 #: The audit trail: one row per record.  ``record`` is the record without its hash,
 #: ``hash`` its own column, so changing either is what ``verify`` detects.

@@ -69,7 +69,7 @@ def _whole(_instance: object, attribute: attrs.Attribute[int], value: int | None
         raise InvalidValue(_("The {what} must be a whole number.").format(what=attribute.name))
 
 
-# --- accounts and deposits -------------------------------------------------------
+# --- accounts and deposits -----------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
@@ -113,7 +113,7 @@ class CloseAccount(Command):
     account_id: AccountId = attrs.field(converter=AccountId)
 
 
-# --- charges ---------------------------------------------------------------------
+# --- charges -------------------------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
@@ -170,7 +170,7 @@ class RecordCost(Command):
     cost_id: CostId | None = attrs.field(default=None, converter=attrs.converters.optional(CostId))
 
 
-# --- statements, agreements, payments ---------------------------------------------
+# --- statements, agreements, payments ------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
@@ -226,7 +226,7 @@ class VoidPayment(Command):
     reason: str
 
 
-# --- invoices and receipt books ---------------------------------------------------
+# --- invoices and receipt books ------------------------------------------------------------------
 
 
 @attrs.frozen(kw_only=True)

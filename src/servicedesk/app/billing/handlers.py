@@ -61,7 +61,7 @@ def _same_currency(account: Account, amount: Money) -> None:
         )
 
 
-# --- accounts ----------------------------------------------------------------------
+# --- accounts ------------------------------------------------------------------------------------
 
 
 def open_account(cmd: b.OpenAccount, ctx: Context) -> str:
@@ -97,7 +97,7 @@ def _account_of(request: ServiceRequest, ctx: Context) -> Account:
     return account
 
 
-# --- money in and out ---------------------------------------------------------------
+# --- money in and out ----------------------------------------------------------------------------
 
 
 def _receipt(account: Account, payment_id: PaymentId, amount: Money, ctx: Context) -> Receipt:
@@ -284,7 +284,7 @@ def void_payment(cmd: b.VoidPayment, ctx: Context) -> str:
     return payment.id.value
 
 
-# --- charges -----------------------------------------------------------------------
+# --- charges -------------------------------------------------------------------------------------
 
 
 def _charges(request: ServiceRequest, ctx: Context) -> tuple[list[Charge], Charge | None]:
@@ -444,7 +444,7 @@ def record_cost(cmd: b.RecordCost, ctx: Context) -> str:
     return cost.id.value
 
 
-# --- the monthly close -------------------------------------------------------------
+# --- the monthly close ---------------------------------------------------------------------------
 
 
 def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
@@ -533,7 +533,7 @@ def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context
         agreement.bill(period, sid, at=ctx.now)
 
 
-# --- agreements --------------------------------------------------------------------
+# --- agreements ----------------------------------------------------------------------------------
 
 
 def sign_agreement(cmd: b.SignAgreement, ctx: Context) -> str:
@@ -573,7 +573,7 @@ def end_agreement(cmd: b.EndAgreement, ctx: Context) -> str:
     return cmd.agreement_id.value
 
 
-# --- invoices and receipt books -------------------------------------------------------
+# --- invoices and receipt books ------------------------------------------------------------------
 
 
 def request_invoice(cmd: b.RequestInvoice, ctx: Context) -> str:

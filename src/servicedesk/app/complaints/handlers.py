@@ -46,10 +46,10 @@ from servicedesk.domain.values import (
 MANAGERS = frozenset({Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.BRANCH_MANAGER})
 
 
-# --- commands -----------------------------------------------------------------------------------
+# --- commands ------------------------------------------------------------------------------------
 
 
-# --- handlers -------------------------------------------------------------------------------
+# --- handlers ------------------------------------------------------------------------------------
 
 
 def request_cases(uow: UnitOfWork) -> RequestCaseQueries:
@@ -206,4 +206,4 @@ def escalate_overdue(cmd: EscalateOverdue, ctx: Context) -> str:
     return str(escalated)
 
 
-# --- read side ----------------------------------------------------------------------------------
+# --- read side -----------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from servicedesk.domain.values import (
 from servicedesk.i18n import _
 from servicedesk.policies.manager import Policies
 
-# --- masking -------------------------------------------------------------------
+# --- masking -------------------------------------------------------------------------------------
 
 
 def _has_personal_fields(cls: Any) -> bool:
@@ -87,7 +87,7 @@ def masked(value: Any) -> Any:
     return masking_converter.unstructure(value)
 
 
-# --- views -----------------------------------------------------------------------
+# --- views ---------------------------------------------------------------------------------------
 
 
 @attrs.frozen

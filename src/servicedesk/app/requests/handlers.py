@@ -17,7 +17,7 @@ from servicedesk.domain.values import RequestId, WorkerId, WorkOrderId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 
-# --- workers -------------------------------------------------------------------
+# --- workers -------------------------------------------------------------------------------------
 
 
 def register_worker(cmd: c.RegisterWorker, ctx: Context) -> str:
@@ -32,7 +32,7 @@ def set_worker_availability(cmd: c.SetWorkerAvailability, ctx: Context) -> str:
     return cmd.worker_id.value
 
 
-# --- requests ------------------------------------------------------------------
+# --- requests ------------------------------------------------------------------------------------
 
 
 def register_request(cmd: c.RegisterRequest, ctx: Context) -> str:
