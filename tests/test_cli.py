@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from servicedesk import Status, i18n
-from servicedesk.cli import main
-from servicedesk.demo import run_day
+from servicedesk.cli.main import main
+from servicedesk.demo.day import run_day
 
 
 def _console_script() -> Path:

@@ -15,7 +15,7 @@ from cli_support import CATALOGUE, MONDAY, dump, one_line_error, run
 from servicedesk import Desk, RegisterRequest, Status, TriageRequest, convert
 from servicedesk.adapters.sql import head, open_store
 from servicedesk.app.requests.queries import RequestView
-from servicedesk.cli import main
+from servicedesk.cli.main import main
 from support import Clock, hire, publish, requester
 
 
@@ -156,7 +156,7 @@ def test_reports_print_json_for_scripts_and_tables_for_people(tmp_path: Path) ->
 
 
 def test_the_progress_spinner_shows_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    from servicedesk.console import base
+    from servicedesk.cli import base
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

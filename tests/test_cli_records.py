@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from cli_support import MONDAY, dump, run
-from servicedesk.cli import main
+from servicedesk.cli.main import main
 
 FOUR_YEARS_LATER = "2030-03-04T09:30:00+08:00"
 MANAGER = ("--actor", "wang", "--role", "centre_manager")

@@ -6,7 +6,7 @@ import re
 
 import click
 
-from servicedesk.cli import main
+from servicedesk.cli.main import main
 from test_docs import DOCS
 
 HEADING = re.compile(r"^#{2,4} `servicedesk ([a-z -]+)`$", re.M)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from servicedesk.console.base import (
+from servicedesk.cli.base import (
     CASES,
     desk_options,
     group,
@@ -17,9 +17,9 @@ from servicedesk.console.base import (
     show,
     table,
 )
-from servicedesk.console.cases import MONTH
-from servicedesk.console.money import PERIOD, revenue
-from servicedesk.console.requests import requests_table
+from servicedesk.cli.billing import PERIOD, revenue
+from servicedesk.cli.complaints import MONTH
+from servicedesk.cli.requests import requests_table
 from servicedesk.domain.billing import Period
 from servicedesk.domain.callbacks import Month
 from servicedesk.i18n import _

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from servicedesk.app.records.commands import PurgeExpired
-from servicedesk.console.base import (
+from servicedesk.cli.base import (
     actor_of,
     build,
     desk_options,

@@ -1,4 +1,4 @@
-"""The ``servicedesk`` command: ``servicedesk demo`` shows a day at a service centre.
+"""``servicedesk demo``: a day at a property service centre and its month-end, printed.
 
 Everything printed is read by a person, so every text passes through
 ``servicedesk.i18n._``, and requesters' names and phones are masked, as in any
@@ -15,13 +15,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from servicedesk import Desk, FeeKind, FeeStandard, Status, __version__
+from servicedesk import Desk, Status
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.requests.queries import RequestView
-from servicedesk.console.base import DeskGroup
-from servicedesk.console.month_end import print_month_end
-from servicedesk.demo import DAY, TIME_ZONE, Day, label, local, run_day
-from servicedesk.demo_month import run_month_end
+from servicedesk.cli.base import fee_text
+from servicedesk.cli.month_end import print_month_end
+from servicedesk.demo.day import DAY, TIME_ZONE, Day, label, local, run_day
+from servicedesk.demo.month_end import run_month_end
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.requests import Milestone
 from servicedesk.domain.values import mask, mask_phone
@@ -29,21 +29,6 @@ from servicedesk.i18n import _
 
 #: The tables are laid out for this width; a narrower terminal wraps them.
 MIN_WIDTH = 110
-
-
-def fee_text(fee: FeeStandard | None) -> str:
-    if fee is None:
-        return "-"
-    if fee.kind is FeeKind.FREE:
-        return _("free")
-    if fee.kind is FeeKind.QUOTE:
-        return _("by quote")
-    assert fee.price is not None
-    if fee.kind is FeeKind.PER_UNIT:
-        return _("{price} per {unit}").format(price=fee.price, unit=fee.unit)
-    if fee.kind is FeeKind.LABOUR_AND_MATERIALS:
-        return _("{price} labour + materials").format(price=fee.price)
-    return str(fee.price)
 
 
 def who(view: RequestView) -> str:
@@ -196,13 +181,7 @@ def _service_hall_lines(day: Day) -> list[str]:
     ]
 
 
-@click.group(cls=DeskGroup)
-@click.version_option(__version__, prog_name="servicedesk")
-def main() -> None:
-    """servicedesk: the service desk of property, community and government service centres."""
-
-
-@main.command()
+@click.command()
 @click.option(
     "--db",
     help="SQLite file (or database URL) to build the centre in; default: a temporary file.",
@@ -250,29 +229,3 @@ def _print_demo(store: SqlStore, kept: str | None) -> None:
         else _("The day's records were in a temporary SQLite file; keep them with --db FILE.")
     )
     print_month_end(console, run_month_end(day))
-
-
-# --- the desk from a terminal --------------------------------------------------------------------
-from servicedesk.console.cases import callback, complaint, escalate  # noqa: E402
-from servicedesk.console.money import account, charge, month, payment, statement  # noqa: E402
-from servicedesk.console.records import records  # noqa: E402
-from servicedesk.console.reports import report  # noqa: E402
-from servicedesk.console.requests import catalogue, db, request, worker  # noqa: E402
-
-for _command in (
-    db,
-    catalogue,
-    worker,
-    request,
-    account,
-    charge,
-    payment,
-    month,
-    statement,
-    complaint,
-    escalate,
-    callback,
-    records,
-    report,
-):
-    main.add_command(_command)

@@ -15,7 +15,7 @@ from servicedesk.app.complaints.commands import (
     EscalateOverdue,
     FileComplaint,
 )
-from servicedesk.console.base import (
+from servicedesk.cli.base import (
     CASES,
     Checked,
     EnumParam,

@@ -28,6 +28,7 @@ from servicedesk import convert
 from servicedesk.app.desk import Desk, system_clock
 from servicedesk.app.requests.ports import RequestCaseQueries
 from servicedesk.app.unit_of_work import Store
+from servicedesk.domain.catalogue import FeeKind, FeeStandard
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.money import Money
 from servicedesk.domain.values import Actor, ActorId, Role, aware, choice
@@ -367,3 +368,18 @@ def act(
                 outcome = desk.handle(command, actor=actor)
     done(opts, what, outcome.id, events=len(outcome.events))
     return outcome.id
+
+
+def fee_text(fee: FeeStandard | None) -> str:
+    if fee is None:
+        return "-"
+    if fee.kind is FeeKind.FREE:
+        return _("free")
+    if fee.kind is FeeKind.QUOTE:
+        return _("by quote")
+    assert fee.price is not None
+    if fee.kind is FeeKind.PER_UNIT:
+        return _("{price} per {unit}").format(price=fee.price, unit=fee.unit)
+    if fee.kind is FeeKind.LABOUR_AND_MATERIALS:
+        return _("{price} labour + materials").format(price=fee.price)
+    return str(fee.price)

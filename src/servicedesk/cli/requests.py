@@ -34,13 +34,14 @@ from servicedesk import (
     WorkerKind,
 )
 from servicedesk.app.requests.queries import ItemView, RequestView
-from servicedesk.console.base import (
+from servicedesk.cli.base import (
     ROLE,
     EnumParam,
     act,
     actor_of,
     desk_options,
     done,
+    fee_text,
     group,
     open_store,
     opened,
@@ -179,13 +180,6 @@ def catalogue_reject(item_id: str, as_role: Role, reason: str, **kwargs: Any) ->
         _("{id}: rejected"),
         as_role,
     )
-
-
-def fee_text(fee: FeeStandard | None) -> str:
-    # The demo's wording; imported late, as servicedesk.cli imports this module.
-    from servicedesk.cli import fee_text as text
-
-    return text(fee)
 
 
 @catalogue.command("list")

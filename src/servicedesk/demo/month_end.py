@@ -36,7 +36,7 @@ from servicedesk.app.billing.queries import AccountView, StatementView
 from servicedesk.app.callbacks.queries import CallbackView, QualityReport
 from servicedesk.app.complaints.queries import ComplaintView
 from servicedesk.app.requests.queries import RequestView
-from servicedesk.demo import CLERK, TIME_ZONE, Day
+from servicedesk.demo.day import CLERK, TIME_ZONE, Day
 
 CASHIER = Actor(ActorId("zhao"), "Zhao", {Role.CASHIER})
 MONTH = "2026-04"

@@ -22,7 +22,7 @@ from servicedesk.app.billing.commands import (
     RecordPayment,
 )
 from servicedesk.app.billing.queries import StatementView
-from servicedesk.console.base import (
+from servicedesk.cli.base import (
     AMOUNT,
     BILLING,
     Checked,

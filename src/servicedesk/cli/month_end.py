@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from servicedesk.console.reports import percent
-from servicedesk.demo import label, local
-from servicedesk.demo_month import MonthEnd
+from servicedesk.cli.reports import percent
+from servicedesk.demo.day import label, local
+from servicedesk.demo.month_end import MonthEnd
 from servicedesk.i18n import _
 
 
