@@ -16,10 +16,17 @@ import sqlalchemy as sa
 
 from bench import intake, world
 from bench.raw import Raw
-from servicedesk import Actor, CancelRequest, EscalateOverdue, FileComplaint, RegisterRequest
+from servicedesk import (
+    Actor,
+    CancelRequest,
+    CloseMonth,
+    EscalateOverdue,
+    FileComplaint,
+    OpenAccount,
+    PurgeExpired,
+    RegisterRequest,
+)
 from servicedesk.adapters.sql import tables as t
-from servicedesk.app.billing.commands import CloseMonth, OpenAccount
-from servicedesk.app.records.commands import PurgeExpired
 
 #: A document the size of the library's request documents, for the raw rows.
 DOCUMENT = json.dumps({"field": "x" * 1200})

@@ -33,8 +33,8 @@ import sqlalchemy as sa
 
 from bench import world
 from bench.raw import Raw
+from servicedesk import OpenAccount
 from servicedesk.adapters.sql import tables as t
-from servicedesk.app.billing.commands import OpenAccount
 
 #: The seed job's request id: as long as the library's own ids (uuid4 hex).
 SEED = "5eed" * 8

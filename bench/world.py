@@ -26,12 +26,15 @@ from servicedesk import (
     ActorId,
     ApproveFee,
     CompleteWork,
+    ConfirmCharge,
     Contact,
     Desk,
     DispatchRequest,
     FeeStandard,
     Money,
+    OpenAccount,
     ProposeItem,
+    RecordCharge,
     RegisterRequest,
     RegisterWorker,
     Requester,
@@ -42,7 +45,6 @@ from servicedesk import (
 )
 from servicedesk.adapters.sql import open_store
 from servicedesk.adapters.sql.store import SqlStore
-from servicedesk.app.billing.commands import ConfirmCharge, OpenAccount, RecordCharge
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: A Monday morning in working hours, in the month the bench closes.
