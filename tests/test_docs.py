@@ -209,3 +209,36 @@ def test_every_docs_page_is_in_the_mkdocs_nav() -> None:
     nav = config[config.index("\nnav:") :]
     listed = set(re.findall(r"([\w-]+\.md)", nav))
     assert listed == {p.name for p in DOCS.glob("*.md")}
+
+
+#: The modules the docs call public (docs/concepts.md, "How the code is laid out").
+PUBLIC_MODULES = {
+    "servicedesk",
+    "servicedesk.policies",
+    "servicedesk.policies.hookspecs",
+    "servicedesk.adapters.sql",
+    "servicedesk.adapters.memory",
+    "servicedesk.testing",
+    "servicedesk.testing.strategies",
+}
+IMPORT = re.compile(
+    r"^\s*(?:from (?P<from>servicedesk[\w.]*) import|import (?P<plain>servicedesk[\w.]*))", re.M
+)
+
+
+def _imported_modules(text: str) -> set[str]:
+    return {m["from"] or m["plain"] for m in IMPORT.finditer(text)}
+
+
+def test_the_docs_and_the_example_plugin_import_only_public_modules() -> None:
+    examples = sorted((ROOT / "examples").rglob("*.py"))
+    found = {
+        f"{page.name} block {block.number}": _imported_modules(block.code)
+        for page in PAGES
+        for block in fenced(page, "python")
+    } | {str(path.relative_to(ROOT)): _imported_modules(path.read_text()) for path in examples}
+    internal = {
+        where: sorted(m - PUBLIC_MODULES) for where, m in found.items() if m - PUBLIC_MODULES
+    }
+    assert internal == {}
+    assert sum(len(m) for m in found.values()) > 40  # the pattern finds the imports at all

@@ -8,8 +8,9 @@ importable from here, grouped by area below.  Start with ``Desk``::
     desk.queries.open_requests()
 
 The other public modules are ``servicedesk.policies`` (for plugin authors:
-``hookimpl`` and the types hooks take and return), ``servicedesk.adapters.sql``
-(for those who extend the SQL schema) and ``servicedesk.testing`` (Hypothesis
+``hookimpl`` and the types hooks take and return) with its ``hookspecs``,
+``servicedesk.adapters.sql`` (for those who extend the SQL schema),
+``servicedesk.adapters.memory`` and ``servicedesk.testing`` (Hypothesis
 strategies and scenario builders for your own tests).  Every other module is
 internal and may change without notice.
 """
@@ -194,7 +195,7 @@ from servicedesk.domain.errors import (
 )
 from servicedesk.domain.events import Event
 from servicedesk.domain.lost_found import Finder, FoundItemId
-from servicedesk.domain.money import Money, Rounding
+from servicedesk.domain.money import FEN, Money, Rounding, total
 from servicedesk.domain.payments import PaymentPurpose
 from servicedesk.domain.requests import Channel, ConsentKind, ItemKind, Status, Urgency
 from servicedesk.domain.retention import RecordKind
@@ -331,6 +332,7 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "ReleaseHold",
     "RequestForm",
     # values the commands and views carry
+    "FEN",
     "AccountId",
     "AccountStatus",
     "Actor",
@@ -381,6 +383,7 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "WorkerId",
     "WorkerKind",
     "WorkingCalendar",
+    "total",
     # errors: every refusal is a ServiceDeskError
     "ApprovalRefused",
     "ConcurrencyConflict",

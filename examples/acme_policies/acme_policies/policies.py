@@ -25,15 +25,18 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 
-from servicedesk import Money, Role
-from servicedesk.domain.calendar import WorkingCalendar
-from servicedesk.domain.catalogue import FeeKind, ServiceItem
-from servicedesk.domain.complaints import Complaint
-from servicedesk.domain.deadlines import EscalationStep
-from servicedesk.domain.money import Rounding
-from servicedesk.domain.retention import RecordKind, RetentionRule
-from servicedesk.policies.default import china_is_working_day
-from servicedesk.policies.hookspecs import hookimpl
+from servicedesk import FeeKind, Money, Role
+from servicedesk.policies import (
+    Complaint,
+    EscalationStep,
+    RecordKind,
+    RetentionRule,
+    Rounding,
+    ServiceItem,
+    WorkingCalendar,
+    china_is_working_day,
+    hookimpl,
+)
 
 MINIMUM_PER_UNIT = Money.of("50.00")
 HOURS = (("08:00", "12:00"), ("13:30", "18:00"))

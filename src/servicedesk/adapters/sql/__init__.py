@@ -12,7 +12,7 @@ import os
 
 from sqlalchemy.engine import URL
 
-from servicedesk.adapters.sql.migrate import head, upgrade
+from servicedesk.adapters.sql.migrate import head, new_revision, upgrade
 from servicedesk.adapters.sql.store import SqlStore, SqlUnitOfWork
 from servicedesk.adapters.sql.tables import AGGREGATES, aggregate_table, metadata, project
 
@@ -32,6 +32,7 @@ __all__ = [
     "create_store",
     "head",
     "metadata",
+    "new_revision",
     "open_store",
     "project",
     "upgrade",
