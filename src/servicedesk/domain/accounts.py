@@ -84,6 +84,18 @@ class AccountClosed(Event):
 # --- aggregate -----------------------------------------------------------------------------------
 
 
+@attrs.frozen
+class Outstanding:
+    """What is still open on an account billed monthly, which keeps it from closing."""
+
+    open_statements: int = 0
+    unbilled_charges: int = 0
+    agreements_in_force: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.open_statements or self.unbilled_charges or self.agreements_in_force)
+
+
 @attrs.define
 class Account:
     id: AccountId
@@ -210,6 +222,29 @@ class Account:
                 ).format(id=self.id, balance=self.balance, amount=amount)
             )
         self._entry(EntryKind.VOID, -amount, payment_id.value, at)
+
+    def close_out(self, outstanding: Outstanding, *, refund_reference: str, at: datetime) -> None:
+        """The requester leaves: a deposit's rest is paid back, then the account closes.
+
+        An account billed monthly closes only when nothing is left on it: no
+        statement to pay, no confirmed charge still to bill, no agreement in
+        force (``outstanding``, gathered from the other records of the account).
+        """
+        if self.mode is BillingMode.DEPOSIT:
+            if self.is_open and self.balance > Money.zero(self.currency):
+                self.refund(self.balance, reference=refund_reference, at=at)
+        elif outstanding:
+            raise IllegalTransition(
+                _(
+                    "Account {id} has statements to pay, charges to bill or agreements in "
+                    "force; settle and end them before closing it."
+                ).format(id=self.id)
+            )
+        self.close(at=at)
+
+    def check_amount(self, amount: Money) -> None:
+        """Refuse an amount in another currency than the account's."""
+        self._same_currency(amount)
 
     def close(self, *, at: datetime) -> None:
         """The requester leaves; a deposit must be refunded to zero first."""

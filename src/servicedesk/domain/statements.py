@@ -11,12 +11,15 @@ statement, so no fen is lost.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
 import attrs
 
+from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import AccountId, PaymentId, Period, StatementId
+from servicedesk.domain.charges import Charge
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, total
@@ -248,3 +251,74 @@ class Statement:
         for event in events:
             statement.apply(event)
         return statement
+
+
+def statements_to_pay(
+    account_id: AccountId, amount: Money, statements: Sequence[Statement], *, chosen: bool
+) -> list[Statement]:
+    """The statements a payment of ``amount`` pays, checked: all of the account, all open.
+
+    ``statements`` are the ones the cashier named (``chosen``) or else every
+    statement of the account; the payment may not exceed what they leave due,
+    so that nobody is ever asked for more than the statements say.
+    """
+    if chosen:
+        for statement in statements:
+            if statement.account_id != account_id:
+                raise InvalidValue(
+                    _("Statement {sid} is not of account {id}.").format(
+                        sid=statement.id, id=account_id
+                    )
+                )
+            if statement.status is not StatementStatus.OPEN:
+                raise IllegalTransition(
+                    _("Statement {sid} is {status}; nothing is due on it.").format(
+                        sid=statement.id, status=_(statement.status)
+                    )
+                )
+        payable = list(statements)
+    else:
+        payable = [s for s in statements if s.status is StatementStatus.OPEN]
+    if not payable:
+        raise IllegalTransition(_("Nothing is due on account {id}.").format(id=account_id))
+    due = total((s.amount_due for s in payable), amount.currency)
+    if amount > due:
+        raise InvalidValue(
+            _("{amount} is more than the {due} due; take only what is due.").format(
+                amount=amount, due=due
+            )
+        )
+    return payable
+
+
+def closing_lines(
+    charges: Sequence[Charge],
+    agreement_fees: Sequence[tuple[Agreement, Sequence[tuple[str, Money]]]],
+    charge_description: str,
+) -> list[StatementLine]:
+    """The lines of a month's statement: each charge, then each agreement's fees, in order.
+
+    ``charge_description`` is a charge line's text, with ``{id}`` for its request.
+    """
+    lines = [
+        StatementLine(
+            StatementLineKind.CHARGE,
+            charge.id.value,
+            charge_description.format(id=charge.request_id),
+            charge.amount,
+            str(charge.item_id),
+        )
+        for charge in charges
+    ]
+    for agreement, fees in agreement_fees:
+        lines.extend(
+            StatementLine(
+                StatementLineKind.AGREEMENT,
+                agreement.id.value,
+                description,
+                amount,
+                str(agreement.item_id),
+            )
+            for description, amount in fees
+        )
+    return lines

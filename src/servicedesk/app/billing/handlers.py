@@ -15,7 +15,7 @@ from decimal import Decimal
 from servicedesk.app.billing import commands as b
 from servicedesk.app.billing.ports import MonthClose
 from servicedesk.app.context import Context
-from servicedesk.domain.accounts import Account
+from servicedesk.domain.accounts import Account, Outstanding
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import (
     AccountId,
@@ -32,7 +32,7 @@ from servicedesk.domain.charges import Charge, ChargeLine, ChargeStatus, LineKin
 from servicedesk.domain.costs import Cost
 from servicedesk.domain.errors import IllegalTransition, InvalidValue, NotFound
 from servicedesk.domain.invoices import Invoice, ReceiptBook
-from servicedesk.domain.money import DEFAULT_CURRENCY, Money, total
+from servicedesk.domain.money import DEFAULT_CURRENCY, Money
 from servicedesk.domain.payments import (
     Collection,
     Payment,
@@ -44,22 +44,12 @@ from servicedesk.domain.payments import (
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.statements import (
     Statement,
-    StatementLine,
-    StatementLineKind,
     StatementStatus,
+    closing_lines,
     statement_id,
+    statements_to_pay,
 )
 from servicedesk.i18n import _
-
-
-def _same_currency(account: Account, amount: Money) -> None:
-    if amount.currency != account.currency:
-        raise InvalidValue(
-            _("Account {id} is kept in {want}; {got} was given.").format(
-                id=account.id, want=account.currency, got=amount.currency
-            )
-        )
-
 
 # --- accounts ------------------------------------------------------------------------------------
 
@@ -173,40 +163,29 @@ def refund_deposit(cmd: b.RefundDeposit, ctx: Context) -> str:
 
 def close_account(cmd: b.CloseAccount, ctx: Context) -> str:
     account = ctx.uow.accounts.get(cmd.account_id)
-    if account.mode is BillingMode.DEPOSIT:
-        if account.is_open and account.balance > Money.zero(account.currency):
-            account.refund(account.balance, reference=f"refund:{ctx.new_id()}", at=ctx.now)
-    else:
-        open_statements = [
-            s
-            for s in ctx.uow.statements.for_account(account.id)
-            if s.status is StatementStatus.OPEN
-        ]
-        unbilled = [
-            c
-            for c in ctx.uow.charges.for_account(account.id)
-            if c.is_confirmed and c.statement_id is None
-        ]
+    outstanding = Outstanding()
+    if account.mode is not BillingMode.DEPOSIT:
         this_month = Period.of(ctx.now, ctx.policies.calendar().tz)
-        in_force = [
-            a
-            for a in ctx.uow.agreements.for_account(account.id)
-            if a.last is None or a.last >= this_month
-        ]
-        if open_statements or unbilled or in_force:
-            raise IllegalTransition(
-                _(
-                    "Account {id} has statements to pay, charges to bill or agreements in "
-                    "force; settle and end them before closing it."
-                ).format(id=account.id)
-            )
-    account.close(at=ctx.now)
+        outstanding = Outstanding(
+            open_statements=sum(
+                s.status is StatementStatus.OPEN for s in ctx.uow.statements.for_account(account.id)
+            ),
+            unbilled_charges=sum(
+                c.is_confirmed and c.statement_id is None
+                for c in ctx.uow.charges.for_account(account.id)
+            ),
+            agreements_in_force=sum(
+                a.last is None or a.last >= this_month
+                for a in ctx.uow.agreements.for_account(account.id)
+            ),
+        )
+    account.close_out(outstanding, refund_reference=f"refund:{ctx.new_id()}", at=ctx.now)
     return account.id.value
 
 
 def record_payment(cmd: b.RecordPayment, ctx: Context) -> str:
     account = ctx.uow.accounts.get(cmd.account_id)
-    _same_currency(account, cmd.amount)
+    account.check_amount(cmd.amount)
     if account.mode is not BillingMode.ON_ACCOUNT:
         raise IllegalTransition(
             _("Account {id} pays from a deposit; take the money with PayDeposit.").format(
@@ -214,35 +193,10 @@ def record_payment(cmd: b.RecordPayment, ctx: Context) -> str:
             )
         )
     if cmd.statement_ids:
-        statements = [ctx.uow.statements.get(sid) for sid in dict.fromkeys(cmd.statement_ids)]
-        for statement in statements:
-            if statement.account_id != account.id:
-                raise InvalidValue(
-                    _("Statement {sid} is not of account {id}.").format(
-                        sid=statement.id, id=account.id
-                    )
-                )
-            if statement.status is not StatementStatus.OPEN:
-                raise IllegalTransition(
-                    _("Statement {sid} is {status}; nothing is due on it.").format(
-                        sid=statement.id, status=_(statement.status)
-                    )
-                )
+        named = [ctx.uow.statements.get(sid) for sid in dict.fromkeys(cmd.statement_ids)]
     else:
-        statements = [
-            s
-            for s in ctx.uow.statements.for_account(account.id)
-            if s.status is StatementStatus.OPEN
-        ]
-    if not statements:
-        raise IllegalTransition(_("Nothing is due on account {id}.").format(id=account.id))
-    due = total((s.amount_due for s in statements), account.currency)
-    if cmd.amount > due:
-        raise InvalidValue(
-            _("{amount} is more than the {due} due; take only what is due.").format(
-                amount=cmd.amount, due=due
-            )
-        )
+        named = ctx.uow.statements.for_account(account.id)
+    statements = statements_to_pay(account.id, cmd.amount, named, chosen=bool(cmd.statement_ids))
     payment_id = PaymentId(ctx.new_id())
     shares = ctx.policies.allocate_payment(cmd.amount, statements)
     parts: list[StatementPart] = []
@@ -492,27 +446,7 @@ def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context
         for agreement in ctx.uow.agreements.for_account(account.id)
         if (fees := agreement.fees_for(period, tz))
     ]
-    lines = [
-        StatementLine(
-            StatementLineKind.CHARGE,
-            charge.id.value,
-            close.charge_description.format(id=charge.request_id),
-            charge.amount,
-            str(charge.item_id),
-        )
-        for charge in charges
-    ]
-    for agreement, fees in agreements:
-        lines.extend(
-            StatementLine(
-                StatementLineKind.AGREEMENT,
-                agreement.id.value,
-                description,
-                amount,
-                str(agreement.item_id),
-            )
-            for description, amount in fees
-        )
+    lines = closing_lines(charges, agreements, close.charge_description)
     if not lines:
         return
     for earlier in ctx.uow.statements.for_account(account.id):
@@ -549,7 +483,7 @@ def sign_agreement(cmd: b.SignAgreement, ctx: Context) -> str:
         )
     for fee in (cmd.terms.monthly_fee, cmd.terms.visit_fee):
         if fee is not None:
-            _same_currency(account, fee)
+            account.check_amount(fee)
     agreement = Agreement.sign(
         cmd.agreement_id or AgreementId(ctx.new_id()),
         account_id=account.id,
