@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from contract_scenario import Clock, desk, register
 
-from servicedesk import CancelRequest, Contact, RegisterRequest, Requester
+from servicedesk import (
+    Actor,
+    ActorId,
+    CancelRequest,
+    Contact,
+    PermissionDenied,
+    RegisterRequest,
+    Requester,
+    Role,
+)
 from servicedesk.app.unit_of_work import IdempotencyKey, Store, UnitOfWork
 from servicedesk.domain.errors import (
     ConcurrencyConflict,
@@ -39,6 +48,19 @@ def test_replay_returns_the_first_outcome_and_stores_nothing(store: Store) -> No
     ]
     assert [v.id.value for v in d.queries.open_requests()] == [first.id]
     assert len(d.queries.request_history(str(first.id))) == 1
+
+
+def test_a_replay_by_someone_without_the_role_is_refused_and_returns_nothing(
+    store: Store,
+) -> None:
+    clerk = Actor(ActorId("clerk-1"), "Clerk", {Role.CLERK})
+    worker = Actor(ActorId("w-1"), "Worker", {Role.WORKER})
+    d = desk(store)
+    command = RegisterRequest(requester=CHEN, need="kitchen tap drips")
+    d.handle(command, actor=clerk, idempotency_key="form-18")
+    with pytest.raises(PermissionDenied):
+        d.handle(command, actor=worker, idempotency_key="form-18")
+    assert len(d.queries.open_requests()) == 1
 
 
 def test_same_key_with_another_command_is_refused(store: Store) -> None:

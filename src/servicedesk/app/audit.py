@@ -160,17 +160,17 @@ def check_permission(policies: Policies, command: Command, actor: Actor) -> None
         )
 
 
-def audited(handler: Handler, store: Store) -> Handler:
-    """``handler`` with the permission check before it and the audit record after it."""
+def audited(handler: Handler) -> Handler:
+    """``handler`` with the filing of its records and its audit record after it.
+
+    The permission check comes before (``Desk.handle`` calls ``check_permission``);
+    a refusal, whether by that check or by the handler itself (a complaint admits
+    only its owner), is recorded by ``record_refusal`` once the command's own
+    transaction has rolled back.
+    """
 
     def run(command: Command, ctx: Context) -> str | None:
-        try:
-            check_permission(ctx.policies, command, ctx.actor)
-            result = handler(command, ctx)  # an area may refuse a role itself (billing: cashier)
-        except PermissionDenied as refusal:
-            log.warning("refused %s by %s", type(command).__name__, ctx.actor.id)
-            record_refusal(store, command, ctx, refusal)
-            raise
+        result = handler(command, ctx)
         file_events(ctx, pending_events(ctx.uow))
         append(ctx.uow, ctx, command, result, refused=None)
         return result
@@ -208,7 +208,13 @@ def append(
 def record_refusal(
     store: Store, command: Command, ctx: Context, error: Exception, tries: int = 5
 ) -> None:
-    """One audit record of the refusal, in its own transaction (the command's rolls back)."""
+    """One audit record of the refusal, in a transaction of its own.
+
+    Called after the refused command's transaction rolled back, so that on a
+    store with one writer at a time (SQLite) the record does not wait for a
+    lock its own process holds.
+    """
+    log.warning("refused %s by %s", type(command).__name__, ctx.actor.id)
     for attempt in range(tries):
         try:
             with store.unit_of_work() as uow:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import attrs
 
-from servicedesk.app.audit import audited
+from servicedesk.app.audit import audited, check_permission, record_refusal
 from servicedesk.app.billing.queries import BillingQueries
 from servicedesk.app.bootstrap import WIRING
 from servicedesk.app.callbacks.queries import QualityQueries
@@ -27,7 +27,7 @@ from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
 from servicedesk.app.records.queries import RecordQueries
 from servicedesk.app.requests.queries import Queries
 from servicedesk.app.unit_of_work import Store
-from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue
+from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, PermissionDenied
 from servicedesk.domain.events import Event
 from servicedesk.domain.values import Actor, aware
 from servicedesk.i18n import _
@@ -108,20 +108,25 @@ class Desk:
         key = None if idempotency_key is None else to_key(idempotency_key)
         print_ = fingerprint(command) if key else ""
         wrapped = self._audited.get(handler)
-        if wrapped is None:  # the permission check and the audit record, wrapped once per handler
-            wrapped = self._audited[handler] = audited(handler, self.store)
+        if wrapped is None:  # filing and the audit record, wrapped once per handler
+            wrapped = self._audited[handler] = audited(handler)
         handler = wrapped
         for attempt in range(self.retries + 1):
             now = aware(self.clock(), "clock time")
             try:
                 with self.store.unit_of_work() as uow:
+                    ctx = Context(uow, self.policies, actor, now, self.wiring)
+                    check_permission(self.policies, command, actor)  # a replay is checked too
                     if key and (first := replayed(uow, key, command, print_)):
                         return Outcome(*first)  # the first call's outcome; nothing changes
-                    result = handler(command, Context(uow, self.policies, actor, now, self.wiring))
+                    result = handler(command, ctx)
                     if key:
                         remember(uow, key, command, print_, result)
                     events = uow.commit()
                 break
+            except PermissionDenied as refusal:
+                record_refusal(self.store, command, ctx, refusal)  # the command's rolled back
+                raise
             except ConcurrencyConflict:
                 if attempt == self.retries:
                     raise
