@@ -23,6 +23,7 @@ from servicedesk.app.callbacks.queries import QualityQueries
 from servicedesk.app.command import Command
 from servicedesk.app.complaints.queries import ComplaintQueries
 from servicedesk.app.context import Context, Handler, Wiring
+from servicedesk.app.door import Limits, check_command
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
 from servicedesk.app.records.queries import RecordQueries
 from servicedesk.app.requests.queries import Queries
@@ -82,6 +83,10 @@ class Desk:
         self.wiring = wiring
         self.plugins = plugin_manager(plugins, entry_points=entry_points)
         self.policies = Policies(self.plugins)
+        #: What the door lets in: the organisation's currency and largest amount, asked once.
+        self.limits = Limits(
+            currency=self.policies.currency(), largest_amount=self.policies.largest_amount()
+        )
         self.clock = clock
         self.retries = retries
         self.backoff = backoff
@@ -104,6 +109,7 @@ class Desk:
         handler = self.wiring.handlers.get(type(command))
         if handler is None:
             raise InvalidValue(_("Unknown command {name}.").format(name=type(command).__name__))
+        check_command(command, self.limits)  # before any policy or store is asked
         actor = actor or Actor.system()
         key = None if idempotency_key is None else to_key(idempotency_key)
         print_ = fingerprint(command) if key else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 from enum import StrEnum
+from typing import ClassVar
 
 import attrs
 
@@ -31,6 +32,8 @@ class AccountId(Identifier):
 class StatementId(Identifier):
     """``<account>:<period>``: one statement per account and month, by construction."""
 
+    longest_given: ClassVar[int] = 64  # derived, and given back whole
+
 
 @attrs.frozen
 class AgreementId(Identifier):
@@ -45,6 +48,8 @@ class PaymentId(Identifier):
 @attrs.frozen
 class ReceiptId(Identifier):
     """``<series>:<number>``: a receipt number exists once per series, by construction."""
+
+    longest_given: ClassVar[int] = 64  # derived, and given back whole
 
 
 @attrs.frozen
@@ -65,6 +70,8 @@ class CostId(Identifier):
 @attrs.frozen
 class SeriesId(Identifier):
     """Identifies a gapless number series, e.g. ``receipt:PSC:2026``."""
+
+    longest_given: ClassVar[int] = 64  # derived, and given back whole
 
 
 class BillingMode(StrEnum):

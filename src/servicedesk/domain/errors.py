@@ -9,7 +9,15 @@ from __future__ import annotations
 
 
 class ServiceDeskError(Exception):
-    """Base class: a rule of the service desk refused what was asked."""
+    """Base class: a rule of the service desk refused what was asked.
+
+    ``field`` names the value refused, as a path into the command
+    (``requester.contact.phone``), where one value is to blame.
+    """
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
     @property
     def message(self) -> str:

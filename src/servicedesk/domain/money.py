@@ -57,8 +57,18 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
     return result
 
 
+#: No amount reaches it: every sum of amounts stays exact and fits a 64-bit count of fen.
+BEYOND_ANY_AMOUNT = Decimal("1E15")
+
+
 def _exact_amount(value: object) -> Decimal:
     amount = to_decimal(value)
+    if abs(amount) >= BEYOND_ANY_AMOUNT:
+        raise InvalidValue(
+            _("An amount of money must be less than {limit}.").format(
+                limit=f"{BEYOND_ANY_AMOUNT:,.0f}"
+            )
+        )
     if amount != amount.quantize(FEN, rounding=decimal.ROUND_DOWN):
         raise InvalidValue(
             _("An amount of money has at most two decimals (fen), not {value}.").format(

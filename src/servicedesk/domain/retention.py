@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import ClassVar
 
 import attrs
 
@@ -60,6 +61,8 @@ class RetentionRule:
 @attrs.frozen
 class RecordFileId(Identifier):
     """``<store kind>:<record id>``, e.g. ``request:r-1``."""
+
+    longest_given: ClassVar[int] = 64  # derived, and given back whole
 
     @classmethod
     def of(cls, kind: str, record_id: Identifier | str) -> RecordFileId:

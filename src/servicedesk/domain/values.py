@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.i18n import _
 
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
+#: Letters, digits and ``. _ : -``, starting with a letter or digit, matched as a whole
+#: (``$`` would let a final newline through).
+_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 
 
 def _identifier(value: str | Identifier, made: Any) -> str:
@@ -30,7 +32,7 @@ def _identifier(value: str | Identifier, made: Any) -> str:
                 value=value.value, kind=type(value).__name__, wanted=type(made).__name__
             )
         )
-    if not isinstance(value, str) or not _ID_PATTERN.match(value):
+    if not isinstance(value, str) or not _ID_PATTERN.fullmatch(value):
         raise InvalidValue(
             _("{value!r} is not a valid identifier (letters, digits and . _ : -).").format(
                 value=value
@@ -45,6 +47,11 @@ class Identifier:
 
     # mypy's attrs plugin does not read a Converter taking self: callers see ``value: Any``.
     value: str = attrs.field(converter=attrs.Converter(_identifier, takes_self=True))  # type: ignore[misc]
+
+    #: The longest id of this kind a caller may give.  Ids are stored up to 64
+    #: characters; 16 are left for the ids derived from them (``<account>:<period>``,
+    #: ``<charge>:rev``, ``found_item:<id>``), which themselves may be given back whole.
+    longest_given: ClassVar[int] = 48
 
     def __str__(self) -> str:
         return self.value

@@ -27,7 +27,7 @@ from servicedesk.domain.callbacks import (
 from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
-from servicedesk.domain.money import Money, Rounding
+from servicedesk.domain.money import DEFAULT_CURRENCY, Money, Rounding
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
@@ -44,6 +44,8 @@ APPROVAL_CHAIN = (Role.CENTRE_MANAGER, Role.BRANCH_MANAGER)
 RESPONSE_TIME = {Urgency.URGENT: timedelta(hours=1), Urgency.ORDINARY: timedelta(hours=4)}
 BATCH_INTERVAL = timedelta(hours=1)
 ROUNDING = Rounding.HALF_UP
+#: Beyond it an amount is taken for a typing slip (ten million yuan).
+LARGEST_AMOUNT = Money.of("10000000.00")
 
 
 @cache
@@ -180,6 +182,14 @@ class PropertyCentreDefaults:
         if requester.kind is RequesterKind.TENANT:
             return BillingMode.DEPOSIT
         return BillingMode.ON_ACCOUNT
+
+    @hookimpl(trylast=True)
+    def servicedesk_currency(self) -> str:
+        return DEFAULT_CURRENCY
+
+    @hookimpl(trylast=True)
+    def servicedesk_largest_amount(self) -> Money:
+        return LARGEST_AMOUNT
 
     @hookimpl(trylast=True)
     def servicedesk_rounding(self) -> Rounding:

@@ -247,6 +247,26 @@ def servicedesk_billing_mode(requester: Requester) -> BillingMode | None:
 
 
 @hookspec(firstresult=True)
+def servicedesk_currency() -> str | None:
+    """The one currency the organisation keeps its accounts in.
+
+    Called when the desk starts: every amount of every command must be in it, or
+    the command is refused before any other hook is asked.  Answer a three-letter
+    ISO code.  Default: CNY.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_largest_amount() -> Money | None:
+    """The largest amount of money one value of a command may hold.
+
+    Called when the desk starts; an amount beyond it (a fee, a payment, a cost)
+    is refused at the door as a typing slip.  Answer an amount in the
+    organisation's currency, at most 10,000,000,000.00.  Default: 10,000,000.00.
+    """
+
+
+@hookspec(firstresult=True)
 def servicedesk_rounding() -> Rounding | None:
     """How a price times a quantity is brought to the fen.
 

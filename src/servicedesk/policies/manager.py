@@ -22,7 +22,7 @@ from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
-from servicedesk.domain.errors import PolicyError, ServiceDeskError
+from servicedesk.domain.errors import InvalidValue, PolicyError, ServiceDeskError
 from servicedesk.domain.money import Money, Rounding, total
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
 from servicedesk.domain.retention import RecordKind, RetentionRule
@@ -264,6 +264,23 @@ class Policies:
             return BillingMode(result)
         except ValueError:
             raise _garbage(name, result, "a BillingMode") from None
+
+    def currency(self) -> str:
+        name = "servicedesk_currency"
+        result = self._call(name)
+        try:
+            return Money.zero(result).currency
+        except InvalidValue:
+            raise _garbage(name, result, "a three-letter currency code") from None
+
+    def largest_amount(self) -> Money:
+        name = "servicedesk_largest_amount"
+        result = self._typed(name, Money, "an amount of money")
+        if result.currency != self.currency() or not (
+            Money.zero(result.currency) < result <= Money.of("10000000000.00", result.currency)
+        ):
+            raise _garbage(name, result, "a positive amount in the organisation's currency")
+        return result
 
     def rounding(self) -> Rounding:
         name = "servicedesk_rounding"
