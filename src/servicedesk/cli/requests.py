@@ -221,7 +221,7 @@ def worker_add(
     kind = WorkerKind.CONTRACTOR if contractor else WorkerKind.STAFF
     act(
         kwargs,
-        lambda: RegisterWorker(worker_id=worker_id, name=name, skills=frozenset(skills), kind=kind),  # type: ignore[arg-type]
+        lambda: RegisterWorker(worker_id=worker_id, name=name, skills=frozenset(skills), kind=kind),
         _("{id}: registered"),
     )
 

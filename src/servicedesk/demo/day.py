@@ -250,8 +250,7 @@ def _workers(day: Day) -> None:
         day.workers[worker_id] = Actor(ActorId(worker_id), name, {role})
         day.do(
             "08:45",
-            # attrs types a converter=frozenset parameter as Iterable[_T_co]; the value is fine.
-            RegisterWorker(worker_id=worker_id, name=name, skills=skills, kind=kind),  # type: ignore[arg-type]
+            RegisterWorker(worker_id=worker_id, name=name, skills=skills, kind=kind),
             CLERK,
             _("worker registered"),
         )

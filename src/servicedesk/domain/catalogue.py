@@ -21,11 +21,11 @@ from servicedesk.domain.errors import (
 )
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money
-from servicedesk.domain.values import ActorId, ItemId, Role, check_text
+from servicedesk.domain.values import ActorId, Choice, ItemId, Role, check_text
 from servicedesk.i18n import _
 
 
-class FeeKind(StrEnum):
+class FeeKind(Choice):
     """How an item is priced (收费标准)."""
 
     FREE = "free"

@@ -20,11 +20,11 @@ from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, Stateme
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, Rounding, to_decimal, total
-from servicedesk.domain.values import ActorId, ItemId, RequestId, check_text
+from servicedesk.domain.values import ActorId, Choice, ItemId, RequestId, check_text
 from servicedesk.i18n import _
 
 
-class LineKind(StrEnum):
+class LineKind(Choice):
     SERVICE = "service"  # 服务费
     MATERIAL = "material"  # 材料费
     EXTRA = "extra"  # an extra fee the requester consented to (002 §2.3)

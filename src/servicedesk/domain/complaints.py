@@ -33,6 +33,7 @@ from servicedesk.domain.requests import Channel, Urgency
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.values import (
     ActorId,
+    Choice,
     Identifier,
     ItemId,
     Requester,
@@ -71,7 +72,7 @@ class ComplaintStatus(StrEnum):
     CLOSED = "closed"
 
 
-class PauseReason(StrEnum):
+class PauseReason(Choice):
     """Why the answer clock would stop; the policy says which reasons may stop it."""
 
     WAITING_FOR_COMPLAINANT = "waiting_for_complainant"

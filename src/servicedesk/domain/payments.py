@@ -26,7 +26,7 @@ from servicedesk.domain.billing import (
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, total
-from servicedesk.domain.values import ActorId, check_text
+from servicedesk.domain.values import ActorId, Choice, check_text
 from servicedesk.i18n import _
 
 
@@ -35,7 +35,7 @@ class PaymentPurpose(StrEnum):
     DEPOSIT = "deposit"  # pays into a tenant's service deposit
 
 
-class Collection(StrEnum):
+class Collection(Choice):
     """Paid at the cashier on the spot, or collected later by a collector (003 篇七 §4.7)."""
 
     ON_THE_SPOT = "on_the_spot"

@@ -30,6 +30,7 @@ from servicedesk.domain.money import Money
 from servicedesk.domain.privacy import personal
 from servicedesk.domain.values import (
     ActorId,
+    Choice,
     ItemId,
     Requester,
     RequestId,
@@ -41,7 +42,7 @@ from servicedesk.domain.values import (
 from servicedesk.i18n import _
 
 
-class Channel(StrEnum):
+class Channel(Choice):
     """Where a request or complaint came in (002 §2.1)."""
 
     FRONT_DESK = "front_desk"
@@ -94,7 +95,7 @@ class ItemKind(StrEnum):
     ESCALATED = "escalated"  # 上报件
 
 
-class Urgency(StrEnum):
+class Urgency(Choice):
     URGENT = "urgent"
     ORDINARY = "ordinary"
 
@@ -106,7 +107,7 @@ class Milestone(StrEnum):
     COMPLETED = "completed"
 
 
-class ConsentKind(StrEnum):
+class ConsentKind(Choice):
     SCOPE_CHANGE = "scope_change"
     EXTRA_FEE = "extra_fee"
 

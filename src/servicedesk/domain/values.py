@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
@@ -172,6 +173,48 @@ class Contact:
 E = TypeVar("E", bound=StrEnum)
 
 
+class NotAChoice(InvalidValue, ValueError):
+    """A value that is none of an enumeration's members (a ``ValueError`` too, as Enum's is)."""
+
+
+class Choice(StrEnum):
+    """An enumeration whose class, used as a converter, refuses a stranger with a typed error."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> None:
+        raise NotAChoice(
+            _("{value!r} is not one of: {choices}.").format(
+                value=value
+                if isinstance(value, str) and len(value) <= 40
+                else type(value).__name__,
+                choices=", ".join(member.value for member in cls),
+            )
+        )
+
+
+def as_tuple(value: Any) -> Any:
+    """The items of ``value`` as a tuple; one text or a non-collection is left as it is.
+
+    A converter for fields holding several values: a text is not split into its
+    letters, and whatever is not a collection reaches the door unchanged, where it
+    is refused with the field's name.
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return value
+    return tuple(value)
+
+
+def as_frozenset(value: Any) -> Any:
+    """Like ``as_tuple``, for a set of values; an unhashable item is left for the door."""
+    items = as_tuple(value)
+    if not isinstance(items, tuple):
+        return items
+    try:
+        return frozenset(items)
+    except TypeError:
+        return items
+
+
 def choice(enum: type[E], value: object, what: str) -> E:
     """A member of ``enum`` by value, or an error that lists the choices."""
     try:
@@ -184,7 +227,7 @@ def choice(enum: type[E], value: object, what: str) -> E:
         ) from None
 
 
-class RequesterKind(StrEnum):
+class RequesterKind(Choice):
     OWNER = "owner"
     TENANT = "tenant"
     PUBLIC = "public"
@@ -200,7 +243,7 @@ class Requester:
     kind: RequesterKind = RequesterKind.OWNER
 
 
-class Role(StrEnum):
+class Role(Choice):
     """Roles of the people at a service desk (000 §4.4, 003 篇二)."""
 
     CLERK = "clerk"

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
 
 import attrs
 
 from servicedesk.domain.errors import IllegalTransition
 from servicedesk.domain.events import Event
-from servicedesk.domain.values import WorkerId, check_text
+from servicedesk.domain.values import Choice, WorkerId, check_text
 from servicedesk.i18n import _
 
 
-class WorkerKind(StrEnum):
+class WorkerKind(Choice):
     STAFF = "staff"
     CONTRACTOR = "contractor"
 

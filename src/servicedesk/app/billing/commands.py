@@ -31,7 +31,7 @@ from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.money import Money
 from servicedesk.domain.payments import Collection
 from servicedesk.domain.reserved import ReservedAct
-from servicedesk.domain.values import ActorId, ItemId, Requester, RequestId
+from servicedesk.domain.values import ActorId, ItemId, Requester, RequestId, as_tuple
 from servicedesk.i18n import _
 
 
@@ -47,21 +47,8 @@ def to_period(value: Period | str) -> Period:
 def to_statement_ids(values: Iterable[StatementId | str]) -> tuple[StatementId, ...]:
     if isinstance(values, str):
         raise InvalidValue(_("Statement ids come as a list, not one text."))
-    return tuple(StatementId(v) for v in values)
-
-
-def to_lines(values: Iterable[LineSpec]) -> tuple[LineSpec, ...]:
-    lines = tuple(values)
-    if not all(isinstance(line, LineSpec) for line in lines):
-        raise InvalidValue(_("Charge lines are given as LineSpec values."))
-    return lines
-
-
-def to_stub_numbers(values: Iterable[int]) -> tuple[int, ...]:
-    numbers = tuple(values)
-    if not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
-        raise InvalidValue(_("Stub numbers are whole numbers."))
-    return numbers
+    items = as_tuple(values)
+    return tuple(StatementId(v) for v in items) if isinstance(items, tuple) else items
 
 
 def _whole(_instance: object, attribute: attrs.Attribute[int], value: int | None) -> None:
@@ -121,7 +108,7 @@ class GiveEstimate(Command):
     """The estimate given before work where the fee standard needs one (002 §2.5)."""
 
     request_id: RequestId = attrs.field(converter=RequestId)
-    lines: tuple[LineSpec, ...] = attrs.field(converter=to_lines)
+    lines: tuple[LineSpec, ...] = attrs.field(converter=as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -132,7 +119,7 @@ class RecordCharge(Command):
     """
 
     request_id: RequestId = attrs.field(converter=RequestId)
-    lines: tuple[LineSpec, ...] = attrs.field(default=(), converter=to_lines)
+    lines: tuple[LineSpec, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -261,4 +248,4 @@ class ReturnStubs(Command):
 
     reserved: ClassVar[ReservedAct | None] = reserved.RETURN_RECEIPT_BOOK
     book_id: ReceiptBookId = attrs.field(converter=ReceiptBookId)
-    written: tuple[int, ...] = attrs.field(converter=to_stub_numbers)
+    written: tuple[int, ...] = attrs.field(converter=as_tuple)

@@ -10,6 +10,7 @@ from servicedesk.domain.catalogue import FeeStandard
 from servicedesk.domain.values import (
     ItemId,
     Role,
+    as_tuple,
     choice,
 )
 
@@ -23,7 +24,7 @@ class ProposeItem(Command):
     name: str
     category: str
     fee: FeeStandard
-    required_materials: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    required_materials: tuple[str, ...] = attrs.field(default=(), converter=as_tuple)
     item_id: ItemId | None = attrs.field(default=None, converter=attrs.converters.optional(ItemId))
 
 

@@ -20,6 +20,7 @@ from servicedesk.domain.values import (
     RequestId,
     TimeWindow,
     WorkerId,
+    as_frozenset,
     choice,
 )
 from servicedesk.domain.workers import WorkerKind
@@ -54,7 +55,7 @@ def _quantity(value: object) -> str:
 @attrs.frozen(kw_only=True)
 class RegisterWorker(Command):
     name: str
-    skills: frozenset[str] = attrs.field(converter=frozenset)
+    skills: frozenset[str] = attrs.field(converter=as_frozenset)
     kind: WorkerKind = attrs.field(default=WorkerKind.STAFF, converter=to_worker_kind)
     worker_id: WorkerId | None = attrs.field(
         default=None, converter=attrs.converters.optional(WorkerId)
