@@ -306,7 +306,6 @@ def test_the_patterns_find_citations_and_history_but_not_ordinary_text() -> None
         assert not HISTORY.search(text), text
 
 
-@pytest.mark.xfail(strict=True, reason="citations are rewritten after the layout merge")
 def test_no_source_file_cites_a_clause_or_a_file_outside_the_repository() -> None:
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"

@@ -3,7 +3,8 @@
 The deposit is a ledger inside the account: payments in, draws for confirmed
 charges, credits for reversed charges, refunds out.  The balance is never
 stored on its own; it is the sum of the entries, so it cannot drift from them
-(000 §4.3.2; peers.md, prepaid balances).  A draw is refused when it would
+(prepaid balances, rule billing.tenant-deposit, rule billing.deposit-is-its-ledger).  A draw is
+refused when it would
 take the balance below the limit the policy allows (zero by default).
 """
 
@@ -42,7 +43,7 @@ class LedgerEntry:
 
 @attrs.frozen
 class DepositRule:
-    """The deposit policy of an account (000 §4.3.2)."""
+    """The deposit policy of an account (rule billing.tenant-deposit)."""
 
     minimum: Money  # the first payment in must be at least this
     top_up_below: Money  # below this balance the tenant is asked to top up

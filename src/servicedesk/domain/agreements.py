@@ -2,7 +2,8 @@
 
 An agreement belongs to an on-account requester.  Its terms say a monthly
 fee, a fee per visit, or both, and on which days of the month a visit is
-scheduled (003 篇七 §4.9).  The monthly statement run bills each month of an
+scheduled (rule billing.agreement-visits, rule billing.agreement-terms).  The monthly statement run
+bills each month of an
 agreement once: the agreement remembers which months it was billed for, and
 refuses a second bill for the same month.
 """

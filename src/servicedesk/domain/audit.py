@@ -1,4 +1,4 @@
-"""The audit trail: who did what, when, and what it changed (有据可查, 003 篇一 §4).
+"""The audit trail: who did what, when, and what it changed (有据可查, rule records.audit-trail).
 
 Every command that changes state, and every command refused for lack of a
 role, leaves one ``AuditRecord``.  Records form a hash chain: each carries the

@@ -75,7 +75,7 @@ class SeriesId(Identifier):
 
 
 class BillingMode(StrEnum):
-    """How a requester pays (000 §4.3): chosen per account by policy."""
+    """How a requester pays (rule billing.mode-by-requester): chosen per account by policy."""
 
     ON_ACCOUNT = "on_account"  # 记账月结: owners, one statement a month
     DEPOSIT = "deposit"  # 服务保证金: tenants, drawn down by each charge

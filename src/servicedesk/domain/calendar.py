@@ -1,6 +1,6 @@
 """Working time: the clock that deadlines of the service desk run on.
 
-Deadlines are promised in working time (001 服务中心规章 §二): a ticket raised on Friday
+Deadlines are promised in working time (rule time.working-hours): a ticket raised on Friday
 evening must not breach over the weekend, the lunch break must not eat into a clerk's
 time, and the Chinese make-up working days (调休) count even though they fall on a
 Saturday or a Sunday.  Which days are working days is a policy (``is_working_day``,

@@ -1,8 +1,9 @@
-"""Callbacks (回访): a monthly sample of completed jobs, called back and scored (003 篇七 §4.10).
+"""Callbacks (回访): a monthly sample of completed jobs, called back and scored (rule
+callbacks.monthly-sample).
 
 The sample is drawn per service item, reproducibly from a seed, preferring requesters not
 called yet that month.  A callback records only what a person reported: reached or not, the
-score and remarks (peers.md: nobody is marked "visited" by a timer).  An unreached callback
+score and remarks (rule callbacks.as-reported).  An unreached callback
 stays open until the retry policy ends it, and the record says that the policy ended it.
 """
 
@@ -91,7 +92,7 @@ class Job:
 
 
 def default_sample_size(completed: int) -> int:
-    """5 jobs per item and month, or all of them if fewer (003 篇七 §4.10)."""
+    """5 jobs per item and month, or all of them if fewer (rule callbacks.monthly-sample)."""
     return min(completed, 5)
 
 
@@ -323,7 +324,7 @@ class ItemDraw:
 
 @attrs.frozen
 class ScheduledVisit:
-    """A visit a long-term agreement promises this month (003 篇七 §4.9)."""
+    """A visit a long-term agreement promises this month (rule billing.agreement-visits)."""
 
     agreement_id: str
     due: date

@@ -1,7 +1,7 @@
 """The catalogue: service items, their fee standards and the approval chain.
 
 An item or a new price reaches the public only after every approver of the
-chain has signed, in order (000 §4.1: centre manager, then branch manager).
+chain has signed, in order (then branch manager, rule catalogue.approval-chain).
 Which roles form the chain is a policy; that the chain is walked in order,
 once each, is enforced here.
 """
@@ -60,7 +60,9 @@ class FeeStandard:
 
     @property
     def needs_estimate(self) -> bool:
-        """Where the price depends on materials or work, an estimate comes first (002 §2.5)."""
+        """Where the price depends on materials or work, an estimate comes first (rule
+        catalogue.estimate-first).
+        """
         return self.kind in (FeeKind.LABOUR_AND_MATERIALS, FeeKind.QUOTE)
 
     @classmethod
@@ -330,7 +332,7 @@ class ServiceItem:
         self._record(ItemWithdrawn(at=at, item_id=self.id, reason=reason))
 
     def ensure_orderable(self) -> FeeStandard:
-        """Only a published item can be ordered (000 §4.1)."""
+        """Only a published item can be ordered (rule catalogue.published-only)."""
         if self.status is not ItemStatus.PUBLISHED or self.fee is None:
             raise NotOrderable(
                 _("Item {id} is {status}; only a published item can be ordered.").format(

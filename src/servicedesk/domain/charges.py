@@ -1,4 +1,5 @@
-"""Charges: what one request costs the requester (003 篇二 §4.2.2, 000 §4.3).
+"""Charges: what one request costs the requester (rule billing.charge-lines, rule
+billing.requester-confirms).
 
 A charge is recorded line by line (service fee, materials, consented extra
 fees), each line priced once with the policy's rounding, and its total is the
@@ -27,7 +28,7 @@ from servicedesk.i18n import _
 class LineKind(Choice):
     SERVICE = "service"  # 服务费
     MATERIAL = "material"  # 材料费
-    EXTRA = "extra"  # an extra fee the requester consented to (002 §2.3)
+    EXTRA = "extra"  # an extra fee the requester consented to (rule requests.extra-fee-consent)
     AGREEMENT = "agreement"  # a fee due under a service agreement
 
 
@@ -222,7 +223,9 @@ class Charge:
         rounding: Rounding,
         at: datetime,
     ) -> Charge:
-        """An estimate before work, where the price depends on materials or work (002 §2.5)."""
+        """An estimate before work, where the price depends on materials or work (rule
+        catalogue.estimate-first).
+        """
         priced = _price(lines, rounding, currency, allow_extra=False)
         charge = cls(charge_id)
         charge._record(
@@ -299,7 +302,9 @@ class Charge:
         )
 
     def confirm(self, *, signed_by: str, mode: BillingMode, at: datetime) -> None:
-        """The requester confirms the charge (003 篇二 §4.2.2); from now on it is frozen."""
+        """The requester confirms the charge (rule billing.requester-confirms); from now on it is
+        frozen.
+        """
         signed_by = check_text(signed_by, "signature", 100)
         if self.status is not ChargeStatus.RECORDED or not self.lines:
             raise IllegalTransition(
@@ -312,7 +317,7 @@ class Charge:
         )
 
     def audit(self, *, auditor: ActorId, at: datetime) -> None:
-        """The assistant checks the confirmed charge (000 §4.3.1)."""
+        """The assistant checks the confirmed charge (rule billing.assistant-audits)."""
         if not self.is_confirmed:
             raise IllegalTransition(
                 _("Charge {id} is {status}; only a confirmed charge is audited.").format(

@@ -1,4 +1,5 @@
-"""A complaint (投诉) from filing to the complainant's verdict (000 §4.5.2, 001, 004 §三(四)).
+"""A complaint (投诉) from filing to the complainant's verdict (rule complaints.channels, rule
+complaints.first-asked-owner, rule complaints.time-limits, rule complaints.result-told).
 
 Two rules shape the aggregate.  First-responder duty (首问负责制): whoever takes the
 complaint owns it, and only the owner acts on it until an explicit, recorded hand-over.
@@ -58,7 +59,7 @@ class CallbackId(Identifier):
     """
 
 
-#: Where a complaint can come in (000 §4.5.2, 003 篇四 §五).
+#: Where a complaint can come in (rule complaints.channels).
 COMPLAINT_CHANNELS: Final = frozenset(
     {Channel.HOTLINE, Channel.MAILBOX, Channel.SUGGESTION_BOX, Channel.ON_SITE, Channel.CALLBACK}
 )

@@ -1,7 +1,7 @@
 """Costs the centre paid for a job: materials bought, a contractor's bill.
 
 They are what the revenue of an item is compared with, so that loss-making
-items come up for review (保本微利, 000 §4.3.3-4, §4.4.4).  A cost is recorded
+items come up for review (保本微利, rule catalogue.loss-review).  A cost is recorded
 once and never changed; a mistake is corrected by a negative cost entry.
 """
 

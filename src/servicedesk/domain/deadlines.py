@@ -1,10 +1,11 @@
 """Deadlines that run on working time, can be paused, and escalate when missed.
 
-One machinery for every clock of the desk (001 限时办结制, 004 §三(四)): a complaint's
+One machinery for every clock of the desk (rule time.breach-stays-recorded, rule
+complaints.time-limits): a complaint's
 acknowledgement and answer, a request's response, a service hall's promised item.  The
 budget is working time or working days of the organisation's calendar; a pause is measured
 in working time and moves the deadline by exactly that much; a breach, once recorded, is a
-fact of the record that no later status hides (peers.md: "a Paused status hid a Failed one").
+fact of the record that no later status hides (rule time.breach-stays-recorded).
 
 Escalation is a rule of the domain, kept out of any store: ``next_escalation_at`` derives
 the one instant at which a case next becomes due for escalation, so a store can index it and

@@ -1,10 +1,10 @@
 """Invoices and receipt books: the paper side of taking money.
 
 An invoice (发票) is issued and delivered within the deadline the policy sets
-(24 hours by default), and its number is kept with the job (003 篇七 §4.8).
+(24 hours by default), and its number is kept with the job (rule billing.invoice-within-24h).
 A receipt book (收款票据) is stock of pre-printed stubs issued to a collector;
 each collected payment uses one stub, and when the book comes back its stubs
-are reconciled against the payments recorded (003 篇二 §4.3): a stub written
+are reconciled against the payments recorded (rule billing.receipt-books): a stub written
 but never paid to the cashier shows up as a discrepancy.
 """
 

@@ -1,4 +1,5 @@
-"""Lost and found (001 服务中心工作管理规范 §4).
+"""Lost and found (rule records.found-item-keeping, rule records.found-item-claim, rule
+records.found-item-to-finder).
 
 An item handed in is logged with its finder, where it was found and whether
 it is valuable; it is kept for the policy's period (ordinary items 3-6

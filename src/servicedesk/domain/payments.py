@@ -1,11 +1,11 @@
 """Payments, receipts and the gapless number series they are numbered from.
 
-Only a cashier takes money (000 §4.4.6: no private settlement between staff
+Only a cashier takes money (rule billing.cashier-only: no private settlement between staff
 and requesters).  A payment either pays statements (its allocations add up to
 it exactly) or pays into a deposit.  Each payment gets a receipt whose number
 is the next of its series, taken in the same transaction as the payment: a
 payment that fails takes no number, and two payments never share one
-(peers.md, receipt numbers).
+(receipt numbers, rule billing.gapless-receipts).
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ class PaymentPurpose(StrEnum):
 
 
 class Collection(Choice):
-    """Paid at the cashier on the spot, or collected later by a collector (003 篇七 §4.7)."""
+    """Paid at the cashier on the spot, or collected later by a collector (rule
+    billing.paid-or-collected).
+    """
 
     ON_THE_SPOT = "on_the_spot"
     COLLECTED = "collected"

@@ -1,7 +1,7 @@
 """Personal data: where it sits in records and how it is taken out again.
 
 Requesters, contacts and text fields marked ``personal`` are the personal
-data the desk holds (001, 004 §七).  ``scrub`` replaces every one of them,
+data the desk holds (rule records.no-leak).  ``scrub`` replaces every one of them,
 wherever it sits inside a record or an event, by a fixed anonymous value and
 leaves everything else (ids, amounts, times) untouched.  The same function
 serves three purposes, so they cannot drift apart:

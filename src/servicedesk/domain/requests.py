@@ -1,4 +1,5 @@
-"""A service request from intake to acceptance (002 §2.1-2.6, 000 §4.2).
+"""A service request from intake to acceptance (rule requests.registration, rule
+requests.response-promise, rule requests.signed-acceptance).
 
 The request is one aggregate: its work orders, consents and extra fees live
 inside it, so the rule "no extra fee without a recorded consent" and the state
@@ -43,7 +44,10 @@ from servicedesk.i18n import _
 
 
 class Channel(Choice):
-    """Where a request or complaint came in (002 §2.1)."""
+    """Where a request or complaint came in.
+
+    See rule requests.registration and rule complaints.channels.
+    """
 
     FRONT_DESK = "front_desk"
     HOTLINE = "hotline"
@@ -87,7 +91,7 @@ TRANSITIONS: Final[dict[Status, frozenset[Status]]] = {
 
 
 class ItemKind(StrEnum):
-    """How a service hall classifies an item (004 §三(一)2)."""
+    """How a service hall classifies an item (rule hall.item-kinds)."""
 
     IMMEDIATE = "immediate"  # 即办件
     PROMISED = "promised"  # 承诺件
@@ -120,7 +124,9 @@ class Deadline:
 
 @attrs.frozen
 class Consent:
-    """The requester's recorded yes to a change of scope or an extra fee (002 §2.3)."""
+    """The requester's recorded yes to a change of scope or an extra fee (rule
+    requests.scope-change-consent, rule requests.extra-fee-consent).
+    """
 
     id: str
     kind: ConsentKind
@@ -382,7 +388,9 @@ class ServiceRequest:
         )
 
     def decline(self, *, reason: str, at: datetime) -> None:
-        """Out of scope: declined with a reason the requester is given (002 §2.1)."""
+        """Out of scope: declined with a reason the requester is given (rule
+        requests.decline-with-reason).
+        """
         reason = check_text(reason, "reason", 500)
         self._allow(Status.DECLINED, _("declined"))
         self._record(RequestDeclined(at=at, request_id=self.id, reason=reason))
@@ -453,7 +461,9 @@ class ServiceRequest:
     def add_extra_fee(
         self, *, consent_id: str, amount: Money, description: str, at: datetime
     ) -> None:
-        """No extra charge without a recorded consent covering it (002 §2.3)."""
+        """No extra charge without a recorded consent covering it (rule
+        requests.extra-fee-consent).
+        """
         description = check_text(description, "description", 1000)
         self._in_progress(_("take an extra fee"))
         consent = self._consent(consent_id, ConsentKind.EXTRA_FEE)
@@ -480,7 +490,7 @@ class ServiceRequest:
             self._record(DeadlineMissed(at=at, request_id=self.id, deadline=late))
 
     def accept(self, *, signed_by: str, at: datetime) -> None:
-        """The requester inspects the work and signs (002 §2.4)."""
+        """The requester inspects the work and signs (rule requests.signed-acceptance)."""
         signed_by = check_text(signed_by, "signature", 100)
         self._allow(Status.ACCEPTED, _("accepted"))
         self._record(WorkAccepted(at=at, request_id=self.id, signed_by=signed_by))

@@ -29,7 +29,9 @@ from servicedesk.i18n import _
 
 
 class RecordKind(StrEnum):
-    """The kinds of record a retention policy names (002 §2.6, 001)."""
+    """The kinds of record a retention policy names (rule records.job-archive, rule
+    records.retention).
+    """
 
     REQUEST_FORM = "request_form"
     WORK_ORDER = "work_order"

@@ -1,4 +1,5 @@
-"""The satisfaction scale on which complainants and callbacks score the desk (000 §4.5).
+"""The satisfaction scale on which complainants and callbacks score the desk (rule
+callbacks.quality-rates).
 
 The scale is a policy (1-5 stars, 1-10, or 满意/基本满意/不满意 as 3-1); what counts as
 "satisfied" for the satisfaction rate is part of it, so reports mean the same everywhere.

@@ -1,4 +1,4 @@
-"""Monthly statements of on-account requesters (记账月结, 000 §4.3.1).
+"""Monthly statements of on-account requesters (记账月结, rule billing.monthly-statement).
 
 A statement is issued once, with all its lines, and never gets another line:
 its id is ``<account>:<period>``, so closing the same month again finds it

@@ -244,7 +244,7 @@ class Requester:
 
 
 class Role(Choice):
-    """Roles of the people at a service desk (000 §4.4, 003 篇二)."""
+    """Roles of the people at a service desk (rule staff.roles)."""
 
     CLERK = "clerk"
     ASSISTANT = "assistant"

@@ -1,4 +1,4 @@
-"""Workers and contractors who carry out work orders (002 §2.2)."""
+"""Workers and contractors who carry out work orders (rule requests.dispatch-by-skill)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The default plugin: a property service centre with the values of ``domain.md``.
+"""The default plugin: a property service centre with the defaults of docs/rules.md.
 
 Every hook here is ``trylast`` so that any plugin an organisation registers
 is asked first; this one answers only what nobody else did.
@@ -38,7 +38,7 @@ from servicedesk.policies import records_defaults
 from servicedesk.policies.hookspecs import hookimpl
 
 TIME_ZONE = "Asia/Shanghai"
-#: 001 服务中心规章 §二: 09:00-17:00 with lunch 12:00-13:00.
+#: 09:00-17:00 with lunch 12:00-13:00 (rule time.working-hours).
 WORKING_HOURS = (("09:00", "12:00"), ("13:00", "17:00"))
 APPROVAL_CHAIN = (Role.CENTRE_MANAGER, Role.BRANCH_MANAGER)
 RESPONSE_TIME = {Urgency.URGENT: timedelta(hours=1), Urgency.ORDINARY: timedelta(hours=4)}
@@ -175,7 +175,7 @@ class PropertyCentreDefaults:
     def servicedesk_satisfaction_scale(self) -> SatisfactionScale:
         return SATISFACTION_SCALE
 
-    # --- billing (000 §4.3, 003 篇七 §4.7-4.9) --------------------------------------------------
+    # --- billing -------------------------------------------------------------------------------
 
     @hookimpl(trylast=True)
     def servicedesk_billing_mode(self, requester: Requester) -> BillingMode:
@@ -244,7 +244,7 @@ class PropertyCentreDefaults:
         return records_defaults.FOUND_ITEM_KEEPING[bool(valuable)]
 
 
-# --- complaints, escalation and callbacks: defaults where domain.md leaves the figure ------------
+# --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
 COMPLAINT_CATEGORIES = ("service_quality", "attitude", "timeliness", "fees", "safety", "other")
 COMPLAINT_DEADLINES = {
@@ -263,12 +263,13 @@ SATISFACTION_SCALE = SatisfactionScale(lowest=1, highest=5, satisfied_from=4)
 # --- billing values ------------------------------------------------------------------------------
 #: The organisation's code in receipt numbers (one series per organisation and year).
 ORGANISATION_CODE = "PSC"
-#: domain.md names no amounts for the deposit; these are the defaults a centre overrides.
+#: The rules name no amounts for the deposit (rule billing.tenant-deposit); a centre overrides
+#: these.
 DEPOSIT_MINIMUM = Money.of("200.00")
 DEPOSIT_TOP_UP_BELOW = Money.of("100.00")
 DEPOSIT_LIMIT = Money.zero()
 STATEMENT_DUE_AFTER = timedelta(days=15)
-INVOICE_DEADLINE = timedelta(hours=24)  # 003 篇七 §4.8
+INVOICE_DEADLINE = timedelta(hours=24)  # rule billing.invoice-within-24h
 
 
 def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:

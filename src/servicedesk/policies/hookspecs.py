@@ -2,8 +2,8 @@
 
 A property firm, a community centre and a service hall differ in their rules,
 never in the core.  Each hook below is called by the application layer at the
-moment named in its docstring; the default plugins answer with the values of
-``domain.md``; a third-party plugin registered through the
+moment named in its docstring; the default plugins answer with the defaults
+docs/rules.md lists; a third-party plugin registered through the
 ``servicedesk.policies`` entry point (or passed to ``Desk``) overrides a hook
 by implementing it.  ``firstresult`` hooks stop at the first non-``None``
 answer; plugins registered later are asked first, and the defaults are marked
@@ -48,7 +48,7 @@ def servicedesk_approval_chain(item: ServiceItem, change: str) -> Sequence[Role]
     Called when an item is proposed (``change == "new"``) and when a fee change
     of a published item is proposed (``change == "fee_change"``).  Return the
     roles whose holders must sign, first to last (default: centre manager,
-    then branch manager, 000 §4.1).  The chain is fixed on the proposal: a
+    then branch manager: rule catalogue.approval-chain).  The chain is fixed on the proposal: a
     later change of policy does not move proposals already under way.
     """
 
@@ -61,7 +61,8 @@ def servicedesk_price(item: ServiceItem, request: ServiceRequest, quantity: str)
     string of units ordered (``"1"`` unless the clerk gave one).  Return the
     service fee to tell the requester: a free item costs zero, a fixed item its
     price, a per-unit item price times quantity.  Return ``None`` where the
-    price depends on materials or work (an estimate follows, 002 §2.5).
+    price depends on materials or work (an estimate follows, rule catalogue.estimate-first, rule
+    catalogue.fee-standards).
     """
 
 
@@ -76,7 +77,8 @@ def servicedesk_calendar() -> WorkingCalendar | None:
     time zone, the working blocks of a day (with the lunch break between
     them) and which dates are working days (public holidays off, make-up
     working days on).  Default: Asia/Shanghai, 09:00-12:00 and 13:00-17:00,
-    Monday to Friday, China's public holidays and make-up days (001).
+    Monday to Friday, China's public holidays and make-up days (rule time.working-hours, rule
+    time.public-holidays).
     """
 
 
@@ -136,7 +138,7 @@ def servicedesk_dispatch_due(
     """When a triaged request is due for dispatch: batching of ordinary repairs.
 
     Called at triage.  Urgent repairs are dispatched at once; ordinary ones
-    may wait for the next batch (001 维修单 §3).  Return the instant (not
+    may wait for the next batch (rule requests.urgent-at-once).  Return the instant (not
     before ``now``).  Default: urgent at ``now``, ordinary at the next full
     hour.
     """
@@ -201,7 +203,7 @@ def servicedesk_callback_sample_size(item_id: ItemId, completed: int) -> int | N
     """How many of an item's ``completed`` jobs of the month are called back.
 
     Called once per item when the month's callbacks are planned.  Return a whole number from
-    0 to ``completed``.  Default: 5, or all if fewer (003 篇七 §4.10).
+    0 to ``completed``.  Default: 5, or all if fewer (rule callbacks.monthly-sample).
     """
 
 
@@ -241,8 +243,10 @@ def servicedesk_billing_mode(requester: Requester) -> BillingMode | None:
     """How a requester pays: on account (monthly statement) or from a deposit.
 
     Called when an account is opened; the mode is fixed on the account.
-    Default: tenants pay from a service deposit (服务保证金, 000 §4.3.2), owners
-    and everyone else on account, settled monthly (记账月结, 000 §4.3.1).
+    Default: tenants pay from a service deposit (服务保证金, rule billing.mode-by-requester, rule
+    billing.tenant-deposit), owners
+    and everyone else on account, settled monthly (记账月结, rule billing.mode-by-requester, rule
+    billing.monthly-statement).
     """
 
 
@@ -261,8 +265,8 @@ def servicedesk_largest_amount() -> Money | None:
     """The largest amount of money one value of a command may hold.
 
     Called when the desk starts; an amount beyond it (a fee, a payment, a cost)
-    is refused at the door as a typing slip.  Answer an amount in the
-    organisation's currency, at most 10,000,000,000.00.  Default: 10,000,000.00.
+    is refused at the door as a typing slip.  Answer a positive amount in the
+    organisation's currency, at most ten billion.  Default: ten million.
     """
 
 
@@ -329,7 +333,7 @@ def servicedesk_invoice_deadline(
     """By when an invoice asked for at ``requested_at`` must be delivered.
 
     Called when an invoice is asked for; later ones are listed as overdue.
-    Default: 24 hours later (003 篇七 §4.8).
+    Default: 24 hours later (rule billing.invoice-within-24h).
     """
 
 
@@ -379,6 +383,6 @@ def servicedesk_retention(kind: RecordKind) -> RetentionRule | None:
 def servicedesk_found_item_keeping(valuable: bool) -> timedelta | None:
     """How long lost and found keeps an item for its owner before it may go to the finder.
 
-    Called when an item is logged.  Default (001 §4): ordinary items 3
-    months, valuables 1 year; the regulation allows up to 6 months and 2 years.
+    Called when an item is logged.  Default (rule records.found-item-keeping):
+    ordinary items 3 months, valuables 1 year; the rule allows up to 6 months and 2 years.
     """

@@ -1,8 +1,9 @@
 """Default values of the records rules: who may do what, how long records are kept.
 
-Roles follow domain.md: the front desk registers and steers requests, workers
+Roles follow rule staff.roles and rule records.access-by-role: the front desk registers and steers
+requests, workers
 report their work, managers approve; money is taken only by a cashier
-(000 §4.4.6) and fees are approved only by people of the approval chain.
+(rule billing.cashier-only) and fees are approved only by people of the approval chain.
 ``Role.SYSTEM`` is the embedding application acting for staff it has
 already authenticated, so it may do what staff do, except what the domain
 reserves to a person: approvals, money, auditing charges, giving a found item away.
@@ -28,7 +29,8 @@ MANAGERS: Final = frozenset({R.DEPARTMENT_HEAD, R.CENTRE_MANAGER, R.BRANCH_MANAG
 #: Deciding what the catalogue offers (suspend, resume, withdraw): not the clerks' call.
 CATALOGUE: Final = MANAGERS | {R.ASSISTANT, R.SYSTEM}
 RECORDS: Final = frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER, R.AUDITOR})
-#: Money taken or paid back, and the numbered paper that proves it (000 §4.4.6, 003 篇二 §4.3).
+#: Money taken or paid back, and the numbered paper that proves it (rule billing.cashier-only, rule
+#: billing.receipt-books).
 CASHIER: Final = frozenset({R.CASHIER})
 #: Billing paperwork that moves no money: the desk, the cashier and the system keep it.
 BOOKKEEPING: Final = FRONT_DESK | CASHIER
@@ -39,7 +41,8 @@ COMPLAINTS: Final = STAFF | {R.SYSTEM}
 
 #: Command class name -> roles that may give it.
 PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
-    # catalogue: proposals by the centre, approvals by the chain's people (000 §4.1)
+    # catalogue: proposals by the centre, approvals by the chain's people (rule
+    # catalogue.approval-chain)
     "ProposeItem": FRONT_DESK,
     "ProposeFeeChange": FRONT_DESK,
     "ApproveFee": PEOPLE,
@@ -50,7 +53,7 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     # workers
     "RegisterWorker": FRONT_DESK,
     "SetWorkerAvailability": FIELD,
-    # requests (002 §2.1-2.6)
+    # requests (rule requests.registration)
     "RegisterRequest": FRONT_DESK,
     "TriageRequest": FRONT_DESK,
     "DeclineRequest": FRONT_DESK,
@@ -65,10 +68,10 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "RejectWork": FIELD,
     "CloseRequest": FRONT_DESK,
     "CancelRequest": FRONT_DESK,
-    # billing (000 §4.3, 003 篇七 §4.7-4.9): only a cashier takes or pays back money
-    # (000 §4.4.6); only the assistant audits or reverses a charge (000 §4.3.1-2).  The
-    # billing handlers check the same roles themselves, so a plugin that loosens this table
-    # still cannot let anyone else settle money.
+    # billing: only a cashier takes or pays back money (rule billing.cashier-only); only the
+    # assistant audits or reverses a charge (rule billing.assistant-audits).  These are
+    # reserved acts (domain/reserved.py): a plugin that loosens this table still cannot let
+    # anyone else settle money.
     "OpenAccount": BOOKKEEPING,
     "PayDeposit": CASHIER,
     "RefundDeposit": CASHIER,
@@ -90,7 +93,8 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "DeliverInvoice": BOOKKEEPING,
     "IssueReceiptBook": CASHIER,
     "ReturnStubs": CASHIER,
-    # complaints (000 §4.5.2, 首问负责制): whoever takes one owns it; the aggregate checks
+    # complaints (rule complaints.first-asked-owner): whoever takes one owns it; the aggregate
+    # checks
     # the owner, so the table only keeps auditors out
     "FileComplaint": COMPLAINTS,
     "HandOverComplaint": COMPLAINTS,
@@ -102,7 +106,7 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "CloseComplaint": COMPLAINTS,  # the complainant's verdict, recorded by the owner
     "ReopenComplaint": COMPLAINTS,
     "EscalateOverdue": MANAGERS | {R.SYSTEM},  # the scheduler's sweep
-    # callbacks (003 篇七 §4.10): the desk plans and makes the calls
+    # callbacks (rule callbacks.monthly-sample): the desk plans and makes the calls
     "PlanCallbacks": FRONT_DESK,
     "RecordCallback": FRONT_DESK,
     # records
@@ -134,5 +138,6 @@ RETENTION: Final[dict[RecordKind, RetentionRule]] = {
     RecordKind.AUDIT_RECORD: RetentionRule(30 * YEAR, erasable_on_request=False),
 }
 
-#: 001 §4: ordinary items 3-6 months, valuables 1-2 years; the shorter end by default.
+#: Ordinary items 3-6 months, valuables 1-2 years, the shorter end by default (rule
+#: records.found-item-keeping).
 FOUND_ITEM_KEEPING: Final = {False: timedelta(days=90), True: YEAR}

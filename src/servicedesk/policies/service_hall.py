@@ -1,7 +1,7 @@
 """A second built-in organisation: an administrative service hall (行政服务大厅).
 
 It shows how different rules plug into the same core: every item is free,
-items are classified by kind (004 §三(一)2), and the deadline promised is the
+items are classified by kind (rule hall.item-kinds), and the deadline promised is the
 job done within a number of working days, not someone on site within hours.
 Register it with ``Desk(..., plugins=[ServiceHall()])``.
 """

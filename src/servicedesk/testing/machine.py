@@ -279,7 +279,9 @@ class BillingMachine(RuleBasedStateMachine):
             self.paid_to_statements -= amount
 
     def _by_a_clerk(self, data: st.DataObject, command: Command) -> bool:
-        """Sometimes a clerk tries to take the money: refused, nothing stored (000 §4.4.6)."""
+        """Sometimes a clerk tries to take the money: refused, nothing stored (rule
+        billing.cashier-only).
+        """
         if data.draw(st.sampled_from([False, False, False, True]), label="by a clerk"):
             self._refused(PermissionDenied, lambda: self._handle(command, self.s.clerk))
             return True

@@ -105,7 +105,9 @@ class CloseAccount(Command):
 
 @attrs.frozen(kw_only=True)
 class GiveEstimate(Command):
-    """The estimate given before work where the fee standard needs one (002 §2.5)."""
+    """The estimate given before work where the fee standard needs one (rule
+    catalogue.estimate-first).
+    """
 
     request_id: RequestId = attrs.field(converter=RequestId)
     lines: tuple[LineSpec, ...] = attrs.field(converter=as_tuple)

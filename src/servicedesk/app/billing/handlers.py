@@ -223,7 +223,9 @@ def record_payment(cmd: b.RecordPayment, ctx: Context) -> str:
 
 
 def void_payment(cmd: b.VoidPayment, ctx: Context) -> str:
-    """Undo a mistaken payment by entries that keep every number (peers.md, receipts)."""
+    """Undo a mistaken payment by entries that keep every number (receipts, rule
+    billing.void-keeps-number).
+    """
     payment = ctx.uow.payments.get(cmd.payment_id)
     payment.void(reason=cmd.reason, cashier=ctx.actor.id, at=ctx.now)
     assert payment.account_id is not None

@@ -2,7 +2,7 @@
 
 Like every query they open a unit of work and leave without committing.  The
 revenue and cost report puts each item's money side by side per month and
-flags the loss-making ones for the manager's review (000 §4.3.3-4).
+flags the loss-making ones for the manager's review (rule catalogue.loss-review).
 """
 
 from __future__ import annotations
@@ -315,7 +315,9 @@ class BillingQueries:
             return [ChargeView.of(c) for c in uow.charges.for_request(rid)]
 
     def charges_to_audit(self) -> list[ChargeView]:
-        """The assistant's worklist: confirmed charges nobody has audited yet (000 §4.3.1)."""
+        """The assistant's worklist: confirmed charges nobody has audited yet (rule
+        billing.assistant-audits).
+        """
         with self.store.unit_of_work() as uow:
             return [
                 ChargeView.of(c)
@@ -360,7 +362,7 @@ class BillingQueries:
     def invoices_of_request(
         self, request_id: RequestId | str, now: datetime | None = None
     ) -> list[InvoiceView]:
-        """The job's invoices, with the numbers written on them (003 篇七 §4.8)."""
+        """The job's invoices, with their numbers (rule billing.invoice-within-24h)."""
         at = self._now(now)
         rid = RequestId(request_id)
         with self.store.unit_of_work() as uow:
@@ -376,7 +378,7 @@ class BillingQueries:
             return [BookView.of(b) for b in uow.receipt_books.list()]
 
     def visits_due(self, period: Period | str) -> list[VisitDue]:
-        """Visits the agreements schedule in ``period`` (003 篇七 §4.9)."""
+        """Visits the agreements schedule in ``period`` (rule billing.agreement-visits)."""
         month = Period.parse(period)
         with self.store.unit_of_work() as uow:
             return [
@@ -422,7 +424,9 @@ class BillingQueries:
         return results
 
     def loss_making_items(self, period: Period | str) -> list[ItemResult]:
-        """The items to review (000 §4.3.4): more users, a higher price, or stop them."""
+        """The items to review (rule catalogue.loss-review): more users, a higher price, or stop
+        them.
+        """
         return [r for r in self.revenue_and_cost(period) if r.loss_making]
 
 

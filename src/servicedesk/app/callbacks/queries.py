@@ -1,4 +1,4 @@
-"""Quality evaluation (000 §4.5.3-4.5.4): rates per item, per worker and per month.
+"""Quality evaluation (rule callbacks.quality-rates): rates per item, per worker and per month.
 
 The figures a centre manager bases a quality evaluation and a performance review on: of the
 jobs the requesters accepted in a month, how many met their deadline, how many needed no
@@ -81,7 +81,9 @@ class QualityReport:
 
 @attrs.frozen
 class ReviewInput:
-    """What a performance review of one worker draws on for one month (000 §4.5.4)."""
+    """What a performance review of one worker draws on for one month (rule
+    staff.quality-in-appraisal).
+    """
 
     worker_id: WorkerId
     month: Month

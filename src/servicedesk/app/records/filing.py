@@ -102,7 +102,7 @@ def found_item_ended(event: lf.FoundItemClaimed | lf.FoundItemGivenToFinder, ctx
     record.close(at=event.at, rules=ctx.policies.retention_rules())
 
 
-# --- complaints (000 §4.5.2) ---------------------------------------------------------------------
+# --- complaints --------------------------------------------------------------------------------
 
 
 def complaint_filed(event: cp.ComplaintFiled, ctx: Context) -> None:
@@ -117,7 +117,7 @@ def complaint_closed(event: cp.ComplaintClosed, ctx: Context) -> None:
     record.close(at=event.at, rules=ctx.policies.retention_rules())
 
 
-# --- callbacks (003 篇七 §4.10) -----------------------------------------------------------------
+# --- callbacks ---------------------------------------------------------------------------------
 
 
 def callback_scheduled(event: cb.CallbackScheduled, ctx: Context) -> None:

@@ -152,7 +152,9 @@ class FeedbackForm:
 
 @attrs.frozen
 class JobArchive:
-    """Every record of one closed job (002 §2.6), retrievable and exportable as one."""
+    """Every record of one closed job (rule records.job-archive), retrievable and exportable as
+    one.
+    """
 
     request_id: RequestId
     status: rq.Status

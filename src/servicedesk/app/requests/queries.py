@@ -103,7 +103,7 @@ class ItemView:
 
 @attrs.frozen
 class Handover:
-    """What the next shift takes over (001 维修单 §4): every open request."""
+    """What the next shift takes over (rule requests.shift-handover): every open request."""
 
     at: datetime
     open: tuple[RequestView, ...]
