@@ -48,9 +48,9 @@ def _opening_table(day: Day) -> Table:
     """Before opening: the catalogue's approvals and the workers, one row per record."""
     requests = set(day.request_ids)
     done: dict[str, list[str]] = {}
-    for step in day.steps:
-        if step.record and step.record not in requests:
-            done.setdefault(step.record, []).append(step.what)
+    for step in day.log:
+        if step.record and step.record not in requests and step.line is not None:
+            done.setdefault(step.record, []).append(step.line)
     table = _table(_("Before opening, 08:00-08:45"), _("record"), _("what happened"))
     for record, what in done.items():
         table.add_row(record, "; ".join(what))
@@ -60,9 +60,9 @@ def _opening_table(day: Day) -> Table:
 def _steps_table(day: Day) -> Table:
     table = _table(_("The day, step by step"), _("time"), _("record"), _("what happened"))
     requests = set(day.request_ids)
-    for step in day.steps:
-        if step.record in requests or not step.record:
-            table.add_row(f"{step.at.astimezone(TIME_ZONE):%H:%M}", step.record, step.what)
+    for step in day.log:
+        if (step.record in requests or not step.record) and step.line is not None:
+            table.add_row(f"{step.at.astimezone(TIME_ZONE):%H:%M}", step.record, step.line)
     return table
 
 
@@ -162,8 +162,6 @@ def _overdue_table(day: Day) -> Table:
 
 
 def _service_hall_lines(day: Day) -> list[str]:
-    assert day.hall is not None
-    assert day.hall_request is not None
     view = day.hall.queries.request(day.hall_request)
     assert view.deadline is not None
     return [
