@@ -45,7 +45,8 @@ from servicedesk import (
     convert,
 )
 from servicedesk.adapters.memory import MemoryStore
-from servicedesk.adapters.sql import SqlStore, json_purge
+from servicedesk.adapters.sql import SqlStore
+from servicedesk.adapters.sql.bulk import json_scrub as json_purge
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.engine import make_engine
 from servicedesk.adapters.sql.types import Document

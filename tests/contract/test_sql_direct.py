@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from contract_scenario import CLERK, Clock, desk, published_item
 
 from servicedesk import Contact, RegisterRequest, Requester, StartWork, TriageRequest
-from servicedesk.adapters.sql import SqlStore, statements
+from servicedesk.adapters.sql import SqlStore
+from servicedesk.adapters.sql import fixed_statements as statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.domain.errors import ConcurrencyConflict, IllegalTransition
 

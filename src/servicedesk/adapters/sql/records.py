@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from servicedesk import convert
-from servicedesk.adapters.sql import json_purge
+from servicedesk.adapters.sql.bulk import json_scrub as json_purge
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.statements import (
+from servicedesk.adapters.sql.fixed_statements import (
     AUDIT_HEAD,
     EVENT_REWRITE,
     SUBJECTS_OF,

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import sqlalchemy as sa
 
 from servicedesk import convert
-from servicedesk.adapters.sql import statements, sweep
+from servicedesk.adapters.sql import fixed_statements as statements
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.close import issue_in_bulk
+from servicedesk.adapters.sql.bulk import escalation_sweep as sweep
+from servicedesk.adapters.sql.bulk.month_close import issue_in_bulk
 from servicedesk.adapters.sql.engine import translate
 from servicedesk.adapters.sql.tables import END_OF_TIME
 from servicedesk.app import unit_of_work as ports

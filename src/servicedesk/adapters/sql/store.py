@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from servicedesk import convert
-from servicedesk.adapters.sql import direct, statements
+from servicedesk.adapters.sql import cursor as direct
+from servicedesk.adapters.sql import fixed_statements as statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.engine import make_engine, to_url, translate
 from servicedesk.adapters.sql.migrate import check_schema, upgrade_engine
@@ -33,7 +34,7 @@ from servicedesk.adapters.sql.repositories import (
     SqlRepository,
     repository_class,
 )
-from servicedesk.adapters.sql.statements import versioned_update
+from servicedesk.adapters.sql.fixed_statements import versioned_update
 from servicedesk.app import unit_of_work as ports
 from servicedesk.app.repository import Aggregate, Repository
 from servicedesk.domain.errors import ConcurrencyConflict, StoreError

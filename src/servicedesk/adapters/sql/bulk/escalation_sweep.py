@@ -38,7 +38,7 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.json_sweep import Edit, json_edit, json_template
+from servicedesk.adapters.sql.bulk.json_edits import Edit, json_edit, json_template
 from servicedesk.app import gc_pause as collector
 from servicedesk.app.audit import event_ref, json_escaped, ref_maker
 from servicedesk.app.unit_of_work import Written

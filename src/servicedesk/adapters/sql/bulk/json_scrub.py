@@ -35,9 +35,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 
 from servicedesk import convert
-from servicedesk.adapters.sql.json_paths import Path
-from servicedesk.adapters.sql.json_paths import braces as _braces
-from servicedesk.adapters.sql.json_paths import dollar as _dollar
+from servicedesk.adapters.sql.bulk.json_paths import Path
+from servicedesk.adapters.sql.bulk.json_paths import braces as _braces
+from servicedesk.adapters.sql.bulk.json_paths import dollar as _dollar
 from servicedesk.domain.privacy import ERASED, personal_sites, scrub
 from servicedesk.domain.values import Contact, Requester
 

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from servicedesk import convert
-from servicedesk.adapters.sql import json_close as j
+from servicedesk.adapters.sql.bulk import json_values as j
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.types import Key, UtcDateTime
 from servicedesk.app.billing.ports import MonthClose
