@@ -99,6 +99,7 @@ def make_engine(url: URL, *, busy_timeout: float = 30.0) -> Engine:
     options: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
     if backend == "sqlite":
         options["connect_args"] = {"timeout": busy_timeout}
+        sqlite.register()
         url = url.set(drivername=f"sqlite+{sqlite.DRIVER}")
     else:
         options["isolation_level"] = "READ COMMITTED"

@@ -52,4 +52,6 @@ class ServiceDeskSQLite(SQLiteDialect_pysqlite):
         dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
-registry.register(f"sqlite.{DRIVER}", __name__, ServiceDeskSQLite.__name__)
+def register() -> None:
+    """Let SQLAlchemy find the dialect by the driver name ``make_engine`` gives SQLite URLs."""
+    registry.register(f"sqlite.{DRIVER}", __name__, ServiceDeskSQLite.__name__)

@@ -32,20 +32,18 @@ currency is not checked charge by charge here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from servicedesk import convert
-from servicedesk.adapters.sql.bulk import json_values as j
 from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.bulk import json_values as j
+from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.adapters.sql.types import Key, UtcDateTime
 from servicedesk.app.billing.ports import MonthClose
 from servicedesk.domain.billing import AccountId, BillingMode
 from servicedesk.domain.statements import StatementLineKind, StatementStatus
-
-if TYPE_CHECKING:
-    from servicedesk.adapters.sql.store import SqlUnitOfWork
 
 #: Marks where the request id goes in the charge line's text.
 _MARK = "\x00request\x00"
@@ -62,7 +60,7 @@ close_run = sa.Table(
 )
 
 
-def _drop_run(uow: SqlUnitOfWork) -> None:
+def _drop_run(uow: SqlTransaction) -> None:
     # MySQL commits the transaction on a DROP TABLE, but not on a DROP TEMPORARY TABLE.
     temporary = "TEMPORARY " if uow.store.engine.dialect.name in j.MYSQL else ""
     uow.execute(sa.text(f"DROP {temporary}TABLE IF EXISTS close_run"))
@@ -74,7 +72,7 @@ def _line_text(close: MonthClose) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
-def issue_in_bulk(uow: SqlUnitOfWork, close: MonthClose) -> list[AccountId] | None:
+def issue_in_bulk(uow: SqlTransaction, close: MonthClose) -> list[AccountId] | None:
     """Issue the plain accounts' statements; return the accounts left for the domain."""
     text = _line_text(close)
     if text is None or close.due <= close.at:
