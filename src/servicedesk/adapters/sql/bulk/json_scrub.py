@@ -160,7 +160,7 @@ class among(ColumnElement[Any]):
     Of no SQL type on purpose: a ``Boolean`` condition is written ``(...) = 1`` on
     databases without a boolean type (SQLite, MySQL/MariaDB), and their planners
     then scan the whole table for every batch instead of searching the primary
-    key: the purge grew with the square of the records kept.
+    key, and the purge would grow with the square of the records kept.
     """
 
     inherit_cache = False

@@ -15,7 +15,7 @@ database, in the close's own transaction:
 6. marks the charges billed (``statement_id``, ``billable_at``, version and document).
 
 Documents and events are built by the database's JSON functions
-(``json_close``) field by field as ``servicedesk.convert`` writes them, so
+(``json_values``) field by field as ``servicedesk.convert`` writes them, so
 loading them gives exactly what the domain path would have stored.  What the
 audit record of the command names are the events recorded in Python (the
 domain path's); the bulk events are in the event log.
