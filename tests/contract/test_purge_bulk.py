@@ -45,8 +45,9 @@ from servicedesk import (
     convert,
 )
 from servicedesk.adapters.memory import MemoryStore
-from servicedesk.adapters.sql import SqlStore, json_purge
+from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.bulk import json_scrub
 from servicedesk.adapters.sql.engine import make_engine
 from servicedesk.adapters.sql.types import Document
 from servicedesk.app import context
@@ -347,14 +348,14 @@ def test_the_plans_statements_put_what_scrub_puts(
 ) -> None:
     """Empty texts stay empty, missing contacts stay missing, the rest is anonymous."""
     is_event = isinstance(value, Event)
-    leaves = json_purge.plan(type(value), aggregate=not is_event)
+    leaves = json_scrub.plan(type(value), aggregate=not is_event)
     assert leaves is not None
     document = sa.literal(convert.unstructure(value), Document())
     engine = make_engine(databases.url(backend))
     try:
         with engine.connect() as connection:
             stored = connection.execute(
-                sa.select(json_purge.scrubbed(document, leaves))
+                sa.select(json_scrub.scrubbed(document, leaves))
             ).scalar_one()
     finally:
         engine.dispose()

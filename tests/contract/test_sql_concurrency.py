@@ -23,7 +23,7 @@ from contract_scenario import desk, published_item, triaged, worker
 
 from servicedesk import DispatchRequest
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.adapters.sql.repositories import SqlRepository
+from servicedesk.adapters.sql.repository import SqlRepository
 from servicedesk.domain.values import RequestId, WorkerId
 
 PROCESSES = 8

@@ -1,4 +1,4 @@
-"""The statements a command runs on the driver's cursor (adapters/sql/direct.py).
+"""The statements a command runs on the driver's cursor (adapters/sql/cursor.py).
 
 The fast path must be taken when nobody listens, give back exactly what
 SQLAlchemy would (types converted both ways), fail with the same typed errors,
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from contract_scenario import CLERK, Clock, desk, published_item
 
 from servicedesk import Contact, RegisterRequest, Requester, StartWork, TriageRequest
-from servicedesk.adapters.sql import SqlStore, statements
+from servicedesk.adapters.sql import SqlStore, fixed_statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.domain.errors import ConcurrencyConflict, IllegalTransition
 
@@ -71,8 +71,8 @@ def test_values_come_back_as_sqlalchemy_gives_them(sql_store: SqlStore) -> None:
     }
     columns = t.charges.table.c
     with sql_store.unit_of_work() as uow:
-        uow.run(statements.insert(t.charges.table), row)
-        found = uow.run(statements.by_id(t.charges.table), {"id": "c-1"}).first()
+        uow.run(fixed_statements.insert(t.charges.table), row)
+        found = uow.run(fixed_statements.by_id(t.charges.table), {"id": "c-1"}).first()
         assert found is not None
         assert found.document == row["document"]
         assert found.version == 1
@@ -89,12 +89,12 @@ def test_errors_are_typed_and_the_transaction_keeps_nothing(sql_store: SqlStore)
     table = t.audit_records
     row = {"seq": 999_999, "hash": "a" * 64, "record": {"n": 1}}
     with sql_store.unit_of_work() as uow:
-        uow.run(statements.insert(table), row)
+        uow.run(fixed_statements.insert(table), row)
         uow.commit()
     with sql_store.unit_of_work() as uow, pytest.raises(ConcurrencyConflict):
-        uow.run(statements.insert(table), {**row, "hash": "b" * 64})
+        uow.run(fixed_statements.insert(table), {**row, "hash": "b" * 64})
     with sql_store.unit_of_work() as uow:
-        assert uow.run(statements.AUDIT_HEAD, {}).first() == (999_999, "a" * 64)
+        assert uow.run(fixed_statements.AUDIT_HEAD, {}).first() == (999_999, "a" * 64)
 
 
 def test_an_engine_someone_listens_to_sees_every_statement(
@@ -108,7 +108,7 @@ def test_an_engine_someone_listens_to_sees_every_statement(
     sa.event.listen(sql_store.engine, "before_cursor_execute", listen)
     try:
         with sql_store.unit_of_work() as uow:
-            uow.run(statements.by_id(t.items.table), {"id": "none"})
+            uow.run(fixed_statements.by_id(t.items.table), {"id": "none"})
     finally:
         sa.event.remove(sql_store.engine, "before_cursor_execute", listen)
     assert len(executes) == 1

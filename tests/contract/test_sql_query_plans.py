@@ -92,7 +92,7 @@ def test_the_query_searches_its_index(
 def test_the_purge_finds_each_batch_by_primary_key(tmp_path: Path) -> None:
     """Every statement of a bulk purge searches its table's keys; none walks the table.
 
-    A batch's ids are one parameter (``json_purge.among``); written as a boolean
+    A batch's ids are one parameter (``json_scrub.among``); written as a boolean
     ``(...) = 1`` it made SQLite scan every request, file and event for every
     batch, and the purge grew with the square of the records kept.
     """

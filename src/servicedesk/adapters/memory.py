@@ -200,15 +200,13 @@ class MemoryEventLog(ports.EventLog):
 class MemoryUnitOfWork(ports.UnitOfWork):
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
+        # every repository, one line each, in the order a commit saves them
         self.items = MemoryItems(store)
         self.requests = MemoryRequests(store)
         self.workers = MemoryWorkers(store)
-        self.events = MemoryEventLog(store)
         self.complaints = MemoryComplaints(store)
         self.callbacks = MemoryCallbacks(store)
         self.callback_plans = MemoryCallbackPlans(store)
-        self.idempotency = MemoryIdempotencyKeys(self)
-        # billing
         self.accounts = MemoryAccounts(store)
         self.charges = MemoryCharges(store)
         self.statements = MemoryStatements(store)
@@ -219,11 +217,17 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.invoices = MemoryInvoices(store)
         self.receipt_books = MemoryReceiptBooks(store)
         self.costs = MemoryCosts(store)
+        self.record_files = MemoryRecordFiles(store)
+        self.found_items = MemoryFoundItems(store)
+        # the ports that are not repositories
+        self.events = MemoryEventLog(store)
+        self.idempotency = MemoryIdempotencyKeys(self)
+        self.audit = MemoryAuditLog(self)
+        self.personal_data = MemoryPersonalData(self)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
         self._keys: dict[tuple[str, Identifier], Hashable | None] = {}  # UNIQUE, as saved
         self._rewritten: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}  # records
         self.written: list[ports.Written] = []
-        add_records(self)
 
     def _save(self, repository: Repository[Any], aggregate: Aggregate, is_new: bool) -> None:
         document = convert.unstructure(aggregate)
@@ -591,10 +595,3 @@ class MemoryFoundItems(_MemoryRepository[FoundItem], FoundItemRepository):
     def list_kept(self) -> list[FoundItem]:
         kept = self._all(lambda i: i.status is FoundItemStatus.KEPT)
         return sorted(kept, key=lambda i: (i.found_at or datetime.min, i.id.value))
-
-
-def add_records(uow: MemoryUnitOfWork) -> None:
-    uow.audit = MemoryAuditLog(uow)
-    uow.personal_data = MemoryPersonalData(uow)
-    uow.record_files = MemoryRecordFiles(uow.store)
-    uow.found_items = MemoryFoundItems(uow.store)

@@ -13,8 +13,8 @@ import os
 from sqlalchemy.engine import URL
 
 from servicedesk.adapters.sql.migrate import head, new_revision, upgrade
-from servicedesk.adapters.sql.store import SqlStore, SqlUnitOfWork
-from servicedesk.adapters.sql.tables import AGGREGATES, aggregate_table, metadata, project
+from servicedesk.adapters.sql.store import AGGREGATES, AggregateKind, SqlStore, SqlUnitOfWork
+from servicedesk.adapters.sql.tables import aggregate_table, metadata, project
 
 
 def open_store(target: str | os.PathLike[str] | URL, *, busy_timeout: float = 30.0) -> SqlStore:
@@ -26,6 +26,7 @@ create_store = open_store
 
 __all__ = [
     "AGGREGATES",
+    "AggregateKind",
     "SqlStore",
     "SqlUnitOfWork",
     "aggregate_table",

@@ -94,11 +94,11 @@ def _dumps(value: Any) -> str:
 
 def make_engine(url: URL, *, busy_timeout: float = 30.0) -> Engine:
     backend = url.get_backend_name()
-    # orjson writes a document ten times as fast as json, and documents are most
-    # of what a command writes (docs/performance.md)
+    # orjson: documents are most of what a command writes and reads
     options: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
     if backend == "sqlite":
         options["connect_args"] = {"timeout": busy_timeout}
+        sqlite.register()
         url = url.set(drivername=f"sqlite+{sqlite.DRIVER}")
     else:
         options["isolation_level"] = "READ COMMITTED"

@@ -9,36 +9,31 @@ what ``verify`` detects, and the contract tests do exactly that with SQL.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from servicedesk import convert
-from servicedesk.adapters.sql import json_purge
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.statements import (
+from servicedesk.adapters.sql.bulk import purge
+from servicedesk.adapters.sql.fixed_statements import (
     AUDIT_HEAD,
     EVENT_REWRITE,
     SUBJECTS_OF,
     insert,
     versioned_update,
 )
-from servicedesk.adapters.sql.types import UtcDateTime
-from servicedesk.app import unit_of_work as ports
+from servicedesk.adapters.sql.repository import RepositoryOf
+from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app.records.ports import AuditLog, PersonalData, Purged
 from servicedesk.domain.audit import AuditHead, AuditRecord
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
-from servicedesk.domain.events import Event, all_event_types
-from servicedesk.domain.privacy import scrub
-from servicedesk.domain.retention import RecordFile, RecordFileId
+from servicedesk.domain.events import Event
+from servicedesk.domain.retention import RecordFileId
 from servicedesk.domain.values import Identifier
 from servicedesk.i18n import _
-
-if TYPE_CHECKING:
-    from servicedesk.adapters.sql.store import SqlUnitOfWork
 
 
 def _record(row: sa.Row[Any]) -> AuditRecord:
@@ -46,7 +41,7 @@ def _record(row: sa.Row[Any]) -> AuditRecord:
 
 
 class SqlAuditLog(AuditLog):
-    def __init__(self, uow: SqlUnitOfWork) -> None:
+    def __init__(self, uow: SqlTransaction) -> None:
         self.uow = uow
 
     def _query(self) -> sa.Select[Any]:
@@ -75,27 +70,22 @@ class SqlAuditLog(AuditLog):
         return [_record(row) for row in self.uow.execute(query)]
 
 
-#: Where each file's id goes in the one JSON text of a batch's erasure events.
-_ID_MARK = "purge-file-id"
-
-
-def _spec(kind: str) -> t.AggregateTable:
-    for spec in t.AGGREGATES.values():
-        if spec.port.kind == kind:
-            return spec
-    raise NotFound(_("No {what} with id {id}.").format(what=kind, id="?"))
-
-
 class SqlPersonalData(PersonalData):
-    """Rewrites run at once, in the unit of work's transaction, with a version check."""
+    """Rewrites run at once, in the unit of work's transaction, with a version check.
 
-    def __init__(self, uow: SqlUnitOfWork) -> None:
+    ``repository_of`` is the unit of work's repository of a kind: what a
+    rewrite finds the kind's table by, and what the files a purge leaves to the
+    handler are loaded through.
+    """
+
+    def __init__(self, uow: SqlTransaction, repository_of: RepositoryOf) -> None:
         self.uow = uow
+        self.repository_of = repository_of
 
     def rewrite(
         self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
     ) -> None:
-        spec = _spec(kind)
+        spec = self.repository_of(kind).spec
         table = spec.table
         row = self.uow.execute(
             sa.select(table.c.version, table.c.document).where(table.c.id == aggregate_id.value)
@@ -146,140 +136,8 @@ class SqlPersonalData(PersonalData):
     def purge_due(
         self, now: datetime, limit: int, sources: Mapping[str, tuple[type[Any], type[Identifier]]]
     ) -> Purged:
-        """The batch in a few set-based statements per record kind; the rest left to the handler.
-
-        One query on the ``(purge_due, id)`` index picks the files due (ids
-        only: nothing is loaded into Python).  For each kind whose personal data sits at fixed paths
-        (``json_purge.plan``: requests and found items today) the kind's
-        documents are patched and their version moved on in one ``UPDATE``, its
-        stored events in one more (a ``CASE`` on the event type), then the
-        files' lookup keys go in one ``DELETE``, the files are marked erased in
-        one ``UPDATE`` (document, ``erased_at``, ``purge_due``, version) and their
-        ``PersonalDataErased`` events written by one ``INSERT ... SELECT`` (the
-        event's JSON built once by the converter, each file's id put in by SQL).
-        Event types whose personal data no fixed path reaches (none today) are
-        rewritten row by row with ``scrub``.  Left to the handler's per-record
-        path, in the same unit of work: kinds without a plan, kinds not in
-        ``sources``, ids with characters unsafe in a JSON template.  The
-        projections stay as they were: none is computed from personal data (the
-        equality tests compare them).  A file id is ``<kind>:<record id>``
-        (``RecordFileId.of``).
-        """
-        f = t.record_files.table.c
-        due = self.uow.execute(
-            sa.select(f.id).where(f.purge_due <= now).order_by(f.purge_due, f.id).limit(limit)
-        )
-        file_ids = list(due.scalars())
-        by_kind: dict[str, list[str]] = {}
-        for file_id in file_ids:
-            by_kind.setdefault(file_id.partition(":")[0], []).append(file_id)
-        bulk: set[str] = set()
-        for kind, ids in by_kind.items():
-            if kind in sources and self._erase_kind(kind, sources[kind][0], ids):
-                bulk.update(ids)
-        erased = [i for i in file_ids if i in bulk]
-        if erased:
-            self._mark_erased(erased, now)
-        left = [self.uow.record_files.get(RecordFileId(i)) for i in file_ids if i not in bulk]
-        return Purged(len(erased), left)
-
-    def _erase_kind(self, kind: str, cls: type[Any], file_ids: list[str]) -> bool:
-        """Anonymise the records of ``file_ids`` and their events; False if it cannot."""
-        leaves = json_purge.plan(cls, aggregate=True)
-        if leaves is None or not all(json_purge.SAFE_ID.fullmatch(i) for i in file_ids):
-            return False
-        record_ids = [i.partition(":")[2] for i in file_ids]
-        table = _spec(kind).table
-        if leaves:
-            patched = json_purge.scrubbed(table.c.document, leaves)
-            values = [(table.c.document, patched), (table.c.version, table.c.version + 1)]
-        else:
-            values = [(table.c.version, table.c.version + 1)]
-        updated = self.uow.execute(
-            sa.update(table).where(json_purge.among(table.c.id, record_ids)).ordered_values(*values)
-        )
-        if updated.rowcount != len(record_ids):
-            missing = sorted(set(record_ids) - self._existing(table, record_ids))
-            raise NotFound(_("No {what} with id {id}.").format(what=_(kind), id=missing[0]))
-        self._erase_events(kind, record_ids)
-        return True
-
-    def _existing(self, table: sa.Table, ids: list[str]) -> set[str]:
-        query = sa.select(table.c.id).where(json_purge.among(table.c.id, ids))
-        return set(self.uow.execute(query).scalars())
-
-    def _erase_events(self, kind: str, record_ids: list[str]) -> None:
-        e = t.events.c
-        patches: list[tuple[Any, Any]] = []
-        names: list[str] = []
-        by_row: list[str] = []
-        for name, cls in sorted(all_event_types().items()):
-            leaves = json_purge.plan(cls)
-            if leaves is None:
-                by_row.append(name)
-            elif leaves:
-                names.append(name)
-                patches.append((e.type == name, json_purge.scrubbed(e.document, leaves)))
-        where = (e.stream == kind, json_purge.among(e.aggregate_id, record_ids))
-        if patches:
-            self.uow.execute(
-                sa.update(t.events)
-                .where(*where, json_purge.unindexed(e.type).in_(names))
-                .values(document=sa.case(*patches, else_=e.document))
-            )
-        if by_row:
-            stored = self.uow.execute(
-                sa.select(e.seq, e.document).where(*where, e.type.in_(by_row))
-            )
-            for seq, document in list(stored):
-                event = scrub(convert.structure(document, Event))
-                self.uow.execute(
-                    EVENT_REWRITE, {"document": convert.unstructure(event), "saved_seq": seq}
-                )
-
-    def _mark_erased(self, file_ids: list[str], now: datetime) -> None:
-        """The files' keys forgotten, the files erased, their events written: three statements."""
-        spec = t.record_files
-        f = spec.table.c
-        self.uow.execute(
-            sa.delete(t.subject_links).where(json_purge.among(t.subject_links.c.file_id, file_ids))
-        )
-        leaves = [
-            (("erased_at",), json_purge.json_value(sa.literal(convert.unstructure(now)))),
-            (("version",), json_purge.json_value(f.version)),  # the version it was loaded at
-        ]
-        updated = self.uow.execute(
-            sa.update(spec.table)
-            .where(json_purge.among(f.id, file_ids), f.erased_at.is_(None), f.holds == 0)
-            .ordered_values(
-                (f.document, json_purge.json_replaced(f.document, leaves)),
-                (f.erased_at, now),
-                (f.purge_due, None),
-                (f.version, f.version + 1),
-            )
-        )
-        if updated.rowcount != len(file_ids):
-            raise ConcurrencyConflict(
-                _("A record file of the purge was changed by someone else; try again.")
-            )
-        template = RecordFile.erasure(RecordFileId(_ID_MARK), at=now, on_request=False)
-        text = json.dumps(convert.unstructure(template))
-        assert text.count(_ID_MARK) == 1, text
-        name = type(template).__name__
-        document = json_purge.json_document(sa.func.replace(sa.literal(text), _ID_MARK, f.id))
-        rows = sa.select(
-            sa.literal(spec.port.kind),
-            f.id,
-            f.version,
-            sa.literal(name),
-            sa.literal(now, UtcDateTime()),
-            document,
-        ).where(json_purge.among(f.id, file_ids))
-        columns = ["stream", "aggregate_id", "version", "type", "at", "document"]
-        self.uow.execute(sa.insert(t.events).from_select(columns, rows))
-        ids = [RecordFileId(i) for i in file_ids]
-        events = RecordFile.erasures(ids, at=now, on_request=False)
-        self.uow.written.append(ports.Written(events, alike="file_id"))
+        """The batch in a few set-based statements per record kind (``bulk/purge.py``)."""
+        return purge.purge_due(self.uow, self.repository_of, now, limit, sources)
 
     def files_of(self, subject: str) -> list[RecordFileId]:
         s = t.subject_links.c

@@ -1,25 +1,27 @@
-"""Repositories over the aggregate tables: generic loading, indexed queries.
+"""The repository of each aggregate kind, the event log and the idempotency keys, in SQL.
 
-``SqlRepository`` loads and tracks any aggregate declared with
-``tables.aggregate_table``; a kind whose port has query methods gets a small
-subclass registered with ``@serves``, each query one ``SELECT`` on the
-projection columns.  A kind without query methods needs no class at all.
+Each kind's class joins ``SqlRepository`` (loading, tracking) to its port and
+answers the port's queries, each one ``SELECT`` on the projection columns; a
+port's bulk step is handed to ``bulk/``.  The unit of work names the class of
+each kind (``store.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from servicedesk import convert
-from servicedesk.adapters.sql import statements, sweep
+from servicedesk.adapters.sql import fixed_statements
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.close import issue_in_bulk
+from servicedesk.adapters.sql.bulk import escalation_sweep, month_close
 from servicedesk.adapters.sql.engine import translate
+from servicedesk.adapters.sql.repository import SqlRepository
 from servicedesk.adapters.sql.tables import END_OF_TIME
+from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
 from servicedesk.app.billing.ports import (
     AccountRepository,
@@ -34,23 +36,22 @@ from servicedesk.app.billing.ports import (
     ReceiptRepository,
     StatementRepository,
 )
-from servicedesk.app.callbacks.ports import CallbackRepository
+from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
 from servicedesk.app.records.ports import FoundItemRepository, RecordFileRepository
-from servicedesk.app.repository import Aggregate, DerivedIdRepository, Repository
+from servicedesk.app.repository import Aggregate, DerivedIdRepository
 from servicedesk.app.requests.ports import RequestCaseQueries, RequestRepository, WorkerRepository
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import AccountId, SeriesId
 from servicedesk.domain.calendar import WorkingCalendar
-from servicedesk.domain.callbacks import Callback, Month
+from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
 from servicedesk.domain.deadlines import EscalationStep
-from servicedesk.domain.errors import StoreError
 from servicedesk.domain.events import Event
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
@@ -60,115 +61,15 @@ from servicedesk.domain.retention import RecordFile
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import Identifier, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
-from servicedesk.i18n import _
-
-if TYPE_CHECKING:
-    from servicedesk.adapters.sql.store import SqlUnitOfWork
 
 A = TypeVar("A", bound=Aggregate)
 
 
-class SqlRepository(Repository[A]):
-    def __init__(self, uow: SqlUnitOfWork, spec: t.AggregateTable) -> None:
-        super().__init__()
-        self.uow = uow
-        self.spec = spec
-        self.table = spec.table
-
-    def __getattr__(self, name: str) -> Any:
-        """A query some port declares that no SQL repository answers yet: say so, typed."""
-        if not name.startswith("_") and any(
-            isinstance(port, type) and callable(getattr(port, name, None))
-            for port in vars(ports).values()
-        ):
-            raise StoreError(
-                _("The SQL store does not answer {query} for {what} yet.").format(
-                    query=name, what=_(self.label)
-                )
-            )
-        raise AttributeError(name)
-
-    def _load(self, row: Any) -> A:
-        aggregate: A = convert.structure(row.document, self.spec.cls)
-        aggregate.version = row.version
-        return aggregate
-
-    def _get(self, aggregate_id: Identifier) -> A | None:
-        row = self.uow.run(statements.by_id(self.table), {"id": aggregate_id.value}).first()
-        return None if row is None else self._load(row)
-
-    def _exists(self, aggregate_id: Identifier) -> bool:
-        found = self.uow.run(statements.id_of(self.table), {"id": aggregate_id.value})
-        return found.first() is not None
-
-    def _get_locked(self, aggregate_id: Identifier) -> A | None:
-        """Load and lock the row until this unit of work ends: ``SELECT ... FOR UPDATE``.
-
-        For rows many transactions take turns on (a gapless number series), so a
-        second taker waits for the first to commit and then reads its result,
-        instead of failing the version check.  It waits (never ``NOWAIT``): a
-        cashier queues, she is not turned away.  SQLite holds the write lock for
-        the whole unit of work already, so there it is a plain read.
-        """
-        if aggregate_id in self.seen:
-            return self.seen[aggregate_id]
-        query = (
-            sa.select(self.table.c.version, self.table.c.document)
-            .where(self.table.c.id == aggregate_id.value)
-            .with_for_update()
-        )
-        row = self.uow.execute(query).first()
-        return None if row is None else self.track([self._load(row)])[0]
-
-    def _select(
-        self, *where: Any, order_by: tuple[Any, ...] = (), limit: int | None = None
-    ) -> list[A]:
-        """Aggregates whose projections match ``where``, tracked like ``get`` results."""
-        query = sa.select(self.table.c.version, self.table.c.document).where(*where)
-        query = query.order_by(*order_by, self.table.c.id)
-        if limit is not None:
-            query = query.limit(limit)
-        return self._loaded(self.uow.execute(query))
-
-    def _matching(self, query: sa.Select[Any], **values: Any) -> list[A]:
-        """Like ``_select``, for a query built once (``statements.matching``): on the cursor."""
-        return self._loaded(self.uow.run(query, values))
-
-    def _loaded(self, rows: Iterable[Any]) -> list[A]:
-        """The aggregates of ``rows`` (version, document), tracked like ``get`` results."""
-        return self.track([self._load(row) for row in rows])
-
-
-REPOSITORIES: dict[str, type[SqlRepository[Any]]] = {}
-R = TypeVar("R", bound=type[SqlRepository[Any]])
-
-
-def serves(spec: t.AggregateTable) -> Callable[[R], R]:
-    """Register the repository class that answers the queries of ``spec``'s port."""
-
-    def register(cls: R) -> R:
-        REPOSITORIES[spec.attribute] = cls
-        return cls
-
-    return register
-
-
-def repository_class(spec: t.AggregateTable) -> type[SqlRepository[Any]]:
-    """The registered class, or a generic one for a port without query methods."""
-    found = REPOSITORIES.get(spec.attribute)
-    if found is None:
-        found = type(f"Sql{spec.cls.__name__}Repository", (SqlRepository, spec.port), {})
-        REPOSITORIES[spec.attribute] = found
-    return found
-
-
-@serves(t.items)
 class SqlItems(SqlRepository[ServiceItem], ItemRepository):
     def list(self) -> list[ServiceItem]:
         return self._select(order_by=(self.table.c.name,))
 
 
-@serves(t.requests)
 class SqlRequests(SqlRepository[ServiceRequest], RequestRepository, RequestCaseQueries):
     def _oldest_first(self) -> tuple[Any, ...]:
         return (self.table.c.registered_at,)
@@ -226,14 +127,13 @@ class SqlRequests(SqlRepository[ServiceRequest], RequestRepository, RequestCaseQ
         return self._select(self.table.c.id.in_(accepted), order_by=self._oldest_first())
 
 
-@serves(t.workers)
 class SqlWorkers(SqlRepository[Worker], WorkerRepository):
     def list(self) -> list[Worker]:
         return self._select()
 
 
 class SqlEventLog(ports.EventLog):
-    def __init__(self, uow: SqlUnitOfWork) -> None:
+    def __init__(self, uow: SqlTransaction) -> None:
         self.uow = uow
 
     def history(self, kind: str, aggregate_id: Identifier) -> list[Event]:
@@ -247,7 +147,7 @@ class SqlEventLog(ports.EventLog):
 
 
 class SqlIdempotencyKeys(ports.IdempotencyKeys):
-    def __init__(self, uow: SqlUnitOfWork) -> None:
+    def __init__(self, uow: SqlTransaction) -> None:
         self.uow = uow
 
     def recall(self, key: ports.IdempotencyKey) -> tuple[str, dict[str, Any]] | None:
@@ -277,27 +177,25 @@ class _SqlDerivedIds(SqlRepository[A], DerivedIdRepository[A]):
     """Ids derived from data: ``add`` refuses an id another transaction created meanwhile."""
 
 
-@serves(t.accounts)
 class SqlAccounts(SqlRepository[Account], AccountRepository):
     def list(self) -> list[Account]:
         return self._select()
 
     def open_for(self, unit: str, kind: RequesterKind) -> Account | None:
-        query = statements.matching(self.table, "open_unit", "kind")
+        query = fixed_statements.matching(self.table, "open_unit", "kind")
         found = self._matching(query, open_unit=unit, kind=kind.value)
         return found[0] if found else None
 
 
-@serves(t.charges)
 class SqlCharges(_SqlDerivedIds[Charge], ChargeRepository):
     #: Charges come in confirmation order, the unconfirmed last (then by id).
     ORDERED_BY = "confirmed_at"
 
     def _order(self) -> tuple[Any, ...]:
-        return statements.nulls_last(self.table.c[self.ORDERED_BY])
+        return fixed_statements.nulls_last(self.table.c[self.ORDERED_BY])
 
     def for_request(self, request_id: RequestId) -> list[Charge]:
-        query = statements.matching(self.table, "request_id", nulls_last_by=self.ORDERED_BY)
+        query = fixed_statements.matching(self.table, "request_id", nulls_last_by=self.ORDERED_BY)
         return self._matching(query, request_id=request_id.value)
 
     def for_account(self, account_id: AccountId) -> list[Charge]:
@@ -316,18 +214,16 @@ class SqlCharges(_SqlDerivedIds[Charge], ChargeRepository):
         )
 
 
-@serves(t.statements)
 class SqlStatements(_SqlDerivedIds[Statement], StatementRepository):
     def for_account(self, account_id: AccountId) -> list[Statement]:
         c = self.table.c
         return self._select(c.account_id == account_id.value, order_by=(c.period,))
 
     def issue_in_bulk(self, close: MonthClose) -> list[AccountId] | None:
-        """The plain accounts' statements in a few set-based statements (see ``close``)."""
-        return issue_in_bulk(self.uow, close)
+        """The plain accounts' statements in a few set-based statements (``bulk/``)."""
+        return month_close.issue_in_bulk(self.uow, close)
 
 
-@serves(t.agreements)
 class SqlAgreements(SqlRepository[Agreement], AgreementRepository):
     def for_account(self, account_id: AccountId) -> list[Agreement]:
         return self._select(self.table.c.account_id == account_id.value)
@@ -336,21 +232,18 @@ class SqlAgreements(SqlRepository[Agreement], AgreementRepository):
         return self._select()
 
 
-@serves(t.payments)
 class SqlPayments(SqlRepository[Payment], PaymentRepository):
     def for_account(self, account_id: AccountId) -> list[Payment]:
         c = self.table.c
         return self._select(c.account_id == account_id.value, order_by=(c.paid_at,))
 
 
-@serves(t.receipts)
 class SqlReceipts(_SqlDerivedIds[Receipt], ReceiptRepository):
     def in_series(self, series: SeriesId) -> list[Receipt]:
         c = self.table.c
         return self._select(c.series == series.value, order_by=(c.number,))
 
 
-@serves(t.counters)
 class SqlCounters(_SqlDerivedIds[SeriesCounter], CounterRepository):
     """Cashiers queue on the series row instead of failing each other's version check.
 
@@ -387,7 +280,6 @@ class SqlCounters(_SqlDerivedIds[SeriesCounter], CounterRepository):
             raise translate(error, self.uow.store.url) from error
 
 
-@serves(t.invoices)
 class SqlInvoices(_SqlDerivedIds[Invoice], InvoiceRepository):
     def list_overdue(self, now: datetime) -> list[Invoice]:
         c = self.table.c
@@ -398,13 +290,11 @@ class SqlInvoices(_SqlDerivedIds[Invoice], InvoiceRepository):
         return self._select(c.request_id == request_id.value, order_by=(c.requested_at,))
 
 
-@serves(t.receipt_books)
 class SqlReceiptBooks(SqlRepository[ReceiptBook], ReceiptBookRepository):
     def list(self) -> list[ReceiptBook]:
         return self._select()
 
 
-@serves(t.costs)
 class SqlCosts(SqlRepository[Cost], CostRepository):
     def between(self, start: datetime, end: datetime) -> list[Cost]:
         c = self.table.c
@@ -414,7 +304,6 @@ class SqlCosts(SqlRepository[Cost], CostRepository):
 # --- complaints and callbacks --------------------------------------------------------------------
 
 
-@serves(t.complaints)
 class SqlComplaints(SqlRepository[Complaint], ComplaintRepository):
     def list_open(self) -> list[Complaint]:
         c = self.table.c
@@ -439,27 +328,28 @@ class SqlComplaints(SqlRepository[Complaint], ComplaintRepository):
         chain: Callable[[Complaint], Sequence[EscalationStep]],
         calendar: WorkingCalendar,
     ) -> int:
-        """Set-based: a few statements per group of complaints at the same step (sweep.py)."""
-        return sweep.escalate_due(self, now, chain=chain, calendar=calendar)
+        """Set-based: a few statements per group of complaints at the same step (``bulk/``)."""
+        return escalation_sweep.escalate_due(self, now, chain=chain, calendar=calendar)
 
 
-@serves(t.callbacks)
 class SqlCallbacks(SqlRepository[Callback], CallbackRepository):
     def list_for_month(self, month: Month) -> list[Callback]:
         return self._select(self.table.c.month == str(month))
 
 
+class SqlCallbackPlans(SqlRepository[CallbackPlan], CallbackPlanRepository):
+    """No queries: a plan is found by its id."""
+
+
 # --- records -------------------------------------------------------------------------------------
 
 
-@serves(t.record_files)
 class SqlRecordFiles(SqlRepository[RecordFile], RecordFileRepository):
     def due_for_purge(self, now: datetime, limit: int) -> list[RecordFile]:
         c = self.table.c
         return self._select(c.purge_due <= now, order_by=(c.purge_due,), limit=limit)
 
 
-@serves(t.found_items)
 class SqlFoundItems(SqlRepository[FoundItem], FoundItemRepository):
     def list_kept(self) -> list[FoundItem]:
         c = self.table.c

@@ -9,9 +9,8 @@ locked`` error that waiting cannot cure.  The busy timeout is the driver's
 
 Why a dialect and not SQLAlchemy's documented ``connect``/``begin`` event
 listeners: one engine-level listener makes SQLAlchemy dispatch its events
-around every statement, and for a short command's dozen statements that was a
-fifth of the command's CPU time (docs/performance.md).  ``on_connect`` and
-``do_begin`` are the dialect's own places for the same two settings.
+around every statement of every command.  ``on_connect`` and ``do_begin`` are
+the dialect's own places for the same two settings.
 """
 
 from __future__ import annotations
@@ -52,4 +51,6 @@ class ServiceDeskSQLite(SQLiteDialect_pysqlite):
         dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
-registry.register(f"sqlite.{DRIVER}", __name__, ServiceDeskSQLite.__name__)
+def register() -> None:
+    """Let SQLAlchemy find the dialect by the driver name ``make_engine`` gives SQLite URLs."""
+    registry.register(f"sqlite.{DRIVER}", __name__, ServiceDeskSQLite.__name__)

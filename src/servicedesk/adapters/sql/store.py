@@ -1,55 +1,59 @@
 """The SQL store: units of work over one SQLAlchemy engine.
 
 A unit of work is one database transaction on one connection, taken when it
-first touches the database.  Saving an aggregate is an ``INSERT`` (a new id)
-or an ``UPDATE ... WHERE id = :id AND version = :seen`` that must hit exactly
-one row: zero rows means another transaction saved it first, and the unit of
-work fails with ``ConcurrencyConflict`` (the desk retries).  The aggregate's
-events go to the event log in the same transaction.
+first touches the database (``transaction.py``).  Saving an aggregate is an
+``INSERT`` (a new id) or an ``UPDATE ... WHERE id = :id AND version = :seen``
+that must hit exactly one row: zero rows means another transaction saved it
+first, and the unit of work fails with ``ConcurrencyConflict`` (the desk
+retries).  The aggregate's events go to the event log in the same transaction.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import os
-from collections.abc import Callable
-from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar, overload
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from servicedesk import convert
-from servicedesk.adapters.sql import direct, statements
+from servicedesk.adapters.sql import cursor, fixed_statements
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.engine import make_engine, to_url, translate
+from servicedesk.adapters.sql.engine import make_engine, to_url
 from servicedesk.adapters.sql.migrate import check_schema, upgrade_engine
 from servicedesk.adapters.sql.records import SqlAuditLog, SqlPersonalData
 from servicedesk.adapters.sql.repositories import (
+    SqlAccounts,
+    SqlAgreements,
+    SqlCallbackPlans,
+    SqlCallbacks,
+    SqlCharges,
+    SqlComplaints,
+    SqlCosts,
+    SqlCounters,
     SqlEventLog,
+    SqlFoundItems,
     SqlIdempotencyKeys,
-    SqlRepository,
-    repository_class,
+    SqlInvoices,
+    SqlItems,
+    SqlPayments,
+    SqlReceiptBooks,
+    SqlReceipts,
+    SqlRecordFiles,
+    SqlRequests,
+    SqlStatements,
+    SqlWorkers,
 )
-from servicedesk.adapters.sql.statements import versioned_update
+from servicedesk.adapters.sql.repository import SqlRepository
+from servicedesk.adapters.sql.tables import AggregateTable
+from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
 from servicedesk.app.repository import Aggregate, Repository
-from servicedesk.domain.errors import ConcurrencyConflict, StoreError
+from servicedesk.domain.errors import ConcurrencyConflict, NotFound, StoreError
 from servicedesk.i18n import _
 
-log = logging.getLogger("servicedesk.sql")
-Result = sa.CursorResult[*tuple[Any, ...]]
-R = TypeVar("R")
-#: Each aggregate table's place in the declarations: the order units of work save in.
-_DECLARED: dict[str, int] = {}
-
-
-def _place(attribute: str) -> int:
-    if attribute not in _DECLARED:  # first use, or a table declared since
-        _DECLARED.update({name: place for place, name in enumerate(t.AGGREGATES)})
-    return _DECLARED[attribute]
+S = TypeVar("S", bound=SqlRepository[Any])
 
 
 class SqlStore:
@@ -71,8 +75,8 @@ class SqlStore:
     ) -> None:
         self.url = to_url(target)
         self.engine = make_engine(self.url, busy_timeout=busy_timeout)
-        #: ``direct``'s compiled statements, by statement and the columns it sets.
-        self.compiled: dict[tuple[sa.Executable, tuple[str, ...]], direct.Compiled] = {}
+        #: ``cursor``'s compiled statements, by statement and the columns it sets.
+        self.compiled: dict[tuple[sa.Executable, tuple[str, ...]], cursor.Compiled] = {}
         try:
             if migrate:
                 upgrade_engine(self.engine)
@@ -104,133 +108,106 @@ class SqlStore:
         return f"SqlStore({self.url.render_as_string(hide_password=True)!r})"
 
 
-class SqlUnitOfWork(ports.UnitOfWork):
-    """One transaction.  Repositories are made when a command first asks for one.
+class AggregateKind(Generic[S]):
+    """One line of ``SqlUnitOfWork``'s table: an attribute, its table, its repository class.
 
-    A command touches two or three of the twenty-odd kinds; making every
-    repository for every unit of work, and looking through all of them at
-    commit, was a tenth of a short command's Python time (docs/performance.md).
+    Reading the attribute makes the repository, the first time in a unit of
+    work; from then on it is an ordinary attribute of that unit of work.
     """
 
+    def __init__(self, table: AggregateTable, repository: type[S]) -> None:
+        self.table = table
+        self.repository = repository
+        self.attribute = ""
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self.attribute = name
+
+    @overload
+    def __get__(self, uow: None, owner: type[Any]) -> AggregateKind[S]: ...
+
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type[Any]) -> S: ...
+
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type[Any]) -> S | AggregateKind[S]:
+        return self if uow is None else uow.repository(self)
+
+
+class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
+    """One transaction, with a repository for each aggregate kind, made when first used.
+
+    Each kind is one line below: the unit of work's attribute, its table
+    (``tables.py``) and the class that answers its port (``repositories.py``).
+    A command uses two or three of the kinds, so a repository is made when it
+    is first read and a commit looks through those only; the lines' order is the
+    order a commit saves in.
+    """
+
+    items = AggregateKind(t.items, SqlItems)
+    requests = AggregateKind(t.requests, SqlRequests)
+    workers = AggregateKind(t.workers, SqlWorkers)
+    accounts = AggregateKind(t.accounts, SqlAccounts)
+    charges = AggregateKind(t.charges, SqlCharges)
+    statements = AggregateKind(t.statements, SqlStatements)
+    agreements = AggregateKind(t.agreements, SqlAgreements)
+    payments = AggregateKind(t.payments, SqlPayments)
+    receipts = AggregateKind(t.receipts, SqlReceipts)
+    counters = AggregateKind(t.counters, SqlCounters)
+    invoices = AggregateKind(t.invoices, SqlInvoices)
+    receipt_books = AggregateKind(t.receipt_books, SqlReceiptBooks)
+    costs = AggregateKind(t.costs, SqlCosts)
+    complaints = AggregateKind(t.complaints, SqlComplaints)
+    callbacks = AggregateKind(t.callbacks, SqlCallbacks)
+    callback_plans = AggregateKind(t.callback_plans, SqlCallbackPlans)
+    record_files = AggregateKind(t.record_files, SqlRecordFiles)
+    found_items = AggregateKind(t.found_items, SqlFoundItems)
+
     def __init__(self, store: SqlStore) -> None:
-        self.store = store
-        self._connection: sa.Connection | None = None
-        self._cursor: Any = None
-        # whether statements may skip SQLAlchemy's execution (asked once per unit of work)
-        self._direct = not direct.listened(store.engine)
-        self._opened: list[SqlRepository[Any]] = []
+        super().__init__(store)
+        self._opened: list[SqlRepository[Any]] = []  # in the order of the lines above
         self._event_rows: list[dict[str, Any]] = []
         self.events = SqlEventLog(self)
         self.idempotency = SqlIdempotencyKeys(self)
         self.audit = SqlAuditLog(self)
-        self.personal_data = SqlPersonalData(self)
-        self.written: list[ports.Written] = []
+        self.personal_data = SqlPersonalData(self, self.repository_of)
+
+    def repository(self, kind: AggregateKind[S]) -> S:
+        """The repository of ``kind`` in this unit of work, made now if not yet."""
+        made: S | None = self.__dict__.get(kind.attribute)
+        if made is None:
+            made = kind.repository(self, kind.table)
+            self.__dict__[kind.attribute] = made  # read as a plain attribute from now on
+            self._opened.append(made)
+            self._opened.sort(key=lambda r: _PLACES[type(r)])
+        return made
+
+    def repository_of(self, stream: str) -> SqlRepository[Any]:
+        """The repository of the kind whose events go to ``stream`` (e.g. "request")."""
+        kind = _BY_STREAM.get(stream)
+        if kind is None:
+            raise NotFound(_("No {what} with id {id}.").format(what=stream, id="?"))
+        return self.repository(kind)
 
     def __getattr__(self, name: str) -> Any:
-        """A repository made on first use, or one the port names but no table was declared for."""
-        spec = t.AGGREGATES.get(name)
-        if spec is not None:
-            repository = repository_class(spec)(self, spec)
-            setattr(self, name, repository)  # found as an attribute from now on
-            self._opened.append(repository)
-            self._opened.sort(key=lambda r: _place(r.spec.attribute))
-            return repository
+        """A repository the port names but no line above declares: say so, typed."""
         if name in ports.UnitOfWork.__annotations__:
             raise StoreError(
                 _(
                     "The SQL store keeps no {name} yet: declare their table in "
-                    "servicedesk/adapters/sql/tables.py."
+                    "servicedesk/adapters/sql/tables.py and their line in SqlUnitOfWork."
                 ).format(name=name)
             )
         raise AttributeError(name)
 
     def repositories(self) -> tuple[Repository[Any], ...]:
-        """Every repository, made now if not yet, in the order the tables are declared."""
-        for spec in t.AGGREGATES.values():
-            getattr(self, spec.attribute)
+        """Every repository, made now if not yet, in the order of the lines above."""
+        for kind in AGGREGATES:
+            self.repository(kind)
         return tuple(self._opened)
 
     def in_use(self) -> tuple[Repository[Any], ...]:
-        """The repositories made so far, in the order the tables are declared."""
+        """The repositories made so far, in the order of the lines above."""
         return tuple(self._opened)
-
-    def execute(self, statement: sa.Executable, parameters: Any = None) -> Result:
-        """Run one statement in this unit of work's transaction; errors come out typed."""
-        try:
-            if self._connection is None:
-                return self._begin(lambda c: c.execute(statement, parameters))
-            return self._connection.execute(statement, parameters)
-        except (sa.exc.StatementError, sa.exc.TimeoutError) as error:
-            raise translate(error, self.store.url) from error
-
-    def run(
-        self, statement: sa.Executable, parameters: dict[str, Any] | list[dict[str, Any]]
-    ) -> direct.Rows | Result:
-        """Like ``execute``, for a statement built once (``statements.py``): on the cursor.
-
-        ``parameters`` is one row, or a list of rows for an ``INSERT`` of many.
-        An engine someone listens to (``before_cursor_execute`` and the like:
-        tracing, statement counts in the tests) gets every statement through
-        ``execute``, so that the listener sees them all.
-        """
-        if not self._direct:
-            return self.execute(statement, parameters)
-        first = parameters[0] if isinstance(parameters, list) else parameters
-        key = (statement, tuple(first))
-        compiled = self.store.compiled.get(key)
-        if compiled is None:
-            compiled = direct.compile_for(statement, self.store.engine.dialect, key[1])
-            self.store.compiled[key] = compiled
-        try:
-            if self._connection is None:
-                return self._begin(
-                    lambda c: direct.run(c, self._cursor_on(c), compiled, parameters)
-                )
-            connection = self._connection
-            return direct.run(connection, self._cursor_on(connection), compiled, parameters)
-        except (sa.exc.StatementError, sa.exc.TimeoutError) as error:
-            raise translate(error, self.store.url) from error
-
-    def _cursor_on(self, connection: sa.Connection) -> Any:
-        """The DBAPI cursor ``run`` uses, made at its first statement (``execute`` needs none)."""
-        if self._cursor is None:
-            dbapi = connection.connection.dbapi_connection
-            self._cursor = dbapi.cursor()  # type: ignore[union-attr]
-        return self._cursor
-
-    def _begin(self, first: Callable[[sa.Connection], R]) -> R:
-        """Take a connection, begin, and run the transaction's first statement.
-
-        A server connection that died while it sat in the pool (a server restart,
-        an idle timeout) fails this first statement; nothing of the transaction
-        has happened yet, so it is run again once on a fresh connection: a dropped
-        connection is replaced, not reported.  That is what ``pool_pre_ping`` did
-        with one more round trip at every checkout, a sixth of a short command's
-        round trips on PostgreSQL.
-        """
-        for attempt in range(2):
-            connection = self.store.engine.connect()
-            try:
-                connection.begin()
-                result = first(connection)
-            except sa.exc.DBAPIError as error:
-                self._cursor = None
-                connection.close()
-                if attempt == 0 and error.connection_invalidated:
-                    log.info("a pooled connection was dropped by the server; reconnecting")
-                    continue
-                raise
-            except BaseException:
-                self._cursor = None
-                connection.close()
-                raise
-            self._connection = connection
-            return result
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    @staticmethod
-    def now() -> datetime:
-        return datetime.now(UTC)
 
     def _save(self, repository: Repository[Any], aggregate: Aggregate, is_new: bool) -> None:
         assert isinstance(repository, SqlRepository)
@@ -242,10 +219,10 @@ class SqlUnitOfWork(ports.UnitOfWork):
             **repository.spec.projections(aggregate),
         }
         if is_new:
-            self.run(statements.insert(table), {"id": aggregate.id.value, **values})
+            self.run(fixed_statements.insert(table), {"id": aggregate.id.value, **values})
         else:
             result = self.run(
-                versioned_update(table),
+                fixed_statements.versioned_update(table),
                 {**values, "saved_id": aggregate.id.value, "saved_version": aggregate.version},
             )
             if result.rowcount != 1:
@@ -255,9 +232,9 @@ class SqlUnitOfWork(ports.UnitOfWork):
                     )
                 )
         for child, owner, rows_of in repository.spec.children:
-            self.run(statements.delete_children(child, owner), {"owner": aggregate.id.value})
+            self.run(fixed_statements.delete_children(child, owner), {"owner": aggregate.id.value})
             if child_rows := rows_of(aggregate):
-                self.run(statements.insert(child), child_rows)
+                self.run(fixed_statements.insert(child), child_rows)
         # the events of every aggregate saved go to the log in one INSERT, in save order
         self._event_rows.extend(
             {
@@ -274,28 +251,13 @@ class SqlUnitOfWork(ports.UnitOfWork):
     def _commit(self) -> None:
         if self._event_rows:
             rows, self._event_rows = self._event_rows, []
-            self.run(statements.insert(t.events), rows)
-        if self._connection is None:
-            return
-        try:
-            self._connection.commit()
-        except sa.exc.StatementError as error:
-            raise translate(error, self.store.url) from error
+            self.run(fixed_statements.insert(t.events), rows)
+        self._commit_connection()
 
-    def rollback(self) -> None:
-        self.written.clear()
-        if self._connection is None:
-            return
-        try:
-            self._connection.rollback()
-        except sa.exc.DBAPIError:  # the connection died; the server rolled back for us
-            log.debug("rollback on a broken connection", exc_info=True)
 
-    def _close(self) -> None:
-        if self._cursor is not None:
-            cursor, self._cursor = self._cursor, None
-            with contextlib.suppress(self.store.engine.dialect.loaded_dbapi.Error):
-                cursor.close()  # a dropped connection's cursor: nothing to free
-        if self._connection is not None:
-            connection, self._connection = self._connection, None
-            connection.close()
+#: Every aggregate kind, in the order of ``SqlUnitOfWork``'s lines: the order a commit saves in.
+AGGREGATES: tuple[AggregateKind[Any], ...] = tuple(
+    kind for kind in vars(SqlUnitOfWork).values() if isinstance(kind, AggregateKind)
+)
+_PLACES = {kind.repository: place for place, kind in enumerate(AGGREGATES)}
+_BY_STREAM = {kind.repository.kind: kind for kind in AGGREGATES}

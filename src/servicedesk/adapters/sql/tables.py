@@ -10,8 +10,9 @@ indexed ``SELECT``, while the document keeps the aggregate's full shape
 without a column per attribute (see docs/stores.md for why).
 
 Adding an aggregate is declaring its table here with ``aggregate_table`` (and
-an Alembic revision): the unit of work, saving, loading, versions and the
-event log come with it.
+an Alembic revision), its repository in ``repositories.py`` and its line in
+``SqlUnitOfWork`` (``store.py``): saving, loading, versions and the event log
+come with it.
 """
 
 from __future__ import annotations
@@ -26,23 +27,6 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql.types import Document, Fen, Key, Serial, UtcDateTime
-from servicedesk.app.billing.ports import (
-    AccountRepository,
-    AgreementRepository,
-    ChargeRepository,
-    CostRepository,
-    CounterRepository,
-    InvoiceRepository,
-    PaymentRepository,
-    ReceiptBookRepository,
-    ReceiptRepository,
-    StatementRepository,
-)
-from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
-from servicedesk.app.catalogue.ports import ItemRepository
-from servicedesk.app.complaints.ports import ComplaintRepository
-from servicedesk.app.records.ports import FoundItemRepository, RecordFileRepository
-from servicedesk.app.requests.ports import RequestRepository, WorkerRepository
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import BillingMode
@@ -82,11 +66,9 @@ def project(function: Projection) -> dict[str, Projection]:
 
 @attrs.frozen
 class AggregateTable:
-    """How one aggregate kind is stored; the unit of work finds it by ``attribute``."""
+    """How one aggregate kind is stored: its class, its table and the rows written with it."""
 
-    attribute: str  # the unit of work's attribute, e.g. "requests"
-    port: type[Any]  # the repository ABC of app.ports, e.g. RequestRepository
-    cls: type[Any]
+    cls: type[Any]  # what the ``document`` column holds, e.g. ServiceRequest
     table: sa.Table
     #: Rows of other tables written with the aggregate: (table, column naming the
     #: aggregate, rows of the aggregate), replaced on every save.  For rules across
@@ -107,14 +89,9 @@ def _projectors(table: sa.Table) -> tuple[tuple[str, Projection], ...]:
     )
 
 
-AGGREGATES: dict[str, AggregateTable] = {}
-
-
 def aggregate_table(
     name: str,
     *,
-    attribute: str,
-    port: type[Any],
     cls: type[Any],
     columns: tuple[sa.Column[Any], ...] = (),
     indexes: tuple[sa.Index | sa.Constraint, ...] = (),
@@ -136,9 +113,7 @@ def aggregate_table(
         *columns,
         *indexes,
     )
-    spec = AggregateTable(attribute, port, cls, table, children)
-    AGGREGATES[attribute] = spec
-    return spec
+    return AggregateTable(cls, table, children)
 
 
 # --- the event log and idempotency keys ----------------------------------------------------------
@@ -184,8 +159,6 @@ def _pending_deadline(request: ServiceRequest) -> Any:
 
 items = aggregate_table(
     "service_items",
-    attribute="items",
-    port=ItemRepository,
     cls=ServiceItem,
     columns=(
         sa.Column("name", sa.String(100), nullable=False, info=project(lambda i: i.name)),
@@ -197,8 +170,6 @@ items = aggregate_table(
 
 requests = aggregate_table(
     "service_requests",
-    attribute="requests",
-    port=RequestRepository,
     cls=ServiceRequest,
     columns=(
         sa.Column("status", sa.String(20), nullable=False, info=project(lambda r: r.status.value)),
@@ -251,8 +222,6 @@ requests = aggregate_table(
 
 workers = aggregate_table(
     "workers",
-    attribute="workers",
-    port=WorkerRepository,
     cls=Worker,
     columns=(
         sa.Column("available", sa.Boolean, nullable=False, info=project(lambda w: w.available)),
@@ -286,8 +255,6 @@ def _billable_at(charge: Charge) -> datetime | None:
 
 accounts = aggregate_table(
     "accounts",
-    attribute="accounts",
-    port=AccountRepository,
     cls=Account,
     columns=(
         sa.Column("kind", sa.String(20), nullable=False, info=project(lambda a: a.kind.value)),
@@ -305,8 +272,6 @@ accounts = aggregate_table(
 
 charges = aggregate_table(
     "charges",
-    attribute="charges",
-    port=ChargeRepository,
     cls=Charge,
     columns=(
         sa.Column("account_id", Key(), nullable=True, info=project(lambda c: _id(c.account_id))),
@@ -359,8 +324,6 @@ statement_charges = sa.Table(
 
 statements = aggregate_table(
     "statements",
-    attribute="statements",
-    port=StatementRepository,
     cls=Statement,
     columns=(
         sa.Column("account_id", Key(), nullable=False, info=project(lambda s: _id(s.account_id))),
@@ -380,8 +343,6 @@ statements = aggregate_table(
 
 agreements = aggregate_table(
     "agreements",
-    attribute="agreements",
-    port=AgreementRepository,
     cls=Agreement,
     columns=(
         sa.Column("account_id", Key(), nullable=True, info=project(lambda a: _id(a.account_id))),
@@ -391,8 +352,6 @@ agreements = aggregate_table(
 
 payments = aggregate_table(
     "payments",
-    attribute="payments",
-    port=PaymentRepository,
     cls=Payment,
     columns=(
         sa.Column("account_id", Key(), nullable=True, info=project(lambda p: _id(p.account_id))),
@@ -403,8 +362,6 @@ payments = aggregate_table(
 
 receipts = aggregate_table(
     "receipts",
-    attribute="receipts",
-    port=ReceiptRepository,
     cls=Receipt,
     columns=(
         sa.Column("series", Key(), nullable=False, info=project(lambda r: _id(r.series))),
@@ -413,14 +370,10 @@ receipts = aggregate_table(
     indexes=(sa.Index(None, "series", "number", unique=True),),
 )
 
-counters = aggregate_table(
-    "counters", attribute="counters", port=CounterRepository, cls=SeriesCounter
-)
+counters = aggregate_table("counters", cls=SeriesCounter)
 
 invoices = aggregate_table(
     "invoices",
-    attribute="invoices",
-    port=InvoiceRepository,
     cls=Invoice,
     columns=(
         sa.Column("request_id", Key(), nullable=True, info=project(lambda i: _id(i.request_id))),
@@ -438,14 +391,10 @@ invoices = aggregate_table(
     indexes=(sa.Index(None, "request_id", "requested_at"), sa.Index(None, "undelivered_due")),
 )
 
-receipt_books = aggregate_table(
-    "receipt_books", attribute="receipt_books", port=ReceiptBookRepository, cls=ReceiptBook
-)
+receipt_books = aggregate_table("receipt_books", cls=ReceiptBook)
 
 costs = aggregate_table(
     "costs",
-    attribute="costs",
-    port=CostRepository,
     cls=Cost,
     columns=(sa.Column("recorded_at", UtcDateTime(), nullable=True, info=project(lambda c: c.at)),),
     indexes=(sa.Index(None, "recorded_at"),),
@@ -465,8 +414,6 @@ def _clock(complaint: Complaint, what: str) -> str | None:
 
 complaints = aggregate_table(
     "complaints",
-    attribute="complaints",
-    port=ComplaintRepository,
     cls=Complaint,
     columns=(
         sa.Column("is_open", sa.Boolean, nullable=False, info=project(lambda c: c.is_open)),
@@ -518,8 +465,6 @@ complaints = aggregate_table(
 
 callbacks = aggregate_table(
     "callbacks",
-    attribute="callbacks",
-    port=CallbackRepository,
     cls=Callback,
     columns=(
         sa.Column("month", sa.String(7), nullable=True, info=project(lambda c: _text(c.month))),
@@ -529,8 +474,6 @@ callbacks = aggregate_table(
 
 callback_plans = aggregate_table(
     "callback_plans",
-    attribute="callback_plans",
-    port=CallbackPlanRepository,
     cls=CallbackPlan,
     columns=(
         sa.Column("month", sa.String(7), nullable=False, info=project(lambda p: _text(p.month))),
@@ -576,8 +519,6 @@ def _purge_due(record_file: RecordFile) -> datetime | None:
 
 record_files = aggregate_table(
     "record_files",
-    attribute="record_files",
-    port=RecordFileRepository,
     cls=RecordFile,
     columns=(
         sa.Column("expires_at", UtcDateTime(), nullable=True, info=project(lambda f: f.expires_at)),
@@ -591,8 +532,6 @@ record_files = aggregate_table(
 
 found_items = aggregate_table(
     "found_items",
-    attribute="found_items",
-    port=FoundItemRepository,
     cls=FoundItem,
     columns=(
         sa.Column("status", sa.String(20), nullable=False, info=project(lambda i: i.status.value)),

@@ -2,21 +2,20 @@
 
 Every command runs the same handful of statement shapes: an aggregate by id,
 whether an id is taken, an ``INSERT``, the versioned ``UPDATE``, the audit
-chain's head.  Through ``Connection.execute`` each cost SQLAlchemy some 40 µs
-of Python (parameter construction, execution context, result metadata): with
-a short command's half a dozen to nine statements, more than the database's
-own work on SQLite (docs/performance.md).  SQLAlchemy still does what it does
-well: it compiles each shape for the dialect (once per column set) and its
-column types give the conversions (``dialect_impl(...).bind_processor`` and
-``result_processor``, the same ones ``execute`` applies); only the run goes
-straight to the DBAPI cursor of the unit of work's connection.
+chain's head.  Through ``Connection.execute`` SQLAlchemy spends more Python on
+each (parameter construction, execution context, result metadata) than SQLite
+spends running it.  SQLAlchemy still does what it does well: it compiles each
+shape for the dialect (once per column set) and its column types give the
+conversions (``dialect_impl(...).bind_processor`` and ``result_processor``,
+the same ones ``execute`` applies); only the run goes straight to the DBAPI
+cursor of the unit of work's connection.
 
 Errors stay what the store expects: a driver error is wrapped as SQLAlchemy's
 ``DBAPIError`` (so ``engine.translate`` types it), and a connection the
 dialect recognises as dropped is invalidated first, so the pool replaces it
 and the unit of work's reconnect-once logic sees ``connection_invalidated``.
-Only statements built once (``statements.py``) come here: the compiled forms
-are kept per statement object.  An engine with execution listeners (tracing,
+Only statements built once (``fixed_statements.py``) come here: the compiled
+forms are kept per statement object.  An engine with execution listeners (tracing,
 the tests' statement counts) is given every statement through SQLAlchemy.
 """
 

@@ -32,13 +32,14 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.json_sweep import Edit, json_edit, json_template
+from servicedesk.adapters.sql.bulk.json_edits import Edit, json_edit, json_template
+from servicedesk.adapters.sql.repository import SqlRepository
 from servicedesk.app import gc_pause as collector
 from servicedesk.app.audit import event_ref, json_escaped, ref_maker
 from servicedesk.app.unit_of_work import Written
@@ -55,9 +56,6 @@ from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.events import Event
 from servicedesk.i18n import _
 
-if TYPE_CHECKING:
-    from servicedesk.adapters.sql.repositories import SqlComplaints
-
 Chain = Callable[[Complaint], Sequence[EscalationStep]]
 
 #: What decides a complaint's next step, as the projection columns that hold it.
@@ -71,7 +69,7 @@ ESCALATED_HOLES = {("complaint_id",): ID, ("escalation", "due"): DUE}
 
 
 def escalate_due(
-    repository: SqlComplaints, now: datetime, *, chain: Chain, calendar: WorkingCalendar
+    repository: SqlRepository[Complaint], now: datetime, *, chain: Chain, calendar: WorkingCalendar
 ) -> int:
     """``ComplaintRepository.escalate_due`` in SQL; see the module's docstring."""
     c = repository.table.c
@@ -106,7 +104,7 @@ def _filing_order(complaint: Complaint) -> tuple[datetime, str]:
 
 
 def _escalate_group(
-    repository: SqlComplaints,
+    repository: SqlRepository[Complaint],
     group: sa.Row[Any],
     where: list[Any],
     now: datetime,
@@ -207,7 +205,7 @@ def _template(
 
 
 def _events(
-    repository: SqlComplaints,
+    repository: SqlRepository[Complaint],
     where: list[Any],
     template: Event,
     places: dict[tuple[str, ...], str],

@@ -30,9 +30,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement
 
-from servicedesk.adapters.sql.json_paths import Path
-from servicedesk.adapters.sql.json_paths import braces as _braces
-from servicedesk.adapters.sql.json_paths import dollar as _dollar
+from servicedesk.adapters.sql.bulk.json_paths import Path
+from servicedesk.adapters.sql.bulk.json_paths import braces as _braces
+from servicedesk.adapters.sql.bulk.json_paths import dollar as _dollar
 
 Kind = Literal["text", "number", "json"]
 Edit = tuple[Literal["append", "set"], Path, Kind, Any]

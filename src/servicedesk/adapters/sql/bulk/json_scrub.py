@@ -35,9 +35,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 
 from servicedesk import convert
-from servicedesk.adapters.sql.json_paths import Path
-from servicedesk.adapters.sql.json_paths import braces as _braces
-from servicedesk.adapters.sql.json_paths import dollar as _dollar
+from servicedesk.adapters.sql.bulk.json_paths import Path
+from servicedesk.adapters.sql.bulk.json_paths import braces as _braces
+from servicedesk.adapters.sql.bulk.json_paths import dollar as _dollar
 from servicedesk.domain.privacy import ERASED, personal_sites, scrub
 from servicedesk.domain.values import Contact, Requester
 
@@ -160,7 +160,7 @@ class among(ColumnElement[Any]):
     Of no SQL type on purpose: a ``Boolean`` condition is written ``(...) = 1`` on
     databases without a boolean type (SQLite, MySQL/MariaDB), and their planners
     then scan the whole table for every batch instead of searching the primary
-    key: the purge grew with the square of the records kept.
+    key, and the purge would grow with the square of the records kept.
     """
 
     inherit_cache = False

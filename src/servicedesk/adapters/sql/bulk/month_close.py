@@ -15,7 +15,7 @@ database, in the close's own transaction:
 6. marks the charges billed (``statement_id``, ``billable_at``, version and document).
 
 Documents and events are built by the database's JSON functions
-(``json_close``) field by field as ``servicedesk.convert`` writes them, so
+(``json_values``) field by field as ``servicedesk.convert`` writes them, so
 loading them gives exactly what the domain path would have stored.  What the
 audit record of the command names are the events recorded in Python (the
 domain path's); the bulk events are in the event log.
@@ -32,20 +32,18 @@ currency is not checked charge by charge here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
 from servicedesk import convert
-from servicedesk.adapters.sql import json_close as j
 from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.bulk import json_values as j
+from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.adapters.sql.types import Key, UtcDateTime
 from servicedesk.app.billing.ports import MonthClose
 from servicedesk.domain.billing import AccountId, BillingMode
 from servicedesk.domain.statements import StatementLineKind, StatementStatus
-
-if TYPE_CHECKING:
-    from servicedesk.adapters.sql.store import SqlUnitOfWork
 
 #: Marks where the request id goes in the charge line's text.
 _MARK = "\x00request\x00"
@@ -62,7 +60,7 @@ close_run = sa.Table(
 )
 
 
-def _drop_run(uow: SqlUnitOfWork) -> None:
+def _drop_run(uow: SqlTransaction) -> None:
     # MySQL commits the transaction on a DROP TABLE, but not on a DROP TEMPORARY TABLE.
     temporary = "TEMPORARY " if uow.store.engine.dialect.name in j.MYSQL else ""
     uow.execute(sa.text(f"DROP {temporary}TABLE IF EXISTS close_run"))
@@ -74,7 +72,7 @@ def _line_text(close: MonthClose) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
-def issue_in_bulk(uow: SqlUnitOfWork, close: MonthClose) -> list[AccountId] | None:
+def issue_in_bulk(uow: SqlTransaction, close: MonthClose) -> list[AccountId] | None:
     """Issue the plain accounts' statements; return the accounts left for the domain."""
     text = _line_text(close)
     if text is None or close.due <= close.at:

@@ -1,9 +1,8 @@
-"""Statements built once per table and reused: a save runs thousands of times per command.
+"""Statements built once per table and reused, since building one costs more than running it.
 
-Building ``update(table).where(...).values(...)`` anew for every saved aggregate
-was a sixth of a month close and half of its commit (docs/performance.md); a
-statement whose SET clause comes from the parameters' column names at execution
-serves every save of its table.
+A statement whose SET clause comes from the parameters' column names at
+execution serves every save of its table; these are also the statements the
+unit of work runs on the DBAPI cursor (``cursor.py``).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from servicedesk.adapters.sql.json_paths import dollar
+from servicedesk.adapters.sql.bulk.json_paths import dollar
 from servicedesk.adapters.sql.types import Document
 
 MYSQL = ("mysql", "mariadb")

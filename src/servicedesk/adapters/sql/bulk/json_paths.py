@@ -1,7 +1,7 @@
 """How each database spells a path into a JSON document, for the bulk steps' SQL.
 
-The close, the sweep and the purge each build JSON in SQL (``json_close``,
-``json_sweep``, ``json_purge``); the paths they name are spelled here once.  A
+The close, the sweep and the purge each build JSON in SQL (``json_values``,
+``json_edits``, ``json_scrub``); the paths they name are spelled here once.  A
 path is a tuple of member names from code, never from data, so it is written
 into the SQL text as it is.
 """

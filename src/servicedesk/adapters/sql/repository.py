@@ -1,0 +1,101 @@
+"""The SQL repository of any aggregate table: loading by id, tracking, indexed selects.
+
+``SqlRepository`` loads and tracks the aggregates of one table declared with
+``tables.aggregate_table``; each kind's repository (``repositories.py``)
+subclasses it with its port and answers the port's queries, each one
+``SELECT`` on the projection columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from servicedesk import convert
+from servicedesk.adapters.sql import fixed_statements
+from servicedesk.adapters.sql.tables import AggregateTable
+from servicedesk.adapters.sql.transaction import SqlTransaction
+from servicedesk.app import unit_of_work as ports
+from servicedesk.app.repository import Aggregate, Repository
+from servicedesk.domain.errors import StoreError
+from servicedesk.domain.values import Identifier
+from servicedesk.i18n import _
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class SqlRepository(Repository[A]):
+    def __init__(self, uow: SqlTransaction, spec: AggregateTable) -> None:
+        super().__init__()
+        self.uow = uow
+        self.spec = spec
+        self.table = spec.table
+
+    def __getattr__(self, name: str) -> Any:
+        """A query some port declares that no SQL repository answers yet: say so, typed."""
+        if not name.startswith("_") and any(
+            isinstance(port, type) and callable(getattr(port, name, None))
+            for port in vars(ports).values()
+        ):
+            raise StoreError(
+                _("The SQL store does not answer {query} for {what} yet.").format(
+                    query=name, what=_(self.label)
+                )
+            )
+        raise AttributeError(name)
+
+    def _load(self, row: Any) -> A:
+        aggregate: A = convert.structure(row.document, self.spec.cls)
+        aggregate.version = row.version
+        return aggregate
+
+    def _get(self, aggregate_id: Identifier) -> A | None:
+        row = self.uow.run(fixed_statements.by_id(self.table), {"id": aggregate_id.value}).first()
+        return None if row is None else self._load(row)
+
+    def _exists(self, aggregate_id: Identifier) -> bool:
+        found = self.uow.run(fixed_statements.id_of(self.table), {"id": aggregate_id.value})
+        return found.first() is not None
+
+    def _get_locked(self, aggregate_id: Identifier) -> A | None:
+        """Load and lock the row until this unit of work ends: ``SELECT ... FOR UPDATE``.
+
+        For rows many transactions take turns on (a gapless number series), so a
+        second taker waits for the first to commit and then reads its result,
+        instead of failing the version check.  It waits (never ``NOWAIT``): a
+        cashier queues, she is not turned away.  SQLite holds the write lock for
+        the whole unit of work already, so there it is a plain read.
+        """
+        if aggregate_id in self.seen:
+            return self.seen[aggregate_id]
+        query = (
+            sa.select(self.table.c.version, self.table.c.document)
+            .where(self.table.c.id == aggregate_id.value)
+            .with_for_update()
+        )
+        row = self.uow.execute(query).first()
+        return None if row is None else self.track([self._load(row)])[0]
+
+    def _select(
+        self, *where: Any, order_by: tuple[Any, ...] = (), limit: int | None = None
+    ) -> list[A]:
+        """Aggregates whose projections match ``where``, tracked like ``get`` results."""
+        query = sa.select(self.table.c.version, self.table.c.document).where(*where)
+        query = query.order_by(*order_by, self.table.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._loaded(self.uow.execute(query))
+
+    def _matching(self, query: sa.Select[Any], **values: Any) -> list[A]:
+        """Like ``_select``, for a query built once (``fixed_statements``): on the cursor."""
+        return self._loaded(self.uow.run(query, values))
+
+    def _loaded(self, rows: Iterable[Any]) -> list[A]:
+        """The aggregates of ``rows`` (version, document), tracked like ``get`` results."""
+        return self.track([self._load(row) for row in rows])
+
+
+#: The unit of work's repository of a kind (its event stream's name, e.g. "request").
+RepositoryOf = Callable[[str], SqlRepository[Any]]
