@@ -6,7 +6,7 @@ import logging
 from multiprocessing.synchronize import Barrier
 from typing import Any
 
-from servicedesk import Desk, RecordConsent
+from servicedesk import Contact, Desk, RecordConsent, RegisterRequest, Requester, TriageRequest
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.domain.errors import ConcurrencyConflict
 
@@ -42,6 +42,31 @@ def run(url: str, number: int, commands: int, opened: Barrier, go: Barrier, resu
         )
         try:
             desk.handle(command)
+            done += 1
+        except ConcurrencyConflict:
+            conflicts += 1
+        except Exception as error:  # reported to the parent, which fails the test
+            others.append(f"{type(error).__name__}: {error}")
+    store.close()
+    results.put((number, done, conflicts, retries.count, others))
+
+
+def register(url: str, number: int, commands: int, go: Barrier, results: Any) -> None:
+    """Register and triage ``commands`` requests of this process's own; report what happened."""
+    retries = _Retries()
+    logger = logging.getLogger("servicedesk")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(retries)
+    store = SqlStore(url)
+    desk = Desk(store, entry_points=False)
+    go.wait(timeout=120)
+    done = conflicts = 0
+    others: list[str] = []
+    for n in range(commands):
+        requester = Requester(f"Resident {number}", f"{number}-{n}", Contact("13800138000"))
+        try:
+            request = desk.handle(RegisterRequest(requester=requester, need="the tap drips")).id
+            desk.handle(TriageRequest(request_id=request, item_id="tap"))
             done += 1
         except ConcurrencyConflict:
             conflicts += 1

@@ -222,7 +222,8 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         # the ports that are not repositories
         self.events = MemoryEventLog(store)
         self.idempotency = MemoryIdempotencyKeys(self)
-        self.audit = MemoryAuditLog(self)
+        self.audit_log = MemoryAuditLog(self)
+        self.audit = self.audit_log
         self.personal_data = MemoryPersonalData(self)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
         self._keys: dict[tuple[str, Identifier], Hashable | None] = {}  # UNIQUE, as saved
@@ -242,6 +243,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
 
     def _commit(self) -> None:
         with self.store.lock:
+            self.audit_log.seal_locked()
             for kind, aggregate_id, expected, _row, _events in self._pending:
                 current = self.store.tables.get(kind, {}).get(aggregate_id)
                 current_version = -1 if current is None else current[0]
@@ -496,7 +498,16 @@ def _seq_key(seq: int) -> Identifier:
 
 class MemoryAuditLog(AuditLog):
     def __init__(self, uow: MemoryUnitOfWork) -> None:
+        super().__init__()
         self.uow = uow
+
+    def seal(self) -> list[AuditRecord]:
+        """Nothing yet: the commit chains the queued records under the store's lock."""
+        return []
+
+    def seal_locked(self) -> None:
+        """Chain the queued records on the head; the caller holds the store's lock."""
+        super().seal()
 
     def _rows(self) -> dict[Identifier, Row]:
         return self.uow.store.tables.get(AUDIT, {})

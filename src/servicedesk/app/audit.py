@@ -186,23 +186,28 @@ def pending_refs(uow: UnitOfWork) -> list[EventRef]:
 
 def append(
     uow: UnitOfWork, ctx: Context, command: Command, subject: str | None, refused: str | None
-) -> AuditRecord:
-    # a bulk step's events: tens of thousands of references, written without the collector
-    with collector.paused() if uow.written else contextlib.nullcontext():
+) -> None:
+    """Queue the command's audit record; the unit of work chains it when it commits."""
+    bulk = bool(uow.written)  # tens of thousands of references, made without the collector
+    with collector.paused() if bulk else contextlib.nullcontext():
         events = [] if refused else pending_refs(uow)
-        record = AuditRecord.after(
-            uow.audit.head(),
-            at=ctx.now,
-            actor=ctx.actor.id,
-            roles=ctx.actor.roles,
-            command=type(command).__name__,
-            details=describe(command),
-            subject=subject,
-            refused=refused,
-            events=events,
-        )
-        uow.audit.append(record)
-    return record
+    details = describe(command)
+
+    def make(head: AuditHead | None) -> AuditRecord:
+        with collector.paused() if bulk else contextlib.nullcontext():
+            return AuditRecord.after(
+                head,
+                at=ctx.now,
+                actor=ctx.actor.id,
+                roles=ctx.actor.roles,
+                command=type(command).__name__,
+                details=details,
+                subject=subject,
+                refused=refused,
+                events=events,
+            )
+
+    uow.audit.add(make)
 
 
 def record_refusal(

@@ -113,6 +113,7 @@ class UnitOfWork(abc.ABC):
                 is_new = aggregate.id in repository.new
                 self._save(repository, aggregate, is_new)
                 published.extend(aggregate.events)
+        self._seal()
         self._commit()
         self.committed = True
         self.written.clear()
@@ -125,6 +126,10 @@ class UnitOfWork(abc.ABC):
     @abc.abstractmethod
     def _save(self, repository: Repository[Any], aggregate: Aggregate, is_new: bool) -> None:
         """Write the aggregate (version check) and append its events."""
+
+    def _seal(self) -> None:
+        """Chain the queued audit records, last before the commit (``AuditLog.seal``)."""
+        self.audit.seal()
 
     @abc.abstractmethod
     def _commit(self) -> None: ...

@@ -74,6 +74,20 @@ AUDIT_HEAD = (
     .limit(1)
 )
 
+#: The head's row, held by this transaction until it ends (``FOR UPDATE``; SQLite writes
+#: one transaction at a time and needs no lock).
+AUDIT_HEAD_LOCKED = (
+    sa.select(t.audit_head.c.seq, t.audit_head.c.hash)
+    .where(t.audit_head.c.id == 1)
+    .with_for_update()
+)
+#: The head moved to the record just chained.
+AUDIT_HEAD_MOVE = (
+    sa.update(t.audit_head)
+    .where(t.audit_head.c.id == 1)
+    .values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
+)
+
 #: An event's document rewritten in place (an erasure): ``WHERE seq = :saved_seq``.
 EVENT_REWRITE = sa.update(t.events).where(t.events.c.seq == sa.bindparam("saved_seq"))
 

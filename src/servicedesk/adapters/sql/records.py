@@ -20,6 +20,8 @@ from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import purge
 from servicedesk.adapters.sql.fixed_statements import (
     AUDIT_HEAD,
+    AUDIT_HEAD_LOCKED,
+    AUDIT_HEAD_MOVE,
     EVENT_REWRITE,
     SUBJECTS_OF,
     insert,
@@ -28,7 +30,7 @@ from servicedesk.adapters.sql.fixed_statements import (
 from servicedesk.adapters.sql.repository import RepositoryOf
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app.records.ports import AuditLog, PersonalData, Purged
-from servicedesk.domain.audit import AuditHead, AuditRecord
+from servicedesk.domain.audit import GENESIS, AuditHead, AuditRecord
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
 from servicedesk.domain.events import Event
 from servicedesk.domain.retention import RecordFileId
@@ -42,7 +44,17 @@ def _record(row: sa.Row[Any]) -> AuditRecord:
 
 class SqlAuditLog(AuditLog):
     def __init__(self, uow: SqlTransaction) -> None:
+        super().__init__()
         self.uow = uow
+
+    def locked_head(self) -> AuditHead | None:
+        found = self.uow.run(AUDIT_HEAD_LOCKED, {}).first()
+        if found is None:  # a schema made without the migrations: the row starts at the last record
+            head = self.head()
+            seq, digest = (0, GENESIS) if head is None else (head.seq, head.hash)
+            self.uow.run(insert(t.audit_head), {"id": 1, "seq": seq, "hash": digest})
+            return head
+        return None if found.seq == 0 else AuditHead(found.seq, found.hash)
 
     def _query(self) -> sa.Select[Any]:
         a = t.audit_records.c
@@ -63,6 +75,7 @@ class SqlAuditLog(AuditLog):
         self.uow.run(
             insert(t.audit_records), {"seq": record.seq, "hash": record.hash, "record": content}
         )
+        self.uow.run(AUDIT_HEAD_MOVE, {"new_seq": record.seq, "new_hash": record.hash})
 
     def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:
         a = t.audit_records.c

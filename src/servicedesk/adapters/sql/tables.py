@@ -495,6 +495,16 @@ audit_records = sa.Table(
     sa.Column("record", Document(), nullable=False),
 )
 
+#: The chain's head, one row (``id`` 1): a commit holds it while it chains its record, so
+#: that records are numbered in commit order without two commits taking one number.
+audit_head = sa.Table(
+    "audit_head",
+    metadata,
+    sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
 #: The lookup keys of the people a record file names, apart from its events, so that
 #: erasing them leaves no trace.
 subject_links = sa.Table(

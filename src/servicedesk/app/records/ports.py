@@ -18,12 +18,36 @@ from servicedesk.domain.values import Identifier
 
 
 class AuditLog(abc.ABC):
-    """The audit trail: one row per record, each with its own hash.
+    """The audit trail: one row per record, each with its own hash, chained in order.
 
-    ``append`` writes in the unit of work's transaction; a second unit of
-    work appending the same number concurrently fails with
-    ``ConcurrencyConflict`` (a unique key on ``seq``), and the desk retries.
+    A command's record is queued (``add``) while the command runs and chained at
+    the last moment of its transaction (``seal``, called by ``UnitOfWork.commit``
+    after every other save): the store then holds the chain's head exclusively
+    (``locked_head``) until the transaction ends.  So writers of different records
+    wait for each other only for that last step, instead of reading the same head
+    early and refusing each other on the record's number.
     """
+
+    def __init__(self) -> None:
+        self.queued: list[Callable[[AuditHead | None], AuditRecord]] = []
+
+    def add(self, make: Callable[[AuditHead | None], AuditRecord]) -> None:
+        """Queue a record: ``make(head)`` builds it on the chain's head at commit."""
+        self.queued.append(make)
+
+    def seal(self) -> list[AuditRecord]:
+        """Chain every queued record on the head, held until the transaction ends."""
+        sealed = []
+        for make in self.queued:
+            record = make(self.locked_head())
+            self.append(record)
+            sealed.append(record)
+        self.queued.clear()
+        return sealed
+
+    def locked_head(self) -> AuditHead | None:
+        """The head, held by this transaction until it ends (a store with one writer: read)."""
+        return self.head()
 
     @abc.abstractmethod
     def last(self) -> AuditRecord | None:
