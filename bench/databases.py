@@ -18,6 +18,9 @@ import sqlalchemy as sa
 POSTGRES_URL = os.environ.get(
     "SERVICEDESK_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+MARIADB_URL = os.environ.get(
+    "SERVICEDESK_BENCH_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306/test"
+)
 
 
 @contextmanager
@@ -26,6 +29,10 @@ def fresh_database(kind: str) -> Iterator[str]:
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="servicedesk-bench-") as folder:
             yield f"sqlite:///{Path(folder) / 'bench.db'}"
+        return
+    if kind == "mariadb":
+        with _mariadb_database() as url:
+            yield url
         return
     if kind != "postgresql":
         raise ValueError(f"unknown database kind {kind!r}")
@@ -39,5 +46,21 @@ def fresh_database(kind: str) -> Iterator[str]:
         finally:
             with admin.connect() as connection:
                 connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def _mariadb_database() -> Iterator[str]:
+    admin = sa.create_engine(MARIADB_URL, isolation_level="AUTOCOMMIT")
+    name = f"bench_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f"CREATE DATABASE `{name}`"))
+        try:
+            yield sa.make_url(MARIADB_URL).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
     finally:
         admin.dispose()

@@ -248,6 +248,13 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
             for event in aggregate.events
         )
 
+    def _seal(self) -> None:
+        # The events go in before the chain's head is taken, so that it is held briefly.
+        if self._event_rows:
+            rows, self._event_rows = self._event_rows, []
+            self.run(fixed_statements.insert(t.events), rows)
+        super()._seal()
+
     def _commit(self) -> None:
         if self._event_rows:
             rows, self._event_rows = self._event_rows, []
