@@ -69,7 +69,7 @@ from servicedesk.domain.lost_found import (
     IdentityCheck,
 )
 from servicedesk.domain.privacy import scrub, subject_key
-from servicedesk.domain.requests import ServiceRequest, WorkAccepted
+from servicedesk.domain.requests import Channel, ServiceRequest, WorkAccepted
 from servicedesk.domain.retention import RecordFileId, RecordKind, RetentionRule
 from servicedesk.domain.values import ActorId, Identifier, RequestId
 from servicedesk.policies.hookspecs import hookimpl
@@ -319,21 +319,29 @@ values = st.one_of(
     st.builds(
         FoundItem,
         id=st.just(FoundItemId("fi-1")),
-        finder=st.none() | st.builds(Finder, name=some_names, contact=contacts),
+        description=st.just(""),
+        place=st.just(""),
+        valuable=st.just(False),
+        finder=st.builds(Finder, name=some_names, contact=contacts),
+        found_at=at,
+        keep_until=at,
         claimant=st.none()
         | st.builds(Claimant, name=some_names, contact=contacts, identity=identities),
     ),
     st.builds(
         ServiceRequest,
         id=st.just(RequestId("r-1")),
-        requester=st.none()
-        | st.builds(
+        requester=st.builds(
             Requester,
             name=some_names,
             unit=some_names,
             contact=st.builds(Contact, st.sampled_from(PHONES)),
             kind=st.sampled_from(RequesterKind),
         ),
+        channel=st.just(Channel.FRONT_DESK),
+        need=st.just(""),
+        registered_at=at,
+        updated_at=at,
     ),
 )
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, PaymentId
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
@@ -97,17 +99,14 @@ class Outstanding:
         return bool(self.open_statements or self.unbilled_charges or self.agreements_in_force)
 
 
-@attrs.define
-class Account:
-    id: AccountId
-    requester: Requester | None = None
-    mode: BillingMode = BillingMode.ON_ACCOUNT
-    currency: str = "CNY"
+@attrs.define(kw_only=True)
+class Account(Aggregate[AccountId]):
+    requester: Requester
+    mode: BillingMode
+    currency: str
     status: AccountStatus = AccountStatus.OPEN
     entries: tuple[LedgerEntry, ...] = ()
-    opened_at: datetime | None = None
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+    opened_at: datetime
 
     # -- queries ---------------------------------------------------------------
 
@@ -118,12 +117,10 @@ class Account:
 
     @property
     def unit(self) -> str:
-        assert self.requester is not None
         return self.requester.unit
 
     @property
     def kind(self) -> RequesterKind:
-        assert self.requester is not None
         return self.requester.kind
 
     @property
@@ -145,8 +142,7 @@ class Account:
         currency: str,
         at: datetime,
     ) -> Account:
-        account = cls(account_id)
-        account._record(
+        return cls._create(
             AccountOpened(
                 at=at,
                 account_id=account_id,
@@ -155,7 +151,6 @@ class Account:
                 currency=Money.zero(currency).currency,
             )
         )
-        return account
 
     def pay_in(
         self, amount: Money, *, payment_id: PaymentId, rule: DepositRule, at: datetime
@@ -290,25 +285,25 @@ class Account:
         entry = LedgerEntry(kind, amount, reference, at)
         self._record(LedgerEntryRecorded(at=at, account_id=self.id, entry=entry))
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case AccountOpened():
+                return cls(
+                    event.account_id,
+                    requester=event.requester,
+                    mode=event.mode,
+                    currency=event.currency,
+                    opened_at=event.at,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
-            case AccountOpened():
-                self.requester, self.mode = event.requester, event.mode
-                self.currency, self.opened_at = event.currency, event.at
             case LedgerEntryRecorded():
                 self.entries = (*self.entries, event.entry)
             case AccountClosed():
                 self.status = AccountStatus.CLOSED
             case _:
-                raise TypeError(f"Account cannot apply {type(event).__name__}")
-
-    @classmethod
-    def replay(cls, account_id: AccountId, events: list[Event]) -> Account:
-        account = cls(account_id)
-        for event in events:
-            account.apply(event)
-        return account
+                super().apply(event)

@@ -11,9 +11,11 @@ refuses a second bill for the same month.
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
+from typing import Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.billing import AccountId, AgreementId, Period, StatementId
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
@@ -75,35 +77,31 @@ class AgreementEnded(Event):
     last: Period
 
 
-@attrs.define
-class Agreement:
-    id: AgreementId
-    account_id: AccountId | None = None
-    item_id: ItemId | None = None
-    terms: AgreementTerms | None = None
-    start: Period | None = None
+@attrs.define(kw_only=True)
+class Agreement(Aggregate[AgreementId]):
+    """``last`` is the last month in force, ``None`` until the agreement is ended."""
+
+    account_id: AccountId
+    item_id: ItemId
+    terms: AgreementTerms
+    start: Period
     last: Period | None = None
     visits: tuple[datetime, ...] = ()
     billed: tuple[Billed, ...] = ()
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     def is_active(self, period: Period) -> bool:
-        assert self.start is not None
         return self.start <= period and (self.last is None or period <= self.last)
 
     def is_billed(self, period: Period) -> bool:
         return any(b.period == period for b in self.billed)
 
     def scheduled_visits(self, period: Period) -> list[date]:
-        assert self.terms is not None
         if not self.is_active(period):
             return []
         return [date(period.year, period.month, d) for d in sorted(set(self.terms.visit_days))]
 
     def fees_for(self, period: Period, tz: tzinfo) -> list[tuple[str, Money]]:
         """What the month owes: (description, amount); nothing if billed or not active."""
-        assert self.terms is not None
         if not self.is_active(period) or self.is_billed(period):
             return []
         fees: list[tuple[str, Money]] = []
@@ -136,8 +134,7 @@ class Agreement:
         start: Period,
         at: datetime,
     ) -> Agreement:
-        agreement = cls(agreement_id)
-        agreement._record(
+        return cls._create(
             AgreementSigned(
                 at=at,
                 agreement_id=agreement_id,
@@ -147,7 +144,6 @@ class Agreement:
                 start=start,
             )
         )
-        return agreement
 
     def record_visit(self, *, at: datetime, tz: tzinfo) -> None:
         if not self.is_active(Period.of(at, tz)):
@@ -168,7 +164,6 @@ class Agreement:
         )
 
     def end(self, last: Period, *, at: datetime) -> None:
-        assert self.start is not None
         if self.last is not None:
             raise IllegalTransition(_("Agreement {id} has already ended.").format(id=self.id))
         if last < self.start or any(b.period > last for b in self.billed):
@@ -179,15 +174,22 @@ class Agreement:
             )
         self._record(AgreementEnded(at=at, agreement_id=self.id, last=last))
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case AgreementSigned():
+                return cls(
+                    event.agreement_id,
+                    account_id=event.account_id,
+                    item_id=event.item_id,
+                    terms=event.terms,
+                    start=event.start,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
-            case AgreementSigned():
-                self.account_id, self.item_id = event.account_id, event.item_id
-                self.terms, self.start = event.terms, event.start
             case AgreementVisitRecorded():
                 self.visits = (*self.visits, event.at)
             case AgreementBilled():
@@ -195,4 +197,4 @@ class Agreement:
             case AgreementEnded():
                 self.last = event.last
             case _:
-                raise TypeError(f"Agreement cannot apply {type(event).__name__}")
+                super().apply(event)

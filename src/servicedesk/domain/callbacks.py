@@ -15,10 +15,12 @@ from collections.abc import Iterable, Sequence, Set
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from random import Random
+from typing import Self
 from zoneinfo import ZoneInfo
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.complaints import CallbackId, ComplaintId
 from servicedesk.domain.errors import IllegalTransition, InvalidValue, PolicyError
@@ -180,20 +182,17 @@ class CallbackReached(Event):
 # --- aggregate -----------------------------------------------------------------------------------
 
 
-@attrs.define
-class Callback:
-    id: CallbackId
-    month: Month | None = None
-    job: Job | None = None
+@attrs.define(kw_only=True)
+class Callback(Aggregate[CallbackId]):
+    month: Month
+    job: Job
     status: CallbackStatus = CallbackStatus.OPEN
     attempts: tuple[Attempt, ...] = ()
     next_attempt_at: datetime | None = None
     satisfaction: int | None = None
     remarks: str = ""
     complaint_id: ComplaintId | None = None
-    updated_at: datetime | None = None
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+    updated_at: datetime
 
     @property
     def is_open(self) -> bool:
@@ -210,9 +209,7 @@ class Callback:
 
     @classmethod
     def schedule(cls, callback_id: CallbackId, *, month: Month, job: Job, at: datetime) -> Callback:
-        callback = cls(callback_id)
-        callback._record(CallbackScheduled(at=at, callback_id=callback_id, month=month, job=job))
-        return callback
+        return cls._create(CallbackScheduled(at=at, callback_id=callback_id, month=month, job=job))
 
     def record_reached(
         self,
@@ -270,16 +267,17 @@ class Callback:
                 )
             )
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case CallbackScheduled():
+                return cls(event.callback_id, month=event.month, job=event.job, updated_at=event.at)
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         self.updated_at = event.at
         match event:
-            case CallbackScheduled():
-                self.month, self.job = event.month, event.job
-                self.status = CallbackStatus.OPEN
             case CallbackNotReached():
                 self.attempts = (*self.attempts, Attempt(event.at, event.by, reached=False))
                 self.next_attempt_at = event.next_attempt_at
@@ -291,14 +289,7 @@ class Callback:
                 self.complaint_id, self.next_attempt_at = event.complaint_id, None
                 self.status = CallbackStatus.REACHED
             case _:
-                raise TypeError(f"Callback cannot apply {type(event).__name__}")
-
-    @classmethod
-    def replay(cls, callback_id: CallbackId, events: list[Event]) -> Callback:
-        callback = cls(callback_id)
-        for event in events:
-            callback.apply(event)
-        return callback
+                super().apply(event)
 
 
 # --- the monthly plan ----------------------------------------------------------------------------
@@ -340,17 +331,14 @@ class CallbacksPlanned(Event):
     visits: tuple[ScheduledVisit, ...] = ()
 
 
-@attrs.define
-class CallbackPlan:
+@attrs.define(kw_only=True)
+class CallbackPlan(Aggregate[CallbackPlanId]):
     """The month's draw, kept so that anyone can check it and nobody can draw twice."""
 
-    id: CallbackPlanId
-    month: Month | None = None
-    seed: str = ""
-    draws: tuple[ItemDraw, ...] = ()
-    visits: tuple[ScheduledVisit, ...] = ()
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+    month: Month
+    seed: str
+    draws: tuple[ItemDraw, ...]
+    visits: tuple[ScheduledVisit, ...]
 
     @classmethod
     def plan(
@@ -362,27 +350,27 @@ class CallbackPlan:
         visits: Iterable[ScheduledVisit],
         at: datetime,
     ) -> CallbackPlan:
-        plan = cls(CallbackPlanId.of(month))
-        plan._record(
+        return cls._create(
             CallbacksPlanned(
                 at=at,
-                plan_id=plan.id,
+                plan_id=CallbackPlanId.of(month),
                 month=month,
                 seed=seed,
                 draws=tuple(draws),
                 visits=tuple(visits),
             )
         )
-        return plan
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
-
-    def apply(self, event: Event) -> None:
+    @classmethod
+    def created(cls, event: Event) -> Self:
         match event:
             case CallbacksPlanned():
-                self.month, self.seed = event.month, event.seed
-                self.draws, self.visits = event.draws, event.visits
+                return cls(
+                    event.plan_id,
+                    month=event.month,
+                    seed=event.seed,
+                    draws=event.draws,
+                    visits=event.visits,
+                )
             case _:
-                raise TypeError(f"CallbackPlan cannot apply {type(event).__name__}")
+                return super().created(event)

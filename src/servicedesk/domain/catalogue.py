@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.errors import (
     ApprovalRefused,
     IllegalTransition,
@@ -115,6 +117,9 @@ class FeeProposal:
         done = len(self.approvals)
         return self.chain[done] if done < len(self.chain) else None
 
+    def signed(self, approval: Approval) -> FeeProposal:
+        return attrs.evolve(self, approvals=(*self.approvals, approval))
+
 
 # --- events --------------------------------------------------------------------------------------
 
@@ -195,19 +200,20 @@ def _chain(chain: tuple[Role, ...]) -> tuple[Role, ...]:
     return tuple(chain)
 
 
-@attrs.define
-class ServiceItem:
-    """A catalogue entry.  Its events are the only way its state changes."""
+@attrs.define(kw_only=True)
+class ServiceItem(Aggregate[ItemId]):
+    """A catalogue entry.  Its events are the only way its state changes.
 
-    id: ItemId
-    name: str = ""
-    category: str = ""
+    ``fee`` is the published fee, ``None`` until the item is first published;
+    ``pending`` is the proposal waiting for its approvals, if any.
+    """
+
+    name: str
+    category: str
     status: ItemStatus = ItemStatus.PROPOSED
     fee: FeeStandard | None = None
     pending: FeeProposal | None = None
     required_materials: tuple[str, ...] = ()
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     # -- commands --------------------------------------------------------------
 
@@ -227,8 +233,7 @@ class ServiceItem:
         check_text(category, "category", 50)
         for material in required_materials:
             check_text(material, "required material", 200)
-        item = cls(item_id)
-        item._record(
+        return cls._create(
             ItemProposed(
                 at=at,
                 item_id=item_id,
@@ -239,7 +244,6 @@ class ServiceItem:
                 required_materials=tuple(required_materials),
             )
         )
-        return item
 
     def propose_fee_change(
         self, fee: FeeStandard, *, chain: tuple[Role, ...], reason: str, at: datetime
@@ -280,15 +284,14 @@ class ServiceItem:
             raise ApprovalRefused(
                 _("The same person cannot approve item {id} twice.").format(id=self.id)
             )
+        signed = proposal.signed(Approval(role, approver, at))
         self._record(FeeApproved(at=at, item_id=self.id, role=role, approver=approver))
-        assert self.pending is not None
-        if self.pending.next_role is None:
-            if self.status is ItemStatus.PROPOSED:
-                self._record(ItemPublished(at=at, item_id=self.id, fee=self.pending.fee))
+        if signed.next_role is None:
+            if self.fee is None:  # never published: the last signature publishes it
+                self._record(ItemPublished(at=at, item_id=self.id, fee=signed.fee))
             else:
-                assert self.fee is not None
                 self._record(
-                    FeeChanged(at=at, item_id=self.id, old_fee=self.fee, new_fee=self.pending.fee)
+                    FeeChanged(at=at, item_id=self.id, old_fee=self.fee, new_fee=signed.fee)
                 )
 
     def reject(
@@ -358,29 +361,28 @@ class ServiceItem:
                 )
             )
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case ItemProposed():
+                return cls(
+                    event.item_id,
+                    name=event.name,
+                    category=event.category,
+                    pending=FeeProposal(event.fee, event.chain),
+                    required_materials=event.required_materials,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         """Change state by one event; used both by commands and by replay."""
         match event:
-            case ItemProposed():
-                self.name, self.category = event.name, event.category
-                self.required_materials = event.required_materials
-                self.status = ItemStatus.PROPOSED
-                self.pending = FeeProposal(event.fee, event.chain)
             case FeeChangeProposed():
                 self.pending = FeeProposal(event.fee, event.chain, reason=event.reason)
             case FeeApproved():
-                assert self.pending is not None
-                self.pending = attrs.evolve(
-                    self.pending,
-                    approvals=(
-                        *self.pending.approvals,
-                        Approval(event.role, event.approver, event.at),
-                    ),
-                )
+                approval = Approval(event.role, event.approver, event.at)
+                self.pending = self._pending_or_raise().signed(approval)
             case ItemPublished():
                 self.fee, self.pending, self.status = event.fee, None, ItemStatus.PUBLISHED
             case FeeChanged():
@@ -396,11 +398,4 @@ class ServiceItem:
             case ItemWithdrawn():
                 self.status = ItemStatus.WITHDRAWN
             case _:
-                raise TypeError(f"ServiceItem cannot apply {type(event).__name__}")
-
-    @classmethod
-    def replay(cls, item_id: ItemId, events: list[Event]) -> ServiceItem:
-        item = cls(item_id)
-        for event in events:
-            item.apply(event)
-        return item
+                super().apply(event)

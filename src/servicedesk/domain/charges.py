@@ -14,9 +14,11 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, StatementId
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
@@ -165,13 +167,14 @@ class ChargeBilled(Event):
 # --- aggregate -----------------------------------------------------------------------------------
 
 
-@attrs.define
-class Charge:
-    id: ChargeId
-    request_id: RequestId | None = None
-    account_id: AccountId | None = None
-    item_id: ItemId | None = None
-    currency: str = "CNY"
+@attrs.define(kw_only=True)
+class Charge(Aggregate[ChargeId]):
+    """``total`` is ``None`` while only estimated; ``mode`` is ``None`` until confirmed."""
+
+    request_id: RequestId
+    account_id: AccountId
+    item_id: ItemId
+    currency: str
     status: ChargeStatus = ChargeStatus.ESTIMATED
     estimate: tuple[ChargeLine, ...] = ()
     estimate_total: Money | None = None
@@ -184,8 +187,6 @@ class Charge:
     reverses: ChargeId | None = None
     reason: str = ""
     statement_id: StatementId | None = None
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     # -- queries ---------------------------------------------------------------
 
@@ -227,8 +228,7 @@ class Charge:
         catalogue.estimate-first).
         """
         priced = _price(lines, rounding, currency, allow_extra=False)
-        charge = cls(charge_id)
-        charge._record(
+        return cls._create(
             ChargeEstimated(
                 at=at,
                 charge_id=charge_id,
@@ -240,7 +240,6 @@ class Charge:
                 estimate_total=lines_total(priced, currency),
             )
         )
-        return charge
 
     @classmethod
     def open(
@@ -254,7 +253,12 @@ class Charge:
     ) -> Charge:
         """A charge with nothing recorded yet, for ``record`` to fill in."""
         return cls(
-            charge_id, request_id, account_id, item_id, currency, status=ChargeStatus.RECORDED
+            charge_id,
+            request_id=request_id,
+            account_id=account_id,
+            item_id=item_id,
+            currency=currency,
+            status=ChargeStatus.RECORDED,
         )
 
     def record(
@@ -285,9 +289,6 @@ class Charge:
         if not priced:
             raise InvalidValue(_("A charge needs at least one line."))
         _one_currency(priced, self.currency)
-        assert self.request_id is not None
-        assert self.account_id is not None
-        assert self.item_id is not None
         self._record(
             ChargeRecorded(
                 at=at,
@@ -333,7 +334,8 @@ class Charge:
     ) -> Charge:
         """A new charge that cancels this one; this one is left exactly as it was."""
         reason = check_text(reason, "reason", 500)
-        if not self.is_confirmed:
+        mode = self.mode  # set by the confirmation
+        if not self.is_confirmed or mode is None:
             raise IllegalTransition(
                 _("Charge {id} is {status}; it is not confirmed, so re-record it instead.").format(
                     id=self.id, status=_(self.status)
@@ -345,13 +347,8 @@ class Charge:
                     id=self.id
                 )
             )
-        assert self.request_id is not None
-        assert self.account_id is not None
-        assert self.item_id is not None
-        assert self.mode is not None
         lines = tuple(line.reversed() for line in self.lines)
-        reversal = Charge(reversal_id)
-        reversal._record(
+        return Charge._create(
             ChargeReversalRecorded(
                 at=at,
                 charge_id=reversal_id,
@@ -362,12 +359,11 @@ class Charge:
                 currency=self.currency,
                 lines=lines,
                 total=lines_total(lines, self.currency),
-                mode=self.mode,
+                mode=mode,
                 reason=reason,
                 recorded_by=recorded_by,
             )
         )
-        return reversal
 
     def bill(self, statement_id: StatementId, *, at: datetime) -> None:
         if self.statement_id is not None:
@@ -384,20 +380,33 @@ class Charge:
 
     # -- state -------------------------------------------------------------------
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        """An estimate, lines recorded with no estimate before them, or a reversal.
+
+        Each names the request, the account, the item and the currency; the rest of
+        what it says is applied as ``apply`` applies it.
+        """
+        match event:
+            case ChargeEstimated() | ChargeRecorded() | ChargeReversalRecorded():
+                charge = cls(
+                    event.charge_id,
+                    request_id=event.request_id,
+                    account_id=event.account_id,
+                    item_id=event.item_id,
+                    currency=event.currency,
+                )
+                charge.apply(event)
+                return charge
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
             case ChargeEstimated():
-                self.request_id, self.account_id = event.request_id, event.account_id
-                self.item_id, self.currency = event.item_id, event.currency
                 self.estimate, self.estimate_total = event.estimate, event.estimate_total
                 self.status = ChargeStatus.ESTIMATED
             case ChargeRecorded():
-                self.request_id, self.account_id = event.request_id, event.account_id
-                self.item_id, self.currency = event.item_id, event.currency
                 self.lines, self.total = event.lines, event.total
                 self.status = ChargeStatus.RECORDED
             case ChargeConfirmed():
@@ -406,8 +415,6 @@ class Charge:
             case ChargeAudited():
                 self.auditor = event.auditor
             case ChargeReversalRecorded():
-                self.request_id, self.account_id = event.request_id, event.account_id
-                self.item_id, self.currency = event.item_id, event.currency
                 self.lines, self.total = event.lines, event.total
                 self.reverses, self.reason = event.reverses, event.reason
                 self.mode, self.confirmed_at = event.mode, event.at
@@ -415,14 +422,7 @@ class Charge:
             case ChargeBilled():
                 self.statement_id = event.statement_id
             case _:
-                raise TypeError(f"Charge cannot apply {type(event).__name__}")
-
-    @classmethod
-    def replay(cls, charge_id: ChargeId, events: list[Event]) -> Charge:
-        charge = cls(charge_id)
-        for event in events:
-            charge.apply(event)
-        return charge
+                super().apply(event)
 
 
 def _price(

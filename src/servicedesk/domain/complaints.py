@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Final, Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.deadlines import (
     Breach,
@@ -207,25 +208,24 @@ class ComplaintEscalated(Event):
 # --- aggregate -----------------------------------------------------------------------------------
 
 
-@attrs.define
-class Complaint:
-    id: ComplaintId
-    channel: Channel | None = None
-    complainant: Requester | None = None
-    category: str = ""
-    urgency: Urgency = Urgency.ORDINARY
-    description: str = ""
+@attrs.define(kw_only=True)
+class Complaint(Aggregate[ComplaintId]):
+    channel: Channel
+    complainant: Requester
+    category: str
+    urgency: Urgency
+    description: str
     request_id: RequestId | None = None
     worker_id: WorkerId | None = None
     item_id: ItemId | None = None
     callback_id: CallbackId | None = None
-    filed_at: datetime | None = None
-    taken_by: ActorId | None = None
-    owner: ActorId | None = None
+    filed_at: datetime
+    taken_by: ActorId
+    owner: ActorId
     handovers: tuple[Handover, ...] = ()
     status: ComplaintStatus = ComplaintStatus.FILED
-    acknowledge: Timer | None = None
-    answer: Timer | None = None
+    acknowledge: Timer
+    answer: Timer
     pause_reason: PauseReason | None = None
     findings: tuple[str, ...] = ()
     result: str = ""
@@ -234,9 +234,7 @@ class Complaint:
     reopen_count: int = 0
     breaches: tuple[Breach, ...] = ()
     escalations: tuple[Escalation, ...] = ()
-    updated_at: datetime | None = None
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+    updated_at: datetime
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -254,7 +252,7 @@ class Complaint:
         if self.status in (ComplaintStatus.ANSWERED, ComplaintStatus.CLOSED):
             return None
         for timer in (self.acknowledge, self.answer):
-            if timer is not None and timer.met_at is None:
+            if timer.met_at is None:
                 return timer if timer.is_running else None
         return None
 
@@ -316,8 +314,7 @@ class Complaint:
             DeadlineKind.ANSWER
         ):
             raise InvalidValue(_("A complaint needs an acknowledgement and an answer deadline."))
-        complaint = cls(complaint_id)
-        complaint._record(
+        return cls._create(
             ComplaintFiled(
                 at=at,
                 complaint_id=complaint_id,
@@ -335,7 +332,6 @@ class Complaint:
                 callback_id=callback_id,
             )
         )
-        return complaint
 
     def hand_over(
         self, *, to: ActorId, by: ActorId, reason: str, at: datetime, by_manager: bool = False
@@ -345,7 +341,6 @@ class Complaint:
         self._open(_("handed over"))
         if not by_manager:
             self._owner(by)
-        assert self.owner is not None
         if to == self.owner:
             raise InvalidValue(
                 _("Complaint {id} is already owned by {owner}.").format(id=self.id, owner=to)
@@ -357,7 +352,6 @@ class Complaint:
         """The complainant is told the complaint is received and who handles it."""
         self._status({ComplaintStatus.FILED}, _("acknowledged"))
         self._owner(by)
-        assert self.acknowledge is not None
         self._breach_if_late(self.acknowledge, at)
         self._record(ComplaintAcknowledged(at=at, complaint_id=self.id, by=by))
 
@@ -379,7 +373,6 @@ class Complaint:
                     id=self.id, reason=_(reason)
                 )
             )
-        assert self.answer is not None
         self._breach_if_late(self.answer, at)
         self._record(
             ComplaintPaused(at=at, complaint_id=self.id, by=by, reason=PauseReason(reason))
@@ -389,7 +382,6 @@ class Complaint:
         self._owner(by)
         if not self.is_paused:
             raise IllegalTransition(_("Complaint {id} is not paused.").format(id=self.id))
-        assert self.answer is not None
         resumed = self.answer.resumed(calendar, at)
         self._record(
             ComplaintResumed(
@@ -410,7 +402,6 @@ class Complaint:
             raise IllegalTransition(
                 _("Complaint {id} is paused; resume it before answering.").format(id=self.id)
             )
-        assert self.answer is not None
         self._breach_if_late(self.answer, at)
         self._record(ComplaintAnswered(at=at, complaint_id=self.id, by=by, result=result))
 
@@ -490,41 +481,50 @@ class Complaint:
     def _breached(self, timer: Timer) -> bool:
         return any(b.kind is timer.kind and b.started_at == timer.started_at for b in self.breaches)
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
-
     # -- state ---------------------------------------------------------------------------------
+
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case ComplaintFiled():
+                return cls(
+                    event.complaint_id,
+                    channel=event.channel,
+                    complainant=event.complainant,
+                    category=event.category,
+                    urgency=event.urgency,
+                    description=event.description,
+                    request_id=event.request_id,
+                    worker_id=event.worker_id,
+                    item_id=event.item_id,
+                    callback_id=event.callback_id,
+                    filed_at=event.at,
+                    taken_by=event.taken_by,
+                    owner=event.taken_by,
+                    acknowledge=event.acknowledge,
+                    answer=event.answer,
+                    updated_at=event.at,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         """Change state by one event; used both by commands and by replay."""
         self.updated_at = event.at
         match event:
-            case ComplaintFiled():
-                self.channel, self.complainant = event.channel, event.complainant
-                self.category, self.urgency = event.category, event.urgency
-                self.description = event.description
-                self.request_id, self.worker_id = event.request_id, event.worker_id
-                self.item_id, self.callback_id = event.item_id, event.callback_id
-                self.filed_at, self.taken_by, self.owner = event.at, event.taken_by, event.taken_by
-                self.acknowledge, self.answer = event.acknowledge, event.answer
-                self.status = ComplaintStatus.FILED
             case ComplaintHandedOver():
                 self.owner = event.handover.to_owner
                 self.handovers = (*self.handovers, event.handover)
             case ComplaintAcknowledged():
-                assert self.acknowledge is not None
                 self.acknowledge = self.acknowledge.met(event.at)
                 self.status = ComplaintStatus.ACKNOWLEDGED
             case ComplaintFindingRecorded():
                 self.findings = (*self.findings, event.finding)
                 self.status = ComplaintStatus.INVESTIGATING
             case ComplaintPaused():
-                assert self.answer is not None
                 self.answer = self.answer.paused(event.at)
                 self.pause_reason = event.reason
             case ComplaintResumed():
-                assert self.answer is not None
                 self.answer = attrs.evolve(
                     self.answer,
                     due=event.due,
@@ -533,7 +533,6 @@ class Complaint:
                 )
                 self.pause_reason = None
             case ComplaintAnswered():
-                assert self.answer is not None
                 self.answer = self.answer.met(event.at)
                 self.result = event.result
                 self.status = ComplaintStatus.ANSWERED
@@ -549,11 +548,4 @@ class Complaint:
             case ComplaintEscalated():
                 self.escalations = (*self.escalations, event.escalation)
             case _:
-                raise TypeError(f"Complaint cannot apply {type(event).__name__}")
-
-    @classmethod
-    def replay(cls, complaint_id: ComplaintId, events: list[Event]) -> Complaint:
-        complaint = cls(complaint_id)
-        for event in events:
-            complaint.apply(event)
-        return complaint
+                super().apply(event)

@@ -8,9 +8,11 @@ once and never changed; a mistake is corrected by a negative cost entry.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.billing import CostId
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.events import Event
@@ -28,16 +30,13 @@ class CostRecorded(Event):
     description: str
 
 
-@attrs.define
-class Cost:
-    id: CostId
-    request_id: RequestId | None = None
-    item_id: ItemId | None = None
-    amount: Money | None = None
-    description: str = ""
-    at: datetime | None = None
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
+@attrs.define(kw_only=True)
+class Cost(Aggregate[CostId]):
+    request_id: RequestId
+    item_id: ItemId
+    amount: Money
+    description: str
+    at: datetime
 
     @classmethod
     def record(
@@ -53,8 +52,7 @@ class Cost:
         description = check_text(description, "cost description", 200)
         if not isinstance(amount, Money) or amount.is_zero:
             raise InvalidValue(_("A cost is an amount of money other than zero."))
-        cost = cls(cost_id)
-        cost._record(
+        return cls._create(
             CostRecorded(
                 at=at,
                 cost_id=cost_id,
@@ -64,16 +62,18 @@ class Cost:
                 description=description,
             )
         )
-        return cost
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
-
-    def apply(self, event: Event) -> None:
+    @classmethod
+    def created(cls, event: Event) -> Self:
         match event:
             case CostRecorded():
-                self.request_id, self.item_id = event.request_id, event.item_id
-                self.amount, self.description, self.at = event.amount, event.description, event.at
+                return cls(
+                    event.cost_id,
+                    request_id=event.request_id,
+                    item_id=event.item_id,
+                    amount=event.amount,
+                    description=event.description,
+                    at=event.at,
+                )
             case _:
-                raise TypeError(f"Cost cannot apply {type(event).__name__}")
+                return super().created(event)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.billing import ChargeId, InvoiceId, PaymentId, ReceiptBookId
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
@@ -45,28 +47,25 @@ class InvoiceDelivered(Event):
     invoice_id: InvoiceId
 
 
-@attrs.define
-class Invoice:
-    id: InvoiceId
-    charge_id: ChargeId | None = None
-    request_id: RequestId | None = None
-    amount: Money | None = None
-    requested_at: datetime | None = None
-    deadline: datetime | None = None
+@attrs.define(kw_only=True)
+class Invoice(Aggregate[InvoiceId]):
+    """``number`` and ``issued_at`` are ``None`` until issued, ``delivered_at`` until delivered."""
+
+    charge_id: ChargeId
+    request_id: RequestId
+    amount: Money
+    requested_at: datetime
+    deadline: datetime
     number: str | None = None
     issued_at: datetime | None = None
     delivered_at: datetime | None = None
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     def is_overdue(self, now: datetime) -> bool:
         """Past its deadline and still not delivered: someone must take it round now."""
-        assert self.deadline is not None
         return self.delivered_at is None and now > self.deadline
 
     @property
     def delivered_late(self) -> bool:
-        assert self.deadline is not None
         return self.delivered_at is not None and self.delivered_at > self.deadline
 
     @classmethod
@@ -84,8 +83,7 @@ class Invoice:
             raise InvalidValue(_("An invoice deadline must be after it is asked for."))
         if amount.is_negative or amount.is_zero:
             raise InvalidValue(_("An invoice is for an amount above zero."))
-        invoice = cls(invoice_id)
-        invoice._record(
+        return cls._create(
             InvoiceRequested(
                 at=at,
                 invoice_id=invoice_id,
@@ -95,7 +93,6 @@ class Invoice:
                 deadline=deadline,
             )
         )
-        return invoice
 
     def issue(self, number: str, *, at: datetime) -> None:
         number = check_text(number, "invoice number", 64)
@@ -116,22 +113,29 @@ class Invoice:
             raise IllegalTransition(_("Invoice {id} is already delivered.").format(id=self.id))
         self._record(InvoiceDelivered(at=at, invoice_id=self.id))
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case InvoiceRequested():
+                return cls(
+                    event.invoice_id,
+                    charge_id=event.charge_id,
+                    request_id=event.request_id,
+                    amount=event.amount,
+                    requested_at=event.at,
+                    deadline=event.deadline,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
-            case InvoiceRequested():
-                self.charge_id, self.request_id = event.charge_id, event.request_id
-                self.amount, self.deadline = event.amount, event.deadline
-                self.requested_at = event.at
             case InvoiceIssued():
                 self.number, self.issued_at = event.number, event.at
             case InvoiceDelivered():
                 self.delivered_at = event.at
             case _:
-                raise TypeError(f"Invoice cannot apply {type(event).__name__}")
+                super().apply(event)
 
 
 # --- receipt books -------------------------------------------------------------------------------
@@ -172,19 +176,16 @@ class StubsReturned(Event):
     unrecorded: tuple[int, ...]  # stubs written with no payment recorded for them
 
 
-@attrs.define
-class ReceiptBook:
-    id: ReceiptBookId
-    collector: ActorId | None = None
-    first: int = 0
-    last: int = 0
+@attrs.define(kw_only=True)
+class ReceiptBook(Aggregate[ReceiptBookId]):
+    collector: ActorId
+    first: int
+    last: int
     used: tuple[UsedStub, ...] = ()
     status: BookStatus = BookStatus.ISSUED
     returned: tuple[int, ...] = ()
     missing: tuple[int, ...] = ()
     unrecorded: tuple[int, ...] = ()
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     @classmethod
     def issue(
@@ -192,11 +193,9 @@ class ReceiptBook:
     ) -> ReceiptBook:
         if not (isinstance(first, int) and isinstance(last, int)) or not 1 <= first <= last:
             raise InvalidValue(_("A receipt book runs from a first to a last stub number."))
-        book = cls(book_id)
-        book._record(
+        return cls._create(
             ReceiptBookIssued(at=at, book_id=book_id, collector=collector, first=first, last=last)
         )
-        return book
 
     def use(self, number: int, *, payment_id: PaymentId, amount: Money, at: datetime) -> None:
         """A payment the collector took on stub ``number``, recorded by the cashier."""
@@ -235,14 +234,18 @@ class ReceiptBook:
             )
         )
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case ReceiptBookIssued():
+                return cls(
+                    event.book_id, collector=event.collector, first=event.first, last=event.last
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
-            case ReceiptBookIssued():
-                self.collector, self.first, self.last = event.collector, event.first, event.last
             case StubUsed():
                 self.used = (*self.used, event.stub)
             case StubsReturned():
@@ -251,4 +254,4 @@ class ReceiptBook:
                 clean = not event.missing and not event.unrecorded
                 self.status = BookStatus.RECONCILED if clean else BookStatus.DISCREPANT
             case _:
-                raise TypeError(f"ReceiptBook cannot apply {type(event).__name__}")
+                super().apply(event)

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.errors import ApprovalRefused, IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.privacy import personal
@@ -94,21 +96,18 @@ class FoundItemGivenToFinder(Event):
 # --- aggregate -----------------------------------------------------------------------------------
 
 
-@attrs.define
-class FoundItem:
-    id: FoundItemId
-    description: str = ""
-    place: str = ""
-    valuable: bool = False
-    finder: Finder | None = None
-    found_at: datetime | None = None
-    keep_until: datetime | None = None
+@attrs.define(kw_only=True)
+class FoundItem(Aggregate[FoundItemId]):
+    description: str
+    place: str
+    valuable: bool
+    finder: Finder
+    found_at: datetime
+    keep_until: datetime
     status: FoundItemStatus = FoundItemStatus.KEPT
     claimant: Claimant | None = None
     approved_by: ActorId | None = None
     closed_at: datetime | None = None
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     @classmethod
     def log(
@@ -124,8 +123,7 @@ class FoundItem:
     ) -> FoundItem:
         if keep_until <= at:
             raise InvalidValue(_("A found item is kept for a period after it is handed in."))
-        item = cls(item_id)
-        item._record(
+        return cls._create(
             FoundItemLogged(
                 at=at,
                 item_id=item_id,
@@ -136,7 +134,6 @@ class FoundItem:
                 keep_until=keep_until,
             )
         )
-        return item
 
     def claim(self, *, claimant: Claimant, at: datetime) -> None:
         """The owner takes it back; without a recorded identity check, nobody does."""
@@ -150,8 +147,6 @@ class FoundItem:
     def give_to_finder(self, *, approved_by: ActorId, at: datetime) -> None:
         """Unclaimed after its period: the finder may have it, with approval."""
         self._kept(_("given to its finder"))
-        assert self.keep_until is not None
-        assert self.finder is not None
         if at < self.keep_until:
             raise IllegalTransition(
                 _("Found item {id} is kept until {until}; its owner may still claim it.").format(
@@ -174,16 +169,24 @@ class FoundItem:
                 )
             )
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case FoundItemLogged():
+                return cls(
+                    event.item_id,
+                    description=event.description,
+                    place=event.place,
+                    valuable=event.valuable,
+                    finder=event.finder,
+                    found_at=event.at,
+                    keep_until=event.keep_until,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
-            case FoundItemLogged():
-                self.description, self.place = event.description, event.place
-                self.valuable, self.finder = event.valuable, event.finder
-                self.found_at, self.keep_until = event.at, event.keep_until
             case FoundItemClaimed():
                 self.status, self.claimant = FoundItemStatus.CLAIMED, event.claimant
                 self.closed_at = event.at
@@ -191,11 +194,4 @@ class FoundItem:
                 self.status, self.approved_by = FoundItemStatus.GIVEN_TO_FINDER, event.approved_by
                 self.closed_at = event.at
             case _:
-                raise TypeError(f"FoundItem cannot apply {type(event).__name__}")
-
-    @classmethod
-    def replay(cls, item_id: FoundItemId, events: list[Event]) -> FoundItem:
-        item = cls(item_id)
-        for event in events:
-            item.apply(event)
-        return item
+                super().apply(event)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.billing import (
     AccountId,
     PaymentId,
@@ -67,29 +69,36 @@ class NumberTaken(Event):
     number: int
 
 
-@attrs.define
-class SeriesCounter:
-    """The last number taken in one series; numbers go 1, 2, 3 ... with no gap."""
+@attrs.define(kw_only=True)
+class SeriesCounter(Aggregate[SeriesId]):
+    """The last number taken in one series; numbers go 1, 2, 3 ... with no gap.
 
-    id: SeriesId
+    A series needs no event to exist: ``SeriesCounter(series)`` is at zero, and its
+    history starts with the first number taken.
+    """
+
     last: int = 0
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     def take(self, *, at: datetime) -> int:
         self._record(NumberTaken(at=at, series=self.id, number=self.last + 1))
         return self.last
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case NumberTaken():
+                counter = cls(event.series)
+                counter.apply(event)
+                return counter
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
             case NumberTaken():
                 self.last = event.number
             case _:
-                raise TypeError(f"SeriesCounter cannot apply {type(event).__name__}")
+                super().apply(event)
 
 
 # --- payments ------------------------------------------------------------------------------------
@@ -115,22 +124,21 @@ class PaymentVoided(Event):
     cashier: ActorId
 
 
-@attrs.define
-class Payment:
-    id: PaymentId
-    account_id: AccountId | None = None
-    amount: Money | None = None
-    purpose: PaymentPurpose = PaymentPurpose.STATEMENTS
-    parts: tuple[StatementPart, ...] = ()
-    collection: Collection = Collection.ON_THE_SPOT
+@attrs.define(kw_only=True)
+class Payment(Aggregate[PaymentId]):
+    """``stub`` is the receipt book stub of a collected payment, ``None`` on the spot."""
+
+    account_id: AccountId
+    amount: Money
+    purpose: PaymentPurpose
+    parts: tuple[StatementPart, ...]
+    collection: Collection
     stub: Stub | None = None
-    cashier: ActorId | None = None
-    receipt_id: ReceiptId | None = None
-    at: datetime | None = None
+    cashier: ActorId
+    receipt_id: ReceiptId
+    at: datetime
     voided: bool = False
     void_reason: str = ""
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     def void(self, *, reason: str, cashier: ActorId, at: datetime) -> None:
         """A mistaken payment is voided, never deleted: it and its receipt keep their number."""
@@ -169,8 +177,7 @@ class Payment:
             raise InvalidValue(
                 _("A collected payment names its receipt book stub; one on the spot does not.")
             )
-        payment = cls(payment_id)
-        payment._record(
+        return cls._create(
             PaymentRecorded(
                 at=at,
                 payment_id=payment_id,
@@ -184,26 +191,32 @@ class Payment:
                 receipt_id=receipt_id,
             )
         )
-        return payment
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case PaymentRecorded():
+                return cls(
+                    event.payment_id,
+                    account_id=event.account_id,
+                    amount=event.amount,
+                    purpose=event.purpose,
+                    parts=event.parts,
+                    collection=event.collection,
+                    stub=event.stub,
+                    cashier=event.cashier,
+                    receipt_id=event.receipt_id,
+                    at=event.at,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
-            case PaymentRecorded():
-                self.account_id, self.amount, self.purpose = (
-                    event.account_id,
-                    event.amount,
-                    event.purpose,
-                )
-                self.parts, self.collection, self.stub = event.parts, event.collection, event.stub
-                self.cashier, self.receipt_id, self.at = event.cashier, event.receipt_id, event.at
             case PaymentVoided():
                 self.voided, self.void_reason = True, event.reason
             case _:
-                raise TypeError(f"Payment cannot apply {type(event).__name__}")
+                super().apply(event)
 
 
 # --- receipts ------------------------------------------------------------------------------------
@@ -231,21 +244,18 @@ class ReceiptVoided(Event):
     reason: str
 
 
-@attrs.define
-class Receipt:
+@attrs.define(kw_only=True)
+class Receipt(Aggregate[ReceiptId]):
     """Proof of one payment (收据), numbered in its series; never deleted."""
 
-    id: ReceiptId
-    series: SeriesId | None = None
-    number: int = 0
-    text: str = ""
-    payment_id: PaymentId | None = None
-    account_id: AccountId | None = None
-    amount: Money | None = None
-    issued_at: datetime | None = None
+    series: SeriesId
+    number: int
+    text: str
+    payment_id: PaymentId
+    account_id: AccountId
+    amount: Money
+    issued_at: datetime
     voided: bool = False
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     @classmethod
     def issue(
@@ -262,12 +272,10 @@ class Receipt:
         check_text(text, "receipt number", 64)
         if number < 1:
             raise InvalidValue(_("Receipt numbers start at 1."))
-        rid = receipt_id(series, number)
-        receipt = cls(rid)
-        receipt._record(
+        return cls._create(
             ReceiptIssued(
                 at=at,
-                receipt_id=rid,
+                receipt_id=receipt_id(series, number),
                 series=series,
                 number=number,
                 text=text,
@@ -276,7 +284,6 @@ class Receipt:
                 amount=amount,
             )
         )
-        return receipt
 
     def void(self, *, reason: str, at: datetime) -> None:
         """Marked void, kept with its number, so the series stays without a gap."""
@@ -284,17 +291,26 @@ class Receipt:
             raise IllegalTransition(_("Receipt {id} is already void.").format(id=self.id))
         self._record(ReceiptVoided(at=at, receipt_id=self.id, reason=reason))
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case ReceiptIssued():
+                return cls(
+                    event.receipt_id,
+                    series=event.series,
+                    number=event.number,
+                    text=event.text,
+                    payment_id=event.payment_id,
+                    account_id=event.account_id,
+                    amount=event.amount,
+                    issued_at=event.at,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
-            case ReceiptIssued():
-                self.series, self.number, self.text = event.series, event.number, event.text
-                self.payment_id, self.account_id = event.payment_id, event.account_id
-                self.amount, self.issued_at = event.amount, event.at
             case ReceiptVoided():
                 self.voided = True
             case _:
-                raise TypeError(f"Receipt cannot apply {type(event).__name__}")
+                super().apply(event)

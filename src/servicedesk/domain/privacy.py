@@ -141,6 +141,8 @@ _SITES: dict[tuple[type[Any], frozenset[str]], tuple[Site, ...] | None] = {}
 def _walk(
     tp: Any, path: tuple[str, ...], seen: tuple[type[Any], ...], omit: frozenset[str] = frozenset()
 ) -> list[Site] | None:
+    if isinstance(tp, typing.TypeVar):  # an aggregate's ``id``: whatever it is bound to
+        return _walk(tp.__bound__ or Any, path, seen)
     origin = typing.get_origin(tp)
     if tp is type(None) or tp is Ellipsis:
         return []

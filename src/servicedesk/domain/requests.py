@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Final
+from typing import Final, Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.catalogue import FeeStandard
 from servicedesk.domain.deadlines import (
@@ -255,14 +256,13 @@ class DeadlineMissed(Event):
 # --- aggregate -----------------------------------------------------------------------------------
 
 
-@attrs.define
-class ServiceRequest:
-    id: RequestId
-    requester: Requester | None = None
-    channel: Channel | None = None
-    need: str = ""
+@attrs.define(kw_only=True)
+class ServiceRequest(Aggregate[RequestId]):
+    requester: Requester
+    channel: Channel
+    need: str
     expected: TimeWindow | None = None
-    registered_at: datetime | None = None
+    registered_at: datetime
     status: Status = Status.REGISTERED
     item_id: ItemId | None = None
     fee: FeeStandard | None = None
@@ -280,10 +280,8 @@ class ServiceRequest:
     extra_fees: tuple[ExtraFee, ...] = ()
     rework_count: int = 0
     reason: str = ""
-    updated_at: datetime | None = None
+    updated_at: datetime
     started_at: datetime | None = None
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
     escalations: tuple[Escalation, ...] = ()
 
     # -- queries ---------------------------------------------------------------
@@ -304,13 +302,13 @@ class ServiceRequest:
 
     def is_overdue(self, now: datetime) -> bool:
         """Past the promised deadline without reaching its milestone."""
-        if self.deadline is None or not self.is_open or self._milestone_reached():
+        deadline = self.deadline
+        if deadline is None or not self.is_open or self._milestone_reached(deadline.milestone):
             return False
-        return now > self.deadline.due
+        return now > deadline.due
 
-    def _milestone_reached(self) -> bool:
-        assert self.deadline is not None
-        if self.deadline.milestone is Milestone.STARTED:
+    def _milestone_reached(self, milestone: Milestone) -> bool:
+        if milestone is Milestone.STARTED:
             return self.status in (
                 Status.IN_PROGRESS,
                 Status.COMPLETED,
@@ -335,8 +333,7 @@ class ServiceRequest:
         expected: TimeWindow | None = None,
     ) -> ServiceRequest:
         need = check_text(need, "need", 2000)
-        request = cls(request_id)
-        request._record(
+        return cls._create(
             RequestRegistered(
                 at=at,
                 request_id=request_id,
@@ -346,7 +343,6 @@ class ServiceRequest:
                 expected=expected,
             )
         )
-        return request
 
     def triage(
         self,
@@ -412,11 +408,7 @@ class ServiceRequest:
 
     def start(self, *, at: datetime) -> None:
         self._allow(Status.IN_PROGRESS, _("started"))
-        order = self.work_order
-        if order is None:
-            raise IllegalTransition(
-                _("Request {id} has no work order; dispatch it first.").format(id=self.id)
-            )
+        order = self._current_order()
         late = self._late(Milestone.STARTED, at)
         self._record(WorkStarted(at=at, request_id=self.id, work_order_id=order.id))
         if late:
@@ -481,11 +473,9 @@ class ServiceRequest:
 
     def complete(self, *, at: datetime, notes: str = "") -> None:
         self._allow(Status.COMPLETED, _("completed"))
-        assert self.work_order is not None
+        order = self._current_order()
         late = self._late(Milestone.COMPLETED, at)
-        self._record(
-            WorkCompleted(at=at, request_id=self.id, work_order_id=self.work_order.id, notes=notes)
-        )
+        self._record(WorkCompleted(at=at, request_id=self.id, work_order_id=order.id, notes=notes))
         if late:
             self._record(DeadlineMissed(at=at, request_id=self.id, deadline=late))
 
@@ -524,6 +514,14 @@ class ServiceRequest:
                 )
             )
 
+    def _current_order(self) -> WorkOrder:
+        order = self.work_order
+        if order is None:
+            raise IllegalTransition(
+                _("Request {id} has no work order; dispatch it first.").format(id=self.id)
+            )
+        return order
+
     def _in_progress(self, action: str) -> None:
         if self.status is not Status.IN_PROGRESS:
             raise IllegalTransition(
@@ -557,20 +555,28 @@ class ServiceRequest:
             return None  # someone was on site already; a restart after rework is not late
         return deadline if at > deadline.due else None
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
-
     # -- state -------------------------------------------------------------------
+
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case RequestRegistered():
+                return cls(
+                    event.request_id,
+                    requester=event.requester,
+                    channel=event.channel,
+                    need=event.need,
+                    expected=event.expected,
+                    registered_at=event.at,
+                    updated_at=event.at,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         """Change state by one event; used both by commands and by replay."""
         self.updated_at = event.at
         match event:
-            case RequestRegistered():
-                self.requester, self.channel, self.need = event.requester, event.channel, event.need
-                self.expected, self.registered_at = event.expected, event.at
-                self.status = Status.REGISTERED
             case RequestTriaged():
                 self.item_id, self.fee, self.price = event.item_id, event.fee, event.price
                 self.item_kind, self.urgency = event.item_kind, event.urgency
@@ -609,22 +615,16 @@ class ServiceRequest:
             case RequestEscalated():
                 self.escalations = (*self.escalations, event.escalation)
             case _:
-                raise TypeError(f"ServiceRequest cannot apply {type(event).__name__}")
-
-    @classmethod
-    def replay(cls, request_id: RequestId, events: list[Event]) -> ServiceRequest:
-        request = cls(request_id)
-        for event in events:
-            request.apply(event)
-        return request
+                super().apply(event)
 
     # -- escalation ------------------------------------------------------------------
 
     def _running_deadline(self) -> Deadline | None:
         """The promise whose clock still runs: set, the request open, its milestone not reached."""
-        if self.deadline is None or not self.is_open or self._milestone_reached():
+        deadline = self.deadline
+        if deadline is None or not self.is_open or self._milestone_reached(deadline.milestone):
             return None
-        return self.deadline
+        return deadline
 
     @property
     def next_escalation_at(self) -> datetime | None:

@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.values import ActorId, Identifier, check_text
@@ -137,19 +138,16 @@ class PersonalDataErased(Event):
 # --- aggregate -----------------------------------------------------------------------------------
 
 
-@attrs.define
-class RecordFile:
-    id: RecordFileId
-    kind: str = ""
-    record_id: str = ""
-    forms: frozenset[RecordKind] = frozenset()
-    opened_at: datetime | None = None
+@attrs.define(kw_only=True)
+class RecordFile(Aggregate[RecordFileId]):
+    kind: str
+    record_id: str
+    forms: frozenset[RecordKind]
+    opened_at: datetime
     closed_at: datetime | None = None
     expires_at: datetime | None = None
     holds: tuple[Hold, ...] = ()
     erased_at: datetime | None = None
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     # -- queries ---------------------------------------------------------------
 
@@ -182,8 +180,7 @@ class RecordFile:
         forms: Iterable[RecordKind],
         at: datetime,
     ) -> RecordFile:
-        record_file = cls(file_id)
-        record_file._record(
+        return cls._create(
             RecordFileOpened(
                 at=at,
                 file_id=file_id,
@@ -192,7 +189,6 @@ class RecordFile:
                 forms=frozenset(forms),
             )
         )
-        return record_file
 
     def extend(self, *, at: datetime, forms: Iterable[RecordKind]) -> None:
         new_forms = frozenset(forms) - self.forms
@@ -289,16 +285,22 @@ class RecordFile:
 
     # -- state -----------------------------------------------------------------
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case RecordFileOpened():
+                return cls(
+                    event.file_id,
+                    kind=event.kind,
+                    record_id=event.record_id,
+                    forms=event.forms,
+                    opened_at=event.at,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
-            case RecordFileOpened():
-                self.kind, self.record_id = event.kind, event.record_id
-                self.forms = event.forms
-                self.opened_at = event.at
             case RecordFileExtended():
                 self.forms = self.forms | event.forms
             case RecordFileClosed():
@@ -312,11 +314,4 @@ class RecordFile:
             case PersonalDataErased():
                 self.erased_at = event.at
             case _:
-                raise TypeError(f"RecordFile cannot apply {type(event).__name__}")
-
-    @classmethod
-    def replay(cls, file_id: RecordFileId, events: list[Event]) -> RecordFile:
-        record_file = cls(file_id)
-        for event in events:
-            record_file.apply(event)
-        return record_file
+                super().apply(event)

@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
+from typing import Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import AccountId, PaymentId, Period, StatementId
 from servicedesk.domain.charges import Charge
@@ -96,20 +98,19 @@ class StatementCreditCarried(Event):
 # --- aggregate -----------------------------------------------------------------------------------
 
 
-@attrs.define
-class Statement:
-    id: StatementId
-    account_id: AccountId | None = None
-    period: Period | None = None
-    currency: str = "CNY"
-    lines: tuple[StatementLine, ...] = ()
-    total: Money | None = None
-    due: datetime | None = None
-    issued_at: datetime | None = None
+@attrs.define(kw_only=True)
+class Statement(Aggregate[StatementId]):
+    """``carried_to`` is the statement a credit was carried into, if it was."""
+
+    account_id: AccountId
+    period: Period
+    currency: str
+    lines: tuple[StatementLine, ...]
+    total: Money
+    due: datetime
+    issued_at: datetime
     allocations: tuple[Allocation, ...] = ()
     carried_to: StatementId | None = None
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     @property
     def paid(self) -> Money:
@@ -117,7 +118,6 @@ class Statement:
 
     @property
     def amount_due(self) -> Money:
-        assert self.total is not None
         return self.total - self.paid
 
     @property
@@ -128,7 +128,7 @@ class Statement:
         return StatementStatus.PAID if due.is_zero else StatementStatus.OPEN
 
     def is_overdue(self, now: datetime) -> bool:
-        return self.status is StatementStatus.OPEN and self.due is not None and now > self.due
+        return self.status is StatementStatus.OPEN and now > self.due
 
     @classmethod
     def issue(
@@ -152,12 +152,10 @@ class Statement:
                 )
         if due <= at:
             raise InvalidValue(_("A statement's due date must be after it is issued."))
-        sid = statement_id(account_id, period)
-        statement = cls(sid)
-        statement._record(
+        return cls._create(
             StatementIssued(
                 at=at,
-                statement_id=sid,
+                statement_id=statement_id(account_id, period),
                 account_id=account_id,
                 period=period,
                 currency=currency,
@@ -166,7 +164,6 @@ class Statement:
                 due=due,
             )
         )
-        return statement
 
     def allocate(self, amount: Money, *, payment_id: PaymentId, at: datetime) -> None:
         """Record part of a payment on this statement; never more than is due."""
@@ -224,16 +221,25 @@ class Statement:
         self._record(StatementCreditCarried(at=at, statement_id=self.id, to=to))
         return line
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case StatementIssued():
+                return cls(
+                    event.statement_id,
+                    account_id=event.account_id,
+                    period=event.period,
+                    currency=event.currency,
+                    lines=event.lines,
+                    total=event.total,
+                    due=event.due,
+                    issued_at=event.at,
+                )
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
-            case StatementIssued():
-                self.account_id, self.period = event.account_id, event.period
-                self.currency, self.lines, self.total = event.currency, event.lines, event.total
-                self.due, self.issued_at = event.due, event.at
             case StatementPaymentAllocated():
                 self.allocations = (*self.allocations, event.allocation)
             case StatementPaymentVoided():
@@ -243,14 +249,7 @@ class Statement:
             case StatementCreditCarried():
                 self.carried_to = event.to
             case _:
-                raise TypeError(f"Statement cannot apply {type(event).__name__}")
-
-    @classmethod
-    def replay(cls, sid: StatementId, events: list[Event]) -> Statement:
-        statement = cls(sid)
-        for event in events:
-            statement.apply(event)
-        return statement
+                super().apply(event)
 
 
 def statements_to_pay(

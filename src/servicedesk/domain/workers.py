@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Self
 
 import attrs
 
+from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.errors import IllegalTransition
 from servicedesk.domain.events import Event
 from servicedesk.domain.values import Choice, WorkerId, check_text
@@ -32,17 +34,14 @@ class WorkerAvailabilityChanged(Event):
     available: bool
 
 
-@attrs.define
-class Worker:
+@attrs.define(kw_only=True)
+class Worker(Aggregate[WorkerId]):
     """Someone a work order can go to: skills say what, availability says when."""
 
-    id: WorkerId
-    name: str = ""
-    kind: WorkerKind = WorkerKind.STAFF
-    skills: frozenset[str] = frozenset()
+    name: str
+    kind: WorkerKind
+    skills: frozenset[str]
     available: bool = True
-    version: int = 0
-    events: list[Event] = attrs.field(factory=list, eq=False, repr=False)
 
     @classmethod
     def register(
@@ -54,8 +53,7 @@ class Worker:
         skills: Iterable[str],
         at: datetime,
     ) -> Worker:
-        worker = cls(worker_id)
-        worker._record(
+        return cls._create(
             WorkerRegistered(
                 at=at,
                 worker_id=worker_id,
@@ -64,7 +62,6 @@ class Worker:
                 skills=frozenset(check_text(s, "skill", 50) for s in skills),
             )
         )
-        return worker
 
     def set_available(self, available: bool, *, at: datetime) -> None:
         if available == self.available:
@@ -77,15 +74,17 @@ class Worker:
     def can_do(self, category: str) -> bool:
         return category in self.skills
 
-    def _record(self, event: Event) -> None:
-        self.apply(event)
-        self.events.append(event)
+    @classmethod
+    def created(cls, event: Event) -> Self:
+        match event:
+            case WorkerRegistered():
+                return cls(event.worker_id, name=event.name, kind=event.kind, skills=event.skills)
+            case _:
+                return super().created(event)
 
     def apply(self, event: Event) -> None:
         match event:
-            case WorkerRegistered():
-                self.name, self.kind, self.skills = event.name, event.kind, event.skills
             case WorkerAvailabilityChanged():
                 self.available = event.available
             case _:
-                raise TypeError(f"Worker cannot apply {type(event).__name__}")
+                super().apply(event)

@@ -31,7 +31,6 @@ def check_books(desk: Desk) -> None:
             receipt = uow.receipts.get(payment.receipt_id)
             assert receipt.payment_id == payment.id, f"receipt {receipt.id} is of another payment"
             assert receipt.amount == payment.amount, f"receipt {receipt.id} amount differs"
-            assert receipt.series is not None
             receipts_by_series[receipt.series].append(receipt.number)
         for series, numbers in receipts_by_series.items():
             stored = [r.number for r in uow.receipts.in_series(series)]
@@ -67,10 +66,8 @@ def check_books(desk: Desk) -> None:
             assert statement.total == total(
                 (line.amount for line in statement.lines), statement.currency
             ), f"statement {statement.id} total is not the sum of its lines"
-            if statement.status is not StatementStatus.CARRIED:
-                assert statement.total is not None
-                if not statement.total.is_negative:
-                    assert not statement.amount_due.is_negative, f"{statement.id} overpaid"
+            if statement.status is not StatementStatus.CARRIED and not statement.total.is_negative:
+                assert not statement.amount_due.is_negative, f"{statement.id} overpaid"
             for line in statement.lines:
                 if line.kind is StatementLineKind.CHARGE:
                     billed[line.reference] += 1
@@ -94,7 +91,6 @@ def check_books(desk: Desk) -> None:
 
         for payment in payments:
             if payment.purpose is PaymentPurpose.STATEMENTS:
-                assert payment.amount is not None
                 parts = total((p.amount for p in payment.parts), payment.amount.currency)
                 assert parts == payment.amount, f"payment {payment.id} parts do not add up"
         allocated: dict[str, Money] = {}
@@ -108,6 +104,5 @@ def check_books(desk: Desk) -> None:
                 assert allocated.get(payment.id.value) == received, (
                     f"payment {payment.id} is not what its statements received"
                 )
-            assert payment.receipt_id is not None
             receipt = uow.receipts.get(payment.receipt_id)
             assert receipt.voided == payment.voided, f"payment {payment.id} and its receipt"

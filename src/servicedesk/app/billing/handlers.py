@@ -76,7 +76,6 @@ def open_account(cmd: b.OpenAccount, ctx: Context) -> str:
 
 
 def _account_of(request: ServiceRequest, ctx: Context) -> Account:
-    assert request.requester is not None
     account = ctx.uow.accounts.open_for(request.requester.unit, request.requester.kind)
     if account is None:
         raise NotFound(
@@ -228,9 +227,6 @@ def void_payment(cmd: b.VoidPayment, ctx: Context) -> str:
     """
     payment = ctx.uow.payments.get(cmd.payment_id)
     payment.void(reason=cmd.reason, cashier=ctx.actor.id, at=ctx.now)
-    assert payment.account_id is not None
-    assert payment.amount is not None
-    assert payment.receipt_id is not None
     if payment.purpose is PaymentPurpose.DEPOSIT:
         account = ctx.uow.accounts.get(payment.account_id)
         account.void_deposit(payment.amount, payment_id=payment.id, at=ctx.now)
@@ -338,7 +334,6 @@ def record_charge(cmd: b.RecordCharge, ctx: Context) -> str:
 
 def confirm_charge(cmd: b.ConfirmCharge, ctx: Context) -> str:
     charge = ctx.uow.charges.get(cmd.charge_id)
-    assert charge.account_id is not None
     account = ctx.uow.accounts.get(charge.account_id)
     if not account.is_open:
         raise IllegalTransition(_("Account {id} is closed.").format(id=account.id))
@@ -360,7 +355,6 @@ def audit_charge(cmd: b.AuditCharge, ctx: Context) -> str:
 
 def reverse_charge(cmd: b.ReverseCharge, ctx: Context) -> str:
     original = ctx.uow.charges.get(cmd.charge_id)
-    assert original.account_id is not None
     account = ctx.uow.accounts.get(original.account_id)
     if not account.is_open:
         raise IllegalTransition(
@@ -521,7 +515,6 @@ def request_invoice(cmd: b.RequestInvoice, ctx: Context) -> str:
     invoice_id = InvoiceId(charge.id.value)
     if ctx.uow.invoices.find(invoice_id) is not None:
         raise IllegalTransition(_("Charge {id} already has an invoice.").format(id=charge.id))
-    assert charge.request_id is not None
     invoice = Invoice.request(
         invoice_id,
         charge_id=charge.id,

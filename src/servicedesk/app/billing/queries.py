@@ -68,8 +68,6 @@ class ChargeView:
 
     @classmethod
     def of(cls, charge: Charge) -> ChargeView:
-        assert charge.request_id is not None
-        assert charge.item_id is not None
         return cls(
             id=charge.id,
             request_id=charge.request_id,
@@ -100,10 +98,6 @@ class StatementView:
 
     @classmethod
     def of(cls, statement: Statement, now: datetime) -> StatementView:
-        assert statement.account_id is not None
-        assert statement.period is not None
-        assert statement.total is not None
-        assert statement.due is not None
         return cls(
             id=statement.id,
             account_id=statement.account_id,
@@ -154,10 +148,6 @@ class InvoiceView:
 
     @classmethod
     def of(cls, invoice: Invoice, now: datetime) -> InvoiceView:
-        assert invoice.request_id is not None
-        assert invoice.charge_id is not None
-        assert invoice.amount is not None
-        assert invoice.deadline is not None
         return cls(
             invoice.id.value,
             invoice.request_id,
@@ -194,9 +184,6 @@ class ReceiptView:
 
     @classmethod
     def of(cls, receipt: Receipt) -> ReceiptView:
-        assert receipt.amount is not None
-        assert receipt.account_id is not None
-        assert receipt.issued_at is not None
         return cls(
             receipt.number,
             receipt.text,
@@ -280,8 +267,6 @@ class BillingQueries:
                         HistoryEntry(charge.confirmed_at, kind, charge.id.value, charge.amount)
                     )
             for statement in uow.statements.for_account(account.id):
-                assert statement.issued_at is not None
-                assert statement.total is not None
                 entries.append(
                     HistoryEntry(
                         statement.issued_at,
@@ -292,8 +277,6 @@ class BillingQueries:
                 )
             for payment in uow.payments.for_account(account.id):
                 if payment.parts:
-                    assert payment.at is not None
-                    assert payment.amount is not None
                     entries.append(
                         HistoryEntry(
                             payment.at, HistoryKind.PAYMENT, payment.id.value, payment.amount
@@ -400,10 +383,8 @@ class BillingQueries:
         zero = Money.zero(currency)
         with self.store.unit_of_work() as uow:
             for charge in uow.charges.confirmed_between(start, end):
-                assert charge.item_id is not None
                 revenue[charge.item_id] = revenue.get(charge.item_id, zero) + charge.amount
             for agreement in uow.agreements.list():
-                assert agreement.item_id is not None
                 for billed in agreement.billed:
                     if billed.period != month:
                         continue
@@ -413,8 +394,6 @@ class BillingQueries:
                             item = agreement.item_id
                             revenue[item] = revenue.get(item, zero) + line.amount
             for entry in uow.costs.between(start, end):
-                assert entry.item_id is not None
-                assert entry.amount is not None
                 cost[entry.item_id] = cost.get(entry.item_id, zero) + entry.amount
         results = []
         for item in sorted(revenue.keys() | cost.keys(), key=lambda i: i.value):

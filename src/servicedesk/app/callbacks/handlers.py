@@ -36,7 +36,6 @@ def _jobs_by_item(ctx: Context, month: Month) -> dict[ItemId, list[Job]]:
     jobs: dict[ItemId, list[Job]] = defaultdict(list)
     for request in request_cases(ctx.uow).list_accepted_between(start, end):
         assert request.item_id is not None
-        assert request.requester is not None
         job = Job(request.id, request.item_id, request.worker_id, requester_key(request.requester))
         jobs[request.item_id].append(job)
     return jobs
@@ -87,11 +86,9 @@ def record_callback(cmd: RecordCallback, ctx: Context) -> str:
         )
         return callback.id.value
     assert cmd.satisfaction is not None
-    assert callback.job is not None
     complaint_id: ComplaintId | None = None
     if cmd.complaint is not None:
         request = ctx.uow.requests.get(callback.job.request_id)
-        assert request.requester is not None
         complaint = file_complaint_in(
             ctx,
             ComplaintId(ctx.new_id()),

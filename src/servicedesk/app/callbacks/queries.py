@@ -109,8 +109,6 @@ class CallbackView:
 
     @classmethod
     def of(cls, callback: Callback) -> CallbackView:
-        assert callback.month is not None
-        assert callback.job is not None
         return cls(
             id=callback.id,
             month=callback.month,

@@ -55,12 +55,6 @@ class ComplaintView:
 
     @classmethod
     def of(cls, complaint: Complaint, now: datetime) -> ComplaintView:
-        assert complaint.channel is not None
-        assert complaint.complainant is not None
-        assert complaint.owner is not None
-        assert complaint.filed_at is not None
-        assert complaint.acknowledge is not None
-        assert complaint.answer is not None
         return cls(
             id=complaint.id,
             status=complaint.status,

@@ -178,8 +178,6 @@ class FoundItemView:
 
     @classmethod
     def of(cls, item: FoundItem) -> FoundItemView:
-        assert item.found_at is not None
-        assert item.keep_until is not None
         return cls(
             item.id.value,
             item.description,
@@ -276,10 +274,6 @@ class RecordQueries:
             vouchers = tuple(
                 v for source in self.wiring.voucher_sources for v in source(uow, request_id)
             )
-        assert request.requester is not None
-        assert request.channel is not None
-        assert request.registered_at is not None
-        assert request.updated_at is not None
         accepted = [e for e in history if isinstance(e, rq.WorkAccepted)]
         return JobArchive(
             request_id=request_id,

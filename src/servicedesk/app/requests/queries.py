@@ -52,9 +52,6 @@ class RequestView:
 
     @classmethod
     def of(cls, request: ServiceRequest, now: datetime) -> RequestView:
-        assert request.requester is not None
-        assert request.channel is not None
-        assert request.registered_at is not None
         extra = total(fee.amount for fee in request.extra_fees)
         return cls(
             id=request.id,
