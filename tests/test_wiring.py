@@ -88,3 +88,16 @@ def test_the_areas_import_each_other_without_a_cycle() -> None:
 
     for area in AREAS:
         visit(area, ())
+
+
+def test_every_error_class_is_public() -> None:
+    defined_commands()  # imports every module of the package
+    errors: set[type] = set()
+    todo: list[type] = [servicedesk.ServiceDeskError]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub.__module__.startswith("servicedesk.") and sub not in errors:
+                errors.add(sub)
+                todo.append(sub)
+    exported = {id(getattr(servicedesk, name)) for name in servicedesk.__all__}
+    assert {e.__name__ for e in errors if id(e) not in exported} == set()
