@@ -44,6 +44,7 @@ WRITTEN = (
     "record_files",
     "subject_links",
     "audit_records",
+    "audit_head",
     "events",
     "charges",
 )
@@ -84,6 +85,8 @@ def capture_seed() -> dict[str, Any]:
     def writes(_conn: Any, statement: Any, multiparams: Any, params: Any, _o: Any) -> None:
         if not isinstance(statement, sa.Insert | sa.Update) or not commands:
             return
+        if statement.table.name == "audit_head":  # type: ignore[union-attr]
+            return  # the raw run moves its own head with each record (``_audit``)
         rows = list(multiparams) if multiparams else [params]
         commands[-1].append(
             {
@@ -124,6 +127,9 @@ def setup_raw(url: str) -> None:
                 dict(r._mapping) for r in connection.execute(sa.select(t.metadata.tables[name]))
             ]
             connection.execute(sa.insert(copy.tables[f"raw_{name}"]), rows)
+        connection.execute(
+            sa.insert(copy.tables["raw_audit_head"]), {"id": 1, "seq": 0, "hash": "0" * 64}
+        )
         connection.execute(sa.insert(templates), {"body": json.dumps(capture_seed())})
     engine.dispose()
 
@@ -183,14 +189,14 @@ class Write:
 
 
 def _audit(raw: Raw, write: Write) -> None:
-    """The next audit record: the chain's head read, the record hashed onto it."""
-    head = raw.execute(
-        "SELECT seq, hash FROM raw_audit_records ORDER BY seq DESC LIMIT 1"
-    ).fetchone()
-    seq, previous = (1, "0" * 64) if head is None else (head[0] + 1, head[1])
+    """The next audit record: the chain's head held, the record hashed onto it, the head moved."""
+    lock = "" if raw.sqlite else " FOR UPDATE"
+    head = raw.execute(f"SELECT seq, hash FROM raw_audit_head WHERE id = 1{lock}").fetchone()
+    seq, previous = head[0] + 1, head[1]
     record = write.record.replace(str(SEQ), str(seq)).replace(PREVIOUS, previous)
     digest = hashlib.sha256(record.encode()).hexdigest()
     raw.execute(write.sql, (seq, digest, record))
+    raw.execute("UPDATE raw_audit_head SET seq = %s, hash = %s WHERE id = 1", (seq, digest))
 
 
 #: What each command reads before it writes (besides the audit head): (table, column) pairs

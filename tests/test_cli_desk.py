@@ -103,6 +103,8 @@ def invoke(db: Path, *args: str, now: str = MONDAY) -> Result:
         (("reqest", "list"), 2, "No such command 'reqest'"),
         (("catalogue", "load", "float.toml"), 2, "item 2"),  # item 1 is fine: not stored either
         (("catalogue", "load", "missing.toml"), 2, "missing.toml"),
+        (("catalogue", "load", "nul.toml"), 1, "name"),  # item a is fine: not stored either
+        (("payment", "record", "A-1", "1e30"), 2, "AMOUNT"),
         (("request", "triage", "SR-1", "tap", "--quantity", "abc"), 2, "quantity"),
         (("request", "close", "SR-1"), 1, "SR-1 is triaged"),
         (("request", "start", "SR-1", "--role", "worker"), 2, "--actor"),
@@ -120,6 +122,11 @@ def test_more_bad_input_in_process(
     (tmp_path / "float.toml").write_text(
         '[[items]]\nid = "a"\nname = "A"\ncategory = "c"\nprice = "1.00"\n'
         '[[items]]\nid = "b"\nname = "B"\ncategory = "c"\nprice = 1.5\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "nul.toml").write_text(
+        '[[items]]\nid = "a"\nname = "A"\ncategory = "c"\nprice = "1.00"\n'
+        '[[items]]\nid = "b"\nname = "B\\u0000"\ncategory = "c"\nprice = "1.00"\n',
         encoding="utf-8",
     )
     before = dump(db)

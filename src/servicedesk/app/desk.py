@@ -103,6 +103,19 @@ class Desk:
         """Call ``subscriber`` with every event, after its transaction committed."""
         self.subscribers.append(subscriber)
 
+    def check(self, command: Command, *, actor: Actor | None = None) -> None:
+        """Refuse ``command`` as ``handle`` would at the door, without carrying it out.
+
+        Its values are checked and the actor's role; what only the records can tell
+        (an unknown id, a state that forbids it) is left to ``handle``.  A caller
+        with several commands to give checks them all first, so that a bad one
+        refuses the lot before any is stored.
+        """
+        if type(command) not in self.wiring.handlers:
+            raise InvalidValue(_("Unknown command {name}.").format(name=type(command).__name__))
+        check_command(command, self.limits)
+        check_permission(self.policies, command, actor or Actor.system())
+
     def handle(
         self, command: Command, *, actor: Actor | None = None, idempotency_key: str | None = None
     ) -> Outcome:

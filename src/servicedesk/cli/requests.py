@@ -147,6 +147,8 @@ def catalogue_load(file: Path, **kwargs: Any) -> None:
     made = proposals(file)
     with opened(opts) as desk:
         known = {view.id for view in desk.queries.catalogue()}
+        for proposal in made:
+            desk.check(proposal, actor=actor)  # the whole file, before anything is proposed
         taken = [p.item_id.value for p in made if p.item_id in known]
         if taken:
             raise InvalidValue(
