@@ -159,3 +159,29 @@ def test_a_pooled_connection_the_server_dropped_is_replaced_not_reported(
         assert uow.workers.get(WorkerId("w-9")).name == "Sun"
     wipe(store)
     store.close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mariadb"])
+def test_a_pool_whose_connections_all_died_is_replaced_at_the_next_command(
+    backend: str, databases: Databases
+) -> None:
+    """A server restart ends every pooled connection; the commands after it all succeed."""
+    store = SqlStore(databases.url(backend), migrate=False)
+    d = desk(store)
+    whose, kill = KILL[backend]
+    units = [store.unit_of_work() for _ in range(3)]  # three connections out of the pool at once
+    pids = []
+    for uow in units:
+        uow.__enter__()
+        pids.append(uow.execute(sa.text(whose)).scalar_one())
+    for uow in units:
+        uow.__exit__(None, None, None)
+    admin = sa.create_engine(databases.url(backend), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for pid in pids:
+            connection.execute(sa.text(kill.format(pid=int(pid))))
+    admin.dispose()
+    for n in range(4):
+        assert d.handle(RegisterWorker(worker_id=f"w-{n}", name="Sun", skills={"plumbing"})).id
+    wipe(store)
+    store.close()

@@ -97,7 +97,8 @@ class SqlTransaction:
 
         A server connection that died while it sat in the pool (a server restart,
         an idle timeout) fails this first statement; nothing of the transaction
-        has happened yet, so it is run again once on a fresh connection: a dropped
+        has happened yet, so it is run again once on a fresh connection, the pool's
+        other connections replaced too (a restart drops them all): a dropped
         connection is replaced, not reported, without the round trip of a ping at
         every checkout (``pool_pre_ping``).
         """
@@ -110,7 +111,9 @@ class SqlTransaction:
                 self._cursor = None
                 connection.close()
                 if attempt == 0 and error.connection_invalidated:
+                    # A restart drops every pooled connection at once: all are replaced.
                     log.info("a pooled connection was dropped by the server; reconnecting")
+                    self.store.engine.dispose()
                     continue
                 raise
             except BaseException:
