@@ -81,3 +81,9 @@ def test_an_account_billed_monthly_closes_only_with_nothing_outstanding() -> Non
     settled = account(BillingMode.ON_ACCOUNT)
     settled.close_out(Outstanding(), refund_reference="r", at=AT)
     assert not settled.is_open
+
+
+def test_no_account_closes_with_a_charge_the_requester_has_not_confirmed() -> None:
+    for mode in (BillingMode.ON_ACCOUNT, BillingMode.DEPOSIT):
+        with pytest.raises(IllegalTransition, match="not confirmed yet"):
+            account(mode).close_out(Outstanding(unconfirmed_charges=1), refund_reference="r", at=AT)

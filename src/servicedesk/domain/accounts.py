@@ -94,9 +94,16 @@ class Outstanding:
     open_statements: int = 0
     unbilled_charges: int = 0
     agreements_in_force: int = 0
+    #: Charges recorded for finished work that the requester has not confirmed yet.
+    unconfirmed_charges: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.open_statements or self.unbilled_charges or self.agreements_in_force)
+        return bool(
+            self.open_statements
+            or self.unbilled_charges
+            or self.agreements_in_force
+            or self.unconfirmed_charges
+        )
 
 
 @attrs.define(kw_only=True)
@@ -225,7 +232,16 @@ class Account(Aggregate[AccountId]):
         An account billed monthly closes only when nothing is left on it: no
         statement to pay, no confirmed charge still to bill, no agreement in
         force (``outstanding``, gathered from the other records of the account).
+        No account closes with a charge still to confirm: the money for work done
+        could never be collected afterwards.
         """
+        if outstanding.unconfirmed_charges:
+            raise IllegalTransition(
+                _(
+                    "Account {id} has {n} charges the requester has not confirmed yet; "
+                    "settle them (the requester confirms them) before closing it."
+                ).format(id=self.id, n=outstanding.unconfirmed_charges)
+            )
         if self.mode is BillingMode.DEPOSIT:
             if self.is_open and self.balance > Money.zero(self.currency):
                 self.refund(self.balance, reference=refund_reference, at=at)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import tzinfo
 from decimal import Decimal
 
+import attrs
+
 from servicedesk.app.billing import commands as b
 from servicedesk.app.billing.ports import MonthClose
 from servicedesk.app.context import Context
@@ -162,17 +164,18 @@ def refund_deposit(cmd: b.RefundDeposit, ctx: Context) -> str:
 
 def close_account(cmd: b.CloseAccount, ctx: Context) -> str:
     account = ctx.uow.accounts.get(cmd.account_id)
-    outstanding = Outstanding()
+    charges = ctx.uow.charges.for_account(account.id)
+    outstanding = Outstanding(
+        unconfirmed_charges=sum(c.status is ChargeStatus.RECORDED for c in charges)
+    )
     if account.mode is not BillingMode.DEPOSIT:
         this_month = Period.of(ctx.now, ctx.policies.calendar().tz)
-        outstanding = Outstanding(
+        outstanding = attrs.evolve(
+            outstanding,
             open_statements=sum(
                 s.status is StatementStatus.OPEN for s in ctx.uow.statements.for_account(account.id)
             ),
-            unbilled_charges=sum(
-                c.is_confirmed and c.statement_id is None
-                for c in ctx.uow.charges.for_account(account.id)
-            ),
+            unbilled_charges=sum(c.is_confirmed and c.statement_id is None for c in charges),
             agreements_in_force=sum(
                 a.last is None or a.last >= this_month
                 for a in ctx.uow.agreements.for_account(account.id)
