@@ -91,8 +91,7 @@ def test_a_busy_sqlite_file_is_retried_then_reported_typed(
     assert isinstance(raised.value, ServiceDeskError)
     assert sum("retrying" in r.message for r in caplog.records) == d.retries
     assert time.monotonic() - started < 5
-    with pytest.raises(StoreBusy):
-        d.queries.catalogue()
+    assert d.queries.catalogue() == []  # a read never waits for the writer: it begins deferred
     holder.execute("ROLLBACK")
     holder.close()
     assert d.handle(RegisterWorker(worker_id="w-1", name="Sun", skills={"plumbing"})).id == "w-1"

@@ -47,3 +47,24 @@ def test_a_refusal_after_a_read_is_the_refusal_and_is_audited_on_sqlite(tmp_path
         )
     finally:
         store.close()
+
+
+def test_a_read_in_progress_never_holds_a_writer_up_on_sqlite(tmp_path: Path) -> None:
+    """Queries read in a deferred transaction: a write goes on while one is open."""
+    store = open_store(tmp_path / "desk.db", busy_timeout=1.0)
+    try:
+        desk = Desk(store, clock=Clock(sh(2026, 3, 9, 10)), entry_points=False)
+        with store.reading() as reading:
+            reading.complaints.list_open()  # the read has begun and is still open
+            desk.handle(
+                FileComplaint(
+                    complainant=requester(1),
+                    category="attitude",
+                    description="the plumber was rude",
+                    complaint_id="c-2",
+                ),
+                actor=CLERK,
+            )
+        assert [c.id.value for c in desk.complaints.open_complaints()] == ["c-2"]
+    finally:
+        store.close()

@@ -88,6 +88,9 @@ class MemoryStore:
     def unit_of_work(self) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self)
 
+    def reading(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
     def snapshot(self) -> dict[str, Any]:
         """A deep copy of everything committed, whatever tables areas added."""
         with self.lock:

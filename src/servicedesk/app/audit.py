@@ -238,7 +238,7 @@ def all_records(store: Store, page: int = 1000) -> Iterator[AuditRecord]:
     """Every record in stored order, a page per unit of work, so memory stays flat."""
     after = 0
     while True:
-        with store.unit_of_work() as uow:
+        with store.reading() as uow:
             batch = uow.audit.records(after, page)
         yield from batch
         if len(batch) < page:
@@ -248,7 +248,7 @@ def all_records(store: Store, page: int = 1000) -> Iterator[AuditRecord]:
 
 def head(store: Store) -> AuditHead | None:
     """The chain's head, to export and keep where the store's administrators cannot reach."""
-    with store.unit_of_work() as uow:
+    with store.reading() as uow:
         last = uow.audit.last()
     return None if last is None else last.head
 

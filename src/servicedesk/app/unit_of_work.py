@@ -152,6 +152,10 @@ class Store(Protocol):
 
     def unit_of_work(self) -> UnitOfWork: ...
 
+    def reading(self) -> UnitOfWork:
+        """A unit of work that only reads: it never holds a writer up (queries use it)."""
+        ...
+
 
 # --- complaints, escalation and callbacks --------------------------------------------------------
 

@@ -92,14 +92,15 @@ def _dumps(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-def make_engine(url: URL, *, busy_timeout: float = 30.0) -> Engine:
+def make_engine(url: URL, *, busy_timeout: float = 30.0, reader: bool = False) -> Engine:
+    """An engine for ``url``; ``reader`` makes SQLite's transactions begin deferred (reads only)."""
     backend = url.get_backend_name()
     # orjson: documents are most of what a command writes and reads
     options: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
     if backend == "sqlite":
         options["connect_args"] = {"timeout": busy_timeout}
         sqlite.register()
-        url = url.set(drivername=f"sqlite+{sqlite.DRIVER}")
+        url = url.set(drivername=f"sqlite+{sqlite.READER if reader else sqlite.DRIVER}")
     else:
         options["isolation_level"] = "READ COMMITTED"
         options["connect_args"] = {"connect_timeout": SERVER_CONNECT_TIMEOUT}

@@ -51,6 +51,21 @@ class ServiceDeskSQLite(SQLiteDialect_pysqlite):
         dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
+#: The driver name of the engine that only reads (``sqlite+servicedesk_reader://``).
+READER = "servicedesk_reader"
+
+
+class ServiceDeskSQLiteReader(ServiceDeskSQLite):
+    """The same settings with a deferred ``BEGIN``: a transaction that only reads never
+    takes the write lock, so it never makes a writer wait (WAL lets both run)."""
+
+    supports_statement_cache = True
+
+    def do_begin(self, dbapi_connection: Any) -> None:
+        dbapi_connection.execute("BEGIN")
+
+
 def register() -> None:
-    """Let SQLAlchemy find the dialect by the driver name ``make_engine`` gives SQLite URLs."""
+    """Let SQLAlchemy find the dialects by the driver names ``make_engine`` gives SQLite URLs."""
     registry.register(f"sqlite.{DRIVER}", __name__, ServiceDeskSQLite.__name__)
+    registry.register(f"sqlite.{READER}", __name__, ServiceDeskSQLiteReader.__name__)

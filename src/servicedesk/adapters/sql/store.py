@@ -75,6 +75,13 @@ class SqlStore:
     ) -> None:
         self.url = to_url(target)
         self.engine = make_engine(self.url, busy_timeout=busy_timeout)
+        #: The engine of units of work that only read: on SQLite they begin deferred and
+        #: never take the write lock; a server's reads never block its writers anyway.
+        self.reader = (
+            make_engine(self.url, busy_timeout=busy_timeout, reader=True)
+            if self.url.get_backend_name() == "sqlite"
+            else self.engine
+        )
         #: ``cursor``'s compiled statements, by statement and the columns it sets.
         self.compiled: dict[tuple[sa.Executable, tuple[str, ...]], cursor.Compiled] = {}
         try:
@@ -84,14 +91,19 @@ class SqlStore:
                 check_schema(self.engine)
         except BaseException:
             self.engine.dispose()
+            self.reader.dispose()
             raise
 
     def unit_of_work(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self)
 
+    def reading(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self, self.reader)
+
     def close(self) -> None:
         """Close every pooled connection (the store can still be used: it reconnects)."""
         self.engine.dispose()
+        self.reader.dispose()
 
     def __enter__(self) -> Self:
         return self
@@ -162,8 +174,8 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
     record_files = AggregateKind(t.record_files, SqlRecordFiles)
     found_items = AggregateKind(t.found_items, SqlFoundItems)
 
-    def __init__(self, store: SqlStore) -> None:
-        super().__init__(store)
+    def __init__(self, store: SqlStore, engine: sa.Engine | None = None) -> None:
+        super().__init__(store, engine)
         self._opened: list[SqlRepository[Any]] = []  # in the order of the lines above
         self._event_rows: list[dict[str, Any]] = []
         self.events = SqlEventLog(self)

@@ -39,12 +39,13 @@ class Database(Protocol):
 class SqlTransaction:
     """Statements in one transaction, run through SQLAlchemy or on the DBAPI cursor."""
 
-    def __init__(self, store: Database) -> None:
+    def __init__(self, store: Database, engine: sa.Engine | None = None) -> None:
         self.store = store
+        self.engine = store.engine if engine is None else engine
         self._connection: sa.Connection | None = None
         self._cursor: Any = None
         # whether statements may skip SQLAlchemy's execution (asked once per transaction)
-        self._on_cursor = not cursor.listened(store.engine)
+        self._on_cursor = not cursor.listened(self.engine)
         #: Events a bulk step saved with its own statements (``ports.Written``).
         self.written: list[Written] = []
 
@@ -73,7 +74,7 @@ class SqlTransaction:
         key = (statement, tuple(first))
         compiled = self.store.compiled.get(key)
         if compiled is None:
-            compiled = cursor.compile_for(statement, self.store.engine.dialect, key[1])
+            compiled = cursor.compile_for(statement, self.engine.dialect, key[1])
             self.store.compiled[key] = compiled
         try:
             if self._connection is None:
@@ -103,7 +104,7 @@ class SqlTransaction:
         every checkout (``pool_pre_ping``).
         """
         for attempt in range(2):
-            connection = self.store.engine.connect()
+            connection = self.engine.connect()
             try:
                 connection.begin()
                 result = first(connection)
@@ -113,7 +114,7 @@ class SqlTransaction:
                 if attempt == 0 and error.connection_invalidated:
                     # A restart drops every pooled connection at once: all are replaced.
                     log.info("a pooled connection was dropped by the server; reconnecting")
-                    self.store.engine.dispose()
+                    self.engine.dispose()
                     continue
                 raise
             except BaseException:
@@ -148,7 +149,7 @@ class SqlTransaction:
     def _close(self) -> None:
         if self._cursor is not None:
             dbapi_cursor, self._cursor = self._cursor, None
-            with contextlib.suppress(self.store.engine.dialect.loaded_dbapi.Error):
+            with contextlib.suppress(self.engine.dialect.loaded_dbapi.Error):
                 dbapi_cursor.close()  # a dropped connection's cursor: nothing to free
         if self._connection is not None:
             connection, self._connection = self._connection, None

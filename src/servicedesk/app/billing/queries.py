@@ -226,7 +226,7 @@ class BillingQueries:
         return aware(now if now is not None else self.clock(), "time")
 
     def account(self, account_id: AccountId | str) -> AccountView:
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             account = uow.accounts.get(AccountId(account_id))
             statements = uow.statements.for_account(account.id)
             return self._account_view(account, statements)
@@ -251,13 +251,13 @@ class BillingQueries:
 
     def accounts_to_top_up(self) -> list[AccountView]:
         """Open deposit accounts whose balance fell below the policy's top-up level."""
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             views = [self._account_view(a, []) for a in uow.accounts.list()]
         return [v for v in views if v.needs_top_up]
 
     def account_history(self, account_id: AccountId | str) -> list[HistoryEntry]:
         """Everything that moved money on the account, oldest first."""
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             account = uow.accounts.get(AccountId(account_id))
             entries: list[HistoryEntry] = []
             for charge in uow.charges.for_account(account.id):
@@ -289,11 +289,11 @@ class BillingQueries:
         return sorted(entries, key=lambda e: e.at)
 
     def charge(self, charge_id: ChargeId | str) -> ChargeView:
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return ChargeView.of(uow.charges.get(ChargeId(charge_id)))
 
     def charges_of_request(self, request_id: RequestId | str) -> list[ChargeView]:
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             rid = RequestId(request_id)
             return [ChargeView.of(c) for c in uow.charges.for_request(rid)]
 
@@ -301,7 +301,7 @@ class BillingQueries:
         """The assistant's worklist: confirmed charges nobody has audited yet (rule
         billing.assistant-audits).
         """
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [
                 ChargeView.of(c)
                 for a in uow.accounts.list()
@@ -312,7 +312,7 @@ class BillingQueries:
     def overdue_statements(self, now: datetime | None = None) -> list[StatementView]:
         """Statements past their due date with money still due, oldest period first."""
         at = self._now(now)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             found = [
                 StatementView.of(s, at)
                 for a in uow.accounts.list()
@@ -326,20 +326,20 @@ class BillingQueries:
     ) -> StatementView:
         """A statement with its lines, what is paid and what is still due."""
         sid = StatementId(statement_id)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return StatementView.of(uow.statements.get(sid), self._now(now))
 
     def statements(
         self, account_id: AccountId | str, now: datetime | None = None
     ) -> list[StatementView]:
         at = self._now(now)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             found = uow.statements.for_account(AccountId(account_id))
             return [StatementView.of(s, at) for s in found]
 
     def receipts(self, series: str) -> list[ReceiptView]:
         """The receipts of one series by number: 1, 2, 3 ... with no gap."""
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [ReceiptView.of(r) for r in uow.receipts.in_series(SeriesId(series))]
 
     def invoices_of_request(
@@ -348,22 +348,22 @@ class BillingQueries:
         """The job's invoices, with their numbers (rule billing.invoice-within-24h)."""
         at = self._now(now)
         rid = RequestId(request_id)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [InvoiceView.of(i, at) for i in uow.invoices.for_request(rid)]
 
     def overdue_invoices(self, now: datetime | None = None) -> list[InvoiceView]:
         at = self._now(now)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [InvoiceView.of(i, at) for i in uow.invoices.list_overdue(at)]
 
     def receipt_books(self) -> list[BookView]:
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [BookView.of(b) for b in uow.receipt_books.list()]
 
     def visits_due(self, period: Period | str) -> list[VisitDue]:
         """Visits the agreements schedule in ``period`` (rule billing.agreement-visits)."""
         month = Period.parse(period)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [
                 VisitDue(a.id, a.account_id, day)
                 for a in uow.agreements.list()
@@ -381,7 +381,7 @@ class BillingQueries:
         revenue: dict[ItemId, Money] = {}
         cost: dict[ItemId, Money] = {}
         zero = Money.zero(currency)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             for charge in uow.charges.confirmed_between(start, end):
                 revenue[charge.item_id] = revenue.get(charge.item_id, zero) + charge.amount
             for agreement in uow.agreements.list():

@@ -167,12 +167,12 @@ class QualityQueries:
         self.clock = clock
 
     def callbacks(self, month: Month | str) -> list[CallbackView]:
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [CallbackView.of(c) for c in uow.callbacks.list_for_month(Month.parse(month))]
 
     def _month(self, month: Month) -> tuple[list[ServiceRequest], list[Complaint], list[Callback]]:
         start, end = month.bounds(self.policies.calendar().tz)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             jobs = request_cases(uow).list_accepted_between(start, end)
             complaints = uow.complaints.list_filed_between(start, end)
             callbacks = uow.callbacks.list_for_month(month)

@@ -95,13 +95,13 @@ class ComplaintQueries:
     def complaint(
         self, complaint_id: ComplaintId | str, now: datetime | None = None
     ) -> ComplaintView:
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             complaint = uow.complaints.get(ComplaintId(complaint_id))
             return ComplaintView.of(complaint, self._now(now))
 
     def open_complaints(self, now: datetime | None = None) -> list[ComplaintView]:
         at = self._now(now)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [ComplaintView.of(c, at) for c in uow.complaints.list_open()]
 
     def overdue_complaints(self, now: datetime | None = None) -> list[ComplaintView]:
@@ -109,6 +109,6 @@ class ComplaintQueries:
 
     def history(self, complaint_id: ComplaintId | str) -> list[Event]:
         complaint_id = ComplaintId(complaint_id)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             uow.complaints.get(complaint_id)  # NotFound for an unknown id, not an empty list
             return uow.events.history("complaint", complaint_id)

@@ -207,25 +207,25 @@ class RecordQueries:
         return audit.head(self.store)
 
     def trail(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return uow.audit.records(after, limit)
 
     # -- retention ----------------------------------------------------------------------
 
     def file(self, kind: str, record_id: str) -> RecordFileView:
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return RecordFileView.of(uow.record_files.get(RecordFileId.of(kind, record_id)))
 
     def purge_plan(self, now: datetime | None = None, limit: int = 1000) -> list[RecordFileView]:
         """The dry run of ``PurgeExpired``: what it would anonymise at ``now``."""
         at = aware(now if now is not None else self.clock(), "time")
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [RecordFileView.of(f) for f in uow.record_files.due_for_purge(at, limit)]
 
     def erasure_plan(self, phone: str) -> list[ErasureCheck]:
         """What ``EraseRequester`` would erase for this phone, and why it keeps the rest."""
         rules = self.policies.retention_rules()
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             files = [uow.record_files.get(f) for f in self._files_of(uow, phone)]
         return [ErasureCheck(RecordFileView.of(f), f.erasable_on_request(rules)) for f in files]
 
@@ -240,7 +240,7 @@ class RecordQueries:
         """
         out = convert.unstructure if reveal else masked
         exported: list[dict[str, Any]] = []
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             for file_id in self._files_of(uow, phone):
                 record = uow.record_files.get(file_id)
                 _cls, id_cls = self.wiring.record_sources[record.kind]
@@ -261,7 +261,7 @@ class RecordQueries:
     def archive(self, request_id: RequestId | str) -> JobArchive:
         """The archive record of one closed job."""
         request_id = RequestId(request_id)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             request = uow.requests.get(request_id)
             if request.is_open:
                 raise IllegalTransition(
@@ -307,5 +307,5 @@ class RecordQueries:
     # -- lost and found --------------------------------------------------------------------
 
     def found_items_kept(self) -> list[FoundItemView]:
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [FoundItemView.of(i) for i in uow.found_items.list_kept()]

@@ -123,22 +123,22 @@ class Queries:
 
     def request(self, request_id: RequestId | str, now: datetime | None = None) -> RequestView:
         request_id = RequestId(request_id)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return RequestView.of(uow.requests.get(request_id), self._now(now))
 
     def open_requests(self, now: datetime | None = None) -> list[RequestView]:
         at = self._now(now)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [RequestView.of(r, at) for r in uow.requests.list_open()]
 
     def overdue_requests(self, now: datetime | None = None) -> list[RequestView]:
         at = self._now(now)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [RequestView.of(r, at) for r in uow.requests.list_overdue(at)]
 
     def request_history(self, request_id: RequestId | str) -> list[Event]:
         request_id = RequestId(request_id)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             uow.requests.get(request_id)  # NotFound for an unknown id, not an empty list
             return uow.events.history("request", request_id)
 
@@ -147,10 +147,10 @@ class Queries:
         return Handover(at, tuple(self.open_requests(at)))
 
     def catalogue(self) -> list[ItemView]:
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return [ItemView.of(i) for i in uow.items.list()]
 
     def item(self, item_id: ItemId | str) -> ItemView:
         item_id = ItemId(item_id)
-        with self.store.unit_of_work() as uow:
+        with self.store.reading() as uow:
             return ItemView.of(uow.items.get(item_id))
