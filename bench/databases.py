@@ -25,42 +25,35 @@ MARIADB_URL = os.environ.get(
 
 @contextmanager
 def fresh_database(kind: str) -> Iterator[str]:
-    """Yield the URL of a new empty database of ``kind`` (sqlite or postgresql); drop it after."""
+    """The URL of a new empty database of ``kind`` (sqlite, postgresql, mariadb), dropped after."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="servicedesk-bench-") as folder:
             yield f"sqlite:///{Path(folder) / 'bench.db'}"
         return
-    if kind == "mariadb":
-        with _mariadb_database() as url:
+    if kind == "postgresql":
+        drop = 'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        with _server_database(POSTGRES_URL, 'CREATE DATABASE "{name}"', drop) as url:
             yield url
-        return
-    if kind != "postgresql":
+    elif kind == "mariadb":
+        drop = "DROP DATABASE IF EXISTS `{name}`"
+        with _server_database(MARIADB_URL, "CREATE DATABASE `{name}`", drop) as url:
+            yield url
+    else:
         raise ValueError(f"unknown database kind {kind!r}")
-    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield sa.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
 
 
 @contextmanager
-def _mariadb_database() -> Iterator[str]:
-    admin = sa.create_engine(MARIADB_URL, isolation_level="AUTOCOMMIT")
+def _server_database(server: str, create: str, drop: str) -> Iterator[str]:
+    """A new database on ``server``, made and dropped with the server's own spelling."""
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     name = f"bench_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as connection:
-            connection.execute(sa.text(f"CREATE DATABASE `{name}`"))
+            connection.execute(sa.text(create.format(name=name)))
         try:
-            yield sa.make_url(MARIADB_URL).set(database=name).render_as_string(hide_password=False)
+            yield sa.make_url(server).set(database=name).render_as_string(hide_password=False)
         finally:
             with admin.connect() as connection:
-                connection.execute(sa.text(f"DROP DATABASE IF EXISTS `{name}`"))
+                connection.execute(sa.text(drop.format(name=name)))
     finally:
         admin.dispose()

@@ -225,8 +225,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         # the ports that are not repositories
         self.events = MemoryEventLog(store)
         self.idempotency = MemoryIdempotencyKeys(self)
-        self.audit_log = MemoryAuditLog(self)
-        self.audit = self.audit_log
+        self.audit: MemoryAuditLog = MemoryAuditLog(self)
         self.personal_data = MemoryPersonalData(self)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
         self._keys: dict[tuple[str, Identifier], Hashable | None] = {}  # UNIQUE, as saved
@@ -246,7 +245,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
 
     def _commit(self) -> None:
         with self.store.lock:
-            self.audit_log.seal_locked()
+            self.audit.seal_locked()
             for kind, aggregate_id, expected, _row, _events in self._pending:
                 current = self.store.tables.get(kind, {}).get(aggregate_id)
                 current_version = -1 if current is None else current[0]
@@ -504,9 +503,8 @@ class MemoryAuditLog(AuditLog):
         super().__init__()
         self.uow = uow
 
-    def seal(self) -> list[AuditRecord]:
+    def seal(self) -> None:
         """Nothing yet: the commit chains the queued records under the store's lock."""
-        return []
 
     def seal_locked(self) -> None:
         """Chain the queued records on the head; the caller holds the store's lock."""

@@ -111,18 +111,21 @@ class Desk:
         with several commands to give checks them all first, so that a bad one
         refuses the lot before any is stored.
         """
-        if type(command) not in self.wiring.handlers:
-            raise InvalidValue(_("Unknown command {name}.").format(name=type(command).__name__))
-        check_command(command, self.limits)
+        self._admitted(command)
         check_permission(self.policies, command, actor or Actor.system())
 
-    def handle(
-        self, command: Command, *, actor: Actor | None = None, idempotency_key: str | None = None
-    ) -> Outcome:
+    def _admitted(self, command: Command) -> Handler:
+        """The command's handler, once the command's values passed the door."""
         handler = self.wiring.handlers.get(type(command))
         if handler is None:
             raise InvalidValue(_("Unknown command {name}.").format(name=type(command).__name__))
         check_command(command, self.limits)  # before any policy or store is asked
+        return handler
+
+    def handle(
+        self, command: Command, *, actor: Actor | None = None, idempotency_key: str | None = None
+    ) -> Outcome:
+        handler = self._admitted(command)
         actor = actor or Actor.system()
         key = None if idempotency_key is None else to_key(idempotency_key)
         print_ = fingerprint(command) if key else ""

@@ -268,9 +268,6 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
         super()._seal()
 
     def _commit(self) -> None:
-        if self._event_rows:
-            rows, self._event_rows = self._event_rows, []
-            self.run(fixed_statements.insert(t.events), rows)
         self._commit_connection()
 
 

@@ -35,15 +35,11 @@ class AuditLog(abc.ABC):
         """Queue a record: ``make(head)`` builds it on the chain's head at commit."""
         self.queued.append(make)
 
-    def seal(self) -> list[AuditRecord]:
+    def seal(self) -> None:
         """Chain every queued record on the head, held until the transaction ends."""
-        sealed = []
         for make in self.queued:
-            record = make(self.locked_head())
-            self.append(record)
-            sealed.append(record)
+            self.append(make(self.locked_head()))
         self.queued.clear()
-        return sealed
 
     def locked_head(self) -> AuditHead | None:
         """The head, held by this transaction until it ends (a store with one writer: read)."""
