@@ -158,7 +158,8 @@ def _rows(store: SqlStore) -> dict[str, list[Any]]:
             ("statement_charges", t.statement_charges),
             ("events", t.events),
         ):
-            columns = [c for c in table.columns if c.name != "seq"]
+            # the log's numbers and each unit of work's random mark differ from run to run
+            columns = [c for c in table.columns if c.name not in ("seq", "entry")]
             query = sa.select(*columns)
             if table is t.events:  # the billing streams (work orders have random ids)
                 query = query.where(t.events.c.stream.in_(("statement", "charge", "agreement")))
@@ -211,6 +212,7 @@ def test_the_bulk_close_stores_what_the_domain_close_stores(
     _close(d)
     assert _rows(sql_store) == by_domain
     assert _loaded(sql_store, ids) == reference
+    assert d.records.verify().ok, "the close's record vouches for the events it wrote in bulk"
 
 
 def test_the_bulk_close_takes_the_plain_accounts_and_leaves_the_others(

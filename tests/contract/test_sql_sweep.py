@@ -46,6 +46,7 @@ from servicedesk.app.complaints.commands import (
 )
 from servicedesk.app.complaints.ports import ComplaintRepository
 from servicedesk.app.unit_of_work import Store
+from servicedesk.domain.audit import AuditRecord
 from servicedesk.domain.complaints import ComplaintId
 from servicedesk.domain.deadlines import EscalationStep
 from servicedesk.policies import hookimpl
@@ -151,7 +152,9 @@ def seen(d: Desk, store: Store, ids: list[str], now: datetime) -> dict[str, Any]
         "audit": [
             (r.command, Counter((ref.type, ref.digest) for ref in r.event_refs))
             for r in all_records(store)
+            if isinstance(r, AuditRecord)
         ],
+        "verified": d.records.verify().ok,
     }
 
 
@@ -209,6 +212,7 @@ def test_the_set_based_sweep_stores_what_the_domain_path_stores(
             (memory, memory_seen), (slow_outcomes, slow_seen), (fast_outcomes, fast_seen) = results
             assert fast_outcomes == memory == slow_outcomes
             assert fast_seen == memory_seen == slow_seen
+            assert fast_seen["verified"], "the sweep's record vouches for its events"
             assert rows(fast) == rows(slow)
 
         check()

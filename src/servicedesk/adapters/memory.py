@@ -43,8 +43,9 @@ from servicedesk.app.records.ports import (
 from servicedesk.app.repository import Aggregate, Repository
 from servicedesk.app.requests.ports import RequestCaseQueries, RequestRepository, WorkerRepository
 from servicedesk.domain.accounts import Account
+from servicedesk.domain.aggregate import Aggregate as DomainAggregate
 from servicedesk.domain.agreements import Agreement
-from servicedesk.domain.audit import AuditRecord
+from servicedesk.domain.audit import AuditRecord, MalformedRecord
 from servicedesk.domain.billing import AccountId, SeriesId
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
@@ -81,6 +82,8 @@ class MemoryStore:
         self.lock = threading.RLock()
         self.tables: dict[str, dict[Identifier, Row]] = {}
         self.log: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}
+        #: Where each unit of work's events went (by its mark): their stream, id and place.
+        self.marks: dict[int, list[tuple[str, Identifier, int]]] = {}
         #: ``UNIQUE``'s keys: who holds each, and what each holds.
         self.holders: dict[tuple[str, Hashable], Identifier] = {}
         self.held: dict[tuple[str, Identifier], Hashable] = {}
@@ -199,6 +202,51 @@ class MemoryEventLog(ports.EventLog):
             documents = list(self.store.log.get((kind, aggregate_id), ()))
         return [convert.structure(d, Event) for d in documents]
 
+    def of_entries(self, entries: Collection[int]) -> dict[int, list[ports.LoggedEvent]]:
+        found: dict[int, list[ports.LoggedEvent]] = {}
+        with self.store.lock:
+            for entry in entries:
+                for kind, aggregate_id, place in self.store.marks.get(entry, ()):
+                    history = self.store.log.get((kind, aggregate_id), [])
+                    if place < len(history):  # a shortened history leaves the event missing
+                        where = f"event {place + 1} of {kind} {aggregate_id}"
+                        logged = ports.LoggedEvent(where, copy.deepcopy(history[place]))
+                        found.setdefault(entry, []).append(logged)
+        return found
+
+    def unrecorded(self) -> str | None:
+        with self.store.lock:
+            marked = {mark for marks in self.store.marks.values() for mark in marks}
+            records = [
+                _audit_record(key, row[1]) for key, row in self.store.tables.get(AUDIT, {}).items()
+            ]
+            vouched = {r.entry for r in records if isinstance(r, AuditRecord)}
+            for (kind, aggregate_id), history in sorted(self.store.log.items(), key=str):
+                for place in range(len(history)):
+                    if (kind, aggregate_id, place) not in marked:
+                        return f"event {place + 1} of {kind} {aggregate_id}"
+            for entry in sorted(set(self.store.marks) - vouched):
+                kind, aggregate_id, place = self.store.marks[entry][0]
+                return f"event {place + 1} of {kind} {aggregate_id}"
+        return None
+
+    def kinds(self) -> Mapping[str, type[DomainAggregate[Any]]]:
+        repositories = MemoryUnitOfWork(self.store).repositories()
+        return {r.kind: r.cls for r in repositories if isinstance(r, _MemoryRepository)}
+
+    def states(self, kind: str, after: str, limit: int) -> list[ports.StoredState]:
+        with self.store.lock:
+            rows = self.store.tables.get(kind, {})
+            ids = sorted((i for i in rows if i.value > after), key=lambda i: i.value)[:limit]
+            return [
+                ports.StoredState(
+                    i.value,
+                    copy.deepcopy(rows[i][1]),
+                    copy.deepcopy(self.store.log.get((kind, i), [])),
+                )
+                for i in ids
+            ]
+
 
 class MemoryUnitOfWork(ports.UnitOfWork):
     def __init__(self, store: MemoryStore) -> None:
@@ -231,6 +279,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self._keys: dict[tuple[str, Identifier], Hashable | None] = {}  # UNIQUE, as saved
         self._rewritten: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}  # records
         self.written: list[ports.Written] = []
+        self.entry = ports.new_entry()
 
     def _save(self, repository: Repository[Any], aggregate: Aggregate, is_new: bool) -> None:
         document = convert.unstructure(aggregate)
@@ -260,7 +309,11 @@ class MemoryUnitOfWork(ports.UnitOfWork):
             self.store.log.update(self._rewritten)  # records: erased events replace the stored
             for kind, aggregate_id, _expected, row, events in self._pending:
                 self.store.tables.setdefault(kind, {})[aggregate_id] = row
-                self.store.log.setdefault((kind, aggregate_id), []).extend(events)
+                history = self.store.log.setdefault((kind, aggregate_id), [])
+                if events:
+                    marks = self.store.marks.setdefault(self.entry, [])
+                    marks.extend((kind, aggregate_id, len(history) + i) for i in range(len(events)))
+                history.extend(events)
         self._pending.clear()
 
     def _claim_keys(self) -> None:
@@ -490,8 +543,11 @@ AUDIT_TEXT = "record"
 SUBJECTS = "subject_index"  # a record file's lookup keys, apart from its events
 
 
-def _audit_record(document: dict[str, Any]) -> AuditRecord:
-    return convert.structure(json.loads(document[AUDIT_TEXT]), AuditRecord)
+def _audit_record(key: Identifier, document: dict[str, Any]) -> AuditRecord | MalformedRecord:
+    try:
+        return convert.structure(json.loads(document[AUDIT_TEXT]), AuditRecord)
+    except Exception as error:  # whatever an edited row makes the decoder raise is a finding
+        return MalformedRecord(int(key.value), type(error).__name__)
 
 
 def _seq_key(seq: int) -> Identifier:
@@ -518,19 +574,20 @@ class MemoryAuditLog(AuditLog):
             rows = self._rows()
             key = max(rows, key=lambda k: k.value, default=None)
             document = None if key is None else rows[key][1]
-        return None if document is None else _audit_record(document)
+        record = None if key is None or document is None else _audit_record(key, document)
+        return record if isinstance(record, AuditRecord) else None
 
     def append(self, record: AuditRecord) -> None:
         row = (1, {AUDIT_TEXT: json.dumps(convert.unstructure(record), sort_keys=True)})
         self.uow._pending.append((AUDIT, _seq_key(record.seq), -1, row, []))
 
-    def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:
+    def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord | MalformedRecord]:
         floor = _seq_key(after).value
         with self.uow.store.lock:
             rows = self._rows()
-            keys = sorted(k.value for k in rows if k.value > floor)[:limit]
-            documents = [rows[Identifier(k)][1] for k in keys]
-        return [_audit_record(d) for d in documents]
+            keys = [Identifier(k) for k in sorted(k.value for k in rows if k.value > floor)[:limit]]
+            documents = [(k, rows[k][1]) for k in keys]
+        return [_audit_record(k, d) for k, d in documents]
 
 
 class MemoryPersonalData(PersonalData):

@@ -29,9 +29,14 @@ from servicedesk.app.command import Command
 from servicedesk.app.context import Context, Handler
 from servicedesk.app.records.filing import file_events
 from servicedesk.app.unit_of_work import Store, UnitOfWork, Written, pending_events, unsaved_events
-from servicedesk.domain.audit import AuditHead, AuditRecord, EventRef, Verdict, canonical_json
+from servicedesk.domain.audit import (
+    AuditHead,
+    AuditRecord,
+    EventRef,
+    MalformedRecord,
+    canonical_json,
+)
 from servicedesk.domain.audit import digest as data_digest
-from servicedesk.domain.audit import verify as verify_records
 from servicedesk.domain.errors import ConcurrencyConflict, PermissionDenied
 from servicedesk.domain.events import Event
 from servicedesk.domain.privacy import scrub
@@ -191,6 +196,8 @@ def append(
     bulk = bool(uow.written)  # tens of thousands of references, made without the collector
     with collector.paused() if bulk else contextlib.nullcontext():
         events = [] if refused else pending_refs(uow)
+    tallies = [] if refused else [tally for batch in uow.written for tally in batch.tallies]
+    entry = uow.entry if events or tallies else None
     details = describe(command)
 
     def make(head: AuditHead | None) -> AuditRecord:
@@ -205,6 +212,9 @@ def append(
                 subject=subject,
                 refused=refused,
                 events=events,
+                entry=entry,
+                tallies=tallies,
+                key=ctx.audit_key,
             )
 
     uow.audit.add(make)
@@ -234,7 +244,7 @@ def record_refusal(
 # --- reading the trail ---------------------------------------------------------------------------
 
 
-def all_records(store: Store, page: int = 1000) -> Iterator[AuditRecord]:
+def all_records(store: Store, page: int = 1000) -> Iterator[AuditRecord | MalformedRecord]:
     """Every record in stored order, a page per unit of work, so memory stays flat."""
     after = 0
     while True:
@@ -251,8 +261,3 @@ def head(store: Store) -> AuditHead | None:
     with store.reading() as uow:
         last = uow.audit.last()
     return None if last is None else last.head
-
-
-def verify(store: Store, expected_head: AuditHead | None = None) -> Verdict:
-    """Check the whole chain (and, given a kept head, that no tail is missing)."""
-    return verify_records(all_records(store), expected_head)

@@ -55,3 +55,5 @@ class Context:
     now: datetime
     wiring: Wiring
     new_id: Callable[[], str] = lambda: uuid.uuid4().hex
+    #: The key the desk seals its audit records with (``Desk(audit_key=...)``), if any.
+    audit_key: bytes | None = None

@@ -78,6 +78,7 @@ class Desk:
         retries: int = 3,
         backoff: Backoff = jittered_backoff,
         sleep: Callable[[float], None] = time.sleep,
+        audit_key: bytes | None = None,
     ) -> None:
         self.store = store
         self.wiring = wiring
@@ -91,13 +92,16 @@ class Desk:
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
+        #: Seals every audit record (``seal_of``): keep it where the store's administrators
+        #: cannot read it, and ``verify`` names the first record of a rewritten tail.
+        self.audit_key = audit_key
         self.subscribers: list[Subscriber] = []
         self._audited: dict[Handler, Handler] = {}
         self.queries = Queries(store, self.policies, clock)
         self.complaints = ComplaintQueries(store, clock)
         self.quality = QualityQueries(store, self.policies, clock)
         self.billing = BillingQueries(store, self.policies, clock)
-        self.records = RecordQueries(store, self.policies, clock, wiring)
+        self.records = RecordQueries(store, self.policies, clock, wiring, audit_key=audit_key)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event, after its transaction committed."""
@@ -137,7 +141,9 @@ class Desk:
             now = aware(self.clock(), "clock time")
             try:
                 with self.store.unit_of_work() as uow:
-                    ctx = Context(uow, self.policies, actor, now, self.wiring)
+                    ctx = Context(
+                        uow, self.policies, actor, now, self.wiring, audit_key=self.audit_key
+                    )
                     check_permission(self.policies, command, actor)  # a replay is checked too
                     if key and (first := replayed(uow, key, command, print_)):
                         return Outcome(*first)  # the first call's outcome; nothing changes

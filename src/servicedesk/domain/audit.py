@@ -6,7 +6,13 @@ hash of the one before, and its own hash covers all its fields.  So changing,
 removing or reordering a stored record breaks the chain at that record, and
 ``verify`` names it.  Removing records from the end leaves a shorter chain
 that is valid in itself; keep the exported ``AuditHead`` elsewhere (a printout,
-another system) and ``verify(records, head)`` tells that the tail is missing.
+another system) and ``verify(records, head)`` tells that the tail is missing.  Rewriting a tail and
+re-hashing it is caught by the kept head; with a key the store's administrators do
+not hold (``seal``), the first rewritten record is named, since none can seal it.
+
+A record also says where its events are: the events it names carry its
+``entry`` in the event log, so that a check of the log (``servicedesk.app.audit``)
+finds an edited, removed or added event, and the record that vouched for it.
 
 Records never hold raw personal data: commands are described after
 ``privacy.scrub`` and events are named by a digest of their scrubbed form.
@@ -17,6 +23,7 @@ the chain.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -47,6 +54,41 @@ class EventRef:
     digest: str
 
 
+@attrs.frozen
+class EventTally:
+    """Events a bulk step wrote with set-based statements: their type, count, one digest.
+
+    ``digest`` is over the ``EventRef`` digests of all of them in the log's order,
+    so that a record vouches for a hundred thousand events in a few bytes, and
+    the digest is made as they stream by.
+    """
+
+    type: str
+    count: int
+    digest: str
+
+    @classmethod
+    def of(cls, type_name: str, digests: Iterable[str]) -> EventTally:
+        running, count = hashlib.sha256(), 0
+        for one in digests:
+            running.update(one.encode())
+            count += 1
+        return cls(type_name, count, running.hexdigest())
+
+
+def seal_of(key: bytes, record_hash: str) -> str:
+    """A record's seal: its hash keyed with a secret the store's administrators do not hold."""
+    return hmac.new(key, record_hash.encode(), hashlib.sha256).hexdigest()
+
+
+@attrs.frozen
+class MalformedRecord:
+    """A stored row that is no audit record any more (unreadable, or a field of the wrong type)."""
+
+    seq: int
+    reason: str
+
+
 @attrs.frozen(kw_only=True)
 class AuditRecord:
     seq: int
@@ -60,10 +102,15 @@ class AuditRecord:
     event_refs: tuple[EventRef, ...]
     previous: str
     hash: str
+    #: The mark the record's events carry in the event log; ``None`` when it wrote none.
+    entry: int | None = None
+    tallies: tuple[EventTally, ...] = ()
+    #: ``seal_of(key, hash)`` when the desk seals its records; not covered by the hash.
+    seal: str | None = None
 
     def content(self) -> dict[str, Any]:
         """Everything the hash covers, as plain data."""
-        return {
+        content: dict[str, Any] = {
             "seq": self.seq,
             "at": self.at.isoformat(),
             "actor": self.actor.value,
@@ -75,6 +122,12 @@ class AuditRecord:
             "events": [[e.type, e.digest] for e in self.event_refs],
             "previous": self.previous,
         }
+        # Fields that came later are covered only when present, so older hashes still hold.
+        if self.entry is not None:
+            content["entry"] = self.entry
+        if self.tallies:
+            content["tallies"] = [[t.type, t.count, t.digest] for t in self.tallies]
+        return content
 
     def computed_hash(self) -> str:
         return digest(self.content())
@@ -92,6 +145,9 @@ class AuditRecord:
         subject: str | None = None,
         refused: str | None = None,
         events: Iterable[EventRef] = (),
+        entry: int | None = None,
+        tallies: Iterable[EventTally] = (),
+        key: bytes | None = None,
     ) -> AuditRecord:
         """The next record of the chain whose last record (or its head) is ``last``."""
         unsigned = cls(
@@ -106,8 +162,12 @@ class AuditRecord:
             event_refs=tuple(events),
             previous=GENESIS if last is None else last.hash,
             hash="",
+            entry=entry,
+            tallies=tuple(tallies),
         )
-        return attrs.evolve(unsigned, hash=unsigned.computed_hash())
+        record_hash = unsigned.computed_hash()
+        seal = None if key is None else seal_of(key, record_hash)
+        return attrs.evolve(unsigned, hash=record_hash, seal=seal)
 
     @property
     def head(self) -> AuditHead:
@@ -127,22 +187,36 @@ class Problem(StrEnum):
     MISSING = "missing"  # a number of the sequence is absent
     OUT_OF_ORDER = "out_of_order"  # a record sits where another belongs
     TRUNCATED = "truncated"  # records after the last one are gone (seen against a head)
+    MALFORMED = "malformed"  # the stored row is no audit record any more
+    EVENT_ALTERED = "event_altered"  # an event the record names is changed, gone or added
+    EVENT_UNRECORDED = "event_unrecorded"  # an event in the log that no record names
+    STATE_ALTERED = "state_altered"  # a stored record is not what its events make of it
 
 
 @attrs.frozen
 class Verdict:
-    """``ok``, or the first record (by number) that is not what was written."""
+    """``ok``, or the first record (by number) that is not what was written.
+
+    ``detail`` names what else is wrong, without personal data: an event's number
+    in the log, or the kind and id of a stored record (``payment P-1``).
+    """
 
     checked: int
     seq: int | None = None
     problem: Problem | None = None
+    detail: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-def verify(records: Iterable[AuditRecord], head: AuditHead | None = None) -> Verdict:
+def verify(
+    records: Iterable[AuditRecord | MalformedRecord],
+    head: AuditHead | None = None,
+    key: bytes | None = None,
+    sealed_from: int = 1,
+) -> Verdict:
     """Walk the chain in stored order and name the first record that breaks it.
 
     A record whose content no longer matches its own hash was altered.  One
@@ -150,6 +224,9 @@ def verify(records: Iterable[AuditRecord], head: AuditHead | None = None) -> Ver
     the old hash: the link into the successor breaks, and only into it.  A
     forged link (a successor re-hashed onto a replaced record) breaks the
     link out of the forged record too; one record of lookahead tells which.
+    With ``key``, every record from number ``sealed_from`` on must carry its
+    seal: a rewritten, re-hashed tail is named at its first record, which nobody
+    without the key could seal.
     """
     stream = iter(records)
     expected, previous, checked = 1, GENESIS, 0
@@ -159,12 +236,19 @@ def verify(records: Iterable[AuditRecord], head: AuditHead | None = None) -> Ver
             after = next(stream, None) if record.seq > expected else None
             swapped = record.seq < expected or (after is not None and after.seq == expected)
             return Verdict(checked, expected, Problem.OUT_OF_ORDER if swapped else Problem.MISSING)
+        if isinstance(record, MalformedRecord):
+            return Verdict(checked, record.seq, Problem.MALFORMED, record.reason)
         if record.computed_hash() != record.hash:
             return Verdict(checked, record.seq, Problem.ALTERED)
+        sealed = key is not None and record.seq >= sealed_from
+        if key is not None and sealed and record.seal != seal_of(key, record.hash):
+            return Verdict(checked, record.seq, Problem.ALTERED, "seal")
         if record.previous != previous:
             after = next(stream, None)
             forged = record.seq == 1 or (
-                after is not None and after.seq == record.seq + 1 and after.previous != record.hash
+                isinstance(after, AuditRecord)
+                and after.seq == record.seq + 1
+                and after.previous != record.hash
             )
             culprit = record.seq if forged else record.seq - 1
             return Verdict(max(checked - 1, 0), culprit, Problem.ALTERED)

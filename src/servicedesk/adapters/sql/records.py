@@ -30,7 +30,7 @@ from servicedesk.adapters.sql.fixed_statements import (
 from servicedesk.adapters.sql.repository import RepositoryOf
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app.records.ports import AuditLog, PersonalData, Purged
-from servicedesk.domain.audit import GENESIS, AuditHead, AuditRecord
+from servicedesk.domain.audit import GENESIS, AuditHead, AuditRecord, MalformedRecord
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
 from servicedesk.domain.events import Event
 from servicedesk.domain.retention import RecordFileId
@@ -38,8 +38,11 @@ from servicedesk.domain.values import Identifier
 from servicedesk.i18n import _
 
 
-def _record(row: sa.Row[Any]) -> AuditRecord:
-    return convert.structure({**row.record, "hash": row.hash}, AuditRecord)
+def _record(row: sa.Row[Any]) -> AuditRecord | MalformedRecord:
+    try:
+        return convert.structure({**row.record, "hash": row.hash}, AuditRecord)
+    except Exception as error:  # whatever an edited row makes the decoder raise is a finding
+        return MalformedRecord(row.seq, type(error).__name__)
 
 
 class SqlAuditLog(AuditLog):
@@ -52,7 +55,9 @@ class SqlAuditLog(AuditLog):
         if found is None:  # a schema made without the migrations: the row starts at the last record
             head = self.head()
             seq, digest = (0, GENESIS) if head is None else (head.seq, head.hash)
-            self.uow.run(insert(t.audit_head), {"id": 1, "seq": seq, "hash": digest})
+            last_event = self.uow.execute(sa.select(sa.func.max(t.events.c.seq))).scalar()
+            row = {"id": 1, "seq": seq, "hash": digest, "events_from": (last_event or 0) + 1}
+            self.uow.run(insert(t.audit_head), row)
             return head
         return None if found.seq == 0 else AuditHead(found.seq, found.hash)
 
@@ -63,7 +68,8 @@ class SqlAuditLog(AuditLog):
     def last(self) -> AuditRecord | None:
         row = self.uow.execute(self._query().order_by(t.audit_records.c.seq.desc()).limit(1))
         found = row.first()
-        return None if found is None else _record(found)
+        record = None if found is None else _record(found)
+        return record if isinstance(record, AuditRecord) else None
 
     def head(self) -> AuditHead | None:
         found = self.uow.run(AUDIT_HEAD, {}).first()
@@ -72,12 +78,11 @@ class SqlAuditLog(AuditLog):
     def append(self, record: AuditRecord) -> None:
         content = convert.unstructure(record)
         del content["hash"]
-        self.uow.run(
-            insert(t.audit_records), {"seq": record.seq, "hash": record.hash, "record": content}
-        )
+        row = {"seq": record.seq, "hash": record.hash, "record": content, "entry": record.entry}
+        self.uow.run(insert(t.audit_records), row)
         self.uow.run(AUDIT_HEAD_MOVE, {"new_seq": record.seq, "new_hash": record.hash})
 
-    def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:
+    def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord | MalformedRecord]:
         a = t.audit_records.c
         query = self._query().where(a.seq > after).order_by(a.seq).limit(limit)
         return [_record(row) for row in self.uow.execute(query)]

@@ -8,7 +8,7 @@ each kind (``store.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -19,7 +19,7 @@ from servicedesk.adapters.sql import fixed_statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import escalation_sweep, month_close
 from servicedesk.adapters.sql.engine import translate
-from servicedesk.adapters.sql.repository import SqlRepository
+from servicedesk.adapters.sql.repository import RepositoryOf, SqlRepository
 from servicedesk.adapters.sql.tables import END_OF_TIME
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
@@ -43,6 +43,7 @@ from servicedesk.app.records.ports import FoundItemRepository, RecordFileReposit
 from servicedesk.app.repository import Aggregate, DerivedIdRepository
 from servicedesk.app.requests.ports import RequestCaseQueries, RequestRepository, WorkerRepository
 from servicedesk.domain.accounts import Account
+from servicedesk.domain.aggregate import Aggregate as DomainAggregate
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import AccountId, SeriesId
 from servicedesk.domain.calendar import WorkingCalendar
@@ -133,8 +134,17 @@ class SqlWorkers(SqlRepository[Worker], WorkerRepository):
 
 
 class SqlEventLog(ports.EventLog):
-    def __init__(self, uow: SqlTransaction) -> None:
+    """The event log; ``kinds`` are the store's aggregate kinds, found by ``repository_of``."""
+
+    def __init__(
+        self,
+        uow: SqlTransaction,
+        repository_of: RepositoryOf,
+        kinds: Mapping[str, type[DomainAggregate[Any]]],
+    ) -> None:
         self.uow = uow
+        self.repository_of = repository_of
+        self._kinds = kinds
 
     def history(self, kind: str, aggregate_id: Identifier) -> list[Event]:
         e = t.events.c
@@ -144,6 +154,48 @@ class SqlEventLog(ports.EventLog):
             .order_by(e.seq)
         )
         return [convert.structure(row.document, Event) for row in self.uow.execute(query)]
+
+    def of_entries(self, entries: Collection[int]) -> dict[int, list[ports.LoggedEvent]]:
+        e = t.events.c
+        query = sa.select(e.seq, e.entry, e.document).where(e.entry.in_(list(entries)))
+        found: dict[int, list[ports.LoggedEvent]] = {}
+        for seq, entry, document in self.uow.execute(query.order_by(e.seq)):
+            found.setdefault(entry, []).append(ports.LoggedEvent(f"event {seq}", document))
+        return found
+
+    def unrecorded(self) -> str | None:
+        e, a, h = t.events.c, t.audit_records.c, t.audit_head.c
+        vouched = sa.select(a.entry).where(a.entry == e.entry).exists()
+        since = sa.select(h.events_from).where(h.id == 1).scalar_subquery()
+        orphan = sa.or_(
+            sa.and_(e.entry.is_not(None), ~vouched),
+            sa.and_(e.entry.is_(None), e.seq >= sa.func.coalesce(since, 1)),
+        )
+        seq = self.uow.execute(sa.select(sa.func.min(e.seq)).where(orphan)).scalar()
+        return None if seq is None else f"event {seq}"
+
+    def kinds(self) -> Mapping[str, type[DomainAggregate[Any]]]:
+        return self._kinds
+
+    def states(self, kind: str, after: str, limit: int) -> list[ports.StoredState]:
+        table = self.repository_of(kind).table
+        rows = self.uow.execute(
+            sa.select(table.c.id, table.c.document)
+            .where(table.c.id > after)
+            .order_by(table.c.id)
+            .limit(limit)
+        ).all()
+        e = t.events.c
+        histories: dict[str, list[Any]] = {row.id: [] for row in rows}
+        if rows:
+            events = (
+                sa.select(e.aggregate_id, e.document)
+                .where(e.stream == kind, e.aggregate_id.in_(list(histories)))
+                .order_by(e.aggregate_id, e.seq)
+            )
+            for aggregate_id, document in self.uow.execute(events):
+                histories[aggregate_id].append(document)
+        return [ports.StoredState(row.id, row.document, histories[row.id]) for row in rows]
 
 
 class SqlIdempotencyKeys(ports.IdempotencyKeys):

@@ -178,7 +178,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
         super().__init__(store, engine)
         self._opened: list[SqlRepository[Any]] = []  # in the order of the lines above
         self._event_rows: list[dict[str, Any]] = []
-        self.events = SqlEventLog(self)
+        self.events = SqlEventLog(self, self.repository_of, KINDS)
         self.idempotency = SqlIdempotencyKeys(self)
         self.audit = SqlAuditLog(self)
         self.personal_data = SqlPersonalData(self, self.repository_of)
@@ -256,6 +256,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
                 "type": type(event).__name__,
                 "at": event.at,
                 "document": convert.unstructure(event),
+                "entry": self.entry,
             }
             for event in aggregate.events
         )
@@ -277,3 +278,5 @@ AGGREGATES: tuple[AggregateKind[Any], ...] = tuple(
 )
 _PLACES = {kind.repository: place for place, kind in enumerate(AGGREGATES)}
 _BY_STREAM = {kind.repository.kind: kind for kind in AGGREGATES}
+#: Every aggregate kind's stream, with the class its documents hold.
+KINDS = {kind.repository.kind: kind.table.cls for kind in AGGREGATES}

@@ -128,7 +128,10 @@ events = sa.Table(
     sa.Column("type", sa.String(100), nullable=False),
     sa.Column("at", UtcDateTime(), nullable=False),
     sa.Column("document", Document(), nullable=False),
+    # the mark of the unit of work that wrote it, which its audit record names
+    sa.Column("entry", sa.BigInteger, nullable=True),
     sa.Index(None, "stream", "aggregate_id", "seq"),
+    sa.Index(None, "entry"),
     sa.Index(None, "at"),
     sa.Index(None, "stream", "type", "at"),  # e.g. requests accepted in a month
 )
@@ -493,6 +496,9 @@ audit_records = sa.Table(
     sa.Column("seq", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("hash", sa.String(64), nullable=False),
     sa.Column("record", Document(), nullable=False),
+    # the record's mark on its events, to find them (the hash covers the one in ``record``)
+    sa.Column("entry", sa.BigInteger, nullable=True),
+    sa.Index(None, "entry", unique=True),
 )
 
 #: The chain's head, one row (``id`` 1): a commit holds it while it chains its record, so
@@ -503,6 +509,8 @@ audit_head = sa.Table(
     sa.Column("id", sa.SmallInteger, primary_key=True, autoincrement=False),
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # the first event number that must carry a mark: events before it were written unmarked
+    sa.Column("events_from", sa.BigInteger, nullable=True),
 )
 
 #: The lookup keys of the people a record file names, apart from its events, so that

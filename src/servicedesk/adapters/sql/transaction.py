@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL
 
 from servicedesk.adapters.sql import cursor
 from servicedesk.adapters.sql.engine import translate
-from servicedesk.app.unit_of_work import Written
+from servicedesk.app.unit_of_work import Written, new_entry
 
 log = logging.getLogger("servicedesk.sql")
 Result = sa.CursorResult[*tuple[Any, ...]]
@@ -48,6 +48,8 @@ class SqlTransaction:
         self._on_cursor = not cursor.listened(self.engine)
         #: Events a bulk step saved with its own statements (``ports.Written``).
         self.written: list[Written] = []
+        #: The mark of every event this transaction writes (``ports.UnitOfWork.entry``).
+        self.entry = new_entry()
 
     def execute(self, statement: sa.Executable, parameters: Any = None) -> Result:
         """Run one statement in this transaction; errors come out typed."""

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from servicedesk.app.repository import Repository
-from servicedesk.domain.audit import AuditHead, AuditRecord
+from servicedesk.domain.audit import AuditHead, AuditRecord, MalformedRecord
 from servicedesk.domain.lost_found import FoundItem
 from servicedesk.domain.money import Money
 from servicedesk.domain.retention import RecordFile, RecordFileId
@@ -61,8 +61,11 @@ class AuditLog(abc.ABC):
     def append(self, record: AuditRecord) -> None: ...
 
     @abc.abstractmethod
-    def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:
-        """Up to ``limit`` records numbered above ``after``, in stored order by number."""
+    def records(self, after: int = 0, limit: int = 1000) -> list[AuditRecord | MalformedRecord]:
+        """Up to ``limit`` records numbered above ``after``, in stored order by number.
+
+        A stored row that no longer decodes is returned as a ``MalformedRecord``.
+        """
 
 
 class PersonalData(abc.ABC):

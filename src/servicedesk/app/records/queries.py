@@ -17,12 +17,12 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from servicedesk import convert
-from servicedesk.app import audit
+from servicedesk.app import audit, trail_check
 from servicedesk.app.context import Wiring
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import Store, UnitOfWork
 from servicedesk.domain import requests as rq
-from servicedesk.domain.audit import AuditHead, AuditRecord, Verdict
+from servicedesk.domain.audit import AuditHead, AuditRecord, MalformedRecord, Verdict
 from servicedesk.domain.errors import IllegalTransition
 from servicedesk.domain.events import Event
 from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
@@ -191,22 +191,38 @@ class FoundItemView:
 
 class RecordQueries:
     def __init__(
-        self, store: Store, policies: Policies, clock: Callable[[], datetime], wiring: Wiring
+        self,
+        store: Store,
+        policies: Policies,
+        clock: Callable[[], datetime],
+        wiring: Wiring,
+        *,
+        audit_key: bytes | None = None,
     ) -> None:
         self.store = store
         self.policies = policies
         self.clock = clock
         self.wiring = wiring
+        self.audit_key = audit_key
 
     # -- audit trail ------------------------------------------------------------------
 
-    def verify(self, expected_head: AuditHead | None = None) -> Verdict:
-        return audit.verify(self.store, expected_head)
+    def verify(self, expected_head: AuditHead | None = None, *, sealed_from: int = 1) -> Verdict:
+        """Check the trail, the event log against it, and every stored record against its events.
+
+        ``expected_head`` is a head kept out of the store's reach (``head()``);
+        with the desk's ``audit_key`` every record numbered ``sealed_from`` or
+        above must carry its seal.  The verdict names the first thing that is not
+        what was written, and never raises for what it finds in the store.
+        """
+        return trail_check.verify(
+            self.store, expected_head, key=self.audit_key, sealed_from=sealed_from
+        )
 
     def head(self) -> AuditHead | None:
         return audit.head(self.store)
 
-    def trail(self, after: int = 0, limit: int = 1000) -> list[AuditRecord]:
+    def trail(self, after: int = 0, limit: int = 1000) -> list[AuditRecord | MalformedRecord]:
         with self.store.reading() as uow:
             return uow.audit.records(after, limit)
 

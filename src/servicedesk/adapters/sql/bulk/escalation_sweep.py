@@ -222,8 +222,9 @@ def _events(
         sa.literal(type(template).__name__, sa.String()),
         sa.literal(now, t.events.c.at.type),
         _template(template, places, holes),
+        sa.literal(repository.uow.entry, sa.BigInteger()),
     ).where(*where)
-    columns = [e.stream, e.aggregate_id, e.version, e.type, e.at, e.document]
+    columns = [e.stream, e.aggregate_id, e.version, e.type, e.at, e.document, e.entry]
     insert = sa.insert(t.events).from_select(columns, rows)
     return insert.execution_options(preserve_rowcount=True)  # checked against the rows found
 

@@ -17,8 +17,8 @@ database, in the close's own transaction:
 Documents and events are built by the database's JSON functions
 (``json_values``) field by field as ``servicedesk.convert`` writes them, so
 loading them gives exactly what the domain path would have stored.  What the
-audit record of the command names are the events recorded in Python (the
-domain path's); the bulk events are in the event log.
+audit record of the command names the events recorded in Python (the domain
+path's) one by one, and the bulk events by their count and one digest per type.
 
 Left to the domain, in the same unit of work, are the accounts that need it:
 an account with a service agreement (its fees, visits and billing are domain
@@ -32,6 +32,7 @@ currency is not checked charge by charge here.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,8 +42,13 @@ from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import json_values as j
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.adapters.sql.types import Key, UtcDateTime
+from servicedesk.app.audit import event_ref, json_escaped, ref_maker
 from servicedesk.app.billing.ports import MonthClose
-from servicedesk.domain.billing import AccountId, BillingMode
+from servicedesk.app.unit_of_work import Written
+from servicedesk.domain.audit import EventTally
+from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, StatementId
+from servicedesk.domain.charges import ChargeBilled
+from servicedesk.domain.events import Event
 from servicedesk.domain.statements import StatementLineKind, StatementStatus
 
 #: Marks where the request id goes in the charge line's text.
@@ -141,6 +147,7 @@ def issue_in_bulk(uow: SqlTransaction, close: MonthClose) -> list[AccountId] | N
                 "statement_id": r.statement_id,
             }
         ),
+        sa.literal(uow.entry, sa.BigInteger()),
     ).order_by(r.account_id, c.confirmed_at, c.id)
     uow.execute(_insert_events(charge_events))
     # 4. the statements, lines in the domain's order, the total in fen
@@ -166,6 +173,7 @@ def issue_in_bulk(uow: SqlTransaction, close: MonthClose) -> list[AccountId] | N
                     "due": j.text(convert.unstructure(close.due)),
                 }
             ),
+            sa.literal(uow.entry, sa.BigInteger()),
         )
         .join_from(statements, close_run, sa.and_(s.id == r.statement_id, r.bulk == sa.true()))
         .order_by(s.id)
@@ -187,12 +195,61 @@ def issue_in_bulk(uow: SqlTransaction, close: MonthClose) -> list[AccountId] | N
         )
     )
     _drop_run(uow)
+    if tallies := _tallies(uow, close.at):
+        uow.written.append(Written((), tallies=tallies))
     return to_domain
 
 
 def _insert_events(rows: sa.Select[Any]) -> sa.Insert:
-    columns = ["stream", "aggregate_id", "version", "type", "at", "document"]
+    columns = ["stream", "aggregate_id", "version", "type", "at", "document", "entry"]
     return sa.insert(t.events).from_select(columns, rows)
+
+
+def _tallies(uow: SqlTransaction, at: datetime) -> list[EventTally]:
+    """The count and digest, per type, of the events this close wrote in SQL, for its record.
+
+    Found by the transaction's mark (only the bulk steps have written events yet),
+    in the log's order, streamed.  A ``ChargeBilled`` differs from the next only in
+    its two ids, so its digest is made from them (``ref_maker``) once the first one,
+    read whole and digested the domain's way, agrees; a ``StatementIssued`` (one per
+    account) is read whole.
+    """
+    e, links = t.events.c, t.statement_charges.c
+    mine = sa.and_(e.entry == uow.entry, e.type == "ChargeBilled")
+    first = uow.execute(sa.select(e.document).where(mine).order_by(e.seq).limit(1)).first()
+    tallies = []
+    if first is not None:
+        template = ChargeBilled(at=at, charge_id=ChargeId("c"), statement_id=StatementId("s"))
+        maker = ref_maker(template, [("charge_id",), ("statement_id",)])
+        reference = event_ref(convert.structure(first.document, Event))
+        if maker is not None and maker(_first_ids(first.document)) == reference:
+            ids = (
+                sa.select(e.aggregate_id, links.statement_id)
+                .join_from(t.events, t.statement_charges, links.charge_id == e.aggregate_id)
+                .where(mine)
+                .order_by(e.seq)
+            )
+            rows = uow.execute(ids.execution_options(stream_results=True, yield_per=10_000))
+            digests = (maker((json_escaped(c), json_escaped(s))).digest for c, s in rows)
+            tallies.append(EventTally.of("ChargeBilled", digests))
+        else:
+            tallies.append(_read_whole(uow, mine, "ChargeBilled"))
+    issued = sa.and_(e.entry == uow.entry, e.type == "StatementIssued")
+    if uow.execute(sa.select(e.seq).where(issued).limit(1)).first() is not None:
+        tallies.append(_read_whole(uow, issued, "StatementIssued"))
+    return tallies
+
+
+def _first_ids(document: Any) -> tuple[str, str]:
+    return json_escaped(document["charge_id"]), json_escaped(document["statement_id"])
+
+
+def _read_whole(uow: SqlTransaction, where: sa.ColumnElement[bool], type_name: str) -> EventTally:
+    e = t.events.c
+    query = sa.select(e.document).where(where).order_by(e.seq)
+    rows = uow.execute(query.execution_options(stream_results=True, yield_per=2_000))
+    digests = (event_ref(convert.structure(row.document, Event)).digest for row in rows)
+    return EventTally.of(type_name, digests)
 
 
 def _insert_statements(

@@ -168,8 +168,9 @@ def _mark_erased(uow: SqlTransaction, file_ids: list[str], now: datetime) -> Non
         sa.literal(name),
         sa.literal(now, UtcDateTime()),
         document,
+        sa.literal(uow.entry, sa.BigInteger()),
     ).where(json_scrub.among(f.id, file_ids))
-    columns = ["stream", "aggregate_id", "version", "type", "at", "document"]
+    columns = ["stream", "aggregate_id", "version", "type", "at", "document", "entry"]
     uow.execute(sa.insert(t.events).from_select(columns, rows))
     ids = [RecordFileId(i) for i in file_ids]
     events = RecordFile.erasures(ids, at=now, on_request=False)
