@@ -241,6 +241,10 @@ class Lifecycle(RuleBasedStateMachine):
             replayed.version = stored.version
             assert replayed == stored
 
+    def teardown(self) -> None:
+        verdict = self.desk.records.verify()
+        assert verdict.ok, verdict
+
 
 Lifecycle.TestCase.settings = settings(
     max_examples=80,

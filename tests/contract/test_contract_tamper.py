@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -295,3 +296,14 @@ def test_an_edited_event_of_a_month_close_is_named(store: Store) -> None:
     edit_event(store, "ChargeBilled", lambda e: {**e, "statement_id": "elsewhere:2026-03"})
     verdict = d.records.verify()
     assert (verdict.seq, verdict.problem) == (record_of(d, "CloseMonth").seq, Problem.EVENT_ALTERED)
+
+
+def test_an_edited_amount_column_is_named(sql_store: SqlStore) -> None:
+    """The close sums ``charges.amount``, kept beside the document: it must say the same."""
+    d, _account, _payment = books(sql_store)
+    charges = t.charges.table
+    with sql_store.engine.begin() as connection:
+        connection.execute(sa.update(charges).values(amount=Decimal("3000.00")))
+        charge = connection.execute(sa.select(charges.c.id)).scalar_one()
+    verdict = d.records.verify()
+    assert (verdict.problem, verdict.detail) == (Problem.STATE_ALTERED, f"charge {charge} (amount)")

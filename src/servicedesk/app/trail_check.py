@@ -134,6 +134,8 @@ def _altered_state(store: Store) -> str | None:
             for state in states:
                 if not _replays_to_itself(cls, state):
                     return f"{kind} {state.id}"
+                if state.disagrees is not None:
+                    return f"{kind} {state.id} ({state.disagrees})"
             if len(states) < STATES_PAGE:
                 break
             after = states[-1].id

@@ -67,11 +67,16 @@ class LoggedEvent:
 
 @attrs.frozen
 class StoredState:
-    """One stored aggregate as plain data, with the plain data of its whole history."""
+    """One stored aggregate as plain data, with the plain data of its whole history.
+
+    ``disagrees`` names a column the store keeps beside the document (an amount
+    a query sums, a status it filters by) that no longer says what the document does.
+    """
 
     id: str
     document: Any
     history: Sequence[Any]
+    disagrees: str | None = None
 
 
 class EventLog(abc.ABC):

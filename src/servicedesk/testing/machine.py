@@ -384,6 +384,11 @@ class BillingMachine(RuleBasedStateMachine):
             f"billed {billed}, paid {self.paid_to_statements}, still due {outstanding}"
         )
 
+    def teardown(self) -> None:
+        """Whatever the run did, the trail, its events and every stored record agree."""
+        verdict = self.s.desk.records.verify()
+        assert verdict.ok, verdict
+
     @invariant()
     def one_receipt_per_payment(self) -> None:
         with self.s.store.unit_of_work() as uow:

@@ -20,7 +20,7 @@ from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import escalation_sweep, month_close
 from servicedesk.adapters.sql.engine import translate
 from servicedesk.adapters.sql.repository import RepositoryOf, SqlRepository
-from servicedesk.adapters.sql.tables import END_OF_TIME
+from servicedesk.adapters.sql.tables import END_OF_TIME, AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
 from servicedesk.app.billing.ports import (
@@ -178,12 +178,10 @@ class SqlEventLog(ports.EventLog):
         return self._kinds
 
     def states(self, kind: str, after: str, limit: int) -> list[ports.StoredState]:
-        table = self.repository_of(kind).table
+        spec = self.repository_of(kind).spec
+        table = spec.table
         rows = self.uow.execute(
-            sa.select(table.c.id, table.c.document)
-            .where(table.c.id > after)
-            .order_by(table.c.id)
-            .limit(limit)
+            sa.select(table).where(table.c.id > after).order_by(table.c.id).limit(limit)
         ).all()
         e = t.events.c
         histories: dict[str, list[Any]] = {row.id: [] for row in rows}
@@ -195,7 +193,20 @@ class SqlEventLog(ports.EventLog):
             )
             for aggregate_id, document in self.uow.execute(events):
                 histories[aggregate_id].append(document)
-        return [ports.StoredState(row.id, row.document, histories[row.id]) for row in rows]
+        return [
+            ports.StoredState(row.id, row.document, histories[row.id], _disagreeing(spec, row))
+            for row in rows
+        ]
+
+
+def _disagreeing(spec: AggregateTable, row: sa.Row[Any]) -> str | None:
+    """The first projection column whose value is not what the row's document gives."""
+    try:
+        expected = spec.projections(convert.structure(row.document, spec.cls))
+    except Exception:  # an unreadable document is the state check's finding, not this one's
+        return None
+    values = row._mapping
+    return next((name for name, value in expected.items() if values[name] != value), None)
 
 
 class SqlIdempotencyKeys(ports.IdempotencyKeys):
