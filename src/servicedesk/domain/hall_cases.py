@@ -455,6 +455,8 @@ class Application(Aggregate[ApplicationId]):
                     _("Application {id} lacks no material: accept or refuse it.").format(id=self.id)
                 )
         notice = Notice(missing, NoticeChannel(channel), by, at)
+        if self.clock.is_running:
+            self._breach_if_late(None, self.clock, at)
         self._record(MaterialsNoticeGiven(at=at, application_id=self.id, notice=notice))
         return notice
 

@@ -130,13 +130,13 @@ def open_hall(desk: Desk) -> None:
     for guide in GUIDES:
         desk.handle(guide, actor=MANAGER)
         desk.handle(PublishGuide(item_id=guide.item_id), actor=MANAGER)
-    for window, (kind, department, items, _clerk) in WINDOWS.items():
+    for window, (kind, seconding, items, _clerk) in WINDOWS.items():
         desk.handle(
             OpenWindow(
                 window_id=window,
                 name=f"Window {window}",
                 kind=kind,
-                department_id=department,
+                department_id=seconding,
                 items=items,
                 prefix=window,
                 hours=HOURS,
