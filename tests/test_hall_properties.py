@@ -11,7 +11,13 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 from servicedesk.domain.deadlines import DeadlineKind, Timer, WorkingBudget
 from servicedesk.domain.errors import IllegalTransition, ServiceDeskError
@@ -183,8 +189,10 @@ class QueueMachine(RuleBasedStateMachine):
         assert rebuilt == self.queue
 
 
-QueueMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=40, deadline=None)
-test_hall_queue_never_loses_or_repeats_a_number = QueueMachine.TestCase
+def test_hall_queue_never_loses_or_repeats_a_number() -> None:
+    run_state_machine_as_test(
+        QueueMachine, settings=settings(max_examples=60, stateful_step_count=40, deadline=None)
+    )
 
 
 # --- applications --------------------------------------------------------------------------------

@@ -57,7 +57,13 @@ def test_every_handler_lives_in_its_commands_area() -> None:
 
 def test_filers_are_for_events_and_record_sources_for_aggregates() -> None:
     assert all(issubclass(event, Event) for event in FILERS)
-    assert set(RECORD_SOURCES) == {"request", "found_item", "complaint", "callback", "hall_application"}
+    assert set(RECORD_SOURCES) == {
+        "request",
+        "found_item",
+        "complaint",
+        "callback",
+        "hall_application",
+    }
 
 
 def area_imports() -> dict[str, set[str]]:

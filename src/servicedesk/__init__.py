@@ -210,11 +210,12 @@ from servicedesk.domain.billing import (
     ReceiptId,
     StatementId,
 )
-from servicedesk.domain.calendar import WorkingCalendar
+from servicedesk.domain.calendar import WorkingBlock, WorkingCalendar
 from servicedesk.domain.callbacks import Month
 from servicedesk.domain.catalogue import FeeKind, FeeStandard, ItemStatus
 from servicedesk.domain.charges import ChargeStatus, LineKind, LineSpec
 from servicedesk.domain.complaints import CallbackId, ComplaintId, PauseReason
+from servicedesk.domain.deadlines import WorkingBudget
 
 # -- errors: every refusal is a ServiceDeskError -----------------------------------------------
 from servicedesk.domain.errors import (
@@ -508,6 +509,8 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "WorkOrderId",
     "WorkerId",
     "WorkerKind",
+    "WorkingBlock",
+    "WorkingBudget",
     "WorkingCalendar",
     "total",
     # errors: every refusal is a ServiceDeskError

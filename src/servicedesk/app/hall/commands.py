@@ -28,7 +28,7 @@ from servicedesk.domain.hall_cases import (
 )
 from servicedesk.domain.money import Money
 from servicedesk.domain.requests import ItemKind
-from servicedesk.domain.values import ActorId, TimeWindow, as_frozenset, as_tuple
+from servicedesk.domain.values import ActorId, TimeWindow, as_frozenset, as_tuple, choice
 
 
 def _item_ids(value: Any) -> Any:
@@ -37,6 +37,11 @@ def _item_ids(value: Any) -> Any:
     if not isinstance(items, frozenset):
         return items
     return frozenset(HallItemId(i) if isinstance(i, str) else i for i in items)
+
+
+def _item_kind(value: Any) -> ItemKind:
+    """ItemKind is not a ``Choice``: a stranger is refused here with a typed error."""
+    return choice(ItemKind, value, "item kind")
 
 
 # --- departments and windows ---------------------------------------------------------------------
@@ -109,7 +114,7 @@ class DraftGuide(Command):
 
     item_id: HallItemId = attrs.field(converter=HallItemId)
     name: str
-    kind: ItemKind = attrs.field(converter=ItemKind)
+    kind: ItemKind = attrs.field(converter=_item_kind)
     legal_basis: tuple[str, ...] = attrs.field(converter=as_tuple)
     steps: tuple[ProcessStep, ...] = attrs.field(converter=as_tuple)
     time_limit: WorkingBudget
