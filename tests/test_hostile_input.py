@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -29,18 +29,23 @@ from servicedesk import (
     Actor,
     ActorId,
     AgreementTerms,
+    Applicant,
     ApproveFee,
     Contact,
+    DepartmentId,
     Desk,
     FeeStandard,
     Finder,
     ItemId,
     LineKind,
     LineSpec,
+    Material,
     MemoryStore,
     Money,
     Month,
+    OpeningHours,
     Period,
+    ProcessStep,
     ProposeItem,
     RaisedComplaint,
     RegisterRequest,
@@ -49,6 +54,8 @@ from servicedesk import (
     Role,
     ServiceDeskError,
     TimeWindow,
+    WorkingBlock,
+    WorkingBudget,
     command_types,
     open_store,
 )
@@ -76,6 +83,11 @@ EXAMPLES: dict[type, Any] = {
     Finder: Finder("Wang"),
     RaisedComplaint: RaisedComplaint(category="attitude", description="rude"),
     Money: Money.of("30.00"),
+    Applicant: Applicant(name="Li", contact=Contact("13900139000")),
+    OpeningHours: OpeningHours((WorkingBlock(time(9), time(17)),)),
+    Material: Material("id_card", "Identity card"),
+    ProcessStep: ProcessStep("Review", DepartmentId("civil"), WorkingBudget.working_days(1)),
+    WorkingBudget: WorkingBudget.working_days(1),
     Period: Period.parse("2026-04"),
     Month: Month.parse("2026-04"),
     datetime: AT,

@@ -17,7 +17,7 @@ from servicedesk.app.bootstrap import FILERS, HANDLERS, RECORD_SOURCES
 from servicedesk.app.command import Command
 from servicedesk.domain.events import Event
 
-AREAS = ("catalogue", "requests", "billing", "complaints", "callbacks", "records")
+AREAS = ("catalogue", "requests", "billing", "complaints", "callbacks", "records", "hall")
 
 
 def public_commands() -> set[type[Command]]:
@@ -41,7 +41,7 @@ def defined_commands() -> set[type[Command]]:
 
 
 def test_every_public_command_has_a_handler_and_every_handler_a_public_command() -> None:
-    assert len(HANDLERS) == 63
+    assert len(HANDLERS) == 92
     assert public_commands() == set(HANDLERS)
 
 
@@ -57,7 +57,13 @@ def test_every_handler_lives_in_its_commands_area() -> None:
 
 def test_filers_are_for_events_and_record_sources_for_aggregates() -> None:
     assert all(issubclass(event, Event) for event in FILERS)
-    assert set(RECORD_SOURCES) == {"request", "found_item", "complaint", "callback"}
+    assert set(RECORD_SOURCES) == {
+        "request",
+        "found_item",
+        "complaint",
+        "callback",
+        "hall_application",
+    }
 
 
 def area_imports() -> dict[str, set[str]]:

@@ -106,6 +106,48 @@ from servicedesk.app.complaints.queries import (
 from servicedesk.app.context import Wiring
 from servicedesk.app.desk import Desk, Outcome
 
+# -- the service hall ---------------------------------------------------------------------------
+from servicedesk.app.hall.commands import (
+    AcceptApplication,
+    CallNext,
+    CompleteStep,
+    ConcludeApplication,
+    DecideAtWindow,
+    DraftGuide,
+    FinishNumber,
+    GoOffDuty,
+    GoOnDuty,
+    NoticeDefective,
+    OpenWindow,
+    PublishGuide,
+    RecallNumber,
+    ReceiveApplication,
+    RecordAuthorityReply,
+    RefuseApplication,
+    RegisterDepartment,
+    SecondStaff,
+    SetWindowHours,
+    SetWindowItems,
+    SkipNumber,
+    SubmitToAuthority,
+    SupplyMaterials,
+    SweepHallDeadlines,
+    TakeNumber,
+    TellApplicant,
+    TransferNumber,
+    WithdrawGuide,
+    WithdrawStaff,
+)
+from servicedesk.app.hall.queries import (
+    ApplicationView,
+    GuideView,
+    HallQueries,
+    PublicResult,
+    QueueView,
+    StepView,
+    WindowView,
+)
+
 # -- records ------------------------------------------------------------------------------------
 from servicedesk.app.records.commands import (
     ClaimFoundItem,
@@ -168,11 +210,12 @@ from servicedesk.domain.billing import (
     ReceiptId,
     StatementId,
 )
-from servicedesk.domain.calendar import WorkingCalendar
+from servicedesk.domain.calendar import WorkingBlock, WorkingCalendar
 from servicedesk.domain.callbacks import Month
 from servicedesk.domain.catalogue import FeeKind, FeeStandard, ItemStatus
 from servicedesk.domain.charges import ChargeStatus, LineKind, LineSpec
 from servicedesk.domain.complaints import CallbackId, ComplaintId, PauseReason
+from servicedesk.domain.deadlines import WorkingBudget
 
 # -- errors: every refusal is a ServiceDeskError -----------------------------------------------
 from servicedesk.domain.errors import (
@@ -194,6 +237,32 @@ from servicedesk.domain.errors import (
     StoreUnavailable,
 )
 from servicedesk.domain.events import Event
+from servicedesk.domain.hall import (
+    DepartmentId,
+    Flow,
+    HallItemId,
+    Material,
+    MaterialForm,
+    OpeningHours,
+    ProcessStep,
+    WindowId,
+    WindowKind,
+)
+from servicedesk.domain.hall_cases import (
+    Applicant,
+    ApplicantKind,
+    ApplicationId,
+    ApplicationStatus,
+    Decision,
+    IntakeChannel,
+    NoticeChannel,
+    Told,
+)
+from servicedesk.domain.hall_queue import (
+    QueueId,
+    TicketStatus,
+    WaitingTime,
+)
 from servicedesk.domain.lost_found import Finder, FoundItemId
 from servicedesk.domain.money import FEN, Money, Rounding, total
 from servicedesk.domain.payments import PaymentPurpose
@@ -308,6 +377,63 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "RecordFinding",
     "ReopenComplaint",
     "ResumeComplaint",
+    # the service hall
+    "AcceptApplication",
+    "Applicant",
+    "ApplicantKind",
+    "ApplicationId",
+    "ApplicationStatus",
+    "ApplicationView",
+    "CallNext",
+    "CompleteStep",
+    "ConcludeApplication",
+    "DecideAtWindow",
+    "DepartmentId",
+    "DraftGuide",
+    "FinishNumber",
+    "Flow",
+    "GoOffDuty",
+    "GoOnDuty",
+    "GuideView",
+    "HallItemId",
+    "HallQueries",
+    "IntakeChannel",
+    "Material",
+    "MaterialForm",
+    "Decision",
+    "NoticeChannel",
+    "NoticeDefective",
+    "OpenWindow",
+    "OpeningHours",
+    "ProcessStep",
+    "PublicResult",
+    "PublishGuide",
+    "QueueId",
+    "QueueView",
+    "RecallNumber",
+    "ReceiveApplication",
+    "RecordAuthorityReply",
+    "RefuseApplication",
+    "RegisterDepartment",
+    "SecondStaff",
+    "SetWindowHours",
+    "SetWindowItems",
+    "SkipNumber",
+    "StepView",
+    "SubmitToAuthority",
+    "SupplyMaterials",
+    "SweepHallDeadlines",
+    "TakeNumber",
+    "TellApplicant",
+    "TicketStatus",
+    "Told",
+    "TransferNumber",
+    "WaitingTime",
+    "WindowId",
+    "WindowKind",
+    "WindowView",
+    "WithdrawGuide",
+    "WithdrawStaff",
     # callbacks
     "CallbackView",
     "PlanCallbacks",
@@ -383,6 +509,8 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "WorkOrderId",
     "WorkerId",
     "WorkerKind",
+    "WorkingBlock",
+    "WorkingBudget",
     "WorkingCalendar",
     "total",
     # errors: every refusal is a ServiceDeskError

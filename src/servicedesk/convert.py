@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
@@ -66,6 +66,10 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(date, lambda d: d.isoformat())
     converter.register_structure_hook(date, lambda v, _: date.fromisoformat(v))
+    converter.register_unstructure_hook(time, lambda t: t.isoformat())
+    converter.register_structure_hook(
+        time, lambda v, _: v if isinstance(v, time) else time.fromisoformat(v)
+    )
     converter.register_unstructure_hook(ZoneInfo, lambda z: z.key)
     converter.register_structure_hook(ZoneInfo, lambda v, _: ZoneInfo(v))
     converter.register_unstructure_hook_func(

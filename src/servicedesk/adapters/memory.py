@@ -13,7 +13,7 @@ import json
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from servicedesk import convert
@@ -33,6 +33,13 @@ from servicedesk.app.billing.ports import (
 from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.hall.ports import (
+    ApplicationRepository,
+    DepartmentRepository,
+    GuideRepository,
+    QueueRepository,
+    WindowRepository,
+)
 from servicedesk.app.records.ports import (
     AuditLog,
     FoundItemRepository,
@@ -54,6 +61,9 @@ from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
 from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.events import Event
+from servicedesk.domain.hall import Department, GuideStatus, ServiceGuide, Window
+from servicedesk.domain.hall_cases import Application
+from servicedesk.domain.hall_queue import HallQueue
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
@@ -270,6 +280,11 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.costs = MemoryCosts(store)
         self.record_files = MemoryRecordFiles(store)
         self.found_items = MemoryFoundItems(store)
+        self.hall_departments = MemoryDepartments(store)
+        self.hall_windows = MemoryWindows(store)
+        self.hall_guides = MemoryGuides(store)
+        self.hall_queues = MemoryQueues(store)
+        self.hall_applications = MemoryApplications(store)
         # the ports that are not repositories
         self.events = MemoryEventLog(store)
         self.idempotency = MemoryIdempotencyKeys(self)
@@ -664,3 +679,51 @@ class MemoryFoundItems(_MemoryRepository[FoundItem], FoundItemRepository):
     def list_kept(self) -> list[FoundItem]:
         kept = self._all(lambda i: i.status is FoundItemStatus.KEPT)
         return sorted(kept, key=lambda i: (i.found_at or datetime.min, i.id.value))
+
+
+# --- the service hall ----------------------------------------------------------------------------
+
+
+class MemoryDepartments(_MemoryRepository[Department], DepartmentRepository):
+    cls = Department
+
+    def list(self) -> list[Department]:
+        return sorted(self._all(), key=lambda d: d.id.value)
+
+
+class MemoryWindows(_MemoryRepository[Window], WindowRepository):
+    cls = Window
+
+    def list(self) -> list[Window]:
+        return sorted(self._all(), key=lambda w: w.id.value)
+
+
+class MemoryGuides(_MemoryRepository[ServiceGuide], GuideRepository):
+    cls = ServiceGuide
+
+    def list_published(self) -> list[ServiceGuide]:
+        published = self._all(lambda g: g.status is GuideStatus.PUBLISHED)
+        return sorted(published, key=lambda g: g.id.value)
+
+
+class MemoryQueues(_MemoryRepository[HallQueue], QueueRepository):
+    """One writer at a time already: the commit's version check is the lock."""
+
+    cls = HallQueue
+
+    def between(self, first: date, last: date) -> list[HallQueue]:
+        return sorted(self._all(lambda q: first <= q.day <= last), key=lambda q: q.day)
+
+
+class MemoryApplications(_MemoryRepository[Application], ApplicationRepository):
+    cls = Application
+
+    def list_open(self) -> list[Application]:
+        return _received_first(self._all(lambda a: a.is_open))
+
+    def list_due_for_escalation(self, now: datetime) -> list[Application]:
+        return _received_first(self._all(lambda a: _before(a.next_due, now)))
+
+
+def _received_first(applications: list[Application]) -> list[Application]:
+    return sorted(applications, key=lambda a: (a.received_at, a.id.value))

@@ -65,6 +65,38 @@ from servicedesk.app.complaints.commands import (
     ResumeComplaint,
 )
 from servicedesk.app.context import Filer, Handler, Wiring
+from servicedesk.app.hall import handlers as hall
+from servicedesk.app.hall.commands import (
+    AcceptApplication,
+    CallNext,
+    CompleteStep,
+    ConcludeApplication,
+    DecideAtWindow,
+    DraftGuide,
+    FinishNumber,
+    GoOffDuty,
+    GoOnDuty,
+    NoticeDefective,
+    OpenWindow,
+    PublishGuide,
+    RecallNumber,
+    ReceiveApplication,
+    RecordAuthorityReply,
+    RefuseApplication,
+    RegisterDepartment,
+    SecondStaff,
+    SetWindowHours,
+    SetWindowItems,
+    SkipNumber,
+    SubmitToAuthority,
+    SupplyMaterials,
+    SweepHallDeadlines,
+    TakeNumber,
+    TellApplicant,
+    TransferNumber,
+    WithdrawGuide,
+    WithdrawStaff,
+)
 from servicedesk.app.records import filing
 from servicedesk.app.records import handlers as records
 from servicedesk.app.records.commands import (
@@ -97,6 +129,7 @@ from servicedesk.app.requests.commands import (
 )
 from servicedesk.domain import callbacks as cb
 from servicedesk.domain import complaints as cp
+from servicedesk.domain import hall_cases as hc
 from servicedesk.domain import lost_found as lf
 from servicedesk.domain import requests as rq
 from servicedesk.domain.events import Event
@@ -173,6 +206,36 @@ HANDLERS: Final[dict[type[Command], Handler]] = {
     LogFoundItem: records.log_found_item,
     ClaimFoundItem: records.claim_found_item,
     GiveFoundItemToFinder: records.give_found_item_to_finder,
+    # the service hall
+    RegisterDepartment: hall.register_department,
+    SecondStaff: hall.second_staff,
+    WithdrawStaff: hall.withdraw_staff,
+    OpenWindow: hall.open_window,
+    SetWindowItems: hall.set_window_items,
+    SetWindowHours: hall.set_window_hours,
+    GoOnDuty: hall.go_on_duty,
+    GoOffDuty: hall.go_off_duty,
+    DraftGuide: hall.draft_guide,
+    PublishGuide: hall.publish_guide,
+    WithdrawGuide: hall.withdraw_guide,
+    TakeNumber: hall.take_number,
+    CallNext: hall.call_next,
+    RecallNumber: hall.recall_number,
+    SkipNumber: hall.skip_number,
+    FinishNumber: hall.finish_number,
+    TransferNumber: hall.transfer_number,
+    ReceiveApplication: hall.receive_application,
+    NoticeDefective: hall.notice_defective,
+    SupplyMaterials: hall.supply_materials,
+    AcceptApplication: hall.accept_application,
+    RefuseApplication: hall.refuse_application,
+    DecideAtWindow: hall.decide_at_window,
+    CompleteStep: hall.complete_step,
+    SubmitToAuthority: hall.submit_to_authority,
+    RecordAuthorityReply: hall.record_authority_reply,
+    ConcludeApplication: hall.conclude_application,
+    TellApplicant: hall.tell_applicant,
+    SweepHallDeadlines: hall.sweep_hall_deadlines,
 }
 
 #: Event class -> what it does to the record files it concerns (``records.filing``).
@@ -192,6 +255,9 @@ FILERS: Final[dict[type[Event], Filer]] = {
     cb.CallbackScheduled: filing.callback_scheduled,
     cb.CallbackReached: filing.callback_ended,
     cb.CallbackAbandoned: filing.callback_ended,
+    hc.ApplicationReceived: filing.application_received,
+    hc.ApplicationRefused: filing.application_ended,
+    hc.ApplicationConcluded: filing.application_ended,
 }
 
 #: Store kind -> (aggregate class, id class): what a record file of that kind holds, and so
@@ -201,6 +267,7 @@ RECORD_SOURCES: Final[dict[str, tuple[type[object], type[Identifier]]]] = {
     filing.FOUND_ITEM: (lf.FoundItem, lf.FoundItemId),
     filing.COMPLAINT: (cp.Complaint, cp.ComplaintId),
     filing.CALLBACK: (cb.Callback, cp.CallbackId),
+    filing.APPLICATION: (hc.Application, hc.ApplicationId),
 }
 
 #: The library's wiring; ``Desk`` runs on it unless given another.

@@ -24,6 +24,7 @@ from servicedesk.app.command import Command
 from servicedesk.app.complaints.queries import ComplaintQueries
 from servicedesk.app.context import Context, Handler, Wiring
 from servicedesk.app.door import Limits, check_command
+from servicedesk.app.hall.queries import HallQueries
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
 from servicedesk.app.records.queries import RecordQueries
 from servicedesk.app.requests.queries import Queries
@@ -102,6 +103,7 @@ class Desk:
         self.quality = QualityQueries(store, self.policies, clock)
         self.billing = BillingQueries(store, self.policies, clock)
         self.records = RecordQueries(store, self.policies, clock, wiring, audit_key=audit_key)
+        self.hall = HallQueries(store, self.policies, clock)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event, after its transaction committed."""

@@ -33,6 +33,13 @@ from servicedesk.app.billing.ports import (
 from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.hall.ports import (
+    ApplicationRepository,
+    DepartmentRepository,
+    GuideRepository,
+    QueueRepository,
+    WindowRepository,
+)
 from servicedesk.app.records.ports import (
     AuditLog,
     FoundItemRepository,
@@ -127,6 +134,12 @@ class UnitOfWork(abc.ABC):
     invoices: InvoiceRepository
     receipt_books: ReceiptBookRepository
     costs: CostRepository
+    # the service hall
+    hall_departments: DepartmentRepository
+    hall_windows: WindowRepository
+    hall_guides: GuideRepository
+    hall_queues: QueueRepository
+    hall_applications: ApplicationRepository
 
     def __enter__(self) -> Self:
         self.committed = False

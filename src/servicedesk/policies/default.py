@@ -27,6 +27,8 @@ from servicedesk.domain.callbacks import (
 from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
+from servicedesk.domain.hall import ServiceGuide
+from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, Rounding
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
 from servicedesk.domain.retention import RecordKind, RetentionRule
@@ -44,6 +46,8 @@ APPROVAL_CHAIN = (Role.CENTRE_MANAGER, Role.BRANCH_MANAGER)
 RESPONSE_TIME = {Urgency.URGENT: timedelta(hours=1), Urgency.ORDINARY: timedelta(hours=4)}
 BATCH_INTERVAL = timedelta(hours=1)
 ROUNDING = Rounding.HALF_UP
+#: Who publishes a hall's service guides: its management (rule hall.service-guide).
+HALL_PUBLISHERS = frozenset({Role.CENTRE_MANAGER, Role.BRANCH_MANAGER})
 #: Beyond it an amount is taken for a typing slip (ten million yuan).
 LARGEST_AMOUNT = Money.of("10000000.00")
 
@@ -242,6 +246,16 @@ class PropertyCentreDefaults:
     @hookimpl(trylast=True)
     def servicedesk_found_item_keeping(self, valuable: bool) -> timedelta:
         return records_defaults.FOUND_ITEM_KEEPING[bool(valuable)]
+
+    # --- the service hall ------------------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_hall_publishers(self, guide: ServiceGuide) -> frozenset[Role]:
+        return HALL_PUBLISHERS
+
+    @hookimpl(trylast=True)
+    def servicedesk_hall_pause_while_held(self, application: Application) -> bool:
+        return True
 
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------

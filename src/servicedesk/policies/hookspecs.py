@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from servicedesk.domain.billing import BillingMode, Period
     from servicedesk.domain.calendar import WorkingCalendar
     from servicedesk.domain.catalogue import ServiceItem
+    from servicedesk.domain.hall import ServiceGuide
+    from servicedesk.domain.hall_cases import Application
     from servicedesk.domain.money import Money, Rounding
     from servicedesk.domain.requests import Deadline, ItemKind, ServiceRequest, Urgency
     from servicedesk.domain.retention import RecordKind, RetentionRule
@@ -385,4 +387,28 @@ def servicedesk_found_item_keeping(valuable: bool) -> timedelta | None:
 
     Called when an item is logged.  Default (rule records.found-item-keeping):
     ordinary items 3 months, valuables 1 year; the rule allows up to 6 months and 2 years.
+    """
+
+
+# --- the service hall ----------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def servicedesk_hall_publishers(guide: ServiceGuide) -> Collection[Role] | None:
+    """Who may publish a version of an item's service guide (a hall's own policy).
+
+    Called when a guide's draft is to be published; ``guide`` holds every version, the
+    draft last.  Return the roles any of whose holders may publish it; the property
+    catalogue's approval chain does not apply to a hall's items.  Default: the hall's
+    management (centre manager, branch manager: rule hall.service-guide).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_hall_pause_while_held(application: Application) -> bool | None:
+    """Whether an escalated item's clock stops while the higher authority holds it.
+
+    Called when a 上报件 is submitted to its higher authority.  Return ``True`` to stop
+    the item's clock until the reply is recorded, ``False`` to let it run.  Default:
+    ``True`` (rule hall.item-flows).
     """

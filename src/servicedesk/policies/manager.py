@@ -23,6 +23,8 @@ from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.errors import InvalidValue, PolicyError, ServiceDeskError
+from servicedesk.domain.hall import ServiceGuide
+from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import Money, Rounding, total
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
 from servicedesk.domain.retention import RecordKind, RetentionRule
@@ -369,14 +371,19 @@ class Policies:
     # --- records ---------------------------------------------------------------------------------
 
     def permitted_roles(self, command: str) -> frozenset[Role]:
-        name = "servicedesk_permitted_roles"
-        result = self._call(name, command=command)
-        if isinstance(result, str) or not isinstance(result, Collection):
-            raise _garbage(name, result, "a collection of roles")
+        return self._roles("servicedesk_permitted_roles", "a collection of roles", command=command)
+
+    def _roles(
+        self, name: str, wanted: str, *, empty: bool = True, **kwargs: Any
+    ) -> frozenset[Role]:
+        """A hook's answer as a set of roles, or a ``PolicyError`` saying what was ``wanted``."""
+        result = self._call(name, **kwargs)
+        if isinstance(result, str) or not isinstance(result, Collection) or not (result or empty):
+            raise _garbage(name, result, wanted)
         try:
             return frozenset(Role(role) for role in result)
         except ValueError:
-            raise _garbage(name, result, "a collection of roles") from None
+            raise _garbage(name, result, wanted) from None
 
     def retention(self, kind: RecordKind) -> RetentionRule:
         name = "servicedesk_retention"
@@ -394,6 +401,17 @@ class Policies:
         if result <= timedelta(0):
             raise _garbage(name, result, "a period longer than zero")
         return result
+
+    # --- the service hall ------------------------------------------------------------------------
+
+    def hall_publishers(self, guide: ServiceGuide) -> frozenset[Role]:
+        wanted = "a non-empty collection of roles"
+        return self._roles("servicedesk_hall_publishers", wanted, empty=False, guide=guide)
+
+    def hall_pause_while_held(self, application: Application) -> bool:
+        return self._typed(
+            "servicedesk_hall_pause_while_held", bool, "True or False", application=application
+        )
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

@@ -39,6 +39,13 @@ BOOKKEEPING: Final = FRONT_DESK | CASHIER
 STAFF: Final = PEOPLE - {R.AUDITOR}
 COMPLAINTS: Final = STAFF | {R.SYSTEM}
 
+#: The service hall: its management sets it up and approves seconded staff (rule
+#: staff.seconded-staff); the windows' and departments' staff serve (the window admits only
+#: whoever is on duty, a step only its department's staff).
+HALL_MANAGEMENT: Final = frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER})
+HALL_SET_UP: Final = HALL_MANAGEMENT | {R.SYSTEM}
+HALL_STAFF: Final = FRONT_DESK
+
 #: Command class name -> roles that may give it.
 PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     # catalogue: proposals by the centre, approvals by the chain's people (rule
@@ -117,6 +124,36 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "LogFoundItem": FRONT_DESK,
     "ClaimFoundItem": FRONT_DESK,
     "GiveFoundItemToFinder": frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER}),
+    # the service hall
+    "RegisterDepartment": HALL_SET_UP,
+    "SecondStaff": HALL_MANAGEMENT,
+    "WithdrawStaff": HALL_MANAGEMENT,
+    "OpenWindow": HALL_SET_UP,
+    "SetWindowItems": HALL_SET_UP,
+    "SetWindowHours": HALL_SET_UP,
+    "GoOnDuty": HALL_STAFF,
+    "GoOffDuty": HALL_STAFF,
+    "DraftGuide": HALL_STAFF,
+    "PublishGuide": PEOPLE,  # the hall's policy names who (servicedesk_hall_publishers)
+    "WithdrawGuide": PEOPLE,
+    "TakeNumber": HALL_STAFF,  # a kiosk is the system
+    "CallNext": HALL_STAFF,
+    "RecallNumber": HALL_STAFF,
+    "SkipNumber": HALL_STAFF,
+    "FinishNumber": HALL_STAFF,
+    "TransferNumber": HALL_STAFF,
+    "ReceiveApplication": HALL_STAFF,  # online and self-service intake is the system
+    "NoticeDefective": HALL_STAFF,
+    "SupplyMaterials": HALL_STAFF,
+    "AcceptApplication": HALL_STAFF,
+    "RefuseApplication": HALL_STAFF,
+    "DecideAtWindow": HALL_STAFF,
+    "CompleteStep": HALL_STAFF,
+    "SubmitToAuthority": HALL_STAFF,
+    "RecordAuthorityReply": HALL_STAFF,
+    "ConcludeApplication": HALL_STAFF,
+    "TellApplicant": HALL_STAFF,
+    "SweepHallDeadlines": MANAGERS | {R.SYSTEM},
 }
 
 #: Commands no table names (another area's, a plugin's): staff and the system, not auditors,

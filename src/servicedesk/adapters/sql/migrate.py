@@ -152,7 +152,8 @@ def new_revision(message: str, directory: Path = MIGRATIONS) -> Path:
     from alembic import command
 
     versions = directory / "versions"
-    number = len(list(versions.glob("[0-9]*_*.py"))) + 1
+    # After the newest, not after the count: numbers may have been left free on a branch.
+    number = max((int(p.name[:4]) for p in versions.glob("[0-9]*_*.py")), default=0) + 1
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(to_url(Path(tmp) / "head.db"))
         try:

@@ -9,7 +9,7 @@ each kind (``store.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -39,6 +39,13 @@ from servicedesk.app.billing.ports import (
 from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.hall.ports import (
+    ApplicationRepository,
+    DepartmentRepository,
+    GuideRepository,
+    QueueRepository,
+    WindowRepository,
+)
 from servicedesk.app.records.ports import FoundItemRepository, RecordFileRepository
 from servicedesk.app.repository import Aggregate, DerivedIdRepository
 from servicedesk.app.requests.ports import RequestCaseQueries, RequestRepository, WorkerRepository
@@ -54,6 +61,9 @@ from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
 from servicedesk.domain.deadlines import EscalationStep
 from servicedesk.domain.events import Event
+from servicedesk.domain.hall import Department, GuideStatus, ServiceGuide, Window
+from servicedesk.domain.hall_cases import Application
+from servicedesk.domain.hall_queue import HallQueue, QueueId
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
@@ -417,3 +427,48 @@ class SqlFoundItems(SqlRepository[FoundItem], FoundItemRepository):
     def list_kept(self) -> list[FoundItem]:
         c = self.table.c
         return self._select(c.status == FoundItemStatus.KEPT.value, order_by=(c.found_at,))
+
+
+# --- the service hall ----------------------------------------------------------------------------
+
+
+class SqlDepartments(SqlRepository[Department], DepartmentRepository):
+    def list(self) -> list[Department]:
+        return self._select()
+
+
+class SqlWindows(SqlRepository[Window], WindowRepository):
+    def list(self) -> list[Window]:
+        return self._select()
+
+
+class SqlGuides(SqlRepository[ServiceGuide], GuideRepository):
+    def list_published(self) -> list[ServiceGuide]:
+        return self._select(self.table.c.status == GuideStatus.PUBLISHED.value)
+
+
+class SqlQueues(_SqlDerivedIds[HallQueue], QueueRepository):
+    """Windows calling at once queue on the day's row (``SELECT ... FOR UPDATE``, waiting).
+
+    A day nobody opened yet has no row to lock: the first takers each insert it and all
+    but one conflict at commit, and the desk retries them on the row the first made.
+    """
+
+    def locked(self, queue_id: QueueId) -> HallQueue | None:
+        return self._get_locked(queue_id)
+
+    def between(self, first: date, last: date) -> list[HallQueue]:
+        c = self.table.c
+        return self._select(
+            c.day >= first.isoformat(), c.day <= last.isoformat(), order_by=(c.day,)
+        )
+
+
+class SqlApplications(SqlRepository[Application], ApplicationRepository):
+    def list_open(self) -> list[Application]:
+        c = self.table.c
+        return self._select(c.is_open == sa.true(), order_by=(c.received_at,))
+
+    def list_due_for_escalation(self, now: datetime) -> list[Application]:
+        c = self.table.c
+        return self._select(c.escalation_due < now, order_by=(c.received_at,))

@@ -26,23 +26,28 @@ from servicedesk.adapters.sql.records import SqlAuditLog, SqlPersonalData
 from servicedesk.adapters.sql.repositories import (
     SqlAccounts,
     SqlAgreements,
+    SqlApplications,
     SqlCallbackPlans,
     SqlCallbacks,
     SqlCharges,
     SqlComplaints,
     SqlCosts,
     SqlCounters,
+    SqlDepartments,
     SqlEventLog,
     SqlFoundItems,
+    SqlGuides,
     SqlIdempotencyKeys,
     SqlInvoices,
     SqlItems,
     SqlPayments,
+    SqlQueues,
     SqlReceiptBooks,
     SqlReceipts,
     SqlRecordFiles,
     SqlRequests,
     SqlStatements,
+    SqlWindows,
     SqlWorkers,
 )
 from servicedesk.adapters.sql.repository import SqlRepository
@@ -173,6 +178,11 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
     callback_plans = AggregateKind(t.callback_plans, SqlCallbackPlans)
     record_files = AggregateKind(t.record_files, SqlRecordFiles)
     found_items = AggregateKind(t.found_items, SqlFoundItems)
+    hall_departments = AggregateKind(t.hall_departments, SqlDepartments)
+    hall_windows = AggregateKind(t.hall_windows, SqlWindows)
+    hall_guides = AggregateKind(t.hall_guides, SqlGuides)
+    hall_queues = AggregateKind(t.hall_queues, SqlQueues)
+    hall_applications = AggregateKind(t.hall_applications, SqlApplications)
 
     def __init__(self, store: SqlStore, engine: sa.Engine | None = None) -> None:
         super().__init__(store, engine)

@@ -35,6 +35,9 @@ from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
+from servicedesk.domain.hall import Department, ServiceGuide, Window
+from servicedesk.domain.hall_cases import Application
+from servicedesk.domain.hall_queue import HallQueue
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
@@ -556,4 +559,51 @@ found_items = aggregate_table(
         sa.Column("found_at", UtcDateTime(), nullable=True, info=project(lambda i: i.found_at)),
     ),
     indexes=(sa.Index(None, "status", "found_at"),),
+)
+
+
+# --- the service hall ----------------------------------------------------------------------------
+
+hall_departments = aggregate_table("hall_departments", cls=Department)
+
+hall_windows = aggregate_table("hall_windows", cls=Window)
+
+hall_guides = aggregate_table(
+    "hall_guides",
+    cls=ServiceGuide,
+    columns=(
+        sa.Column("status", sa.String(20), nullable=False, info=project(lambda g: g.status.value)),
+    ),
+    indexes=(sa.Index(None, "status"),),
+)
+
+#: One row per day: every take and call of the day holds it, so numbers are handed out and
+#: called one at a time (rule hall.queue-no-number-lost).
+hall_queues = aggregate_table(
+    "hall_queues",
+    cls=HallQueue,
+    columns=(
+        sa.Column("day", sa.String(10), nullable=False, info=project(lambda q: q.day.isoformat())),
+    ),
+    indexes=(sa.Index(None, "day", unique=True),),
+)
+
+hall_applications = aggregate_table(
+    "hall_applications",
+    cls=Application,
+    columns=(
+        sa.Column("is_open", sa.Boolean, nullable=False, info=project(lambda a: a.is_open)),
+        sa.Column(
+            "received_at", UtcDateTime(), nullable=False, info=project(lambda a: a.received_at)
+        ),
+        sa.Column("item_id", Key(), nullable=False, info=project(lambda a: a.item_id.value)),
+        sa.Column(
+            "escalation_due", UtcDateTime(), nullable=True, info=project(lambda a: a.next_due)
+        ),
+    ),
+    indexes=(
+        sa.Index(None, "is_open", "received_at"),
+        sa.Index(None, "item_id"),
+        sa.Index(None, "escalation_due"),
+    ),
 )

@@ -17,7 +17,9 @@ same rules:
   was reached or the retry policy gave up; it holds no phone number (the job
   names its requester by a digest only), so no erasure request reaches it;
 - a found item opens a file when logged and closes when claimed or given to
-  its finder.
+  its finder;
+- a hall application opens a file when received (linked to the applicant's
+  phone) and closes when refused or concluded.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 from servicedesk.app.context import Context
 from servicedesk.domain import callbacks as cb
 from servicedesk.domain import complaints as cp
+from servicedesk.domain import hall_cases as hc
 from servicedesk.domain import lost_found as lf
 from servicedesk.domain import requests as rq
 from servicedesk.domain.events import Event
@@ -39,6 +42,7 @@ REQUEST = "request"
 FOUND_ITEM = "found_item"
 COMPLAINT = "complaint"
 CALLBACK = "callback"
+APPLICATION = "hall_application"
 
 
 def file_events(ctx: Context, events: list[Event]) -> None:
@@ -128,4 +132,19 @@ def callback_scheduled(event: cb.CallbackScheduled, ctx: Context) -> None:
 def callback_ended(event: cb.CallbackReached | cb.CallbackAbandoned, ctx: Context) -> None:
     record = record_file(ctx, CALLBACK, event.callback_id, event.at)
     record.extend(forms=[RecordKind.CALLBACK], at=event.at)
+    record.close(at=event.at, rules=ctx.policies.retention_rules())
+
+
+# --- the service hall ----------------------------------------------------------------------------
+
+
+def application_received(event: hc.ApplicationReceived, ctx: Context) -> None:
+    record = record_file(ctx, APPLICATION, event.application_id, event.at)
+    record.extend(forms=[RecordKind.REQUEST_FORM], at=event.at)
+    ctx.uow.personal_data.link(record.id, phone_key(event.applicant.contact))
+
+
+def application_ended(event: hc.ApplicationRefused | hc.ApplicationConcluded, ctx: Context) -> None:
+    record = record_file(ctx, APPLICATION, event.application_id, event.at)
+    record.extend(forms=[RecordKind.REQUEST_FORM], at=event.at)
     record.close(at=event.at, rules=ctx.policies.retention_rules())
