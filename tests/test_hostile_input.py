@@ -207,7 +207,7 @@ def sql_state(store: SqlStore) -> Any:
                 for row in connection.execute(sa.text(f'SELECT * FROM "{name}"'))
             )
             for name in tables
-            if name not in {"audit_records", "alembic_version"}
+            if name not in {"audit_records", "servicedesk_alembic_version"}
         }
 
 

@@ -48,7 +48,9 @@ def test_upgrading_starts_the_head_at_the_last_record(backend: str, tmp_path: Pa
                 last = _as_written_unmarked(connection)
                 command.downgrade(config(connection), "0006")
                 connection.execute(sa.text("DROP TABLE audit_head"))
-                connection.execute(sa.text("UPDATE alembic_version SET version_num = '0005'"))
+                connection.execute(
+                    sa.text("UPDATE servicedesk_alembic_version SET version_num = '0005'")
+                )
         upgrade(url)
         with SqlStore(url, migrate=False) as store:
             with store.engine.connect() as connection:

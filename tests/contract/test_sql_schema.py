@@ -63,11 +63,13 @@ def test_upgrading_from_the_first_migration_equals_creating_fresh(
             command.stamp(migrate.config(connection), "head")
         engine.dispose()
         a, b = reflect(stepped), reflect(fresh)
-        assert set(a) == {t.name for t in metadata.sorted_tables} | {"alembic_version"}
+        assert set(a) == {t.name for t in metadata.sorted_tables} | {migrate.VERSION_TABLE}
         assert a == b
         engine = make_engine(stepped)
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "version_table": migrate.VERSION_TABLE}
+            )
             assert compare_metadata(context, metadata) == []
             assert migrate.current(connection) == head()
         engine.dispose()
@@ -76,7 +78,9 @@ def test_upgrading_from_the_first_migration_equals_creating_fresh(
 def _stamp(url: sa.URL, revision: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
-        connection.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+        connection.execute(
+            sa.text("UPDATE servicedesk_alembic_version SET version_num = :v"), {"v": revision}
+        )
     engine.dispose()
 
 
@@ -156,7 +160,9 @@ def test_a_new_revision_for_a_new_table_uses_the_type_factories(tmp_path: Path) 
         engine = make_engine(sa.make_url(f"sqlite:///{tmp_path / 'new.db'}"))
         with engine.begin() as connection:
             command.upgrade(migrate.config(connection, directory), "head")
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "version_table": migrate.VERSION_TABLE}
+            )
             assert compare_metadata(context, metadata) == []
         engine.dispose()
     finally:

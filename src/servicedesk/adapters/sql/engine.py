@@ -121,6 +121,22 @@ def make_engine(url: URL, *, busy_timeout: float = 30.0, reader: bool = False) -
     return engine
 
 
+def use_schema(connection: sa.Connection, schema: str) -> None:
+    """Our tables, named without schema, in ``schema`` for the rest of this transaction.
+
+    ``SET LOCAL`` ends with the transaction, so a pooled connection the host's
+    own code takes next sees its own ``search_path``; temporary tables still go
+    to the session's own temporary schema.
+    """
+    quoted = connection.dialect.identifier_preparer.quote_identifier(schema)
+    connection.exec_driver_sql(f"SET LOCAL search_path TO {quoted}")
+
+
+def host_engine(engine: Engine) -> Engine:
+    """The host's engine, its pool shared, with the isolation every unit of work expects."""
+    return engine.execution_options(isolation_level="READ COMMITTED")
+
+
 # --- driver errors -> typed errors ---------------------------------------------------------------
 
 _PG_CONFLICT = {"40001", "40P01", "55P03", "23505"}

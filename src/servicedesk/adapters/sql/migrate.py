@@ -6,6 +6,12 @@ transaction where the database allows DDL in transactions (SQLite,
 PostgreSQL), serialised between processes by a lock.  A database stamped with
 a revision this package does not know was written by a newer servicedesk: it
 is refused with ``SchemaVersionError`` and left untouched.
+
+The revision is stamped in a table of our own (``servicedesk_alembic_version``),
+so that a host database with its own Alembic history keeps its
+``alembic_version``; the revisions carry the branch label ``servicedesk`` for a
+host that runs them from its own Alembic environment instead (then our revision
+is read from its ``alembic_version``, and the store is opened with ``migrate=False``).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
 
-from servicedesk.adapters.sql.engine import describe, make_engine, to_url, translate
+from servicedesk.adapters.sql.engine import describe, make_engine, to_url, translate, use_schema
 from servicedesk.domain.errors import SchemaVersionError, StoreBusy
 from servicedesk.i18n import _
 
@@ -28,6 +34,10 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "servicedesk_alembic_version"
+#: Where a desk written before it had a version table of its own stamped its revision,
+#: and where a host running our revisions from its own Alembic environment keeps it.
+SHARED_VERSION_TABLE = "alembic_version"
 LOCK_NAME = "servicedesk_migrate"
 LOCK_ID = 0x5E5D_E5C0  # PostgreSQL advisory lock key for migrations
 
@@ -39,13 +49,18 @@ REVISIONS: tuple[str, ...] = tuple(
 )
 
 
-def config(connection: sa.Connection | None = None, directory: Path = MIGRATIONS) -> Config:
+def config(
+    connection: sa.Connection | None = None,
+    directory: Path = MIGRATIONS,
+    schema: str | None = None,
+) -> Config:
     """An Alembic configuration for the shipped revisions, bound to ``connection``."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(directory))
     cfg.attributes["connection"] = connection
+    cfg.attributes["schema"] = schema
     return cfg
 
 
@@ -54,12 +69,23 @@ def head() -> str:
     return REVISIONS[-1]
 
 
-def current(connection: sa.Connection) -> str | None:
-    """The schema revision stamped in the database, None for an empty one."""
-    if not sa.inspect(connection).has_table("alembic_version"):
+def _stamped(connection: sa.Connection, table: str, schema: str | None) -> list[str] | None:
+    if not sa.inspect(connection).has_table(table, schema=schema):
         return None
-    stamped = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars()
-    found = sorted(stamped)
+    version = sa.table(table, sa.column("version_num"), schema=schema)
+    return sorted(connection.execute(sa.select(version.c.version_num)).scalars())
+
+
+def current(connection: sa.Connection, schema: str | None = None) -> str | None:
+    """The schema revision stamped in the database, None for an empty one.
+
+    Our own version table first; else our revision among the rows of a shared
+    ``alembic_version`` (a host's other branches' rows are not ours to judge).
+    """
+    found = _stamped(connection, VERSION_TABLE, schema)
+    if found is None:
+        shared = _stamped(connection, SHARED_VERSION_TABLE, schema) or []
+        found = [revision for revision in shared if revision in REVISIONS]
     if len(found) > 1:
         raise SchemaVersionError(
             _("The database has several schema revisions ({found}); merge them first.").format(
@@ -88,8 +114,30 @@ def _connect(engine: Engine) -> Iterator[sa.Connection]:
         raise translate(error, engine.url) from error
 
 
-def upgrade_engine(engine: Engine, revision: str = "head") -> None:
-    """Bring the database behind ``engine`` to ``revision`` (default: the newest)."""
+def _adopt_shared_stamp(connection: sa.Connection, schema: str | None) -> None:
+    """Move a revision a desk stamped in ``alembic_version`` alone into our own table."""
+    if _stamped(connection, VERSION_TABLE, schema) is not None:
+        return
+    shared = _stamped(connection, SHARED_VERSION_TABLE, schema)
+    if not shared or any(revision not in REVISIONS for revision in shared) or len(shared) != 1:
+        return  # nothing of ours, or a host's history kept beside ours: leave it as it is
+    version = sa.Table(
+        VERSION_TABLE,
+        sa.MetaData(),
+        sa.Column("version_num", sa.String(32), primary_key=True),
+        schema=schema,
+    )
+    version.create(connection)
+    connection.execute(sa.insert(version).values(version_num=shared[0]))
+    old = sa.Table(SHARED_VERSION_TABLE, sa.MetaData(), schema=schema)
+    old.drop(connection)
+
+
+def upgrade_engine(engine: Engine, revision: str = "head", schema: str | None = None) -> None:
+    """Bring the database behind ``engine`` to ``revision`` (default: the newest).
+
+    ``schema`` (PostgreSQL) is where our tables live; it is created if missing.
+    """
     with _connect(engine) as connection:
         backend = connection.dialect.name
         if backend in ("mysql", "mariadb"):  # DDL commits at once there; a session lock
@@ -105,22 +153,26 @@ def upgrade_engine(engine: Engine, revision: str = "head") -> None:
             with connection.begin():
                 if backend == "postgresql":
                     connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_ID})")
-                found = current(connection)
+                    if schema is not None:
+                        connection.execute(sa.schema.CreateSchema(schema, if_not_exists=True))
+                        use_schema(connection, schema)
+                _adopt_shared_stamp(connection, schema)
+                found = current(connection, schema)
                 _known(found, engine.url)
                 if found != (head() if revision == "head" else revision):
                     from alembic import command
 
-                    command.upgrade(config(connection), revision)
+                    command.upgrade(config(connection, schema=schema), revision)
         finally:
             if backend in ("mysql", "mariadb"):
                 connection.exec_driver_sql(f"SELECT RELEASE_LOCK('{LOCK_NAME}')")
                 connection.commit()
 
 
-def check_schema(engine: Engine) -> None:
+def check_schema(engine: Engine, schema: str | None = None) -> None:
     """Refuse a database that is not at the newest revision, saying what to run."""
     with _connect(engine) as connection:
-        found = current(connection)
+        found = current(connection, schema)
         connection.rollback()
     _known(found, engine.url)
     if found != head():

@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL
 from servicedesk import convert
 from servicedesk.adapters.sql import cursor, fixed_statements
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.engine import make_engine, to_url
+from servicedesk.adapters.sql.engine import host_engine, make_engine, to_url
 from servicedesk.adapters.sql.migrate import check_schema, upgrade_engine
 from servicedesk.adapters.sql.records import SqlAuditLog, SqlPersonalData
 from servicedesk.adapters.sql.repositories import (
@@ -55,7 +55,12 @@ from servicedesk.adapters.sql.tables import AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
 from servicedesk.app.repository import Aggregate, Repository
-from servicedesk.domain.errors import ConcurrencyConflict, NotFound, StoreError
+from servicedesk.domain.errors import (
+    ConcurrencyConflict,
+    NotFound,
+    StoreConfigurationError,
+    StoreError,
+)
 from servicedesk.i18n import _
 
 S = TypeVar("S", bound=SqlRepository[Any])
@@ -69,34 +74,59 @@ class SqlStore:
     database not at the current schema is refused instead (for servers whose
     migrations an operator runs with ``upgrade(url)``).  A database written by
     a newer servicedesk is always refused, never touched.
+
+    A host system gives its own ``Engine`` instead of a URL: on a server its pool
+    is shared (an SQLite file gets engines of servicedesk's own, which begin
+    their writes with the lock taken).  ``schema`` keeps our tables in a
+    PostgreSQL schema of their own, beside the host's tables of the same names.
     """
 
     def __init__(
         self,
-        target: str | os.PathLike[str] | URL,
+        target: str | os.PathLike[str] | URL | sa.Engine,
         *,
         migrate: bool = True,
         busy_timeout: float = 30.0,
+        schema: str | None = None,
     ) -> None:
-        self.url = to_url(target)
-        self.engine = make_engine(self.url, busy_timeout=busy_timeout)
+        given = target if isinstance(target, sa.Engine) else None
+        if isinstance(target, sa.Engine):  # whichever SQLite dialect it runs, the file it names
+            url = target.url
+            sqlite_file = url.get_backend_name() == "sqlite"
+            self.url = to_url(url.set(drivername="sqlite+pysqlite") if sqlite_file else url)
+        else:
+            self.url = to_url(target)
+        sqlite = self.url.get_backend_name() == "sqlite"
+        if schema is not None and self.url.get_backend_name() != "postgresql":
+            raise StoreConfigurationError(
+                _(
+                    "A schema of its own is for PostgreSQL; on {backend} give servicedesk "
+                    "a database of its own."
+                ).format(backend=self.url.get_backend_name())
+            )
+        self.schema = schema
+        # A host's server engine is used as it is, pool and all; an SQLite file gets
+        # engines of our own, whose transactions take the write lock when they begin.
+        self._owned = given is None or sqlite
+        self.engine = (
+            host_engine(given)
+            if given is not None and not sqlite
+            else make_engine(self.url, busy_timeout=busy_timeout)
+        )
         #: The engine of units of work that only read: on SQLite they begin deferred and
         #: never take the write lock; a server's reads never block its writers anyway.
         self.reader = (
-            make_engine(self.url, busy_timeout=busy_timeout, reader=True)
-            if self.url.get_backend_name() == "sqlite"
-            else self.engine
+            make_engine(self.url, busy_timeout=busy_timeout, reader=True) if sqlite else self.engine
         )
         #: ``cursor``'s compiled statements, by statement and the columns it sets.
         self.compiled: dict[tuple[sa.Executable, tuple[str, ...]], cursor.Compiled] = {}
         try:
             if migrate:
-                upgrade_engine(self.engine)
+                upgrade_engine(self.engine, schema=schema)
             else:
-                check_schema(self.engine)
+                check_schema(self.engine, schema)
         except BaseException:
-            self.engine.dispose()
-            self.reader.dispose()
+            self.close()
             raise
 
     def unit_of_work(self) -> SqlUnitOfWork:
@@ -106,9 +136,13 @@ class SqlStore:
         return SqlUnitOfWork(self, self.reader)
 
     def close(self) -> None:
-        """Close every pooled connection (the store can still be used: it reconnects)."""
-        self.engine.dispose()
-        self.reader.dispose()
+        """Close every pooled connection (the store can still be used: it reconnects).
+
+        A host's engine is the host's to dispose of: its pool is left as it is.
+        """
+        if self._owned:
+            self.engine.dispose()
+            self.reader.dispose()
 
     def __enter__(self) -> Self:
         return self

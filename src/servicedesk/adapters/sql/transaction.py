@@ -19,10 +19,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from servicedesk.adapters.sql import cursor
-from servicedesk.adapters.sql.engine import translate
+from servicedesk.adapters.sql.engine import translate, use_schema
 from servicedesk.app.unit_of_work import Written, new_entry
 
 log = logging.getLogger("servicedesk.sql")
+#: SQLAlchemy's log of statements: with it at INFO, every statement goes through SQLAlchemy.
+_SQL_LOG = logging.getLogger("sqlalchemy.engine.Engine")
 Result = sa.CursorResult[*tuple[Any, ...]]
 R = TypeVar("R")
 
@@ -32,6 +34,8 @@ class Database(Protocol):
 
     url: URL
     engine: sa.Engine
+    #: The PostgreSQL schema our tables live in, or None for the connection's own.
+    schema: str | None
     #: ``cursor``'s compiled statements, by statement and the columns it sets.
     compiled: dict[tuple[sa.Executable, tuple[str, ...]], cursor.Compiled]
 
@@ -44,8 +48,11 @@ class SqlTransaction:
         self.engine = store.engine if engine is None else engine
         self._connection: sa.Connection | None = None
         self._cursor: Any = None
-        # whether statements may skip SQLAlchemy's execution (asked once per transaction)
-        self._on_cursor = not cursor.listened(self.engine)
+        # whether statements may skip SQLAlchemy's execution (asked once per transaction):
+        # not when someone listens to the engine or reads its log of statements
+        self._on_cursor = not cursor.listened(self.engine) and not _SQL_LOG.isEnabledFor(
+            logging.INFO
+        )
         #: Events a bulk step saved with its own statements (``ports.Written``).
         self.written: list[Written] = []
         #: The mark of every event this transaction writes (``ports.UnitOfWork.entry``).
@@ -109,6 +116,8 @@ class SqlTransaction:
             connection = self.engine.connect()
             try:
                 connection.begin()
+                if self.store.schema is not None:
+                    use_schema(connection, self.store.schema)
                 result = first(connection)
             except sa.exc.DBAPIError as error:
                 self._cursor = None

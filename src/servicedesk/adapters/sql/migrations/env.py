@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from alembic import context
 
 from servicedesk.adapters.sql import types
+from servicedesk.adapters.sql.migrate import VERSION_TABLE
 from servicedesk.adapters.sql.tables import metadata
 
 
@@ -33,6 +34,8 @@ def run(connection: sa.Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        version_table=VERSION_TABLE,
+        version_table_schema=context.config.attributes.get("schema"),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -16,7 +16,7 @@ from servicedesk.adapters.sql.types import Document, Fen, Key, Serial, UtcDateTi
 
 revision: str = "0001"
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = ("servicedesk",)
 depends_on: str | Sequence[str] | None = None
 
 
