@@ -14,9 +14,12 @@ HEADING = re.compile(r"^#{2,4} `servicedesk ([a-z -]+)`$", re.M)
 
 def leaf_commands(command: click.Command, path: tuple[str, ...] = ()) -> set[str]:
     if isinstance(command, click.Group):
+        ctx = click.Context(command)  # a lazy group imports its commands when asked for them
+        subcommands = {name: command.get_command(ctx, name) for name in command.list_commands(ctx)}
         return {
             leaf
-            for name, sub in command.commands.items()
+            for name, sub in subcommands.items()
+            if sub is not None
             for leaf in leaf_commands(sub, (*path, name))
         }
     return {" ".join(path)}

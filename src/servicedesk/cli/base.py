@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import click
@@ -36,45 +36,6 @@ from servicedesk.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DB = "servicedesk.db"
-
-
-class DeskGroup(click.Group):
-    """A click group whose errors are one line on stderr, with click's exit codes."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs["standalone_mode"] = False
-        try:
-            return super().main(*args, **kwargs)
-        except click.exceptions.Exit as done:
-            sys.exit(done.exit_code)
-        except click.exceptions.NoArgsIsHelpError as bare:  # a group named alone: its help
-            click.echo(bare.format_message())
-            sys.exit(bare.exit_code)
-        except click.ClickException as error:
-            fail(error.format_message(), error.exit_code)
-        except click.exceptions.Abort:
-            fail(_("aborted"), 1)
-        except ServiceDeskError as error:
-            fail(error.message, 1)
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        # Name the group in the message, so "servicedesk request strat" says where it looked.
-        try:
-            return super().resolve_command(ctx, args)
-        except click.UsageError as error:
-            raise click.UsageError(f"{ctx.command_path}: {error.message}", ctx) from None
-
-
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def group(name: str, help_text: str) -> click.Group:
-    """A command group that keeps the one-line errors of ``DeskGroup``."""
-    return DeskGroup(name=name, help=help_text)
 
 
 # --- parameters: malformed input is a usage error (exit 2), before the desk is touched -----------
@@ -302,7 +263,7 @@ def done(opts: Options, what: str, record: str | None, **more: Any) -> None:
     if opts.json:
         click.echo(to_json({"id": record, **more}))
     else:
-        click.echo(what.format(id=record, **more))
+        click.echo(_(what).format(id=record, **more))
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

@@ -31,7 +31,6 @@ from servicedesk.cli.base import (
     act,
     csv_text,
     desk_options,
-    group,
     opened,
     options,
     require,
@@ -39,13 +38,14 @@ from servicedesk.cli.base import (
     table,
     to_json,
 )
+from servicedesk.cli.group import group
 from servicedesk.domain.billing import Period
 from servicedesk.domain.charges import LineKind, LineSpec
 from servicedesk.domain.values import Contact
-from servicedesk.i18n import _
+from servicedesk.i18n import N_, _
 
 PERIOD = Checked(Period.parse, "yyyy-mm")
-HOLDS = "billing records"
+HOLDS = N_("billing records")
 
 
 def _cashier(kwargs: dict[str, Any]) -> None:
@@ -204,7 +204,16 @@ def month_close(period: Period, **kwargs: Any) -> None:
 
 statement = group("statement", "Statements: print or export them.")
 
-COLUMNS = ("statement", "account", "period", "total", "paid", "due", "due by", "status")
+COLUMNS = (
+    N_("statement"),
+    N_("account"),
+    N_("period"),
+    N_("total"),
+    N_("paid"),
+    N_("due"),
+    N_("due by"),
+    N_("status"),
+)
 
 
 def _rows(views: list[StatementView]) -> list[tuple[object, ...]]:

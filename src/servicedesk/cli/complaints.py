@@ -21,19 +21,19 @@ from servicedesk.cli.base import (
     EnumParam,
     act,
     desk_options,
-    group,
     opened,
     options,
     require,
     show,
     table,
 )
+from servicedesk.cli.group import DeskCommand, group
 from servicedesk.domain.callbacks import Month
 from servicedesk.domain.values import Contact
-from servicedesk.i18n import _
+from servicedesk.i18n import N_, _
 
 MONTH = Checked(Month.parse, "yyyy-mm")
-HOLDS = "complaints and callbacks"
+HOLDS = N_("complaints and callbacks")
 
 complaint = group("complaint", "Complaints, answered within working-time deadlines.")
 
@@ -154,7 +154,7 @@ def complaint_list(**kwargs: Any) -> None:
                 (
                     v.id.value,
                     v.status,
-                    v.category,
+                    _(v.category),
                     v.owner.value,
                     f"{v.answer_due:%Y-%m-%d %H:%M}",
                     v.overdue,
@@ -166,7 +166,7 @@ def complaint_list(**kwargs: Any) -> None:
     )
 
 
-@click.command("escalate")
+@click.command("escalate", cls=DeskCommand)
 @desk_options
 def escalate(**kwargs: Any) -> None:
     """The escalation sweep: every overdue complaint and request goes one step up."""
