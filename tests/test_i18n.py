@@ -26,7 +26,8 @@ ZH_PO = ROOT / "src/servicedesk/locale/zh_CN/LC_MESSAGES/servicedesk.po"
 
 def _catalogue_tool() -> ModuleType:
     spec = importlib.util.spec_from_file_location("catalogue_tool", ROOT / "scripts/catalogue.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -35,7 +36,7 @@ def _catalogue_tool() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def extracted() -> set[tuple[str | None, str]]:
-    """Every (context, msgid) the source holds, extracted afresh as ``scripts/catalogue.py`` does."""
+    """Every (context, msgid) in the source, extracted afresh as ``scripts/catalogue.py`` does."""
     tool = _catalogue_tool()
     found = set()
     for source in (tool._source_messages(), tool._enum_labels(), tool._help_texts()):
@@ -150,4 +151,5 @@ def test_the_demo_under_zh_cn_prints_no_english() -> None:
     english = sorted(w for w in words if w not in NAMES and not CODE.match(w))
     assert not english, english
     assert "¥80.00" in result.output  # amounts for the locale, not "80.00 CNY"
-    assert "服务热线" in result.output and "已关闭" in result.output
+    assert "服务热线" in result.output
+    assert "已关闭" in result.output

@@ -138,12 +138,13 @@ class DeskGroup(TranslatedHelp, click.Group):
 
 
 class LazyGroup(DeskGroup):
-    """A group whose subcommands are imported the first time they are asked for.
+    """A group whose subcommands are imported the first time one of them is used.
 
-    ``lazy`` maps each name to ``"module:attribute"``, in the order help lists them.
+    ``lazy`` maps each name to ``("module:attribute", help)``, in the order help
+    lists them; the group's own help page shows that help without the import.
     """
 
-    def __init__(self, *args: Any, lazy: Mapping[str, str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, lazy: Mapping[str, tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy)
 
@@ -152,10 +153,23 @@ class LazyGroup(DeskGroup):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and cmd_name not in self.commands:
-            module, _sep, attribute = self.lazy[cmd_name].partition(":")
+            module, _sep, attribute = self.lazy[cmd_name][0].partition(":")
             command = getattr(importlib.import_module(module), attribute)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (name, _(self.lazy[name][1]) if name in self.lazy else self._summary(ctx, name))
+            for name in self.list_commands(ctx)
+        ]
+        if rows:
+            with formatter.section(_("Commands")):
+                formatter.write_dl(rows)
+
+    def _summary(self, ctx: click.Context, name: str) -> str:
+        command = self.get_command(ctx, name)
+        return "" if command is None else command.get_short_help_str()
 
 
 def group(name: str, help_text: str) -> click.Group:

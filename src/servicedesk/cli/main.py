@@ -11,24 +11,50 @@ from importlib.metadata import PackageNotFoundError, version
 import click
 
 from servicedesk.cli.group import LazyGroup
+from servicedesk.i18n import N_
 
-#: Every command group of ``servicedesk``, in the order ``--help`` lists them: name -> where.
-COMMANDS: dict[str, str] = {
-    "demo": "servicedesk.cli.demo:demo",
-    "db": "servicedesk.cli.requests:db",
-    "catalogue": "servicedesk.cli.requests:catalogue",
-    "worker": "servicedesk.cli.requests:worker",
-    "request": "servicedesk.cli.requests:request",
-    "account": "servicedesk.cli.billing:account",
-    "charge": "servicedesk.cli.billing:charge",
-    "payment": "servicedesk.cli.billing:payment",
-    "month": "servicedesk.cli.billing:month",
-    "statement": "servicedesk.cli.billing:statement",
-    "complaint": "servicedesk.cli.complaints:complaint",
-    "escalate": "servicedesk.cli.complaints:escalate",
-    "callback": "servicedesk.cli.complaints:callback",
-    "records": "servicedesk.cli.records:records",
-    "report": "servicedesk.cli.reports:report",
+#: Every command group of ``servicedesk``, in the order ``--help`` lists them: where it lives
+#: and its help, which ``--help`` shows without importing it (a test holds the two equal).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": (
+        "servicedesk.cli.demo:demo",
+        N_("Run a day at a property service centre and its month-end, and print what they left."),
+    ),
+    "db": ("servicedesk.cli.requests:db", N_("Create or upgrade the database.")),
+    "catalogue": (
+        "servicedesk.cli.requests:catalogue",
+        N_("The service items and their approved fees."),
+    ),
+    "worker": ("servicedesk.cli.requests:worker", N_("The staff and contractors who do the jobs.")),
+    "request": (
+        "servicedesk.cli.requests:request",
+        N_("Service requests from intake to acceptance."),
+    ),
+    "account": ("servicedesk.cli.billing:account", N_("Requesters' accounts and deposits.")),
+    "charge": (
+        "servicedesk.cli.billing:charge",
+        N_("What a job costs, confirmed by the requester."),
+    ),
+    "payment": (
+        "servicedesk.cli.billing:payment",
+        N_("Payments taken by a cashier, with numbered receipts."),
+    ),
+    "month": ("servicedesk.cli.billing:month", N_("The month close.")),
+    "statement": ("servicedesk.cli.billing:statement", N_("Statements: print or export them.")),
+    "complaint": (
+        "servicedesk.cli.complaints:complaint",
+        N_("Complaints, answered within working-time deadlines."),
+    ),
+    "escalate": (
+        "servicedesk.cli.complaints:escalate",
+        N_("The escalation sweep: every overdue complaint and request goes one step up."),
+    ),
+    "callback": ("servicedesk.cli.complaints:callback", N_("The monthly callbacks to requesters.")),
+    "records": (
+        "servicedesk.cli.records:records",
+        N_("Records: retention and the purge of expired personal data."),
+    ),
+    "report": ("servicedesk.cli.reports:report", N_("What the desk shows a manager.")),
 }
 
 

@@ -51,7 +51,7 @@ from servicedesk.cli.base import (
 from servicedesk.cli.group import group
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.values import Contact, mask, mask_phone
-from servicedesk.i18n import N_, _
+from servicedesk.i18n import N_, _, label
 
 # --- db ------------------------------------------------------------------------------------------
 
@@ -196,9 +196,25 @@ def catalogue_list(**kwargs: Any) -> None:
         items,
         lambda: table(
             _("Catalogue"),
-            [_("item"), _("name"), _("category"), _("status"), _("fee"), _("waiting for")],
             [
-                (i.id.value, i.name, i.category, i.status, fee_text(i.fee), i.waiting_for)
+                _("item"),
+                _("name"),
+                _("category"),
+                _("status"),
+                _("fee"),
+                _("proposed fee"),
+                _("waiting for"),
+            ],
+            [
+                (
+                    i.id.value,
+                    i.name,
+                    _(i.category),
+                    i.status,
+                    fee_text(i.fee),
+                    None if i.pending_fee is None else fee_text(i.pending_fee),
+                    None if i.waiting_for is None else label(Role(i.waiting_for)),
+                )
                 for i in items
             ],
         ),
