@@ -58,9 +58,9 @@ def test_item_is_published_only_after_the_whole_chain(desk: Desk) -> None:
 def test_chain_is_walked_in_order_by_the_right_roles(desk: Desk, store: MemoryStore) -> None:
     item_id = propose(desk)
     before = store.snapshot()
-    with pytest.raises(ApprovalRefused, match="waits for approval by the centre_manager"):
+    with pytest.raises(ApprovalRefused, match="waits for approval by the centre manager"):
         desk.handle(ApproveFee(item_id=item_id, role=Role.BRANCH_MANAGER), actor=BRANCH_MANAGER)
-    with pytest.raises(ApprovalRefused, match="Only a centre_manager"):
+    with pytest.raises(ApprovalRefused, match="Only a centre manager"):
         desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=CLERK)
     assert store.snapshot() == before
 

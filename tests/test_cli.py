@@ -90,11 +90,14 @@ class _Marking(gettext.NullTranslations):
     def gettext(self, message: str) -> str:
         return f"«{message}»"
 
+    def pgettext(self, context: str, message: str) -> str:
+        return f"«{message.replace('_', ' ')}»"
+
 
 def test_every_heading_and_label_of_the_demo_passes_through_gettext(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(i18n, "_translations", lambda: _Marking())
+    monkeypatch.setattr(i18n, "_translations", lambda _locale: _Marking())
     result = CliRunner().invoke(main, ["demo"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     out = result.output

@@ -10,7 +10,10 @@ and the marks must go.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
+
+import openpyxl
 
 from cli_support import data, one_line_error, run
 from servicedesk import (
@@ -62,16 +65,32 @@ def test_charges_a_month_close_statements_and_a_payment(tmp_path: Path) -> None:
     assert again == {"id": "2026-03", "events": 0}  # run again: nothing doubled
 
     csv_text = run(db, "statement", "export", "2026-03", now=april).stdout
-    header, *lines = csv_text.splitlines()
+    assert csv_text.startswith("\ufeff")  # the BOM: Excel reads the file as UTF-8
+    header, *lines = csv_text.removeprefix("\ufeff").splitlines()
     assert header.startswith("statement,account,period,total,paid,due,due_by,status,line_kind")
     assert [line.split(",")[:4] for line in lines] == [["A-1:2026-03", "A-1", "2026-03", "32.30"]]
     out = tmp_path / "march.json"
     run(db, "statement", "export", "2026-03", "--format", "json", "--output", str(out), now=april)
-    assert [s["id"] for s in json.loads(out.read_text(encoding="utf-8"))] == ["A-1:2026-03"]
+    [exported] = json.loads(out.read_text(encoding="utf-8"))
+    assert exported["id"] == "A-1:2026-03"
+    book = tmp_path / "march.xlsx"
+    run(db, "statement", "export", "2026-03", "--format", "xlsx", "--output", str(book), now=april)
+    sheet = openpyxl.load_workbook(book).active
+    assert sheet is not None
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert cells[0] == header.split(",")
+    figures = lines[0].split(",")
+    assert cells[1][:3] == figures[:3]
+    assert [Decimal(str(v)) for v in cells[1][3:6]] == [Decimal(f) for f in figures[3:6]]
+    assert Decimal(str(cells[1][3])) == Decimal(exported["total"]["amount"])
 
     cashier = ("--actor", "zhao")
     one_line_error(run(db, "payment", "record", "A-1", "32.30", code=2), "--actor")
-    run(db, "payment", "record", "A-1", "32.30", *cashier, now="2026-04-02T10:00:00+08:00")
+    receipt = run(
+        db, "payment", "record", "A-1", "32.30", *cashier, now="2026-04-02T10:00:00+08:00"
+    )
+    assert "Receipt No. PSC-2026-000001" in receipt.stdout  # the number, not only the payment id
+    assert "Amount in words: 叁拾贰元叁角整" in receipt.stdout
     [paid] = data(run(db, "statement", "list", "2026-03", "--json"))
     assert paid["status"] == "paid"
     [row] = data(run(db, "report", "revenue", "2026-03", "--json"))

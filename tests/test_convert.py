@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import struct
-from pathlib import Path
 
 import pytest
 
@@ -23,11 +21,10 @@ from servicedesk import (
     StartWork,
     TriageRequest,
     convert,
-    i18n,
 )
 from servicedesk.app.bootstrap import command_types as all_command_types
 from servicedesk.app.requests.queries import RequestView
-from servicedesk.domain.errors import IllegalTransition, InvalidValue
+from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.events import Event
 from support import CLERK, Clock, hire, publish, requester
 
@@ -98,58 +95,3 @@ def test_bad_plain_data_is_a_typed_error() -> None:
         convert.structure({"amount": 1.5, "currency": "CNY"}, Money)
     with pytest.raises(InvalidValue, match="Unknown event type"):
         convert.structure({"type": "Nope", "at": "2026-01-01T00:00:00+08:00"}, Event)  # type: ignore[type-abstract]
-
-
-def _mo_file(path: Path, messages: dict[str, str]) -> None:
-    """Write a GNU .mo catalogue (the format msgfmt produces) without gettext tools."""
-    keys = sorted(messages)
-    ids = b"".join(k.encode() + b"\0" for k in keys)
-    strs = b"".join(messages[k].encode() + b"\0" for k in keys)
-    count = len(keys)
-    table = 7 * 4
-    ids_start = table + count * 16
-    strs_start = ids_start + len(ids)
-    offsets, o = [], 0
-    for k in keys:
-        offsets += [len(k.encode()), ids_start + o]
-        o += len(k.encode()) + 1
-    soffsets, o = [], 0
-    for k in keys:
-        soffsets += [len(messages[k].encode()), strs_start + o]
-        o += len(messages[k].encode()) + 1
-    header = struct.pack("7I", 0x950412DE, 0, count, table, table + count * 8, 0, 0)
-    path.write_bytes(
-        header
-        + struct.pack(f"{2 * count}I", *offsets)
-        + struct.pack(f"{2 * count}I", *soffsets)
-        + ids
-        + strs
-    )
-
-
-def test_a_chinese_catalogue_translates_errors_without_touching_callers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, desk: Desk
-) -> None:
-    folder = tmp_path / "zh_CN" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    _mo_file(
-        folder / "servicedesk.mo",
-        {
-            "": "Content-Type: text/plain; charset=UTF-8\n",
-            "Request {id} is {status}; it cannot be {action}.": (
-                "申请 {id} 状态为{status}，不能{action}。"
-            ),
-            "registered": "已登记",
-            "closed": "关闭",
-        },
-    )
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    monkeypatch.setenv("LANGUAGE", "zh_CN")
-    i18n.reset()
-    try:
-        request_id = desk.handle(RegisterRequest(requester=requester(), need="tap")).id
-        with pytest.raises(IllegalTransition, match="状态为已登记，不能关闭"):
-            desk.handle(CloseRequest(request_id=request_id))
-    finally:
-        monkeypatch.undo()
-        i18n.reset()

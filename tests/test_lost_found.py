@@ -146,7 +146,7 @@ def test_unclaimed_items_go_to_the_finder_after_the_period_with_a_managers_appro
     with pytest.raises(ApprovalRefused, match="cannot approve giving"):
         desk.handle(GiveFoundItemToFinder(item_id=item_id), actor=CENTRE_MANAGER)
     desk.handle(GiveFoundItemToFinder(item_id=item_id), actor=BRANCH_MANAGER)
-    with pytest.raises(IllegalTransition, match="given_to_finder"):
+    with pytest.raises(IllegalTransition, match="given to finder"):
         desk.handle(
             ClaimFoundItem(
                 item_id=item_id, claimant_name="Chen", document="id", document_number="1234567"

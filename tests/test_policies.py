@@ -172,7 +172,7 @@ def test_an_entry_point_plugin_is_loaded(
         item_id = desk.handle(
             ProposeItem(name="Tap", category="plumbing", fee=FeeStandard.free())
         ).id
-        with pytest.raises(ApprovalRefused, match="waits for approval by the branch_manager"):
+        with pytest.raises(ApprovalRefused, match="waits for approval by the branch manager"):
             desk.handle(ApproveFee(item_id=item_id, role="centre_manager"), actor=CENTRE_MANAGER)
         desk.handle(ApproveFee(item_id=item_id, role="branch_manager"), actor=BRANCH_MANAGER)
         assert desk.queries.item(item_id).status.value == "published"

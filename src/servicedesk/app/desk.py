@@ -33,6 +33,7 @@ from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, Permiss
 from servicedesk.domain.events import Event
 from servicedesk.domain.values import Actor, aware
 from servicedesk.i18n import _
+from servicedesk.i18n import locale as speaking
 from servicedesk.policies.manager import Policies, plugin_manager
 
 log = logging.getLogger("servicedesk")
@@ -80,8 +81,11 @@ class Desk:
         backoff: Backoff = jittered_backoff,
         sleep: Callable[[float], None] = time.sleep,
         audit_key: bytes | None = None,
+        locale: str | None = None,
     ) -> None:
         self.store = store
+        #: The language of this desk's refusals (``zh_CN``); ``None`` keeps the caller's.
+        self.locale = locale
         self.wiring = wiring
         self.plugins = plugin_manager(plugins, entry_points=entry_points)
         self.policies = Policies(self.plugins)
@@ -117,8 +121,9 @@ class Desk:
         with several commands to give checks them all first, so that a bad one
         refuses the lot before any is stored.
         """
-        self._admitted(command)
-        check_permission(self.policies, command, actor or Actor.system())
+        with speaking(self.locale):
+            self._admitted(command)
+            check_permission(self.policies, command, actor or Actor.system())
 
     def _admitted(self, command: Command) -> Handler:
         """The command's handler, once the command's values passed the door."""
@@ -130,6 +135,13 @@ class Desk:
 
     def handle(
         self, command: Command, *, actor: Actor | None = None, idempotency_key: str | None = None
+    ) -> Outcome:
+        """Carry out ``command`` as ``actor``; a refusal speaks the desk's locale, if it has one."""
+        with speaking(self.locale):
+            return self._handle(command, actor, idempotency_key)
+
+    def _handle(
+        self, command: Command, actor: Actor | None, idempotency_key: str | None
     ) -> Outcome:
         handler = self._admitted(command)
         actor = actor or Actor.system()

@@ -31,7 +31,7 @@ from servicedesk.app.command import Command
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.money import Money
 from servicedesk.domain.values import Identifier
-from servicedesk.i18n import _
+from servicedesk.i18n import N_, _
 
 
 @attrs.frozen
@@ -48,13 +48,13 @@ class Limits:
 
 #: Type -> how a clerk calls a value of it, for the message of a refusal.
 KINDS: Final[dict[type, str]] = {
-    str: "text",
-    bool: "yes or no",
-    int: "a whole number",
-    Decimal: "a number",
-    Money: "an amount of money",
-    datetime: "a date and time",
-    date: "a date",
+    str: N_("text"),
+    bool: N_("yes or no"),
+    int: N_("a whole number"),
+    Decimal: N_("a number"),
+    Money: N_("an amount of money"),
+    datetime: N_("a date and time"),
+    date: N_("a date"),
 }
 
 

@@ -15,8 +15,10 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from decimal import Decimal
+from enum import Enum
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import click
@@ -25,56 +27,17 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from servicedesk import convert
-from servicedesk.app.desk import Desk, system_clock
+from servicedesk.app.desk import Desk, Outcome, system_clock
 from servicedesk.app.requests.ports import RequestCaseQueries
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.catalogue import FeeKind, FeeStandard
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.money import Money
 from servicedesk.domain.values import Actor, ActorId, Role, aware, choice
-from servicedesk.i18n import _
+from servicedesk.i18n import _, label
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_DB = "servicedesk.db"
-
-
-class DeskGroup(click.Group):
-    """A click group whose errors are one line on stderr, with click's exit codes."""
-
-    def main(self, *args: Any, **kwargs: Any) -> Any:
-        kwargs["standalone_mode"] = False
-        try:
-            return super().main(*args, **kwargs)
-        except click.exceptions.Exit as done:
-            sys.exit(done.exit_code)
-        except click.exceptions.NoArgsIsHelpError as bare:  # a group named alone: its help
-            click.echo(bare.format_message())
-            sys.exit(bare.exit_code)
-        except click.ClickException as error:
-            fail(error.format_message(), error.exit_code)
-        except click.exceptions.Abort:
-            fail(_("aborted"), 1)
-        except ServiceDeskError as error:
-            fail(error.message, 1)
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        # Name the group in the message, so "servicedesk request strat" says where it looked.
-        try:
-            return super().resolve_command(ctx, args)
-        except click.UsageError as error:
-            raise click.UsageError(f"{ctx.command_path}: {error.message}", ctx) from None
-
-
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-def group(name: str, help_text: str) -> click.Group:
-    """A command group that keeps the one-line errors of ``DeskGroup``."""
-    return DeskGroup(name=name, help=help_text)
 
 
 # --- parameters: malformed input is a usage error (exit 2), before the desk is touched -----------
@@ -285,8 +248,14 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) 
     for column in columns:
         shown.add_column(column)
     for row in rows:
-        shown.add_row(*("-" if cell is None else str(cell) for cell in row))
+        shown.add_row(*(_cell_text(cell) for cell in row))
     return shown
+
+
+def _cell_text(cell: object) -> str:
+    if cell is None:
+        return "-"
+    return label(cell) if isinstance(cell, Enum) else str(cell)
 
 
 def show(opts: Options, value: Any, render: Callable[[], Table | str]) -> None:
@@ -302,14 +271,49 @@ def done(opts: Options, what: str, record: str | None, **more: Any) -> None:
     if opts.json:
         click.echo(to_json({"id": record, **more}))
     else:
-        click.echo(what.format(id=record, **more))
+        click.echo(_(what).format(id=record, **more))
 
 
-def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def _plain(cell: object) -> object:
+    """A cell for a file: codes for enumerations, numbers as numbers, nothing as blank."""
+    if cell is None:
+        return ""
+    if isinstance(cell, Enum):
+        return cell.value
+    if isinstance(cell, Money):
+        return cell.amount
+    return cell
+
+
+def csv_bytes(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel reads the Chinese right when it opens it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([["" if cell is None else str(cell) for cell in row] for row in rows])
+    writer.writerows([[str(_plain(cell)) for cell in row] for row in rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def xlsx_bytes(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """An Excel workbook of one sheet: amounts as numbers with two decimals, the header bold."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has its one sheet
+    sheet.title = title[:31]  # Excel's longest sheet name
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_plain(cell) for cell in row])
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "#,##0.00"
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()
 
 
@@ -353,8 +357,12 @@ def act(
     requires: tuple[str, ...] = (),
     holds: str = "",
     busy: str | None = None,
+    then: Callable[[Options, Outcome], None] | None = None,
 ) -> str | None:
-    """Build the command, run it as the actor on the store, print its outcome."""
+    """Build the command, run it as the actor on the store, print its outcome.
+
+    ``then`` prints more of the outcome (a receipt) after the one line.
+    """
     opts = options(kwargs)
     actor = actor_of(opts, *roles)
     command = build(make)
@@ -367,6 +375,8 @@ def act(
             with working(busy):
                 outcome = desk.handle(command, actor=actor)
     done(opts, what, outcome.id, events=len(outcome.events))
+    if then is not None:
+        then(opts, outcome)
     return outcome.id
 
 

@@ -7,6 +7,7 @@ desk records who it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,44 +15,66 @@ import click
 
 from servicedesk import Money, Requester, RequesterKind, Role
 from servicedesk.app.billing.commands import (
+    AuditCharge,
+    CloseAccount,
     CloseMonth,
     ConfirmCharge,
+    GiveEstimate,
     OpenAccount,
     PayDeposit,
     RecordCharge,
     RecordPayment,
+    RefundDeposit,
+    ReverseCharge,
+    VoidPayment,
 )
 from servicedesk.app.billing.queries import StatementView
+from servicedesk.app.desk import Outcome
 from servicedesk.cli.base import (
     AMOUNT,
     BILLING,
     Checked,
     EnumParam,
+    F,
     Options,
     act,
-    csv_text,
+    csv_bytes,
     desk_options,
-    group,
     opened,
     options,
     require,
     show,
     table,
     to_json,
+    xlsx_bytes,
 )
+from servicedesk.cli.group import group
 from servicedesk.domain.billing import Period
 from servicedesk.domain.charges import LineKind, LineSpec
+from servicedesk.domain.money import in_words
+from servicedesk.domain.payments import ReceiptIssued
 from servicedesk.domain.values import Contact
-from servicedesk.i18n import _
+from servicedesk.i18n import N_, _
 
 PERIOD = Checked(Period.parse, "yyyy-mm")
-HOLDS = "billing records"
+HOLDS = N_("billing records")
 
 
-def _cashier(kwargs: dict[str, Any]) -> None:
-    """Money is never taken by "the system": the cashier is named."""
+def billing_act(kwargs: dict[str, Any], make: Callable[[], Any], what: str) -> None:
+    """Run a billing command on a store that holds billing records."""
+    act(kwargs, make, what, requires=BILLING, holds=HOLDS)
+
+
+def cashier_act(
+    kwargs: dict[str, Any],
+    make: Callable[[], Any],
+    what: str,
+    then: Callable[[Options, Outcome], None] | None = None,
+) -> None:
+    """Run a command that moves money: never by "the system", always by a named cashier."""
     if not kwargs.get("actor"):
         raise click.UsageError(_("Money is taken by a cashier: name them with --actor."))
+    act(kwargs, make, what, Role.CASHIER, requires=BILLING, holds=HOLDS, then=then)
 
 
 account = group("account", "Requesters' accounts and deposits.")
@@ -68,14 +91,12 @@ def account_open(
     account_id: str, name: str, unit: str, phone: str, kind: RequesterKind, **kwargs: Any
 ) -> None:
     """Open the account a requester is billed on (owners on account, tenants by deposit)."""
-    act(
+    billing_act(
         kwargs,
         lambda: OpenAccount(
             account_id=account_id, requester=Requester(name, unit, Contact(phone), kind)
         ),
         _("{id}: opened"),
-        requires=BILLING,
-        holds=HOLDS,
     )
 
 
@@ -85,14 +106,11 @@ def account_open(
 @desk_options
 def account_deposit(account_id: str, amount: Money, **kwargs: Any) -> None:
     """A cashier takes money into a tenant's deposit."""
-    _cashier(kwargs)
-    act(
+    cashier_act(
         kwargs,
         lambda: PayDeposit(account_id=account_id, amount=amount),
         _("{id}: deposit taken"),
-        Role.CASHIER,
-        requires=BILLING,
-        holds=HOLDS,
+        then=print_receipt,
     )
 
 
@@ -119,33 +137,77 @@ def account_show(account_id: str, **kwargs: Any) -> None:
 charge = group("charge", "What a job costs, confirmed by the requester.")
 
 
+def _lines(kind: LineKind, given: tuple[tuple[str, str, str], ...]) -> list[LineSpec]:
+    return [LineSpec(kind, what, quantity, Money.of(price)) for what, quantity, price in given]
+
+
+def line_option(name: str, help_text: str) -> Callable[[F], F]:
+    """A repeatable ``--<name> DESCRIPTION QUANTITY PRICE`` option, one charge line each."""
+    return click.option(
+        f"--{name}",
+        f"{name}s",
+        multiple=True,
+        nargs=3,
+        metavar="DESCRIPTION QUANTITY PRICE",
+        help=help_text,
+    )
+
+
+@charge.command("estimate")
+@click.argument("request_id")
+@line_option("labour", "A labour line; repeat for several.")
+@line_option("material", "A material line; repeat for several.")
+@desk_options
+def charge_estimate(
+    request_id: str,
+    labours: tuple[tuple[str, str, str], ...],
+    materials: tuple[tuple[str, str, str], ...],
+    **kwargs: Any,
+) -> None:
+    """Give the requester an estimate before work starts (labour-and-materials items)."""
+    billing_act(
+        kwargs,
+        lambda: GiveEstimate(
+            request_id=request_id,
+            lines=_lines(LineKind.SERVICE, labours) + _lines(LineKind.MATERIAL, materials),
+        ),
+        _("{id}: estimate given"),
+    )
+
+
 @charge.command("record")
 @click.argument("request_id")
-@click.option(
-    "--material",
-    "materials",
-    multiple=True,
-    nargs=3,
-    metavar="DESCRIPTION QUANTITY PRICE",
-    help="A material line; repeat for several.",
-)
+@line_option("material", "A material line; repeat for several.")
 @desk_options
 def charge_record(
     request_id: str, materials: tuple[tuple[str, str, str], ...], **kwargs: Any
 ) -> None:
     """Record the charge of an accepted job: the triage price plus materials."""
-    act(
+    billing_act(
         kwargs,
-        lambda: RecordCharge(
-            request_id=request_id,
-            lines=[
-                LineSpec(LineKind.MATERIAL, what, quantity, Money.of(price))
-                for what, quantity, price in materials
-            ],
-        ),
+        lambda: RecordCharge(request_id=request_id, lines=_lines(LineKind.MATERIAL, materials)),
         _("{id}: charge recorded"),
-        requires=BILLING,
-        holds=HOLDS,
+    )
+
+
+@charge.command("audit")
+@click.argument("charge_id")
+@desk_options
+def charge_audit(charge_id: str, **kwargs: Any) -> None:
+    """The assistant audits a confirmed charge."""
+    billing_act(kwargs, lambda: AuditCharge(charge_id=charge_id), _("{id}: audited"))
+
+
+@charge.command("reverse")
+@click.argument("charge_id")
+@click.option("--reason", required=True, help="Why the charge is reversed.")
+@desk_options
+def charge_reverse(charge_id: str, reason: str, **kwargs: Any) -> None:
+    """Correct a confirmed charge by a reversing entry (it is never edited)."""
+    billing_act(
+        kwargs,
+        lambda: ReverseCharge(charge_id=charge_id, reason=reason),
+        _("{id}: reversal recorded"),
     )
 
 
@@ -155,12 +217,10 @@ def charge_record(
 @desk_options
 def charge_confirm(charge_id: str, signed_by: str, **kwargs: Any) -> None:
     """The requester confirms the charge (a deposit is drawn at once)."""
-    act(
+    billing_act(
         kwargs,
         lambda: ConfirmCharge(charge_id=charge_id, signed_by=signed_by),
         _("{id}: confirmed"),
-        requires=BILLING,
-        holds=HOLDS,
     )
 
 
@@ -173,15 +233,78 @@ payment = group("payment", "Payments taken by a cashier, with numbered receipts.
 @desk_options
 def payment_record(account_id: str, amount: Money, **kwargs: Any) -> None:
     """A cashier takes a payment of the account's open statements."""
-    _cashier(kwargs)
-    act(
+    cashier_act(
         kwargs,
         lambda: RecordPayment(account_id=account_id, amount=amount),
         _("{id}: payment recorded"),
-        Role.CASHIER,
-        requires=BILLING,
-        holds=HOLDS,
+        then=print_receipt,
     )
+
+
+@payment.command("void")
+@click.argument("payment_id")
+@click.option("--reason", required=True, help="Why the payment is voided.")
+@desk_options
+def payment_void(payment_id: str, reason: str, **kwargs: Any) -> None:
+    """Void a mistaken payment: it and its receipt keep their number."""
+    cashier_act(
+        kwargs, lambda: VoidPayment(payment_id=payment_id, reason=reason), _("{id}: payment voided")
+    )
+
+
+@account.command("refund")
+@click.argument("account_id")
+@click.argument("amount", type=AMOUNT)
+@desk_options
+def account_refund(account_id: str, amount: Money, **kwargs: Any) -> None:
+    """A cashier pays back what is left of a tenant's deposit."""
+    cashier_act(
+        kwargs,
+        lambda: RefundDeposit(account_id=account_id, amount=amount),
+        _("{id}: deposit refunded"),
+    )
+
+
+@account.command("close")
+@click.argument("account_id")
+@desk_options
+def account_close(account_id: str, **kwargs: Any) -> None:
+    """Close a settled account (a cashier: its balance must be zero)."""
+    cashier_act(kwargs, lambda: CloseAccount(account_id=account_id), _("{id}: account closed"))
+
+
+def receipt_text(issued: ReceiptIssued) -> str:
+    """A receipt as it is printed: its number, the account, the amount in figures and in words.
+
+    (rule billing.amount-in-words)
+    """
+    return "\n".join(
+        [
+            _("Receipt No. {number}").format(number=issued.text),
+            _("Date: {at:%Y-%m-%d %H:%M %z}").format(at=issued.at),
+            _("Account: {account}").format(account=issued.account_id),
+            _("Amount: {amount}").format(amount=issued.amount),
+            _("Amount in words: {words}").format(words=in_words(issued.amount)),
+        ]
+    )
+
+
+def print_receipt(opts: Options, outcome: Outcome) -> None:
+    """The receipt of a payment just recorded: for a person to print, or as JSON."""
+    for event in outcome.events:
+        if isinstance(event, ReceiptIssued):
+            if opts.json:
+                click.echo(
+                    to_json(
+                        {
+                            "receipt": event.text,
+                            "amount": event.amount,
+                            "amount_in_words": in_words(event.amount),
+                        }
+                    )
+                )
+            else:
+                click.echo(receipt_text(event))
 
 
 month = group("month", "The month close.")
@@ -204,7 +327,16 @@ def month_close(period: Period, **kwargs: Any) -> None:
 
 statement = group("statement", "Statements: print or export them.")
 
-COLUMNS = ("statement", "account", "period", "total", "paid", "due", "due by", "status")
+COLUMNS = (
+    N_("statement"),
+    N_("account"),
+    N_("period"),
+    N_("total"),
+    N_("paid"),
+    N_("due"),
+    N_("due by"),
+    N_("status"),
+)
 
 
 def _rows(views: list[StatementView]) -> list[tuple[object, ...]]:
@@ -213,9 +345,9 @@ def _rows(views: list[StatementView]) -> list[tuple[object, ...]]:
             v.id.value,
             v.account_id.value,
             str(v.period),
-            v.total.amount,
-            v.paid.amount,
-            v.amount_due.amount,
+            v.total,
+            v.paid,
+            v.amount_due,
             v.due.date().isoformat(),
             v.status,
         )
@@ -260,31 +392,37 @@ def statement_list(period: Period, account_id: str | None, **kwargs: Any) -> Non
 
 @statement.command("export")
 @click.argument("period", type=PERIOD)
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="Default: stdout.")
 @desk_options
 def statement_export(period: Period, fmt: str, output: Path | None, **kwargs: Any) -> None:
-    """Export a month's statements with their lines, as CSV or JSON."""
+    """Export a month's statements with their lines, as CSV (UTF-8 with BOM), JSON or xlsx."""
     opts = options(kwargs)
     views = statements_of(opts, period, None)
     if fmt == "json":
-        text = to_json(views) + "\n"
+        data = (to_json(views) + "\n").encode("utf-8")
     else:
+        columns = [c.replace(" ", "_") for c in COLUMNS] + [
+            "line_kind",
+            "line_reference",
+            "line_description",
+            "line_amount",
+        ]
         rows = [
             (*row, line.kind, line.reference, line.description, line.amount.amount)
             for view, row in zip(views, _rows(views), strict=True)
             for line in view.lines
         ]
-        text = csv_text(
-            [c.replace(" ", "_") for c in COLUMNS]
-            + ["line_kind", "line_reference", "line_description", "line_amount"],
-            rows,
+        data = (
+            csv_bytes(columns, rows)
+            if fmt == "csv"
+            else xlsx_bytes(_("Statements of {period}").format(period=period), columns, rows)
         )
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)  # bytes go to the binary stdout as they are
     else:
         try:
-            output.write_text(text, encoding="utf-8")
+            output.write_bytes(data)
         except OSError as error:
             raise click.FileError(str(output), hint=error.strerror) from None
         click.echo(

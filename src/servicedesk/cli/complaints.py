@@ -8,6 +8,7 @@ import click
 
 from servicedesk import Channel, Requester, RequesterKind, Urgency
 from servicedesk.app.callbacks.commands import PlanCallbacks, RecordCallback
+from servicedesk.app.callbacks.queries import CallbackView
 from servicedesk.app.complaints.commands import (
     AcknowledgeComplaint,
     AnswerComplaint,
@@ -21,19 +22,22 @@ from servicedesk.cli.base import (
     EnumParam,
     act,
     desk_options,
-    group,
     opened,
     options,
     require,
     show,
     table,
 )
+from servicedesk.cli.group import DeskCommand, group
 from servicedesk.domain.callbacks import Month
-from servicedesk.domain.values import Contact
-from servicedesk.i18n import _
+from servicedesk.domain.values import Contact, Role, mask, mask_phone
+from servicedesk.i18n import N_, _
 
 MONTH = Checked(Month.parse, "yyyy-mm")
-HOLDS = "complaints and callbacks"
+HOLDS = N_("complaints and callbacks")
+#: The roles that make the calls: ``callback list`` shows them each requester's whole number,
+#: since calling is what the list is for; anyone else sees it masked.
+CALLERS = frozenset({Role.CLERK, Role.ASSISTANT})
 
 complaint = group("complaint", "Complaints, answered within working-time deadlines.")
 
@@ -154,7 +158,7 @@ def complaint_list(**kwargs: Any) -> None:
                 (
                     v.id.value,
                     v.status,
-                    v.category,
+                    _(v.category),
                     v.owner.value,
                     f"{v.answer_due:%Y-%m-%d %H:%M}",
                     v.overdue,
@@ -166,7 +170,7 @@ def complaint_list(**kwargs: Any) -> None:
     )
 
 
-@click.command("escalate")
+@click.command("escalate", cls=DeskCommand)
 @desk_options
 def escalate(**kwargs: Any) -> None:
     """The escalation sweep: every overdue complaint and request goes one step up."""
@@ -223,22 +227,40 @@ def callback_record(
 @click.argument("month", type=MONTH)
 @desk_options
 def callback_list(month: Month, **kwargs: Any) -> None:
-    """The callbacks of a month and how they went."""
+    """The callbacks of a month and how they went, with the number to call."""
     opts = options(kwargs)
     with opened(opts) as desk:
         require(desk, *CASES, what=HOLDS)
         views = desk.quality.callbacks(month)
+        requesters = {v.request_id: desk.queries.request(v.request_id).requester for v in views}
+    whole = bool(CALLERS & set(opts.roles))
+
+    def phone(view: CallbackView) -> str:
+        number = requesters[view.request_id].contact.phone
+        return number if whole else mask_phone(number)
+
     show(
         opts,
         views,
         lambda: table(
             _("Callbacks of {month}").format(month=month),
-            [_("callback"), _("request"), _("item"), _("status"), _("attempts"), _("satisfaction")],
+            [
+                _("callback"),
+                _("request"),
+                _("item"),
+                _("requester"),
+                _("phone"),
+                _("status"),
+                _("attempts"),
+                _("satisfaction"),
+            ],
             [
                 (
                     v.id.value,
                     v.request_id.value,
                     v.item_id.value,
+                    mask(requesters[v.request_id].name),
+                    phone(v),
                     v.status,
                     v.attempts,
                     v.satisfaction,

@@ -19,8 +19,9 @@ from servicedesk import Desk, Status
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.requests.queries import RequestView
 from servicedesk.cli.base import fee_text
+from servicedesk.cli.group import DeskCommand
 from servicedesk.cli.month_end import print_month_end
-from servicedesk.demo.day import DAY, TIME_ZONE, Day, label, local, run_day
+from servicedesk.demo.day import DAY, TIME_ZONE, WEEKDAYS, Day, label, local, run_day
 from servicedesk.demo.month_end import run_month_end
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.requests import Milestone
@@ -77,7 +78,7 @@ def _catalogue_table(day: Day) -> Table:
     )
     for item in day.desk.queries.catalogue():
         table.add_row(
-            item.id.value, item.name, item.category, label(item.status), fee_text(item.fee)
+            item.id.value, item.name, _(item.category), label(item.status), fee_text(item.fee)
         )
     return table
 
@@ -179,7 +180,7 @@ def _service_hall_lines(day: Day) -> list[str]:
     ]
 
 
-@click.command()
+@click.command(cls=DeskCommand)
 @click.option(
     "--db",
     help="SQLite file (or database URL) to build the centre in; default: a temporary file.",
@@ -207,7 +208,7 @@ def _print_demo(store: SqlStore, kept: str | None) -> None:
     views = [day.desk.queries.request(request_id) for request_id in day.request_ids]
     console.print(
         _("A day at a property service centre: {day}, {tz}, the eve of Labour Day").format(
-            day=f"{_(DAY.strftime('%a'))} {DAY:%Y-%m-%d}", tz=TIME_ZONE.key
+            day=f"{_(WEEKDAYS[DAY.weekday()])} {DAY:%Y-%m-%d}", tz=TIME_ZONE.key
         ),
         style="bold",
     )

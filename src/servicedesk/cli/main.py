@@ -1,43 +1,73 @@
-"""The ``servicedesk`` command: its group and the explicit list of its command groups."""
+"""The ``servicedesk`` command: its group and the explicit list of its command groups.
+
+Each group's module is imported only when the group is used, so ``--version``
+and ``--help`` load neither the library nor its stores.
+"""
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 import click
 
-from servicedesk import __version__
-from servicedesk.cli.base import DeskGroup
-from servicedesk.cli.billing import account, charge, month, payment, statement
-from servicedesk.cli.complaints import callback, complaint, escalate
-from servicedesk.cli.demo import demo
-from servicedesk.cli.records import records
-from servicedesk.cli.reports import report
-from servicedesk.cli.requests import catalogue, db, request, worker
+from servicedesk.cli.group import LazyGroup
+from servicedesk.i18n import N_
 
-#: Every command group of ``servicedesk``, in the order ``--help`` lists them.
-COMMANDS: tuple[click.Command, ...] = (
-    demo,
-    db,
-    catalogue,
-    worker,
-    request,
-    account,
-    charge,
-    payment,
-    month,
-    statement,
-    complaint,
-    escalate,
-    callback,
-    records,
-    report,
-)
+#: Every command group of ``servicedesk``, in the order ``--help`` lists them: where it lives
+#: and its help, which ``--help`` shows without importing it (a test holds the two equal).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": (
+        "servicedesk.cli.demo:demo",
+        N_("Run a day at a property service centre and its month-end, and print what they left."),
+    ),
+    "db": ("servicedesk.cli.requests:db", N_("Create or upgrade the database.")),
+    "catalogue": (
+        "servicedesk.cli.requests:catalogue",
+        N_("The service items and their approved fees."),
+    ),
+    "worker": ("servicedesk.cli.requests:worker", N_("The staff and contractors who do the jobs.")),
+    "request": (
+        "servicedesk.cli.requests:request",
+        N_("Service requests from intake to acceptance."),
+    ),
+    "account": ("servicedesk.cli.billing:account", N_("Requesters' accounts and deposits.")),
+    "charge": (
+        "servicedesk.cli.billing:charge",
+        N_("What a job costs, confirmed by the requester."),
+    ),
+    "payment": (
+        "servicedesk.cli.billing:payment",
+        N_("Payments taken by a cashier, with numbered receipts."),
+    ),
+    "month": ("servicedesk.cli.billing:month", N_("The month close.")),
+    "statement": ("servicedesk.cli.billing:statement", N_("Statements: print or export them.")),
+    "complaint": (
+        "servicedesk.cli.complaints:complaint",
+        N_("Complaints, answered within working-time deadlines."),
+    ),
+    "escalate": (
+        "servicedesk.cli.complaints:escalate",
+        N_("The escalation sweep: every overdue complaint and request goes one step up."),
+    ),
+    "callback": ("servicedesk.cli.complaints:callback", N_("The monthly callbacks to requesters.")),
+    "records": (
+        "servicedesk.cli.records:records",
+        N_("Records: retention and the purge of expired personal data."),
+    ),
+    "report": ("servicedesk.cli.reports:report", N_("What the desk shows a manager.")),
+}
 
 
-@click.group(cls=DeskGroup)
-@click.version_option(__version__, prog_name="servicedesk")
+def _version() -> str:
+    try:
+        return version("servicedesk")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from servicedesk import __version__
+
+        return __version__
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS)
+@click.version_option(_version(), prog_name="servicedesk")
 def main() -> None:
     """servicedesk: the service desk of property, community and government service centres."""
-
-
-for command in COMMANDS:
-    main.add_command(command)

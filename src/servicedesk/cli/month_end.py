@@ -69,7 +69,7 @@ def print_month_end(console: Console, month: MonthEnd) -> None:
         complaints.add_row(
             c.id.value,
             c.request_id.value if c.request_id else "-",
-            c.category,
+            _(c.category),
             local(c.acknowledge_due),
             ", ".join(label(e.role) for e in c.escalations) or "-",
         )

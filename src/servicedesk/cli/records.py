@@ -12,13 +12,13 @@ from servicedesk.cli.base import (
     build,
     desk_options,
     done,
-    group,
     opened,
     options,
     show,
     table,
     working,
 )
+from servicedesk.cli.group import group
 from servicedesk.i18n import _
 
 records = group("records", "Records: retention and the purge of expired personal data.")

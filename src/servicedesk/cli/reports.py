@@ -10,7 +10,6 @@ import click
 from servicedesk.cli.base import (
     CASES,
     desk_options,
-    group,
     opened,
     options,
     require,
@@ -19,6 +18,7 @@ from servicedesk.cli.base import (
 )
 from servicedesk.cli.billing import PERIOD, revenue
 from servicedesk.cli.complaints import MONTH
+from servicedesk.cli.group import group
 from servicedesk.cli.requests import requests_table
 from servicedesk.domain.billing import Period
 from servicedesk.domain.callbacks import Month

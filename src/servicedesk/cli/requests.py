@@ -42,16 +42,16 @@ from servicedesk.cli.base import (
     desk_options,
     done,
     fee_text,
-    group,
     open_store,
     opened,
     options,
     show,
     table,
 )
+from servicedesk.cli.group import group
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.values import Contact, mask, mask_phone
-from servicedesk.i18n import _
+from servicedesk.i18n import N_, _, label
 
 # --- db ------------------------------------------------------------------------------------------
 
@@ -196,9 +196,25 @@ def catalogue_list(**kwargs: Any) -> None:
         items,
         lambda: table(
             _("Catalogue"),
-            [_("item"), _("name"), _("category"), _("status"), _("fee"), _("waiting for")],
             [
-                (i.id.value, i.name, i.category, i.status, fee_text(i.fee), i.waiting_for)
+                _("item"),
+                _("name"),
+                _("category"),
+                _("status"),
+                _("fee"),
+                _("proposed fee"),
+                _("waiting for"),
+            ],
+            [
+                (
+                    i.id.value,
+                    i.name,
+                    _(i.category),
+                    i.status,
+                    fee_text(i.fee),
+                    None if i.pending_fee is None else fee_text(i.pending_fee),
+                    None if i.waiting_for is None else label(Role(i.waiting_for)),
+                )
                 for i in items
             ],
         ),
@@ -322,40 +338,40 @@ def _simple(name: str, command: type[Any], what: str, help_text: str, **fields: 
     request.command(name)(decorated)
 
 
-_simple("start", StartWork, _("{id}: work started"), "The worker is on site: work starts.")
+_simple("start", StartWork, N_("{id}: work started"), "The worker is on site: work starts.")
 _simple(
     "complete",
     CompleteWork,
-    _("{id}: completed"),
+    N_("{id}: completed"),
     "The worker reports the job done.",
     notes="--notes",
 )
 _simple(
     "accept",
     AcceptWork,
-    _("{id}: accepted"),
+    N_("{id}: accepted"),
     "The requester accepts the work, signing for it.",
     signed_by="--signed-by",
 )
 _simple(
     "reject",
     RejectWork,
-    _("{id}: rejected, rework"),
+    N_("{id}: rejected, rework"),
     "The requester rejects the work: it is redone.",
     reason="--reason",
 )
-_simple("close", CloseRequest, _("{id}: closed"), "Close an accepted request.")
+_simple("close", CloseRequest, N_("{id}: closed"), "Close an accepted request.")
 _simple(
     "cancel",
     CancelRequest,
-    _("{id}: cancelled"),
+    N_("{id}: cancelled"),
     "Cancel a request at the requester's wish.",
     reason="--reason",
 )
 _simple(
     "decline",
     DeclineRequest,
-    _("{id}: declined"),
+    N_("{id}: declined"),
     "Decline a request out of scope, with the reason.",
     reason="--reason",
 )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from enum import Enum
 from itertools import chain
 from zoneinfo import ZoneInfo
 
@@ -57,7 +58,8 @@ from servicedesk import (
 )
 from servicedesk.app.unit_of_work import Store
 from servicedesk.demo.steps import DemoClock, Done, Step, walk
-from servicedesk.i18n import _
+from servicedesk.i18n import N_, _
+from servicedesk.i18n import label as enum_label
 from servicedesk.policies.service_hall import ServiceHall
 
 TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -70,10 +72,10 @@ BRANCH_MANAGER = Actor(ActorId("li"), "Li", {Role.BRANCH_MANAGER})
 
 #: The centre's workers: id, name, skills, staff or contractor.
 WORKERS: tuple[tuple[str, str, frozenset[str], WorkerKind], ...] = (
-    ("w-zhang", "Zhang", frozenset({"plumbing", "electrical"}), WorkerKind.STAFF),
-    ("w-liu", "Liu", frozenset({"plumbing"}), WorkerKind.STAFF),
-    ("w-zhao", "Zhao", frozenset({"cleaning"}), WorkerKind.STAFF),
-    ("c-anxin", "Anxin Locks", frozenset({"locksmith"}), WorkerKind.CONTRACTOR),
+    ("w-zhang", "Zhang", frozenset({N_("plumbing"), N_("electrical")}), WorkerKind.STAFF),
+    ("w-liu", "Liu", frozenset({N_("plumbing")}), WorkerKind.STAFF),
+    ("w-zhao", "Zhao", frozenset({N_("cleaning")}), WorkerKind.STAFF),
+    ("c-anxin", "Anxin Locks", frozenset({N_("locksmith")}), WorkerKind.CONTRACTOR),
 )
 
 #: Each worker as the actor who starts and completes the jobs they were given.
@@ -143,23 +145,33 @@ def hourly_batch(at: str) -> Step:
 def before_opening() -> tuple[Step, ...]:
     """08:00-08:45: the catalogue proposed and approved twice over, the workers registered."""
     catalogue = (
-        ("pipe-leak", _("Pipe leak repair"), "plumbing", FeeStandard.fixed(Money.of("80.00"))),
-        ("tap-repair", _("Tap repair"), "plumbing", FeeStandard.fixed(Money.of("30.00"))),
-        ("light-fitting", _("Light fitting"), "electrical", FeeStandard.fixed(Money.of("20.00"))),
+        ("pipe-leak", _("Pipe leak repair"), N_("plumbing"), FeeStandard.fixed(Money.of("80.00"))),
+        ("tap-repair", _("Tap repair"), N_("plumbing"), FeeStandard.fixed(Money.of("30.00"))),
+        (
+            "light-fitting",
+            _("Light fitting"),
+            N_("electrical"),
+            FeeStandard.fixed(Money.of("20.00")),
+        ),
         (
             "window-cleaning",
             _("Window cleaning"),
-            "cleaning",
+            N_("cleaning"),
             FeeStandard.per_unit(Money.of("8.00"), "m²"),
         ),
         (
             "water-heater",
             _("Water heater repair"),
-            "appliances",
+            N_("appliances"),
             FeeStandard.labour_and_materials(Money.of("40.00")),
         ),
-        ("lock-repair", _("Door lock repair"), "locksmith", FeeStandard.fixed(Money.of("60.00"))),
-        ("car-wash", _("Car washing"), "cleaning", FeeStandard.fixed(Money.of("25.00"))),
+        (
+            "lock-repair",
+            _("Door lock repair"),
+            N_("locksmith"),
+            FeeStandard.fixed(Money.of("60.00")),
+        ),
+        ("car-wash", _("Car washing"), N_("cleaning"), FeeStandard.fixed(Money.of("25.00"))),
     )
     published = [item_id for item_id, *_rest in catalogue if item_id != "car-wash"]
     return (
@@ -194,7 +206,7 @@ def before_opening() -> tuple[Step, ...]:
             "08:20",
             CENTRE_MANAGER,
             RejectFee(
-                item_id="car-wash", role=Role.CENTRE_MANAGER, reason="Not a property service"
+                item_id="car-wash", role=Role.CENTRE_MANAGER, reason=_("Not a property service")
             ),
             _("rejected by the centre manager"),
         ),
@@ -204,7 +216,7 @@ def before_opening() -> tuple[Step, ...]:
             ProposeFeeChange(
                 item_id="light-fitting",
                 fee=FeeStandard.fixed(Money.of("25.00")),
-                reason="LED fittings now used",
+                reason=_("LED fittings now used"),
             ),
             _("price change proposed"),
         ),
@@ -241,7 +253,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "09:05",
                 "SR-01",
                 requester("Chen Jing", "3-502", "13800138000"),
-                "Water dripping from the kitchen ceiling",
+                _("Water dripping from the kitchen ceiling"),
                 Channel.HOTLINE,
             ),
             Step(
@@ -255,7 +267,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
             Step(
                 "10:20",
                 worker_of("SR-01"),
-                CompleteWork(request_id="SR-01", notes="Joint resealed"),
+                CompleteWork(request_id="SR-01", notes=_("Joint resealed")),
                 _("completed"),
             ),
             Step(
@@ -269,7 +281,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "09:20",
                 "SR-02",
                 requester("Lin Hui", "5-1201", "13912345678", tenant=True),
-                "Bathroom tap drips",
+                _("Bathroom tap drips"),
                 Channel.APP,
             ),
             Step(
@@ -287,7 +299,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                     request_id="SR-02",
                     consent_id="c-1",
                     kind=ConsentKind.EXTRA_FEE,
-                    description="New cartridge needed",
+                    description=_("New cartridge needed"),
                     amount=Money.of("15.00"),
                 ),
                 _("requester's consent recorded"),
@@ -299,7 +311,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                     request_id="SR-02",
                     consent_id="c-1",
                     amount=Money.of("15.00"),
-                    description="Cartridge",
+                    description=_("Cartridge"),
                 ),
                 _("extra fee added under the consent"),
             ),
@@ -314,14 +326,14 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "09:40",
                 "SR-03",
                 requester("Guo Wei", "2-301", "13700001111"),
-                "Service my car's air conditioning",
+                _("Service my car's air conditioning"),
                 Channel.FRONT_DESK,
             ),
             Step(
                 "09:42",
                 CLERK,
                 DeclineRequest(
-                    request_id="SR-03", reason="Vehicle repair is not a service of the centre"
+                    request_id="SR-03", reason=_("Vehicle repair is not a service of the centre")
                 ),
                 _("declined: out of scope"),
             ),
@@ -332,7 +344,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "09:50",
                 "SR-04",
                 requester("Xu Ming", "7-802", "13600002222"),
-                "Clean the balcony windows",
+                _("Clean the balcony windows"),
                 Channel.WECHAT,
             ),
             Step(
@@ -344,7 +356,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
             Step(
                 "09:58",
                 CLERK,
-                CancelRequest(request_id="SR-04", reason="Requester away"),
+                CancelRequest(request_id="SR-04", reason=_("Requester away")),
                 _("cancelled by the requester"),
             ),
         ),
@@ -354,7 +366,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "10:10",
                 "SR-05",
                 requester("He Fang", "1-1502", "13500003333"),
-                "Living room light flickers",
+                _("Living room light flickers"),
                 Channel.OWNER_GROUP,
             ),
             Step(
@@ -374,14 +386,14 @@ def stories() -> tuple[tuple[Step, ...], ...]:
             Step(
                 "11:50",
                 CLERK,
-                RejectWork(request_id="SR-05", reason="Still flickers"),
+                RejectWork(request_id="SR-05", reason=_("Still flickers")),
                 _("rejected by the requester: rework"),
             ),
             Step("13:10", worker_of("SR-05"), StartWork(request_id="SR-05"), _("rework started")),
             Step(
                 "13:40",
                 worker_of("SR-05"),
-                CompleteWork(request_id="SR-05", notes="Driver replaced"),
+                CompleteWork(request_id="SR-05", notes=_("Driver replaced")),
                 _("completed"),
             ),
             Step(
@@ -395,7 +407,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "10:25",
                 "SR-06",
                 requester("Ma Li", "4-601", "13400004444"),
-                "Front door lock sticks",
+                _("Front door lock sticks"),
                 Channel.FRONT_DESK,
             ),
             Step(
@@ -413,7 +425,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "11:05",
                 "SR-07",
                 requester("Song Tao", "6-201", "13300005555"),
-                "Kitchen sink drains slowly",
+                _("Kitchen sink drains slowly"),
                 Channel.HOTLINE,
             ),
             Step(
@@ -430,7 +442,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "13:05",
                 "SR-08",
                 requester("Yang Lu", "Shop 3", "13200006666", tenant=True),
-                "Clean the shop front windows",
+                _("Clean the shop front windows"),
                 Channel.ON_SITE,
             ),
             Step(
@@ -453,7 +465,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "14:10",
                 "SR-09",
                 requester("Zhou Qin", "8-1001", "13100007777"),
-                "Water heater shows error E4",
+                _("Water heater shows error E4"),
                 Channel.APP,
             ),
             Step(
@@ -470,7 +482,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "15:20",
                 "SR-10",
                 requester("Wu Yan", "2-1103", "13000008888"),
-                "Replace the hallway light",
+                _("Replace the hallway light"),
                 Channel.WECHAT,
             ),
             Step(
@@ -486,7 +498,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "16:10",
                 "SR-11",
                 requester("Feng Jie", "9-302", "15900009999"),
-                "Toilet cistern overflowing",
+                _("Toilet cistern overflowing"),
                 Channel.HOTLINE,
             ),
             Step(
@@ -508,7 +520,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 "16:55",
                 "SR-12",
                 requester("Deng Hao", "5-402", "15800001234"),
-                "Ask about a parcel locker fault",
+                _("Ask about a parcel locker fault"),
                 Channel.MAILBOX,
             ),
         ),
@@ -525,7 +537,7 @@ def service_hall() -> tuple[Step, ...]:
             ProposeItem(
                 item_id=item,
                 name=_("Residence certificate"),
-                category="civil_affairs",
+                category=N_("civil_affairs"),
                 fee=FeeStandard.free(),
             ),
         ),
@@ -539,7 +551,7 @@ def service_hall() -> tuple[Step, ...]:
                 requester=Requester(
                     "Qian Yu", "Xinhua St 12", Contact("13811112222"), RequesterKind.PUBLIC
                 ),
-                need="Residence certificate for school enrolment",
+                need=_("Residence certificate for school enrolment"),
                 channel=Channel.FRONT_DESK,
             ),
         ),
@@ -569,12 +581,16 @@ def run_day(store: Store | None = None) -> Day:
     )
 
 
-def label(value: str) -> str:
-    """An enum value as a person reads it: ``front_desk`` -> ``front desk``."""
-    return _(value.replace("_", " "))
+def label(value: object) -> str:
+    """An enum member as a person reads it (its translated label); ``-`` or text as it is."""
+    return enum_label(value) if isinstance(value, Enum) else _(str(value))
+
+
+#: The weekdays as the desk abbreviates them, Monday first.
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 def local(at: datetime) -> str:
     """A time as the desk reads it: local, to the minute, with the weekday."""
     moment = at.astimezone(TIME_ZONE)
-    return f"{_(moment.strftime('%a'))} {moment:%Y-%m-%d %H:%M}"
+    return f"{_(WEEKDAYS[moment.weekday()])} {moment:%Y-%m-%d %H:%M}"

@@ -277,7 +277,7 @@ class ServiceItem(Aggregate[ItemId]):
         if role != expected:
             raise ApprovalRefused(
                 _("Item {id} waits for approval by the {expected}, not the {role}.").format(
-                    id=self.id, expected=_(str(expected)), role=_(role)
+                    id=self.id, expected="-" if expected is None else _(expected), role=_(role)
                 )
             )
         if any(a.approver == approver for a in proposal.approvals):

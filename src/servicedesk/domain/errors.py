@@ -56,6 +56,17 @@ class PolicyError(ServiceDeskError):
     """A policy plugin returned something unusable; the core refuses to guess."""
 
 
+class PluginRefused(PolicyError):
+    """A plugin cannot be used: it fails to import, or implements a hook that does not exist
+    or takes an argument its hook does not give.  ``plugin`` and ``hook`` name them.
+    """
+
+    def __init__(self, message: str, *, plugin: str, hook: str | None = None) -> None:
+        super().__init__(message)
+        self.plugin = plugin
+        self.hook = hook
+
+
 class ConcurrencyConflict(ServiceDeskError):
     """Another transaction changed the record first; retrying may succeed."""
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 import attrs
 
 from servicedesk.domain.errors import InvalidValue
-from servicedesk.i18n import _
+from servicedesk.i18n import _, money_text
 
 FEN = Decimal("0.01")
 DEFAULT_CURRENCY = "CNY"
@@ -168,7 +168,7 @@ class Money:
         return self.amount < 0
 
     def __str__(self) -> str:
-        return f"{self.amount:,.2f} {self.currency}"
+        return money_text(self.amount, self.currency)
 
 
 def total(amounts: Iterable[Money], currency: str = DEFAULT_CURRENCY) -> Money:
@@ -203,3 +203,65 @@ def allocate(whole: Money, weights: Sequence[object]) -> list[Money]:
     for i in by_remainder[:left]:
         floors[i] += 1
     return [Money.from_fen(sign * f, whole.currency) for f in floors]
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_PLACES = ("", "拾", "佰", "仟")
+_GROUPS = ("", "万", "亿", "万亿")
+
+
+def _group_in_words(number: int) -> str:
+    """A number below 10000 in capitals, zeros between digits said once, trailing ones not."""
+    words, zero = "", False
+    for place in range(3, -1, -1):
+        digit = number // 10**place % 10
+        if digit == 0:
+            zero = bool(words)
+            continue
+        if zero:
+            words += "零"
+            zero = False
+        words += _DIGITS[digit] + _PLACES[place]
+    return words
+
+
+def in_words(money: Money) -> str:
+    """The amount in capital Chinese numerals, as receipts print it (大写金额).
+
+    (rule billing.amount-in-words) 零 stands once for a run of zeros between
+    digits (also across 万 and 亿), never at the end of the yuan; 整 closes an
+    amount without fen; 角 is written out or skipped, so ``1005.00`` is
+    壹仟零伍元整, ``10.00`` 壹拾元整, ``0.05`` 伍分, ``12.05`` 壹拾贰元零伍分.
+    """
+    fen = abs(money.fen)
+    yuan, jiao, cents = fen // 100, fen // 10 % 10, fen % 10
+    if yuan >= 10**16:
+        raise InvalidValue(_("An amount in words must be less than {limit}.").format(limit=10**16))
+    groups: list[int] = []
+    rest = yuan
+    while rest:
+        groups.append(rest % 10000)
+        rest //= 10000
+    words, skipped = "", False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            skipped = bool(words)
+            continue
+        if words and (group < 1000 or skipped):
+            words += "零"
+        words += _group_in_words(group) + _GROUPS[index]
+        skipped = False
+    if words:
+        words += "元"
+    if jiao:
+        words += _DIGITS[jiao] + "角"
+    elif cents and words:
+        words += "零"
+    if cents:
+        words += _DIGITS[cents] + "分"
+    if not words:
+        words = "零元"
+    if not cents:
+        words += "整"
+    return ("负" if money.fen < 0 else "") + words

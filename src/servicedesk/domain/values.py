@@ -11,7 +11,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from servicedesk.domain.errors import InvalidValue
-from servicedesk.i18n import _
+from servicedesk.i18n import N_, _
 
 #: Letters, digits and ``. _ : -``, starting with a letter or digit, matched as a whole
 #: (``$`` would let a final newline through).
@@ -98,6 +98,10 @@ def aware(value: datetime, what: str = "time") -> datetime:
             )
         )
     return value
+
+
+#: The names of the times a period is made of, for the message of a refusal.
+PERIOD_ENDS = (N_("start"), N_("end"))
 
 
 def _aware_field(_instance: Any, attribute: attrs.Attribute[Any], value: datetime) -> None:

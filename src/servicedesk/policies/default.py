@@ -36,6 +36,7 @@ from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ItemId, Requester, RequesterKind, Role, WorkerId
 from servicedesk.domain.workers import Worker
+from servicedesk.i18n import N_
 from servicedesk.policies import records_defaults
 from servicedesk.policies.hookspecs import hookimpl
 
@@ -260,7 +261,14 @@ class PropertyCentreDefaults:
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
-COMPLAINT_CATEGORIES = ("service_quality", "attitude", "timeliness", "fees", "safety", "other")
+COMPLAINT_CATEGORIES = (
+    N_("service_quality"),
+    N_("attitude"),
+    N_("timeliness"),
+    N_("fees"),
+    N_("safety"),
+    N_("other"),
+)
 COMPLAINT_DEADLINES = {
     Urgency.URGENT: ComplaintDeadlines(WorkingBudget.hours(1), WorkingBudget.working_days(1)),
     Urgency.ORDINARY: ComplaintDeadlines(WorkingBudget.hours(4), WorkingBudget.working_days(3)),

@@ -8,6 +8,8 @@ never reaches a bill or a deadline.
 
 from __future__ import annotations
 
+import importlib.metadata
+import re
 from collections.abc import Collection, Iterable, Mapping, Sequence, Set
 from datetime import datetime, timedelta
 from random import Random
@@ -22,7 +24,7 @@ from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
-from servicedesk.domain.errors import InvalidValue, PolicyError, ServiceDeskError
+from servicedesk.domain.errors import InvalidValue, PluginRefused, PolicyError, ServiceDeskError
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import Money, Rounding, total
@@ -50,10 +52,60 @@ def plugin_manager(
     manager.add_hookspecs(hookspecs)
     manager.register(PropertyCentreDefaults(), name=DEFAULT_PLUGIN_NAME)
     if entry_points:
-        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if manager.has_plugin(entry_point.name) or manager.is_blocked(entry_point.name):
+                continue
+            try:
+                loaded = entry_point.load()
+            except Exception as error:  # a plugin's own bug, whatever it is: one line, no trace
+                raise PluginRefused(
+                    _("The plugin {plugin} ({target}) cannot be loaded: {error}").format(
+                        plugin=entry_point.name,
+                        target=entry_point.value,
+                        error=f"{type(error).__name__}: {error}",
+                    ),
+                    plugin=entry_point.name,
+                ) from None
+            _register(manager, loaded, entry_point.name)
     for plugin in plugins:
-        manager.register(plugin)
+        _register(manager, plugin, None)
+    try:
+        manager.check_pending()  # a hook name no hookspec declares: a misspelling
+    except pluggy.PluginValidationError as error:
+        raise _refused(manager, error.plugin, _unknown_hook(manager, error.plugin)) from None
     return manager
+
+
+def _register(manager: pluggy.PluginManager, plugin: object, name: str | None) -> None:
+    try:
+        manager.register(plugin, name=name)
+    except pluggy.PluginValidationError as error:
+        hook = re.search(r"hook '([^']+)'", str(error))
+        why = str(error).splitlines()[-1]  # pluggy's last line says what is wrong
+        raise _refused(manager, plugin, hook.group(1) if hook else None, why) from None
+
+
+def _unknown_hook(manager: pluggy.PluginManager, plugin: object) -> str | None:
+    for name, caller in vars(manager.hook).items():
+        if getattr(caller, "spec", True) is None and any(
+            impl.plugin is plugin for impl in caller.get_hookimpls()
+        ):
+            return str(name)
+    return None
+
+
+def _refused(
+    manager: pluggy.PluginManager, plugin: object, hook: str | None, why: str | None = None
+) -> PluginRefused:
+    """The one-line refusal of a plugin; ``why`` is pluggy's reason, none for an unknown hook."""
+    name = manager.get_name(plugin)
+    if name is None or name == str(id(plugin)):  # pluggy names an unnamed instance by its id
+        name = getattr(plugin, "__name__", type(plugin).__name__)
+    if why is None:
+        message = _("The plugin {plugin} implements {hook}, which is no hook of servicedesk.")
+    else:
+        message = _("The plugin {plugin} implements {hook} wrongly: {why}")
+    return PluginRefused(message.format(plugin=name, hook=hook, why=why), plugin=name, hook=hook)
 
 
 def _garbage(hook: str, got: object, wanted: str) -> PolicyError:

@@ -17,10 +17,11 @@ from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import RequesterKind, RequestId
+from servicedesk.i18n import N_
 
 
 class AccountRepository(Repository[Account]):
-    kind, label = "account", "account"
+    kind, label = N_("account"), N_("account")
 
     @abc.abstractmethod
     def list(self) -> list[Account]:
@@ -36,7 +37,7 @@ class AccountRepository(Repository[Account]):
 
 
 class ChargeRepository(DerivedIdRepository[Charge]):
-    kind, label = "charge", "charge"
+    kind, label = N_("charge"), N_("charge")
 
     @abc.abstractmethod
     def for_request(self, request_id: RequestId) -> list[Charge]:
@@ -71,7 +72,7 @@ class MonthClose:
 
 
 class StatementRepository(DerivedIdRepository[Statement]):
-    kind, label = "statement", "statement"
+    kind, label = N_("statement"), N_("statement")
 
     @abc.abstractmethod
     def for_account(self, account_id: AccountId) -> list[Statement]:
@@ -90,7 +91,7 @@ class StatementRepository(DerivedIdRepository[Statement]):
 
 
 class AgreementRepository(Repository[Agreement]):
-    kind, label = "agreement", "service agreement"
+    kind, label = N_("agreement"), N_("service agreement")
 
     @abc.abstractmethod
     def for_account(self, account_id: AccountId) -> list[Agreement]: ...
@@ -100,7 +101,7 @@ class AgreementRepository(Repository[Agreement]):
 
 
 class PaymentRepository(Repository[Payment]):
-    kind, label = "payment", "payment"
+    kind, label = N_("payment"), N_("payment")
 
     @abc.abstractmethod
     def for_account(self, account_id: AccountId) -> list[Payment]:
@@ -108,7 +109,7 @@ class PaymentRepository(Repository[Payment]):
 
 
 class ReceiptRepository(DerivedIdRepository[Receipt]):
-    kind, label = "receipt", "receipt"
+    kind, label = N_("receipt"), N_("receipt")
 
     @abc.abstractmethod
     def in_series(self, series: SeriesId) -> list[Receipt]:
@@ -125,7 +126,7 @@ class CounterRepository(DerivedIdRepository[SeriesCounter]):
     and backs it with a unique (series, number) constraint on the receipts.
     """
 
-    kind, label = "counter", "number series"
+    kind, label = N_("counter"), N_("number series")
 
     def next(self, series: SeriesId, *, at: datetime) -> int:
         counter = self.find(series)
@@ -136,7 +137,7 @@ class CounterRepository(DerivedIdRepository[SeriesCounter]):
 
 
 class InvoiceRepository(DerivedIdRepository[Invoice]):
-    kind, label = "invoice", "invoice"
+    kind, label = N_("invoice"), N_("invoice")
 
     @abc.abstractmethod
     def list_overdue(self, now: datetime) -> list[Invoice]:
@@ -147,14 +148,14 @@ class InvoiceRepository(DerivedIdRepository[Invoice]):
 
 
 class ReceiptBookRepository(Repository[ReceiptBook]):
-    kind, label = "receipt_book", "receipt book"
+    kind, label = N_("receipt_book"), N_("receipt book")
 
     @abc.abstractmethod
     def list(self) -> list[ReceiptBook]: ...
 
 
 class CostRepository(Repository[Cost]):
-    kind, label = "cost", "cost"
+    kind, label = N_("cost"), N_("cost")
 
     @abc.abstractmethod
     def between(self, start: datetime, end: datetime) -> list[Cost]:

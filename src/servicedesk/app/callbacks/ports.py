@@ -6,10 +6,11 @@ import abc
 
 from servicedesk.app.repository import Repository
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
+from servicedesk.i18n import N_
 
 
 class CallbackRepository(Repository[Callback]):
-    kind, label = "callback", "callback"
+    kind, label = N_("callback"), N_("callback")
 
     @abc.abstractmethod
     def list_for_month(self, month: Month) -> list[Callback]:
@@ -19,4 +20,4 @@ class CallbackRepository(Repository[Callback]):
 class CallbackPlanRepository(Repository[CallbackPlan]):
     """One plan per month: the id is the month, so a second draw is refused by the key."""
 
-    kind, label = "callback_plan", "callback plan"
+    kind, label = N_("callback_plan"), N_("callback plan")

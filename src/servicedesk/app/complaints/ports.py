@@ -10,10 +10,11 @@ from servicedesk.app.repository import Repository
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.deadlines import EscalationStep
+from servicedesk.i18n import N_
 
 
 class ComplaintRepository(Repository[Complaint]):
-    kind, label = "complaint", "complaint"
+    kind, label = N_("complaint"), N_("complaint")
 
     @abc.abstractmethod
     def list_open(self) -> list[Complaint]:

@@ -15,6 +15,7 @@ from servicedesk.domain.lost_found import FoundItem
 from servicedesk.domain.money import Money
 from servicedesk.domain.retention import RecordFile, RecordFileId
 from servicedesk.domain.values import Identifier
+from servicedesk.i18n import N_
 
 
 class AuditLog(abc.ABC):
@@ -120,7 +121,7 @@ class Purged:
 
 
 class RecordFileRepository(Repository[RecordFile]):
-    kind, label = "record_file", "record file"
+    kind, label = N_("record_file"), N_("record file")
 
     @abc.abstractmethod
     def due_for_purge(self, now: datetime, limit: int) -> list[RecordFile]:
@@ -132,7 +133,7 @@ class RecordFileRepository(Repository[RecordFile]):
 
 
 class FoundItemRepository(Repository[FoundItem]):
-    kind, label = "found_item", "found item"
+    kind, label = N_("found_item"), N_("found item")
 
     @abc.abstractmethod
     def list_kept(self) -> list[FoundItem]:

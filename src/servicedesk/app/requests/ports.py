@@ -9,10 +9,11 @@ from servicedesk.app.repository import Repository
 from servicedesk.domain.requests import ServiceRequest
 from servicedesk.domain.values import WorkerId
 from servicedesk.domain.workers import Worker
+from servicedesk.i18n import N_
 
 
 class RequestRepository(Repository[ServiceRequest]):
-    kind, label = "request", "service request"
+    kind, label = N_("request"), N_("service request")
 
     @abc.abstractmethod
     def list_open(self) -> list[ServiceRequest]:
@@ -32,7 +33,7 @@ class RequestRepository(Repository[ServiceRequest]):
 
 
 class WorkerRepository(Repository[Worker]):
-    kind, label = "worker", "worker"
+    kind, label = N_("worker"), N_("worker")
 
     @abc.abstractmethod
     def list(self) -> list[Worker]: ...

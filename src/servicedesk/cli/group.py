@@ -1,0 +1,177 @@
+"""The click classes of ``servicedesk``: one-line errors, help in the user's language, lazy loading.
+
+This module imports nothing but click and the gettext function, so that
+``servicedesk --version`` and ``--help`` answer without loading the library;
+a command group's module is imported when the group is asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, NoReturn
+
+import click
+
+from servicedesk.i18n import N_, _, from_environment, locale
+
+#: Click's own texts that a ``servicedesk`` help page shows, translated from our catalogue.
+CLICK_TEXTS = (
+    N_("Show this message and exit."),
+    N_("Show the version and exit."),
+    N_("Usage:"),
+    N_("Options"),
+    N_("Commands"),
+    N_("Positional arguments"),
+)
+
+
+def help_msgid(text: str) -> str:
+    """The catalogue entry of a help text: as click shows it, without the part after ``\\f``."""
+    return inspect.cleandoc(text).partition("\f")[0]
+
+
+class Formatter(click.HelpFormatter):
+    """Click's formatter with its headings taken from the catalogue."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, f"{_('Usage:')} " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_(heading))
+
+
+class DeskContext(click.Context):
+    formatter_class = Formatter
+
+
+@contextmanager
+def translated_help(command: click.Command, ctx: click.Context | None) -> Iterator[None]:
+    """Show the help texts of ``command`` and its parameters in the current locale.
+
+    Click keeps help texts as plain strings; they are swapped for their
+    translations while the page is drawn and put back after, so that the next
+    page may be drawn in another language.
+    """
+    params = command.get_params(ctx) if ctx is not None else command.params
+    holders: list[Any] = [command, *params]
+    saved = [(holder, holder.help, getattr(holder, "short_help", None)) for holder in holders]
+    try:
+        for holder, text, short in saved:
+            if text:
+                holder.help = _(help_msgid(text))
+            if short:
+                holder.short_help = _(help_msgid(short))
+        yield
+    finally:
+        for holder, text, short in saved:
+            holder.help = text
+            if short is not None:
+                holder.short_help = short
+
+
+class TranslatedHelp(click.Command):
+    """A command whose help page and one-line summary are drawn in the current locale."""
+
+    context_class = DeskContext
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with translated_help(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with translated_help(self, None):
+            return super().get_short_help_str(limit)
+
+
+class DeskCommand(TranslatedHelp):
+    """A ``servicedesk`` command."""
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(_("error: {message}").format(message=message), err=True)
+    sys.exit(code)
+
+
+class DeskGroup(TranslatedHelp, click.Group):
+    """A click group whose errors are one line on stderr, with click's exit codes.
+
+    The locale comes from the environment (``LANGUAGE``, ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG``), for the whole run of the command.
+    """
+
+    command_class = DeskCommand
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with locale(from_environment()):
+            return self._main(*args, **kwargs)
+
+    def _main(self, *args: Any, **kwargs: Any) -> Any:
+        from servicedesk.domain.errors import ServiceDeskError
+
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.exceptions.NoArgsIsHelpError as bare:  # a group named alone: its help
+            click.echo(bare.format_message())
+            sys.exit(bare.exit_code)
+        except click.ClickException as error:
+            fail(error.format_message(), error.exit_code)
+        except click.exceptions.Abort:
+            fail(_("aborted"), 1)
+        except ServiceDeskError as error:
+            fail(error.message, 1)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        # Name the group in the message, so "servicedesk request strat" says where it looked.
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as error:
+            raise click.UsageError(f"{ctx.command_path}: {error.message}", ctx) from None
+
+
+class LazyGroup(DeskGroup):
+    """A group whose subcommands are imported the first time one of them is used.
+
+    ``lazy`` maps each name to ``("module:attribute", help)``, in the order help
+    lists them; the group's own help page shows that help without the import.
+    """
+
+    def __init__(self, *args: Any, lazy: Mapping[str, tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*self.lazy, *(name for name in super().list_commands(ctx) if name not in self.lazy)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _sep, attribute = self.lazy[cmd_name][0].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (name, _(self.lazy[name][1]) if name in self.lazy else self._summary(ctx, name))
+            for name in self.list_commands(ctx)
+        ]
+        if rows:
+            with formatter.section(_("Commands")):
+                formatter.write_dl(rows)
+
+    def _summary(self, ctx: click.Context, name: str) -> str:
+        command = self.get_command(ctx, name)
+        return "" if command is None else command.get_short_help_str()
+
+
+def group(name: str, help_text: str) -> click.Group:
+    """A command group that keeps the one-line errors of ``DeskGroup``."""
+    return DeskGroup(name=name, help=help_text)

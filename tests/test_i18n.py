@@ -1,0 +1,155 @@
+"""The zh_CN catalogue is complete and current, and the locale is per call, not per process."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import string
+import sys
+import threading
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+
+from servicedesk import Desk, IllegalTransition, MemoryStore, RegisterRequest, Role, Status, i18n
+from servicedesk.app.requests.commands import CloseRequest
+from servicedesk.cli.main import main
+from servicedesk.domain.values import Contact, Requester
+
+ROOT = Path(__file__).resolve().parent.parent
+ZH_PO = ROOT / "src/servicedesk/locale/zh_CN/LC_MESSAGES/servicedesk.po"
+
+
+def _catalogue_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("catalogue_tool", ROOT / "scripts/catalogue.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def extracted() -> set[tuple[str | None, str]]:
+    """Every (context, msgid) in the source, extracted afresh as ``scripts/catalogue.py`` does."""
+    tool = _catalogue_tool()
+    found = set()
+    for source in (tool._source_messages(), tool._enum_labels(), tool._help_texts()):
+        found |= {(context, message) for message, context, _where in source}
+    return found
+
+
+def _fields(text: str) -> list[str]:
+    return sorted(name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name)
+
+
+def test_every_message_of_the_source_has_a_zh_cn_translation(
+    extracted: set[tuple[str | None, str]],
+) -> None:
+    with ZH_PO.open("rb") as stream:
+        catalog = read_po(stream)
+    translated = {(m.context, str(m.id)): m for m in catalog if m.id and m.string and not m.fuzzy}
+    missing = sorted(extracted - translated.keys(), key=str)
+    assert not missing, f"untranslated (run python scripts/catalogue.py, then translate): {missing}"
+
+
+def test_every_translation_keeps_the_placeholders_of_its_message() -> None:
+    with ZH_PO.open("rb") as stream:
+        catalog = read_po(stream)
+    wrong = [
+        (m.id, m.string)
+        for m in catalog
+        if m.id and m.string and _fields(str(m.id)) != _fields(str(m.string))
+    ]
+    assert not wrong
+
+
+def test_a_refusal_shows_translated_labels_never_raw_codes() -> None:
+    desk = Desk(MemoryStore(), locale="zh_CN")
+    requester = Requester(name="Wang", unit="3-201", contact=Contact(phone="13800138000"))
+    request_id = desk.handle(RegisterRequest(requester=requester, need="tap")).id
+    assert request_id is not None
+    with pytest.raises(IllegalTransition) as refusal:
+        desk.handle(CloseRequest(request_id=request_id))
+    assert refusal.value.message == f"申请 {request_id} 状态为“已登记”，不能关闭。"
+
+
+def test_labels_of_members_with_the_same_value_are_told_apart_by_their_class() -> None:
+    from servicedesk.domain.complaints import ComplaintStatus
+
+    with i18n.locale("zh_CN"):
+        assert i18n.label(Status.CLOSED) == "已关闭"
+        assert i18n.label(ComplaintStatus.CLOSED) == "已结案"
+        assert i18n.label(Role.CENTRE_MANAGER) == "服务中心经理"
+    assert i18n.label(Role.CENTRE_MANAGER) == "centre manager"
+
+
+def test_two_threads_speak_two_languages_at_once() -> None:
+    both_inside = threading.Barrier(2)
+    said: dict[str, str] = {}
+
+    def speak(name: str) -> None:
+        with i18n.locale(name):
+            both_inside.wait()  # each thread's locale is set before either translates
+            said[name] = i18n._("Open requests")
+
+    threads = [threading.Thread(target=speak, args=(name,)) for name in ("zh_CN", "en")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert said == {"zh_CN": "未完成的申请", "en": "Open requests"}
+    assert i18n.current() == "en"
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh_CN"),
+        ({"LANGUAGE": "zh-cn"}, "zh_CN"),
+        ({"LANGUAGE": "fr_FR:zh_CN", "LANG": "C"}, "zh_CN"),
+        ({"LC_ALL": "C.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_command_line_takes_its_locale_from_the_environment(
+    environ: dict[str, str], expected: str
+) -> None:
+    assert i18n.from_environment(environ) == expected
+
+
+def test_the_compiled_catalogue_holds_what_the_po_says(tmp_path: Path) -> None:
+    """The ``.mo`` beside the ``.po`` (or, if stale, the one compiled on the fly) is current."""
+    with ZH_PO.open("rb") as stream:
+        source = {(m.context, str(m.id)): m.string for m in read_po(stream) if m.id}
+    compiled = tmp_path / "servicedesk.mo"
+    compiled.write_bytes(i18n.compile_po(ZH_PO))
+    with compiled.open("rb") as stream:
+        assert {(m.context, str(m.id)): m.string for m in read_mo(stream) if m.id} == source
+    mo = ZH_PO.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= ZH_PO.stat().st_mtime:
+        assert mo.read_bytes() == compiled.read_bytes(), "run python scripts/catalogue.py"
+
+
+#: Words that are names, not English sentences: the time zone, the product names, a unit.
+NAMES = {"Asia/Shanghai", "SQLite", "ServiceHall", "FILE", "db", "m"}
+#: An id or a code: ``SR-01``, ``pipe-leak``, ``ACC-1:2026-04``, ``E4``; or a masked name ``Z****``.
+CODE = re.compile(r"^(?:[A-Za-z0-9]+(?:[-:][A-Za-z0-9:]+)+|[A-Za-z]*\d[A-Za-z0-9]*|[A-Z])$")
+
+
+def test_the_demo_under_zh_cn_prints_no_english() -> None:
+    result = CliRunner().invoke(
+        main, ["demo"], env={"LANG": "zh_CN.UTF-8", "LANGUAGE": "", "COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9'/:.-]*[A-Za-z0-9]|[A-Za-z]", result.output))
+    english = sorted(w for w in words if w not in NAMES and not CODE.match(w))
+    assert not english, english
+    assert "¥80.00" in result.output  # amounts for the locale, not "80.00 CNY"
+    assert "服务热线" in result.output
+    assert "已关闭" in result.output
