@@ -153,3 +153,40 @@ def test_the_demo_under_zh_cn_prints_no_english() -> None:
     assert "¥80.00" in result.output  # amounts for the locale, not "80.00 CNY"
     assert "服务热线" in result.output
     assert "已关闭" in result.output
+
+
+#: The hall demo's ids: departments, items, staff and windows are named by them.
+HALL_IDS = {"civil", "housing", "tax", "residence", "marriage", "transfer", "subsidy"}
+
+
+def _words_awaiting_translation() -> set[str]:
+    """English words of the catalogue's entries that have no zh_CN translation yet."""
+    with ZH_PO.open("rb") as stream:
+        catalogue = read_po(stream)
+    return {
+        word
+        for message in catalogue
+        if message.id and not message.string
+        for word in re.findall(r"[A-Za-z]+", str(message.id))
+    }
+
+
+def test_the_hall_demo_under_zh_cn_prints_chinese() -> None:
+    result = CliRunner().invoke(
+        main, ["demo", "--hall"], env={"LANG": "zh_CN.UTF-8", "LANGUAGE": "", "COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for text in (
+        "政务服务大厅的一天",
+        "B 窗口叫号",
+        "未到：过号",
+        "已补正照片",
+        "联办件",
+        "不予受理",
+    ):
+        assert text in out
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9'/:.-]*[A-Za-z0-9]|[A-Za-z]", out))
+    allowed = NAMES | HALL_IDS | _words_awaiting_translation()
+    english = sorted(w for w in words if w not in allowed and not CODE.match(w))
+    assert not english, english

@@ -20,8 +20,10 @@ from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.requests.queries import RequestView
 from servicedesk.cli.base import fee_text
 from servicedesk.cli.group import DeskCommand
+from servicedesk.cli.hall_demo import print_hall_day
 from servicedesk.cli.month_end import print_month_end
 from servicedesk.demo.day import DAY, TIME_ZONE, WEEKDAYS, Day, label, local, run_day
+from servicedesk.demo.hall_day import run_hall_day
 from servicedesk.demo.month_end import run_month_end
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.requests import Milestone
@@ -185,25 +187,49 @@ def _service_hall_lines(day: Day) -> list[str]:
     "--db",
     help="SQLite file (or database URL) to build the centre in; default: a temporary file.",
 )
-def demo(db: str | None) -> None:
+@click.option("--hall", is_flag=True, help="Run a day at an administrative service hall instead.")
+def demo(db: str | None, hall: bool) -> None:
     """Run a day at a property service centre and its month-end, and print what they left."""
     with tempfile.TemporaryDirectory(prefix="servicedesk-demo-") as scratch:
         target = db or str(Path(scratch) / "demo.db")
         store = SqlStore(target, migrate=True)
         try:
-            if Desk(store, entry_points=False).queries.catalogue():
+            desk = Desk(store, entry_points=False)
+            if desk.queries.catalogue() or desk.hall.guides():
                 raise InvalidValue(
                     _("{db} already holds a centre; the demo builds a new one.").format(db=target)
                 )
-            _print_demo(store, kept=db)
+            if hall:
+                _print_hall_demo(store, kept=db)
+            else:
+                _print_demo(store, kept=db)
         finally:
             store.close()
 
 
-def _print_demo(store: SqlStore, kept: str | None) -> None:
+def _console() -> Console:
     # No markup: a requester's need may contain [brackets] that rich would eat.
     console = Console(highlight=False, markup=False)
     console.width = max(console.width, MIN_WIDTH)
+    return console
+
+
+def _print_kept(console: Console, kept: str | None) -> None:
+    console.print(
+        _("The day's records are in the SQLite file {db}.").format(db=kept)
+        if kept
+        else _("The day's records were in a temporary SQLite file; keep them with --db FILE.")
+    )
+
+
+def _print_hall_demo(store: SqlStore, kept: str | None) -> None:
+    console = _console()
+    print_hall_day(console, run_hall_day(store))
+    _print_kept(console, kept)
+
+
+def _print_demo(store: SqlStore, kept: str | None) -> None:
+    console = _console()
     day = run_day(store)
     views = [day.desk.queries.request(request_id) for request_id in day.request_ids]
     console.print(
@@ -222,9 +248,5 @@ def _print_demo(store: SqlStore, kept: str | None) -> None:
     for line in _service_hall_lines(day):
         console.print(line)
     console.print(_("Requesters' names and phones are masked. Run it again: the clock is fixed."))
-    console.print(
-        _("The day's records are in the SQLite file {db}.").format(db=kept)
-        if kept
-        else _("The day's records were in a temporary SQLite file; keep them with --db FILE.")
-    )
+    _print_kept(console, kept)
     print_month_end(console, run_month_end(day))
