@@ -44,6 +44,7 @@ from servicedesk import (
     TriageRequest,
 )
 from servicedesk.adapters.sql import open_store
+from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.store import SqlStore
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -126,6 +127,24 @@ def seed_account(desk: Desk, clock: Clock) -> list[str]:
         tokens.append(f"SEEDREQ{job:02d}")
         tokens.append(full_job(desk, "SEEDUNIT", f"SEEDREQ{job:02d}"))
     return tokens
+
+
+def build_close_books(url: str, n: int) -> list[str]:
+    """``n`` accounts billed monthly with the seed's March charges; the seed's charge documents."""
+    clock = Clock()
+    desk, store = desk_on(url, clock)
+    prepare_catalogue(desk)
+    tokens = seed_account(desk, clock)
+    copies = range(1, n)
+    copy_rows(store, t.accounts.table, t.accounts.table.c.id == "SEEDACC", tokens, copies)
+    copy_rows(store, t.charges.table, t.charges.table.c.account_id == "SEEDACC", tokens, copies)
+    c = t.charges.table.c
+    with store.engine.connect() as connection:
+        seed = connection.execute(
+            sa.select(c.document).where(c.account_id == "SEEDACC").order_by(c.id)
+        ).all()
+    store.close()
+    return [json.dumps(row.document) for row in seed]
 
 
 # --- copying the seed ----------------------------------------------------------------------------
