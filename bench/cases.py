@@ -19,7 +19,6 @@ from bench.raw import Raw
 from servicedesk import (
     Actor,
     CancelRequest,
-    CloseMonth,
     EscalateOverdue,
     FileComplaint,
     OpenAccount,
@@ -124,14 +123,7 @@ def setup_close(url: str, n: int) -> None:
 
 
 def run_close(url: str, n: int) -> int:
-    clock = world.Clock(world.CLOSE_AT)
-    desk, store = world.desk_on(url, clock)
-    desk.handle(CloseMonth(period=world.PERIOD), actor=world.CLERK)
-    with store.engine.connect() as connection:
-        issued = connection.execute(sa.select(sa.func.count()).select_from(t.statements.table))
-        count = int(issued.scalar_one())
-    store.close()
-    return count
+    return world.close_month(url)
 
 
 #: The raw close in SQLite's and PostgreSQL's own JSON functions: the charge links, the

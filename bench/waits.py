@@ -27,10 +27,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from bench import world
-from servicedesk import CloseMonth, Desk, RegisterRequest
-from servicedesk.adapters.sql import tables as t
+from servicedesk import RegisterRequest
 from servicedesk.adapters.sql.store import SqlStore, SqlUnitOfWork
-from servicedesk.app.desk import BULK_BATCH
 
 #: Between two registrations of the writer, in seconds.
 PAUSE = 0.05
@@ -90,27 +88,15 @@ def setup_close_wait(url: str, n: int) -> None:
     source.close()
 
 
-def _close(url: str, bulk_batch: int | None) -> int:
-    clock = world.Clock(world.CLOSE_AT)
-    store = SqlStore(url)
-    desk = Desk(store, clock=clock, entry_points=False, bulk_batch=bulk_batch)
-    desk.handle(CloseMonth(period=world.PERIOD), actor=world.CLERK)
-    with store.engine.connect() as connection:
-        issued = connection.execute(sa.select(sa.func.count()).select_from(t.statements.table))
-        count = int(issued.scalar_one())
-    store.close()
-    return count
-
-
 def run_close_wait(url: str, n: int) -> tuple[int, float]:
     """The close in the desk's default batches."""
-    return while_writing(url, lambda: _close(url, BULK_BATCH))
+    return while_writing(url, lambda: world.close_month(url))
 
 
 def raw_close_wait(url: str, n: int) -> tuple[int, float]:
     """The same close in one unit of work, on the set-up's copy."""
     copy = baseline_url(url)
-    return while_writing(copy, lambda: _close(copy, None))
+    return while_writing(copy, lambda: world.close_month(copy, bulk_batch=None))
 
 
 # --- behind a long read --------------------------------------------------------------------------

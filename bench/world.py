@@ -25,6 +25,7 @@ from servicedesk import (
     Actor,
     ActorId,
     ApproveFee,
+    CloseMonth,
     CompleteWork,
     ConfirmCharge,
     Contact,
@@ -46,6 +47,7 @@ from servicedesk import (
 from servicedesk.adapters.sql import open_store
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.store import SqlStore
+from servicedesk.app.desk import BULK_BATCH
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: A Monday morning in working hours, in the month the bench closes.
@@ -145,6 +147,18 @@ def build_close_books(url: str, n: int) -> list[str]:
         ).all()
     store.close()
     return [json.dumps(row.document) for row in seed]
+
+
+def close_month(url: str, bulk_batch: int | None = BULK_BATCH) -> int:
+    """Close March at ``CLOSE_AT`` in batches of ``bulk_batch``; how many statements exist."""
+    store = open_store(url)
+    desk = Desk(store, clock=Clock(CLOSE_AT), entry_points=False, bulk_batch=bulk_batch)
+    desk.handle(CloseMonth(period=PERIOD), actor=CLERK)
+    with store.engine.connect() as connection:
+        issued = connection.execute(sa.select(sa.func.count()).select_from(t.statements.table))
+        count = int(issued.scalar_one())
+    store.close()
+    return count
 
 
 # --- copying the seed ----------------------------------------------------------------------------
