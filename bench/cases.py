@@ -1,4 +1,4 @@
-"""The four measurements: set-up (not timed), the library's run and the raw baseline's run.
+"""The measurements: set-up (not timed), the library's run and the raw baseline's run.
 
 Each function takes the database URL and the size ``n``; ``run_*`` return a
 number the bench checks (jobs done, statements issued, cases escalated,
@@ -14,12 +14,11 @@ from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 
-from bench import intake, world
+from bench import intake, waits, world
 from bench.raw import Raw
 from servicedesk import (
     Actor,
     CancelRequest,
-    CloseMonth,
     EscalateOverdue,
     FileComplaint,
     OpenAccount,
@@ -76,22 +75,7 @@ def setup_close(url: str, n: int) -> None:
     The raw tables hold the same charges with the library's own charge documents
     (the seed's, renamed), so both sides read and rewrite documents of one size.
     """
-    clock = world.Clock()
-    desk, store = world.desk_on(url, clock)
-    world.prepare_catalogue(desk)
-    tokens = world.seed_account(desk, clock)
-    copies = range(1, n)
-    world.copy_rows(store, t.accounts.table, t.accounts.table.c.id == "SEEDACC", tokens, copies)
-    world.copy_rows(
-        store, t.charges.table, t.charges.table.c.account_id == "SEEDACC", tokens, copies
-    )
-    c = t.charges.table.c
-    with store.engine.connect() as connection:
-        seed = connection.execute(
-            sa.select(c.document).where(c.account_id == "SEEDACC").order_by(c.id)
-        ).all()
-    templates = [json.dumps(row.document) for row in seed]
-    store.close()
+    templates = world.build_close_books(url, n)
     raw = Raw(url)
     json_type = "TEXT" if raw.sqlite else "JSONB"
     serial = "INTEGER PRIMARY KEY" if raw.sqlite else "BIGSERIAL PRIMARY KEY"
@@ -139,14 +123,7 @@ def setup_close(url: str, n: int) -> None:
 
 
 def run_close(url: str, n: int) -> int:
-    clock = world.Clock(world.CLOSE_AT)
-    desk, store = world.desk_on(url, clock)
-    desk.handle(CloseMonth(period=world.PERIOD), actor=world.CLERK)
-    with store.engine.connect() as connection:
-        issued = connection.execute(sa.select(sa.func.count()).select_from(t.statements.table))
-        count = int(issued.scalar_one())
-    store.close()
-    return count
+    return world.close_month(url)
 
 
 #: The raw close in SQLite's and PostgreSQL's own JSON functions: the charge links, the
@@ -590,4 +567,8 @@ CASES: dict[str, tuple[Step, Step, Step]] = {
     "close": (setup_close, run_close, raw_close),
     "sweep": (setup_sweep, run_sweep, raw_sweep),
     "purge": (setup_purge, run_purge, raw_purge),
+    # 5. another process's write behind a long command (bench/waits.py): the step's
+    # count and the writer's longest wait, not the step's own time
+    "close-wait": (waits.setup_close_wait, waits.run_close_wait, waits.raw_close_wait),
+    "read-wait": (waits.setup_read_wait, waits.run_read_wait, waits.raw_read_wait),
 }

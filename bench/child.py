@@ -2,7 +2,8 @@
 
 ``python -m bench.child CASE STEP N URL`` runs ``setup``, ``library`` or
 ``raw`` of CASE and prints one JSON line: seconds, peak resident memory (MB)
-and the count the step returned.
+and the count the step returned.  A step that measures something else than its
+own time (how long another process waited) returns its count and those seconds.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ def main(argv: list[str]) -> None:
     started = time.perf_counter()
     result = function(url, n)
     seconds = time.perf_counter() - started
+    if isinstance(result, tuple):
+        result, seconds = result
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "peak_mb": peak, "start_mb": before, "count": result}))
 

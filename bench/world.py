@@ -25,6 +25,7 @@ from servicedesk import (
     Actor,
     ActorId,
     ApproveFee,
+    CloseMonth,
     CompleteWork,
     ConfirmCharge,
     Contact,
@@ -44,7 +45,9 @@ from servicedesk import (
     TriageRequest,
 )
 from servicedesk.adapters.sql import open_store
+from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.store import SqlStore
+from servicedesk.app.desk import BULK_BATCH
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: A Monday morning in working hours, in the month the bench closes.
@@ -126,6 +129,36 @@ def seed_account(desk: Desk, clock: Clock) -> list[str]:
         tokens.append(f"SEEDREQ{job:02d}")
         tokens.append(full_job(desk, "SEEDUNIT", f"SEEDREQ{job:02d}"))
     return tokens
+
+
+def build_close_books(url: str, n: int) -> list[str]:
+    """``n`` accounts billed monthly with the seed's March charges; the seed's charge documents."""
+    clock = Clock()
+    desk, store = desk_on(url, clock)
+    prepare_catalogue(desk)
+    tokens = seed_account(desk, clock)
+    copies = range(1, n)
+    copy_rows(store, t.accounts.table, t.accounts.table.c.id == "SEEDACC", tokens, copies)
+    copy_rows(store, t.charges.table, t.charges.table.c.account_id == "SEEDACC", tokens, copies)
+    c = t.charges.table.c
+    with store.engine.connect() as connection:
+        seed = connection.execute(
+            sa.select(c.document).where(c.account_id == "SEEDACC").order_by(c.id)
+        ).all()
+    store.close()
+    return [json.dumps(row.document) for row in seed]
+
+
+def close_month(url: str, bulk_batch: int | None = BULK_BATCH) -> int:
+    """Close March at ``CLOSE_AT`` in batches of ``bulk_batch``; how many statements exist."""
+    store = open_store(url)
+    desk = Desk(store, clock=Clock(CLOSE_AT), entry_points=False, bulk_batch=bulk_batch)
+    desk.handle(CloseMonth(period=PERIOD), actor=CLERK)
+    with store.engine.connect() as connection:
+        issued = connection.execute(sa.select(sa.func.count()).select_from(t.statements.table))
+        count = int(issued.scalar_one())
+    store.close()
+    return count
 
 
 # --- copying the seed ----------------------------------------------------------------------------

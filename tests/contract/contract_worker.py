@@ -74,3 +74,15 @@ def register(url: str, number: int, commands: int, go: Barrier, results: Any) ->
             others.append(f"{type(error).__name__}: {error}")
     store.close()
     results.put((number, done, conflicts, retries.count, others))
+
+
+def register_during_close(url: str, closing: Any, writing: Any, results: Any) -> None:
+    """Once the parent's close has committed its first batch, register one request."""
+    store = SqlStore(url)
+    desk = Desk(store, entry_points=False)
+    requester = Requester("Chen", "9-901", Contact("13800138000"))
+    closing.wait(timeout=120)
+    writing.set()
+    outcome = desk.handle(RegisterRequest(request_id="r-during", requester=requester, need="tap"))
+    store.close()
+    results.put(outcome.id)

@@ -124,6 +124,10 @@ def test_a_file_path_is_all_an_embedded_user_gives(tmp_path: Path) -> None:
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        # a writer waits for the lock in do_begin, in short steps, not in the driver
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 0
+    assert getattr(store.engine.dialect, "busy_timeout", None) == 30.0
+    with store.reader.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
     store.close()
     assert path.exists()

@@ -289,10 +289,10 @@ def test_complaints_the_unit_of_work_holds_take_the_domain_path(sql_store: SqlSt
     policies = d.policies
     with sql_store.unit_of_work() as uow:
         held = uow.complaints.get(ComplaintId("c-held"))
-        escalated = uow.complaints.escalate_due(
+        swept = uow.complaints.escalate_due(
             clock.now, chain=policies.escalation_chain, calendar=policies.calendar()
         )
-        assert escalated == 2
+        assert (swept.escalated, swept.last) == (2, None)
         assert [s.level for s in held.escalations] == [1]  # escalated in memory, saved below
         uow.commit()
     for cid in ("c-held", "c-other"):

@@ -45,6 +45,31 @@ class Wiring:
     visit_sources: Sequence[VisitSource] = ()
 
 
+@attrs.define
+class Batch:
+    """Where a bulk command's unit of work stands in its run: the handler's side of batching.
+
+    A bulk command (the month close, the escalation sweep, the purge) changes at most
+    about ``size`` records in one unit of work (``None``: the whole run in one), so that
+    other writers get the store between two.  ``resumed`` is what the previous unit of
+    work of the run handed on (``None`` in the first): where this one starts and what
+    the run did so far.  A handler that stops before the end calls ``more(state)``; the
+    desk commits the unit of work and runs the handler again, in a new one, resumed
+    from ``state``.  Each unit of work must leave the store right on its own: a run cut
+    short by a crash is finished by running the command again.
+    """
+
+    size: int | None = None
+    resumed: Any = None
+    #: What ``more`` handed on, for the next unit of work; ``None``: the run is done.
+    carried: Any = attrs.field(default=None, init=False)
+    pending: bool = attrs.field(default=False, init=False)
+
+    def more(self, state: Any) -> None:
+        """The run goes on after this unit of work, resumed from ``state``."""
+        self.carried, self.pending = state, True
+
+
 @attrs.frozen
 class Context:
     """What every handler gets besides its command."""
@@ -57,3 +82,4 @@ class Context:
     new_id: Callable[[], str] = lambda: uuid.uuid4().hex
     #: The key the desk seals its audit records with (``Desk(audit_key=...)``), if any.
     audit_key: bytes | None = None
+    batch: Batch = attrs.field(factory=Batch)

@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 import attrs
 
@@ -22,7 +23,7 @@ from servicedesk.app.bootstrap import WIRING
 from servicedesk.app.callbacks.queries import QualityQueries
 from servicedesk.app.command import Command
 from servicedesk.app.complaints.queries import ComplaintQueries
-from servicedesk.app.context import Context, Handler, Wiring
+from servicedesk.app.context import Batch, Context, Handler, Wiring
 from servicedesk.app.door import Limits, check_command
 from servicedesk.app.hall.queries import HallQueries
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
@@ -54,6 +55,10 @@ def jittered_backoff(attempt: int) -> float:
     return random.uniform(0.0, min(0.2, 0.01 * 2**attempt))
 
 
+#: Records a bulk command changes per unit of work by default (``Desk(bulk_batch=...)``).
+BULK_BATCH = 5_000
+
+
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
@@ -82,7 +87,12 @@ class Desk:
         sleep: Callable[[float], None] = time.sleep,
         audit_key: bytes | None = None,
         locale: str | None = None,
+        bulk_batch: int | None = BULK_BATCH,
     ) -> None:
+        if bulk_batch is not None and (
+            not isinstance(bulk_batch, int) or isinstance(bulk_batch, bool) or bulk_batch < 1
+        ):
+            raise InvalidValue(_("A bulk batch holds at least one record, or is None for all."))
         self.store = store
         #: The language of this desk's refusals (``zh_CN``); ``None`` keeps the caller's.
         self.locale = locale
@@ -100,6 +110,9 @@ class Desk:
         #: Seals every audit record (``seal_of``): keep it where the store's administrators
         #: cannot read it, and ``verify`` names the first record of a rewritten tail.
         self.audit_key = audit_key
+        #: Records (statements' charges, escalations, erasures) a bulk command changes per
+        #: unit of work; ``None``: its whole run in one (docs/stores.md).
+        self.bulk_batch = bulk_batch
         self.subscribers: list[Subscriber] = []
         self._audited: dict[Handler, Handler] = {}
         self.queries = Queries(store, self.policies, clock)
@@ -143,6 +156,13 @@ class Desk:
     def _handle(
         self, command: Command, actor: Actor | None, idempotency_key: str | None
     ) -> Outcome:
+        """Carry out ``command``: one unit of work, or one per batch of a bulk command.
+
+        A bulk command's handler may stop after a batch (``Context.batch``); each
+        batch is then committed, and its events published, before the next begins,
+        every batch at the run's first instant.  The idempotency key is stored with
+        the last batch, and the ``Outcome`` reports the whole run.
+        """
         handler = self._admitted(command)
         actor = actor or Actor.system()
         key = None if idempotency_key is None else to_key(idempotency_key)
@@ -151,31 +171,45 @@ class Desk:
         if wrapped is None:  # filing and the audit record, wrapped once per handler
             wrapped = self._audited[handler] = audited(handler)
         handler = wrapped
-        for attempt in range(self.retries + 1):
-            now = aware(self.clock(), "clock time")
-            try:
-                with self.store.unit_of_work() as uow:
-                    ctx = Context(
-                        uow, self.policies, actor, now, self.wiring, audit_key=self.audit_key
-                    )
-                    check_permission(self.policies, command, actor)  # a replay is checked too
-                    if key and (first := replayed(uow, key, command, print_)):
-                        return Outcome(*first)  # the first call's outcome; nothing changes
-                    result = handler(command, ctx)
-                    if key:
-                        remember(uow, key, command, print_, result)
-                    events = uow.commit()
-                break
-            except PermissionDenied as refusal:
-                record_refusal(self.store, command, ctx, refusal)  # the command's rolled back
-                raise
-            except ConcurrencyConflict:
-                if attempt == self.retries:
+        resumed: Any = None
+        run_at: datetime | None = None
+        published: list[Event] = []
+        while True:
+            for attempt in range(self.retries + 1):
+                now = run_at or aware(self.clock(), "clock time")
+                batch = Batch(self.bulk_batch, resumed)
+                try:
+                    with self.store.unit_of_work() as uow:
+                        ctx = Context(
+                            uow,
+                            self.policies,
+                            actor,
+                            now,
+                            self.wiring,
+                            batch=batch,
+                            audit_key=self.audit_key,
+                        )
+                        check_permission(self.policies, command, actor)  # a replay too
+                        if key and (first := replayed(uow, key, command, print_)):
+                            return Outcome(*first)  # the first call's outcome; nothing changes
+                        result = handler(command, ctx)
+                        if key and not batch.pending:
+                            remember(uow, key, command, print_, result, earlier=published)
+                        events = uow.commit()
+                    break
+                except PermissionDenied as refusal:
+                    record_refusal(self.store, command, ctx, refusal)  # the command's rolled back
                     raise
-                log.info("conflict on %s, retrying", type(command).__name__)
-                self.sleep(self.backoff(attempt))
-        log.info("%s by %s: %d events", type(command).__name__, actor.id, len(events))
-        for event in events:
-            for subscriber in self.subscribers:
-                subscriber(event)
-        return Outcome(result, tuple(events))
+                except ConcurrencyConflict:
+                    if attempt == self.retries:
+                        raise
+                    log.info("conflict on %s, retrying", type(command).__name__)
+                    self.sleep(self.backoff(attempt))
+            log.info("%s by %s: %d events", type(command).__name__, actor.id, len(events))
+            for event in events:
+                for subscriber in self.subscribers:
+                    subscriber(event)
+            published.extend(events)
+            if not batch.pending:
+                return Outcome(result, tuple(published))
+            resumed, run_at = batch.carried, now

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 
 from servicedesk import convert
 from servicedesk.app.command import Command
@@ -50,12 +51,21 @@ def replayed(
 
 
 def remember(
-    uow: UnitOfWork, key: IdempotencyKey, command: Command, print_: str, result: str | None
+    uow: UnitOfWork,
+    key: IdempotencyKey,
+    command: Command,
+    print_: str,
+    result: str | None,
+    *,
+    earlier: Sequence[Event] = (),
 ) -> None:
     """Store the outcome under ``key`` in the unit of work, before it commits.
 
+    ``earlier`` are the events of the run's units of work committed before this
+    one (a bulk command's first batches), so the outcome stored is the whole run's.
     Written by hand, not by the converter, which leaves out an ``events`` field
     (it takes it for an aggregate's pending events).
     """
-    outcome = {"id": result, "events": [convert.unstructure(e) for e in pending_events(uow)]}
+    events = [*earlier, *pending_events(uow)]
+    outcome = {"id": result, "events": [convert.unstructure(e) for e in events]}
     uow.idempotency.remember(key, type(command).__name__, print_, outcome)

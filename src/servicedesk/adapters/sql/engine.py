@@ -118,6 +118,8 @@ def make_engine(url: URL, *, busy_timeout: float = 30.0, reader: bool = False) -
                 "pip install 'servicedesk[{extra}]'."
             ).format(backend=backend, extra=extra)
         ) from error
+    if isinstance(engine.dialect, sqlite.ServiceDeskSQLite):
+        engine.dialect.busy_timeout = busy_timeout
     return engine
 
 

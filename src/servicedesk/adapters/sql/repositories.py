@@ -26,6 +26,7 @@ from servicedesk.app import unit_of_work as ports
 from servicedesk.app.billing.ports import (
     AccountRepository,
     AgreementRepository,
+    BulkIssue,
     ChargeRepository,
     CostRepository,
     CounterRepository,
@@ -38,7 +39,7 @@ from servicedesk.app.billing.ports import (
 )
 from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
 from servicedesk.app.catalogue.ports import ItemRepository
-from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.complaints.ports import ComplaintRepository, Swept
 from servicedesk.app.hall.ports import (
     ApplicationRepository,
     DepartmentRepository,
@@ -57,7 +58,7 @@ from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
-from servicedesk.domain.complaints import Complaint
+from servicedesk.domain.complaints import Complaint, ComplaintId
 from servicedesk.domain.costs import Cost
 from servicedesk.domain.deadlines import EscalationStep
 from servicedesk.domain.events import Event
@@ -292,9 +293,11 @@ class SqlStatements(_SqlDerivedIds[Statement], StatementRepository):
         c = self.table.c
         return self._select(c.account_id == account_id.value, order_by=(c.period,))
 
-    def issue_in_bulk(self, close: MonthClose) -> list[AccountId] | None:
+    def issue_in_bulk(
+        self, close: MonthClose, *, after: AccountId | None = None, limit: int | None = None
+    ) -> BulkIssue | None:
         """The plain accounts' statements in a few set-based statements (``bulk/``)."""
-        return month_close.issue_in_bulk(self.uow, close)
+        return month_close.issue_in_bulk(self.uow, close, after=after, limit=limit)
 
 
 class SqlAgreements(SqlRepository[Agreement], AgreementRepository):
@@ -400,9 +403,13 @@ class SqlComplaints(SqlRepository[Complaint], ComplaintRepository):
         *,
         chain: Callable[[Complaint], Sequence[EscalationStep]],
         calendar: WorkingCalendar,
-    ) -> int:
+        after: ComplaintId | None = None,
+        limit: int | None = None,
+    ) -> Swept:
         """Set-based: a few statements per group of complaints at the same step (``bulk/``)."""
-        return escalation_sweep.escalate_due(self, now, chain=chain, calendar=calendar)
+        return escalation_sweep.escalate_due(
+            self, now, chain=chain, calendar=calendar, after=after, limit=limit
+        )
 
 
 class SqlCallbacks(SqlRepository[Callback], CallbackRepository):

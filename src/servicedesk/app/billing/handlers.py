@@ -407,7 +407,10 @@ def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
     calendar).  The statement store then issues, in bulk, the statements of the
     accounts that need no domain decision (``StatementRepository.issue_in_bulk``);
     the accounts it leaves, every account on the memory store, are closed here one
-    by one by the domain.  Both write the same records and events.
+    by one by the domain.  Both write the same records and events.  In batches
+    (``ctx.batch``), each unit of work closes the accounts after the last one the
+    run closed, by id, until about ``batch.size`` charges are billed; an account is
+    never split, and a rerun skips every account its statement already closed.
     """
     calendar = ctx.policies.calendar()
     period, tz = cmd.period, calendar.tz
@@ -425,20 +428,38 @@ def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
         due=ctx.policies.statement_due(period, calendar, ctx.now),
         charge_description=_("Request {id}"),
     )
-    left = ctx.uow.statements.issue_in_bulk(close)
-    accounts = ctx.uow.accounts.list() if left is None else [ctx.uow.accounts.get(a) for a in left]
-    for account in accounts:
-        if account.mode is BillingMode.ON_ACCOUNT:
-            _close_account(account, close, tz, ctx)
+    after: AccountId | None = ctx.batch.resumed
+    size = ctx.batch.size
+    issue = ctx.uow.statements.issue_in_bulk(close, after=after, limit=size)
+    if issue is not None:
+        for account_id in issue.left:
+            _close_account(ctx.uow.accounts.get(account_id), close, tz, ctx)
+        last = issue.last
+    else:  # the domain closes every account of the batch
+        accounts = [a for a in ctx.uow.accounts.list() if after is None or a.id.value > after.value]
+        billed, last = 0, None
+        for number, account in enumerate(accounts, 1):
+            billed += _close_account(account, close, tz, ctx)
+            if size is not None and billed >= size and number < len(accounts):
+                last = account.id
+                break
+    if last is not None:
+        ctx.batch.more(last)
     return str(period)
 
 
-def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context) -> None:
-    """The domain's close of one account: its charges, agreement fees and credits carried."""
+def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context) -> int:
+    """The domain's close of one account (charges, agreement fees, credits carried).
+
+    Returns how many charges its statement billed (none for an account not billed
+    monthly, or already closed).
+    """
+    if account.mode is not BillingMode.ON_ACCOUNT:
+        return 0
     period = close.period
     sid = statement_id(account.id, period)
     if ctx.uow.statements.find(sid) is not None:
-        return
+        return 0
     charges = ctx.uow.charges.billable(account.id, close.cutoff)
     agreements = [
         (agreement, fees)
@@ -447,7 +468,7 @@ def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context
     ]
     lines = closing_lines(charges, agreements, close.charge_description)
     if not lines:
-        return
+        return 0
     for earlier in ctx.uow.statements.for_account(account.id):
         if earlier.status is StatementStatus.CREDIT:
             lines.append(earlier.carry_credit(sid, at=ctx.now))
@@ -464,6 +485,7 @@ def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context
         charge.bill(sid, at=ctx.now)
     for agreement, _fees in agreements:
         agreement.bill(period, sid, at=ctx.now)
+    return len(charges)
 
 
 # --- agreements ----------------------------------------------------------------------------------

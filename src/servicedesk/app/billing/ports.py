@@ -78,16 +78,30 @@ class StatementRepository(DerivedIdRepository[Statement]):
     def for_account(self, account_id: AccountId) -> list[Statement]:
         """The account's statements, oldest period first."""
 
-    def issue_in_bulk(self, close: MonthClose) -> list[AccountId] | None:
+    def issue_in_bulk(
+        self, close: MonthClose, *, after: AccountId | None = None, limit: int | None = None
+    ) -> BulkIssue | None:
         """Issue in one go the statements no domain decision is needed for.
 
         A store that can (the SQL store) bills the plain accounts itself, in a few
         set-based statements of this unit of work, storing exactly what the domain
         would, and returns the accounts left for the handler's per-account close.
+        With ``limit`` it takes one batch of the close: the accounts after ``after``
+        (by id) up to the one whose charges make about ``limit`` billed.
         ``None``, the reference answer given here, leaves every account to the
         handler: the domain decides everything.
         """
         return None
+
+
+@attrs.frozen
+class BulkIssue:
+    """What ``StatementRepository.issue_in_bulk`` did with one batch of the close."""
+
+    #: The batch's accounts that need the domain's close, by id.
+    left: list[AccountId]
+    #: The batch's last account when accounts after it are left for the next batch.
+    last: AccountId | None = None
 
 
 class AgreementRepository(Repository[Agreement]):

@@ -11,6 +11,8 @@ of complaints at the same step, with the policy and the domain asked once per gr
 
 from __future__ import annotations
 
+import attrs
+
 from servicedesk.app.complaints.commands import (
     AcknowledgeComplaint,
     AnswerComplaint,
@@ -192,12 +194,33 @@ def reopen_complaint(cmd: ReopenComplaint, ctx: Context) -> str:
     return cmd.complaint_id.value
 
 
+@attrs.frozen
+class SweepRun:
+    """Where a sweep in batches stands: the last complaint taken, the cases escalated so far."""
+
+    after: ComplaintId
+    escalated: int
+
+
 def escalate_overdue(cmd: EscalateOverdue, ctx: Context) -> str:
-    """Returns how many cases went one step up."""
+    """Returns how many cases went one step up (in batches: the run so far).
+
+    In batches (``ctx.batch``) each unit of work takes the next complaints due, by
+    id; the requests, few, go with the last.
+    """
     calendar = ctx.policies.calendar()
-    escalated = ctx.uow.complaints.escalate_due(
-        ctx.now, chain=ctx.policies.escalation_chain, calendar=calendar
+    run: SweepRun | None = ctx.batch.resumed
+    swept = ctx.uow.complaints.escalate_due(
+        ctx.now,
+        chain=ctx.policies.escalation_chain,
+        calendar=calendar,
+        after=None if run is None else run.after,
+        limit=ctx.batch.size,
     )
+    escalated = swept.escalated + (0 if run is None else run.escalated)
+    if swept.last is not None:
+        ctx.batch.more(SweepRun(swept.last, escalated))
+        return str(escalated)
     # Requests late for their response or completion are few next to the complaints (a
     # request is dispatched within hours), so they keep the per-aggregate path.
     for request in request_cases(ctx.uow).list_due_for_escalation(ctx.now):

@@ -60,12 +60,22 @@ def purge_expired(cmd: PurgeExpired, ctx: Context) -> str:
 
     Either way the result is the same (``PersonalData.purge_due``): a SQL store
     patches a batch with a few set-based statements, the memory store leaves
-    every file to ``erase``, the reference.
+    every file to ``erase``, the reference.  The command's ``limit`` files are
+    taken in batches of at most ``ctx.batch.size``, one unit of work each; an
+    erased file is no longer due, so each batch takes the next ones.  Returns how
+    many files the run erased (so far, in a batch before the last).
     """
-    batch = ctx.uow.personal_data.purge_due(ctx.now, cmd.limit, ctx.wiring.record_sources)
+    erased: int = ctx.batch.resumed or 0
+    wanted = cmd.limit - erased
+    if ctx.batch.size is not None:
+        wanted = min(wanted, ctx.batch.size)
+    batch = ctx.uow.personal_data.purge_due(ctx.now, wanted, ctx.wiring.record_sources)
     for record in batch.left:
         erase(ctx, record, on_request=False)
-    return str(batch.erased + len(batch.left))
+    erased += batch.erased + len(batch.left)
+    if batch.erased + len(batch.left) == wanted and erased < cmd.limit:
+        ctx.batch.more(erased)  # a full batch: more may be due
+    return str(erased)
 
 
 def erase_requester(cmd: EraseRequester, ctx: Context) -> str:

@@ -20,6 +20,11 @@ which stores exactly what saving each escalated complaint would store.  Every st
 must touch as many rows as the first found, else another transaction changed the group
 meanwhile and the unit of work fails with ``ConcurrencyConflict`` (the desk retries).
 
+In batches (``limit``), a unit of work takes the first ``limit`` complaints due after
+the last one the run took (``after``), by id: every statement above is confined to that
+span.  An escalated complaint is no longer due at the same instant, so repeating a batch,
+or the whole sweep, escalates nothing twice.
+
 What goes through the per-complaint domain path instead, in the same unit of work: the
 complaints this unit of work has loaded already (they may hold unsaved changes), and rows
 whose grouping columns are empty (written before the columns were filled).  The chain of a
@@ -42,6 +47,7 @@ from servicedesk.adapters.sql.bulk.json_edits import Edit, json_edit, json_templ
 from servicedesk.adapters.sql.repository import SqlRepository
 from servicedesk.app import gc_pause as collector
 from servicedesk.app.audit import event_ref, json_escaped, ref_maker
+from servicedesk.app.complaints.ports import Swept
 from servicedesk.app.unit_of_work import Written
 from servicedesk.domain.audit import EventRef
 from servicedesk.domain.calendar import WorkingCalendar
@@ -69,15 +75,30 @@ ESCALATED_HOLES = {("complaint_id",): ID, ("escalation", "due"): DUE}
 
 
 def escalate_due(
-    repository: SqlRepository[Complaint], now: datetime, *, chain: Chain, calendar: WorkingCalendar
-) -> int:
+    repository: SqlRepository[Complaint],
+    now: datetime,
+    *,
+    chain: Chain,
+    calendar: WorkingCalendar,
+    after: ComplaintId | None = None,
+    limit: int | None = None,
+) -> Swept:
     """``ComplaintRepository.escalate_due`` in SQL; see the module's docstring."""
     c = repository.table.c
     due: list[Any] = [c.escalation_due < now]
+    if after is not None:
+        due.append(c.id > after.value)
+    last = None if limit is None else _last_of_batch(repository, due, limit)
+    if last is not None:
+        due.append(c.id <= last.value)
+    held = [
+        a
+        for a in repository.seen.values()
+        if _before(a.next_escalation_at, now) and _within(a.id, after, last)
+    ]
     if repository.seen:  # held by this unit of work: the domain path, saved at commit
         due.append(c.id.not_in([key.value for key in repository.seen]))
     ungrouped = sa.or_(*(c[name].is_(None) for name in GROUP_COLUMNS + COPIED_COLUMNS))
-    held = [a for a in repository.seen.values() if _before(a.next_escalation_at, now)]
     loaded = held + repository._select(*due, ungrouped)
     escalated = 0
     for complaint in sorted(loaded, key=_filing_order):  # the domain path
@@ -92,7 +113,29 @@ def escalate_due(
     for group in repository.uow.execute(groups).all():
         where = [*due, *(key == group[index] for index, key in enumerate(keys))]
         escalated += _escalate_group(repository, group, where, now, chain, calendar)
-    return escalated
+    return Swept(escalated, last)
+
+
+def _last_of_batch(
+    repository: SqlRepository[Complaint], due: list[Any], limit: int
+) -> ComplaintId | None:
+    """The ``limit``-th complaint due, by id, if more are due after it; else None.
+
+    Counted first on the index of when they are due, so that the sweep every few
+    minutes, with fewer due than a batch, never walks the complaints by id.
+    """
+    c = repository.table.c
+    taken = sa.select(c.id).where(*due).limit(limit + 1).subquery()
+    counted = repository.uow.execute(sa.select(sa.func.count()).select_from(taken))
+    if counted.scalar_one() <= limit:
+        return None
+    query = sa.select(c.id).where(*due).order_by(c.id).offset(limit - 1).limit(1)
+    found = repository.uow.execute(query).scalar()
+    return None if found is None else ComplaintId(found)
+
+
+def _within(key: ComplaintId, after: ComplaintId | None, last: ComplaintId | None) -> bool:
+    return (after is None or key.value > after.value) and (last is None or key.value <= last.value)
 
 
 def _before(at: datetime | None, now: datetime) -> bool:

@@ -20,6 +20,14 @@ loading them gives exactly what the domain path would have stored.  What the
 audit record of the command names the events recorded in Python (the domain
 path's) one by one, and the bulk events by their count and one digest per type.
 
+In batches (``limit``), a unit of work takes the accounts after the last one the
+run closed (``after``) up to the account of the ``limit``-th billable charge by
+account id, found on the ``(account_id, billable_at)`` index; every statement
+above is confined to that span, so a batch reads and writes its own accounts
+only.  What makes a rerun exact makes a batch safe to repeat: an account with a
+statement for the period is no candidate, a billed charge is no longer billable,
+and the database keeps one statement per account and period.
+
 Left to the domain, in the same unit of work, are the accounts that need it:
 an account with a service agreement (its fees, visits and billing are domain
 rules), an account with a statement in credit (the credit is carried into the
@@ -43,7 +51,7 @@ from servicedesk.adapters.sql.bulk import json_values as j
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.adapters.sql.types import Key, UtcDateTime
 from servicedesk.app.audit import event_ref, json_escaped, ref_maker
-from servicedesk.app.billing.ports import MonthClose
+from servicedesk.app.billing.ports import BulkIssue, MonthClose
 from servicedesk.app.unit_of_work import Written
 from servicedesk.domain.audit import EventTally
 from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, StatementId
@@ -78,8 +86,10 @@ def _line_text(close: MonthClose) -> tuple[str, str] | None:
     return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
-def issue_in_bulk(uow: SqlTransaction, close: MonthClose) -> list[AccountId] | None:
-    """Issue the plain accounts' statements; return the accounts left for the domain."""
+def issue_in_bulk(
+    uow: SqlTransaction, close: MonthClose, *, after: AccountId | None, limit: int | None
+) -> BulkIssue | None:
+    """Issue the plain accounts' statements of the batch; the accounts left for the domain."""
     text = _line_text(close)
     if text is None or close.due <= close.at:
         return None
@@ -89,6 +99,12 @@ def issue_in_bulk(uow: SqlTransaction, close: MonthClose) -> list[AccountId] | N
     at = sa.bindparam("at", close.at, type_=UtcDateTime())
     at_text = j.text(convert.unstructure(close.at))
     billable = c.billable_at < sa.bindparam("cutoff", close.cutoff, type_=UtcDateTime())
+    last = None if limit is None else _last_of_batch(uow, billable, after, limit)
+    agreements = t.agreements.table.c
+
+    def in_batch(account: sa.ColumnElement[Any]) -> list[sa.ColumnElement[bool]]:
+        bounds = [] if after is None else [account > after.value]
+        return bounds if last is None else [*bounds, account <= last.value]
 
     _drop_run(uow)
     uow.execute(sa.schema.CreateTable(close_run))
@@ -98,7 +114,6 @@ def issue_in_bulk(uow: SqlTransaction, close: MonthClose) -> list[AccountId] | N
     in_credit = sa.select(s.id).where(
         s.status == StatementStatus.CREDIT.value, s.account_id == a.id
     )
-    agreements = t.agreements.table.c
     with_agreement = sa.select(agreements.id).where(agreements.account_id == a.id)
     bulk = sa.and_(
         j.json_text(a.document, "mode") == BillingMode.ON_ACCOUNT.value,
@@ -106,8 +121,10 @@ def issue_in_bulk(uow: SqlTransaction, close: MonthClose) -> list[AccountId] | N
         ~with_agreement.exists(),
     )
     candidates = sa.union(
-        sa.select(c.account_id).where(billable),
-        sa.select(agreements.account_id).where(agreements.account_id.is_not(None)),
+        sa.select(c.account_id).where(billable, *in_batch(c.account_id)),
+        sa.select(agreements.account_id).where(
+            agreements.account_id.is_not(None), *in_batch(agreements.account_id)
+        ),
     )
     uow.execute(
         sa.insert(close_run).from_select(
@@ -197,7 +214,19 @@ def issue_in_bulk(uow: SqlTransaction, close: MonthClose) -> list[AccountId] | N
     _drop_run(uow)
     if tallies := _tallies(uow, close.at):
         uow.written.append(Written((), tallies=tallies))
-    return to_domain
+    return BulkIssue(to_domain, last)
+
+
+def _last_of_batch(
+    uow: SqlTransaction, billable: sa.ColumnElement[bool], after: AccountId | None, limit: int
+) -> AccountId | None:
+    """The account of the ``limit``-th billable charge after ``after``; None if fewer are left."""
+    c = t.charges.table.c
+    query = sa.select(c.account_id).where(billable, c.account_id.is_not(None))
+    if after is not None:
+        query = query.where(c.account_id > after.value)
+    found = uow.execute(query.order_by(c.account_id).offset(limit - 1).limit(1)).scalar()
+    return None if found is None else AccountId(found)
 
 
 def _insert_events(rows: sa.Select[Any]) -> sa.Insert:
