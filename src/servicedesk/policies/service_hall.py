@@ -1,9 +1,11 @@
-"""A second built-in organisation: an administrative service hall (行政服务大厅).
+"""Hall-like rules for service requests: free items, kinds, deadlines in working days.
 
 It shows how different rules plug into the same core: every item is free,
 items are classified by kind (rule hall.item-kinds), and the deadline promised is the
 job done within a number of working days, not someone on site within hours.
-Register it with ``Desk(..., plugins=[ServiceHall()])``.
+Register it with ``Desk(..., plugins=[ServiceHall()])``.  A hall's own workflow
+(departments, windows, the queue, applications with their notices and reviews) is
+the hall area (``servicedesk.app.hall``, docs/hall.md), which needs no plugin.
 """
 
 from __future__ import annotations
