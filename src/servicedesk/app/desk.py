@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import attrs
 
-from servicedesk.app.audit import audited, check_permission, record_refusal
+from servicedesk.app.audit import audited, record_refusal
 from servicedesk.app.billing.queries import BillingQueries
 from servicedesk.app.bootstrap import WIRING
 from servicedesk.app.callbacks.queries import QualityQueries
@@ -26,6 +26,7 @@ from servicedesk.app.context import Context, Handler, Wiring
 from servicedesk.app.door import Limits, check_command
 from servicedesk.app.hall.queries import HallQueries
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
+from servicedesk.app.permissions import Access, check_bound, check_permission, check_reserved_rules
 from servicedesk.app.records.queries import RecordQueries
 from servicedesk.app.requests.queries import Queries
 from servicedesk.app.unit_of_work import Store
@@ -85,6 +86,7 @@ class Desk:
         self.wiring = wiring
         self.plugins = plugin_manager(plugins, entry_points=entry_points)
         self.policies = Policies(self.plugins)
+        check_reserved_rules(self.policies, wiring.handlers)  # a widening plugin stops us here
         #: What the door lets in: the organisation's currency and largest amount, asked once.
         self.limits = Limits(
             currency=self.policies.currency(), largest_amount=self.policies.largest_amount()
@@ -98,12 +100,15 @@ class Desk:
         self.audit_key = audit_key
         self.subscribers: list[Subscriber] = []
         self._audited: dict[Handler, Handler] = {}
-        self.queries = Queries(store, self.policies, clock)
-        self.complaints = ComplaintQueries(store, clock)
-        self.quality = QualityQueries(store, self.policies, clock)
-        self.billing = BillingQueries(store, self.policies, clock)
-        self.records = RecordQueries(store, self.policies, clock, wiring, audit_key=audit_key)
-        self.hall = HallQueries(store, self.policies, clock)
+        access = Access(store, self.policies, clock, audit_key)
+        self.queries = Queries(store, self.policies, clock, access)
+        self.complaints = ComplaintQueries(store, clock, access)
+        self.quality = QualityQueries(store, self.policies, clock, access)
+        self.billing = BillingQueries(store, self.policies, clock, access)
+        self.records = RecordQueries(
+            store, self.policies, clock, wiring, access, audit_key=audit_key
+        )
+        self.hall = HallQueries(store, self.policies, clock, access)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event, after its transaction committed."""
@@ -131,6 +136,13 @@ class Desk:
     def handle(
         self, command: Command, *, actor: Actor | None = None, idempotency_key: str | None = None
     ) -> Outcome:
+        """Carry ``command`` out for ``actor`` and return what it did.
+
+        ``actor`` is the member of staff (or the requester) the embedding
+        application authenticated; without one the command is the system's
+        own (``Actor.system()``), which may run sweeps, kiosks and online intake
+        but nothing the domain reserves to a person (rule records.system-actor).
+        """
         handler = self._admitted(command)
         actor = actor or Actor.system()
         key = None if idempotency_key is None else to_key(idempotency_key)
@@ -147,11 +159,12 @@ class Desk:
                         uow, self.policies, actor, now, self.wiring, audit_key=self.audit_key
                     )
                     check_permission(self.policies, command, actor)  # a replay is checked too
-                    if key and (first := replayed(uow, key, command, print_)):
+                    check_bound(self.policies, command, actor, uow)
+                    if key and (first := replayed(uow, key, command, print_, actor)):
                         return Outcome(*first)  # the first call's outcome; nothing changes
                     result = handler(command, ctx)
                     if key:
-                        remember(uow, key, command, print_, result)
+                        remember(uow, key, command, print_, result, actor)
                     events = uow.commit()
                 break
             except PermissionDenied as refusal:

@@ -5,6 +5,10 @@ dropped connection, a double click) sends the command again with the same
 key.  The desk then returns the first ``Outcome`` and changes nothing.  The
 same key with a different command is a caller's bug and is refused, so that
 a key can never silently answer for a command it did not carry out.
+
+A replay is permission-checked like the first call, and shows personal data
+only to the actor who gave the first call: anyone else replaying the key gets
+the outcome with it masked (rule records.no-leak).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from servicedesk.app.command import Command
 from servicedesk.app.unit_of_work import IdempotencyKey, UnitOfWork, pending_events
 from servicedesk.domain.errors import IdempotencyConflict
 from servicedesk.domain.events import Event
+from servicedesk.domain.privacy import scrub
+from servicedesk.domain.values import Actor
 from servicedesk.i18n import _
 
 
@@ -32,9 +38,12 @@ def fingerprint(command: Command) -> str:
 
 
 def replayed(
-    uow: UnitOfWork, key: IdempotencyKey, command: Command, print_: str
+    uow: UnitOfWork, key: IdempotencyKey, command: Command, print_: str, actor: Actor
 ) -> tuple[str | None, tuple[Event, ...]] | None:
-    """The first call's result and events for ``key``; refuse a key used for another command."""
+    """The first call's result and events for ``key``; refuse a key used for another command.
+
+    The events come back with their personal data masked unless ``actor`` gave the first call.
+    """
     found = uow.idempotency.recall(key)
     if found is None:
         return None
@@ -46,16 +55,28 @@ def replayed(
                 "send {command} with a new key."
             ).format(key=key, command=type(command).__name__)
         )
-    return outcome["id"], tuple(convert.structure(e, Event) for e in outcome["events"])
+    events = tuple(convert.structure(e, Event) for e in outcome["events"])
+    if outcome.get("actor") != actor.id.value:
+        events = tuple(scrub(e) for e in events)
+    return outcome["id"], events
 
 
 def remember(
-    uow: UnitOfWork, key: IdempotencyKey, command: Command, print_: str, result: str | None
+    uow: UnitOfWork,
+    key: IdempotencyKey,
+    command: Command,
+    print_: str,
+    result: str | None,
+    actor: Actor,
 ) -> None:
     """Store the outcome under ``key`` in the unit of work, before it commits.
 
     Written by hand, not by the converter, which leaves out an ``events`` field
     (it takes it for an aggregate's pending events).
     """
-    outcome = {"id": result, "events": [convert.unstructure(e) for e in pending_events(uow)]}
+    outcome = {
+        "id": result,
+        "actor": actor.id.value,
+        "events": [convert.unstructure(e) for e in pending_events(uow)],
+    }
     uow.idempotency.remember(key, type(command).__name__, print_, outcome)
