@@ -23,7 +23,8 @@ from servicedesk import (
     TriageRequest,
 )
 from servicedesk.adapters.sql import open_store
-from support import Clock, hire, publish, requester
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK, Clock, hire, publish, requester
 
 
 def _accepted_job(tmp_path: Path) -> Path:
@@ -40,7 +41,9 @@ def _accepted_job(tmp_path: Path) -> Path:
         clock.advance(minutes=30)
         desk.handle(StartWork(request_id="SR-1"))
         desk.handle(CompleteWork(request_id="SR-1"))
-        desk.handle(AcceptWork(request_id="SR-1", signed_by="Chen"))
+        desk.handle(
+            AcceptWork(request_id="SR-1", signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+        )
     return db
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from servicedesk import Contact, Desk, RecordConsent, RegisterRequest, Requester, TriageRequest
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.domain.errors import ConcurrencyConflict
+from servicedesk.testing import IN_PERSON
 
 
 class _Retries(logging.Handler):
@@ -39,6 +40,7 @@ def run(url: str, number: int, commands: int, opened: Barrier, go: Barrier, resu
             consent_id=f"p{number}-{n}",
             kind="scope_change",
             description="also the bathroom tap",
+            evidence=IN_PERSON,
         )
         try:
             desk.handle(command)

@@ -31,6 +31,8 @@ from servicedesk.cli.base import (
     act,
     csv_text,
     desk_options,
+    evidence_of,
+    evidence_options,
     group,
     opened,
     options,
@@ -152,12 +154,14 @@ def charge_record(
 @charge.command("confirm")
 @click.argument("charge_id")
 @click.option("--signed-by", required=True)
+@evidence_options
 @desk_options
 def charge_confirm(charge_id: str, signed_by: str, **kwargs: Any) -> None:
     """The requester confirms the charge (a deposit is drawn at once)."""
+    evidence = evidence_of(kwargs)
     act(
         kwargs,
-        lambda: ConfirmCharge(charge_id=charge_id, signed_by=signed_by),
+        lambda: ConfirmCharge(charge_id=charge_id, signed_by=signed_by, evidence=evidence),
         _("{id}: confirmed"),
         requires=BILLING,
         holds=HOLDS,
