@@ -60,7 +60,7 @@ from servicedesk import (
     open_store,
 )
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.testing import store_state
+from servicedesk.testing import IN_PERSON, store_state
 
 AT = datetime(2026, 5, 11, 10, 0, tzinfo=UTC)
 EVERYONE = Actor(ActorId("all-hands"), "All hands", set(Role))
@@ -158,6 +158,8 @@ def command_with(command: type, field: str, value: Any) -> Any:
         for f in attrs.fields(command)
         if f.init and not f.name.startswith("_") and f.default is attrs.NOTHING
     }
+    if field != "evidence" and "evidence" in attrs.fields_dict(command):
+        kwargs["evidence"] = IN_PERSON  # so that the other fields reach the handler
     kwargs[field] = value
     return command(**kwargs)
 

@@ -15,8 +15,9 @@ class Command:
 
     ``reserved`` names the act the domain reserves to certain roles, if the
     command performs one (``servicedesk.domain.reserved``).  ``on_work_order``
-    says that it acts on a request's current work order, which a worker or
-    contractor may do for his own order only (rule requests.own-work-order).
+    says that it acts on a request's current work order (or names a worker),
+    which a worker or contractor may do for his own order, or himself, only
+    (rule requests.own-work-order).
     """
 
     reserved: ClassVar[ReservedAct | None] = None

@@ -26,7 +26,14 @@ from servicedesk.app.context import Context, Handler, Wiring
 from servicedesk.app.door import Limits, check_command
 from servicedesk.app.hall.queries import HallQueries
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
-from servicedesk.app.permissions import Access, check_bound, check_permission, check_reserved_rules
+from servicedesk.app.permissions import (
+    Access,
+    check_bound,
+    check_permission,
+    check_reserved_rules,
+    command_cells,
+    query_cells,
+)
 from servicedesk.app.records.queries import RecordQueries
 from servicedesk.app.requests.queries import Queries
 from servicedesk.app.unit_of_work import Store
@@ -35,11 +42,16 @@ from servicedesk.domain.events import Event
 from servicedesk.domain.values import Actor, aware
 from servicedesk.i18n import _
 from servicedesk.policies.manager import Policies, plugin_manager
+from servicedesk.policies.records_defaults import REVEAL_PERSONAL_DATA
 
 log = logging.getLogger("servicedesk")
 
 Clock = Callable[[], datetime]
 Subscriber = Callable[[Event], None]
+#: The row of the table for an export that shows personal data unmasked.
+REVEALED_EXPORT = "records.requester_export(reveal=True)"
+#: The desk's attributes that answer queries, each permission-checked (``Access``).
+QUERY_AREAS = ("queries", "billing", "complaints", "quality", "records", "hall")
 #: How long to wait before retry number ``attempt`` (0 for the first retry), in seconds.
 Backoff = Callable[[int], float]
 
@@ -109,6 +121,22 @@ class Desk:
             store, self.policies, clock, wiring, access, audit_key=audit_key
         )
         self.hall = HallQueries(store, self.policies, clock, access)
+
+    def query_names(self) -> list[str]:
+        """Every query the desk answers, as ``<attribute>.<method>`` (``billing.account``)."""
+        return [
+            f"{area}.{name}"
+            for area in QUERY_AREAS
+            for name in sorted(vars(type(getattr(self, area))))
+            if not name.startswith("_") and callable(getattr(getattr(self, area), name))
+        ]
+
+    def permission_rows(self) -> list[tuple[str, dict[str, str]]]:
+        """Who may give each command and ask each query: the table docs/records.md shows."""
+        commands = [(c.__name__, command_cells(self.policies, c)) for c in self.wiring.handlers]
+        queries = [(q, query_cells(self.policies, q)) for q in self.query_names()]
+        reveal = (REVEALED_EXPORT, query_cells(self.policies, REVEAL_PERSONAL_DATA))
+        return [*commands, *queries, reveal]
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event, after its transaction committed."""

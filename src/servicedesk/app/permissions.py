@@ -5,7 +5,7 @@ Three layers, each refusing with ``PermissionDenied`` (audited by the desk):
 1. the role: the policy's permission table (``servicedesk_permitted_roles``,
    ``servicedesk_permitted_readers``), which for a reserved act may only narrow
    the act's roles; a plugin that widens one stops the desk from starting
-   (``check_reserved_rules``, rule policies.narrow-only);
+   (``check_reserved_rules``, rule records.reserved-acts);
 2. what the command itself says, checked at the door: staff giving the
    requester's own act must record his evidence; a requester acts only on the
    requests and accounts his actor names (rule requests.requesters-own-acts);
@@ -40,6 +40,7 @@ from servicedesk.domain.values import (
 )
 from servicedesk.i18n import _
 from servicedesk.policies.manager import Policies
+from servicedesk.policies.records_defaults import OPEN_TO_THE_PUBLIC
 
 #: Fields naming the record a requester's act is about, checked against ``Actor.acts_for``.
 BINDING_FIELDS = ("request_id", "account_id", "application_id")
@@ -168,22 +169,24 @@ def _concerns(command: Command, uow: UnitOfWork) -> tuple[ServiceRequest | None,
 def check_bound(policies: Policies, command: Command, actor: Actor, uow: UnitOfWork) -> None:
     """Refuse what the records forbid ``actor``; called in the command's unit of work."""
     cls = type(command)
-    field_staff = acts_as_field_staff(policies, cls, actor)
+    field_staff = cls.on_work_order and acts_as_field_staff(policies, cls, actor)
     worker_id = getattr(command, "worker_id", None)
-    if field_staff and worker_id is not None and str(worker_id) != actor.id.value:
-        raise PermissionDenied(
-            _("{actor} may give {command} for himself only, not for worker {worker}.").format(
-                actor=actor.id, command=cls.__name__, worker=worker_id
-            ),
-            field="worker_id",
-        )
+    if field_staff and worker_id is not None:
+        if str(worker_id) != actor.id.value:
+            raise PermissionDenied(
+                _("{actor} may give {command} for himself only, not for worker {worker}.").format(
+                    actor=actor.id, command=cls.__name__, worker=worker_id
+                ),
+                field="worker_id",
+            )
+        return
     act = cls.reserved
-    if not (field_staff and cls.on_work_order) and not (act is not None and act.needs_evidence):
+    if not field_staff and not (act is not None and act.needs_evidence):
         return
     request, account = _concerns(command, uow)
     if request is None:
         return
-    if field_staff and cls.on_work_order:
+    if field_staff:
         if request.worker_id is None or request.worker_id.value != actor.id.value:
             raise PermissionDenied(
                 _(
@@ -241,7 +244,12 @@ class Access:
         allowed = self.policies.permitted_readers(query)
         if not actor.roles & allowed:
             message = refusal(actor, query, allowed, query=True)
-        elif actor.is_requester and any(i is not None for i in ids) and not actor.may_act_for(*ids):
+        elif (
+            actor.is_requester
+            and query not in OPEN_TO_THE_PUBLIC
+            and any(i is not None for i in ids)
+            and not actor.may_act_for(*ids)
+        ):
             message = _("{actor} acts for other records; a requester reads only his own.").format(
                 actor=actor.id
             )
@@ -256,3 +264,62 @@ class Access:
     def revealed(self, actor: Actor, read: Read) -> None:
         """Record that ``actor`` was shown personal data unmasked: who saw whose records."""
         record_read(self.store, read, actor, aware(self.clock(), "clock time"), self.audit_key)
+
+
+# --- the table of who may do what ----------------------------------------------------------------
+
+#: The columns of the table: every role, the requester acting for himself and for another.
+ANOTHERS = "requester for another"
+COLUMNS: tuple[str, ...] = (*(role.value for role in Role), ANOTHERS)
+
+
+def command_cells(policies: Policies, command: type[Command]) -> dict[str, str]:
+    """Per column, whether the role may give ``command``: ``yes``, a condition, or ``no``.
+
+    ``evidence``: staff record the requester's word with how he gave it and a witness;
+    ``own``: a requester, on his own requests and accounts only; ``own order``: a worker or
+    contractor, on his own work order (or for himself) only.
+    """
+    allowed = allowed_roles(policies, command)
+    act = command.reserved
+    cells: dict[str, str] = {}
+    for role in Role:
+        if role not in allowed:
+            cell = "no"
+        elif role is Role.REQUESTER:
+            cell = "own"
+        elif act is not None and act.needs_evidence:
+            cell = "evidence"
+        elif role in FIELD_ROLES and command.on_work_order:
+            cell = "own order"
+        else:
+            cell = "yes"
+        cells[role.value] = cell
+    cells[ANOTHERS] = "no"
+    return cells
+
+
+def query_cells(policies: Policies, query: str) -> dict[str, str]:
+    """Per column, whether the role may ask ``query``; a requester reads his own records only."""
+    allowed = policies.permitted_readers(query)
+    public = query in OPEN_TO_THE_PUBLIC and Role.REQUESTER in allowed
+    cells = {
+        role.value: "no"
+        if role not in allowed
+        else ("own" if role is Role.REQUESTER and not public else "yes")
+        for role in Role
+    }
+    cells[ANOTHERS] = "yes" if public else "no"
+    return cells
+
+
+def matrix_markdown(rows: Iterable[tuple[str, dict[str, str]]]) -> str:
+    """The table as Markdown, as docs/records.md shows it."""
+    marks = {"yes": "✓", "no": "", "own": "own", "evidence": "evidence", "own order": "own order"}
+    lines = [
+        "| | " + " | ".join(COLUMNS) + " |",
+        "|---|" + "|".join(":-:" for _column in COLUMNS) + "|",
+    ]
+    for name, cells in rows:
+        lines.append(f"| `{name}` | " + " | ".join(marks[cells[c]] for c in COLUMNS) + " |")
+    return "\n".join(lines) + "\n"

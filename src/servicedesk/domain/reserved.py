@@ -10,7 +10,7 @@ is released and a requester erased by the records' managers only (rule
 records.reserved-acts).  A command that performs such an act names it
 (``Command.reserved``).  A policy plugin may narrow a reserved act to fewer
 people; one that names a role beyond the act's is refused when the desk starts
-(rule policies.narrow-only).
+(rule records.reserved-acts).
 """
 
 from __future__ import annotations

@@ -369,7 +369,7 @@ def servicedesk_permitted_roles(command: str) -> Collection[Role] | None:
     For a command the domain reserves (``Command.reserved``: money, approvals,
     the requester's own acts, releasing a hold, erasure) the answer may narrow
     the act's roles but never name another: the desk refuses to start with a
-    ``PolicyError`` (rule policies.narrow-only).  Default:
+    ``PolicyError`` (rule records.reserved-acts).  Default:
     ``servicedesk.policies.records_defaults.PERMISSIONS``.
     """
 

@@ -104,7 +104,7 @@ class Policies:
                 _(
                     "The policy hook {hook} names {roles} in an approval chain; approvals are "
                     "given by managers only ({approvers}), never by the system or a proposer's "
-                    "desk (rule policies.narrow-only)."
+                    "desk (rule records.reserved-acts)."
                 ).format(
                     hook=name,
                     roles=", ".join(sorted(set(chain) - reserved.APPROVERS)),

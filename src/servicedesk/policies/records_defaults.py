@@ -193,6 +193,20 @@ REVEAL: Final = frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER})
 #: The permission ``requester_export(reveal=True)`` asks for besides the query's own.
 REVEAL_PERSONAL_DATA: Final = "records.reveal_personal_data"
 
+#: What the centre publishes: a requester reads these about anyone's records (a hall's results
+#: by their number), not only about his own.
+OPEN_TO_THE_PUBLIC: Final = frozenset(
+    {
+        "queries.catalogue",
+        "queries.item",
+        "hall.guides",
+        "hall.guide",
+        "hall.result",
+        "hall.windows",
+        "hall.queue",
+    }
+)
+
 #: Query (``<desk attribute>.<method>``) -> roles that may ask it.
 QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     # requests and the catalogue

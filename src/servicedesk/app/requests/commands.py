@@ -69,6 +69,9 @@ class RegisterWorker(Command):
 
 @attrs.frozen(kw_only=True)
 class SetWorkerAvailability(Command):
+    """A worker or contractor sets his own availability; the desk sets anyone's."""
+
+    on_work_order: ClassVar[bool] = True
     worker_id: WorkerId = attrs.field(converter=WorkerId)
     available: bool
 
