@@ -21,9 +21,9 @@ import attrs
 import pytest
 
 from servicedesk import (
+    AcceptWork,
     Actor,
     ActorId,
-    AcceptWork,
     ConfirmCharge,
     Desk,
     EraseRequester,
@@ -152,7 +152,9 @@ def on_a_job(s: BillingScenario) -> tuple[str, str, str]:
     """A request dispatched to w-1 and started, a second one accepted with a charge recorded."""
     _account, unit = s.open_account()
     started = s.triaged_request(unit)
-    s.desk.handle(plausible_command(COMMANDS["StartWork"], request_id=started), actor=s.worker_actor)
+    s.desk.handle(
+        plausible_command(COMMANDS["StartWork"], request_id=started), actor=s.worker_actor
+    )
     accepted = s.accepted_request(unit)
     charge = s.desk.handle(RecordCharge(request_id=accepted), actor=s.clerk).id
     assert charge is not None
@@ -285,7 +287,7 @@ def test_revealing_personal_data_is_its_own_permission_and_is_audited() -> None:
     phone = person.contact.phone
     masked = json.dumps(desk.records.requester_export(phone))
     assert person.name not in masked
-    with pytest.raises(PermissionDenied, match="records.reveal_personal_data"):
+    with pytest.raises(PermissionDenied, match=r"records\.reveal_personal_data"):
         desk.records.requester_export(phone, reveal=True)  # the system: not without a person
     refusal = desk.records.trail()[-1]
     assert (refusal.command, refusal.refused) == (REVEAL_PERSONAL_DATA, "PermissionDenied")
@@ -297,7 +299,8 @@ def test_revealing_personal_data_is_its_own_permission_and_is_audited() -> None:
         CENTRE_MANAGER.id,
         f"request:{job}",
     )
-    assert person.name not in seen.details and phone not in seen.details
+    assert person.name not in seen.details
+    assert phone not in seen.details
     assert desk.records.verify().ok
 
 

@@ -34,6 +34,7 @@ from servicedesk.domain.errors import ConcurrencyConflict, ServiceDeskError
 from servicedesk.domain.values import RequesterKind
 from servicedesk.policies import hookimpl
 from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 NEW_UNIT = "6-601"  # the unit whose account no process finds at the start
 
@@ -88,7 +89,9 @@ def draw(url: str, number: int, barrier: Barrier, results: Any) -> None:
         OpenAccount(account_id=f"new-{number}", requester=resident(NEW_UNIT, RequesterKind.TENANT)),
     )
     drawn = tally.run(
-        desk, ConfirmCharge(charge_id=f"r-{number}:1", signed_by="Resident", evidence=IN_PERSON)
+        desk,
+        ConfirmCharge(charge_id=f"r-{number}:1", signed_by="Resident", evidence=IN_PERSON),
+        DESK_CLERK,
     )
     with store.unit_of_work() as uow:
         account = uow.accounts.open_for(NEW_UNIT, RequesterKind.TENANT)
@@ -99,7 +102,9 @@ def draw(url: str, number: int, barrier: Barrier, results: Any) -> None:
     new_drawn = None
     if charge is not None:
         new_drawn = tally.run(
-            desk, ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON)
+            desk,
+            ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON),
+            DESK_CLERK,
         )
     store.close()
     results.put(

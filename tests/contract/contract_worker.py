@@ -10,6 +10,7 @@ from servicedesk import Contact, Desk, RecordConsent, RegisterRequest, Requester
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 
 class _Retries(logging.Handler):
@@ -43,7 +44,7 @@ def run(url: str, number: int, commands: int, opened: Barrier, go: Barrier, resu
             evidence=IN_PERSON,
         )
         try:
-            desk.handle(command)
+            desk.handle(command, actor=DESK_CLERK)
             done += 1
         except ConcurrencyConflict:
             conflicts += 1

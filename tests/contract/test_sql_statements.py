@@ -45,7 +45,7 @@ EXPECTED = {
     "CompleteWork": 6,
     "AcceptWork": 8,  # request, file; request, file, events; head, audit, head
     "RecordCharge": 9,  # request, its charges, the account, charge id free?; 2 writes; chain
-    "ConfirmCharge": 7,  # charge, account; charge, events; head, audit, head
+    "ConfirmCharge": 8,  # charge, its request (whose job?), account; charge, events; chain
 }
 
 
