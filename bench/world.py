@@ -48,6 +48,7 @@ from servicedesk.adapters.sql import open_store
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.store import SqlStore
 from servicedesk.app.desk import BULK_BATCH
+from servicedesk.testing import IN_PERSON
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: A Monday morning in working hours, in the month the bench closes.
@@ -109,10 +110,14 @@ def full_job(desk: Desk, unit: str, request_id: str | None = None) -> str:
     desk.handle(DispatchRequest(request_id=request, worker_id="w-1"), actor=CLERK)
     desk.handle(StartWork(request_id=request), actor=WORKER)
     desk.handle(CompleteWork(request_id=request), actor=WORKER)
-    desk.handle(AcceptWork(request_id=request, signed_by="Resident"), actor=CLERK)
+    desk.handle(
+        AcceptWork(request_id=request, signed_by="Resident", evidence=IN_PERSON), actor=CLERK
+    )
     charge = desk.handle(RecordCharge(request_id=request), actor=CLERK).id
     assert charge is not None
-    desk.handle(ConfirmCharge(charge_id=charge, signed_by="Resident"), actor=CLERK)
+    desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON), actor=CLERK
+    )
     return charge
 
 

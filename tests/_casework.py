@@ -30,6 +30,8 @@ from servicedesk import (
     Wiring,
 )
 from servicedesk.adapters.memory import MemoryStore
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CLERK = Actor(ActorId("clerk-1"), "Clerk One", {Role.CLERK})
@@ -106,8 +108,13 @@ def completed_job(
     desk.handle(StartWork(request_id=request_id))
     for _ in range(rework):
         desk.handle(CompleteWork(request_id=request_id))
-        desk.handle(RejectWork(request_id=request_id, reason="still drips"))
+        desk.handle(
+            RejectWork(request_id=request_id, reason="still drips", evidence=IN_PERSON),
+            actor=DESK_CLERK,
+        )
         desk.handle(StartWork(request_id=request_id))
     desk.handle(CompleteWork(request_id=request_id))
-    desk.handle(AcceptWork(request_id=request_id, signed_by="Owner"))
+    desk.handle(
+        AcceptWork(request_id=request_id, signed_by="Owner", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     return request_id

@@ -29,6 +29,7 @@ from servicedesk import (
 )
 from servicedesk.app.records.commands import PurgeExpired
 from servicedesk.domain.audit import Problem
+from servicedesk.testing import IN_PERSON
 from support import CLERK, Clock, hire, publish, requester
 
 Tamper = Callable[[Any, int], None]
@@ -48,7 +49,7 @@ def scenario(store: Any) -> Desk:
         DispatchRequest(request_id=request_id),
         StartWork(request_id=request_id),
         CompleteWork(request_id=request_id),
-        AcceptWork(request_id=request_id, signed_by="Chen Jie"),
+        AcceptWork(request_id=request_id, signed_by="Chen Jie", evidence=IN_PERSON),
         CloseRequest(request_id=request_id),
     ):
         clock.advance(minutes=10)

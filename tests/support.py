@@ -27,6 +27,9 @@ CENTRE_MANAGER = Actor(ActorId("cm-wang"), "Wang", {Role.CENTRE_MANAGER})
 BRANCH_MANAGER = Actor(ActorId("bm-li"), "Li", {Role.BRANCH_MANAGER})
 CLERK = Actor(ActorId("clerk-zhou"), "Zhou", {Role.CLERK})
 ASSISTANT = Actor(ActorId("asst-sun"), "Sun", {Role.ASSISTANT})
+#: The clerk who records the requester's word at the counter (``servicedesk.testing.IN_PERSON``
+#: names him as its witness).
+DESK_CLERK = Actor(ActorId("clerk"), "Clerk", {Role.CLERK})
 
 
 class Clock:

@@ -31,8 +31,10 @@ from servicedesk.domain.errors import NotFound
 from servicedesk.domain.money import Money
 from servicedesk.domain.privacy import ERASED
 from servicedesk.domain.retention import RecordKind
-from servicedesk.testing import BillingScenario
+from servicedesk.testing import IN_PERSON, BillingScenario
 from servicedesk.testing.scenario import WIRING
+from support import CENTRE_MANAGER as RECORDS_KEEPER
+from support import DESK_CLERK
 from test_callbacks import seed_jobs, spec_for
 
 MONDAY = sh(2026, 3, 9, 10)
@@ -93,7 +95,9 @@ def test_a_closed_complaint_is_anonymised_by_the_purge_after_its_period_unless_h
     desk.handle(PlaceHold(kind="complaint", record_id=complaint, hold_id="h1", reason="suit"))
     clock.now = MONDAY + 3 * YEAR + timedelta(days=1)
     assert desk.handle(PurgeExpired(), actor=CENTRE).id == "0"  # held
-    desk.handle(ReleaseHold(kind="complaint", record_id=complaint, hold_id="h1"))
+    desk.handle(
+        ReleaseHold(kind="complaint", record_id=complaint, hold_id="h1"), actor=RECORDS_KEEPER
+    )
     assert desk.handle(PurgeExpired(), actor=CENTRE).id == "1"
     with store.unit_of_work() as uow:
         stored = uow.complaints.get(ComplaintId(complaint))
@@ -140,7 +144,9 @@ def test_the_archive_of_a_job_shows_its_confirmed_charges_as_settlement_vouchers
     _account, unit = s.open_account()
     request = s.accepted_request(unit)
     charge = s.desk.handle(RecordCharge(request_id=request)).id
-    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Resident"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     reversal = s.desk.handle(
         ReverseCharge(charge_id=charge, reason="priced wrong"), actor=s.assistant
     ).id

@@ -40,8 +40,9 @@ from servicedesk.domain.money import Money
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import RequesterKind
 from servicedesk.policies import hookimpl
-from servicedesk.testing import BillingScenario, audit_trail_length, store_state
+from servicedesk.testing import IN_PERSON, BillingScenario, audit_trail_length, store_state
 from servicedesk.testing.scenario import TAP_REPAIR, WIRING
+from support import DESK_CLERK
 
 
 def refused(
@@ -81,7 +82,9 @@ def owner_with_statement(s: BillingScenario) -> tuple[str, str]:
     """An owner with one March statement of 30.00; returns (account, statement id)."""
     account, unit = s.open_account(RequesterKind.OWNER)
     charge = s.desk.handle(RecordCharge(request_id=s.accepted_request(unit))).id
-    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Chen"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     s.move_to(Period(2026, 4).start(s.now.tzinfo))  # type: ignore[arg-type]
     s.desk.handle(CloseMonth(period="2026-03"))
     return account, f"{account}:2026-03"
@@ -233,7 +236,9 @@ def test_a_draw_past_the_balance_is_refused_with_a_clear_error(s: BillingScenari
     error = refused(
         s,
         IllegalTransition,
-        lambda: s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Li")),
+        lambda: s.desk.handle(
+            ConfirmCharge(charge_id=charge, signed_by="Li", evidence=IN_PERSON), actor=DESK_CLERK
+        ),
         "top up",
     )
     assert "200.00" in error.message
@@ -265,7 +270,9 @@ def test_only_a_cashier_records_a_payment(s: BillingScenario) -> None:
 def test_only_an_assistant_audits_or_reverses(s: BillingScenario) -> None:
     _account, unit = s.open_account()
     charge = s.desk.handle(RecordCharge(request_id=s.accepted_request(unit))).id
-    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Chen"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     refused(s, PermissionDenied, lambda: s.desk.handle(AuditCharge(charge_id=charge)))
     reverse = ReverseCharge(charge_id=charge, reason="wrong")
     refused(s, PermissionDenied, lambda: s.desk.handle(reverse, actor=s.cashier))
@@ -278,17 +285,21 @@ def test_a_confirmed_charge_is_never_edited(s: BillingScenario) -> None:
     _account, unit = s.open_account()
     request = s.accepted_request(unit)
     charge = s.desk.handle(RecordCharge(request_id=request)).id
-    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Chen"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     again = RecordCharge(request_id=request, lines=(material(),))
     refused(s, IllegalTransition, lambda: s.desk.handle(again), "reverse")
-    confirm = ConfirmCharge(charge_id=charge, signed_by="Chen")
-    refused(s, IllegalTransition, lambda: s.desk.handle(confirm))
+    confirm = ConfirmCharge(charge_id=charge, signed_by="Chen", evidence=IN_PERSON)
+    refused(s, IllegalTransition, lambda: s.desk.handle(confirm, actor=DESK_CLERK))
 
 
 def test_a_charge_is_reversed_once(s: BillingScenario) -> None:
     _account, unit = s.open_account()
     charge = s.desk.handle(RecordCharge(request_id=s.accepted_request(unit))).id
-    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Chen"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     reverse = ReverseCharge(charge_id=charge, reason="wrong")
     reversal = s.desk.handle(reverse, actor=s.assistant).id
     refused(s, IllegalTransition, lambda: s.desk.handle(reverse, actor=s.assistant), "already")
@@ -336,7 +347,9 @@ def test_a_second_open_account_for_the_same_unit_is_refused(s: BillingScenario) 
 def test_a_month_cannot_be_closed_before_it_ends(s: BillingScenario) -> None:
     _account, unit = s.open_account()
     charge = s.desk.handle(RecordCharge(request_id=s.accepted_request(unit))).id
-    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Chen"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     s.advance(timedelta(days=3))
     refused(s, IllegalTransition, lambda: s.desk.handle(CloseMonth(period="2026-03")), "before")
 
@@ -393,7 +406,9 @@ def test_a_closed_accounts_charges_are_not_reversed(s: BillingScenario) -> None:
     s.desk.handle(PayDeposit(account_id=account, amount="200.00"), actor=s.cashier)
     request = s.accepted_request(unit, RequesterKind.TENANT)
     charge = s.desk.handle(RecordCharge(request_id=request)).id
-    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Li"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Li", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     s.desk.handle(CloseAccount(account_id=account), actor=s.cashier)
     reverse = ReverseCharge(charge_id=charge, reason="late complaint")
     refused(s, IllegalTransition, lambda: s.desk.handle(reverse, actor=s.assistant), "closed")
@@ -416,7 +431,9 @@ def test_a_deposit_payment_already_drawn_on_is_not_voided(s: BillingScenario) ->
     charge = s.desk.handle(
         RecordCharge(request_id=s.accepted_request(unit, RequesterKind.TENANT))
     ).id
-    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Li"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Li", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     void = VoidPayment(payment_id=payment, reason="typo")
     refused(s, IllegalTransition, lambda: s.desk.handle(void, actor=s.cashier), "drawn on")
 

@@ -45,8 +45,15 @@ from servicedesk.domain.money import Money
 from servicedesk.domain.statements import StatementLineKind, StatementStatus
 from servicedesk.domain.values import RequesterKind
 from servicedesk.policies import hookimpl
-from servicedesk.testing import BillingScenario, audit_trail_length, check_books, store_state
+from servicedesk.testing import (
+    IN_PERSON,
+    BillingScenario,
+    audit_trail_length,
+    check_books,
+    store_state,
+)
 from servicedesk.testing.scenario import CLEANING, SHANGHAI, TAP_REPAIR, WIRING
+from support import DESK_CLERK
 
 
 def at(month: int, day: int, hour: int = 10) -> datetime:
@@ -63,7 +70,10 @@ def charge(s: BillingScenario, unit: str, **kwargs: object) -> str:
     request = s.accepted_request(unit, kind)  # type: ignore[arg-type]
     charge_id = s.desk.handle(RecordCharge(request_id=request, **kwargs)).id  # type: ignore[arg-type]
     assert charge_id is not None
-    s.desk.handle(ConfirmCharge(charge_id=charge_id, signed_by="Resident"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge_id, signed_by="Resident", evidence=IN_PERSON),
+        actor=DESK_CLERK,
+    )
     s.advance(timedelta(minutes=10))
     return charge_id
 
@@ -122,7 +132,9 @@ def test_a_late_charge_goes_to_the_next_open_month(s: BillingScenario) -> None:
     s.move_to(at(4, 1, 9))
     s.desk.handle(CloseMonth(period="2026-03"))
     late = s.desk.handle(RecordCharge(request_id=request)).id  # ... confirmed in April
-    s.desk.handle(ConfirmCharge(charge_id=late, signed_by="Resident"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=late, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     s.desk.handle(CloseMonth(period="2026-03"))  # re-run: the March statement is untouched
     march_statement = s.desk.billing.statement(f"{account}:2026-03")
     assert [line.reference for line in march_statement.lines] == [march]
@@ -157,7 +169,9 @@ def test_a_charge_confirmed_after_the_month_ended_but_before_the_close_waits(
     request = s.accepted_request(unit)
     s.move_to(at(4, 1, 8))
     april = s.desk.handle(RecordCharge(request_id=request)).id
-    s.desk.handle(ConfirmCharge(charge_id=april, signed_by="Resident"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=april, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     s.move_to(at(4, 2, 9))
     s.desk.handle(CloseMonth(period="2026-03"))
     statement = s.desk.billing.statement(f"{account}:2026-03")
@@ -354,7 +368,9 @@ def test_estimate_then_charge_with_consented_extra_fee_then_audit(s: BillingScen
     view = s.desk.billing.charge(charged)
     assert [line.kind for line in view.lines] == ["service", "material", "extra"]
     assert view.total == Money.of("119.50")
-    s.desk.handle(ConfirmCharge(charge_id=charged, signed_by="Resident"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charged, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     s.desk.handle(AuditCharge(charge_id=charged), actor=s.assistant)
     assert s.desk.billing.charge(charged).audited
 
@@ -366,7 +382,9 @@ def test_an_estimated_job_is_charged_again_after_a_reversal(s: BillingScenario) 
     s.desk.handle(GiveEstimate(request_id=request, lines=(labour,)))
     s.finish(request)
     first = s.desk.handle(RecordCharge(request_id=request, lines=(labour, washer()))).id
-    s.desk.handle(ConfirmCharge(charge_id=first, signed_by="Resident"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=first, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     s.desk.handle(ReverseCharge(charge_id=first, reason="no washers"), actor=s.assistant)
     second = s.desk.handle(RecordCharge(request_id=request, lines=(labour,))).id
     assert s.desk.billing.charge(second).total == Money.of("50.00")
@@ -387,7 +405,9 @@ def test_after_a_reversal_the_request_is_charged_again(s: BillingScenario) -> No
     _account, unit = s.open_account()
     request = s.accepted_request(unit)
     wrong = s.desk.handle(RecordCharge(request_id=request, lines=(washer("9"),))).id
-    s.desk.handle(ConfirmCharge(charge_id=wrong, signed_by="Resident"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=wrong, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     s.desk.handle(ReverseCharge(charge_id=wrong, reason="two washers"), actor=s.assistant)
     right = s.desk.handle(RecordCharge(request_id=request, lines=(washer("2"),))).id
     assert right != wrong
@@ -504,14 +524,18 @@ def test_revenue_and_cost_per_item_flags_loss_making_items(s: BillingScenario) -
     _account, unit = s.open_account()
     tap = s.accepted_request(unit)
     charged = s.desk.handle(RecordCharge(request_id=tap)).id
-    s.desk.handle(ConfirmCharge(charge_id=charged, signed_by="Resident"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charged, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     s.desk.handle(RecordCost(request_id=tap, amount="12.00", description="washer and tape"))
     wiring = s.triaged_request(unit, item=WIRING)
     labour = LineSpec(LineKind.SERVICE, "labour", "1", Money.of("50.00"))  # type: ignore[arg-type]
     s.desk.handle(GiveEstimate(request_id=wiring, lines=(labour,)))
     s.finish(wiring)
     wired = s.desk.handle(RecordCharge(request_id=wiring, lines=(labour,))).id
-    s.desk.handle(ConfirmCharge(charge_id=wired, signed_by="Resident"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=wired, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     s.desk.handle(RecordCost(request_id=wiring, amount="80.00", description="contractor"))
     report = {r.item_id.value: r for r in s.desk.billing.revenue_and_cost("2026-03")}
     assert report[TAP_REPAIR].margin == Money.of("18.00")

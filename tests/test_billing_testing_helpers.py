@@ -9,9 +9,10 @@ from servicedesk.app.billing.commands import ConfirmCharge, RecordCharge
 from servicedesk.domain.billing import ChargeId, StatementId
 from servicedesk.domain.charges import LineSpec
 from servicedesk.domain.money import Money
-from servicedesk.testing import BillingScenario, check_books, run_steps
+from servicedesk.testing import IN_PERSON, BillingScenario, check_books, run_steps
 from servicedesk.testing import strategies as sds
 from servicedesk.testing.strategies import Step
+from support import DESK_CLERK
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -61,7 +62,9 @@ def test_check_books_catches_a_charge_billed_twice() -> None:
     s = BillingScenario()
     _account, unit = s.open_account()
     charge = s.desk.handle(RecordCharge(request_id=s.accepted_request(unit))).id
-    s.desk.handle(ConfirmCharge(charge_id=charge, signed_by="Chen"))
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     check_books(s.desk)
     with s.store.unit_of_work() as uow:  # corrupt the store behind the desk's back
         stored = uow.charges.get(ChargeId(charge))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from servicedesk import (
+    Actor,
+    ActorId,
     ApproveFee,
     Desk,
     FeeStandard,
@@ -27,7 +29,10 @@ from servicedesk.domain.errors import (
     InvalidValue,
     NotFound,
     NotOrderable,
+    PermissionDenied,
+    PolicyError,
 )
+from servicedesk.policies import hookimpl
 from support import BRANCH_MANAGER, CENTRE_MANAGER, CLERK, publish, requester
 
 
@@ -60,9 +65,12 @@ def test_chain_is_walked_in_order_by_the_right_roles(desk: Desk, store: MemorySt
     before = store.snapshot()
     with pytest.raises(ApprovalRefused, match="waits for approval by the centre manager"):
         desk.handle(ApproveFee(item_id=item_id, role=Role.BRANCH_MANAGER), actor=BRANCH_MANAGER)
+    head = Actor(ActorId("dh-qin"), "Qin", {Role.DEPARTMENT_HEAD})
     with pytest.raises(ApprovalRefused, match="Only a centre manager"):
-        desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=CLERK)
+        desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=head)
     assert store.snapshot() == before
+    with pytest.raises(PermissionDenied, match="may not give the command ApproveFee"):
+        desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=CLERK)
 
 
 def test_one_person_cannot_sign_twice(desk: Desk) -> None:
@@ -155,3 +163,38 @@ def test_blank_item_name_is_refused_and_nothing_stored(desk: Desk, store: Memory
     with pytest.raises(InvalidValue, match="item name must not be empty"):
         desk.handle(ProposeItem(name="  ", category="x", fee=FeeStandard.free()))
     assert store.snapshot() == before
+
+
+def test_the_proposer_never_approves_his_own_proposal(desk: Desk, store: MemoryStore) -> None:
+    """rule catalogue.approval-chain: a manager who proposes leaves the signing to others."""
+    item_id = desk.handle(
+        ProposeItem(name="Boiler check", category="heating", fee=FeeStandard.free()),
+        actor=CENTRE_MANAGER,
+    ).id
+    before = store.snapshot()
+    with pytest.raises(ApprovalRefused, match=r"cm-wang proposed item .*someone else"):
+        desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=CENTRE_MANAGER)
+    assert store.snapshot() == before
+    fee_change = ProposeFeeChange(
+        item_id=publish(desk), fee=FeeStandard.fixed(Money.of("9.00")), reason="dearer"
+    )
+    changed = desk.handle(fee_change, actor=CENTRE_MANAGER).id
+    with pytest.raises(ApprovalRefused, match="someone else must approve"):
+        desk.handle(ApproveFee(item_id=changed, role=Role.CENTRE_MANAGER), actor=CENTRE_MANAGER)
+    other = Actor(ActorId("cm-zhao"), "Zhao", {Role.CENTRE_MANAGER})
+    desk.handle(ApproveFee(item_id=changed, role=Role.CENTRE_MANAGER), actor=other)
+
+
+@pytest.mark.parametrize("chain", [["system"], ["clerk"], ["centre_manager", "requester"]])
+def test_a_plugin_naming_the_system_or_a_proposers_desk_as_approvers_stops_the_desk(
+    store: MemoryStore, chain: list[str]
+) -> None:
+    """rule policies.narrow-only: refused when the desk starts, not narrowed later."""
+
+    class SelfApproval:
+        @hookimpl
+        def servicedesk_approval_chain(self) -> list[str]:
+            return chain
+
+    with pytest.raises(PolicyError, match="servicedesk_approval_chain names"):
+        Desk(store, plugins=[SelfApproval()], entry_points=False)

@@ -28,7 +28,7 @@ def test_a_request_from_registration_to_close(tmp_path: Path) -> None:
     # The catalogue and the worker in process (same commands, without a process each) ...
     loaded = json.loads(
         invoke(
-            db, "catalogue", "load", str(catalogue), "--actor", "wang", "--role", "clerk", "--json"
+            db, "catalogue", "load", str(catalogue), "--actor", "zhou", "--role", "clerk", "--json"
         ).stdout
     )
     assert loaded == {"id": "tap, windows", "items": ["tap", "windows"]}
@@ -46,7 +46,11 @@ def test_a_request_from_registration_to_close(tmp_path: Path) -> None:
     worker = ("--actor", "w-1", "--role", "worker")
     run(db, "request", "start", "SR-1", *worker, now="2026-03-02T09:50:00+08:00")
     run(db, "request", "complete", "SR-1", "--notes", "washer", *worker)
-    run(db, "request", "accept", "SR-1", "--signed-by", "Chen", now="2026-03-02T10:40:00+08:00")
+    at_the_counter = ("--actor", "zhou", "--role", "clerk", "--given", "in_person")
+    accept = ("request", "accept", "SR-1", "--signed-by", "Chen", *at_the_counter)
+    unwitnessed = run(db, *accept[:-2], code=1)  # the requester's word, but how was it given?
+    one_line_error(unwitnessed, "AcceptWork", "evidence")
+    run(db, *accept, now="2026-03-02T10:40:00+08:00")
     closed = run(db, "request", "close", "SR-1", now="2026-03-02T10:45:00+08:00")
     assert closed.stdout == "SR-1: closed\n"
 

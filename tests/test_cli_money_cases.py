@@ -26,7 +26,8 @@ from servicedesk import (
     TriageRequest,
 )
 from servicedesk.adapters.sql import open_store
-from support import Clock, hire, publish, requester
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK, Clock, hire, publish, requester
 
 
 def _accepted_job(tmp_path: Path) -> Path:
@@ -43,7 +44,9 @@ def _accepted_job(tmp_path: Path) -> Path:
         clock.advance(minutes=30)
         desk.handle(StartWork(request_id="SR-1"))
         desk.handle(CompleteWork(request_id="SR-1"))
-        desk.handle(AcceptWork(request_id="SR-1", signed_by="Chen"))
+        desk.handle(
+            AcceptWork(request_id="SR-1", signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+        )
     return db
 
 
@@ -54,7 +57,8 @@ def test_charges_a_month_close_statements_and_a_payment(tmp_path: Path) -> None:
     at = "2026-03-02T11:05:00+08:00"
     washers = ("--material", "washer", "2", "1.15")
     charge = data(run(db, "charge", "record", "SR-1", *washers, "--json", now=at))["id"]
-    run(db, "charge", "confirm", charge, "--signed-by", "Chen", now=at)
+    at_the_counter = ("--actor", "zhou", "--role", "clerk", "--given", "in_person")
+    run(db, "charge", "confirm", charge, "--signed-by", "Chen", *at_the_counter, now=at)
 
     april = "2026-04-01T09:00:00+08:00"
     run(db, "month", "close", "2026-03", now=april)

@@ -26,6 +26,7 @@ from servicedesk.app.bootstrap import command_types as all_command_types
 from servicedesk.app.requests.queries import RequestView
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.events import Event
+from servicedesk.testing import IN_PERSON
 from support import CLERK, Clock, hire, publish, requester
 
 
@@ -44,15 +45,16 @@ def full_history(desk: Desk, clock: Clock) -> str:
             kind=ConsentKind.EXTRA_FEE,
             description="valve",
             amount=Money.of("12.50"),
+            evidence=IN_PERSON,
         ),
         AddExtraFee(
             request_id=request_id, consent_id="c1", amount=Money.of("12.50"), description="valve"
         ),
         CompleteWork(request_id=request_id),
-        RejectWork(request_id=request_id, reason="drips"),
+        RejectWork(request_id=request_id, reason="drips", evidence=IN_PERSON),
         StartWork(request_id=request_id),
         CompleteWork(request_id=request_id),
-        AcceptWork(request_id=request_id, signed_by="Chen"),
+        AcceptWork(request_id=request_id, signed_by="Chen", evidence=IN_PERSON),
         CloseRequest(request_id=request_id),
     ):
         clock.advance(hours=3)

@@ -39,7 +39,8 @@ from servicedesk.adapters.memory import MemoryStore
 from servicedesk.domain import requests as r
 from servicedesk.domain.errors import ServiceDeskError
 from servicedesk.domain.values import RequestId
-from support import Clock, hire, publish, requester
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK, Clock, hire, publish, requester
 
 S = Status
 #: Where each plain command is allowed: the model the machine is checked against.
@@ -78,7 +79,7 @@ class Lifecycle(RuleBasedStateMachine):
     def attempt(self, request_id: str, command: Command, allowed: bool) -> None:
         before = self.store.snapshot()
         try:
-            self.desk.handle(command)
+            self.desk.handle(command, actor=DESK_CLERK)
         except ServiceDeskError:
             assert not allowed, f"{type(command).__name__} refused in {self.model[request_id]}"
             assert self.store.snapshot() == before, "a refused command changed the store"
@@ -145,6 +146,8 @@ class Lifecycle(RuleBasedStateMachine):
             arguments["reason"] = "because"
         if kind is AcceptWork:
             arguments["signed_by"] = "Chen"
+        if kind in (AcceptWork, RejectWork):
+            arguments["evidence"] = IN_PERSON
         if kind is TriageRequest:
             arguments.update(item_id=self.item, urgency=urgency)
         self.attempt(request_id, kind(**arguments), allowed)
@@ -186,6 +189,7 @@ class Lifecycle(RuleBasedStateMachine):
             kind=ConsentKind.EXTRA_FEE,
             description="extra part",
             amount=Money.of(yuan),
+            evidence=IN_PERSON,
         )
         self.attempt(request_id, command, allowed)
         if allowed:

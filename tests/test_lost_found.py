@@ -44,6 +44,7 @@ from servicedesk.domain.errors import (
 from servicedesk.domain.lost_found import Finder, FoundItemId, FoundItemStatus
 from servicedesk.domain.retention import RecordKind
 from servicedesk.domain.values import RequestId
+from servicedesk.testing import IN_PERSON
 from support import BRANCH_MANAGER, CENTRE_MANAGER, CLERK, Clock, hire, publish, requester
 
 
@@ -187,10 +188,10 @@ def closed_job(desk: Desk, clock: Clock) -> str:
         DispatchRequest(request_id=request_id),
         StartWork(request_id=request_id),
         CompleteWork(request_id=request_id),
-        RejectWork(request_id=request_id, reason="still drips"),
+        RejectWork(request_id=request_id, reason="still drips", evidence=IN_PERSON),
         StartWork(request_id=request_id),
         CompleteWork(request_id=request_id),
-        AcceptWork(request_id=request_id, signed_by="Chen Jie"),
+        AcceptWork(request_id=request_id, signed_by="Chen Jie", evidence=IN_PERSON),
         CloseRequest(request_id=request_id),
     ):
         clock.advance(minutes=20)

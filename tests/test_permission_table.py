@@ -97,9 +97,20 @@ def test_clerks_assistants_and_the_system_do_desk_work(name: str) -> None:
     assert Role.AUDITOR not in PERMISSIONS[name]
 
 
+REQUESTERS_OWN = ["RecordConsent", "AcceptWork", "RejectWork", "ConfirmCharge"]
+
+
 def test_the_system_never_approves_takes_money_or_audits() -> None:
     for name in ["ApproveFee", "RejectFee", *MONEY, *PAPER, "AuditCharge", "ReverseCharge"]:
         assert Role.SYSTEM not in PERMISSIONS[name], name
+    for name in [*REQUESTERS_OWN, "ReleaseHold", "EraseRequester", "GiveFoundItemToFinder"]:
+        assert Role.SYSTEM not in PERMISSIONS[name], name
+
+
+@pytest.mark.parametrize("name", REQUESTERS_OWN)
+def test_the_requesters_own_acts_are_never_a_workers(name: str) -> None:
+    assert Role.REQUESTER in PERMISSIONS[name]
+    assert not {Role.WORKER, Role.CONTRACTOR, Role.AUDITOR} & PERMISSIONS[name]
 
 
 def test_whoever_takes_a_complaint_may_act_on_it_but_an_auditor_only_reads() -> None:

@@ -37,7 +37,9 @@ from servicedesk.app.records.commands import (
 from servicedesk.domain.errors import ServiceDeskError
 from servicedesk.domain.lost_found import Finder
 from servicedesk.domain.privacy import scrub
-from support import CENTRE_MANAGER, CLERK, Clock, hire, publish
+from servicedesk.testing import IN_PERSON
+from support import CENTRE_MANAGER, CLERK, DESK_CLERK, Clock, hire, publish
+from support import CENTRE_MANAGER as RECORDS_KEEPER
 
 NAME, UNIT, PHONE = "Ouyang Mingyue", "7-1203", "13712345678"
 FINDER, FINDER_PHONE = "Situ Xiaohong", "13698765432"
@@ -85,8 +87,12 @@ def test_a_full_scenario_leaks_nothing_into_logs_or_errors(
             AddExtraFee(request_id=request_id, consent_id="c", amount="5", description="x")  # type: ignore[arg-type]
         )
     )
-    desk.handle(AcceptWork(request_id=request_id, signed_by=NAME), actor=CLERK)
-    attempt(lambda: desk.handle(AcceptWork(request_id=request_id, signed_by=NAME)))
+    desk.handle(AcceptWork(request_id=request_id, signed_by=NAME, evidence=IN_PERSON), actor=CLERK)
+    attempt(
+        lambda: desk.handle(
+            AcceptWork(request_id=request_id, signed_by=NAME, evidence=IN_PERSON), actor=DESK_CLERK
+        )
+    )
     desk.handle(CloseRequest(request_id=request_id))
     found = desk.handle(
         LogFoundItem(
@@ -126,13 +132,13 @@ def test_a_full_scenario_leaks_nothing_into_logs_or_errors(
         desk.records.trail(),
         desk.records.archive(request_id),
         person,
-        AcceptWork(request_id=request_id, signed_by=NAME),
+        AcceptWork(request_id=request_id, signed_by=NAME, evidence=IN_PERSON),
         ClaimFoundItem(item_id=found, claimant_name=NAME, document="id", document_number=ID_NUMBER),
     ]
     clock.advance(days=4 * 365)
     desk.handle(PurgeExpired())
-    attempt(lambda: desk.handle(EraseRequester(phone=PHONE)))
-    attempt(lambda: desk.handle(EraseRequester(phone="13000000000")))
+    attempt(lambda: desk.handle(EraseRequester(phone=PHONE), actor=RECORDS_KEEPER))
+    attempt(lambda: desk.handle(EraseRequester(phone="13000000000"), actor=RECORDS_KEEPER))
 
     assert len(errors) >= 7
     assert not leaks(caplog.text)
@@ -144,7 +150,7 @@ def test_a_full_scenario_leaks_nothing_into_logs_or_errors(
         assert not leaks(json.dumps(export, default=str))
     for value in reprs:
         assert not leaks(repr(value))
-    after = desk.records.requester_export(PHONE, reveal=True)
+    after = desk.records.requester_export(PHONE, reveal=True, actor=RECORDS_KEEPER)
     assert after == {"records": []}, "after the purge nothing is held about the requester"
 
 
@@ -153,7 +159,7 @@ def test_reveal_gives_the_requester_their_own_data() -> None:
     person = Requester(NAME, UNIT, Contact(PHONE))
     desk.handle(RegisterRequest(requester=person, need="tap"))
     masked = json.dumps(desk.records.requester_export(PHONE))
-    revealed = json.dumps(desk.records.requester_export(PHONE, reveal=True))
+    revealed = json.dumps(desk.records.requester_export(PHONE, reveal=True, actor=RECORDS_KEEPER))
     assert not leaks(masked)
     assert NAME in revealed
     assert PHONE in revealed

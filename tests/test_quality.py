@@ -20,6 +20,8 @@ from servicedesk.app.callbacks.queries import QualityRow, rate
 from servicedesk.app.complaints.commands import FileComplaint
 from servicedesk.domain.callbacks import Month
 from servicedesk.domain.values import ItemId, WorkerId
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 
 def test_rates_are_exact_and_absent_when_nothing_was_measured() -> None:
@@ -44,12 +46,12 @@ def test_the_monthly_report_per_item_and_worker() -> None:
         DispatchRequest(request_id="r-2", worker_id=plumber),
         StartWork(request_id="r-2"),
         CompleteWork(request_id="r-2"),
-        RejectWork(request_id="r-2", reason="still drips"),
+        RejectWork(request_id="r-2", reason="still drips", evidence=IN_PERSON),
         StartWork(request_id="r-2"),
         CompleteWork(request_id="r-2"),
-        AcceptWork(request_id="r-2", signed_by="Owner"),
+        AcceptWork(request_id="r-2", signed_by="Owner", evidence=IN_PERSON),
     ):
-        desk.handle(command)
+        desk.handle(command, actor=DESK_CLERK)
     desk.handle(
         FileComplaint(
             complainant=requester(3),

@@ -41,7 +41,8 @@ from servicedesk.domain.errors import (
     ServiceDeskError,
 )
 from servicedesk.domain.requests import Milestone
-from support import CLERK, SHANGHAI, Clock, hire, publish, requester
+from servicedesk.testing import IN_PERSON
+from support import CLERK, DESK_CLERK, SHANGHAI, Clock, hire, publish, requester
 
 
 def register(desk: Desk, need: str = "kitchen tap drips") -> str:
@@ -66,7 +67,9 @@ def test_happy_path_to_closed(desk: Desk, clock: Clock) -> None:
     request_id = in_progress(desk)
     clock.advance(minutes=40)
     desk.handle(CompleteWork(request_id=request_id, notes="washer replaced"))
-    desk.handle(AcceptWork(request_id=request_id, signed_by="Chen"))
+    desk.handle(
+        AcceptWork(request_id=request_id, signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     desk.handle(CloseRequest(request_id=request_id))
     view = desk.queries.request(request_id)
     assert view.status is Status.CLOSED
@@ -106,12 +109,17 @@ def test_decline_with_reason_is_final(desk: Desk) -> None:
 def test_rework_until_accepted(desk: Desk) -> None:
     request_id = in_progress(desk)
     desk.handle(CompleteWork(request_id=request_id))
-    desk.handle(RejectWork(request_id=request_id, reason="still drips"))
+    desk.handle(
+        RejectWork(request_id=request_id, reason="still drips", evidence=IN_PERSON),
+        actor=DESK_CLERK,
+    )
     with pytest.raises(IllegalTransition, match="is rework; it cannot be closed"):
         desk.handle(CloseRequest(request_id=request_id))
     desk.handle(StartWork(request_id=request_id))
     desk.handle(CompleteWork(request_id=request_id))
-    desk.handle(AcceptWork(request_id=request_id, signed_by="Chen"))
+    desk.handle(
+        AcceptWork(request_id=request_id, signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     desk.handle(CloseRequest(request_id=request_id))
     view = desk.queries.request(request_id)
     assert view.status is Status.CLOSED
@@ -135,6 +143,7 @@ def test_extra_fee_needs_recorded_consent_first(desk: Desk, store: MemoryStore) 
             kind=ConsentKind.EXTRA_FEE,
             description="replace the valve too, 20 yuan",
             amount=Money.of(20),
+            evidence=IN_PERSON,
         ),
         actor=CLERK,
     )
@@ -167,7 +176,9 @@ def test_scope_change_needs_a_scope_consent(desk: Desk) -> None:
             kind=ConsentKind.EXTRA_FEE,
             description="20 more",
             amount=Money.of(20),
-        )
+            evidence=IN_PERSON,
+        ),
+        actor=DESK_CLERK,
     )
     with pytest.raises(ConsentRequired):
         desk.handle(ChangeScope(request_id=request_id, consent_id="fee", description="bathroom"))
@@ -177,7 +188,9 @@ def test_scope_change_needs_a_scope_consent(desk: Desk) -> None:
             consent_id="scope",
             kind=ConsentKind.SCOPE_CHANGE,
             description="also the bathroom tap",
-        )
+            evidence=IN_PERSON,
+        ),
+        actor=DESK_CLERK,
     )
     desk.handle(ChangeScope(request_id=request_id, consent_id="scope", description="bathroom"))
 
@@ -231,7 +244,9 @@ def test_overdue_and_missed_deadline_stays_recorded(desk: Desk, clock: Clock) ->
     assert desk.queries.overdue_requests() == []
     assert desk.queries.request(request_id).deadline_missed
     desk.handle(CompleteWork(request_id=request_id))
-    desk.handle(AcceptWork(request_id=request_id, signed_by="Chen"))
+    desk.handle(
+        AcceptWork(request_id=request_id, signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     assert desk.queries.request(request_id).deadline_missed
 
 
@@ -320,12 +335,12 @@ def test_unknown_request_and_wrong_state(desk: Desk, store: MemoryStore) -> None
     for command in (
         StartWork(request_id=request_id),
         CompleteWork(request_id=request_id),
-        AcceptWork(request_id=request_id, signed_by="Chen"),
+        AcceptWork(request_id=request_id, signed_by="Chen", evidence=IN_PERSON),
         CloseRequest(request_id=request_id),
         DispatchRequest(request_id=request_id),
     ):
         with pytest.raises(IllegalTransition, match="is registered; it cannot be"):
-            desk.handle(command)
+            desk.handle(command, actor=DESK_CLERK)
     assert store.snapshot() == before
 
 
@@ -341,7 +356,10 @@ def test_every_refusal_is_a_service_desk_error_without_personal_data(desk: Desk)
 def test_restart_after_rework_is_not_a_missed_deadline(desk: Desk, clock: Clock) -> None:
     request_id = in_progress(desk)  # urgent, started at 09:30, due 10:30
     desk.handle(CompleteWork(request_id=request_id))
-    desk.handle(RejectWork(request_id=request_id, reason="still drips"))
+    desk.handle(
+        RejectWork(request_id=request_id, reason="still drips", evidence=IN_PERSON),
+        actor=DESK_CLERK,
+    )
     clock.advance(hours=3)
     outcome = desk.handle(StartWork(request_id=request_id))
     assert [type(e).__name__ for e in outcome.events] == ["WorkStarted"]

@@ -29,7 +29,9 @@ from servicedesk.domain.privacy import is_anonymous
 from servicedesk.domain.requests import RequestRegistered
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.policies.hookspecs import hookimpl
+from servicedesk.testing import IN_PERSON
 from support import CENTRE_MANAGER, CLERK, Clock, hire, publish, requester
+from support import CENTRE_MANAGER as RECORDS_KEEPER
 
 PERIOD = timedelta(days=30)
 
@@ -96,7 +98,7 @@ def test_purge_anonymises_exactly_the_expired_unheld_records(specs: list[Spec], 
         for n in range(spec.holds):
             desk.handle(PlaceHold(record_id=request_id, hold_id=f"h{n}", reason="dispute"))
         for n in range(min(spec.holds, spec.released)):
-            desk.handle(ReleaseHold(record_id=request_id, hold_id=f"h{n}"))
+            desk.handle(ReleaseHold(record_id=request_id, hold_id=f"h{n}"), actor=RECORDS_KEEPER)
         if spec.close_day + PERIOD.days <= PURGE_DAY and not spec.held:
             expected.add(request_id)
     clock.now = start + timedelta(days=PURGE_DAY)
@@ -131,10 +133,10 @@ def test_a_hold_stops_the_purge_until_every_hold_is_released(clock: Clock) -> No
     )
     clock.advance(days=31)
     assert desk.handle(PurgeExpired()).id == "0"
-    desk.handle(ReleaseHold(record_id=request_id, hold_id="court"))
+    desk.handle(ReleaseHold(record_id=request_id, hold_id="court"), actor=RECORDS_KEEPER)
     assert desk.handle(PurgeExpired()).id == "0"
     assert [h.id for h in desk.records.file("request", request_id).holds] == ["audit"]
-    desk.handle(ReleaseHold(record_id=request_id, hold_id="audit"))
+    desk.handle(ReleaseHold(record_id=request_id, hold_id="audit"), actor=RECORDS_KEEPER)
     assert desk.handle(PurgeExpired()).id == "1"
     assert desk.records.file("request", request_id).erased_at == clock.now
 
@@ -158,7 +160,7 @@ def test_the_period_is_the_longest_of_the_forms_a_job_holds(desk: Desk, clock: C
         DispatchRequest(request_id=request_id),
         StartWork(request_id=request_id),
         CompleteWork(request_id=request_id),
-        AcceptWork(request_id=request_id, signed_by="Chen Jie"),
+        AcceptWork(request_id=request_id, signed_by="Chen Jie", evidence=IN_PERSON),
         CloseRequest(request_id=request_id),
     ):
         desk.handle(command, actor=CLERK)
@@ -179,7 +181,7 @@ def test_bad_holds_are_refused_and_store_nothing(desk: Desk, store: MemoryStore)
     with pytest.raises(InvalidValue, match="already has a hold h"):
         desk.handle(PlaceHold(record_id=request_id, hold_id="h", reason="again"))
     with pytest.raises(IllegalTransition, match="has no hold nope"):
-        desk.handle(ReleaseHold(record_id=request_id, hold_id="nope"))
+        desk.handle(ReleaseHold(record_id=request_id, hold_id="nope"), actor=RECORDS_KEEPER)
     with pytest.raises(NotFound):
         desk.handle(PlaceHold(record_id="missing", hold_id="h", reason="x"))
     with pytest.raises(InvalidValue, match="not a kind of record"):
@@ -210,7 +212,7 @@ def test_erasure_on_request_takes_what_the_rules_allow(clock: Clock) -> None:
         open_: "the record is still open",
         held: "the record is on hold",
     }
-    assert desk.handle(EraseRequester(phone=phone)).id == "1"
+    assert desk.handle(EraseRequester(phone=phone), actor=RECORDS_KEEPER).id == "1"
     anonymous = {i: is_anonymous(desk.queries.request(i).requester) for i in plan}  # type: ignore[arg-type]
     assert anonymous == {done: True, open_: False, held: False}
     assert not is_anonymous(desk.queries.request(other).requester)  # type: ignore[arg-type]
@@ -221,9 +223,9 @@ def test_erasure_on_request_takes_what_the_rules_allow(clock: Clock) -> None:
 def test_erasure_of_an_unknown_phone_is_not_found(desk: Desk, store: MemoryStore) -> None:
     before = store.snapshot()
     with pytest.raises(NotFound, match="No records are held for this phone number"):
-        desk.handle(EraseRequester(phone="13800000000"))
+        desk.handle(EraseRequester(phone="13800000000"), actor=RECORDS_KEEPER)
     with pytest.raises(InvalidValue, match="phone number is required"):
-        desk.handle(EraseRequester(phone="not a phone"))
+        desk.handle(EraseRequester(phone="not a phone"), actor=RECORDS_KEEPER)
     assert store.snapshot() == before
 
 

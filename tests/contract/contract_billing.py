@@ -23,6 +23,8 @@ from servicedesk import (
 from servicedesk.app.billing.commands import ConfirmCharge, OpenAccount, RecordCharge
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.values import RequesterKind
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 CASHIER = Actor(ActorId("c1"), "Cashier", {Role.CASHIER})
 ASSISTANT = Actor(ActorId("a1"), "Assistant", {Role.ASSISTANT})
@@ -56,7 +58,10 @@ def accepted(d: Desk, request_id: str, unit: str, kind: RequesterKind = Requeste
     d.handle(DispatchRequest(request_id=request_id, worker_id="w-1"))
     d.handle(StartWork(request_id=request_id))
     d.handle(CompleteWork(request_id=request_id))
-    d.handle(AcceptWork(request_id=request_id, signed_by="Resident"))
+    d.handle(
+        AcceptWork(request_id=request_id, signed_by="Resident", evidence=IN_PERSON),
+        actor=DESK_CLERK,
+    )
     return request_id
 
 
@@ -67,5 +72,7 @@ def confirmed_charge(
     accepted(d, request_id, unit, kind)
     charge = d.handle(RecordCharge(request_id=request_id)).id
     assert charge is not None
-    d.handle(ConfirmCharge(charge_id=charge, signed_by="Resident"))
+    d.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     return charge

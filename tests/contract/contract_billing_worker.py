@@ -33,6 +33,8 @@ from servicedesk.app.command import Command
 from servicedesk.domain.errors import ConcurrencyConflict, ServiceDeskError
 from servicedesk.domain.values import RequesterKind
 from servicedesk.policies import hookimpl
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 NEW_UNIT = "6-601"  # the unit whose account no process finds at the start
 
@@ -86,7 +88,11 @@ def draw(url: str, number: int, barrier: Barrier, results: Any) -> None:
         desk,
         OpenAccount(account_id=f"new-{number}", requester=resident(NEW_UNIT, RequesterKind.TENANT)),
     )
-    drawn = tally.run(desk, ConfirmCharge(charge_id=f"r-{number}:1", signed_by="Resident"))
+    drawn = tally.run(
+        desk,
+        ConfirmCharge(charge_id=f"r-{number}:1", signed_by="Resident", evidence=IN_PERSON),
+        DESK_CLERK,
+    )
     with store.unit_of_work() as uow:
         account = uow.accounts.open_for(NEW_UNIT, RequesterKind.TENANT)
     assert account is not None
@@ -95,7 +101,11 @@ def draw(url: str, number: int, barrier: Barrier, results: Any) -> None:
     charge = tally.run(desk, RecordCharge(request_id=f"q-{number}"))
     new_drawn = None
     if charge is not None:
-        new_drawn = tally.run(desk, ConfirmCharge(charge_id=charge, signed_by="Resident"))
+        new_drawn = tally.run(
+            desk,
+            ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON),
+            DESK_CLERK,
+        )
     store.close()
     results.put(
         tally.report(

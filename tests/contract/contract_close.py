@@ -34,7 +34,9 @@ from servicedesk.domain.agreements import AgreementTerms
 from servicedesk.domain.billing import AccountId
 from servicedesk.domain.charges import LineKind
 from servicedesk.domain.values import RequesterKind
+from servicedesk.testing import IN_PERSON
 from servicedesk.testing.strategies import line_specs, money
+from support import DESK_CLERK
 
 FATES = ("confirmed", "recorded", "reversed", "late", "reversed late")
 charges = st.lists(
@@ -64,7 +66,10 @@ def _charge(d: Any, clock: Clock, request: str, unit: str, kind: RequesterKind, 
     accepted(d, request, unit, kind)
     charge = d.handle(RecordCharge(request_id=request, lines=tuple(lines))).id
     if fate != "recorded":
-        d.handle(ConfirmCharge(charge_id=charge, signed_by="Resident"))
+        d.handle(
+            ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON),
+            actor=DESK_CLERK,
+        )
     if not at_once:
         clock.advance(minutes=7)
     return str(charge)

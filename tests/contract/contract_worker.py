@@ -9,6 +9,8 @@ from typing import Any
 from servicedesk import Contact, Desk, RecordConsent, RegisterRequest, Requester, TriageRequest
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.domain.errors import ConcurrencyConflict
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 
 class _Retries(logging.Handler):
@@ -39,9 +41,10 @@ def run(url: str, number: int, commands: int, opened: Barrier, go: Barrier, resu
             consent_id=f"p{number}-{n}",
             kind="scope_change",
             description="also the bathroom tap",
+            evidence=IN_PERSON,
         )
         try:
-            desk.handle(command)
+            desk.handle(command, actor=DESK_CLERK)
             done += 1
         except ConcurrencyConflict:
             conflicts += 1

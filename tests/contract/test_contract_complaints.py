@@ -29,6 +29,8 @@ from servicedesk.domain.callbacks import CallbackPlanId, CallbackStatus, Month
 from servicedesk.domain.complaints import ComplaintEscalated
 from servicedesk.domain.errors import ConcurrencyConflict, IllegalTransition
 from servicedesk.domain.requests import RequestEscalated
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 MONDAY = datetime(2026, 3, 9, 10, tzinfo=SHANGHAI)  # a working Monday
 MARCH = Month(2026, 3)
@@ -104,7 +106,9 @@ def completed(d: Desk, request_id: str, n: int) -> None:
     d.handle(DispatchRequest(request_id=request_id, worker_id="w-1"))
     d.handle(StartWork(request_id=request_id))
     d.handle(CompleteWork(request_id=request_id))
-    d.handle(AcceptWork(request_id=request_id, signed_by="Owner"))
+    d.handle(
+        AcceptWork(request_id=request_id, signed_by="Owner", evidence=IN_PERSON), actor=DESK_CLERK
+    )
 
 
 def test_a_month_of_callbacks_is_planned_once_and_worked(store: Store) -> None:

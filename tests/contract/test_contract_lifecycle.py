@@ -22,6 +22,8 @@ from servicedesk import (
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.requests import ServiceRequest
 from servicedesk.domain.values import RequestId
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 
 def test_full_lifecycle_is_stored_and_read_back(store: Store) -> None:
@@ -41,6 +43,7 @@ def test_full_lifecycle_is_stored_and_read_back(store: Store) -> None:
             kind="extra_fee",
             description="new valve",
             amount=Money.of("20.10"),
+            evidence=IN_PERSON,
         ),
         actor=CLERK,
     )
@@ -50,10 +53,12 @@ def test_full_lifecycle_is_stored_and_read_back(store: Store) -> None:
         )
     )
     d.handle(CompleteWork(request_id="r-1"))
-    d.handle(RejectWork(request_id="r-1", reason="still drips"))
+    d.handle(
+        RejectWork(request_id="r-1", reason="still drips", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     d.handle(StartWork(request_id="r-1"))
     d.handle(CompleteWork(request_id="r-1", notes="seal replaced"))
-    d.handle(AcceptWork(request_id="r-1", signed_by="Chen"))
+    d.handle(AcceptWork(request_id="r-1", signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK)
     d.handle(CloseRequest(request_id="r-1"))
 
     fresh = desk(store, clock)  # nothing cached: everything comes from the store

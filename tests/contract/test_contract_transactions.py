@@ -20,6 +20,7 @@ from servicedesk.app.unit_of_work import Store, UnitOfWork
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, NotFound
 from servicedesk.domain.requests import ServiceRequest
 from servicedesk.domain.values import Contact, Requester, RequestId, WorkerId
+from servicedesk.testing import IN_PERSON
 
 # Units of work open at the same time.  SQLite takes its write lock when a unit
 # of work begins, so a second writer waits instead of racing (test_sql_errors
@@ -159,6 +160,7 @@ def test_bad_input_leaves_nothing(store: Store) -> None:
                 kind="extra_fee",
                 description="valve",
                 amount=Money.of("0.00"),
+                evidence=IN_PERSON,
             ),
             actor=CLERK,
         )

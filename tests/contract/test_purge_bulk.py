@@ -74,6 +74,9 @@ from servicedesk.domain.requests import Channel, ServiceRequest, WorkAccepted
 from servicedesk.domain.retention import RecordFileId, RecordKind, RetentionRule
 from servicedesk.domain.values import ActorId, Identifier, RequestId
 from servicedesk.policies.hookspecs import hookimpl
+from servicedesk.testing import IN_PERSON
+from support import CENTRE_MANAGER as RECORDS_KEEPER
+from support import DESK_CLERK
 
 PHONES = ("13800138000", "13911112222", "021-5555 6666")
 #: Marks every name and unit a record carries, so a search finds nothing else.
@@ -151,7 +154,10 @@ def _build(store: Store, clock: Clock, records: list[Spec]) -> Desk:
                 desk.handle(StartWork(request_id=rid))
                 desk.handle(CompleteWork(request_id=rid))
                 signature = name if spec.signature == "requester" else f"{MARK}{index}s"
-                desk.handle(AcceptWork(request_id=rid, signed_by=signature))
+                desk.handle(
+                    AcceptWork(request_id=rid, signed_by=signature, evidence=IN_PERSON),
+                    actor=DESK_CLERK,
+                )
                 desk.handle(CloseRequest(request_id=rid))
         else:
             contact = None if spec.phone is None else Contact(spec.phone)
@@ -190,7 +196,9 @@ def purge(desk: Desk, clock: Clock, records: list[Spec], batch: int) -> list[str
     for index, spec in enumerate(records):
         kind, rid = record_id(index, spec)
         if spec.hold == "released" and spec.kind not in ("open", "kept"):
-            desk.handle(ReleaseHold(record_id=rid, hold_id="court", kind=kind))
+            desk.handle(
+                ReleaseHold(record_id=rid, hold_id="court", kind=kind), actor=RECORDS_KEEPER
+            )
     clock.advance(days=1)
     while (purged := desk.handle(PurgeExpired(limit=batch)).id) != "0":
         done.append(purged)

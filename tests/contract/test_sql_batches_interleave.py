@@ -28,6 +28,8 @@ from servicedesk.app.billing.commands import CloseMonth, ConfirmCharge, OpenAcco
 from servicedesk.app.bootstrap import WIRING
 from servicedesk.app.context import Context
 from servicedesk.domain.money import Money
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 ACCOUNTS = 40
 
@@ -44,7 +46,8 @@ def test_a_write_from_another_process_commits_between_two_batches_of_a_close(
             d.handle(OpenAccount(requester=resident(unit), account_id=f"acct-{n:02d}"))
             accepted(d, f"r-{n}", unit)
             charge = d.handle(RecordCharge(request_id=f"r-{n}", lines=())).id
-            d.handle(ConfirmCharge(charge_id=charge, signed_by="Resident"))
+            confirm = ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON)
+            d.handle(confirm, actor=DESK_CLERK)
         clock.advance(days=40)
         context = multiprocessing.get_context("spawn")
         closing, writing, results = context.Event(), context.Event(), context.Queue()

@@ -33,6 +33,7 @@ from servicedesk import (
 from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.domain.errors import ServiceDeskError
+from servicedesk.testing import IN_PERSON
 
 REQUESTS = ("r-0", "r-1", "r-2")
 ACTIONS: dict[str, Any] = {
@@ -41,8 +42,8 @@ ACTIONS: dict[str, Any] = {
     "dispatch": lambda r: DispatchRequest(request_id=r),
     "start": lambda r: StartWork(request_id=r),
     "complete": lambda r: CompleteWork(request_id=r),
-    "reject": lambda r: RejectWork(request_id=r, reason="still drips"),
-    "accept": lambda r: AcceptWork(request_id=r, signed_by="Chen"),
+    "reject": lambda r: RejectWork(request_id=r, reason="still drips", evidence=IN_PERSON),
+    "accept": lambda r: AcceptWork(request_id=r, signed_by="Chen", evidence=IN_PERSON),
     "close": lambda r: CloseRequest(request_id=r),
     "cancel": lambda r: CancelRequest(request_id=r, reason="withdrawn"),
     "decline": lambda r: DeclineRequest(request_id=r, reason="not ours"),

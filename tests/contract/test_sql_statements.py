@@ -29,6 +29,7 @@ from servicedesk import (
 )
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.billing.commands import ConfirmCharge, OpenAccount, RecordCharge
+from servicedesk.testing import IN_PERSON
 
 WORKER = Actor(ActorId("w-1"), "Sun", {Role.WORKER})
 RESIDENT = Requester("Chen", "3-502", Contact("13800138000"))
@@ -44,7 +45,7 @@ EXPECTED = {
     "CompleteWork": 6,
     "AcceptWork": 8,  # request, file; request, file, events; head, audit, head
     "RecordCharge": 9,  # request, its charges, the account, charge id free?; 2 writes; chain
-    "ConfirmCharge": 7,  # charge, account; charge, events; head, audit, head
+    "ConfirmCharge": 8,  # charge, its request (whose job?), account; charge, events; chain
 }
 
 
@@ -73,10 +74,10 @@ def test_a_full_job_sends_the_documented_statements(sql_store: SqlStore) -> None
         run(DispatchRequest(request_id=request, worker_id="w-1"))
         run(StartWork(request_id=request), WORKER)
         run(CompleteWork(request_id=request), WORKER)
-        run(AcceptWork(request_id=request, signed_by="Resident"))
+        run(AcceptWork(request_id=request, signed_by="Resident", evidence=IN_PERSON))
         charge = run(RecordCharge(request_id=request))
         assert charge is not None
-        run(ConfirmCharge(charge_id=charge, signed_by="Resident"))
+        run(ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON))
     finally:
         sa.event.remove(sql_store.engine, "before_cursor_execute", count)
     assert counts == EXPECTED

@@ -1,10 +1,11 @@
 """The audit hook around every handler: permission first, audit record last.
 
-``Desk.handle`` wraps the command's handler with ``audited``.  The wrapper
-asks the policy which roles may give the command and refuses anyone else
-with ``PermissionDenied``.  That refusal, and a ``PermissionDenied`` the
-handler raises itself (an area's own role rule), is written to the trail in
-a unit of work of its own (the command's own one rolls back).  When the handler
+``Desk.handle`` checks who may give the command (``servicedesk.app.permissions``)
+and wraps its handler with ``audited``.  A refusal, by that check or a
+``PermissionDenied`` the handler raises itself (an area's own role rule), is
+written to the trail in a unit of work of its own (the command's own one rolls
+back); so is a refused query, and every export that showed personal data unmasked
+(``record_read``).  When the handler
 succeeds, the wrapper files the records the command touched
 (``file_events``) and appends one audit record naming the command,
 the actor and every event about to be committed, in the command's own unit
@@ -19,6 +20,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -37,12 +39,10 @@ from servicedesk.domain.audit import (
     canonical_json,
 )
 from servicedesk.domain.audit import digest as data_digest
-from servicedesk.domain.errors import ConcurrencyConflict, PermissionDenied
+from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.events import Event
 from servicedesk.domain.privacy import scrub
-from servicedesk.domain.values import Actor, Role
-from servicedesk.i18n import _
-from servicedesk.policies.manager import Policies
+from servicedesk.domain.values import Actor
 
 log = logging.getLogger("servicedesk.audit")
 
@@ -137,34 +137,6 @@ def describe(command: Command) -> str:
     return canonical_json(data)
 
 
-def allowed_roles(policies: Policies, command: type[Command]) -> frozenset[Role]:
-    """The roles that may give ``command``: the policy's, narrowed to a reserved act's roles."""
-    allowed = policies.permitted_roles(command.__name__)
-    return allowed if command.reserved is None else allowed & command.reserved.roles
-
-
-def check_permission(policies: Policies, command: Command, actor: Actor) -> None:
-    name = type(command).__name__
-    act = type(command).reserved
-    allowed = allowed_roles(policies, type(command))
-    if (
-        not actor.roles & allowed
-        and act is not None
-        and actor.roles & policies.permitted_roles(name)
-    ):
-        raise PermissionDenied(
-            _("Only a {role} may {action}; no policy can give this to anyone else.").format(
-                role=" / ".join(_(role) for role in sorted(act.roles)), action=_(act.action)
-            )
-        )
-    if not actor.roles & allowed:
-        raise PermissionDenied(
-            _("{actor} may not give the command {command}; it needs one of: {roles}.").format(
-                actor=actor.id, command=name, roles=", ".join(sorted(allowed)) or _("nobody")
-            )
-        )
-
-
 def audited(handler: Handler) -> Handler:
     """``handler`` with the filing of its records and its audit record after it.
 
@@ -220,6 +192,19 @@ def append(
     uow.audit.add(make)
 
 
+def _alone(store: Store, write: Callable[[UnitOfWork], None], tries: int = 5) -> None:
+    """Commit what ``write`` queues in a transaction of its own, retrying a conflict."""
+    for attempt in range(tries):
+        try:
+            with store.unit_of_work() as uow:
+                write(uow)
+                uow.commit()
+            return
+        except ConcurrencyConflict:
+            if attempt == tries - 1:
+                raise
+
+
 def record_refusal(
     store: Store, command: Command, ctx: Context, error: Exception, tries: int = 5
 ) -> None:
@@ -230,15 +215,50 @@ def record_refusal(
     lock its own process holds.
     """
     log.warning("refused %s by %s", type(command).__name__, ctx.actor.id)
-    for attempt in range(tries):
-        try:
-            with store.unit_of_work() as uow:
-                append(uow, ctx, command, None, refused=type(error).__name__)
-                uow.commit()
-            return
-        except ConcurrencyConflict:
-            if attempt == tries - 1:
-                raise
+    _alone(store, lambda uow: append(uow, ctx, command, None, type(error).__name__), tries)
+
+
+@attrs.frozen
+class Read:
+    """A query worth a record of its own: refused, or showing personal data unmasked.
+
+    ``details`` names what was asked by ids only (canonical JSON); ``subject``
+    whose records were read, by record file ids, never by the data itself.
+    """
+
+    query: str
+    details: dict[str, Any]
+    subject: str | None = None
+    refused: str | None = None
+
+
+def record_read(
+    store: Store, read: Read, actor: Actor, at: datetime, key: bytes | None = None
+) -> None:
+    """One audit record of ``read`` by ``actor``, in a transaction of its own."""
+    details = canonical_json(read.details)
+
+    def write(uow: UnitOfWork) -> None:
+        uow.audit.add(
+            lambda head: AuditRecord.after(
+                head,
+                at=at,
+                actor=actor.id,
+                roles=actor.roles,
+                command=read.query,
+                details=details,
+                subject=read.subject,
+                refused=read.refused,
+                events=[],
+                entry=None,
+                tallies=[],
+                key=key,
+            )
+        )
+
+    if read.refused:
+        log.warning("refused %s by %s", read.query, actor.id)
+    _alone(store, write)
 
 
 # --- reading the trail ---------------------------------------------------------------------------

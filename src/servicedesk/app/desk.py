@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from servicedesk.app.audit import audited, check_permission, record_refusal
+from servicedesk.app.audit import audited, record_refusal
 from servicedesk.app.billing.queries import BillingQueries
 from servicedesk.app.bootstrap import WIRING
 from servicedesk.app.callbacks.queries import QualityQueries
@@ -27,6 +27,14 @@ from servicedesk.app.context import Batch, Context, Handler, Wiring
 from servicedesk.app.door import Limits, check_command
 from servicedesk.app.hall.queries import HallQueries
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
+from servicedesk.app.permissions import (
+    Access,
+    check_bound,
+    check_permission,
+    check_reserved_rules,
+    command_cells,
+    query_cells,
+)
 from servicedesk.app.records.queries import RecordQueries
 from servicedesk.app.requests.queries import Queries
 from servicedesk.app.unit_of_work import Store
@@ -36,11 +44,16 @@ from servicedesk.domain.values import Actor, aware
 from servicedesk.i18n import _
 from servicedesk.i18n import locale as speaking
 from servicedesk.policies.manager import Policies, plugin_manager
+from servicedesk.policies.records_defaults import REVEAL_PERSONAL_DATA
 
 log = logging.getLogger("servicedesk")
 
 Clock = Callable[[], datetime]
 Subscriber = Callable[[Event], None]
+#: The row of the table for an export that shows personal data unmasked.
+REVEALED_EXPORT = "records.requester_export(reveal=True)"
+#: The desk's attributes that answer queries, each permission-checked (``Access``).
+QUERY_AREAS = ("queries", "billing", "complaints", "quality", "records", "hall")
 #: How long to wait before retry number ``attempt`` (0 for the first retry), in seconds.
 Backoff = Callable[[int], float]
 
@@ -99,6 +112,7 @@ class Desk:
         self.wiring = wiring
         self.plugins = plugin_manager(plugins, entry_points=entry_points)
         self.policies = Policies(self.plugins)
+        check_reserved_rules(self.policies, wiring.handlers)  # a widening plugin stops us here
         #: What the door lets in: the organisation's currency and largest amount, asked once.
         self.limits = Limits(
             currency=self.policies.currency(), largest_amount=self.policies.largest_amount()
@@ -115,12 +129,31 @@ class Desk:
         self.bulk_batch = bulk_batch
         self.subscribers: list[Subscriber] = []
         self._audited: dict[Handler, Handler] = {}
-        self.queries = Queries(store, self.policies, clock)
-        self.complaints = ComplaintQueries(store, clock)
-        self.quality = QualityQueries(store, self.policies, clock)
-        self.billing = BillingQueries(store, self.policies, clock)
-        self.records = RecordQueries(store, self.policies, clock, wiring, audit_key=audit_key)
-        self.hall = HallQueries(store, self.policies, clock)
+        access = Access(store, self.policies, clock, audit_key)
+        self.queries = Queries(store, self.policies, clock, access)
+        self.complaints = ComplaintQueries(store, clock, access)
+        self.quality = QualityQueries(store, self.policies, clock, access)
+        self.billing = BillingQueries(store, self.policies, clock, access)
+        self.records = RecordQueries(
+            store, self.policies, clock, wiring, access, audit_key=audit_key
+        )
+        self.hall = HallQueries(store, self.policies, clock, access)
+
+    def query_names(self) -> list[str]:
+        """Every query the desk answers, as ``<attribute>.<method>`` (``billing.account``)."""
+        return [
+            f"{area}.{name}"
+            for area in QUERY_AREAS
+            for name in sorted(vars(type(getattr(self, area))))
+            if not name.startswith("_") and callable(getattr(getattr(self, area), name))
+        ]
+
+    def permission_rows(self) -> list[tuple[str, dict[str, str]]]:
+        """Who may give each command and ask each query: the table docs/records.md shows."""
+        commands = [(c.__name__, command_cells(self.policies, c)) for c in self.wiring.handlers]
+        queries = [(q, query_cells(self.policies, q)) for q in self.query_names()]
+        reveal = (REVEALED_EXPORT, query_cells(self.policies, REVEAL_PERSONAL_DATA))
+        return [*commands, *queries, reveal]
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event, after its transaction committed."""
@@ -149,7 +182,14 @@ class Desk:
     def handle(
         self, command: Command, *, actor: Actor | None = None, idempotency_key: str | None = None
     ) -> Outcome:
-        """Carry out ``command`` as ``actor``; a refusal speaks the desk's locale, if it has one."""
+        """Carry ``command`` out for ``actor`` and return what it did.
+
+        ``actor`` is the member of staff (or the requester) the embedding
+        application authenticated; without one the command is the system's
+        own (``Actor.system()``), which may run sweeps, kiosks and online intake
+        but nothing the domain reserves to a person (rule records.system-actor).
+        A refusal speaks the desk's locale, if it has one.
+        """
         with speaking(self.locale):
             return self._handle(command, actor, idempotency_key)
 
@@ -190,11 +230,14 @@ class Desk:
                             audit_key=self.audit_key,
                         )
                         check_permission(self.policies, command, actor)  # a replay too
-                        if key and (first := replayed(uow, key, command, print_)):
+                        check_bound(self.policies, command, actor, uow)
+                        if key and (first := replayed(uow, key, command, print_, actor)):
                             return Outcome(*first)  # the first call's outcome; nothing changes
                         result = handler(command, ctx)
                         if key and not batch.pending:
-                            remember(uow, key, command, print_, result, earlier=published)
+                            remember(
+                                uow, key, command, print_, result, actor=actor, earlier=published
+                            )
                         events = uow.commit()
                     break
                 except PermissionDenied as refusal:

@@ -5,6 +5,10 @@ dropped connection, a double click) sends the command again with the same
 key.  The desk then returns the first ``Outcome`` and changes nothing.  The
 same key with a different command is a caller's bug and is refused, so that
 a key can never silently answer for a command it did not carry out.
+
+A replay is permission-checked like the first call, and shows personal data
+only to the actor who gave the first call: anyone else replaying the key gets
+the outcome with it masked (rule records.no-leak).
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from servicedesk.app.command import Command
 from servicedesk.app.unit_of_work import IdempotencyKey, UnitOfWork, pending_events
 from servicedesk.domain.errors import IdempotencyConflict
 from servicedesk.domain.events import Event
+from servicedesk.domain.privacy import scrub
+from servicedesk.domain.values import Actor
 from servicedesk.i18n import _
 
 
@@ -33,9 +39,12 @@ def fingerprint(command: Command) -> str:
 
 
 def replayed(
-    uow: UnitOfWork, key: IdempotencyKey, command: Command, print_: str
+    uow: UnitOfWork, key: IdempotencyKey, command: Command, print_: str, actor: Actor
 ) -> tuple[str | None, tuple[Event, ...]] | None:
-    """The first call's result and events for ``key``; refuse a key used for another command."""
+    """The first call's result and events for ``key``; refuse a key used for another command.
+
+    The events come back with their personal data masked unless ``actor`` gave the first call.
+    """
     found = uow.idempotency.recall(key)
     if found is None:
         return None
@@ -47,7 +56,10 @@ def replayed(
                 "send {command} with a new key."
             ).format(key=key, command=type(command).__name__)
         )
-    return outcome["id"], tuple(convert.structure(e, Event) for e in outcome["events"])
+    events = tuple(convert.structure(e, Event) for e in outcome["events"])
+    if outcome.get("actor") != actor.id.value:
+        events = tuple(scrub(e) for e in events)
+    return outcome["id"], events
 
 
 def remember(
@@ -57,6 +69,7 @@ def remember(
     print_: str,
     result: str | None,
     *,
+    actor: Actor,
     earlier: Sequence[Event] = (),
 ) -> None:
     """Store the outcome under ``key`` in the unit of work, before it commits.
@@ -67,5 +80,9 @@ def remember(
     (it takes it for an aggregate's pending events).
     """
     events = [*earlier, *pending_events(uow)]
-    outcome = {"id": result, "events": [convert.unstructure(e) for e in events]}
+    outcome = {
+        "id": result,
+        "actor": actor.id.value,
+        "events": [convert.unstructure(e) for e in events],
+    }
     uow.idempotency.remember(key, type(command).__name__, print_, outcome)

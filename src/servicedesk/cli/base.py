@@ -33,7 +33,15 @@ from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.catalogue import FeeKind, FeeStandard
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.money import Money
-from servicedesk.domain.values import Actor, ActorId, Role, aware, choice
+from servicedesk.domain.values import (
+    Actor,
+    ActorId,
+    EvidenceChannel,
+    RequesterEvidence,
+    Role,
+    aware,
+    choice,
+)
 from servicedesk.i18n import _, label
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -393,3 +401,32 @@ def fee_text(fee: FeeStandard | None) -> str:
     if fee.kind is FeeKind.LABOUR_AND_MATERIALS:
         return _("{price} labour + materials").format(price=fee.price)
     return str(fee.price)
+
+
+# --- the requester's word, recorded by staff -----------------------------------------------------
+
+GIVEN = EnumParam(EvidenceChannel, "way the requester gave it")
+
+
+def evidence_options(function: F) -> F:
+    """``--given`` and ``--witness``: how the requester gave his word, and who witnessed it."""
+    function = click.option(
+        "--witness", help="The member of staff who witnessed it (default: --actor)."
+    )(function)
+    return click.option(
+        "--given",
+        type=GIVEN,
+        help="How the requester gave it: in_person, phone, app or sms (staff recording it).",
+    )(function)
+
+
+def evidence_of(kwargs: dict[str, Any]) -> RequesterEvidence | None:
+    """The evidence ``--given``/``--witness`` name, taken out of ``kwargs``; None without them."""
+    given, witness = kwargs.pop("given"), kwargs.pop("witness")
+    if given is None:
+        return None
+    witnessed_by = witness or kwargs.get("actor")
+    if not witnessed_by:
+        raise click.UsageError(_("Recording the requester's word needs --witness or --actor."))
+    evidence: RequesterEvidence = build(lambda: RequesterEvidence(given, witnessed_by=witnessed_by))
+    return evidence

@@ -40,6 +40,8 @@ from servicedesk.cli.base import (
     act,
     csv_bytes,
     desk_options,
+    evidence_of,
+    evidence_options,
     opened,
     options,
     require,
@@ -214,12 +216,14 @@ def charge_reverse(charge_id: str, reason: str, **kwargs: Any) -> None:
 @charge.command("confirm")
 @click.argument("charge_id")
 @click.option("--signed-by", required=True)
+@evidence_options
 @desk_options
 def charge_confirm(charge_id: str, signed_by: str, **kwargs: Any) -> None:
     """The requester confirms the charge (a deposit is drawn at once)."""
+    evidence = evidence_of(kwargs)
     billing_act(
         kwargs,
-        lambda: ConfirmCharge(charge_id=charge_id, signed_by=signed_by),
+        lambda: ConfirmCharge(charge_id=charge_id, signed_by=signed_by, evidence=evidence),
         _("{id}: confirmed"),
     )
 

@@ -41,6 +41,8 @@ from servicedesk.cli.base import (
     actor_of,
     desk_options,
     done,
+    evidence_of,
+    evidence_options,
     fee_text,
     open_store,
     opened,
@@ -320,15 +322,31 @@ def request_dispatch_due(**kwargs: Any) -> None:
     act(kwargs, DispatchDue, _("{id} dispatched"))
 
 
-def _simple(name: str, command: type[Any], what: str, help_text: str, **fields: str) -> None:
-    """A request command taking the request id and the given required text options."""
+def _simple(
+    name: str,
+    command: type[Any],
+    what: str,
+    help_text: str,
+    *,
+    evidence: bool = False,
+    **fields: str,
+) -> None:
+    """A request command taking the request id and the given required text options.
+
+    With ``evidence`` it is the requester's own act: staff recording it say how
+    he gave it and who witnessed it (``--given``, ``--witness``).
+    """
 
     def run(request_id: str, **kwargs: Any) -> None:
         values = {field: kwargs.pop(field) for field in fields}
+        if evidence:
+            values["evidence"] = evidence_of(kwargs)
         act(kwargs, lambda: command(request_id=request_id, **values), what)
 
     run.__doc__ = help_text
     decorated: Any = desk_options(run)
+    if evidence:
+        decorated = evidence_options(decorated)
     for field, option in fields.items():
         optional = field == "notes"
         decorated = click.option(
@@ -351,6 +369,7 @@ _simple(
     AcceptWork,
     N_("{id}: accepted"),
     "The requester accepts the work, signing for it.",
+    evidence=True,
     signed_by="--signed-by",
 )
 _simple(
@@ -358,6 +377,7 @@ _simple(
     RejectWork,
     N_("{id}: rejected, rework"),
     "The requester rejects the work: it is redone.",
+    evidence=True,
     reason="--reason",
 )
 _simple("close", CloseRequest, N_("{id}: closed"), "Close an accepted request.")

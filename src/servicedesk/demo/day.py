@@ -39,6 +39,7 @@ from servicedesk import (
     Desk,
     DispatchDue,
     DispatchRequest,
+    EvidenceChannel,
     FeeStandard,
     MemoryStore,
     Money,
@@ -50,6 +51,7 @@ from servicedesk import (
     RejectFee,
     RejectWork,
     Requester,
+    RequesterEvidence,
     RequesterKind,
     Role,
     StartWork,
@@ -67,8 +69,15 @@ DAY = date(2026, 4, 30)
 END_OF_DAY = "17:30"
 
 CLERK = Actor(ActorId("sun"), "Sun", {Role.CLERK})
+#: What the clerk records with a requester's word given at the counter, and on the phone.
+AT_THE_COUNTER = RequesterEvidence(EvidenceChannel.IN_PERSON, witnessed_by=CLERK.id)
+ON_THE_PHONE = RequesterEvidence(EvidenceChannel.PHONE, witnessed_by=CLERK.id)
+#: Lin Hui, signed in to the estate's app, acting for her own request and account.
+LIN_IN_THE_APP = Actor.requester("app-lin-hui", "Lin Hui", acts_for={"SR-02", "ACC-2"})
 CENTRE_MANAGER = Actor(ActorId("wang"), "Wang", {Role.CENTRE_MANAGER})
 BRANCH_MANAGER = Actor(ActorId("li"), "Li", {Role.BRANCH_MANAGER})
+#: The centre's assistant, who draws up the catalogue the managers approve (never their own).
+ASSISTANT = Actor(ActorId("qian"), "Qian", {Role.ASSISTANT})
 
 #: The centre's workers: id, name, skills, staff or contractor.
 WORKERS: tuple[tuple[str, str, frozenset[str], WorkerKind], ...] = (
@@ -178,7 +187,7 @@ def before_opening() -> tuple[Step, ...]:
         *(
             Step(
                 "08:00",
-                CENTRE_MANAGER,
+                ASSISTANT,
                 ProposeItem(item_id=item_id, name=name, category=category, fee=fee),
                 _("item proposed"),
             )
@@ -212,7 +221,7 @@ def before_opening() -> tuple[Step, ...]:
         ),
         Step(
             "08:25",
-            CENTRE_MANAGER,
+            ASSISTANT,
             ProposeFeeChange(
                 item_id="light-fitting",
                 fee=FeeStandard.fixed(Money.of("25.00")),
@@ -271,7 +280,10 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 _("completed"),
             ),
             Step(
-                "10:30", CLERK, AcceptWork(request_id="SR-01", signed_by="Chen Jing"), _("accepted")
+                "10:30",
+                CLERK,
+                AcceptWork(request_id="SR-01", signed_by="Chen Jing", evidence=AT_THE_COUNTER),
+                _("accepted at the counter"),
             ),
             Step("10:35", CLERK, CloseRequest(request_id="SR-01"), _("closed")),
         ),
@@ -294,7 +306,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
             Step("10:40", worker_of("SR-02"), StartWork(request_id="SR-02"), _("work started")),
             Step(
                 "10:50",
-                CLERK,
+                LIN_IN_THE_APP,
                 RecordConsent(
                     request_id="SR-02",
                     consent_id="c-1",
@@ -302,11 +314,11 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                     description=_("New cartridge needed"),
                     amount=Money.of("15.00"),
                 ),
-                _("requester's consent recorded"),
+                _("the requester consented in the app"),
             ),
             Step(
                 "10:55",
-                CLERK,
+                worker_of("SR-02"),
                 AddExtraFee(
                     request_id="SR-02",
                     consent_id="c-1",
@@ -317,7 +329,10 @@ def stories() -> tuple[tuple[Step, ...], ...]:
             ),
             Step("11:20", worker_of("SR-02"), CompleteWork(request_id="SR-02"), _("completed")),
             Step(
-                "11:30", CLERK, AcceptWork(request_id="SR-02", signed_by="Lin Hui"), _("accepted")
+                "11:30",
+                LIN_IN_THE_APP,
+                AcceptWork(request_id="SR-02", signed_by="Lin Hui"),
+                _("accepted in the app"),
             ),
         ),
         # Out of scope: declined with a reason.
@@ -386,7 +401,7 @@ def stories() -> tuple[tuple[Step, ...], ...]:
             Step(
                 "11:50",
                 CLERK,
-                RejectWork(request_id="SR-05", reason=_("Still flickers")),
+                RejectWork(request_id="SR-05", reason=_("Still flickers"), evidence=ON_THE_PHONE),
                 _("rejected by the requester: rework"),
             ),
             Step("13:10", worker_of("SR-05"), StartWork(request_id="SR-05"), _("rework started")),
@@ -397,7 +412,10 @@ def stories() -> tuple[tuple[Step, ...], ...]:
                 _("completed"),
             ),
             Step(
-                "13:50", CLERK, AcceptWork(request_id="SR-05", signed_by="He Fang"), _("accepted")
+                "13:50",
+                CLERK,
+                AcceptWork(request_id="SR-05", signed_by="He Fang", evidence=AT_THE_COUNTER),
+                _("accepted at the counter"),
             ),
             Step("13:55", CLERK, CloseRequest(request_id="SR-05"), _("closed")),
         ),
@@ -455,7 +473,10 @@ def stories() -> tuple[tuple[Step, ...], ...]:
             Step("13:30", worker_of("SR-08"), StartWork(request_id="SR-08"), _("work started")),
             Step("15:00", worker_of("SR-08"), CompleteWork(request_id="SR-08"), _("completed")),
             Step(
-                "15:10", CLERK, AcceptWork(request_id="SR-08", signed_by="Yang Lu"), _("accepted")
+                "15:10",
+                CLERK,
+                AcceptWork(request_id="SR-08", signed_by="Yang Lu", evidence=AT_THE_COUNTER),
+                _("accepted at the counter"),
             ),
             Step("15:15", CLERK, CloseRequest(request_id="SR-08"), _("closed")),
         ),
@@ -533,7 +554,7 @@ def service_hall() -> tuple[Step, ...]:
     return (
         Step(
             "17:00",
-            CENTRE_MANAGER,
+            ASSISTANT,
             ProposeItem(
                 item_id=item,
                 name=_("Residence certificate"),

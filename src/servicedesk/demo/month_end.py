@@ -40,7 +40,7 @@ from servicedesk import (
     Role,
     StatementView,
 )
-from servicedesk.demo.day import CLERK, DAY, Day
+from servicedesk.demo.day import AT_THE_COUNTER, CLERK, DAY, LIN_IN_THE_APP, Day
 from servicedesk.demo.steps import Step, walk
 
 CASHIER = Actor(ActorId("zhao"), "Zhao", {Role.CASHIER})
@@ -73,13 +73,18 @@ def account_for(account_id: str, request_id: str) -> Callable[[Desk], Command]:
     return make
 
 
-def confirm_charge(request_id: str) -> Callable[[Desk], Command]:
-    """The requester signs for the one charge recorded on their request."""
+def confirm_charge(request_id: str, in_the_app: bool = False) -> Callable[[Desk], Command]:
+    """The requester signs for the one charge recorded on their request.
+
+    At the counter, where the clerk records that he saw it; or in the app,
+    where the requester acts himself and no witness is needed.
+    """
 
     def make(desk: Desk) -> Command:
         (charge,) = desk.billing.charges_of_request(request_id)
         signed_by = desk.queries.request(request_id).requester.name
-        return ConfirmCharge(charge_id=charge.id, signed_by=signed_by)
+        evidence = None if in_the_app else AT_THE_COUNTER
+        return ConfirmCharge(charge_id=charge.id, signed_by=signed_by, evidence=evidence)
 
     return make
 
@@ -126,7 +131,7 @@ THE_EVENING: tuple[Step, ...] = (
     Step("17:45", CLERK, RecordCharge(request_id="SR-01")),
     Step("17:45", CLERK, confirm_charge("SR-01")),
     Step("17:45", CLERK, RecordCharge(request_id="SR-02")),
-    Step("17:45", CLERK, confirm_charge("SR-02")),
+    Step("17:45", LIN_IN_THE_APP, confirm_charge("SR-02", in_the_app=True)),
     Step("17:45", CLERK, RecordCharge(request_id="SR-05")),
     Step("17:45", CLERK, confirm_charge("SR-05")),
     Step("17:45", CLERK, RecordCharge(request_id="SR-08")),

@@ -111,6 +111,8 @@ class FeeProposal:
     chain: tuple[Role, ...]
     approvals: tuple[Approval, ...] = ()
     reason: str = ""
+    #: Who proposed it: never one of its approvers (rule catalogue.approval-chain).
+    proposed_by: ActorId | None = None
 
     @property
     def next_role(self) -> Role | None:
@@ -132,6 +134,7 @@ class ItemProposed(Event):
     fee: FeeStandard
     chain: tuple[Role, ...]
     required_materials: tuple[str, ...] = ()
+    proposed_by: ActorId | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -140,6 +143,7 @@ class FeeChangeProposed(Event):
     fee: FeeStandard
     chain: tuple[Role, ...]
     reason: str
+    proposed_by: ActorId | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -228,6 +232,7 @@ class ServiceItem(Aggregate[ItemId]):
         chain: tuple[Role, ...],
         at: datetime,
         required_materials: tuple[str, ...] = (),
+        proposed_by: ActorId | None = None,
     ) -> ServiceItem:
         check_text(name, "item name", 100)
         check_text(category, "category", 50)
@@ -242,11 +247,18 @@ class ServiceItem(Aggregate[ItemId]):
                 fee=fee,
                 chain=_chain(chain),
                 required_materials=tuple(required_materials),
+                proposed_by=proposed_by,
             )
         )
 
     def propose_fee_change(
-        self, fee: FeeStandard, *, chain: tuple[Role, ...], reason: str, at: datetime
+        self,
+        fee: FeeStandard,
+        *,
+        chain: tuple[Role, ...],
+        reason: str,
+        at: datetime,
+        proposed_by: ActorId | None = None,
     ) -> None:
         """A price change follows the same chain as a new item."""
         check_text(reason, "reason", 500)
@@ -263,7 +275,14 @@ class ServiceItem(Aggregate[ItemId]):
         if fee == self.fee:
             raise InvalidValue(_("The proposed fee is the same as the current one."))
         self._record(
-            FeeChangeProposed(at=at, item_id=self.id, fee=fee, chain=_chain(chain), reason=reason)
+            FeeChangeProposed(
+                at=at,
+                item_id=self.id,
+                fee=fee,
+                chain=_chain(chain),
+                reason=reason,
+                proposed_by=proposed_by,
+            )
         )
 
     def approve(
@@ -283,6 +302,12 @@ class ServiceItem(Aggregate[ItemId]):
         if any(a.approver == approver for a in proposal.approvals):
             raise ApprovalRefused(
                 _("The same person cannot approve item {id} twice.").format(id=self.id)
+            )
+        if approver == proposal.proposed_by:
+            raise ApprovalRefused(
+                _("{actor} proposed item {id}'s fee; someone else must approve it.").format(
+                    actor=approver, id=self.id
+                )
             )
         signed = proposal.signed(Approval(role, approver, at))
         self._record(FeeApproved(at=at, item_id=self.id, role=role, approver=approver))
@@ -369,7 +394,7 @@ class ServiceItem(Aggregate[ItemId]):
                     event.item_id,
                     name=event.name,
                     category=event.category,
-                    pending=FeeProposal(event.fee, event.chain),
+                    pending=FeeProposal(event.fee, event.chain, proposed_by=event.proposed_by),
                     required_materials=event.required_materials,
                 )
             case _:
@@ -379,7 +404,9 @@ class ServiceItem(Aggregate[ItemId]):
         """Change state by one event; used both by commands and by replay."""
         match event:
             case FeeChangeProposed():
-                self.pending = FeeProposal(event.fee, event.chain, reason=event.reason)
+                self.pending = FeeProposal(
+                    event.fee, event.chain, reason=event.reason, proposed_by=event.proposed_by
+                )
             case FeeApproved():
                 approval = Approval(event.role, event.approver, event.at)
                 self.pending = self._pending_or_raise().signed(approval)

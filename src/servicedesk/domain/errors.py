@@ -49,7 +49,11 @@ class ApprovalRefused(ServiceDeskError):
 
 
 class PermissionDenied(ServiceDeskError):
-    """The actor lacks the role the action requires."""
+    """The actor lacks the role the action requires, or acts on records not his own."""
+
+
+class EvidenceRequired(PermissionDenied):
+    """Staff gave a requester's own act without recording how he gave it and who witnessed it."""
 
 
 class PolicyError(ServiceDeskError):

@@ -2,10 +2,15 @@
 
 Money is taken, paid back and accounted for only by a cashier, and charges are
 audited or reversed only by the assistant (rule billing.cashier-only, rule
-billing.assistant-audits).  A command that performs such an act names it
-(``Command.reserved``); the permission check then allows the roles of the
-organisation's permission table *and* of the act, so a policy plugin can
-narrow a reserved act to fewer people but never widen it.
+billing.assistant-audits); approvals are given by managers, never by the system
+or by whoever proposed (rule catalogue.approval-chain); the requester's consent,
+acceptance or signature comes from the requester, or from desk staff who record
+how it was given and who witnessed it (rule requests.requesters-own-acts); a hold
+is released and a requester erased by the records' managers only (rule
+records.reserved-acts).  A command that performs such an act names it
+(``Command.reserved``).  A policy plugin may narrow a reserved act to fewer
+people; one that names a role beyond the act's is refused when the desk starts
+(rule records.reserved-acts).
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ class ReservedAct:
 
     roles: frozenset[Role]
     action: str
+    #: Whether staff giving it must record the requester's evidence (``RequesterEvidence``).
+    needs_evidence: bool = False
 
 
 CASHIER: Final = frozenset({Role.CASHIER})
@@ -42,3 +49,30 @@ ISSUE_RECEIPT_BOOK: Final = ReservedAct(CASHIER, marked("issue a receipt book"))
 RETURN_RECEIPT_BOOK: Final = ReservedAct(CASHIER, marked("take back a receipt book"))
 AUDIT_CHARGE: Final = ReservedAct(ASSISTANT, marked("audit a charge"))
 REVERSE_CHARGE: Final = ReservedAct(ASSISTANT, marked("reverse a charge"))
+
+#: Who signs an approval: managers, people of the approval chain (never the system).
+APPROVERS: Final = frozenset({Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.BRANCH_MANAGER})
+#: Desk staff who may record a requester's word, with how it was given and a witness.
+RECORDERS: Final = frozenset(
+    {
+        Role.CLERK,
+        Role.ASSISTANT,
+        Role.CASHIER,
+        Role.DEPARTMENT_HEAD,
+        Role.CENTRE_MANAGER,
+        Role.BRANCH_MANAGER,
+    }
+)
+RECORDS_PEOPLE: Final = frozenset({Role.CENTRE_MANAGER, Role.BRANCH_MANAGER, Role.AUDITOR})
+
+APPROVE: Final = ReservedAct(APPROVERS, marked("approve or reject a proposal"))
+GIVE_AWAY: Final = ReservedAct(APPROVERS, marked("approve giving a found item away"))
+REQUESTERS_WORD: Final = ReservedAct(
+    RECORDERS | {Role.REQUESTER},
+    marked("give the requester's consent, acceptance or signature"),
+    needs_evidence=True,
+)
+RELEASE_HOLD: Final = ReservedAct(RECORDS_PEOPLE, marked("release a hold"))
+ERASE: Final = ReservedAct(
+    frozenset({Role.CENTRE_MANAGER, Role.BRANCH_MANAGER}), marked("erase a requester's data")
+)

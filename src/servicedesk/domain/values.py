@@ -248,7 +248,13 @@ class Requester:
 
 
 class Role(Choice):
-    """Roles of the people at a service desk (rule staff.roles)."""
+    """Roles of the people at a service desk (rule staff.roles).
+
+    ``REQUESTER`` is the owner, tenant or member of the public acting for
+    themselves through the embedding application (an app or WeChat login that
+    application vouches for); ``SYSTEM`` is the embedding application acting for
+    a member of staff it has authenticated (rule records.system-actor).
+    """
 
     CLERK = "clerk"
     ASSISTANT = "assistant"
@@ -259,7 +265,12 @@ class Role(Choice):
     CENTRE_MANAGER = "centre_manager"
     BRANCH_MANAGER = "branch_manager"
     AUDITOR = "auditor"
+    REQUESTER = "requester"
     SYSTEM = "system"
+
+
+#: The roles of people who carry out work orders: they act on their own orders only.
+FIELD_ROLES = frozenset({Role.WORKER, Role.CONTRACTOR})
 
 
 def _roles(value: object) -> frozenset[Role]:
@@ -268,17 +279,72 @@ def _roles(value: object) -> frozenset[Role]:
     return frozenset(choice(Role, r, "role") for r in value)
 
 
+def _record_ids(value: object) -> frozenset[str]:
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise InvalidValue(
+            _("The records a requester acts for are a set of ids."), field="acts_for"
+        )
+    return frozenset(Identifier(str(v)).value for v in value)
+
+
 @attrs.frozen
 class Actor:
-    """A member of staff acting on the desk, with the roles they hold."""
+    """Someone acting on the desk, with the roles they hold.
+
+    A member of staff is named by an id of the embedding application's own; a
+    worker or contractor acts under the id he is registered with
+    (``RegisterWorker(worker_id=...)``), which is how a work order names him.
+    A requester (``Actor.requester``) carries ``acts_for``: the ids of the
+    requests and accounts the embedding application has verified are his, so
+    that no name or phone is needed to bind him to his own records.
+    """
 
     id: ActorId
     name: str = attrs.field(validator=required_text("actor name", 100))
     roles: frozenset[Role] = attrs.field(converter=_roles)
+    acts_for: frozenset[str] = attrs.field(default=frozenset(), converter=_record_ids)
 
     @classmethod
     def system(cls) -> Actor:
+        """The embedding application itself: only what a scheduler or a kiosk may do."""
         return cls(ActorId("system"), "system", frozenset([Role.SYSTEM]))
+
+    @classmethod
+    def requester(
+        cls, actor_id: ActorId | str, name: str, *, acts_for: Iterable[Identifier | str]
+    ) -> Actor:
+        """A requester acting for himself, on the requests and accounts ``acts_for`` names."""
+        return cls(ActorId(actor_id), name, frozenset([Role.REQUESTER]), acts_for)
 
     def has(self, role: Role) -> bool:
         return role in self.roles
+
+    @property
+    def is_requester(self) -> bool:
+        """Whether the actor acts as a requester only, not as staff."""
+        return self.roles == {Role.REQUESTER}
+
+    def may_act_for(self, *ids: Identifier | str | None) -> bool:
+        """Whether one of ``ids`` (a request, its account) is among the records he acts for."""
+        return any(i is not None and str(i) in self.acts_for for i in ids)
+
+
+class EvidenceChannel(Choice):
+    """How a requester gave consent, acceptance or a signature that staff record."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    APP = "app"
+    SMS = "sms"
+
+
+@attrs.frozen
+class RequesterEvidence:
+    """The requester's word recorded by staff: how it was given, and who witnessed it.
+
+    ``witnessed_by`` is a member of staff (by id, never a name); rule
+    requests.requesters-own-acts.
+    """
+
+    given: EvidenceChannel = attrs.field(converter=EvidenceChannel)
+    witnessed_by: ActorId = attrs.field(converter=ActorId)

@@ -241,6 +241,10 @@ class PropertyCentreDefaults:
         return records_defaults.PERMISSIONS.get(command, records_defaults.UNLISTED)
 
     @hookimpl(trylast=True)
+    def servicedesk_permitted_readers(self, query: str) -> frozenset[Role]:
+        return records_defaults.QUERY_PERMISSIONS.get(query, records_defaults.UNLISTED_QUERY)
+
+    @hookimpl(trylast=True)
     def servicedesk_retention(self, kind: RecordKind) -> RetentionRule:
         return records_defaults.RETENTION[kind]
 

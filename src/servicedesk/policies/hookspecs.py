@@ -360,13 +360,32 @@ def servicedesk_allocate_payment(
 def servicedesk_permitted_roles(command: str) -> Collection[Role] | None:
     """Which roles may give the command named ``command`` (a class name).
 
-    Called before every command is carried out.  Return the roles whose
-    holders may give it; an actor holding none of them is refused with
-    ``PermissionDenied``, and the refusal is audited.  ``Role.SYSTEM`` is the
-    embedding application itself (``Desk.handle`` without an actor).
-    Default: ``servicedesk.policies.records_defaults.PERMISSIONS`` (front-desk
-    roles for requests, managers for holds and give-aways, fee approvals only
-    by people: the approval chain then says which role signs).
+    Called before every command is carried out, and for every command the wiring
+    knows when a ``Desk`` starts.  Return the roles whose holders may give it; an
+    actor holding none of them is refused with ``PermissionDenied``, and the
+    refusal is audited.  ``Role.SYSTEM`` is the embedding application acting for
+    staff it has authenticated (``Desk.handle`` without an actor: rule
+    records.system-actor); ``Role.REQUESTER`` a requester acting for himself.
+    For a command the domain reserves (``Command.reserved``: money, approvals,
+    the requester's own acts, releasing a hold, erasure) the answer may narrow
+    the act's roles but never name another: the desk refuses to start with a
+    ``PolicyError`` (rule records.reserved-acts).  Default:
+    ``servicedesk.policies.records_defaults.PERMISSIONS``.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_permitted_readers(query: str) -> Collection[Role] | None:
+    """Which roles may ask the query named ``query`` (``"billing.account"``, ...).
+
+    Called before every query of ``desk.queries``, ``desk.billing``,
+    ``desk.complaints``, ``desk.quality``, ``desk.records`` and ``desk.hall``,
+    and for ``records.reveal_personal_data`` when an export is to show personal
+    data unmasked.  Return the roles whose holders may ask it; anyone else is
+    refused with ``PermissionDenied``, and the refusal is audited.  A requester
+    reads only the records his actor ``acts_for``.  Default:
+    ``servicedesk.policies.records_defaults.QUERY_PERMISSIONS`` (rule
+    records.access-by-role).
     """
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import pluggy
 
+from servicedesk.domain import reserved
 from servicedesk.domain.accounts import Account, DepositRule
 from servicedesk.domain.billing import BillingMode, Period, SeriesId
 from servicedesk.domain.calendar import WorkingCalendar
@@ -147,9 +148,22 @@ class Policies:
         if not isinstance(result, Sequence) or isinstance(result, str) or not result:
             raise _garbage(name, result, "a non-empty sequence of roles")
         try:
-            return tuple(Role(role) for role in result)
+            chain = tuple(Role(role) for role in result)
         except ValueError:
             raise _garbage(name, result, "a non-empty sequence of roles") from None
+        if not set(chain) <= reserved.APPROVERS:
+            raise PolicyError(
+                _(
+                    "The policy hook {hook} names {roles} in an approval chain; approvals are "
+                    "given by managers only ({approvers}), never by the system or a proposer's "
+                    "desk (rule records.reserved-acts)."
+                ).format(
+                    hook=name,
+                    roles=", ".join(sorted(set(chain) - reserved.APPROVERS)),
+                    approvers=", ".join(sorted(reserved.APPROVERS)),
+                )
+            )
+        return chain
 
     def price(self, item: ServiceItem, request: ServiceRequest, quantity: str) -> Money | None:
         name = "servicedesk_price"
@@ -425,6 +439,9 @@ class Policies:
     def permitted_roles(self, command: str) -> frozenset[Role]:
         return self._roles("servicedesk_permitted_roles", "a collection of roles", command=command)
 
+    def permitted_readers(self, query: str) -> frozenset[Role]:
+        return self._roles("servicedesk_permitted_readers", "a collection of roles", query=query)
+
     def _roles(
         self, name: str, wanted: str, *, empty: bool = True, **kwargs: Any
     ) -> frozenset[Role]:
@@ -457,8 +474,12 @@ class Policies:
     # --- the service hall ------------------------------------------------------------------------
 
     def hall_publishers(self, guide: ServiceGuide) -> frozenset[Role]:
-        wanted = "a non-empty collection of roles"
-        return self._roles("servicedesk_hall_publishers", wanted, empty=False, guide=guide)
+        wanted = "a non-empty collection of roles of staff"
+        name = "servicedesk_hall_publishers"
+        roles = self._roles(name, wanted, empty=False, guide=guide)
+        if roles & {Role.SYSTEM, Role.REQUESTER}:  # publishing is a person's approval
+            raise _garbage(name, roles, wanted)
+        return roles
 
     def hall_pause_while_held(self, application: Application) -> bool:
         return self._typed(

@@ -1,14 +1,17 @@
 """Default values of the records rules: who may do what, how long records are kept.
 
 Roles follow rule staff.roles and rule records.access-by-role: the front desk registers and steers
-requests, workers
-report their work, managers approve; money is taken only by a cashier
-(rule billing.cashier-only) and fees are approved only by people of the approval chain.
-``Role.SYSTEM`` is the embedding application acting for staff it has
-already authenticated, so it may do what staff do, except what the domain
-reserves to a person: approvals, money, auditing charges, giving a found item away.
-Every command of the library is named here explicitly (a test checks it), so
-a new command never falls through to ``UNLISTED`` unnoticed.
+requests, workers report their work on their own orders (rule requests.own-work-order), managers
+approve; money is taken only by a cashier (rule billing.cashier-only) and fees are approved only
+by managers of the approval chain.  The requester's consent, acceptance and signature come from
+the requester (``Role.REQUESTER``) or from desk staff recording his evidence (rule
+requests.requesters-own-acts).  ``Role.SYSTEM`` is the embedding application acting for staff it
+has already authenticated (rule records.system-actor): it runs the scheduled sweeps, takes
+numbers at a kiosk and takes in online requests, but never does what the domain reserves to a
+person: approvals, money, the requester's own acts, releasing a hold, erasure, auditing charges,
+giving a found item away.  Every command and every query of the library is named here explicitly
+(a test checks it, and docs/records.md shows the table), so a new one never falls through to a
+default unnoticed.
 """
 
 from __future__ import annotations
@@ -16,19 +19,23 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from servicedesk.domain import reserved
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.values import Role
 
 R = Role
-PEOPLE: Final = frozenset(Role) - {Role.SYSTEM}
-FRONT_DESK: Final = frozenset(
-    {R.CLERK, R.ASSISTANT, R.DEPARTMENT_HEAD, R.CENTRE_MANAGER, R.BRANCH_MANAGER, R.SYSTEM}
+#: Members of staff: everyone but the requester and the embedding application.
+PEOPLE: Final = frozenset(Role) - {Role.SYSTEM, Role.REQUESTER}
+#: The front desk's people: they register, steer and record what the requester says.
+DESK_PEOPLE: Final = frozenset(
+    {R.CLERK, R.ASSISTANT, R.DEPARTMENT_HEAD, R.CENTRE_MANAGER, R.BRANCH_MANAGER}
 )
+FRONT_DESK: Final = DESK_PEOPLE | {R.SYSTEM}
 FIELD: Final = FRONT_DESK | {R.WORKER, R.CONTRACTOR}
 MANAGERS: Final = frozenset({R.DEPARTMENT_HEAD, R.CENTRE_MANAGER, R.BRANCH_MANAGER})
 #: Deciding what the catalogue offers (suspend, resume, withdraw): not the clerks' call.
 CATALOGUE: Final = MANAGERS | {R.ASSISTANT, R.SYSTEM}
-RECORDS: Final = frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER, R.AUDITOR})
+RECORDS: Final = reserved.RECORDS_PEOPLE
 #: Money taken or paid back, and the numbered paper that proves it (rule billing.cashier-only, rule
 #: billing.receipt-books).
 CASHIER: Final = frozenset({R.CASHIER})
@@ -38,6 +45,11 @@ BOOKKEEPING: Final = FRONT_DESK | CASHIER
 #: it; the complaint itself then admits only its owner (or a manager handing it on).
 STAFF: Final = PEOPLE - {R.AUDITOR}
 COMPLAINTS: Final = STAFF | {R.SYSTEM}
+#: The requester's own word (consent, acceptance, rejection): the requester, or the desk's people
+#: recording how he gave it and who witnessed it; never a worker, never the system.
+REQUESTERS_WORD: Final = DESK_PEOPLE | {R.REQUESTER}
+#: The signature on a charge: the same, and the cashier at whose counter it is often given.
+SIGNATURE: Final = REQUESTERS_WORD | CASHIER
 
 #: The service hall: its management sets it up and approves seconded staff (rule
 #: staff.seconded-staff); the windows' and departments' staff serve (the window admits only
@@ -52,8 +64,8 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     # catalogue.approval-chain)
     "ProposeItem": FRONT_DESK,
     "ProposeFeeChange": FRONT_DESK,
-    "ApproveFee": PEOPLE,
-    "RejectFee": PEOPLE,
+    "ApproveFee": MANAGERS,
+    "RejectFee": MANAGERS,
     "SuspendItem": CATALOGUE,
     "ResumeItem": CATALOGUE,
     "WithdrawItem": CATALOGUE,
@@ -67,12 +79,12 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "DispatchRequest": FRONT_DESK,
     "DispatchDue": FRONT_DESK,
     "StartWork": FIELD,
-    "RecordConsent": FIELD,
+    "RecordConsent": REQUESTERS_WORD,
     "ChangeScope": FIELD,
     "AddExtraFee": FIELD,
     "CompleteWork": FIELD,
-    "AcceptWork": FIELD,
-    "RejectWork": FIELD,
+    "AcceptWork": REQUESTERS_WORD,
+    "RejectWork": REQUESTERS_WORD,
     "CloseRequest": FRONT_DESK,
     "CancelRequest": FRONT_DESK,
     # billing: only a cashier takes or pays back money (rule billing.cashier-only); only the
@@ -85,7 +97,7 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "CloseAccount": CASHIER,  # it pays the rest of a deposit back
     "GiveEstimate": FIELD,
     "RecordCharge": FIELD | CASHIER,
-    "ConfirmCharge": FIELD | CASHIER,
+    "ConfirmCharge": SIGNATURE,
     "AuditCharge": frozenset({R.ASSISTANT}),
     "ReverseCharge": frozenset({R.ASSISTANT}),
     "RecordCost": BOOKKEEPING,
@@ -118,9 +130,9 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "RecordCallback": FRONT_DESK,
     # records
     "PlaceHold": RECORDS | {R.SYSTEM},
-    "ReleaseHold": RECORDS | {R.SYSTEM},
+    "ReleaseHold": RECORDS,
     "PurgeExpired": frozenset({R.CENTRE_MANAGER, R.SYSTEM}),
-    "EraseRequester": frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER, R.SYSTEM}),
+    "EraseRequester": frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER}),
     "LogFoundItem": FRONT_DESK,
     "ClaimFoundItem": FRONT_DESK,
     "GiveFoundItemToFinder": frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER}),
@@ -157,8 +169,105 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
 }
 
 #: Commands no table names (another area's, a plugin's): staff and the system, not auditors,
-#: who read but never act.  An organisation tightens this with its own plugin.
-UNLISTED: Final = frozenset(Role) - {Role.AUDITOR}
+#: who read but never act, nor requesters.  An organisation tightens this with its own plugin.
+UNLISTED: Final = frozenset(Role) - {Role.AUDITOR, Role.REQUESTER}
+
+# --- reading -------------------------------------------------------------------------------------
+
+#: Anyone, the requester too: what a centre publishes (its catalogue, the hall's guides,
+#: queue and results).
+PUBLIC: Final = frozenset(Role)
+#: Every member of staff and the system: the work of the day.
+READERS: Final = PEOPLE | {R.SYSTEM}
+#: The same and the requester, who reads only the records ``Actor.acts_for`` names.
+OWN_RECORDS: Final = READERS | {R.REQUESTER}
+#: Money and its paper: the desk, the cashier, managers and auditors; not the field.
+MONEY_READERS: Final = BOOKKEEPING | {R.AUDITOR}
+#: Quality figures feed staff appraisal: managers, the assistant who prepares them, auditors.
+APPRAISAL: Final = MANAGERS | {R.ASSISTANT, R.AUDITOR, R.SYSTEM}
+#: The trail, retention and exports (masked): the records' people and the system's jobs.
+RECORD_READERS: Final = RECORDS | {R.SYSTEM}
+#: Seeing a requester's data unmasked (a subject-access export): managers only, and each time
+#: it leaves an audit record naming who saw whose records (rule records.reveal-audited).
+REVEAL: Final = frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER})
+#: The permission ``requester_export(reveal=True)`` asks for besides the query's own.
+REVEAL_PERSONAL_DATA: Final = "records.reveal_personal_data"
+
+#: What the centre publishes: a requester reads these about anyone's records (a hall's results
+#: by their number), not only about his own.
+OPEN_TO_THE_PUBLIC: Final = frozenset(
+    {
+        "queries.catalogue",
+        "queries.item",
+        "hall.guides",
+        "hall.guide",
+        "hall.result",
+        "hall.windows",
+        "hall.queue",
+    }
+)
+
+#: Query (``<desk attribute>.<method>``) -> roles that may ask it.
+QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
+    # requests and the catalogue
+    "queries.request": OWN_RECORDS,
+    "queries.open_requests": READERS,
+    "queries.overdue_requests": READERS,
+    "queries.request_history": OWN_RECORDS,
+    "queries.shift_handover": READERS,
+    "queries.catalogue": PUBLIC,
+    "queries.item": PUBLIC,
+    # billing
+    "billing.account": MONEY_READERS | {R.REQUESTER},
+    "billing.accounts_to_top_up": MONEY_READERS,
+    "billing.account_history": MONEY_READERS | {R.REQUESTER},
+    "billing.charge": MONEY_READERS,
+    "billing.charges_of_request": MONEY_READERS | {R.REQUESTER},
+    "billing.charges_to_audit": MONEY_READERS,
+    "billing.overdue_statements": MONEY_READERS,
+    "billing.statement": MONEY_READERS,
+    "billing.statements": MONEY_READERS,
+    "billing.receipts": MONEY_READERS,
+    "billing.invoices_of_request": MONEY_READERS | {R.REQUESTER},
+    "billing.overdue_invoices": MONEY_READERS,
+    "billing.receipt_books": MONEY_READERS,
+    "billing.visits_due": MONEY_READERS | {R.WORKER, R.CONTRACTOR},
+    "billing.revenue_and_cost": MONEY_READERS,
+    "billing.loss_making_items": MONEY_READERS,
+    # complaints and quality
+    "complaints.complaint": READERS,
+    "complaints.open_complaints": READERS,
+    "complaints.overdue_complaints": READERS,
+    "complaints.history": READERS,
+    "quality.callbacks": READERS,
+    "quality.report": APPRAISAL,
+    "quality.trend": APPRAISAL,
+    "quality.review_input": APPRAISAL,
+    # records
+    "records.verify": RECORD_READERS,
+    "records.head": RECORD_READERS,
+    "records.trail": RECORD_READERS,
+    "records.file": RECORD_READERS,
+    "records.purge_plan": RECORD_READERS,
+    "records.erasure_plan": RECORD_READERS,
+    "records.requester_export": RECORD_READERS,
+    REVEAL_PERSONAL_DATA: REVEAL,
+    "records.archive": RECORD_READERS | DESK_PEOPLE,
+    "records.archive_json": RECORD_READERS | DESK_PEOPLE,
+    "records.found_items_kept": FRONT_DESK | {R.AUDITOR},
+    # the service hall
+    "hall.guides": PUBLIC,
+    "hall.guide": PUBLIC,
+    "hall.result": PUBLIC,
+    "hall.windows": PUBLIC,
+    "hall.queue": PUBLIC,
+    "hall.waiting_times": READERS,
+    "hall.application": OWN_RECORDS,
+    "hall.open_applications": READERS,
+}
+
+#: Queries no table names (a plugin's own reader): staff and the system, not requesters.
+UNLISTED_QUERY: Final = READERS
 
 YEAR: Final = timedelta(days=365)
 #: Per kind: how long personal data is kept after the record closes.

@@ -14,10 +14,16 @@ See ``docs/testing.md``.
 from servicedesk.testing import strategies
 from servicedesk.testing.books import check_books
 from servicedesk.testing.machine import BillingMachine
-from servicedesk.testing.scenario import BillingScenario, audit_trail_length, store_state
+from servicedesk.testing.scenario import (
+    IN_PERSON,
+    BillingScenario,
+    audit_trail_length,
+    store_state,
+)
 from servicedesk.testing.sequences import StepResult, run_steps
 
 __all__ = [
+    "IN_PERSON",
     "BillingMachine",
     "BillingScenario",
     "StepResult",

@@ -61,7 +61,7 @@ from servicedesk.domain.statements import StatementLineKind, StatementStatus, st
 from servicedesk.domain.values import Actor, RequesterKind
 from servicedesk.testing import strategies as sds
 from servicedesk.testing.books import check_books
-from servicedesk.testing.scenario import BillingScenario, audit_trail_length, store_state
+from servicedesk.testing.scenario import IN_PERSON, BillingScenario, audit_trail_length, store_state
 
 FIRST_PERIOD = Period(2026, 3)
 TAP_PRICE = Money.of("30.00")
@@ -177,7 +177,7 @@ class BillingMachine(RuleBasedStateMachine):
         self._confirm(data.draw(st.sampled_from(self.recorded)))
 
     def _confirm(self, charge: ModelCharge) -> None:
-        command = ConfirmCharge(charge_id=charge.id, signed_by="Resident")
+        command = ConfirmCharge(charge_id=charge.id, signed_by="Resident", evidence=IN_PERSON)
         account = charge.account
         if account.mode is BillingMode.DEPOSIT:
             limit = self._rule(account).limit.amount

@@ -32,7 +32,16 @@ from servicedesk.app.requests.commands import (
 from servicedesk.domain.catalogue import FeeStandard
 from servicedesk.domain.money import Money
 from servicedesk.domain.requests import ConsentKind
-from servicedesk.domain.values import Actor, ActorId, Contact, Requester, RequesterKind, Role
+from servicedesk.domain.values import (
+    Actor,
+    ActorId,
+    Contact,
+    EvidenceChannel,
+    Requester,
+    RequesterEvidence,
+    RequesterKind,
+    Role,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: A Monday morning in working hours, so triage deadlines are plain.
@@ -45,6 +54,11 @@ CLEANING = "cleaning"  # per square metre
 
 
 SKILLS: Any = frozenset({"plumbing", "electrical", "cleaning"})
+
+#: The requester's word given at the counter and witnessed by the scenario's clerk: what the
+#: clerk records with a consent, an acceptance or a signature (rule
+#: requests.requesters-own-acts).
+IN_PERSON = RequesterEvidence(EvidenceChannel.IN_PERSON, witnessed_by=ActorId("clerk"))
 
 
 def store_state(store: MemoryStore) -> Any:
@@ -79,7 +93,8 @@ class BillingScenario:
         self.clerk = Actor(ActorId("clerk"), "Clerk", {Role.CLERK})
         self.cashier = Actor(ActorId("cashier"), "Cashier", {Role.CASHIER})
         self.assistant = Actor(ActorId("assistant"), "Assistant", {Role.ASSISTANT})
-        self.worker_actor = Actor(ActorId("worker"), "Worker", {Role.WORKER})
+        #: The scenario's one worker, acting under the id his work orders name.
+        self.worker_actor = Actor(ActorId("w-1"), "Sun", {Role.WORKER})
         managers = (
             Actor(ActorId("centre-mgr"), "Centre manager", {Role.CENTRE_MANAGER}),
             Actor(ActorId("branch-mgr"), "Branch manager", {Role.BRANCH_MANAGER}),
@@ -169,6 +184,7 @@ class BillingScenario:
                     kind=ConsentKind.EXTRA_FEE,
                     description="replace the valve too",
                     amount=extra_fee,
+                    evidence=IN_PERSON,
                 ),
                 actor=self.clerk,
             )
@@ -182,7 +198,10 @@ class BillingScenario:
                 actor=self.worker_actor,
             )
         self.desk.handle(CompleteWork(request_id=request), actor=self.worker_actor)
-        self.desk.handle(AcceptWork(request_id=request, signed_by="Resident"), actor=self.clerk)
+        self.desk.handle(
+            AcceptWork(request_id=request, signed_by="Resident", evidence=IN_PERSON),
+            actor=self.clerk,
+        )
         return request
 
     def accepted_request(

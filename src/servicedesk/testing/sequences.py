@@ -25,7 +25,7 @@ from servicedesk.app.command import Command
 from servicedesk.domain.billing import Period
 from servicedesk.domain.errors import PermissionDenied, ServiceDeskError
 from servicedesk.domain.values import Actor, RequesterKind
-from servicedesk.testing.scenario import BillingScenario, audit_trail_length, store_state
+from servicedesk.testing.scenario import IN_PERSON, BillingScenario, audit_trail_length, store_state
 from servicedesk.testing.strategies import Step
 
 FIRST_PERIOD = Period(2026, 3)
@@ -98,7 +98,9 @@ def _run(scenario: BillingScenario, seen: _Seen, step: Step) -> str | None:
         return charge
     if action == "confirm" and seen.recorded:
         charge = seen.recorded[step.target % len(seen.recorded)]
-        result = _handle(s, ConfirmCharge(charge_id=charge, signed_by="Resident"), s.clerk)
+        result = _handle(
+            s, ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON), s.clerk
+        )
         seen.confirmed.append(charge)
         return result
     if action == "reverse" and seen.confirmed:

@@ -31,7 +31,14 @@ from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.money import Money
 from servicedesk.domain.payments import Collection
 from servicedesk.domain.reserved import ReservedAct
-from servicedesk.domain.values import ActorId, ItemId, Requester, RequestId, as_tuple
+from servicedesk.domain.values import (
+    ActorId,
+    ItemId,
+    Requester,
+    RequesterEvidence,
+    RequestId,
+    as_tuple,
+)
 from servicedesk.i18n import _
 
 
@@ -109,6 +116,7 @@ class GiveEstimate(Command):
     catalogue.estimate-first).
     """
 
+    on_work_order: ClassVar[bool] = True
     request_id: RequestId = attrs.field(converter=RequestId)
     lines: tuple[LineSpec, ...] = attrs.field(converter=as_tuple)
 
@@ -120,16 +128,24 @@ class RecordCharge(Command):
     The request's consented extra fees are added as lines by themselves.
     """
 
+    on_work_order: ClassVar[bool] = True
     request_id: RequestId = attrs.field(converter=RequestId)
     lines: tuple[LineSpec, ...] = attrs.field(default=(), converter=as_tuple)
 
 
 @attrs.frozen(kw_only=True)
 class ConfirmCharge(Command):
-    """The requester confirms the charge; a deposit account is drawn at once."""
+    """The requester confirms the charge; a deposit account is drawn at once.
 
+    The requester's own act (rule requests.requesters-own-acts): given by the
+    requester, or recorded by desk staff with ``evidence``.
+    """
+
+    reserved: ClassVar[ReservedAct | None] = reserved.REQUESTERS_WORD
     charge_id: ChargeId = attrs.field(converter=ChargeId)
     signed_by: str
+    #: How the requester gave it and who witnessed it, when staff record it for him.
+    evidence: RequesterEvidence | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
+from servicedesk.app.permissions import Access
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import Store, UnitOfWork
 from servicedesk.domain.accounts import Account, AccountStatus, EntryKind
@@ -32,7 +33,7 @@ from servicedesk.domain.invoices import BookStatus, Invoice, ReceiptBook
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, total
 from servicedesk.domain.payments import Receipt
 from servicedesk.domain.statements import Statement, StatementLine, StatementStatus
-from servicedesk.domain.values import Identifier, ItemId, RequestId, aware
+from servicedesk.domain.values import Actor, Identifier, ItemId, RequestId, aware
 
 if TYPE_CHECKING:
     from servicedesk.policies.manager import Policies
@@ -217,15 +218,19 @@ class VisitDue:
 class BillingQueries:
     """Accounts, statements, receipts, invoices and the revenue report."""
 
-    def __init__(self, store: Store, policies: Policies, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, store: Store, policies: Policies, clock: Callable[[], datetime], access: Access
+    ) -> None:
         self.store = store
         self.policies = policies
         self.clock = clock
+        self.access = access
 
     def _now(self, now: datetime | None) -> datetime:
         return aware(now if now is not None else self.clock(), "time")
 
-    def account(self, account_id: AccountId | str) -> AccountView:
+    def account(self, account_id: AccountId | str, *, actor: Actor | None = None) -> AccountView:
+        self.access.check("billing.account", actor, account_id)
         with self.store.reading() as uow:
             account = uow.accounts.get(AccountId(account_id))
             statements = uow.statements.for_account(account.id)
@@ -249,14 +254,18 @@ class BillingQueries:
             top_up,
         )
 
-    def accounts_to_top_up(self) -> list[AccountView]:
+    def accounts_to_top_up(self, *, actor: Actor | None = None) -> list[AccountView]:
         """Open deposit accounts whose balance fell below the policy's top-up level."""
+        self.access.check("billing.accounts_to_top_up", actor)
         with self.store.reading() as uow:
             views = [self._account_view(a, []) for a in uow.accounts.list()]
         return [v for v in views if v.needs_top_up]
 
-    def account_history(self, account_id: AccountId | str) -> list[HistoryEntry]:
+    def account_history(
+        self, account_id: AccountId | str, *, actor: Actor | None = None
+    ) -> list[HistoryEntry]:
         """Everything that moved money on the account, oldest first."""
+        self.access.check("billing.account_history", actor, account_id)
         with self.store.reading() as uow:
             account = uow.accounts.get(AccountId(account_id))
             entries: list[HistoryEntry] = []
@@ -288,19 +297,24 @@ class BillingQueries:
                 )
         return sorted(entries, key=lambda e: e.at)
 
-    def charge(self, charge_id: ChargeId | str) -> ChargeView:
+    def charge(self, charge_id: ChargeId | str, *, actor: Actor | None = None) -> ChargeView:
+        self.access.check("billing.charge", actor)
         with self.store.reading() as uow:
             return ChargeView.of(uow.charges.get(ChargeId(charge_id)))
 
-    def charges_of_request(self, request_id: RequestId | str) -> list[ChargeView]:
+    def charges_of_request(
+        self, request_id: RequestId | str, *, actor: Actor | None = None
+    ) -> list[ChargeView]:
+        self.access.check("billing.charges_of_request", actor, request_id)
         with self.store.reading() as uow:
             rid = RequestId(request_id)
             return [ChargeView.of(c) for c in uow.charges.for_request(rid)]
 
-    def charges_to_audit(self) -> list[ChargeView]:
+    def charges_to_audit(self, *, actor: Actor | None = None) -> list[ChargeView]:
         """The assistant's worklist: confirmed charges nobody has audited yet (rule
         billing.assistant-audits).
         """
+        self.access.check("billing.charges_to_audit", actor)
         with self.store.reading() as uow:
             return [
                 ChargeView.of(c)
@@ -309,8 +323,11 @@ class BillingQueries:
                 if c.is_confirmed and c.auditor is None and c.reverses is None
             ]
 
-    def overdue_statements(self, now: datetime | None = None) -> list[StatementView]:
+    def overdue_statements(
+        self, now: datetime | None = None, *, actor: Actor | None = None
+    ) -> list[StatementView]:
         """Statements past their due date with money still due, oldest period first."""
+        self.access.check("billing.overdue_statements", actor)
         at = self._now(now)
         with self.store.reading() as uow:
             found = [
@@ -322,46 +339,67 @@ class BillingQueries:
         return sorted(found, key=lambda v: (v.period, v.id.value))
 
     def statement(
-        self, statement_id: StatementId | str, now: datetime | None = None
+        self,
+        statement_id: StatementId | str,
+        now: datetime | None = None,
+        *,
+        actor: Actor | None = None,
     ) -> StatementView:
         """A statement with its lines, what is paid and what is still due."""
+        self.access.check("billing.statement", actor)
         sid = StatementId(statement_id)
         with self.store.reading() as uow:
             return StatementView.of(uow.statements.get(sid), self._now(now))
 
     def statements(
-        self, account_id: AccountId | str, now: datetime | None = None
+        self,
+        account_id: AccountId | str,
+        now: datetime | None = None,
+        *,
+        actor: Actor | None = None,
     ) -> list[StatementView]:
+        self.access.check("billing.statements", actor, account_id)
         at = self._now(now)
         with self.store.reading() as uow:
             found = uow.statements.for_account(AccountId(account_id))
             return [StatementView.of(s, at) for s in found]
 
-    def receipts(self, series: str) -> list[ReceiptView]:
+    def receipts(self, series: str, *, actor: Actor | None = None) -> list[ReceiptView]:
         """The receipts of one series by number: 1, 2, 3 ... with no gap."""
+        self.access.check("billing.receipts", actor)
         with self.store.reading() as uow:
             return [ReceiptView.of(r) for r in uow.receipts.in_series(SeriesId(series))]
 
     def invoices_of_request(
-        self, request_id: RequestId | str, now: datetime | None = None
+        self,
+        request_id: RequestId | str,
+        now: datetime | None = None,
+        *,
+        actor: Actor | None = None,
     ) -> list[InvoiceView]:
         """The job's invoices, with their numbers (rule billing.invoice-within-24h)."""
+        self.access.check("billing.invoices_of_request", actor, request_id)
         at = self._now(now)
         rid = RequestId(request_id)
         with self.store.reading() as uow:
             return [InvoiceView.of(i, at) for i in uow.invoices.for_request(rid)]
 
-    def overdue_invoices(self, now: datetime | None = None) -> list[InvoiceView]:
+    def overdue_invoices(
+        self, now: datetime | None = None, *, actor: Actor | None = None
+    ) -> list[InvoiceView]:
+        self.access.check("billing.overdue_invoices", actor)
         at = self._now(now)
         with self.store.reading() as uow:
             return [InvoiceView.of(i, at) for i in uow.invoices.list_overdue(at)]
 
-    def receipt_books(self) -> list[BookView]:
+    def receipt_books(self, *, actor: Actor | None = None) -> list[BookView]:
+        self.access.check("billing.receipt_books", actor)
         with self.store.reading() as uow:
             return [BookView.of(b) for b in uow.receipt_books.list()]
 
-    def visits_due(self, period: Period | str) -> list[VisitDue]:
+    def visits_due(self, period: Period | str, *, actor: Actor | None = None) -> list[VisitDue]:
         """Visits the agreements schedule in ``period`` (rule billing.agreement-visits)."""
+        self.access.check("billing.visits_due", actor)
         month = Period.parse(period)
         with self.store.reading() as uow:
             return [
@@ -372,9 +410,10 @@ class BillingQueries:
             ]
 
     def revenue_and_cost(
-        self, period: Period | str, currency: str = DEFAULT_CURRENCY
+        self, period: Period | str, currency: str = DEFAULT_CURRENCY, *, actor: Actor | None = None
     ) -> list[ItemResult]:
         """Per item: confirmed charges and agreement fees billed vs costs, in the month."""
+        self.access.check("billing.revenue_and_cost", actor)
         month = Period.parse(period)
         tz = self.policies.calendar().tz
         start, end = month.start(tz), month.end(tz)
@@ -402,11 +441,14 @@ class BillingQueries:
             results.append(ItemResult(item, month, earned, spent, margin, margin.is_negative))
         return results
 
-    def loss_making_items(self, period: Period | str) -> list[ItemResult]:
+    def loss_making_items(
+        self, period: Period | str, *, actor: Actor | None = None
+    ) -> list[ItemResult]:
         """The items to review (rule catalogue.loss-review): more users, a higher price, or stop
         them.
         """
-        return [r for r in self.revenue_and_cost(period) if r.loss_making]
+        self.access.check("billing.loss_making_items", actor)
+        return [r for r in self.revenue_and_cost(period, actor=actor) if r.loss_making]
 
 
 _ENTRY_KINDS = {

@@ -20,12 +20,13 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from servicedesk.app.complaints.handlers import request_cases
+from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.callbacks import Callback, CallbackStatus, Month
 from servicedesk.domain.complaints import CallbackId, Complaint, ComplaintId
 from servicedesk.domain.requests import ServiceRequest
 from servicedesk.domain.satisfaction import SatisfactionScale
-from servicedesk.domain.values import ItemId, RequestId, WorkerId
+from servicedesk.domain.values import Actor, ItemId, RequestId, WorkerId
 from servicedesk.policies.manager import Policies
 
 _PLACES = Decimal("0.0001")
@@ -161,12 +162,16 @@ def _tally(
 class QualityQueries:
     """``desk.quality``: callbacks of a month and the quality evaluation built on them."""
 
-    def __init__(self, store: Store, policies: Policies, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, store: Store, policies: Policies, clock: Callable[[], datetime], access: Access
+    ) -> None:
         self.store = store
         self.policies = policies
         self.clock = clock
+        self.access = access
 
-    def callbacks(self, month: Month | str) -> list[CallbackView]:
+    def callbacks(self, month: Month | str, *, actor: Actor | None = None) -> list[CallbackView]:
+        self.access.check("quality.callbacks", actor)
         with self.store.reading() as uow:
             return [CallbackView.of(c) for c in uow.callbacks.list_for_month(Month.parse(month))]
 
@@ -178,7 +183,8 @@ class QualityQueries:
             callbacks = uow.callbacks.list_for_month(month)
         return jobs, complaints, callbacks
 
-    def report(self, month: Month | str) -> QualityReport:
+    def report(self, month: Month | str, *, actor: Actor | None = None) -> QualityReport:
+        self.access.check("quality.report", actor)
         month = Month.parse(month)
         jobs, complaints, callbacks = self._month(month)
         scale = self.policies.satisfaction_scale()
@@ -193,16 +199,22 @@ class QualityQueries:
             {k: v for k, v in by_worker.items() if isinstance(k, WorkerId)},
         )
 
-    def trend(self, first: Month | str, last: Month | str) -> list[tuple[Month, QualityRow]]:
+    def trend(
+        self, first: Month | str, last: Month | str, *, actor: Actor | None = None
+    ) -> list[tuple[Month, QualityRow]]:
         """The month's totals, month by month from ``first`` to ``last`` included."""
+        self.access.check("quality.trend", actor)
         month, end = Month.parse(first), Month.parse(last)
         rows = []
         while month <= end:
-            rows.append((month, self.report(month).total))
+            rows.append((month, self.report(month, actor=actor).total))
             month = month.next()
         return rows
 
-    def review_input(self, worker_id: WorkerId | str, month: Month | str) -> ReviewInput:
+    def review_input(
+        self, worker_id: WorkerId | str, month: Month | str, *, actor: Actor | None = None
+    ) -> ReviewInput:
+        self.access.check("quality.review_input", actor)
         worker_id = WorkerId(worker_id)
         month = Month.parse(month)
         jobs, complaints, callbacks = self._month(month)

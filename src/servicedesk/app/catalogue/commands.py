@@ -3,10 +3,14 @@ resumed or withdrawn."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 
 from servicedesk.app.command import Command
+from servicedesk.domain import reserved
 from servicedesk.domain.catalogue import FeeStandard
+from servicedesk.domain.reserved import ReservedAct
 from servicedesk.domain.values import (
     ItemId,
     Role,
@@ -39,12 +43,14 @@ class ProposeFeeChange(Command):
 class ApproveFee(Command):
     """The acting manager signs the pending proposal in the given role."""
 
+    reserved: ClassVar[ReservedAct | None] = reserved.APPROVE
     item_id: ItemId = attrs.field(converter=ItemId)
     role: Role = attrs.field(converter=to_role)
 
 
 @attrs.frozen(kw_only=True)
 class RejectFee(Command):
+    reserved: ClassVar[ReservedAct | None] = reserved.APPROVE
     item_id: ItemId = attrs.field(converter=ItemId)
     role: Role = attrs.field(converter=to_role)
     reason: str

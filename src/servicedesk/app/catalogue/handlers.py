@@ -28,6 +28,7 @@ def propose_item(cmd: ProposeItem, ctx: Context) -> str:
         chain=chain,
         required_materials=cmd.required_materials,
         at=ctx.now,
+        proposed_by=ctx.actor.id,
     )
     ctx.uow.items.add(item)
     return item_id.value
@@ -36,7 +37,9 @@ def propose_item(cmd: ProposeItem, ctx: Context) -> str:
 def propose_fee_change(cmd: ProposeFeeChange, ctx: Context) -> str:
     item = ctx.uow.items.get(cmd.item_id)
     chain = ctx.policies.approval_chain(item, "fee_change")
-    item.propose_fee_change(cmd.fee, chain=chain, reason=cmd.reason, at=ctx.now)
+    item.propose_fee_change(
+        cmd.fee, chain=chain, reason=cmd.reason, at=ctx.now, proposed_by=ctx.actor.id
+    )
     return item.id.value
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.complaints import (
     CallbackId,
@@ -18,6 +19,7 @@ from servicedesk.domain.deadlines import Breach, Escalation
 from servicedesk.domain.events import Event
 from servicedesk.domain.requests import Channel, Urgency
 from servicedesk.domain.values import (
+    Actor,
     ActorId,
     ItemId,
     Requester,
@@ -85,29 +87,44 @@ class ComplaintView:
 class ComplaintQueries:
     """``desk.complaints``: what the complaint desk and the managers look at."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime]) -> None:
+    def __init__(self, store: Store, clock: Callable[[], datetime], access: Access) -> None:
         self.store = store
         self.clock = clock
+        self.access = access
 
     def _now(self, now: datetime | None) -> datetime:
         return aware(now if now is not None else self.clock(), "time")
 
     def complaint(
-        self, complaint_id: ComplaintId | str, now: datetime | None = None
+        self,
+        complaint_id: ComplaintId | str,
+        now: datetime | None = None,
+        *,
+        actor: Actor | None = None,
     ) -> ComplaintView:
+        self.access.check("complaints.complaint", actor)
         with self.store.reading() as uow:
             complaint = uow.complaints.get(ComplaintId(complaint_id))
             return ComplaintView.of(complaint, self._now(now))
 
-    def open_complaints(self, now: datetime | None = None) -> list[ComplaintView]:
+    def open_complaints(
+        self, now: datetime | None = None, *, actor: Actor | None = None
+    ) -> list[ComplaintView]:
+        self.access.check("complaints.open_complaints", actor)
         at = self._now(now)
         with self.store.reading() as uow:
             return [ComplaintView.of(c, at) for c in uow.complaints.list_open()]
 
-    def overdue_complaints(self, now: datetime | None = None) -> list[ComplaintView]:
-        return [view for view in self.open_complaints(now) if view.overdue]
+    def overdue_complaints(
+        self, now: datetime | None = None, *, actor: Actor | None = None
+    ) -> list[ComplaintView]:
+        self.access.check("complaints.overdue_complaints", actor)
+        return [view for view in self.open_complaints(now, actor=actor) if view.overdue]
 
-    def history(self, complaint_id: ComplaintId | str) -> list[Event]:
+    def history(
+        self, complaint_id: ComplaintId | str, *, actor: Actor | None = None
+    ) -> list[Event]:
+        self.access.check("complaints.history", actor)
         complaint_id = ComplaintId(complaint_id)
         with self.store.reading() as uow:
             uow.complaints.get(complaint_id)  # NotFound for an unknown id, not an empty list

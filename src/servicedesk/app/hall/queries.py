@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import attrs
 
+from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.deadlines import Breach, WorkingBudget
 from servicedesk.domain.hall import (
@@ -48,7 +49,7 @@ from servicedesk.domain.hall_queue import (
 )
 from servicedesk.domain.money import Money
 from servicedesk.domain.requests import ItemKind
-from servicedesk.domain.values import ActorId, aware
+from servicedesk.domain.values import Actor, ActorId, aware
 from servicedesk.policies.manager import Policies
 
 
@@ -170,22 +171,29 @@ def public_result(application: Application) -> PublicResult:
 
 
 class HallQueries:
-    def __init__(self, store: Store, policies: Policies, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, store: Store, policies: Policies, clock: Callable[[], datetime], access: Access
+    ) -> None:
         self.store = store
         self.policies = policies
         self.clock = clock
+        self.access = access
 
     # -- for the public --------------------------------------------------------------------
 
-    def guides(self) -> list[GuideView]:
+    def guides(self, *, actor: Actor | None = None) -> list[GuideView]:
         """Every published guide, by item id."""
+        self.access.check("hall.guides", actor)
         with self.store.reading() as uow:
             guides = uow.hall_guides.list_published()
             names = {d.id: d.name for d in uow.hall_departments.list()}
         return [self._view(g.id, g.require_current(), names) for g in guides]
 
-    def guide(self, item_id: HallItemId | str, version: int | None = None) -> GuideView:
+    def guide(
+        self, item_id: HallItemId | str, version: int | None = None, *, actor: Actor | None = None
+    ) -> GuideView:
         """The published guide of an item, or one of its versions by number."""
+        self.access.check("hall.guide", actor)
         item_id = HallItemId(item_id)
         with self.store.reading() as uow:
             guide: ServiceGuide = uow.hall_guides.get(item_id)
@@ -216,15 +224,19 @@ class HallQueries:
             published_at=version.published_at,
         )
 
-    def result(self, application_id: ApplicationId | str) -> PublicResult:
+    def result(
+        self, application_id: ApplicationId | str, *, actor: Actor | None = None
+    ) -> PublicResult:
         """An application's progress and result by its number (rule hall.results-published)."""
+        self.access.check("hall.result", actor, application_id)
         with self.store.reading() as uow:
             application = uow.hall_applications.get(ApplicationId(application_id))
         return public_result(application)
 
     # -- for the hall ----------------------------------------------------------------------
 
-    def windows(self) -> list[WindowView]:
+    def windows(self, *, actor: Actor | None = None) -> list[WindowView]:
+        self.access.check("hall.windows", actor)
         now = aware(self.clock(), "clock time")
         calendar = self.policies.calendar()
         with self.store.reading() as uow:
@@ -245,8 +257,9 @@ class HallQueries:
             duty=window.duty,
         )
 
-    def queue(self, day: date | None = None) -> QueueView:
+    def queue(self, day: date | None = None, *, actor: Actor | None = None) -> QueueView:
         """The queue of ``day`` (today in the hall's zone by default); empty if none opened."""
+        self.access.check("hall.queue", actor)
         calendar = self.policies.calendar()
         day = day or aware(self.clock(), "clock time").astimezone(calendar.tz).date()
         with self.store.reading() as uow:
@@ -265,19 +278,26 @@ class HallQueries:
             tickets=queue.tickets,
         )
 
-    def waiting_times(self, first: date, last: date | None = None) -> list[WaitingTime]:
+    def waiting_times(
+        self, first: date, last: date | None = None, *, actor: Actor | None = None
+    ) -> list[WaitingTime]:
         """How long the tickets waited, per window and hour of the call, over the days given."""
+        self.access.check("hall.waiting_times", actor)
         with self.store.reading() as uow:
             queues = uow.hall_queues.between(first, last or first)
         return waiting_times(queues, self.policies.calendar().tz)
 
-    def application(self, application_id: ApplicationId | str) -> ApplicationView:
+    def application(
+        self, application_id: ApplicationId | str, *, actor: Actor | None = None
+    ) -> ApplicationView:
+        self.access.check("hall.application", actor, application_id)
         now = aware(self.clock(), "clock time")
         with self.store.reading() as uow:
             application = uow.hall_applications.get(ApplicationId(application_id))
         return application_view(application, now)
 
-    def open_applications(self) -> list[ApplicationView]:
+    def open_applications(self, *, actor: Actor | None = None) -> list[ApplicationView]:
+        self.access.check("hall.open_applications", actor)
         now = aware(self.clock(), "clock time")
         with self.store.reading() as uow:
             applications = uow.hall_applications.list_open()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 
 from servicedesk.app.command import Command
 from servicedesk.domain import lost_found as lf
+from servicedesk.domain import reserved
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.privacy import personal
+from servicedesk.domain.reserved import ReservedAct
 from servicedesk.domain.values import check_text
 from servicedesk.i18n import _
 
@@ -32,6 +36,9 @@ class PlaceHold(Command):
 
 @attrs.frozen(kw_only=True)
 class ReleaseHold(Command):
+    """Let the purge take the record again: the records' managers only, never the system."""
+
+    reserved: ClassVar[ReservedAct | None] = reserved.RELEASE_HOLD
     record_id: str
     hold_id: str
     kind: str = "request"
@@ -51,6 +58,8 @@ class PurgeExpired(Command):
 @attrs.frozen(kw_only=True)
 class EraseRequester(Command):
     """The requester with this phone asks to be forgotten where the rules allow."""
+
+    reserved: ClassVar[ReservedAct | None] = reserved.ERASE
 
     phone: str = personal()
 
@@ -81,4 +90,5 @@ class ClaimFoundItem(Command):
 class GiveFoundItemToFinder(Command):
     """A manager approves giving an unclaimed item to its finder after the period."""
 
+    reserved: ClassVar[ReservedAct | None] = reserved.GIVE_AWAY
     item_id: lf.FoundItemId = attrs.field(converter=lf.FoundItemId)

@@ -18,7 +18,9 @@ from cattrs.gen import make_dict_unstructure_fn, override
 
 from servicedesk import convert
 from servicedesk.app import audit, trail_check
+from servicedesk.app.audit import Read
 from servicedesk.app.context import Wiring
+from servicedesk.app.permissions import Access
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import Store, UnitOfWork
 from servicedesk.domain import requests as rq
@@ -30,6 +32,7 @@ from servicedesk.domain.money import Money
 from servicedesk.domain.privacy import is_personal, personal, subject_key
 from servicedesk.domain.retention import Hold, RecordFile, RecordFileId, RecordKind
 from servicedesk.domain.values import (
+    Actor,
     Contact,
     ItemId,
     Requester,
@@ -40,6 +43,7 @@ from servicedesk.domain.values import (
 )
 from servicedesk.i18n import _
 from servicedesk.policies.manager import Policies
+from servicedesk.policies.records_defaults import REVEAL_PERSONAL_DATA
 
 # --- masking -------------------------------------------------------------------------------------
 
@@ -196,9 +200,11 @@ class RecordQueries:
         policies: Policies,
         clock: Callable[[], datetime],
         wiring: Wiring,
+        access: Access,
         *,
         audit_key: bytes | None = None,
     ) -> None:
+        self.access = access
         self.store = store
         self.policies = policies
         self.clock = clock
@@ -207,7 +213,13 @@ class RecordQueries:
 
     # -- audit trail ------------------------------------------------------------------
 
-    def verify(self, expected_head: AuditHead | None = None, *, sealed_from: int = 1) -> Verdict:
+    def verify(
+        self,
+        expected_head: AuditHead | None = None,
+        *,
+        sealed_from: int = 1,
+        actor: Actor | None = None,
+    ) -> Verdict:
         """Check the trail, the event log against it, and every stored record against its events.
 
         ``expected_head`` is a head kept out of the store's reach (``head()``);
@@ -215,31 +227,41 @@ class RecordQueries:
         above must carry its seal.  The verdict names the first thing that is not
         what was written, and never raises for what it finds in the store.
         """
+        self.access.check("records.verify", actor)
         return trail_check.verify(
             self.store, expected_head, key=self.audit_key, sealed_from=sealed_from
         )
 
-    def head(self) -> AuditHead | None:
+    def head(self, *, actor: Actor | None = None) -> AuditHead | None:
+        self.access.check("records.head", actor)
         return audit.head(self.store)
 
-    def trail(self, after: int = 0, limit: int = 1000) -> list[AuditRecord | MalformedRecord]:
+    def trail(
+        self, after: int = 0, limit: int = 1000, *, actor: Actor | None = None
+    ) -> list[AuditRecord | MalformedRecord]:
+        self.access.check("records.trail", actor)
         with self.store.reading() as uow:
             return uow.audit.records(after, limit)
 
     # -- retention ----------------------------------------------------------------------
 
-    def file(self, kind: str, record_id: str) -> RecordFileView:
+    def file(self, kind: str, record_id: str, *, actor: Actor | None = None) -> RecordFileView:
+        self.access.check("records.file", actor)
         with self.store.reading() as uow:
             return RecordFileView.of(uow.record_files.get(RecordFileId.of(kind, record_id)))
 
-    def purge_plan(self, now: datetime | None = None, limit: int = 1000) -> list[RecordFileView]:
+    def purge_plan(
+        self, now: datetime | None = None, limit: int = 1000, *, actor: Actor | None = None
+    ) -> list[RecordFileView]:
         """The dry run of ``PurgeExpired``: what it would anonymise at ``now``."""
+        self.access.check("records.purge_plan", actor)
         at = aware(now if now is not None else self.clock(), "time")
         with self.store.reading() as uow:
             return [RecordFileView.of(f) for f in uow.record_files.due_for_purge(at, limit)]
 
-    def erasure_plan(self, phone: str) -> list[ErasureCheck]:
+    def erasure_plan(self, phone: str, *, actor: Actor | None = None) -> list[ErasureCheck]:
         """What ``EraseRequester`` would erase for this phone, and why it keeps the rest."""
+        self.access.check("records.erasure_plan", actor)
         rules = self.policies.retention_rules()
         with self.store.reading() as uow:
             files = [uow.record_files.get(f) for f in self._files_of(uow, phone)]
@@ -249,11 +271,18 @@ class RecordQueries:
     def _files_of(uow: UnitOfWork, phone: str) -> list[RecordFileId]:
         return uow.personal_data.files_of(subject_key(Contact(phone).phone))
 
-    def requester_export(self, phone: str, *, reveal: bool = False) -> dict[str, Any]:
+    def requester_export(
+        self, phone: str, *, reveal: bool = False, actor: Actor | None = None
+    ) -> dict[str, Any]:
         """Everything held about the requester with this phone, as JSON-ready data.
 
-        Masked unless ``reveal``: reveal only to the requester, after an identity check.
+        Masked unless ``reveal``, which needs a permission of its own
+        (``records.reveal_personal_data``, a subject-access export) and leaves an
+        audit record naming who saw whose records, by record file id.
         """
+        actor = self.access.check("records.requester_export", actor)
+        if reveal:
+            self.access.check(REVEAL_PERSONAL_DATA, actor)
         out = convert.unstructure if reveal else masked
         exported: list[dict[str, Any]] = []
         with self.store.reading() as uow:
@@ -270,12 +299,18 @@ class RecordQueries:
                         "history": [out(e) for e in history],
                     }
                 )
+        if reveal:
+            files = [entry["file"]["id"] for entry in exported]
+            self.access.revealed(
+                actor, Read(REVEAL_PERSONAL_DATA, {"files": files}, subject=",".join(files) or None)
+            )
         return {"records": exported}
 
     # -- archive ------------------------------------------------------------------------
 
-    def archive(self, request_id: RequestId | str) -> JobArchive:
+    def archive(self, request_id: RequestId | str, *, actor: Actor | None = None) -> JobArchive:
         """The archive record of one closed job."""
+        self.access.check("records.archive", actor, request_id)
         request_id = RequestId(request_id)
         with self.store.reading() as uow:
             request = uow.requests.get(request_id)
@@ -315,13 +350,17 @@ class RecordQueries:
             record_file=None if record is None else RecordFileView.of(record),
         )
 
-    def archive_json(self, request_id: RequestId | str) -> dict[str, Any]:
+    def archive_json(
+        self, request_id: RequestId | str, *, actor: Actor | None = None
+    ) -> dict[str, Any]:
         """The archive as JSON-ready data, personal data masked."""
-        data: dict[str, Any] = masked(self.archive(request_id))
+        self.access.check("records.archive_json", actor, request_id)
+        data: dict[str, Any] = masked(self.archive(request_id, actor=actor))
         return data
 
     # -- lost and found --------------------------------------------------------------------
 
-    def found_items_kept(self) -> list[FoundItemView]:
+    def found_items_kept(self, *, actor: Actor | None = None) -> list[FoundItemView]:
+        self.access.check("records.found_items_kept", actor)
         with self.store.reading() as uow:
             return [FoundItemView.of(i) for i in uow.found_items.list_kept()]

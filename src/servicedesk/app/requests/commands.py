@@ -8,15 +8,20 @@ Values are checked when the command is built, before anything is touched.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 
 from servicedesk.app.command import Command
+from servicedesk.domain import reserved
 from servicedesk.domain.money import Money, to_decimal
 from servicedesk.domain.privacy import personal
 from servicedesk.domain.requests import Channel, ConsentKind, Urgency
+from servicedesk.domain.reserved import ReservedAct
 from servicedesk.domain.values import (
     ItemId,
     Requester,
+    RequesterEvidence,
     RequestId,
     TimeWindow,
     WorkerId,
@@ -64,6 +69,9 @@ class RegisterWorker(Command):
 
 @attrs.frozen(kw_only=True)
 class SetWorkerAvailability(Command):
+    """A worker or contractor sets his own availability; the desk sets anyone's."""
+
+    on_work_order: ClassVar[bool] = True
     worker_id: WorkerId = attrs.field(converter=WorkerId)
     available: bool
 
@@ -115,20 +123,28 @@ class DispatchDue(Command):
 
 @attrs.frozen(kw_only=True)
 class StartWork(Command):
+    on_work_order: ClassVar[bool] = True
     request_id: RequestId = attrs.field(converter=RequestId)
 
 
 @attrs.frozen(kw_only=True)
 class RecordConsent(Command):
+    """The requester's yes to a change of scope or an extra fee (rule
+    requests.requesters-own-acts)."""
+
+    reserved: ClassVar[ReservedAct | None] = reserved.REQUESTERS_WORD
     request_id: RequestId = attrs.field(converter=RequestId)
     consent_id: str
     kind: ConsentKind = attrs.field(converter=to_consent_kind)
     description: str
     amount: Money | None = None
+    #: How the requester gave it and who witnessed it, when staff record it for him.
+    evidence: RequesterEvidence | None = None
 
 
 @attrs.frozen(kw_only=True)
 class ChangeScope(Command):
+    on_work_order: ClassVar[bool] = True
     request_id: RequestId = attrs.field(converter=RequestId)
     consent_id: str
     description: str
@@ -136,6 +152,7 @@ class ChangeScope(Command):
 
 @attrs.frozen(kw_only=True)
 class AddExtraFee(Command):
+    on_work_order: ClassVar[bool] = True
     request_id: RequestId = attrs.field(converter=RequestId)
     consent_id: str
     amount: Money
@@ -144,20 +161,31 @@ class AddExtraFee(Command):
 
 @attrs.frozen(kw_only=True)
 class CompleteWork(Command):
+    on_work_order: ClassVar[bool] = True
     request_id: RequestId = attrs.field(converter=RequestId)
     notes: str = ""
 
 
 @attrs.frozen(kw_only=True)
 class AcceptWork(Command):
+    """The requester accepts the work and signs (rule requests.requesters-own-acts)."""
+
+    reserved: ClassVar[ReservedAct | None] = reserved.REQUESTERS_WORD
     request_id: RequestId = attrs.field(converter=RequestId)
     signed_by: str = personal()  # the requester's signature: personal data
+    #: How the requester gave it and who witnessed it, when staff record it for him.
+    evidence: RequesterEvidence | None = None
 
 
 @attrs.frozen(kw_only=True)
 class RejectWork(Command):
+    """The requester is not satisfied: the job goes back for rework."""
+
+    reserved: ClassVar[ReservedAct | None] = reserved.REQUESTERS_WORD
     request_id: RequestId = attrs.field(converter=RequestId)
     reason: str
+    #: How the requester gave it and who witnessed it, when staff record it for him.
+    evidence: RequesterEvidence | None = None
 
 
 @attrs.frozen(kw_only=True)

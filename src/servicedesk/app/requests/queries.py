@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.catalogue import FeeStandard, ItemStatus, ServiceItem
 from servicedesk.domain.events import Event
@@ -24,7 +25,7 @@ from servicedesk.domain.requests import (
     Status,
     Urgency,
 )
-from servicedesk.domain.values import ItemId, Requester, RequestId, WorkerId, aware
+from servicedesk.domain.values import Actor, ItemId, Requester, RequestId, WorkerId, aware
 
 if TYPE_CHECKING:
     from servicedesk.policies.manager import Policies
@@ -113,44 +114,68 @@ class Handover:
 
 
 class Queries:
-    def __init__(self, store: Store, policies: Policies, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, store: Store, policies: Policies, clock: Callable[[], datetime], access: Access
+    ) -> None:
         self.store = store
         self.policies = policies
         self.clock = clock
+        self.access = access
 
     def _now(self, now: datetime | None) -> datetime:
         return aware(now if now is not None else self.clock(), "time")
 
-    def request(self, request_id: RequestId | str, now: datetime | None = None) -> RequestView:
+    def request(
+        self,
+        request_id: RequestId | str,
+        now: datetime | None = None,
+        *,
+        actor: Actor | None = None,
+    ) -> RequestView:
+        self.access.check("queries.request", actor, request_id)
         request_id = RequestId(request_id)
         with self.store.reading() as uow:
             return RequestView.of(uow.requests.get(request_id), self._now(now))
 
-    def open_requests(self, now: datetime | None = None) -> list[RequestView]:
+    def open_requests(
+        self, now: datetime | None = None, *, actor: Actor | None = None
+    ) -> list[RequestView]:
+        self.access.check("queries.open_requests", actor)
         at = self._now(now)
         with self.store.reading() as uow:
             return [RequestView.of(r, at) for r in uow.requests.list_open()]
 
-    def overdue_requests(self, now: datetime | None = None) -> list[RequestView]:
+    def overdue_requests(
+        self, now: datetime | None = None, *, actor: Actor | None = None
+    ) -> list[RequestView]:
+        self.access.check("queries.overdue_requests", actor)
         at = self._now(now)
         with self.store.reading() as uow:
             return [RequestView.of(r, at) for r in uow.requests.list_overdue(at)]
 
-    def request_history(self, request_id: RequestId | str) -> list[Event]:
+    def request_history(
+        self, request_id: RequestId | str, *, actor: Actor | None = None
+    ) -> list[Event]:
+        self.access.check("queries.request_history", actor, request_id)
         request_id = RequestId(request_id)
         with self.store.reading() as uow:
             uow.requests.get(request_id)  # NotFound for an unknown id, not an empty list
             return uow.events.history("request", request_id)
 
-    def shift_handover(self, now: datetime | None = None) -> Handover:
+    def shift_handover(
+        self, now: datetime | None = None, *, actor: Actor | None = None
+    ) -> Handover:
+        self.access.check("queries.shift_handover", actor)
         at = self._now(now)
-        return Handover(at, tuple(self.open_requests(at)))
+        return Handover(at, tuple(self.open_requests(at, actor=actor)))
 
-    def catalogue(self) -> list[ItemView]:
+    def catalogue(self, *, actor: Actor | None = None) -> list[ItemView]:
+        self.access.check("queries.catalogue", actor)
         with self.store.reading() as uow:
             return [ItemView.of(i) for i in uow.items.list()]
 
-    def item(self, item_id: ItemId | str) -> ItemView:
+    def item(self, item_id: ItemId | str, *, actor: Actor | None = None) -> ItemView:
+        self.access.check("queries.item", actor)
         item_id = ItemId(item_id)
         with self.store.reading() as uow:
             return ItemView.of(uow.items.get(item_id))
