@@ -187,15 +187,22 @@ def charge_estimate(
 
 @charge.command("record")
 @click.argument("request_id")
+@line_option("labour", "A labour line (labour-and-materials items); repeat for several.")
 @line_option("material", "A material line; repeat for several.")
 @desk_options
 def charge_record(
-    request_id: str, materials: tuple[tuple[str, str, str], ...], **kwargs: Any
+    request_id: str,
+    labours: tuple[tuple[str, str, str], ...],
+    materials: tuple[tuple[str, str, str], ...],
+    **kwargs: Any,
 ) -> None:
-    """Record the charge of an accepted job: the triage price plus materials."""
+    """Record the charge of a job done: the triage price (or the labour) plus materials."""
     billing_act(
         kwargs,
-        lambda: RecordCharge(request_id=request_id, lines=_lines(LineKind.MATERIAL, materials)),
+        lambda: RecordCharge(
+            request_id=request_id,
+            lines=_lines(LineKind.SERVICE, labours) + _lines(LineKind.MATERIAL, materials),
+        ),
         _("{id}: charge recorded"),
     )
 

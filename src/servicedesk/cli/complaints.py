@@ -199,7 +199,7 @@ def complaint_resume(complaint_id: str, **kwargs: Any) -> None:
 @click.option("--reason", required=True)
 @desk_options
 def complaint_reopen(complaint_id: str, reason: str, **kwargs: Any) -> None:
-    """Reopen a closed complaint the complainant is not satisfied with."""
+    """Reopen an answered complaint: the complainant disputes the answer."""
     case_act(
         kwargs,
         lambda: ReopenComplaint(complaint_id=complaint_id, reason=reason),
