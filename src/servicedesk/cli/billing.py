@@ -19,13 +19,22 @@ from servicedesk.app.billing.commands import (
     CloseAccount,
     CloseMonth,
     ConfirmCharge,
+    DeliverInvoice,
+    EndAgreement,
     GiveEstimate,
+    IssueInvoice,
+    IssueReceiptBook,
     OpenAccount,
     PayDeposit,
+    RecordAgreementVisit,
     RecordCharge,
+    RecordCost,
     RecordPayment,
     RefundDeposit,
+    RequestInvoice,
+    ReturnStubs,
     ReverseCharge,
+    SignAgreement,
     VoidPayment,
 )
 from servicedesk.app.billing.queries import StatementView
@@ -51,6 +60,7 @@ from servicedesk.cli.base import (
     xlsx_bytes,
 )
 from servicedesk.cli.group import group
+from servicedesk.domain.agreements import AgreementTerms
 from servicedesk.domain.billing import Period
 from servicedesk.domain.charges import LineKind, LineSpec
 from servicedesk.domain.money import in_words
@@ -179,15 +189,22 @@ def charge_estimate(
 
 @charge.command("record")
 @click.argument("request_id")
+@line_option("labour", "A labour line (labour-and-materials items); repeat for several.")
 @line_option("material", "A material line; repeat for several.")
 @desk_options
 def charge_record(
-    request_id: str, materials: tuple[tuple[str, str, str], ...], **kwargs: Any
+    request_id: str,
+    labours: tuple[tuple[str, str, str], ...],
+    materials: tuple[tuple[str, str, str], ...],
+    **kwargs: Any,
 ) -> None:
-    """Record the charge of an accepted job: the triage price plus materials."""
+    """Record the charge of a job done: the triage price (or the labour) plus materials."""
     billing_act(
         kwargs,
-        lambda: RecordCharge(request_id=request_id, lines=_lines(LineKind.MATERIAL, materials)),
+        lambda: RecordCharge(
+            request_id=request_id,
+            lines=_lines(LineKind.SERVICE, labours) + _lines(LineKind.MATERIAL, materials),
+        ),
         _("{id}: charge recorded"),
     )
 
@@ -225,6 +242,25 @@ def charge_confirm(charge_id: str, signed_by: str, **kwargs: Any) -> None:
         kwargs,
         lambda: ConfirmCharge(charge_id=charge_id, signed_by=signed_by, evidence=evidence),
         _("{id}: confirmed"),
+    )
+
+
+@charge.command("cost")
+@click.argument("request_id")
+@click.argument("amount", type=AMOUNT)
+@click.option("--description", required=True, help="What the cost was, e.g. a contractor's bill.")
+@click.option("--id", "cost_id", help="The cost's id (generated if omitted).")
+@desk_options
+def charge_cost(
+    request_id: str, amount: Money, description: str, cost_id: str | None, **kwargs: Any
+) -> None:
+    """Record what a job cost the centre, for the revenue-and-cost report."""
+    billing_act(
+        kwargs,
+        lambda: RecordCost(
+            request_id=request_id, amount=amount, description=description, cost_id=cost_id
+        ),
+        _("{id}: cost recorded"),
     )
 
 
@@ -309,6 +345,134 @@ def print_receipt(opts: Options, outcome: Outcome) -> None:
                 )
             else:
                 click.echo(receipt_text(event))
+
+
+agreement = group("agreement", "Paid service agreements: a monthly fee, visits, or both.")
+
+
+@agreement.command("sign")
+@click.argument("account_id")
+@click.argument("item_id")
+@click.option("--description", required=True, help="What the agreement covers.")
+@click.option("--monthly-fee", type=AMOUNT)
+@click.option("--visit-fee", type=AMOUNT)
+@click.option(
+    "--visit-day", "visit_days", type=int, multiple=True, help="A day of the month (1-28)."
+)
+@click.option("--start", type=PERIOD, required=True, help="The first month billed.")
+@click.option("--id", "agreement_id", help="The agreement's id (generated if omitted).")
+@desk_options
+def agreement_sign(
+    account_id: str,
+    item_id: str,
+    description: str,
+    monthly_fee: Money | None,
+    visit_fee: Money | None,
+    visit_days: tuple[int, ...],
+    start: Period,
+    agreement_id: str | None,
+    **kwargs: Any,
+) -> None:
+    """Sign an agreement with a requester for an item of the catalogue."""
+    billing_act(
+        kwargs,
+        lambda: SignAgreement(
+            account_id=account_id,
+            item_id=item_id,
+            terms=AgreementTerms(description, monthly_fee, visit_fee, visit_days),
+            start=start,
+            agreement_id=agreement_id,
+        ),
+        _("{id}: agreement signed"),
+    )
+
+
+@agreement.command("visit")
+@click.argument("agreement_id")
+@desk_options
+def agreement_visit(agreement_id: str, **kwargs: Any) -> None:
+    """Record a visit made under an agreement (charged at the month close)."""
+    billing_act(
+        kwargs,
+        lambda: RecordAgreementVisit(agreement_id=agreement_id),
+        _("{id}: visit recorded"),
+    )
+
+
+@agreement.command("end")
+@click.argument("agreement_id")
+@click.option("--last", type=PERIOD, required=True, help="The last month billed.")
+@desk_options
+def agreement_end(agreement_id: str, last: Period, **kwargs: Any) -> None:
+    """End an agreement after its last billed month."""
+    billing_act(
+        kwargs,
+        lambda: EndAgreement(agreement_id=agreement_id, last=last),
+        _("{id}: agreement ended"),
+    )
+
+
+invoice = group("invoice", "Invoices asked for by requesters, issued and delivered.")
+
+
+@invoice.command("request")
+@click.argument("charge_id")
+@desk_options
+def invoice_request(charge_id: str, **kwargs: Any) -> None:
+    """The requester asks for an invoice of a confirmed charge."""
+    billing_act(kwargs, lambda: RequestInvoice(charge_id=charge_id), _("{id}: invoice requested"))
+
+
+@invoice.command("issue")
+@click.argument("invoice_id")
+@click.option("--number", required=True, help="The number printed on the invoice.")
+@desk_options
+def invoice_issue(invoice_id: str, number: str, **kwargs: Any) -> None:
+    """Issue a requested invoice under its printed number."""
+    billing_act(
+        kwargs,
+        lambda: IssueInvoice(invoice_id=invoice_id, number=number),
+        _("{id}: invoice issued"),
+    )
+
+
+@invoice.command("deliver")
+@click.argument("invoice_id")
+@desk_options
+def invoice_deliver(invoice_id: str, **kwargs: Any) -> None:
+    """The issued invoice is handed to the requester."""
+    billing_act(kwargs, lambda: DeliverInvoice(invoice_id=invoice_id), _("{id}: invoice delivered"))
+
+
+receipt_book = group("receipt-book", "Books of numbered paper receipts for collectors.")
+
+
+@receipt_book.command("issue")
+@click.argument("book_id")
+@click.option("--collector", required=True, help="Who takes the book out.")
+@click.option("--first", type=int, required=True, help="The first stub number.")
+@click.option("--last", type=int, required=True, help="The last stub number.")
+@desk_options
+def receipt_book_issue(book_id: str, collector: str, first: int, last: int, **kwargs: Any) -> None:
+    """Hand a book of receipts to a collector."""
+    billing_act(
+        kwargs,
+        lambda: IssueReceiptBook(book_id=book_id, collector=collector, first=first, last=last),
+        _("{id}: receipt book issued"),
+    )
+
+
+@receipt_book.command("return")
+@click.argument("book_id")
+@click.option("--written", type=int, multiple=True, help="A stub written; repeat for several.")
+@desk_options
+def receipt_book_return(book_id: str, written: tuple[int, ...], **kwargs: Any) -> None:
+    """The collector returns the stubs of the receipts written."""
+    billing_act(
+        kwargs,
+        lambda: ReturnStubs(book_id=book_id, written=written),
+        _("{id}: stubs returned"),
+    )
 
 
 month = group("month", "The month close.")

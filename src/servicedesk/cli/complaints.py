@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -15,6 +16,11 @@ from servicedesk.app.complaints.commands import (
     CloseComplaint,
     EscalateOverdue,
     FileComplaint,
+    HandOverComplaint,
+    PauseComplaint,
+    RecordFinding,
+    ReopenComplaint,
+    ResumeComplaint,
 )
 from servicedesk.cli.base import (
     CASES,
@@ -30,6 +36,7 @@ from servicedesk.cli.base import (
 )
 from servicedesk.cli.group import DeskCommand, group
 from servicedesk.domain.callbacks import Month
+from servicedesk.domain.complaints import PauseReason
 from servicedesk.domain.values import Contact, Role, mask, mask_phone
 from servicedesk.i18n import N_, _
 
@@ -38,6 +45,12 @@ HOLDS = N_("complaints and callbacks")
 #: The roles that make the calls: ``callback list`` shows them each requester's whole number,
 #: since calling is what the list is for; anyone else sees it masked.
 CALLERS = frozenset({Role.CLERK, Role.ASSISTANT})
+
+
+def case_act(kwargs: dict[str, Any], make: Callable[[], Any], what: str) -> None:
+    """Run a complaint or callback command on a store that holds them."""
+    act(kwargs, make, what, requires=CASES, holds=HOLDS)
+
 
 complaint = group("complaint", "Complaints, answered within working-time deadlines.")
 
@@ -68,7 +81,7 @@ def complaint_file(
     **kwargs: Any,
 ) -> None:
     """File a complaint; whoever takes it owns it until handed over."""
-    act(
+    case_act(
         kwargs,
         lambda: FileComplaint(
             complaint_id=complaint_id,
@@ -80,8 +93,6 @@ def complaint_file(
             request_id=request_id,
         ),
         _("{id}: filed"),
-        requires=CASES,
-        holds=HOLDS,
     )
 
 
@@ -90,12 +101,10 @@ def complaint_file(
 @desk_options
 def complaint_acknowledge(complaint_id: str, **kwargs: Any) -> None:
     """Tell the complainant it is received."""
-    act(
+    case_act(
         kwargs,
         lambda: AcknowledgeComplaint(complaint_id=complaint_id),
         _("{id}: acknowledged"),
-        requires=CASES,
-        holds=HOLDS,
     )
 
 
@@ -105,12 +114,10 @@ def complaint_acknowledge(complaint_id: str, **kwargs: Any) -> None:
 @desk_options
 def complaint_answer(complaint_id: str, result: str, **kwargs: Any) -> None:
     """Answer the complaint."""
-    act(
+    case_act(
         kwargs,
         lambda: AnswerComplaint(complaint_id=complaint_id, result=result),
         _("{id}: answered"),
-        requires=CASES,
-        holds=HOLDS,
     )
 
 
@@ -121,14 +128,82 @@ def complaint_answer(complaint_id: str, result: str, **kwargs: Any) -> None:
 @desk_options
 def complaint_close(complaint_id: str, satisfaction: int, remarks: str, **kwargs: Any) -> None:
     """Close an answered complaint with the complainant's satisfaction."""
-    act(
+    case_act(
         kwargs,
         lambda: CloseComplaint(
             complaint_id=complaint_id, satisfaction=satisfaction, remarks=remarks
         ),
         _("{id}: closed"),
-        requires=CASES,
-        holds=HOLDS,
+    )
+
+
+@complaint.command("hand-over")
+@click.argument("complaint_id")
+@click.option("--to", "to", required=True, help="Who owns the complaint from now on.")
+@click.option("--reason", required=True)
+@desk_options
+def complaint_hand_over(complaint_id: str, to: str, reason: str, **kwargs: Any) -> None:
+    """Hand the complaint over to another owner, with the reason."""
+    case_act(
+        kwargs,
+        lambda: HandOverComplaint(complaint_id=complaint_id, to=to, reason=reason),
+        _("{id}: handed over"),
+    )
+
+
+@complaint.command("finding")
+@click.argument("complaint_id")
+@click.option("--finding", required=True, help="What the investigation found.")
+@desk_options
+def complaint_finding(complaint_id: str, finding: str, **kwargs: Any) -> None:
+    """Record what the investigation found."""
+    case_act(
+        kwargs,
+        lambda: RecordFinding(complaint_id=complaint_id, finding=finding),
+        _("{id}: finding recorded"),
+    )
+
+
+@complaint.command("pause")
+@click.argument("complaint_id")
+@click.option(
+    "--reason",
+    type=EnumParam(PauseReason, "pause reason"),
+    default="waiting_for_complainant",
+    show_default=True,
+)
+@desk_options
+def complaint_pause(complaint_id: str, reason: PauseReason, **kwargs: Any) -> None:
+    """Stop the complaint's clock while the desk waits on someone else."""
+    case_act(
+        kwargs,
+        lambda: PauseComplaint(complaint_id=complaint_id, reason=reason),
+        _("{id}: paused"),
+    )
+
+
+@complaint.command("resume")
+@click.argument("complaint_id")
+@desk_options
+def complaint_resume(complaint_id: str, **kwargs: Any) -> None:
+    """Start the complaint's clock again."""
+    case_act(
+        kwargs,
+        lambda: ResumeComplaint(complaint_id=complaint_id),
+        _("{id}: resumed"),
+    )
+
+
+@complaint.command("reopen")
+@click.argument("complaint_id")
+@click.option("--reason", required=True)
+@desk_options
+def complaint_reopen(complaint_id: str, reason: str, **kwargs: Any) -> None:
+    """Reopen an answered complaint: the complainant disputes the answer."""
+    case_act(
+        kwargs,
+        lambda: ReopenComplaint(complaint_id=complaint_id, reason=reason),
+        _("{id}: reopened"),
     )
 
 
@@ -193,12 +268,10 @@ callback = group("callback", "The monthly callbacks to requesters.")
 @desk_options
 def callback_plan(month: Month, seed: str | None, **kwargs: Any) -> None:
     """Draw the callbacks of a month's accepted jobs."""
-    act(
+    case_act(
         kwargs,
         lambda: PlanCallbacks(month=month, seed=seed),
         _("{id}: planned"),
-        requires=CASES,
-        holds=HOLDS,
     )
 
 
@@ -212,14 +285,12 @@ def callback_record(
     callback_id: str, reached: bool, satisfaction: int | None, remarks: str, **kwargs: Any
 ) -> None:
     """Record one call: reached with a score, or not reached."""
-    act(
+    case_act(
         kwargs,
         lambda: RecordCallback(
             callback_id=callback_id, reached=reached, satisfaction=satisfaction, remarks=remarks
         ),
         _("{id}: recorded"),
-        requires=CASES,
-        holds=HOLDS,
     )
 
 

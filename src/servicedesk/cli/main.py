@@ -39,6 +39,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "servicedesk.cli.billing:payment",
         N_("Payments taken by a cashier, with numbered receipts."),
     ),
+    "agreement": (
+        "servicedesk.cli.billing:agreement",
+        N_("Paid service agreements: a monthly fee, visits, or both."),
+    ),
+    "invoice": (
+        "servicedesk.cli.billing:invoice",
+        N_("Invoices asked for by requesters, issued and delivered."),
+    ),
+    "receipt-book": (
+        "servicedesk.cli.billing:receipt_book",
+        N_("Books of numbered paper receipts for collectors."),
+    ),
     "month": ("servicedesk.cli.billing:month", N_("The month close.")),
     "statement": ("servicedesk.cli.billing:statement", N_("Statements: print or export them.")),
     "complaint": (
@@ -54,6 +66,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "servicedesk.cli.records:records",
         N_("Records: retention and the purge of expired personal data."),
     ),
+    "found": (
+        "servicedesk.cli.records:found",
+        N_("Lost and found: items handed in, kept, claimed."),
+    ),
+    "audit": (
+        "servicedesk.cli.records:audit",
+        N_("The audit trail: check that nothing was changed."),
+    ),
+    "hall": ("servicedesk.cli.hall:hall", N_("The service hall: the queue at its windows.")),
     "report": ("servicedesk.cli.reports:report", N_("What the desk shows a manager.")),
 }
 

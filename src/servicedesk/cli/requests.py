@@ -33,8 +33,21 @@ from servicedesk import (
     Urgency,
     WorkerKind,
 )
+from servicedesk.app.catalogue.commands import (
+    ProposeFeeChange,
+    ResumeItem,
+    SuspendItem,
+    WithdrawItem,
+)
+from servicedesk.app.requests.commands import (
+    AddExtraFee,
+    ChangeScope,
+    RecordConsent,
+    SetWorkerAvailability,
+)
 from servicedesk.app.requests.queries import ItemView, RequestView
 from servicedesk.cli.base import (
+    AMOUNT,
     ROLE,
     EnumParam,
     act,
@@ -52,6 +65,7 @@ from servicedesk.cli.base import (
 )
 from servicedesk.cli.group import group
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
+from servicedesk.domain.requests import ConsentKind
 from servicedesk.domain.values import Contact, mask, mask_phone
 from servicedesk.i18n import N_, _, label
 
@@ -223,6 +237,60 @@ def catalogue_list(**kwargs: Any) -> None:
     )
 
 
+@catalogue.command("change-fee")
+@click.argument("item_id")
+@click.option(
+    "--fee",
+    "fee_kind",
+    type=click.Choice(["fixed", "per_unit", "labour_and_materials", "free", "quote"]),
+    default="fixed",
+    show_default=True,
+)
+@click.option("--price", help="The new price, e.g. 30.00.")
+@click.option("--unit", default="", help="The unit a per-unit price is for.")
+@click.option("--reason", required=True)
+@desk_options
+def catalogue_change_fee(
+    item_id: str, fee_kind: str, price: str | None, unit: str, reason: str, **kwargs: Any
+) -> None:
+    """Propose a new fee for an item; the old one holds until the chain signs the new one."""
+    act(
+        kwargs,
+        lambda: ProposeFeeChange(
+            item_id=item_id,
+            fee=fee_of({"fee": fee_kind, "price": price, "unit": unit}, item_id),
+            reason=reason,
+        ),
+        _("{id}: fee change proposed"),
+    )
+
+
+@catalogue.command("suspend")
+@click.argument("item_id")
+@click.option("--reason", required=True)
+@desk_options
+def catalogue_suspend(item_id: str, reason: str, **kwargs: Any) -> None:
+    """Stop taking requests for an item for a while."""
+    act(kwargs, lambda: SuspendItem(item_id=item_id, reason=reason), _("{id}: suspended"))
+
+
+@catalogue.command("resume")
+@click.argument("item_id")
+@desk_options
+def catalogue_resume(item_id: str, **kwargs: Any) -> None:
+    """Take requests for a suspended item again."""
+    act(kwargs, lambda: ResumeItem(item_id=item_id), _("{id}: resumed"))
+
+
+@catalogue.command("withdraw")
+@click.argument("item_id")
+@click.option("--reason", required=True)
+@desk_options
+def catalogue_withdraw(item_id: str, reason: str, **kwargs: Any) -> None:
+    """Withdraw an item from the catalogue for good."""
+    act(kwargs, lambda: WithdrawItem(item_id=item_id, reason=reason), _("{id}: withdrawn"))
+
+
 # --- workers -------------------------------------------------------------------------------------
 
 worker = group("worker", "The staff and contractors who do the jobs.")
@@ -243,6 +311,46 @@ def worker_add(
         kwargs,
         lambda: RegisterWorker(worker_id=worker_id, name=name, skills=frozenset(skills), kind=kind),
         _("{id}: registered"),
+    )
+
+
+@worker.command("availability")
+@click.argument("worker_id")
+@click.option("--available/--unavailable", required=True)
+@desk_options
+def worker_availability(worker_id: str, available: bool, **kwargs: Any) -> None:
+    """Mark a worker available for jobs, or not (on leave, off shift)."""
+    act(
+        kwargs,
+        lambda: SetWorkerAvailability(worker_id=worker_id, available=available),
+        _("{id}: available") if available else _("{id}: unavailable"),
+    )
+
+
+@worker.command("list")
+@desk_options
+def worker_list(**kwargs: Any) -> None:
+    """The workers, their skills and whether they are available."""
+    opts = options(kwargs)
+    with opened(opts) as desk, desk.store.unit_of_work() as uow:
+        workers = sorted(uow.workers.list(), key=lambda w: w.id.value)
+    show(
+        opts,
+        workers,
+        lambda: table(
+            _("Workers"),
+            [_("worker"), _("name"), _("kind"), _("skills"), _("available")],
+            [
+                (
+                    w.id.value,
+                    w.name,
+                    w.kind,
+                    ", ".join(_(skill) for skill in sorted(w.skills)),
+                    _("yes") if w.available else _("no"),
+                )
+                for w in workers
+            ],
+        ),
     )
 
 
@@ -451,3 +559,68 @@ def request_list(**kwargs: Any) -> None:
     with opened(opts) as desk:
         views = desk.queries.open_requests()
     show(opts, views, lambda: requests_table(_("Open requests"), views))
+
+
+@request.command("consent")
+@click.argument("request_id")
+@click.option("--consent-id", required=True, help="The number of the signed consent.")
+@click.option("--kind", type=EnumParam(ConsentKind, "kind of consent"), required=True)
+@click.option("--description", required=True, help="What the requester agreed to.")
+@click.option("--amount", type=AMOUNT, help="The extra fee agreed, if any.")
+@evidence_options
+@desk_options
+def request_consent(
+    request_id: str,
+    consent_id: str,
+    kind: ConsentKind,
+    description: str,
+    amount: Money | None,
+    **kwargs: Any,
+) -> None:
+    """Record the requester's signed consent to a change of scope or an extra fee."""
+    evidence = evidence_of(kwargs)
+    act(
+        kwargs,
+        lambda: RecordConsent(
+            request_id=request_id,
+            consent_id=consent_id,
+            kind=kind,
+            description=description,
+            amount=amount,
+            evidence=evidence,
+        ),
+        _("{id}: consent recorded"),
+    )
+
+
+@request.command("scope")
+@click.argument("request_id")
+@click.option("--consent-id", required=True, help="The consent the requester signed for it.")
+@click.option("--description", required=True, help="The work as it now is.")
+@desk_options
+def request_scope(request_id: str, consent_id: str, description: str, **kwargs: Any) -> None:
+    """Change the scope of the work, on the requester's signed consent."""
+    act(
+        kwargs,
+        lambda: ChangeScope(request_id=request_id, consent_id=consent_id, description=description),
+        _("{id}: scope changed"),
+    )
+
+
+@request.command("extra-fee")
+@click.argument("request_id")
+@click.option("--consent-id", required=True, help="The consent the requester signed for it.")
+@click.option("--amount", type=AMOUNT, required=True)
+@click.option("--description", required=True)
+@desk_options
+def request_extra_fee(
+    request_id: str, consent_id: str, amount: Money, description: str, **kwargs: Any
+) -> None:
+    """Add an extra fee to the job, on the requester's signed consent."""
+    act(
+        kwargs,
+        lambda: AddExtraFee(
+            request_id=request_id, consent_id=consent_id, amount=amount, description=description
+        ),
+        _("{id}: extra fee added"),
+    )
