@@ -106,6 +106,10 @@ from servicedesk.app.complaints.queries import (
 from servicedesk.app.context import Wiring
 from servicedesk.app.desk import Desk, Outcome
 
+# -- the event feed ----------------------------------------------------------------------------
+from servicedesk.app.feed.ports import FeedEvent, Position
+from servicedesk.app.feed.queries import FeedPage
+
 # -- records ------------------------------------------------------------------------------------
 from servicedesk.app.records.commands import (
     ClaimFoundItem,
@@ -186,6 +190,7 @@ from servicedesk.domain.errors import (
     NotOrderable,
     PermissionDenied,
     PolicyError,
+    RelayError,
     SchemaVersionError,
     ServiceDeskError,
     StoreBusy,
@@ -397,12 +402,17 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "NotOrderable",
     "PermissionDenied",
     "PolicyError",
+    "RelayError",
     "SchemaVersionError",
     "ServiceDeskError",
     "StoreBusy",
     "StoreConfigurationError",
     "StoreError",
     "StoreUnavailable",
+    # the event feed
+    "FeedEvent",
+    "FeedPage",
+    "Position",
     # plugins
     "hookimpl",
 ]
