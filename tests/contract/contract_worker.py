@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from multiprocessing.synchronize import Barrier
 from typing import Any
 
@@ -74,3 +75,18 @@ def register(url: str, number: int, commands: int, go: Barrier, results: Any) ->
             others.append(f"{type(error).__name__}: {error}")
     store.close()
     results.put((number, done, conflicts, retries.count, others))
+
+
+def start_registering(url: str, processes: int, requests: int) -> tuple[list[Any], Any]:
+    """``processes`` spawned children running ``register``, let go together; and their queue."""
+    context = multiprocessing.get_context("spawn")
+    go = context.Barrier(processes + 1)
+    results = context.Queue()
+    started = [
+        context.Process(target=register, args=(url, n, requests, go, results))
+        for n in range(processes)
+    ]
+    for process in started:
+        process.start()
+    go.wait(timeout=120)
+    return started, results

@@ -10,6 +10,7 @@ from servicedesk.cli.billing import account, charge, month, payment, statement
 from servicedesk.cli.complaints import callback, complaint, escalate
 from servicedesk.cli.demo import demo
 from servicedesk.cli.records import records
+from servicedesk.cli.relay import relay
 from servicedesk.cli.reports import report
 from servicedesk.cli.requests import catalogue, db, request, worker
 
@@ -30,6 +31,7 @@ COMMANDS: tuple[click.Command, ...] = (
     callback,
     records,
     report,
+    relay,
 )
 
 
