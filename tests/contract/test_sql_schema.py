@@ -148,7 +148,7 @@ def test_a_new_revision_for_a_new_table_uses_the_type_factories(tmp_path: Path) 
     try:
         path = migrate.new_revision("probe charges", directory)
         text = path.read_text()
-        assert path.name == f"{len(migrate.REVISIONS) + 1:04d}_probe_charges.py"
+        assert path.name == f"{int(migrate.REVISIONS[-1]) + 1:04d}_probe_charges.py"
         for factory in ("Key()", "Document()", "Fen()", "UtcDateTime()"):
             assert factory in text
         assert "with_variant" not in text

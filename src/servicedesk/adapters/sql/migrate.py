@@ -152,7 +152,10 @@ def new_revision(message: str, directory: Path = MIGRATIONS) -> Path:
     from alembic import command
 
     versions = directory / "versions"
-    number = len(list(versions.glob("[0-9]*_*.py"))) + 1
+    # the newest number + 1, not the count: the numbers need not be contiguous
+    number = (
+        max((int(p.name.split("_", 1)[0]) for p in versions.glob("[0-9]*_*.py")), default=0) + 1
+    )
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(to_url(Path(tmp) / "head.db"))
         try:
