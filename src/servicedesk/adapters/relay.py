@@ -32,6 +32,8 @@ from typing import Any
 import attrs
 
 from servicedesk import convert
+from servicedesk.adapters.sql.relay_positions import SqlRelayPositions
+from servicedesk.adapters.sql.store import SqlStore
 from servicedesk.app.feed.ports import START, FeedEvent, Position, RelayPositions
 from servicedesk.app.feed.queries import EventFeed
 from servicedesk.app.unit_of_work import Store
@@ -89,9 +91,6 @@ class MemoryRelayPositions(RelayPositions):
 
 def positions_of(store: Store) -> RelayPositions:
     """Where a relay on ``store`` keeps its position: the SQL store's own table, else in memory."""
-    from servicedesk.adapters.sql.relay_positions import SqlRelayPositions
-    from servicedesk.adapters.sql.store import SqlStore
-
     return SqlRelayPositions(store) if isinstance(store, SqlStore) else MemoryRelayPositions()
 
 
