@@ -218,6 +218,7 @@ PUBLIC_MODULES = {
     "servicedesk.policies.hookspecs",
     "servicedesk.adapters.sql",
     "servicedesk.adapters.memory",
+    "servicedesk.adapters.relay",
     "servicedesk.testing",
     "servicedesk.testing.strategies",
 }

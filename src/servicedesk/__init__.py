@@ -109,6 +109,10 @@ if TYPE_CHECKING:
     from servicedesk.app.context import Wiring
     from servicedesk.app.desk import Desk, Outcome
 
+    # -- the event feed
+    from servicedesk.app.feed.ports import FeedEvent, Position
+    from servicedesk.app.feed.queries import FeedPage
+
     # -- the service hall --------------------------------------------------------------------------
     from servicedesk.app.hall.commands import (
         AcceptApplication,
@@ -234,6 +238,7 @@ if TYPE_CHECKING:
         PermissionDenied,
         PluginRefused,
         PolicyError,
+        RelayError,
         SchemaVersionError,
         ServiceDeskError,
         StoreBusy,
@@ -530,6 +535,10 @@ _EXPORTS: dict[str, str] = {
     "WorkerKind": "servicedesk.domain.workers",
     "hookimpl": "servicedesk.policies",
     "PluginRefused": "servicedesk.domain.errors",
+    "RelayError": "servicedesk.domain.errors",
+    "FeedEvent": "servicedesk.app.feed.ports",
+    "Position": "servicedesk.app.feed.ports",
+    "FeedPage": "servicedesk.app.feed.queries",
     "EvidenceRequired": "servicedesk.domain.errors",
     "EvidenceChannel": "servicedesk.domain.values",
     "RequesterEvidence": "servicedesk.domain.values",
@@ -790,12 +799,17 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "PluginRefused",
     "EvidenceRequired",
     "PolicyError",
+    "RelayError",
     "SchemaVersionError",
     "ServiceDeskError",
     "StoreBusy",
     "StoreConfigurationError",
     "StoreError",
     "StoreUnavailable",
+    # the event feed
+    "FeedEvent",
+    "FeedPage",
+    "Position",
     # plugins
     "hookimpl",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from multiprocessing.synchronize import Barrier
 from typing import Any
 
@@ -89,3 +90,18 @@ def register_during_close(url: str, closing: Any, writing: Any, results: Any) ->
     outcome = desk.handle(RegisterRequest(request_id="r-during", requester=requester, need="tap"))
     store.close()
     results.put(outcome.id)
+
+
+def start_registering(url: str, processes: int, requests: int) -> tuple[list[Any], Any]:
+    """``processes`` spawned children running ``register``, let go together; and their queue."""
+    context = multiprocessing.get_context("spawn")
+    go = context.Barrier(processes + 1)
+    results = context.Queue()
+    started = [
+        context.Process(target=register, args=(url, n, requests, go, results))
+        for n in range(processes)
+    ]
+    for process in started:
+        process.start()
+    go.wait(timeout=120)
+    return started, results

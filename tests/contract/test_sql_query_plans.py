@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from contract_scenario import MONDAY
 
-from servicedesk import CancelRequest, Contact, Desk, RegisterRequest, Requester
+from servicedesk import CancelRequest, Contact, Desk, Position, RegisterRequest, Requester
 from servicedesk.adapters.sql import SqlStore, open_store
 from servicedesk.app.complaints.handlers import request_cases
 from servicedesk.app.records.commands import PurgeExpired
@@ -124,3 +124,39 @@ def test_the_purge_finds_each_batch_by_primary_key(tmp_path: Path) -> None:
             details = " ".join(str(row[-1]) for row in plan) + " "
             assert not any(f"SCAN {table} " in details for table in tables), (statement, details)
     store.close()
+
+
+def test_the_feed_reads_each_record_s_events_by_index_without_sorting(tmp_path: Path) -> None:
+    """A page is index range scans: no table walked, no events sorted, whatever a record holds."""
+    store = open_store(tmp_path / "feed.db")
+    desk = Desk(store, clock=lambda: MONDAY, entry_points=False)
+    for number in range(3):
+        requester = Requester("Chen", "3-502", Contact("13800138000"))
+        desk.handle(RegisterRequest(requester=requester, need="tap", request_id=f"r-{number}"))
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    sa.event.listen(store.reader, "before_cursor_execute", capture)
+    try:
+        for start in (Position(), Position(2, 1)):
+            desk.events.after(start, 2)
+    finally:
+        sa.event.remove(store.reader, "before_cursor_execute", capture)
+    with store.engine.connect() as connection:
+        plans = [
+            " ".join(
+                str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {s}", p)
+            )
+            + " "
+            for s, p in seen
+        ]
+    store.close()
+    everything = " | ".join(plans)
+    assert "INDEX ix_events_entry_seq" in everything, everything
+    for details in plans:
+        assert "SCAN events " not in details, details
+        assert "SCAN audit_records " not in details, details
+        assert "TEMP B-TREE" not in details, details

@@ -8,7 +8,6 @@ chain verifies.  SQLite writes one transaction at a time by design and is run to
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,16 +32,7 @@ def test_eight_processes_working_unrelated_requests_are_never_refused(
         store = SqlStore(fresh)
         d = desk(store)
         published_item(d)
-        context = multiprocessing.get_context("spawn")
-        go = context.Barrier(PROCESSES + 1)
-        results = context.Queue()
-        processes = [
-            context.Process(target=contract_worker.register, args=(url, n, REQUESTS, go, results))
-            for n in range(PROCESSES)
-        ]
-        for process in processes:
-            process.start()
-        go.wait(timeout=120)
+        processes, results = contract_worker.start_registering(url, PROCESSES, REQUESTS)
         started = time.monotonic()
         reports = [results.get(timeout=300) for _ in processes]
         elapsed = time.monotonic() - started

@@ -33,6 +33,7 @@ from servicedesk.app.billing.ports import (
 from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.feed.ports import FeedEvent, Position, feed_event
 from servicedesk.app.hall.ports import (
     ApplicationRepository,
     DepartmentRepository,
@@ -211,6 +212,31 @@ class MemoryEventLog(ports.EventLog):
         with self.store.lock:
             documents = list(self.store.log.get((kind, aggregate_id), ()))
         return [convert.structure(d, Event) for d in documents]
+
+    def feed(self, after: Position, limit: int) -> list[FeedEvent]:
+        """A record's events are its mark's list in ``store.marks``; the offset, a place in it."""
+        found: list[FeedEvent] = []
+        with self.store.lock:
+            rows = self.store.tables.get(AUDIT, {})
+            floor = _seq_key(after.record).value
+            for key in sorted(k.value for k in rows if k.value >= floor):
+                if len(found) >= limit:
+                    break
+                record = _audit_record(Identifier(key), rows[Identifier(key)][1])
+                if not isinstance(record, AuditRecord) or record.entry is None:
+                    continue
+                marks = self.store.marks.get(record.entry, [])
+                start = after.offset if record.seq == after.record else 0
+                for place in range(start, len(marks)):
+                    if len(found) >= limit:
+                        break
+                    kind, aggregate_id, index = marks[place]
+                    history = self.store.log.get((kind, aggregate_id), [])
+                    if index < len(history):  # a shortened history: ``verify`` names it
+                        position = Position(record.seq, place + 1)
+                        document = copy.deepcopy(history[index])
+                        found.append(feed_event(position, kind, aggregate_id.value, document))
+        return found
 
     def of_entries(self, entries: Collection[int]) -> dict[int, list[ports.LoggedEvent]]:
         found: dict[int, list[ports.LoggedEvent]] = {}

@@ -3,7 +3,9 @@
 ``Desk.handle(command, actor=...)`` runs the command's handler in a unit of
 work, commits, then hands the recorded events to subscribers and returns an
 ``Outcome``.  A refused command raises a ``ServiceDeskError`` and stores
-nothing.  The clock is read here, at the edge, and passed to the domain.
+nothing.  A subscriber that fails is logged and passed over: the command is
+stored, and ``desk.events`` (the feed) is how any consumer catches up.  The
+clock is read here, at the edge, and passed to the domain.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from servicedesk.app.command import Command
 from servicedesk.app.complaints.queries import ComplaintQueries
 from servicedesk.app.context import Batch, Context, Handler, Wiring
 from servicedesk.app.door import Limits, check_command
+from servicedesk.app.feed.queries import EventFeed
 from servicedesk.app.hall.queries import HallQueries
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
 from servicedesk.app.permissions import (
@@ -138,6 +141,8 @@ class Desk:
             store, self.policies, clock, wiring, access, audit_key=audit_key
         )
         self.hall = HallQueries(store, self.policies, clock, access)
+        #: Every committed event in commit order, from a position the reader keeps.
+        self.events = EventFeed(store)
 
     def query_names(self) -> list[str]:
         """Every query the desk answers, as ``<attribute>.<method>`` (``billing.account``)."""
@@ -156,7 +161,13 @@ class Desk:
         return [*commands, *queries, reveal]
 
     def subscribe(self, subscriber: Subscriber) -> None:
-        """Call ``subscriber`` with every event, after its transaction committed."""
+        """Call ``subscriber`` with every event ``handle`` returns, after its transaction committed.
+
+        What it raises is logged and goes no further: the command is stored
+        whatever a subscriber does, and the next subscriber still gets the event.
+        A consumer that must miss nothing (bulk-written events are not handed to
+        subscribers, nor events of other processes) reads ``events`` instead.
+        """
         self.subscribers.append(subscriber)
 
     def check(self, command: Command, *, actor: Actor | None = None) -> None:
@@ -251,8 +262,26 @@ class Desk:
             log.info("%s by %s: %d events", type(command).__name__, actor.id, len(events))
             for event in events:
                 for subscriber in self.subscribers:
-                    subscriber(event)
+                    notify(subscriber, event)
             published.extend(events)
             if not batch.pending:
                 return Outcome(result, tuple(published))
             resumed, run_at = batch.carried, now
+
+
+def notify(subscriber: Subscriber, event: Event) -> None:
+    """Hand ``event`` to ``subscriber``; what it raises is logged by kind, never by content.
+
+    An exception's text may quote the event (a requester's name, a phone), so the
+    log names only the subscriber, the event's type and the exception's class.
+    """
+    try:
+        subscriber(event)
+    except Exception as error:
+        name = getattr(subscriber, "__qualname__", type(subscriber).__qualname__)
+        log.error(
+            "subscriber %s raised %s on %s; the command is stored, the event is in the feed",
+            name,
+            type(error).__name__,
+            type(event).__name__,
+        )

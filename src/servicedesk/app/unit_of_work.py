@@ -33,6 +33,7 @@ from servicedesk.app.billing.ports import (
 from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.feed.ports import FeedEvent, Position
 from servicedesk.app.hall.ports import (
     ApplicationRepository,
     DepartmentRepository,
@@ -90,6 +91,16 @@ class EventLog(abc.ABC):
     @abc.abstractmethod
     def history(self, kind: str, aggregate_id: Identifier) -> list[Event]:
         """Every event of one aggregate, in the order it was recorded."""
+
+    @abc.abstractmethod
+    def feed(self, after: Position, limit: int) -> list[FeedEvent]:
+        """Up to ``limit`` committed events past ``after``, in commit order (``app/feed``).
+
+        The events of one unit of work follow its audit record's number, in the
+        order it wrote them (bulk-written ones too); records without events are
+        passed over.  Events stored before the log marked its events come first,
+        at record 0, in the log's order.
+        """
 
     # --- what ``verify`` checks the trail against ------------------------------------------------
 

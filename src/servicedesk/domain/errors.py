@@ -100,3 +100,7 @@ class SchemaVersionError(StoreError):
 
 class StoreBusy(ConcurrencyConflict, StoreError):
     """Another writer holds the database longer than we wait; retrying may succeed."""
+
+
+class RelayError(ServiceDeskError):
+    """The broker a relay publishes the event feed to refused the events or cannot be reached."""

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from servicedesk import convert
+from servicedesk.adapters.sql import feed as event_feed
 from servicedesk.adapters.sql import fixed_statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import escalation_sweep, month_close
@@ -40,6 +41,7 @@ from servicedesk.app.billing.ports import (
 from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository, Swept
+from servicedesk.app.feed.ports import FeedEvent, Position
 from servicedesk.app.hall.ports import (
     ApplicationRepository,
     DepartmentRepository,
@@ -165,6 +167,9 @@ class SqlEventLog(ports.EventLog):
             .order_by(e.seq)
         )
         return [convert.structure(row.document, Event) for row in self.uow.execute(query)]
+
+    def feed(self, after: Position, limit: int) -> list[FeedEvent]:
+        return event_feed.feed(self.uow, after, limit)
 
     def of_entries(self, entries: Collection[int]) -> dict[int, list[ports.LoggedEvent]]:
         e = t.events.c

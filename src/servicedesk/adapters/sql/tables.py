@@ -134,7 +134,7 @@ events = sa.Table(
     # the mark of the unit of work that wrote it, which its audit record names
     sa.Column("entry", sa.BigInteger, nullable=True),
     sa.Index(None, "stream", "aggregate_id", "seq"),
-    sa.Index(None, "entry"),
+    sa.Index(None, "entry", "seq"),  # a record's events in order: verify and the feed
     sa.Index(None, "at"),
     sa.Index(None, "stream", "type", "at"),  # e.g. requests accepted in a month
 )
@@ -514,6 +514,14 @@ audit_head = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
     # the first event number that must carry a mark: events before it were written unmarked
     sa.Column("events_from", sa.BigInteger, nullable=True),
+)
+
+#: How far each relay (``adapters/relay.py``) has published the feed: a position's token.
+relay_positions = sa.Table(
+    "relay_positions",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("position", sa.String(40), nullable=False),
 )
 
 #: The lookup keys of the people a record file names, apart from its events, so that
