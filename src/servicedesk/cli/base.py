@@ -260,6 +260,11 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) 
     return shown
 
 
+def heading_table(title: str, *columns: str) -> Table:
+    """An empty ``table`` with its title and column headings, for rows added one by one."""
+    return table(title, columns, ())
+
+
 def _cell_text(cell: object) -> str:
     if cell is None:
         return "-"

@@ -18,7 +18,7 @@ from rich.table import Table
 from servicedesk import Desk, Status
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.requests.queries import RequestView
-from servicedesk.cli.base import fee_text
+from servicedesk.cli.base import fee_text, heading_table
 from servicedesk.cli.group import DeskCommand
 from servicedesk.cli.hall_demo import print_hall_day
 from servicedesk.cli.month_end import print_month_end
@@ -40,13 +40,6 @@ def who(view: RequestView) -> str:
     return f"{mask(requester.name)} {mask_phone(requester.contact.phone)}"
 
 
-def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        table.add_column(column)
-    return table
-
-
 def _opening_table(day: Day) -> Table:
     """Before opening: the catalogue's approvals and the workers, one row per record."""
     requests = set(day.request_ids)
@@ -54,14 +47,14 @@ def _opening_table(day: Day) -> Table:
     for step in day.log:
         if step.record and step.record not in requests and step.line is not None:
             done.setdefault(step.record, []).append(step.line)
-    table = _table(_("Before opening, 08:00-08:45"), _("record"), _("what happened"))
+    table = heading_table(_("Before opening, 08:00-08:45"), _("record"), _("what happened"))
     for record, what in done.items():
         table.add_row(record, "; ".join(what))
     return table
 
 
 def _steps_table(day: Day) -> Table:
-    table = _table(_("The day, step by step"), _("time"), _("record"), _("what happened"))
+    table = heading_table(_("The day, step by step"), _("time"), _("record"), _("what happened"))
     requests = set(day.request_ids)
     for step in day.log:
         if (step.record in requests or not step.record) and step.line is not None:
@@ -70,7 +63,7 @@ def _steps_table(day: Day) -> Table:
 
 
 def _catalogue_table(day: Day) -> Table:
-    table = _table(
+    table = heading_table(
         _("Catalogue (approved by the centre manager, then the branch manager)"),
         _("item"),
         _("name"),
@@ -89,7 +82,7 @@ def _by_status_table(views: Iterable[RequestView]) -> Table:
     groups: dict[Status, list[str]] = {}
     for view in views:
         groups.setdefault(view.status, []).append(view.id.value)
-    table = _table(_("Requests by status"), _("status"), _("count"), _("requests"))
+    table = heading_table(_("Requests by status"), _("status"), _("count"), _("requests"))
     for status in Status:
         if status in groups:
             ids = groups[status]
@@ -98,7 +91,7 @@ def _by_status_table(views: Iterable[RequestView]) -> Table:
 
 
 def _requests_table(views: Iterable[RequestView]) -> Table:
-    table = _table(
+    table = heading_table(
         _("Requests"),
         _("request"),
         _("channel"),
@@ -125,7 +118,7 @@ def _requests_table(views: Iterable[RequestView]) -> Table:
 
 def _handover_table(day: Day) -> Table:
     handover = day.desk.queries.shift_handover()
-    table = _table(
+    table = heading_table(
         _("Shift handover at {at}: {n} open requests").format(
             at=local(handover.at), n=len(handover.open)
         ),
@@ -147,7 +140,7 @@ def _handover_table(day: Day) -> Table:
 
 
 def _overdue_table(day: Day) -> Table:
-    table = _table(
+    table = heading_table(
         _("Overdue requests"), _("request"), _("deadline"), _("promised"), _("worker"), _("status")
     )
     for view in day.desk.queries.overdue_requests():

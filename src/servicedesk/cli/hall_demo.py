@@ -9,18 +9,12 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from servicedesk.cli.base import heading_table
 from servicedesk.demo.day import label, local
 from servicedesk.demo.hall_day import APPLICATIONS, HALL_DAY, TRANSFER, HallDay
 from servicedesk.demo.steps import Done
 from servicedesk.domain.values import mask, mask_phone
 from servicedesk.i18n import _
-
-
-def _table(title: str, *columns: str) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        table.add_column(column)
-    return table
 
 
 def _opening_table(setup: list[Done]) -> Table:
@@ -29,14 +23,16 @@ def _opening_table(setup: list[Done]) -> Table:
     for step in setup:
         if step.line is not None:
             done.setdefault(step.record, []).append(step.line)
-    table = _table(_("Before opening, 08:30-08:55"), _("record"), _("what happened"))
+    table = heading_table(_("Before opening, 08:30-08:55"), _("record"), _("what happened"))
     for record, what in done.items():
         table.add_row(record, "; ".join(what))
     return table
 
 
 def _steps_table(log: list[Done]) -> Table:
-    table = _table(_("The hall's day, step by step"), _("time"), _("record"), _("what happened"))
+    table = heading_table(
+        _("The hall's day, step by step"), _("time"), _("record"), _("what happened")
+    )
     for step in log:
         if step.line is not None:
             table.add_row(f"{step.at:%H:%M}", step.record, step.line)
@@ -45,7 +41,7 @@ def _steps_table(log: list[Done]) -> Table:
 
 def _queue_table(day: HallDay) -> Table:
     queue = day.desk.hall.queue(HALL_DAY)
-    table = _table(
+    table = heading_table(
         _("The queue: {served} served, {waiting} waiting").format(
             served=queue.served, waiting=len(queue.waiting)
         ),
@@ -74,7 +70,7 @@ def _queue_table(day: HallDay) -> Table:
 
 
 def _applications_table(day: HallDay) -> Table:
-    table = _table(
+    table = heading_table(
         _("Applications, as the hall's staff read them"),
         _("application"),
         _("applicant"),
@@ -108,7 +104,7 @@ def _applications_table(day: HallDay) -> Table:
 def _joint_table(day: HallDay) -> Table:
     view = day.desk.hall.application(TRANSFER)
     guide = day.desk.hall.guide(view.result.item_id)
-    table = _table(
+    table = heading_table(
         _("The joint item {number}: done when every department's part is").format(number=TRANSFER),
         _("part"),
         _("department"),
@@ -127,7 +123,7 @@ def _joint_table(day: HallDay) -> Table:
 
 
 def _lookup_table(day: HallDay) -> Table:
-    table = _table(
+    table = heading_table(
         _("Public result lookup by application number (no personal data)"),
         _("application"),
         _("item"),
