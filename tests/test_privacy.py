@@ -176,3 +176,14 @@ def test_scrub_replaces_personal_data_and_nothing_else() -> None:
     assert scrub(scrubbed) == scrubbed
     plain = TriageRequest(request_id="r-1", item_id="i-1")
     assert scrub(plain) is plain, "nothing personal: the very same object"
+
+
+def test_a_number_is_one_key_however_it_is_spelled_and_masks_as_before() -> None:
+    from servicedesk.domain.privacy import normalised_phone, subject_key
+    from servicedesk.domain.values import Contact
+
+    spellings = ("13800138000", "138 0013 8000", "+86 138-0013-8000", "+8613800138000")
+    assert {normalised_phone(p) for p in spellings} == {"+8613800138000"}
+    assert len({subject_key(p) for p in spellings}) == 1
+    assert subject_key("13911112222") != subject_key("13800138000")
+    assert "138****8000" in repr(Contact("13800138000"))

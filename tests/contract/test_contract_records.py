@@ -217,3 +217,18 @@ def test_found_items_kept_oldest_first(store: Store) -> None:
         desk.handle(command)
         clock.advance(minutes=5)
     assert [i.description for i in desk.records.found_items_kept()] == ["umbrella", "keys"]
+
+
+def test_every_spelling_of_a_number_finds_and_erases_the_same_files(store: Store) -> None:
+    desk = monthly_desk(store, Clock())
+    spellings = ("13800138000", "138 0013 8000", "+86 138-0013-8000")
+    filed = []
+    for phone in spellings:
+        request_id = desk.handle(RegisterRequest(requester=person(phone), need="tap")).id
+        desk.handle(CancelRequest(request_id=request_id, reason="done"))  # type: ignore[arg-type]
+        filed.append(request_id)
+    for phone in spellings:
+        assert sorted(c.file.record_id for c in desk.records.erasure_plan(phone)) == sorted(filed)
+    assert desk.handle(EraseRequester(phone=spellings[2]), actor=RECORDS_KEEPER).id == "3"
+    for request_id in filed:
+        assert is_anonymous(desk.queries.request(request_id).requester)  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.complaints import CallbackId, ComplaintId
 from servicedesk.domain.errors import IllegalTransition, InvalidValue, PolicyError
 from servicedesk.domain.events import Event
+from servicedesk.domain.privacy import personal
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.values import (
     ActorId,
@@ -175,7 +176,7 @@ class CallbackReached(Event):
     callback_id: CallbackId
     by: ActorId
     satisfaction: int
-    remarks: str = ""
+    remarks: str = personal(default="")
     complaint_id: ComplaintId | None = None
 
 
@@ -190,7 +191,7 @@ class Callback(Aggregate[CallbackId]):
     attempts: tuple[Attempt, ...] = ()
     next_attempt_at: datetime | None = None
     satisfaction: int | None = None
-    remarks: str = ""
+    remarks: str = personal(default="")
     complaint_id: ComplaintId | None = None
     updated_at: datetime
 

@@ -23,6 +23,7 @@ from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, Stateme
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, Rounding, to_decimal, total
+from servicedesk.domain.privacy import personal
 from servicedesk.domain.values import ActorId, Choice, ItemId, RequestId, check_text
 from servicedesk.i18n import _
 
@@ -129,7 +130,7 @@ class ChargeRecorded(Event):
 @attrs.frozen(kw_only=True)
 class ChargeConfirmed(Event):
     charge_id: ChargeId
-    signed_by: str
+    signed_by: str = personal()
     mode: BillingMode
 
 
@@ -181,7 +182,7 @@ class Charge(Aggregate[ChargeId]):
     lines: tuple[ChargeLine, ...] = ()
     total: Money | None = None
     mode: BillingMode | None = None
-    signed_by: str = ""
+    signed_by: str = personal(default="")
     confirmed_at: datetime | None = None
     auditor: ActorId | None = None
     reverses: ChargeId | None = None

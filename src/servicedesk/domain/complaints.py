@@ -31,6 +31,7 @@ from servicedesk.domain.deadlines import (
 )
 from servicedesk.domain.errors import IllegalTransition, InvalidValue, PermissionDenied
 from servicedesk.domain.events import Event
+from servicedesk.domain.privacy import personal
 from servicedesk.domain.requests import Channel, Urgency
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.values import (
@@ -124,7 +125,7 @@ class ComplaintFiled(Event):
     complainant: Requester
     category: str
     urgency: Urgency
-    description: str
+    description: str = personal()
     taken_by: ActorId
     acknowledge: Timer
     answer: Timer
@@ -150,7 +151,7 @@ class ComplaintAcknowledged(Event):
 class ComplaintFindingRecorded(Event):
     complaint_id: ComplaintId
     by: ActorId
-    finding: str
+    finding: str = personal()
 
 
 @attrs.frozen(kw_only=True)
@@ -174,14 +175,14 @@ class ComplaintResumed(Event):
 class ComplaintAnswered(Event):
     complaint_id: ComplaintId
     by: ActorId
-    result: str
+    result: str = personal()
 
 
 @attrs.frozen(kw_only=True)
 class ComplaintClosed(Event):
     complaint_id: ComplaintId
     satisfaction: int
-    remarks: str = ""
+    remarks: str = personal(default="")
 
 
 @attrs.frozen(kw_only=True)
@@ -189,7 +190,7 @@ class ComplaintReopened(Event):
     """The complainant disputes the answer: a new answer clock starts."""
 
     complaint_id: ComplaintId
-    reason: str
+    reason: str = personal()
     answer: Timer
 
 
@@ -214,7 +215,7 @@ class Complaint(Aggregate[ComplaintId]):
     complainant: Requester
     category: str
     urgency: Urgency
-    description: str
+    description: str = personal()
     request_id: RequestId | None = None
     worker_id: WorkerId | None = None
     item_id: ItemId | None = None
@@ -227,10 +228,10 @@ class Complaint(Aggregate[ComplaintId]):
     acknowledge: Timer
     answer: Timer
     pause_reason: PauseReason | None = None
-    findings: tuple[str, ...] = ()
-    result: str = ""
+    findings: tuple[str, ...] = personal(default=())
+    result: str = personal(default="")
     satisfaction: int | None = None
-    remarks: str = ""
+    remarks: str = personal(default="")
     reopen_count: int = 0
     breaches: tuple[Breach, ...] = ()
     escalations: tuple[Escalation, ...] = ()

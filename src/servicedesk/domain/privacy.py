@@ -27,6 +27,7 @@ from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
+import phonenumbers
 
 from servicedesk.domain.values import Contact, Requester, mask
 
@@ -39,11 +40,13 @@ T = TypeVar("T")
 
 
 def masked_repr(value: object) -> str:
+    if isinstance(value, tuple):
+        return repr(tuple(masked_repr(v) for v in value))
     return mask(value) if isinstance(value, str) else repr(value)
 
 
 def personal(**kwargs: Any) -> Any:
-    """An attrs field holding personal text: masked in ``repr``, erased by ``scrub``."""
+    """An attrs field holding personal text (or a tuple of texts): masked, erased by ``scrub``."""
     return attrs.field(metadata=PERSONAL, repr=masked_repr, **kwargs)
 
 
@@ -92,6 +95,9 @@ def scrub(value: T) -> T:
             old = getattr(value, name)
             if is_personal_text and isinstance(old, str):
                 new: Any = ERASED if old else old
+            elif is_personal_text and isinstance(old, tuple):  # several texts (findings)
+                erased = tuple(ERASED if text else text for text in old)
+                new = old if erased == old else erased
             else:
                 new = scrub(old)
             if new is not old:
@@ -172,6 +178,8 @@ def _walk(
         if is_personal(attribute) and hint in (str, str | None, typing.Optional[str]):  # noqa: UP045
             sites.append((where, str))
             continue
+        if is_personal(attribute):  # several texts: no fixed path reaches each one
+            return None
         nested = _walk(hint, where, (*seen, tp))
         if nested is None:
             return None
@@ -183,12 +191,52 @@ def holds_personal_data(value: object) -> bool:
     return scrub(value) is not value
 
 
-def subject_key(phone: str) -> str:
+#: Where a phone number written without its country code is taken to be.
+DEFAULT_REGION: Final = "CN"
+
+
+def normalised_phone(phone: str, region: str = DEFAULT_REGION) -> str:
+    """The phone number in E.164 (``+8613800138000``), however it was spelled.
+
+    "13800138000", "138 0013 8000" and "+86 138-0013-8000" are one number; a
+    text ``phonenumbers`` cannot parse keeps its digits, so it still matches
+    itself.
+    """
+    try:
+        number = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return "".join(ch for ch in phone if ch.isdigit())
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(("phone:" + text).encode()).hexdigest()[:40]
+
+
+def subject_key(phone: str, region: str = DEFAULT_REGION) -> str:
     """A lookup key for one requester's records, kept only while their data is kept.
 
-    It is a plain digest of the phone digits: it stands next to the raw
-    phone in the same record and is cleared with it, so it reveals nothing
-    the record does not.  Audit records never carry it.
+    It is a digest of the normalised number (``normalised_phone``), held
+    beside the record and cleared with it, so it reveals nothing the record
+    does not.  Audit records never carry it.
     """
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return hashlib.sha256(("phone:" + digits).encode()).hexdigest()[:40]
+    return _digest(normalised_phone(phone, region))
+
+
+def subject_keys(phone: str, region: str = DEFAULT_REGION) -> tuple[str, ...]:
+    """Every key a record of this number may be linked by: ``subject_key`` first.
+
+    Files linked before numbers were normalised carry a digest of the digits
+    as typed: the national digits or the country code and them.
+    """
+    keys = [subject_key(phone, region)]
+    try:
+        number = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return tuple(keys)
+    national = str(number.national_number)
+    for digits in (national, f"{number.country_code}{national}", "0" + national):
+        legacy = _digest(digits)
+        if legacy not in keys:
+            keys.append(legacy)
+    return tuple(keys)

@@ -161,7 +161,7 @@ class RequestRegistered(Event):
     request_id: RequestId
     requester: Requester
     channel: Channel
-    need: str
+    need: str = personal()
     expected: TimeWindow | None = None
 
 
@@ -181,7 +181,7 @@ class RequestTriaged(Event):
 @attrs.frozen(kw_only=True)
 class RequestDeclined(Event):
     request_id: RequestId
-    reason: str
+    reason: str = personal()
 
 
 @attrs.frozen(kw_only=True)
@@ -219,7 +219,7 @@ class ExtraFeeAdded(Event):
 class WorkCompleted(Event):
     request_id: RequestId
     work_order_id: WorkOrderId
-    notes: str = ""
+    notes: str = personal(default="")
 
 
 @attrs.frozen(kw_only=True)
@@ -231,7 +231,7 @@ class WorkAccepted(Event):
 @attrs.frozen(kw_only=True)
 class WorkRejected(Event):
     request_id: RequestId
-    reason: str
+    reason: str = personal()
 
 
 @attrs.frozen(kw_only=True)
@@ -242,7 +242,7 @@ class RequestClosed(Event):
 @attrs.frozen(kw_only=True)
 class RequestCancelled(Event):
     request_id: RequestId
-    reason: str
+    reason: str = personal()
 
 
 @attrs.frozen(kw_only=True)
@@ -260,7 +260,7 @@ class DeadlineMissed(Event):
 class ServiceRequest(Aggregate[RequestId]):
     requester: Requester
     channel: Channel
-    need: str
+    need: str = personal()
     expected: TimeWindow | None = None
     registered_at: datetime
     status: Status = Status.REGISTERED
@@ -279,7 +279,7 @@ class ServiceRequest(Aggregate[RequestId]):
     scope_changes: tuple[str, ...] = ()
     extra_fees: tuple[ExtraFee, ...] = ()
     rework_count: int = 0
-    reason: str = ""
+    reason: str = personal(default="")
     updated_at: datetime
     started_at: datetime | None = None
     escalations: tuple[Escalation, ...] = ()

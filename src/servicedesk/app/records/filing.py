@@ -27,13 +27,14 @@ from __future__ import annotations
 from typing import Any
 
 from servicedesk.app.context import Context
+from servicedesk.app.unit_of_work import UnitOfWork
 from servicedesk.domain import callbacks as cb
 from servicedesk.domain import complaints as cp
 from servicedesk.domain import hall_cases as hc
 from servicedesk.domain import lost_found as lf
 from servicedesk.domain import requests as rq
 from servicedesk.domain.events import Event
-from servicedesk.domain.privacy import subject_key
+from servicedesk.domain.privacy import subject_key, subject_keys
 from servicedesk.domain.retention import RecordFile, RecordFileId, RecordKind
 from servicedesk.domain.values import Contact, Identifier
 
@@ -66,6 +67,14 @@ def record_file(ctx: Context, kind: str, record_id: Identifier, at: Any) -> Reco
 def phone_key(contact: Contact | None) -> list[str]:
     """The lookup keys of a person reached at ``contact`` (none without one)."""
     return [] if contact is None else [subject_key(contact.phone)]
+
+
+def files_of_phone(uow: UnitOfWork, phone: str) -> list[RecordFileId]:
+    """The files linked to this number however it was spelled, each once, in order."""
+    found: dict[RecordFileId, None] = {}
+    for key in subject_keys(Contact(phone).phone):
+        found.update(dict.fromkeys(uow.personal_data.files_of(key)))
+    return sorted(found, key=lambda f: f.value)
 
 
 def request_registered(event: rq.RequestRegistered, ctx: Context) -> None:

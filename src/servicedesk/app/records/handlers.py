@@ -16,9 +16,10 @@ from servicedesk.app.records.commands import (
     PurgeExpired,
     ReleaseHold,
 )
+from servicedesk.app.records.filing import files_of_phone
 from servicedesk.domain import lost_found as lf
 from servicedesk.domain.errors import InvalidValue, NotFound
-from servicedesk.domain.privacy import scrub, subject_key
+from servicedesk.domain.privacy import scrub
 from servicedesk.domain.retention import RecordFile, RecordFileId
 from servicedesk.domain.values import Contact
 from servicedesk.i18n import _
@@ -79,7 +80,7 @@ def purge_expired(cmd: PurgeExpired, ctx: Context) -> str:
 
 
 def erase_requester(cmd: EraseRequester, ctx: Context) -> str:
-    file_ids = ctx.uow.personal_data.files_of(subject_key(Contact(cmd.phone).phone))
+    file_ids = files_of_phone(ctx.uow, cmd.phone)
     if not file_ids:
         raise NotFound(_("No records are held for this phone number."))
     rules = ctx.policies.retention_rules()

@@ -21,6 +21,7 @@ from servicedesk.app import audit, trail_check
 from servicedesk.app.audit import Read
 from servicedesk.app.context import Wiring
 from servicedesk.app.permissions import Access
+from servicedesk.app.records.filing import files_of_phone
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import Store, UnitOfWork
 from servicedesk.domain import requests as rq
@@ -29,7 +30,7 @@ from servicedesk.domain.errors import IllegalTransition
 from servicedesk.domain.events import Event
 from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.money import Money
-from servicedesk.domain.privacy import is_personal, personal, subject_key
+from servicedesk.domain.privacy import is_personal, personal
 from servicedesk.domain.retention import Hold, RecordFile, RecordFileId, RecordKind
 from servicedesk.domain.values import (
     Actor,
@@ -269,7 +270,7 @@ class RecordQueries:
 
     @staticmethod
     def _files_of(uow: UnitOfWork, phone: str) -> list[RecordFileId]:
-        return uow.personal_data.files_of(subject_key(Contact(phone).phone))
+        return files_of_phone(uow, phone)
 
     def requester_export(
         self, phone: str, *, reveal: bool = False, actor: Actor | None = None
