@@ -63,6 +63,8 @@ def test_filers_are_for_events_and_record_sources_for_aggregates() -> None:
         "complaint",
         "callback",
         "hall_application",
+        "account",
+        "charge",
     }
 
 

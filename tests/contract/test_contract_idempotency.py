@@ -22,6 +22,7 @@ from servicedesk.domain.errors import (
     InvalidValue,
     NotFound,
 )
+from servicedesk.domain.privacy import scrub
 
 CHEN = Requester("Chen", "3-502", Contact("13800138000"))
 
@@ -39,7 +40,8 @@ def test_replay_returns_the_first_outcome_and_stores_nothing(store: Store) -> No
     first = d.handle(command, idempotency_key="form-17")
     clock.advance(minutes=5)
     again = desk(store, clock).handle(command, idempotency_key="form-17")
-    assert again == first
+    assert again.id == first.id
+    assert again.events == tuple(scrub(e) for e in first.events)  # the key keeps no personal data
     # one registration, and the record file that registration opens (records)
     assert [type(e).__name__ for e in first.events] == [
         "RequestRegistered",

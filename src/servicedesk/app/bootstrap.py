@@ -127,11 +127,14 @@ from servicedesk.app.requests.commands import (
     StartWork,
     TriageRequest,
 )
+from servicedesk.domain import accounts as ac
 from servicedesk.domain import callbacks as cb
+from servicedesk.domain import charges as ch
 from servicedesk.domain import complaints as cp
 from servicedesk.domain import hall_cases as hc
 from servicedesk.domain import lost_found as lf
 from servicedesk.domain import requests as rq
+from servicedesk.domain.billing import AccountId, ChargeId
 from servicedesk.domain.events import Event
 from servicedesk.domain.values import Identifier, RequestId
 
@@ -258,6 +261,10 @@ FILERS: Final[dict[type[Event], Filer]] = {
     hc.ApplicationReceived: filing.application_received,
     hc.ApplicationRefused: filing.application_ended,
     hc.ApplicationConcluded: filing.application_ended,
+    ac.AccountOpened: filing.account_opened,
+    ac.AccountClosed: filing.account_closed,
+    ch.ChargeRecorded: filing.charge_recorded,
+    ch.ChargeConfirmed: filing.charge_confirmed,
 }
 
 #: Store kind -> (aggregate class, id class): what a record file of that kind holds, and so
@@ -268,6 +275,8 @@ RECORD_SOURCES: Final[dict[str, tuple[type[object], type[Identifier]]]] = {
     filing.COMPLAINT: (cp.Complaint, cp.ComplaintId),
     filing.CALLBACK: (cb.Callback, cp.CallbackId),
     filing.APPLICATION: (hc.Application, hc.ApplicationId),
+    filing.ACCOUNT: (ac.Account, AccountId),
+    filing.CHARGE: (ch.Charge, ChargeId),
 }
 
 #: The library's wiring; ``Desk`` runs on it unless given another.

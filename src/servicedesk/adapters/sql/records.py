@@ -103,6 +103,7 @@ class SqlPersonalData(PersonalData):
     def rewrite(
         self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
     ) -> None:
+        self.uow.erased = True
         spec = self.repository_of(kind).spec
         table = spec.table
         row = self.uow.execute(
@@ -147,6 +148,7 @@ class SqlPersonalData(PersonalData):
             self.uow.run(insert(t.subject_links), rows)
 
     def unlink(self, file_id: RecordFileId) -> None:
+        self.uow.erased = True
         self.uow.execute(
             sa.delete(t.subject_links).where(t.subject_links.c.file_id == file_id.value)
         )
@@ -155,6 +157,7 @@ class SqlPersonalData(PersonalData):
         self, now: datetime, limit: int, sources: Mapping[str, tuple[type[Any], type[Identifier]]]
     ) -> Purged:
         """The batch in a few set-based statements per record kind (``bulk/purge.py``)."""
+        self.uow.erased = True
         return purge.purge_due(self.uow, self.repository_of, now, limit, sources)
 
     def files_of(self, subject: str) -> list[RecordFileId]:

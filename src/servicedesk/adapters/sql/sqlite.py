@@ -67,6 +67,8 @@ class ServiceDeskSQLite(SQLiteDialect_pysqlite):
                 cursor.execute("PRAGMA journal_mode = WAL")
                 cursor.execute("PRAGMA foreign_keys = ON")
                 cursor.execute("PRAGMA synchronous = NORMAL")
+                # deleted and rewritten rows are zeroed, not left in free pages (erasure)
+                cursor.execute("PRAGMA secure_delete = ON")
                 if self.writes:  # do_begin waits for the write lock in short steps
                     cursor.execute("PRAGMA busy_timeout = 0")
             finally:

@@ -57,6 +57,8 @@ class SqlTransaction:
         self.written: list[Written] = []
         #: The mark of every event this transaction writes (``ports.UnitOfWork.entry``).
         self.entry = new_entry()
+        #: Whether it anonymised records: on SQLite the commit then empties the WAL.
+        self.erased = False
 
     def execute(self, statement: sa.Executable, parameters: Any = None) -> Result:
         """Run one statement in this transaction; errors come out typed."""
@@ -147,6 +149,8 @@ class SqlTransaction:
             self._connection.commit()
         except sa.exc.StatementError as error:
             raise translate(error, self.store.url) from error
+        if self.erased and self.engine.dialect.name == "sqlite":
+            checkpoint(self._connection)
 
     def rollback(self) -> None:
         self.written.clear()
@@ -165,3 +169,16 @@ class SqlTransaction:
         if self._connection is not None:
             connection, self._connection = self._connection, None
             connection.close()
+
+
+def checkpoint(connection: sa.Connection) -> None:
+    """Copy the WAL into the file and truncate it, so erased data is in neither.
+
+    The file's freed pages are already zeroed (``secure_delete``, set on every
+    connection); the WAL would otherwise keep the old pages until a later
+    checkpoint.  Run on the DBAPI connection, outside any transaction; a reader
+    still holding an old snapshot makes it partial, and the next erasure's
+    checkpoint (or SQLite's own) finishes it.
+    """
+    dbapi_connection: Any = connection.connection.dbapi_connection
+    dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()

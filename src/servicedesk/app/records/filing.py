@@ -19,7 +19,12 @@ same rules:
 - a found item opens a file when logged and closes when claimed or given to
   its finder;
 - a hall application opens a file when received (linked to the applicant's
-  phone) and closes when refused or concluded.
+  phone) and closes when refused or concluded;
+- an account opens a settlement file when opened (linked to the holder's
+  phone) and closes with the account; a charge opens one when recorded (linked
+  to its account holder's phone: the requester signs it) and closes when
+  confirmed.  Accounting rules keep both for their full period, so an erasure
+  request leaves them and the purge at its end takes the names and signature.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from typing import Any
 
 from servicedesk.app.context import Context
 from servicedesk.app.unit_of_work import UnitOfWork
+from servicedesk.domain import accounts as ac
 from servicedesk.domain import callbacks as cb
+from servicedesk.domain import charges as ch
 from servicedesk.domain import complaints as cp
 from servicedesk.domain import hall_cases as hc
 from servicedesk.domain import lost_found as lf
@@ -44,6 +51,8 @@ FOUND_ITEM = "found_item"
 COMPLAINT = "complaint"
 CALLBACK = "callback"
 APPLICATION = "hall_application"
+ACCOUNT = "account"
+CHARGE = "charge"
 
 
 def file_events(ctx: Context, events: list[Event]) -> None:
@@ -156,4 +165,32 @@ def application_received(event: hc.ApplicationReceived, ctx: Context) -> None:
 def application_ended(event: hc.ApplicationRefused | hc.ApplicationConcluded, ctx: Context) -> None:
     record = record_file(ctx, APPLICATION, event.application_id, event.at)
     record.extend(forms=[RecordKind.REQUEST_FORM], at=event.at)
+    record.close(at=event.at, rules=ctx.policies.retention_rules())
+
+
+# --- money ---------------------------------------------------------------------------------------
+
+
+def account_opened(event: ac.AccountOpened, ctx: Context) -> None:
+    record = record_file(ctx, ACCOUNT, event.account_id, event.at)
+    record.extend(forms=[RecordKind.SETTLEMENT_VOUCHER], at=event.at)
+    ctx.uow.personal_data.link(record.id, phone_key(event.requester.contact))
+
+
+def account_closed(event: ac.AccountClosed, ctx: Context) -> None:
+    record = record_file(ctx, ACCOUNT, event.account_id, event.at)
+    record.extend(forms=[RecordKind.SETTLEMENT_VOUCHER], at=event.at)
+    record.close(at=event.at, rules=ctx.policies.retention_rules())
+
+
+def charge_recorded(event: ch.ChargeRecorded, ctx: Context) -> None:
+    record = record_file(ctx, CHARGE, event.charge_id, event.at)
+    record.extend(forms=[RecordKind.SETTLEMENT_VOUCHER], at=event.at)  # once, if re-recorded
+    holder = ctx.uow.accounts.get(event.account_id).requester
+    ctx.uow.personal_data.link(record.id, phone_key(holder.contact))
+
+
+def charge_confirmed(event: ch.ChargeConfirmed, ctx: Context) -> None:
+    record = record_file(ctx, CHARGE, event.charge_id, event.at)
+    record.extend(forms=[RecordKind.SETTLEMENT_VOUCHER], at=event.at)
     record.close(at=event.at, rules=ctx.policies.retention_rules())
