@@ -1,7 +1,7 @@
 """One measurement in its own process, so its peak memory is its own.
 
 ``python -m bench.child CASE STEP N URL`` runs ``setup``, ``library`` or
-``raw`` of CASE and prints one JSON line: seconds, peak resident memory (MB)
+``raw`` or ``minimal`` of CASE and prints one JSON line: seconds, peak resident memory (MB)
 and the count the step returned.  A step that measures something else than its
 own time (how long another process waited) returns its count and those seconds.
 """
@@ -15,12 +15,13 @@ import time
 
 from bench.cases import CASES
 
-STEPS = {"setup": 0, "library": 1, "raw": 2}
+STEPS = {"setup": 0, "library": 1, "raw": 2, "minimal": 3}
 
 
 def main(argv: list[str]) -> None:
     case, step, n, url = argv[0], argv[1], int(argv[2]), argv[3]
     function = CASES[case][STEPS[step]]
+    assert function is not None, f"{case} has no {step} step"
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
     result = function(url, n)
