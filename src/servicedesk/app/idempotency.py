@@ -54,7 +54,9 @@ def replayed(
             _(
                 "The idempotency key {key} was already used for a different command; "
                 "send {command} with a new key."
-            ).format(key=key, command=type(command).__name__)
+            ),
+            key=key,
+            command=type(command).__name__,
         )
     events = tuple(convert.structure(e, Event) for e in outcome["events"])
     if outcome.get("actor") != actor.id.value:
