@@ -14,7 +14,7 @@ from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 
-from bench import intake, waits, world
+from bench import intake, minimal, waits, world
 from bench.raw import Raw
 from servicedesk import (
     Actor,
@@ -50,6 +50,7 @@ def setup_intake(url: str, n: int) -> None:
         desk.handle(OpenAccount(requester=world.requester(f"U{unit}")), actor=world.CLERK)
     store.close()
     intake.setup_raw(url)
+    minimal.setup_intake(url, UNITS)
 
 
 def run_intake(url: str, n: int) -> int:
@@ -64,6 +65,11 @@ def run_intake(url: str, n: int) -> int:
 def raw_intake(url: str, n: int) -> int:
     """The library's rows for each job, one transaction per command (bench/intake.py)."""
     return intake.raw_intake(url, n, UNITS)
+
+
+def minimal_intake(url: str, n: int) -> int:
+    """A hand-written desk on the driver alone, the same guarantees (bench/minimal.py)."""
+    return minimal.minimal_intake(url, n, UNITS)
 
 
 # --- 2. month close ------------------------------------------------------------------------------
@@ -120,6 +126,7 @@ def setup_close(url: str, n: int) -> None:
         raw.executemany(insert, batch)
     raw.commit()
     raw.close()
+    minimal.setup_close(url, n)
 
 
 def run_close(url: str, n: int) -> int:
@@ -231,6 +238,10 @@ def raw_close(url: str, n: int) -> int:
     return int(issued)
 
 
+def minimal_close(url: str, n: int) -> int:
+    return minimal.minimal_close(url, n)
+
+
 # --- 3. escalation sweep -------------------------------------------------------------------------
 
 
@@ -312,6 +323,7 @@ def setup_sweep(url: str, n: int) -> None:
     )
     raw.commit()
     raw.close()
+    minimal.setup_sweep(url, n)
 
 
 SWEEP_AT = world.START + timedelta(days=3)
@@ -394,6 +406,10 @@ def raw_sweep(url: str, n: int) -> int:
     return int(escalated)
 
 
+def minimal_sweep(url: str, n: int) -> int:
+    return minimal.minimal_sweep(url, n, SWEEP_AT)
+
+
 # --- 4. purge ------------------------------------------------------------------------------------
 
 #: The raw tables of the purge: the library's tables' columns and indexes, and their rows.
@@ -453,6 +469,7 @@ def setup_purge(url: str, n: int) -> None:
     world.copy_rows(store, links, links.c.file_id.like("%SEEDREQ%"), tokens, copies, width=width)
     store.close()
     _raw_copies(url)
+    minimal.setup_purge(url, n)
 
 
 PURGE_AT = world.START + timedelta(days=4 * 365)
@@ -561,14 +578,20 @@ def raw_purge(url: str, n: int) -> int:
     return purged
 
 
+def minimal_purge(url: str, n: int) -> int:
+    return minimal.minimal_purge(url, n, PURGE_AT, PURGE_BATCH)
+
+
 Step = Callable[[str, int], object]
-CASES: dict[str, tuple[Step, Step, Step]] = {
-    "intake": (setup_intake, run_intake, raw_intake),
-    "close": (setup_close, run_close, raw_close),
-    "sweep": (setup_sweep, run_sweep, raw_sweep),
-    "purge": (setup_purge, run_purge, raw_purge),
+#: Per case: set-up, the library's run, the raw baseline (the library's rows written with the
+#: driver alone) and, where one is written, the minimal anchor (bench/minimal.py).
+CASES: dict[str, tuple[Step, Step, Step, Step | None]] = {
+    "intake": (setup_intake, run_intake, raw_intake, minimal_intake),
+    "close": (setup_close, run_close, raw_close, minimal_close),
+    "sweep": (setup_sweep, run_sweep, raw_sweep, minimal_sweep),
+    "purge": (setup_purge, run_purge, raw_purge, minimal_purge),
     # 5. another process's write behind a long command (bench/waits.py): the step's
     # count and the writer's longest wait, not the step's own time
-    "close-wait": (waits.setup_close_wait, waits.run_close_wait, waits.raw_close_wait),
-    "read-wait": (waits.setup_read_wait, waits.run_read_wait, waits.raw_read_wait),
+    "close-wait": (waits.setup_close_wait, waits.run_close_wait, waits.raw_close_wait, None),
+    "read-wait": (waits.setup_read_wait, waits.run_read_wait, waits.raw_read_wait, None),
 }

@@ -46,7 +46,9 @@ def _structure_datetime(value: Any, _type: type) -> datetime:
 def _structure_decimal(value: Any, _type: type) -> Decimal:
     if isinstance(value, float):
         raise InvalidValue(
-            _("Amounts must be decimal strings, not floats ({value}).").format(value=value)
+            _("Amounts must be decimal strings, not floats ({value})."),
+            code="input.invalid",
+            value=value,
         )
     return Decimal(str(value))
 
@@ -108,7 +110,7 @@ def structure_event(converter: cattrs.Converter, data: dict[str, Any]) -> Event:
     name = data.pop(EVENT_TAG, None)
     cls = domain_events.all_event_types().get(str(name))
     if cls is None:
-        raise InvalidValue(_("Unknown event type {name!r}.").format(name=name))
+        raise InvalidValue(_("Unknown event type {name!r}."), code="input.invalid", name=name)
     return converter.structure(data, cls)
 
 
@@ -125,23 +127,41 @@ def structure(data: Any, cls: type[T]) -> T:
     try:
         return converter.structure(data, cls)
     except cattrs.BaseValidationError as error:
-        cause = _first_domain_error(error)
-        if cause is not None:
+        cause, path = _first_failure(error)
+        if isinstance(cause, ServiceDeskError):
+            # a validator names its attribute; the path says where that record sits
+            cause.field = ".".join(filter(None, [path, cause.field])) or None
             raise cause from error
         raise InvalidValue(
-            _("The data does not describe a valid {what}.").format(what=cls.__name__)
+            _("The data does not describe a valid {what}."),
+            field=path or None,
+            code=(
+                "input.unknown_field"
+                if isinstance(cause, cattrs.ForbiddenExtraKeysError)
+                else "input.invalid"
+            ),
+            what=cls.__name__,
         ) from error
 
 
-def _first_domain_error(error: BaseException) -> ServiceDeskError | None:
-    """The clerk-readable cause buried in cattrs' grouped validation errors."""
-    if isinstance(error, ServiceDeskError):
-        return error
-    for inner in getattr(error, "exceptions", ()):
-        found = _first_domain_error(inner)
-        if found is not None:
-            return found
-    return None
+def _first_failure(error: BaseException, path: str = "") -> tuple[BaseException, str]:
+    """The refusal buried in cattrs' grouped errors (a clerk-readable one first) and its path."""
+    if isinstance(error, cattrs.ForbiddenExtraKeysError):
+        return error, ".".join(filter(None, [path, min(error.extra_fields)]))
+    steps: list[tuple[BaseException, str]] = []
+    if isinstance(error, cattrs.ClassValidationError):
+        noted, bare = error.group_exceptions()
+        steps = [(e, ".".join(filter(None, [path, note.name]))) for e, note in noted]
+        steps += [(e, path) for e in bare]
+    elif isinstance(error, cattrs.IterableValidationError):
+        noted_items, bare = error.group_exceptions()
+        steps = [(e, f"{path}[{note.index}]") for e, note in noted_items]
+        steps += [(e, path) for e in bare]
+    elif isinstance(error, BaseExceptionGroup):
+        steps = [(e, path) for e in error.exceptions]
+    found = [_first_failure(inner, step) for inner, step in steps]
+    clerk_readable = [f for f in found if isinstance(f[0], ServiceDeskError)]
+    return (clerk_readable or found or [(error, path)])[0]
 
 
 # --- durations -----------------------------------------------------------------------------------

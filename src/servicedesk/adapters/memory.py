@@ -342,9 +342,9 @@ class MemoryUnitOfWork(ports.UnitOfWork):
                 if current_version != expected:
                     self._pending.clear()
                     raise ConcurrencyConflict(
-                        _("The {kind} {id} was changed by someone else; try again.").format(
-                            kind=_(kind), id=aggregate_id
-                        )
+                        _("The {kind} {id} was changed by someone else; try again."),
+                        kind=_(kind),
+                        id=aggregate_id,
                     )
             self._claim_keys()
             self.store.log.update(self._rewritten)  # records: erased events replace the stored
@@ -374,9 +374,9 @@ class MemoryUnitOfWork(ports.UnitOfWork):
                 self._pending.clear()
                 self._keys.clear()
                 raise ConcurrencyConflict(
-                    _("Another {kind} holds what {id} needs; someone saved it first.").format(
-                        kind=_(kind), id=aggregate_id
-                    )
+                    _("Another {kind} holds what {id} needs; someone saved it first."),
+                    kind=_(kind),
+                    id=aggregate_id,
                 )
         for kind, aggregate_id in keys:
             old = held.pop((kind, aggregate_id), None)

@@ -134,7 +134,10 @@ class Relay:
     ) -> None:
         if not prefix or any(c in prefix for c in " *>\t\r\n"):
             raise InvalidValue(
-                _("{prefix!r} cannot begin a subject.").format(prefix=prefix), field="prefix"
+                _("{prefix!r} cannot begin a subject."),
+                field="prefix",
+                code="relay.invalid",
+                prefix=prefix,
             )
         self.feed = feed
         self.publisher = publisher
@@ -240,9 +243,9 @@ class JetStreamPublisher(Publisher):
             return self.loop.run_until_complete(asyncio.wait_for(work, self.timeout))
         except (NatsError, OSError, TimeoutError) as error:
             raise RelayError(
-                _("The broker at {where} did not take the events ({reason}).").format(
-                    where=self.where, reason=type(error).__name__
-                )
+                _("The broker at {where} did not take the events ({reason})."),
+                where=self.where,
+                reason=type(error).__name__,
             ) from error
 
     async def _publish(self, messages: Sequence[Message]) -> None:

@@ -108,7 +108,10 @@ class Desk:
         if bulk_batch is not None and (
             not isinstance(bulk_batch, int) or isinstance(bulk_batch, bool) or bulk_batch < 1
         ):
-            raise InvalidValue(_("A bulk batch holds at least one record, or is None for all."))
+            raise InvalidValue(
+                _("A bulk batch holds at least one record, or is None for all."),
+                code="command.invalid",
+            )
         self.store = store
         #: The language of this desk's refusals (``zh_CN``); ``None`` keeps the caller's.
         self.locale = locale
@@ -186,7 +189,9 @@ class Desk:
         """The command's handler, once the command's values passed the door."""
         handler = self.wiring.handlers.get(type(command))
         if handler is None:
-            raise InvalidValue(_("Unknown command {name}.").format(name=type(command).__name__))
+            raise InvalidValue(
+                _("Unknown command {name}."), code="command.invalid", name=type(command).__name__
+            )
         check_command(command, self.limits)  # before any policy or store is asked
         return handler
 

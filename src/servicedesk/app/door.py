@@ -97,10 +97,11 @@ def _kind(wanted: Any) -> str:
 
 def _refuse(path: str, wanted: Any, got: Any) -> InvalidValue:
     return InvalidValue(
-        _("{field} must be {kind}, not {got}.").format(
-            field=path, kind=_kind(wanted), got=type(got).__name__
-        ),
+        _("{field} must be {kind}, not {got}."),
         field=path,
+        code="input.invalid",
+        kind=_kind(wanted),
+        got=type(got).__name__,
     )
 
 
@@ -134,17 +135,20 @@ def _check(value: Any, wanted: Any, limits: Limits, path: str) -> None:
     elif isinstance(value, int) and not isinstance(value, bool):
         if abs(value) > limits.largest_count:
             raise InvalidValue(
-                _("{field} is beyond {n}.").format(field=path, n=limits.largest_count), field=path
+                _("{field} is beyond {n}."),
+                field=path,
+                code="input.invalid",
+                n=limits.largest_count,
             )
     elif isinstance(value, datetime):
         _check_time(value, limits, path)
     elif isinstance(value, Identifier):
         if len(value.value) > value.longest_given:
             raise InvalidValue(
-                _("{field} is longer than {n} characters.").format(
-                    field=path, n=value.longest_given
-                ),
+                _("{field} is longer than {n} characters."),
                 field=path,
+                code="input.invalid",
+                n=value.longest_given,
             )
     elif attrs.has(type(value)):
         _check_fields(value, limits, path + ".")
@@ -163,15 +167,16 @@ def _matches(value: Any, wanted: Any) -> bool:
 def _check_text(value: str, limits: Limits, path: str) -> None:
     if "\x00" in value or not _encodable(value):
         raise InvalidValue(
-            _("{field} holds a character that is not text (a NUL or a lone surrogate).").format(
-                field=path
-            ),
+            _("{field} holds a character that is not text (a NUL or a lone surrogate)."),
             field=path,
+            code="input.invalid",
         )
     if len(value) > limits.longest_text:
         raise InvalidValue(
-            _("{field} is longer than {n} characters.").format(field=path, n=limits.longest_text),
+            _("{field} is longer than {n} characters."),
             field=path,
+            code="input.invalid",
+            n=limits.longest_text,
         )
 
 
@@ -186,30 +191,33 @@ def _encodable(value: str) -> bool:
 def _check_money(value: Money, limits: Limits, path: str) -> None:
     if value.currency != limits.currency:
         raise InvalidValue(
-            _("{field} is in {got}; this desk keeps its accounts in {want}.").format(
-                field=path, got=value.currency, want=limits.currency
-            ),
+            _("{field} is in {got}; this desk keeps its accounts in {want}."),
             field=path,
+            code="input.invalid",
+            got=value.currency,
+            want=limits.currency,
         )
     if abs(value.amount) > limits.largest_amount.amount:
         raise InvalidValue(
-            _("{field} is beyond the largest amount the desk takes, {limit}.").format(
-                field=path, limit=limits.largest_amount
-            ),
+            _("{field} is beyond the largest amount the desk takes, {limit}."),
             field=path,
+            code="input.invalid",
+            limit=limits.largest_amount,
         )
 
 
 def _check_time(value: datetime, limits: Limits, path: str) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidValue(
-            _("{field} has no time zone; give an aware date and time.").format(field=path),
+            _("{field} has no time zone; give an aware date and time."),
             field=path,
+            code="input.invalid",
         )
     if not limits.earliest <= value <= limits.latest:
         raise InvalidValue(
-            _("{field} is outside the years {first} to {last}.").format(
-                field=path, first=limits.earliest.year, last=limits.latest.year - 1
-            ),
+            _("{field} is outside the years {first} to {last}."),
             field=path,
+            code="input.invalid",
+            first=limits.earliest.year,
+            last=limits.latest.year - 1,
         )

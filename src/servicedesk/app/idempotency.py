@@ -56,7 +56,9 @@ def replayed(
             _(
                 "The idempotency key {key} was already used for a different command; "
                 "send {command} with a new key."
-            ).format(key=key, command=type(command).__name__)
+            ),
+            key=key,
+            command=type(command).__name__,
         )
     # scrubbed again on reading: a key stored by an older version may still hold the raw events
     events = tuple(scrub(convert.structure(e, Event)) for e in outcome["events"])

@@ -53,13 +53,13 @@ def _widened(
         _(
             "The policy hook {hook} lets {roles} give {command}, which only a {reserved} may "
             "({action}); a plugin may narrow a reserved act, never widen it."
-        ).format(
-            hook=hook,
-            roles=", ".join(sorted(roles - act.roles)),
-            command=name,
-            reserved=" / ".join(sorted(act.roles)),
-            action=_(act.action),
-        )
+        ),
+        code="permission.policy_unusable",
+        hook=hook,
+        roles=", ".join(sorted(roles - act.roles)),
+        command=name,
+        reserved=" / ".join(sorted(act.roles)),
+        action=_(act.action),
     )
 
 
@@ -122,24 +122,26 @@ def check_permission(policies: Policies, command: Command, actor: Actor) -> None
     cls = type(command)
     allowed = allowed_roles(policies, cls)
     if not actor.roles & allowed:
-        raise PermissionDenied(refusal(actor, cls.__name__, allowed))
+        raise PermissionDenied(refusal(actor, cls.__name__, allowed), code="permission.denied")
     act = cls.reserved
     if actor.is_requester:
         ids = [getattr(command, f) for f in BINDING_FIELDS if hasattr(command, f)]
         if ids and not actor.may_act_for(*ids):
             raise PermissionDenied(
-                _(
-                    "{actor} acts for other records; a requester gives {command} only for his own."
-                ).format(actor=actor.id, command=cls.__name__),
+                _("{actor} acts for other records; a requester gives {command} only for his own."),
                 field=next(f for f in BINDING_FIELDS if hasattr(command, f)),
+                code="permission.denied",
+                actor=actor.id,
+                command=cls.__name__,
             )
     elif act is not None and act.needs_evidence and evidence_of(command) is None:
         raise EvidenceRequired(
             _(
                 "{command} is the requester's own act: give it as the requester, or record "
                 "how he gave it and who witnessed it (evidence)."
-            ).format(command=cls.__name__),
+            ),
             field="evidence",
+            command=cls.__name__,
         )
 
 
@@ -174,10 +176,12 @@ def check_bound(policies: Policies, command: Command, actor: Actor, uow: UnitOfW
     if field_staff and worker_id is not None:
         if str(worker_id) != actor.id.value:
             raise PermissionDenied(
-                _("{actor} may give {command} for himself only, not for worker {worker}.").format(
-                    actor=actor.id, command=cls.__name__, worker=worker_id
-                ),
+                _("{actor} may give {command} for himself only, not for worker {worker}."),
                 field="worker_id",
+                code="permission.denied",
+                actor=actor.id,
+                command=cls.__name__,
+                worker=worker_id,
             )
         return
     act = cls.reserved
@@ -192,16 +196,20 @@ def check_bound(policies: Policies, command: Command, actor: Actor, uow: UnitOfW
                 _(
                     "Request {id}'s work order names another worker; {actor} acts on his own "
                     "orders only."
-                ).format(id=request.id, actor=actor.id),
+                ),
                 field="request_id",
+                code="request.forbidden",
+                id=request.id,
+                actor=actor.id,
             )
         return
     if actor.is_requester:
         if not actor.may_act_for(request.id, account):
             raise PermissionDenied(
-                _(
-                    "{actor} acts for other records; a requester gives {command} only for his own."
-                ).format(actor=actor.id, command=cls.__name__)
+                _("{actor} acts for other records; a requester gives {command} only for his own."),
+                code="permission.denied",
+                actor=actor.id,
+                command=cls.__name__,
             )
         return
     workers = {order.worker_id.value for order in request.work_orders}
@@ -212,8 +220,10 @@ def check_bound(policies: Policies, command: Command, actor: Actor, uow: UnitOfW
             _(
                 "A worker never records or witnesses the requester's word on his own job "
                 "(request {id})."
-            ).format(id=request.id),
+            ),
             field="evidence",
+            code="permission.denied",
+            id=request.id,
         )
 
 
@@ -259,7 +269,7 @@ class Access:
             query, {"ids": [str(i) for i in ids if i is not None]}, refused="PermissionDenied"
         )
         record_read(self.store, read, actor, aware(self.clock(), "clock time"), self.audit_key)
-        raise PermissionDenied(message)
+        raise PermissionDenied(message, code="permission.denied")
 
     def revealed(self, actor: Actor, read: Read) -> None:
         """Record that ``actor`` was shown personal data unmasked: who saw whose records."""

@@ -40,9 +40,10 @@ class Repository(abc.ABC, Generic[A]):
             aggregate.id not in self.missing and self._exists(aggregate.id)
         ):
             raise InvalidValue(
-                _("A {what} with id {id} already exists.").format(
-                    what=_(self.label), id=aggregate.id
-                )
+                _("A {what} with id {id} already exists."),
+                code="record.invalid",
+                what=_(self.label),
+                id=aggregate.id,
             )
         self._register(aggregate)
 
@@ -58,7 +59,9 @@ class Repository(abc.ABC, Generic[A]):
         aggregate = self._get(aggregate_id)
         if aggregate is None:
             self.missing.add(aggregate_id)
-            raise NotFound(_("No {what} with id {id}.").format(what=_(self.label), id=aggregate_id))
+            raise NotFound(
+                _("No {what} with id {id}."), kind=self.kind, what=_(self.label), id=aggregate_id
+            )
         self.seen[aggregate_id] = aggregate
         return aggregate
 
@@ -100,8 +103,8 @@ class DerivedIdRepository(Repository[A]):
             return
         if aggregate.id not in self.missing and self._exists(aggregate.id):
             raise ConcurrencyConflict(
-                _("Another transaction created {what} {id} meanwhile; try again.").format(
-                    what=_(self.label), id=aggregate.id
-                )
+                _("Another transaction created {what} {id} meanwhile; try again."),
+                what=_(self.label),
+                id=aggregate.id,
             )
         self._register(aggregate)  # looked up once, not again by ``Repository.add``

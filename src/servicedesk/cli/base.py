@@ -97,7 +97,9 @@ def parse_now(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidValue(_("{text!r} is not an ISO date and time.").format(text=text)) from None
+        raise InvalidValue(
+            _("{text!r} is not an ISO date and time."), code="cli.invalid", text=text
+        ) from None
     return aware(moment, "--now time")
 
 
@@ -177,9 +179,9 @@ def open_store(target: str, *, create: bool = False) -> Store:
 
     if not create and is_sqlite_path(target) and not Path(target).expanduser().exists():
         raise InvalidValue(
-            _("No database at {path}; create it with: servicedesk db upgrade --db {path}").format(
-                path=target
-            )
+            _("No database at {path}; create it with: servicedesk db upgrade --db {path}"),
+            code="cli.invalid",
+            path=target,
         )
     return SqlStore(target, migrate=create)
 
@@ -218,9 +220,10 @@ def require(desk: Desk, *repositories: str, what: str) -> None:
     """Refuse, in one line, a command whose records this store cannot hold yet."""
     if lacking := missing(desk.store, repositories):
         raise InvalidValue(
-            _("This store cannot hold {what} yet (no {names} repository).").format(
-                what=_(what), names=", ".join(lacking)
-            )
+            _("This store cannot hold {what} yet (no {names} repository)."),
+            code="cli.invalid",
+            what=_(what),
+            names=", ".join(lacking),
         )
 
 

@@ -190,7 +190,9 @@ def demo(db: str | None, hall: bool) -> None:
             desk = Desk(store, entry_points=False)
             if desk.queries.catalogue() or desk.hall.guides():
                 raise InvalidValue(
-                    _("{db} already holds a centre; the demo builds a new one.").format(db=target)
+                    _("{db} already holds a centre; the demo builds a new one."),
+                    code="cli.invalid",
+                    db=target,
                 )
             if hall:
                 _print_hall_demo(store, kept=db)

@@ -91,9 +91,32 @@ class DeskCommand(TranslatedHelp):
     """A ``servicedesk`` command."""
 
 
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(_("error: {message}").format(message=message), err=True)
+#: Exit codes a script can tell apart (docs/cli.md lists them).
+EXIT_REFUSED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
+
+
+def fail(message: str, code: int, report: Mapping[str, Any] | None = None) -> NoReturn:
+    """One line on stderr; with ``--json``, the error as JSON (``report``) instead."""
+    if report is not None:
+        import json
+
+        click.echo(json.dumps({"error": dict(report)}, ensure_ascii=False), err=True)
+    else:
+        click.echo(_("error: {message}").format(message=message), err=True)
     sys.exit(code)
+
+
+def _usage_report(error: click.ClickException) -> dict[str, Any]:
+    hint = getattr(error, "param_hint", None) or getattr(
+        getattr(error, "param", None), "name", None
+    )
+    return {
+        "code": "cli.usage",
+        "category": "invalid",
+        "message": error.format_message(),
+        "params": {},
+        "field": hint if isinstance(hint, str) else None,
+    }
 
 
 class DeskGroup(TranslatedHelp, click.Group):
@@ -113,6 +136,8 @@ class DeskGroup(TranslatedHelp, click.Group):
         from servicedesk.domain.errors import ServiceDeskError
 
         kwargs["standalone_mode"] = False
+        given = args[0] if args else kwargs.get("args")
+        wants_json = "--json" in (sys.argv[1:] if given is None else list(given))
         try:
             return super().main(*args, **kwargs)
         except click.exceptions.Exit as done:
@@ -121,11 +146,15 @@ class DeskGroup(TranslatedHelp, click.Group):
             click.echo(bare.format_message())
             sys.exit(bare.exit_code)
         except click.ClickException as error:
-            fail(error.format_message(), error.exit_code)
+            report = _usage_report(error) if wants_json else None
+            fail(error.format_message(), error.exit_code, report)
         except click.exceptions.Abort:
-            fail(_("aborted"), 1)
+            fail(_("aborted"), EXIT_REFUSED)
         except ServiceDeskError as error:
-            fail(error.message, 1)
+            from servicedesk.domain.errors import StoreUnavailable
+
+            code = EXIT_UNAVAILABLE if isinstance(error, StoreUnavailable) else EXIT_REFUSED
+            fail(error.message, code, error.to_dict() if wants_json else None)
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

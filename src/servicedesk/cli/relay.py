@@ -85,5 +85,6 @@ def _publisher(broker: str, stream: str, prefix: str) -> JetStreamPublisher:
         return JetStreamPublisher(broker, stream=stream, prefix=prefix)
     except ImportError:
         raise InvalidValue(
-            _("The NATS client is not installed: pip install 'servicedesk[nats]'.")
+            _("The NATS client is not installed: pip install 'servicedesk[nats]'."),
+            code="cli.invalid",
         ) from None

@@ -104,14 +104,18 @@ def fee_of(entry: dict[str, Any], where: str) -> FeeStandard:
     if kind == "quote":
         return FeeStandard.quote()
     if money is None:
-        raise InvalidValue(_("{where}: a {kind} fee needs a price.").format(where=where, kind=kind))
+        raise InvalidValue(
+            _("{where}: a {kind} fee needs a price."), code="cli.invalid", where=where, kind=kind
+        )
     if kind == "fixed":
         return FeeStandard.fixed(money)
     if kind == "per_unit":
         return FeeStandard.per_unit(money, str(entry.get("unit", "")))
     if kind == "labour_and_materials":
         return FeeStandard.labour_and_materials(money)
-    raise InvalidValue(_("{where}: unknown fee kind {kind!r}.").format(where=where, kind=kind))
+    raise InvalidValue(
+        _("{where}: unknown fee kind {kind!r}."), code="cli.invalid", where=where, kind=kind
+    )
 
 
 def proposals(path: Path) -> list[ProposeItem]:
@@ -134,7 +138,7 @@ def proposals(path: Path) -> list[ProposeItem]:
         where = _("item {n}").format(n=n)
         try:
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                raise InvalidValue(_("{where} needs an id.").format(where=where))
+                raise InvalidValue(_("{where} needs an id."), code="cli.invalid", where=where)
             made.append(
                 ProposeItem(
                     item_id=entry["id"],
@@ -168,9 +172,9 @@ def catalogue_load(file: Path, **kwargs: Any) -> None:
         taken = [p.item_id.value for p in made if p.item_id in known]
         if taken:
             raise InvalidValue(
-                _("Already in the catalogue: {ids}; nothing was proposed.").format(
-                    ids=", ".join(taken)
-                )
+                _("Already in the catalogue: {ids}; nothing was proposed."),
+                code="cli.invalid",
+                ids=", ".join(taken),
             )
         ids = [desk.handle(p, actor=actor).id for p in made]
     done(opts, _("proposed: {id}"), ", ".join(i or "" for i in ids), items=ids)

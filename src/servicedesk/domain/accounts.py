@@ -54,7 +54,9 @@ class DepositRule:
     def __attrs_post_init__(self) -> None:
         for value in (self.minimum, self.top_up_below, self.limit):
             if not isinstance(value, Money) or value.is_negative:
-                raise InvalidValue(_("A deposit rule's amounts are Money, not negative."))
+                raise InvalidValue(
+                    _("A deposit rule's amounts are Money, not negative."), code="account.invalid"
+                )
 
 
 class AccountStatus(StrEnum):
@@ -167,9 +169,10 @@ class Account(Aggregate[AccountId]):
         self._positive(amount)
         if not any(e.kind is EntryKind.DEPOSIT for e in self.entries) and amount < rule.minimum:
             raise InvalidValue(
-                _("The first deposit of account {id} must be at least {minimum}.").format(
-                    id=self.id, minimum=rule.minimum
-                )
+                _("The first deposit of account {id} must be at least {minimum}."),
+                code="account.invalid",
+                id=self.id,
+                minimum=rule.minimum,
             )
         self._entry(EntryKind.DEPOSIT, amount, payment_id.value, at)
 
@@ -178,20 +181,26 @@ class Account(Aggregate[AccountId]):
         self._deposit_account(_("draw a charge"))
         if self.drawn_for(charge_id):
             raise IllegalTransition(
-                _("Charge {charge} is already drawn from account {id}.").format(
-                    charge=charge_id, id=self.id
-                )
+                _("Charge {charge} is already drawn from account {id}."),
+                code="charge.illegal_transition",
+                charge=charge_id,
+                id=self.id,
             )
         self._same_currency(amount)
         if amount.is_negative:
-            raise InvalidValue(_("A draw must not be negative."))
+            raise InvalidValue(_("A draw must not be negative."), code="account.invalid")
         after = self.balance - amount
         if after < -rule.limit:
             raise IllegalTransition(
                 _(
                     "The deposit of account {id} holds {balance}; drawing {amount} would take "
                     "it below the allowed {limit}. Ask the tenant to top up first."
-                ).format(id=self.id, balance=self.balance, amount=amount, limit=-rule.limit)
+                ),
+                code="account.illegal_transition",
+                id=self.id,
+                balance=self.balance,
+                amount=amount,
+                limit=-rule.limit,
             )
         self._entry(EntryKind.DRAW, -amount, charge_id.value, at)
 
@@ -207,9 +216,11 @@ class Account(Aggregate[AccountId]):
         self._positive(amount)
         if amount > self.balance:
             raise IllegalTransition(
-                _("Account {id} holds {balance}; a refund of {amount} is more than that.").format(
-                    id=self.id, balance=self.balance, amount=amount
-                )
+                _("Account {id} holds {balance}; a refund of {amount} is more than that."),
+                code="account.illegal_transition",
+                id=self.id,
+                balance=self.balance,
+                amount=amount,
             )
         self._entry(EntryKind.REFUND, -amount, reference, at)
 
@@ -222,7 +233,11 @@ class Account(Aggregate[AccountId]):
                 _(
                     "Account {id} holds {balance}; the voided payment of {amount} has already "
                     "been drawn on. Refund or charge it instead."
-                ).format(id=self.id, balance=self.balance, amount=amount)
+                ),
+                code="account.illegal_transition",
+                id=self.id,
+                balance=self.balance,
+                amount=amount,
             )
         self._entry(EntryKind.VOID, -amount, payment_id.value, at)
 
@@ -240,7 +255,10 @@ class Account(Aggregate[AccountId]):
                 _(
                     "Account {id} has {n} charges the requester has not confirmed yet; "
                     "settle them (the requester confirms them) before closing it."
-                ).format(id=self.id, n=outstanding.unconfirmed_charges)
+                ),
+                code="account.illegal_transition",
+                id=self.id,
+                n=outstanding.unconfirmed_charges,
             )
         if self.mode is BillingMode.DEPOSIT:
             if self.is_open and self.balance > Money.zero(self.currency):
@@ -250,7 +268,9 @@ class Account(Aggregate[AccountId]):
                 _(
                     "Account {id} has statements to pay, charges to bill or agreements in "
                     "force; settle and end them before closing it."
-                ).format(id=self.id)
+                ),
+                code="account.illegal_transition",
+                id=self.id,
             )
         self.close(at=at)
 
@@ -261,12 +281,15 @@ class Account(Aggregate[AccountId]):
     def close(self, *, at: datetime) -> None:
         """The requester leaves; a deposit must be refunded to zero first."""
         if not self.is_open:
-            raise IllegalTransition(_("Account {id} is already closed.").format(id=self.id))
+            raise IllegalTransition(
+                _("Account {id} is already closed."), code="account.illegal_transition", id=self.id
+            )
         if self.mode is BillingMode.DEPOSIT and not self.balance.is_zero:
             raise IllegalTransition(
-                _("Account {id} still holds {balance}; settle it to zero first.").format(
-                    id=self.id, balance=self.balance
-                )
+                _("Account {id} still holds {balance}; settle it to zero first."),
+                code="account.illegal_transition",
+                id=self.id,
+                balance=self.balance,
             )
         self._record(AccountClosed(at=at, account_id=self.id))
 
@@ -275,27 +298,34 @@ class Account(Aggregate[AccountId]):
     def _deposit_account(self, action: str) -> None:
         if not self.is_open:
             raise IllegalTransition(
-                _("Account {id} is closed; it cannot {action}.").format(id=self.id, action=action)
+                _("Account {id} is closed; it cannot {action}."),
+                code="account.illegal_transition",
+                id=self.id,
+                action=action,
             )
         if self.mode is not BillingMode.DEPOSIT:
             raise IllegalTransition(
-                _("Account {id} is billed {mode}; only a deposit account can {action}.").format(
-                    id=self.id, mode=_(self.mode), action=action
-                )
+                _("Account {id} is billed {mode}; only a deposit account can {action}."),
+                code="account.illegal_transition",
+                id=self.id,
+                mode=self.mode,
+                action=action,
             )
 
     def _same_currency(self, amount: Money) -> None:
         if not isinstance(amount, Money) or amount.currency != self.currency:
             raise InvalidValue(
-                _("Account {id} is kept in {want}; {got} was given.").format(
-                    id=self.id, want=self.currency, got=getattr(amount, "currency", amount)
-                )
+                _("Account {id} is kept in {want}; {got} was given."),
+                code="account.invalid",
+                id=self.id,
+                want=self.currency,
+                got=getattr(amount, "currency", amount),
             )
 
     def _positive(self, amount: Money) -> None:
         self._same_currency(amount)
         if amount.is_negative or amount.is_zero:
-            raise InvalidValue(_("The amount must be more than zero."))
+            raise InvalidValue(_("The amount must be more than zero."), code="account.invalid")
 
     def _entry(self, kind: EntryKind, amount: Money, reference: str, at: datetime) -> None:
         entry = LedgerEntry(kind, amount, reference, at)

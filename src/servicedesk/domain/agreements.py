@@ -37,12 +37,19 @@ class AgreementTerms:
     def __attrs_post_init__(self) -> None:
         check_text(self.description, "agreement description", 200)
         if self.monthly_fee is None and self.visit_fee is None:
-            raise InvalidValue(_("An agreement charges a monthly fee, a fee per visit, or both."))
+            raise InvalidValue(
+                _("An agreement charges a monthly fee, a fee per visit, or both."),
+                code="agreement.invalid",
+            )
         for fee in (self.monthly_fee, self.visit_fee):
             if fee is not None and (not isinstance(fee, Money) or fee.is_negative or fee.is_zero):
-                raise InvalidValue(_("An agreement's fees are Money above zero."))
+                raise InvalidValue(
+                    _("An agreement's fees are Money above zero."), code="agreement.invalid"
+                )
         if any(not isinstance(d, int) or not 1 <= d <= 28 for d in self.visit_days):
-            raise InvalidValue(_("Visits are scheduled on days 1 to 28 of the month."))
+            raise InvalidValue(
+                _("Visits are scheduled on days 1 to 28 of the month."), code="agreement.invalid"
+            )
 
 
 @attrs.frozen
@@ -148,16 +155,19 @@ class Agreement(Aggregate[AgreementId]):
     def record_visit(self, *, at: datetime, tz: tzinfo) -> None:
         if not self.is_active(Period.of(at, tz)):
             raise IllegalTransition(
-                _("Agreement {id} is not in force this month.").format(id=self.id)
+                _("Agreement {id} is not in force this month."),
+                code="agreement.illegal_transition",
+                id=self.id,
             )
         self._record(AgreementVisitRecorded(at=at, agreement_id=self.id))
 
     def bill(self, period: Period, statement_id: StatementId, *, at: datetime) -> None:
         if self.is_billed(period):
             raise IllegalTransition(
-                _("Agreement {id} is already billed for {period}.").format(
-                    id=self.id, period=period
-                )
+                _("Agreement {id} is already billed for {period}."),
+                code="agreement.illegal_transition",
+                id=self.id,
+                period=period,
             )
         self._record(
             AgreementBilled(at=at, agreement_id=self.id, billed=Billed(period, statement_id))
@@ -165,12 +175,17 @@ class Agreement(Aggregate[AgreementId]):
 
     def end(self, last: Period, *, at: datetime) -> None:
         if self.last is not None:
-            raise IllegalTransition(_("Agreement {id} has already ended.").format(id=self.id))
+            raise IllegalTransition(
+                _("Agreement {id} has already ended."),
+                code="agreement.illegal_transition",
+                id=self.id,
+            )
         if last < self.start or any(b.period > last for b in self.billed):
             raise InvalidValue(
-                _("Agreement {id} cannot end before {start} or before a billed month.").format(
-                    id=self.id, start=self.start
-                )
+                _("Agreement {id} cannot end before {start} or before a billed month."),
+                code="agreement.invalid",
+                id=self.id,
+                start=self.start,
             )
         self._record(AgreementEnded(at=at, agreement_id=self.id, last=last))
 

@@ -87,13 +87,17 @@ _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 def _month(_instance: object, _attribute: object, value: int) -> None:
     if not isinstance(value, int) or not 1 <= value <= 12:
         raise InvalidValue(
-            _("A month is a number from 1 to 12, not {value!r}.").format(value=value)
+            _("A month is a number from 1 to 12, not {value!r}."),
+            code="billing.invalid",
+            value=value,
         )
 
 
 def _year(_instance: object, _attribute: object, value: int) -> None:
     if not isinstance(value, int) or not 2000 <= value <= 2999:
-        raise InvalidValue(_("A billing year must be between 2000 and 2999."))
+        raise InvalidValue(
+            _("A billing year must be between 2000 and 2999."), code="billing.invalid"
+        )
 
 
 @attrs.frozen(order=True)
@@ -110,7 +114,9 @@ class Period:
         match = _PERIOD.match(text) if isinstance(text, str) else None
         if match is None:
             raise InvalidValue(
-                _("A billing period is written YYYY-MM, not {value!r}.").format(value=text)
+                _("A billing period is written YYYY-MM, not {value!r}."),
+                code="billing.invalid",
+                value=text,
             )
         return cls(int(match.group(1)), int(match.group(2)))
 

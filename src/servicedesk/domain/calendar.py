@@ -48,13 +48,15 @@ def _check_block_times(
     # contradict the zone, so it is refused rather than guessed at.
     if not isinstance(value, time):
         raise InvalidValue(
-            _("A working block needs a time of day, not {value!r}.").format(value=value)
+            _("A working block needs a time of day, not {value!r}."),
+            code="calendar.invalid",
+            value=value,
         )
     if value.tzinfo is not None:
         raise InvalidValue(
-            _("A working block is local time and must not carry a time zone: {value}.").format(
-                value=value.isoformat()
-            )
+            _("A working block is local time and must not carry a time zone: {value}."),
+            code="calendar.invalid",
+            value=value.isoformat(),
         )
 
 
@@ -68,9 +70,10 @@ class WorkingBlock:
     def __attrs_post_init__(self) -> None:
         if not self.start < self.end:
             raise InvalidValue(
-                _("A working block must start before it ends: {start}-{end}.").format(
-                    start=self.start.isoformat(), end=self.end.isoformat()
-                )
+                _("A working block must start before it ends: {start}-{end}."),
+                code="calendar.invalid",
+                start=self.start.isoformat(),
+                end=self.end.isoformat(),
             )
 
 
@@ -83,7 +86,9 @@ def _check_tz(
 ) -> None:
     if not isinstance(value, ZoneInfo):
         raise PolicyError(
-            _("A working calendar needs an IANA time zone, not {value!r}.").format(value=value)
+            _("A working calendar needs an IANA time zone, not {value!r}."),
+            code="calendar.policy_unusable",
+            value=value,
         )
 
 
@@ -95,11 +100,16 @@ def _check_blocks(
     # The arithmetic walks the blocks in order and relies on them being disjoint; a policy
     # that breaks this would make deadlines count some minutes twice.
     if not value:
-        raise PolicyError(_("A working calendar needs at least one working block."))
+        raise PolicyError(
+            _("A working calendar needs at least one working block."),
+            code="calendar.policy_unusable",
+        )
     for block in value:
         if not isinstance(block, WorkingBlock):
             raise PolicyError(
-                _("A working calendar expects working blocks, not {value!r}.").format(value=block)
+                _("A working calendar expects working blocks, not {value!r}."),
+                code="calendar.policy_unusable",
+                value=block,
             )
     for before, after in pairwise(value):
         if after.start < before.end:
@@ -107,12 +117,12 @@ def _check_blocks(
                 _(
                     "Working blocks must be sorted and must not overlap: "
                     "{first_start}-{first_end} and {second_start}-{second_end}."
-                ).format(
-                    first_start=before.start.isoformat(),
-                    first_end=before.end.isoformat(),
-                    second_start=after.start.isoformat(),
-                    second_end=after.end.isoformat(),
-                )
+                ),
+                code="calendar.policy_unusable",
+                first_start=before.start.isoformat(),
+                first_end=before.end.isoformat(),
+                second_start=after.start.isoformat(),
+                second_end=after.end.isoformat(),
             )
 
 
@@ -122,7 +132,10 @@ def _check_callable(
     value: Callable[[date], bool],
 ) -> None:
     if not callable(value):
-        raise PolicyError(_("A working calendar needs a function telling working days apart."))
+        raise PolicyError(
+            _("A working calendar needs a function telling working days apart."),
+            code="calendar.policy_unusable",
+        )
 
 
 def _parse_time(text: str) -> time:
@@ -131,14 +144,18 @@ def _parse_time(text: str) -> time:
     match = _HOURS_RE.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise PolicyError(
-            _("Working hours must look like 09:00, not {value!r}.").format(value=text)
+            _("Working hours must look like 09:00, not {value!r}."),
+            code="calendar.policy_unusable",
+            value=text,
         )
     hour, minute, second = match.groups()
     try:
         return time(int(hour), int(minute), int(second or 0))
     except ValueError:
         raise PolicyError(
-            _("Working hours must look like 09:00, not {value!r}.").format(value=text)
+            _("Working hours must look like 09:00, not {value!r}."),
+            code="calendar.policy_unusable",
+            value=text,
         ) from None
 
 
@@ -147,11 +164,17 @@ def _to_utc(at: datetime, what: str) -> datetime:
     # deadline by hours, so it is refused.
     if not isinstance(at, datetime):
         raise InvalidValue(
-            _("The {what} must be a date and time, not {value!r}.").format(what=what, value=at)
+            _("The {what} must be a date and time, not {value!r}."),
+            code="calendar.invalid",
+            what=what,
+            value=at,
         )
     if at.tzinfo is None or at.utcoffset() is None:
         raise InvalidValue(
-            _("The {what} must carry a time zone: {value}.").format(what=what, value=at.isoformat())
+            _("The {what} must carry a time zone: {value}."),
+            code="calendar.invalid",
+            what=what,
+            value=at.isoformat(),
         )
     return at.astimezone(UTC)
 
@@ -161,18 +184,25 @@ def _no_working_day(since: date) -> PolicyError:
         _(
             "The working calendar has no working day in {days} days from {day}: "
             "check its holidays policy."
-        ).format(days=MAX_IDLE_DAYS, day=since.isoformat())
+        ),
+        code="calendar.policy_unusable",
+        days=MAX_IDLE_DAYS,
+        day=since.isoformat(),
     )
 
 
 def _check_duration(duration: timedelta) -> None:
     if not isinstance(duration, timedelta):
         raise InvalidValue(
-            _("Working time must be a duration, not {value!r}.").format(value=duration)
+            _("Working time must be a duration, not {value!r}."),
+            code="calendar.invalid",
+            value=duration,
         )
     if duration < _ZERO:
         raise InvalidValue(
-            _("Working time must not be negative: {duration}.").format(duration=duration)
+            _("Working time must not be negative: {duration}."),
+            code="calendar.invalid",
+            duration=duration,
         )
 
 
@@ -206,7 +236,9 @@ class WorkingCalendar:
                 zone = ZoneInfo(tz)
             except (ZoneInfoNotFoundError, ValueError):
                 raise PolicyError(
-                    _("Unknown time zone for a working calendar: {tz!r}.").format(tz=tz)
+                    _("Unknown time zone for a working calendar: {tz!r}."),
+                    code="calendar.policy_unusable",
+                    tz=tz,
                 ) from None
         else:
             zone = tz
@@ -214,15 +246,15 @@ class WorkingCalendar:
         for pair in hours:
             if isinstance(pair, str) or len(pair) != 2:
                 raise PolicyError(
-                    _("Working hours come in pairs like ('09:00', '12:00'), not {value!r}.").format(
-                        value=pair
-                    )
+                    _("Working hours come in pairs like ('09:00', '12:00'), not {value!r}."),
+                    code="calendar.policy_unusable",
+                    value=pair,
                 )
             start, end = (_parse_time(text) for text in pair)
             try:
                 blocks.append(WorkingBlock(start, end))
             except InvalidValue as exc:
-                raise PolicyError(exc.message) from None
+                raise PolicyError(exc.message, code="calendar.policy_unusable") from None
         return cls(zone, tuple(blocks), is_working_day)
 
     # -- the absolute intervals ---------------------------------------------------------------
@@ -317,7 +349,9 @@ class WorkingCalendar:
         """
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
             raise InvalidValue(
-                _("A number of working days must be at least 1, not {days!r}.").format(days=days)
+                _("A number of working days must be at least 1, not {days!r}."),
+                code="calendar.invalid",
+                days=days,
             )
         day = self._local_date(_to_utc(start, "start"))
         counted = 0

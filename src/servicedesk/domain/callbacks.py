@@ -49,7 +49,9 @@ class Month:
 
     def __attrs_post_init__(self) -> None:
         if not 1 <= self.month <= 12 or not 2000 <= self.year <= 9999:
-            raise InvalidValue(_("{value!r} is not a month.").format(value=str(self)))
+            raise InvalidValue(
+                _("{value!r} is not a month."), code="callback.invalid", value=str(self)
+            )
 
     @classmethod
     def parse(cls, text: Month | str) -> Month:
@@ -58,7 +60,9 @@ class Month:
         match = _MONTH.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise InvalidValue(
-                _("A month is written like 2026-03, not {value!r}.").format(value=text)
+                _("A month is written like 2026-03, not {value!r}."),
+                code="callback.invalid",
+                value=text,
             )
         return cls(int(match[1]), int(match[2]))
 
@@ -128,9 +132,15 @@ class RetryPolicy:
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.attempts, bool) or not isinstance(self.attempts, int):
-            raise PolicyError(_("A retry policy needs a whole number of attempts."))
+            raise PolicyError(
+                _("A retry policy needs a whole number of attempts."),
+                code="callback.policy_unusable",
+            )
         if self.attempts < 1 or not isinstance(self.wait, timedelta) or self.wait <= timedelta(0):
-            raise PolicyError(_("A retry policy needs at least one attempt and a positive wait."))
+            raise PolicyError(
+                _("A retry policy needs at least one attempt and a positive wait."),
+                code="callback.policy_unusable",
+            )
 
 
 class CallbackStatus(StrEnum):
@@ -226,7 +236,9 @@ class Callback(Aggregate[CallbackId]):
         self._still_open()
         satisfaction = scale.check(satisfaction)
         if remarks and (not isinstance(remarks, str) or len(remarks) > 1000):
-            raise InvalidValue(_("The remarks are longer than 1000 characters."))
+            raise InvalidValue(
+                _("The remarks are longer than 1000 characters."), code="callback.invalid"
+            )
         self._record(
             CallbackReached(
                 at=at,
@@ -249,9 +261,10 @@ class Callback(Aggregate[CallbackId]):
         self._still_open()
         if self.next_attempt_at is not None and at < self.next_attempt_at:
             raise IllegalTransition(
-                _("Callback {id} is to be tried again from {when}, not before.").format(
-                    id=self.id, when=self.next_attempt_at.isoformat(timespec="minutes")
-                )
+                _("Callback {id} is to be tried again from {when}, not before."),
+                code="callback.illegal_transition",
+                id=self.id,
+                when=self.next_attempt_at.isoformat(timespec="minutes"),
             )
         tried = len(self.attempts) + 1
         final = tried >= retry.attempts
@@ -263,9 +276,10 @@ class Callback(Aggregate[CallbackId]):
     def _still_open(self) -> None:
         if not self.is_open:
             raise IllegalTransition(
-                _("Callback {id} is {status}; nothing more can be recorded.").format(
-                    id=self.id, status=_(self.status)
-                )
+                _("Callback {id} is {status}; nothing more can be recorded."),
+                code="callback.illegal_transition",
+                id=self.id,
+                status=self.status,
             )
 
     @classmethod

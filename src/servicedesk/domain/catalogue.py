@@ -52,13 +52,20 @@ class FeeStandard:
     def __attrs_post_init__(self) -> None:
         needs_price = self.kind in (FeeKind.FIXED, FeeKind.PER_UNIT, FeeKind.LABOUR_AND_MATERIALS)
         if needs_price and self.price is None:
-            raise InvalidValue(_("A {kind} fee standard needs a price.").format(kind=self.kind))
+            raise InvalidValue(
+                _("A {kind} fee standard needs a price."), code="catalogue.invalid", kind=self.kind
+            )
         if self.kind in (FeeKind.FREE, FeeKind.QUOTE) and self.price is not None:
-            raise InvalidValue(_("A {kind} fee standard has no price.").format(kind=self.kind))
+            raise InvalidValue(
+                _("A {kind} fee standard has no price."), code="catalogue.invalid", kind=self.kind
+            )
         if self.price is not None and self.price.is_negative:
-            raise InvalidValue(_("A price must not be negative."))
+            raise InvalidValue(_("A price must not be negative."), code="catalogue.invalid")
         if self.kind is FeeKind.PER_UNIT and not self.unit:
-            raise InvalidValue(_("A per-unit fee standard names its unit (m², hour, piece)."))
+            raise InvalidValue(
+                _("A per-unit fee standard names its unit (m², hour, piece)."),
+                code="catalogue.invalid",
+            )
 
     @property
     def needs_estimate(self) -> bool:
@@ -198,9 +205,11 @@ class ItemWithdrawn(Event):
 
 def _chain(chain: tuple[Role, ...]) -> tuple[Role, ...]:
     if not chain:
-        raise InvalidValue(_("An approval chain needs at least one approver."))
+        raise InvalidValue(
+            _("An approval chain needs at least one approver."), code="catalogue.invalid"
+        )
     if len(set(chain)) != len(chain):
-        raise InvalidValue(_("An approval chain names each role once."))
+        raise InvalidValue(_("An approval chain names each role once."), code="catalogue.invalid")
     return tuple(chain)
 
 
@@ -264,16 +273,21 @@ class ServiceItem(Aggregate[ItemId]):
         check_text(reason, "reason", 500)
         if self.status not in (ItemStatus.PUBLISHED, ItemStatus.SUSPENDED):
             raise IllegalTransition(
-                _(
-                    "Item {id} is {status}; only a published or suspended item can change its fee."
-                ).format(id=self.id, status=_(self.status))
+                _("Item {id} is {status}; only a published or suspended item can change its fee."),
+                code="catalogue.illegal_transition",
+                id=self.id,
+                status=self.status,
             )
         if self.pending is not None:
             raise IllegalTransition(
-                _("Item {id} already has a fee change waiting for approval.").format(id=self.id)
+                _("Item {id} already has a fee change waiting for approval."),
+                code="catalogue.illegal_transition",
+                id=self.id,
             )
         if fee == self.fee:
-            raise InvalidValue(_("The proposed fee is the same as the current one."))
+            raise InvalidValue(
+                _("The proposed fee is the same as the current one."), code="catalogue.invalid"
+            )
         self._record(
             FeeChangeProposed(
                 at=at,
@@ -292,22 +306,31 @@ class ServiceItem(Aggregate[ItemId]):
         proposal = self._pending_or_raise()
         expected = proposal.next_role
         if role not in roles_held:
-            raise ApprovalRefused(_("Only a {role} can give this approval.").format(role=_(role)))
+            raise ApprovalRefused(
+                _("Only a {role} can give this approval."),
+                code="catalogue.approval_refused",
+                role=role,
+            )
         if role != expected:
             raise ApprovalRefused(
-                _("Item {id} waits for approval by the {expected}, not the {role}.").format(
-                    id=self.id, expected="-" if expected is None else _(expected), role=_(role)
-                )
+                _("Item {id} waits for approval by the {expected}, not the {role}."),
+                code="catalogue.approval_refused",
+                id=self.id,
+                expected="-" if expected is None else _(expected),
+                role=role,
             )
         if any(a.approver == approver for a in proposal.approvals):
             raise ApprovalRefused(
-                _("The same person cannot approve item {id} twice.").format(id=self.id)
+                _("The same person cannot approve item {id} twice."),
+                code="catalogue.approval_refused",
+                id=self.id,
             )
         if approver == proposal.proposed_by:
             raise ApprovalRefused(
-                _("{actor} proposed item {id}'s fee; someone else must approve it.").format(
-                    actor=approver, id=self.id
-                )
+                _("{actor} proposed item {id}'s fee; someone else must approve it."),
+                code="catalogue.approval_refused",
+                actor=approver,
+                id=self.id,
             )
         signed = proposal.signed(Approval(role, approver, at))
         self._record(FeeApproved(at=at, item_id=self.id, role=role, approver=approver))
@@ -332,9 +355,9 @@ class ServiceItem(Aggregate[ItemId]):
         check_text(reason, "reason", 500)
         if role not in roles_held or role not in proposal.chain:
             raise ApprovalRefused(
-                _("Only an approver of the chain can reject item {id}'s proposal.").format(
-                    id=self.id
-                )
+                _("Only an approver of the chain can reject item {id}'s proposal."),
+                code="catalogue.approval_refused",
+                id=self.id,
             )
         self._record(
             FeeProposalRejected(at=at, item_id=self.id, role=role, approver=approver, reason=reason)
@@ -353,9 +376,10 @@ class ServiceItem(Aggregate[ItemId]):
         check_text(reason, "reason", 500)
         if self.status not in (ItemStatus.PUBLISHED, ItemStatus.SUSPENDED):
             raise IllegalTransition(
-                _("Item {id} is {status}; it cannot be withdrawn.").format(
-                    id=self.id, status=_(self.status)
-                )
+                _("Item {id} is {status}; it cannot be withdrawn."),
+                code="catalogue.illegal_transition",
+                id=self.id,
+                status=self.status,
             )
         self._record(ItemWithdrawn(at=at, item_id=self.id, reason=reason))
 
@@ -363,9 +387,10 @@ class ServiceItem(Aggregate[ItemId]):
         """Only a published item can be ordered (rule catalogue.published-only)."""
         if self.status is not ItemStatus.PUBLISHED or self.fee is None:
             raise NotOrderable(
-                _("Item {id} is {status}; only a published item can be ordered.").format(
-                    id=self.id, status=_(self.status)
-                )
+                _("Item {id} is {status}; only a published item can be ordered."),
+                code="catalogue.not_orderable",
+                id=self.id,
+                status=self.status,
             )
         return self.fee
 
@@ -374,16 +399,20 @@ class ServiceItem(Aggregate[ItemId]):
     def _pending_or_raise(self) -> FeeProposal:
         if self.pending is None:
             raise IllegalTransition(
-                _("Item {id} has no fee proposal waiting for approval.").format(id=self.id)
+                _("Item {id} has no fee proposal waiting for approval."),
+                code="catalogue.illegal_transition",
+                id=self.id,
             )
         return self.pending
 
     def _require(self, status: ItemStatus, action: str) -> None:
         if self.status is not status:
             raise IllegalTransition(
-                _("Item {id} is {status}; it cannot be {action}.").format(
-                    id=self.id, status=_(self.status), action=action
-                )
+                _("Item {id} is {status}; it cannot be {action}."),
+                code="catalogue.illegal_transition",
+                id=self.id,
+                status=self.status,
+                action=action,
             )
 
     @classmethod

@@ -40,7 +40,9 @@ def positive_quantity(value: object) -> Decimal:
     quantity = to_decimal(value, "quantity")
     if quantity <= 0:
         raise InvalidValue(
-            _("A quantity must be more than zero, not {value}.").format(value=quantity)
+            _("A quantity must be more than zero, not {value}."),
+            code="charge.invalid",
+            value=quantity,
         )
     return quantity
 
@@ -57,9 +59,9 @@ class LineSpec:
     def __attrs_post_init__(self) -> None:
         check_text(self.description, "line description", 200)
         if not isinstance(self.unit_price, Money):
-            raise InvalidValue(_("A unit price must be Money."))
+            raise InvalidValue(_("A unit price must be Money."), code="charge.invalid")
         if self.unit_price.is_negative:
-            raise InvalidValue(_("A unit price must not be negative."))
+            raise InvalidValue(_("A unit price must not be negative."), code="charge.invalid")
 
     def priced(self, rounding: Rounding) -> ChargeLine:
         amount = self.unit_price.times(self.quantity, rounding)
@@ -94,9 +96,11 @@ def _one_currency(lines: tuple[ChargeLine, ...], currency: str) -> None:
     for line in lines:
         if line.unit_price.currency != currency:
             raise InvalidValue(
-                _("The line {what!r} is priced in {got}; this account is billed in {want}.").format(
-                    what=line.description, got=line.unit_price.currency, want=currency
-                )
+                _("The line {what!r} is priced in {got}; this account is billed in {want}."),
+                code="charge.invalid",
+                what=line.description,
+                got=line.unit_price.currency,
+                want=currency,
             )
 
 
@@ -277,18 +281,22 @@ class Charge(Aggregate[ChargeId]):
                 _(
                     "Charge {id} is confirmed; correct it with a reversing entry, never by "
                     "editing it."
-                ).format(id=self.id)
+                ),
+                code="charge.illegal_transition",
+                id=self.id,
             )
         if needs_estimate and self.estimate_total is None:
             raise IllegalTransition(
                 _(
                     "The fee of this item depends on materials or work: give the requester "
                     "an estimate before work starts (charge {id})."
-                ).format(id=self.id)
+                ),
+                code="charge.illegal_transition",
+                id=self.id,
             )
         priced = _price(lines, rounding, self.currency, allow_extra=False) + extras
         if not priced:
-            raise InvalidValue(_("A charge needs at least one line."))
+            raise InvalidValue(_("A charge needs at least one line."), code="charge.invalid")
         _one_currency(priced, self.currency)
         self._record(
             ChargeRecorded(
@@ -310,9 +318,10 @@ class Charge(Aggregate[ChargeId]):
         signed_by = check_text(signed_by, "signature", 100)
         if self.status is not ChargeStatus.RECORDED or not self.lines:
             raise IllegalTransition(
-                _("Charge {id} is {status}; only a recorded charge can be confirmed.").format(
-                    id=self.id, status=_(self.status)
-                )
+                _("Charge {id} is {status}; only a recorded charge can be confirmed."),
+                code="charge.illegal_transition",
+                id=self.id,
+                status=self.status,
             )
         self._record(
             ChargeConfirmed(at=at, charge_id=self.id, signed_by=signed_by, mode=BillingMode(mode))
@@ -322,12 +331,15 @@ class Charge(Aggregate[ChargeId]):
         """The assistant checks the confirmed charge (rule billing.assistant-audits)."""
         if not self.is_confirmed:
             raise IllegalTransition(
-                _("Charge {id} is {status}; only a confirmed charge is audited.").format(
-                    id=self.id, status=_(self.status)
-                )
+                _("Charge {id} is {status}; only a confirmed charge is audited."),
+                code="charge.illegal_transition",
+                id=self.id,
+                status=self.status,
             )
         if self.auditor is not None:
-            raise IllegalTransition(_("Charge {id} is already audited.").format(id=self.id))
+            raise IllegalTransition(
+                _("Charge {id} is already audited."), code="charge.illegal_transition", id=self.id
+            )
         self._record(ChargeAudited(at=at, charge_id=self.id, auditor=auditor))
 
     def reversal(
@@ -338,15 +350,16 @@ class Charge(Aggregate[ChargeId]):
         mode = self.mode  # set by the confirmation
         if not self.is_confirmed or mode is None:
             raise IllegalTransition(
-                _("Charge {id} is {status}; it is not confirmed, so re-record it instead.").format(
-                    id=self.id, status=_(self.status)
-                )
+                _("Charge {id} is {status}; it is not confirmed, so re-record it instead."),
+                code="charge.illegal_transition",
+                id=self.id,
+                status=self.status,
             )
         if self.reverses is not None:
             raise IllegalTransition(
-                _("Charge {id} is itself a reversal; record a new charge instead.").format(
-                    id=self.id
-                )
+                _("Charge {id} is itself a reversal; record a new charge instead."),
+                code="charge.illegal_transition",
+                id=self.id,
             )
         lines = tuple(line.reversed() for line in self.lines)
         return Charge._create(
@@ -369,13 +382,16 @@ class Charge(Aggregate[ChargeId]):
     def bill(self, statement_id: StatementId, *, at: datetime) -> None:
         if self.statement_id is not None:
             raise IllegalTransition(
-                _("Charge {id} is already billed on statement {statement}.").format(
-                    id=self.id, statement=self.statement_id
-                )
+                _("Charge {id} is already billed on statement {statement}."),
+                code="charge.illegal_transition",
+                id=self.id,
+                statement=self.statement_id,
             )
         if not self.is_confirmed or self.mode is not BillingMode.ON_ACCOUNT:
             raise IllegalTransition(
-                _("Charge {id} is not a confirmed charge on account.").format(id=self.id)
+                _("Charge {id} is not a confirmed charge on account."),
+                code="charge.illegal_transition",
+                id=self.id,
             )
         self._record(ChargeBilled(at=at, charge_id=self.id, statement_id=statement_id))
 
@@ -432,13 +448,14 @@ def _price(
     priced = []
     for spec in lines:
         if not isinstance(spec, LineSpec):
-            raise InvalidValue(_("A charge line must be a LineSpec."))
+            raise InvalidValue(_("A charge line must be a LineSpec."), code="charge.invalid")
         if spec.kind in (LineKind.EXTRA, LineKind.AGREEMENT) and not allow_extra:
             raise InvalidValue(
                 _(
                     "An extra fee comes only from the requester's recorded consent on the "
                     "request; it cannot be typed onto a charge."
-                )
+                ),
+                code="charge.invalid",
             )
         priced.append(spec.priced(rounding))
     result = tuple(priced)

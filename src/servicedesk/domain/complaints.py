@@ -89,9 +89,10 @@ def check_category(category: str, categories: Collection[str]) -> str:
     """One of the organisation's complaint categories, or a typed error listing them."""
     if category not in categories:
         raise InvalidValue(
-            _("{category!r} is not a complaint category; use one of: {known}.").format(
-                category=category, known=", ".join(sorted(categories))
-            )
+            _("{category!r} is not a complaint category; use one of: {known}."),
+            code="complaint.invalid",
+            category=category,
+            known=", ".join(sorted(categories)),
         )
     return category
 
@@ -304,17 +305,23 @@ class Complaint(Aggregate[ComplaintId]):
         channel = Channel(channel)
         if channel not in COMPLAINT_CHANNELS:
             raise InvalidValue(
-                _("A complaint cannot come in through the channel {channel}.").format(
-                    channel=_(channel)
-                )
+                _("A complaint cannot come in through the channel {channel}."),
+                code="complaint.invalid",
+                channel=channel,
             )
         check_category(category, categories)
         if (channel is Channel.CALLBACK) != (callback_id is not None):
-            raise InvalidValue(_("A complaint comes from a callback exactly when it names one."))
+            raise InvalidValue(
+                _("A complaint comes from a callback exactly when it names one."),
+                code="complaint.invalid",
+            )
         if acknowledge.kind is not DeadlineKind.ACKNOWLEDGE or answer.kind is not (
             DeadlineKind.ANSWER
         ):
-            raise InvalidValue(_("A complaint needs an acknowledgement and an answer deadline."))
+            raise InvalidValue(
+                _("A complaint needs an acknowledgement and an answer deadline."),
+                code="complaint.invalid",
+            )
         return cls._create(
             ComplaintFiled(
                 at=at,
@@ -344,7 +351,10 @@ class Complaint(Aggregate[ComplaintId]):
             self._owner(by)
         if to == self.owner:
             raise InvalidValue(
-                _("Complaint {id} is already owned by {owner}.").format(id=self.id, owner=to)
+                _("Complaint {id} is already owned by {owner}."),
+                code="complaint.invalid",
+                id=self.id,
+                owner=to,
             )
         handover = Handover(self.owner, to, by, reason, at)
         self._record(ComplaintHandedOver(at=at, complaint_id=self.id, handover=handover))
@@ -367,12 +377,17 @@ class Complaint(Aggregate[ComplaintId]):
         self._status(_WORKING, _("paused"))
         self._owner(by)
         if self.is_paused:
-            raise IllegalTransition(_("Complaint {id} is already paused.").format(id=self.id))
+            raise IllegalTransition(
+                _("Complaint {id} is already paused."),
+                code="complaint.illegal_transition",
+                id=self.id,
+            )
         if not allowed:
             raise IllegalTransition(
-                _("The policy does not allow pausing complaint {id} for {reason}.").format(
-                    id=self.id, reason=_(reason)
-                )
+                _("The policy does not allow pausing complaint {id} for {reason}."),
+                code="complaint.illegal_transition",
+                id=self.id,
+                reason=_(reason),
             )
         self._breach_if_late(self.answer, at)
         self._record(
@@ -382,7 +397,9 @@ class Complaint(Aggregate[ComplaintId]):
     def resume(self, *, by: ActorId, calendar: WorkingCalendar, at: datetime) -> None:
         self._owner(by)
         if not self.is_paused:
-            raise IllegalTransition(_("Complaint {id} is not paused.").format(id=self.id))
+            raise IllegalTransition(
+                _("Complaint {id} is not paused."), code="complaint.illegal_transition", id=self.id
+            )
         resumed = self.answer.resumed(calendar, at)
         self._record(
             ComplaintResumed(
@@ -401,7 +418,9 @@ class Complaint(Aggregate[ComplaintId]):
         self._owner(by)
         if self.is_paused:
             raise IllegalTransition(
-                _("Complaint {id} is paused; resume it before answering.").format(id=self.id)
+                _("Complaint {id} is paused; resume it before answering."),
+                code="complaint.illegal_transition",
+                id=self.id,
             )
         self._breach_if_late(self.answer, at)
         self._record(ComplaintAnswered(at=at, complaint_id=self.id, by=by, result=result))
@@ -427,7 +446,9 @@ class Complaint(Aggregate[ComplaintId]):
         reason = check_text(reason, "reason", 1000)
         self._status({ComplaintStatus.ANSWERED}, _("reopened"))
         if answer.kind is not DeadlineKind.ANSWER:
-            raise InvalidValue(_("A reopened complaint needs a new answer deadline."))
+            raise InvalidValue(
+                _("A reopened complaint needs a new answer deadline."), code="complaint.invalid"
+            )
         self._record(ComplaintReopened(at=at, complaint_id=self.id, reason=reason, answer=answer))
 
     def escalate(
@@ -459,9 +480,11 @@ class Complaint(Aggregate[ComplaintId]):
     def _status(self, allowed: Collection[ComplaintStatus], action: str) -> None:
         if self.status not in allowed:
             raise IllegalTransition(
-                _("Complaint {id} is {status}; it cannot be {action}.").format(
-                    id=self.id, status=_(self.status), action=action
-                )
+                _("Complaint {id} is {status}; it cannot be {action}."),
+                code="complaint.illegal_transition",
+                id=self.id,
+                status=self.status,
+                action=action,
             )
 
     def _owner(self, by: ActorId) -> None:
@@ -470,7 +493,10 @@ class Complaint(Aggregate[ComplaintId]):
                 _(
                     "Complaint {id} is owned by {owner} (first-responder duty); "
                     "hand it over before acting on it."
-                ).format(id=self.id, owner=self.owner)
+                ),
+                code="complaint.forbidden",
+                id=self.id,
+                owner=self.owner,
             )
 
     def _breach_if_late(self, timer: Timer, at: datetime) -> None:

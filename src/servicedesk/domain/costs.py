@@ -51,7 +51,9 @@ class Cost(Aggregate[CostId]):
     ) -> Cost:
         description = check_text(description, "cost description", 200)
         if not isinstance(amount, Money) or amount.is_zero:
-            raise InvalidValue(_("A cost is an amount of money other than zero."))
+            raise InvalidValue(
+                _("A cost is an amount of money other than zero."), code="cost.invalid"
+            )
         return cls._create(
             CostRecorded(
                 at=at,

@@ -51,10 +51,14 @@ class WorkingBudget:
         good_time = isinstance(self.time, timedelta) and self.time >= _ZERO
         good_days = isinstance(self.days, int) and not isinstance(self.days, bool)
         if not good_time or not good_days or self.days < 0:
-            raise PolicyError(_("A deadline budget is a positive working time or working days."))
+            raise PolicyError(
+                _("A deadline budget is a positive working time or working days."),
+                code="deadline.policy_unusable",
+            )
         if (self.time > _ZERO) == (self.days > 0):
             raise PolicyError(
-                _("A deadline budget gives either working time or working days, exactly one.")
+                _("A deadline budget gives either working time or working days, exactly one."),
+                code="deadline.policy_unusable",
             )
 
     @classmethod
@@ -105,15 +109,19 @@ class Timer:
 
     def paused(self, at: datetime) -> Timer:
         if not self.is_running:
-            raise IllegalTransition(_("Only a running deadline can be paused."))
+            raise IllegalTransition(
+                _("Only a running deadline can be paused."), code="deadline.illegal_transition"
+            )
         return attrs.evolve(self, paused_at=at)
 
     def resumed(self, calendar: WorkingCalendar, at: datetime) -> Timer:
         """The clock runs again; the deadline moves by the working time spent paused."""
         if self.paused_at is None:
-            raise IllegalTransition(_("Only a paused deadline can be resumed."))
+            raise IllegalTransition(
+                _("Only a paused deadline can be resumed."), code="deadline.illegal_transition"
+            )
         if at < self.paused_at:
-            raise InvalidValue(_("A pause cannot end before it started."))
+            raise InvalidValue(_("A pause cannot end before it started."), code="deadline.invalid")
         length = calendar.working_time_between(self.paused_at, at)
         # add(due, 0) would move a due time at a block's end to the next block: no pause, no move.
         due = calendar.add(self.due, length) if length > _ZERO else self.due
@@ -143,11 +151,16 @@ class EscalationStep:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.role, Role):
             raise PolicyError(
-                _("An escalation step names a role, not {value!r}.").format(value=self.role)
+                _("An escalation step names a role, not {value!r}."),
+                code="deadline.policy_unusable",
+                value=self.role,
             )
         if not isinstance(self.wait, timedelta) or self.wait <= _ZERO:
             # A zero wait would let one sweep escalate the same case again at the same instant.
-            raise PolicyError(_("An escalation step must give a positive working time to act."))
+            raise PolicyError(
+                _("An escalation step must give a positive working time to act."),
+                code="deadline.policy_unusable",
+            )
 
 
 @attrs.frozen

@@ -57,7 +57,9 @@ class HallItemId(Identifier):
 
 def _texts(value: object, what: str, max_length: int = 500) -> tuple[str, ...]:
     if not isinstance(value, tuple):
-        raise InvalidValue(_("The {what} must be a list of texts.").format(what=_(what)))
+        raise InvalidValue(
+            _("The {what} must be a list of texts."), code="hall.invalid", what=_(what)
+        )
     return tuple(check_text(v, what, max_length) for v in value)
 
 
@@ -111,7 +113,10 @@ class Department(Aggregate[DepartmentId]):
         """A member of staff joins the hall for this department (rule staff.seconded-staff)."""
         if staff in self.staff:
             raise IllegalTransition(
-                _("{staff} is already seconded by department {id}.").format(staff=staff, id=self.id)
+                _("{staff} is already seconded by department {id}."),
+                code="hall.illegal_transition",
+                staff=staff,
+                id=self.id,
             )
         self._record(
             StaffSeconded(at=at, department_id=self.id, staff=staff, approved_by=approved_by)
@@ -120,7 +125,10 @@ class Department(Aggregate[DepartmentId]):
     def withdraw(self, staff: ActorId, *, approved_by: ActorId, at: datetime) -> None:
         if staff not in self.staff:
             raise IllegalTransition(
-                _("{staff} is not seconded by department {id}.").format(staff=staff, id=self.id)
+                _("{staff} is not seconded by department {id}."),
+                code="hall.illegal_transition",
+                staff=staff,
+                id=self.id,
             )
         self._record(
             StaffWithdrawn(at=at, department_id=self.id, staff=staff, approved_by=approved_by)
@@ -130,7 +138,10 @@ class Department(Aggregate[DepartmentId]):
         """Only the department's seconded staff (or its head) do its steps."""
         if actor not in self.staff and actor != self.head:
             raise PermissionDenied(
-                _("{actor} is not staff of department {id}.").format(actor=actor, id=self.id)
+                _("{actor} is not staff of department {id}."),
+                code="hall.forbidden",
+                actor=actor,
+                id=self.id,
             )
 
     @classmethod
@@ -169,7 +180,9 @@ ALL_WEEKDAYS: Final = frozenset(range(7))
 def _weekdays(value: object) -> frozenset[int]:
     days = as_frozenset(value)
     if not isinstance(days, frozenset) or not days or not days <= ALL_WEEKDAYS:
-        raise InvalidValue(_("Opening days are weekdays, 0 (Monday) to 6 (Sunday)."))
+        raise InvalidValue(
+            _("Opening days are weekdays, 0 (Monday) to 6 (Sunday)."), code="hall.invalid"
+        )
     return days
 
 
@@ -186,13 +199,20 @@ class OpeningHours:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.blocks, tuple) or not self.blocks:
-            raise InvalidValue(_("A window's opening hours need at least one block."))
+            raise InvalidValue(
+                _("A window's opening hours need at least one block."), code="hall.invalid"
+            )
         for block in self.blocks:
             if not isinstance(block, WorkingBlock):
-                raise InvalidValue(_("A window's opening hours are working blocks."))
+                raise InvalidValue(
+                    _("A window's opening hours are working blocks."), code="hall.invalid"
+                )
         for earlier, later in zip(self.blocks, self.blocks[1:], strict=False):
             if later.start < earlier.end:
-                raise InvalidValue(_("A window's opening blocks must be in order, not overlap."))
+                raise InvalidValue(
+                    _("A window's opening blocks must be in order, not overlap."),
+                    code="hall.invalid",
+                )
         _weekdays(self.weekdays)
 
     def is_open(self, at: datetime, calendar: WorkingCalendar) -> bool:
@@ -252,7 +272,9 @@ def check_prefix(prefix: object) -> str:
     if not isinstance(prefix, str) or not (
         1 <= len(prefix) <= 3 and prefix.isascii() and prefix.isalpha() and prefix.isupper()
     ):
-        raise InvalidValue(_("A ticket prefix is one to three capital letters, e.g. A."))
+        raise InvalidValue(
+            _("A ticket prefix is one to three capital letters, e.g. A."), code="hall.invalid"
+        )
     return prefix
 
 
@@ -287,6 +309,7 @@ class Window(Aggregate[WindowId]):
             raise InvalidValue(
                 _("A specialised window belongs to one department; a comprehensive one to none."),
                 field="department_id",
+                code="hall.invalid",
             )
         return cls._create(
             WindowOpened(
@@ -317,15 +340,17 @@ class Window(Aggregate[WindowId]):
         """``staff`` takes the window; only seconded staff, one at a time."""
         if not seconded:
             raise PermissionDenied(
-                _("{staff} is not seconded to the hall for window {id}.").format(
-                    staff=staff, id=self.id
-                )
+                _("{staff} is not seconded to the hall for window {id}."),
+                code="hall.forbidden",
+                staff=staff,
+                id=self.id,
             )
         if self.on_duty is not None:
             raise IllegalTransition(
-                _("{staff} is on duty at window {id} already.").format(
-                    staff=self.on_duty, id=self.id
-                )
+                _("{staff} is on duty at window {id} already."),
+                code="hall.illegal_transition",
+                staff=self.on_duty,
+                id=self.id,
             )
         self._record(WentOnDuty(at=at, window_id=self.id, staff=staff))
 
@@ -336,15 +361,19 @@ class Window(Aggregate[WindowId]):
     def require_on_duty(self, staff: ActorId) -> None:
         if self.on_duty != staff:
             raise PermissionDenied(
-                _("{staff} is not on duty at window {id}.").format(staff=staff, id=self.id)
+                _("{staff} is not on duty at window {id}."),
+                code="hall.forbidden",
+                staff=staff,
+                id=self.id,
             )
 
     def require_open(self, at: datetime, calendar: WorkingCalendar) -> None:
         if not self.is_open(at, calendar):
             raise IllegalTransition(
-                _("Window {id} is closed at {at}.").format(
-                    id=self.id, at=at.astimezone(calendar.tz).isoformat(timespec="minutes")
-                )
+                _("Window {id} is closed at {at}."),
+                code="hall_window.illegal_transition",
+                id=self.id,
+                at=at.astimezone(calendar.tz).isoformat(timespec="minutes"),
             )
 
     @classmethod
@@ -393,7 +422,11 @@ class MaterialForm(Choice):
 
 def _positive_count(_instance: object, _attribute: object, value: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 99:
-        raise InvalidValue(_("A material's count is a whole number from 1 to 99."), field="count")
+        raise InvalidValue(
+            _("A material's count is a whole number from 1 to 99."),
+            field="count",
+            code="hall.invalid",
+        )
 
 
 def _material_code(_instance: object, _attribute: object, value: str) -> None:
@@ -401,6 +434,7 @@ def _material_code(_instance: object, _attribute: object, value: str) -> None:
         raise InvalidValue(
             _("A material's code is a short name of letters, digits and _ (e.g. id_card)."),
             field="code",
+            code="hall.invalid",
         )
 
 
@@ -428,7 +462,11 @@ class ProcessStep:
     def __attrs_post_init__(self) -> None:
         check_text(self.name, "step name", 100)
         if not isinstance(self.time_limit, WorkingBudget):
-            raise InvalidValue(_("A step's time limit is a working budget."), field="time_limit")
+            raise InvalidValue(
+                _("A step's time limit is a working budget."),
+                field="time_limit",
+                code="hall.invalid",
+            )
 
 
 class Flow(Choice):
@@ -494,30 +532,42 @@ def check_guide(version: GuideVersion) -> GuideVersion:
     _texts(version.legal_basis, "legal basis", 500)
     _texts(version.conditions, "condition", 500)
     if not version.legal_basis:
-        raise InvalidValue(_("A service guide names its legal basis."), field="legal_basis")
+        raise InvalidValue(
+            _("A service guide names its legal basis."), field="legal_basis", code="hall.invalid"
+        )
     if not version.steps:
-        raise InvalidValue(_("A service guide has at least one step."), field="steps")
+        raise InvalidValue(
+            _("A service guide has at least one step."), field="steps", code="hall.invalid"
+        )
     codes = [m.code for m in version.materials]
     if len(codes) != len(set(codes)):
-        raise InvalidValue(_("Each material of a guide has its own code."), field="materials")
+        raise InvalidValue(
+            _("Each material of a guide has its own code."), field="materials", code="hall.invalid"
+        )
     if version.fee.is_negative:
-        raise InvalidValue(_("A fee cannot be negative."), field="fee")
+        raise InvalidValue(_("A fee cannot be negative."), field="fee", code="hall.invalid")
     kind = version.kind
     if kind is ItemKind.JOINT and len(version.departments) < 2:
         raise InvalidValue(
-            _("A joint item (联办件) has steps of two departments or more."), field="steps"
+            _("A joint item (联办件) has steps of two departments or more."),
+            field="steps",
+            code="hall.invalid",
         )
     if kind is not ItemKind.JOINT and version.flow is Flow.PARALLEL:
-        raise InvalidValue(_("Only a joint item's steps run in parallel."), field="flow")
+        raise InvalidValue(
+            _("Only a joint item's steps run in parallel."), field="flow", code="hall.invalid"
+        )
     if (kind is ItemKind.ESCALATED) != bool(version.higher_authority.strip()):
         raise InvalidValue(
             _("An escalated item (上报件), and only one, names its higher authority."),
             field="higher_authority",
+            code="hall.invalid",
         )
     if kind is ItemKind.IMMEDIATE and (version.time_limit.days or len(version.steps) != 1):
         raise InvalidValue(
             _("An immediate item (即办件) is one step at the window, in working hours."),
             field="time_limit",
+            code="hall.invalid",
         )
     longest = _longest_path(version.steps, version.flow)
     total = version.time_limit
@@ -525,7 +575,9 @@ def check_guide(version: GuideVersion) -> GuideVersion:
         (total.days and longest.days > total.days) or (total.time and longest.time > total.time)
     ):
         raise InvalidValue(
-            _("The steps need more time than the item's total time limit."), field="time_limit"
+            _("The steps need more time than the item's total time limit."),
+            field="time_limit",
+            code="hall.invalid",
         )
     return version
 
@@ -567,9 +619,9 @@ class ServiceGuide(Aggregate[HallItemId]):
         """A new version, drafted; the published one stays shown until this is published."""
         if self.versions[-1].published_at is None:
             raise IllegalTransition(
-                _("Guide {id} has an unpublished draft already; publish or redraft it.").format(
-                    id=self.id
-                )
+                _("Guide {id} has an unpublished draft already; publish or redraft it."),
+                code="hall.illegal_transition",
+                id=self.id,
             )
         number = self.versions[-1].number + 1
         self._record(
@@ -581,22 +633,27 @@ class ServiceGuide(Aggregate[HallItemId]):
         self._allowed(by, allowed)
         latest = self.versions[-1]
         if latest.published_at is not None:
-            raise IllegalTransition(_("Guide {id} has no draft to publish.").format(id=self.id))
+            raise IllegalTransition(
+                _("Guide {id} has no draft to publish."), code="hall.illegal_transition", id=self.id
+            )
         self._record(GuidePublished(at=at, item_id=self.id, number=latest.number, by=by))
 
     def withdraw(self, *, by: ActorId, allowed: bool, at: datetime) -> None:
         """The item is no longer offered; whoever may publish its guide may withdraw it."""
         self._allowed(by, allowed)
         if self.status is not GuideStatus.PUBLISHED:
-            raise IllegalTransition(_("Guide {id} is not published.").format(id=self.id))
+            raise IllegalTransition(
+                _("Guide {id} is not published."), code="hall.illegal_transition", id=self.id
+            )
         self._record(GuideWithdrawn(at=at, item_id=self.id, by=by))
 
     def _allowed(self, by: ActorId, allowed: bool) -> None:
         if not allowed:
             raise PermissionDenied(
-                _("The hall's policy does not let {actor} publish guide {id}.").format(
-                    actor=by, id=self.id
-                )
+                _("The hall's policy does not let {actor} publish guide {id}."),
+                code="hall.forbidden",
+                actor=by,
+                id=self.id,
             )
 
     @property
@@ -610,13 +667,17 @@ class ServiceGuide(Aggregate[HallItemId]):
         for version in self.versions:
             if version.number == number:
                 return version
-        raise InvalidValue(_("Guide {id} has no version {n}.").format(id=self.id, n=number))
+        raise InvalidValue(
+            _("Guide {id} has no version {n}."), code="hall.invalid", id=self.id, n=number
+        )
 
     def require_current(self) -> GuideVersion:
         current = self.current
         if current is None:
             raise IllegalTransition(
-                _("Item {id} has no published service guide.").format(id=self.id)
+                _("Item {id} has no published service guide."),
+                code="hall.illegal_transition",
+                id=self.id,
             )
         return current
 

@@ -70,7 +70,11 @@ class Applicant:
 
     def __attrs_post_init__(self) -> None:
         if len(self.id_number) > 32:
-            raise InvalidValue(_("An id number is 32 characters at most."), field="id_number")
+            raise InvalidValue(
+                _("An id number is 32 characters at most."),
+                field="id_number",
+                code="hall_case.invalid",
+            )
 
 
 class IntakeChannel(Choice):
@@ -279,7 +283,9 @@ class ApplicationEscalated(Event):
 
 def _codes(value: object, what: str) -> tuple[str, ...]:
     if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
-        raise InvalidValue(_("The {what} are material codes.").format(what=_(what)), field=what)
+        raise InvalidValue(
+            _("The {what} are material codes."), field=what, code="hall_case.invalid", what=_(what)
+        )
     return tuple(dict.fromkeys(value))
 
 
@@ -384,15 +390,17 @@ class Application(Aggregate[ApplicationId]):
             raise InvalidValue(
                 _("An application is received at a window exactly when it names one."),
                 field="window_id",
+                code="hall_case.invalid",
             )
         codes = _codes(tuple(presented), "presented")
         unknown = [c for c in codes if guide.material(c) is None]
         if unknown:
             raise InvalidValue(
-                _("The guide of {item} asks for no material {codes}.").format(
-                    item=item_id, codes=", ".join(unknown)
-                ),
+                _("The guide of {item} asks for no material {codes}."),
                 field="presented",
+                code="hall_case.invalid",
+                item=item_id,
+                codes=", ".join(unknown),
             )
         return cls._create(
             ApplicationReceived(
@@ -433,8 +441,10 @@ class Application(Aggregate[ApplicationId]):
         for code in defective:
             if self.guide.material(code) is None:
                 raise InvalidValue(
-                    _("The guide asks for no material {code}.").format(code=code),
+                    _("The guide asks for no material {material}."),
                     field="defective",
+                    code="hall_case.invalid",
+                    material=code,
                 )
         if self.notices:
             supplied_later = {s.code for s in self.supplied}
@@ -444,15 +454,20 @@ class Application(Aggregate[ApplicationId]):
                     _(
                         "Application {id} had its one-time notice; a later one may only name "
                         "materials supplied since and found unusable, not {codes}."
-                    ).format(id=self.id, codes=", ".join(should_have) or "-"),
+                    ),
                     field="defective",
+                    code="hall_case.illegal_transition",
+                    id=self.id,
+                    codes=", ".join(should_have) or "-",
                 )
             missing = tuple(sorted(defective))
         else:
             missing = self.lacking(defective)
             if not missing:
                 raise IllegalTransition(
-                    _("Application {id} lacks no material: accept or refuse it.").format(id=self.id)
+                    _("Application {id} lacks no material: accept or refuse it."),
+                    code="hall_case.illegal_transition",
+                    id=self.id,
                 )
         notice = Notice(missing, NoticeChannel(channel), by, at)
         if self.clock.is_running:
@@ -468,10 +483,12 @@ class Application(Aggregate[ApplicationId]):
         strangers = [c for c in given if c not in wanted]
         if not given or strangers:
             raise InvalidValue(
-                _("Application {id} awaits {missing}, not {codes}.").format(
-                    id=self.id, missing=", ".join(self.missing), codes=", ".join(strangers) or "-"
-                ),
+                _("Application {id} awaits {missing}, not {codes}."),
                 field="materials",
+                code="hall_case.invalid",
+                id=self.id,
+                missing=", ".join(self.missing),
+                codes=", ".join(strangers) or "-",
             )
         complete = wanted <= set(given)
         clock = self.clock.resumed(calendar, at) if complete else None
@@ -489,9 +506,9 @@ class Application(Aggregate[ApplicationId]):
         self._status({ApplicationStatus.RECEIVED}, _("accepted"))
         if self.kind is ItemKind.IMMEDIATE and not deciding:
             raise IllegalTransition(
-                _(
-                    "Application {id} is an immediate item (即办件): decide it at the window."
-                ).format(id=self.id)
+                _("Application {id} is an immediate item (即办件): decide it at the window."),
+                code="hall_case.illegal_transition",
+                id=self.id,
             )
         lacking = self.lacking()
         if lacking:
@@ -499,7 +516,10 @@ class Application(Aggregate[ApplicationId]):
                 _(
                     "Application {id} lacks {codes}: give the one-time notice instead of "
                     "accepting it."
-                ).format(id=self.id, codes=", ".join(lacking))
+                ),
+                code="hall_case.illegal_transition",
+                id=self.id,
+                codes=", ".join(lacking),
             )
         steps = tuple(
             Step(index, step.name, step.department_id)
@@ -539,12 +559,19 @@ class Application(Aggregate[ApplicationId]):
         self._status({ApplicationStatus.ACCEPTED}, _("worked on"))
         if not 0 <= index < len(self.steps):
             raise InvalidValue(
-                _("Application {id} has no step {n}.").format(id=self.id, n=index), field="step"
+                _("Application {id} has no step {n}."),
+                field="step",
+                code="hall_case.invalid",
+                id=self.id,
+                n=index,
             )
         step = self.steps[index]
         if step.timer is None or step.is_done:
             raise IllegalTransition(
-                _("Step {n} of application {id} is not under way.").format(n=index, id=self.id)
+                _("Step {n} of application {id} is not under way."),
+                code="hall_case.illegal_transition",
+                n=index,
+                id=self.id,
             )
         if note:
             note = check_text(note, "note", 1000)
@@ -562,7 +589,11 @@ class Application(Aggregate[ApplicationId]):
     def step(self, index: int) -> Step:
         if not 0 <= index < len(self.steps):
             raise InvalidValue(
-                _("Application {id} has no step {n}.").format(id=self.id, n=index), field="step"
+                _("Application {id} has no step {n}."),
+                field="step",
+                code="hall_case.invalid",
+                id=self.id,
+                n=index,
             )
         return self.steps[index]
 
@@ -577,7 +608,9 @@ class Application(Aggregate[ApplicationId]):
         its clock stops while the authority holds it."""
         if self.kind is not ItemKind.ESCALATED:
             raise IllegalTransition(
-                _("Application {id} is not an escalated item (上报件).").format(id=self.id)
+                _("Application {id} is not an escalated item (上报件)."),
+                code="hall_case.illegal_transition",
+                id=self.id,
             )
         self._status({ApplicationStatus.ACCEPTED}, _("submitted"))
         self._require_parts_done()
@@ -615,7 +648,9 @@ class Application(Aggregate[ApplicationId]):
             self.submission is None or self.submission.replied_at is None
         ):
             raise IllegalTransition(
-                _("Application {id} awaits the higher authority's reply.").format(id=self.id)
+                _("Application {id} awaits the higher authority's reply."),
+                code="hall_case.illegal_transition",
+                id=self.id,
             )
         self._require_parts_done()
         outcome = Decision(outcome)
@@ -639,7 +674,10 @@ class Application(Aggregate[ApplicationId]):
     ) -> None:
         """An immediate item (即办件): accepted, its one step done and concluded at once."""
         if self.kind is not ItemKind.IMMEDIATE:
-            raise IllegalTransition(_("Only an immediate item (即办件) is decided at the window."))
+            raise IllegalTransition(
+                _("Only an immediate item (即办件) is decided at the window."),
+                code="hall_case.illegal_transition",
+            )
         self.accept(by=by, calendar=calendar, at=at, deciding=True)
         self.complete_step(0, by=by, note="", calendar=calendar, at=at)
         self.conclude(
@@ -657,10 +695,11 @@ class Application(Aggregate[ApplicationId]):
         }
         if not wanted[about]:
             raise IllegalTransition(
-                _("Application {id} has nothing to tell about: {about}.").format(
-                    id=self.id, about=_(about)
-                ),
+                _("Application {id} has nothing to tell about: {about}."),
                 field="about",
+                code="hall_case.illegal_transition",
+                id=self.id,
+                about=_(about),
             )
         notice = ApplicantNotice(about, NoticeChannel(channel), by, at)
         self._record(ApplicantTold(at=at, application_id=self.id, notice=notice))
@@ -689,18 +728,21 @@ class Application(Aggregate[ApplicationId]):
     def _status(self, allowed: Collection[ApplicationStatus], action: str) -> None:
         if self.status not in allowed:
             raise IllegalTransition(
-                _("Application {id} is {status}; it cannot be {action}.").format(
-                    id=self.id, status=_(self.status), action=action
-                )
+                _("Application {id} is {status}; it cannot be {action}."),
+                code="hall_case.illegal_transition",
+                id=self.id,
+                status=self.status,
+                action=action,
             )
 
     def _require_parts_done(self) -> None:
         left = [str(step.index) for step in self.steps if not step.is_done]
         if left:
             raise IllegalTransition(
-                _("Application {id} has steps not done: {steps}.").format(
-                    id=self.id, steps=", ".join(left)
-                )
+                _("Application {id} has steps not done: {steps}."),
+                code="hall_case.illegal_transition",
+                id=self.id,
+                steps=", ".join(left),
             )
 
     def _breach_if_late(self, where: int | None, timer: Timer, at: datetime) -> None:

@@ -161,7 +161,9 @@ class HallQueue(Aggregate[QueueId]):
         for ticket in self.tickets:
             if ticket.number == number:
                 return ticket
-        raise NotFound(_("No ticket {number} today.").format(number=number), field="number")
+        raise NotFound(
+            _("No ticket {number} today."), kind="hall_ticket", field="number", number=number
+        )
 
     def waiting(self) -> list[Ticket]:
         return sorted(
@@ -198,9 +200,15 @@ class HallQueue(Aggregate[QueueId]):
         """A new number, the next of its prefix: none skipped, none given twice."""
         prefix = check_prefix(prefix)
         if item_id is None and window_id is None:
-            raise InvalidValue(_("A number is taken for an item or for a window."), field="item_id")
+            raise InvalidValue(
+                _("A number is taken for an item or for a window."),
+                field="item_id",
+                code="hall_queue.invalid",
+            )
         if appointment is not None and appointment.end <= at:
-            raise InvalidValue(_("The appointment slot is over."), field="appointment")
+            raise InvalidValue(
+                _("The appointment slot is over."), field="appointment", code="hall_queue.invalid"
+            )
         number = self.last_numbers.get(prefix, 0) + 1
         ready = appointment.start if appointment and appointment.start > at else at
         ticket = Ticket(
@@ -245,15 +253,17 @@ class HallQueue(Aggregate[QueueId]):
             TicketStatus.SKIPPED,
         ):
             raise IllegalTransition(
-                _("Ticket {number} is not called or skipped at window {window}.").format(
-                    number=number, window=window_id
-                )
+                _("Ticket {number} is not called or skipped at window {window}."),
+                code="hall_queue.illegal_transition",
+                number=number,
+                window=window_id,
             )
         if ticket.status is TicketStatus.SKIPPED and current is not None:
             raise IllegalTransition(
-                _("Window {window} is serving {number}; finish it before recalling.").format(
-                    window=window_id, number=current.number
-                )
+                _("Window {window} is serving {number}; finish it before recalling."),
+                code="hall_window.illegal_transition",
+                window=window_id,
+                number=current.number,
             )
         self._record(TicketRecalled(at=at, queue_id=self.id, number=number, window_id=window_id))
 
@@ -285,9 +295,14 @@ class HallQueue(Aggregate[QueueId]):
             raise InvalidValue(
                 _("A ticket is transferred to a window or to an item, one of them."),
                 field="to_window",
+                code="hall_queue.invalid",
             )
         if to_window == window_id:
-            raise InvalidValue(_("A ticket is transferred to another window."), field="to_window")
+            raise InvalidValue(
+                _("A ticket is transferred to another window."),
+                field="to_window",
+                code="hall_queue.invalid",
+            )
         ticket = self._serving(window_id)
         self._record(
             TicketTransferred(
@@ -305,7 +320,9 @@ class HallQueue(Aggregate[QueueId]):
         current = self.called_at(window_id)
         if current is None:
             raise IllegalTransition(
-                _("Window {window} is serving no ticket.").format(window=window_id)
+                _("Window {window} is serving no ticket."),
+                code="hall_window.illegal_transition",
+                window=window_id,
             )
         return current
 

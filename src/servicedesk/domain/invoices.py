@@ -80,9 +80,11 @@ class Invoice(Aggregate[InvoiceId]):
         at: datetime,
     ) -> Invoice:
         if deadline <= at:
-            raise InvalidValue(_("An invoice deadline must be after it is asked for."))
+            raise InvalidValue(
+                _("An invoice deadline must be after it is asked for."), code="invoice.invalid"
+            )
         if amount.is_negative or amount.is_zero:
-            raise InvalidValue(_("An invoice is for an amount above zero."))
+            raise InvalidValue(_("An invoice is for an amount above zero."), code="invoice.invalid")
         return cls._create(
             InvoiceRequested(
                 at=at,
@@ -98,19 +100,26 @@ class Invoice(Aggregate[InvoiceId]):
         number = check_text(number, "invoice number", 64)
         if self.number is not None:
             raise IllegalTransition(
-                _("Invoice {id} is already issued as number {number}.").format(
-                    id=self.id, number=self.number
-                )
+                _("Invoice {id} is already issued as number {number}."),
+                code="invoice.illegal_transition",
+                id=self.id,
+                number=self.number,
             )
         self._record(InvoiceIssued(at=at, invoice_id=self.id, number=number))
 
     def deliver(self, *, at: datetime) -> None:
         if self.number is None:
             raise IllegalTransition(
-                _("Invoice {id} has no number yet; issue it first.").format(id=self.id)
+                _("Invoice {id} has no number yet; issue it first."),
+                code="invoice.illegal_transition",
+                id=self.id,
             )
         if self.delivered_at is not None:
-            raise IllegalTransition(_("Invoice {id} is already delivered.").format(id=self.id))
+            raise IllegalTransition(
+                _("Invoice {id} is already delivered."),
+                code="invoice.illegal_transition",
+                id=self.id,
+            )
         self._record(InvoiceDelivered(at=at, invoice_id=self.id))
 
     @classmethod
@@ -192,7 +201,9 @@ class ReceiptBook(Aggregate[ReceiptBookId]):
         cls, book_id: ReceiptBookId, *, collector: ActorId, first: int, last: int, at: datetime
     ) -> ReceiptBook:
         if not (isinstance(first, int) and isinstance(last, int)) or not 1 <= first <= last:
-            raise InvalidValue(_("A receipt book runs from a first to a last stub number."))
+            raise InvalidValue(
+                _("A receipt book runs from a first to a last stub number."), code="invoice.invalid"
+            )
         return cls._create(
             ReceiptBookIssued(at=at, book_id=book_id, collector=collector, first=first, last=last)
         )
@@ -200,27 +211,44 @@ class ReceiptBook(Aggregate[ReceiptBookId]):
     def use(self, number: int, *, payment_id: PaymentId, amount: Money, at: datetime) -> None:
         """A payment the collector took on stub ``number``, recorded by the cashier."""
         if self.status is not BookStatus.ISSUED:
-            raise IllegalTransition(_("Receipt book {id} has been returned.").format(id=self.id))
+            raise IllegalTransition(
+                _("Receipt book {id} has been returned."),
+                code="invoice.illegal_transition",
+                id=self.id,
+            )
         if not self.first <= number <= self.last:
             raise InvalidValue(
-                _("Stub {n} is not in receipt book {id} ({first}-{last}).").format(
-                    n=number, id=self.id, first=self.first, last=self.last
-                )
+                _("Stub {n} is not in receipt book {id} ({first}-{last})."),
+                code="invoice.invalid",
+                n=number,
+                id=self.id,
+                first=self.first,
+                last=self.last,
             )
         if any(s.number == number for s in self.used):
             raise IllegalTransition(
-                _("Stub {n} of receipt book {id} is already used.").format(n=number, id=self.id)
+                _("Stub {n} of receipt book {id} is already used."),
+                code="invoice.illegal_transition",
+                n=number,
+                id=self.id,
             )
         self._record(StubUsed(at=at, book_id=self.id, stub=UsedStub(number, payment_id, amount)))
 
     def return_stubs(self, written: tuple[int, ...], *, at: datetime) -> None:
         """The collector hands back the written stubs; the rest of the book is blank."""
         if self.status is not BookStatus.ISSUED:
-            raise IllegalTransition(_("Receipt book {id} is already returned.").format(id=self.id))
+            raise IllegalTransition(
+                _("Receipt book {id} is already returned."),
+                code="invoice.illegal_transition",
+                id=self.id,
+            )
         for number in written:
             if not self.first <= number <= self.last:
                 raise InvalidValue(
-                    _("Stub {n} is not in receipt book {id}.").format(n=number, id=self.id)
+                    _("Stub {n} is not in receipt book {id}."),
+                    code="invoice.invalid",
+                    n=number,
+                    id=self.id,
                 )
         handed = set(written)
         recorded = {s.number for s in self.used}

@@ -57,7 +57,9 @@ class IdentityCheck:
     def of(cls, document: str, number: str, checked_by: ActorId) -> IdentityCheck:
         number = "".join(number.split())
         if len(number) < 6 or not number.isalnum():
-            raise InvalidValue(_("The identity document number looks incomplete."))
+            raise InvalidValue(
+                _("The identity document number looks incomplete."), code="found_item.invalid"
+            )
         return cls(document, checked_by, number[-4:])
 
 
@@ -122,7 +124,10 @@ class FoundItem(Aggregate[FoundItemId]):
         at: datetime,
     ) -> FoundItem:
         if keep_until <= at:
-            raise InvalidValue(_("A found item is kept for a period after it is handed in."))
+            raise InvalidValue(
+                _("A found item is kept for a period after it is handed in."),
+                code="found_item.invalid",
+            )
         return cls._create(
             FoundItemLogged(
                 at=at,
@@ -140,7 +145,9 @@ class FoundItem(Aggregate[FoundItemId]):
         self._kept(_("claimed"))
         if claimant.identity is None:
             raise InvalidValue(
-                _("Found item {id} is handed over only after an identity check.").format(id=self.id)
+                _("Found item {id} is handed over only after an identity check."),
+                code="found_item.invalid",
+                id=self.id,
             )
         self._record(FoundItemClaimed(at=at, item_id=self.id, claimant=claimant))
 
@@ -149,24 +156,27 @@ class FoundItem(Aggregate[FoundItemId]):
         self._kept(_("given to its finder"))
         if at < self.keep_until:
             raise IllegalTransition(
-                _("Found item {id} is kept until {until}; its owner may still claim it.").format(
-                    id=self.id, until=self.keep_until.isoformat(timespec="minutes")
-                )
+                _("Found item {id} is kept until {until}; its owner may still claim it."),
+                code="found_item.illegal_transition",
+                id=self.id,
+                until=self.keep_until.isoformat(timespec="minutes"),
             )
         if self.finder.staff is not None and self.finder.staff == approved_by:
             raise ApprovalRefused(
-                _("The finder cannot approve giving found item {id} to themselves.").format(
-                    id=self.id
-                )
+                _("The finder cannot approve giving found item {id} to themselves."),
+                code="found_item.approval_refused",
+                id=self.id,
             )
         self._record(FoundItemGivenToFinder(at=at, item_id=self.id, approved_by=approved_by))
 
     def _kept(self, action: str) -> None:
         if self.status is not FoundItemStatus.KEPT:
             raise IllegalTransition(
-                _("Found item {id} is {status}; it cannot be {action}.").format(
-                    id=self.id, status=_(self.status), action=action
-                )
+                _("Found item {id} is {status}; it cannot be {action}."),
+                code="found_item.illegal_transition",
+                id=self.id,
+                status=self.status,
+                action=action,
             )
 
     @classmethod

@@ -33,9 +33,10 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
     """Accept ``Decimal``, ``int`` or a decimal string; refuse floats and junk."""
     if isinstance(value, (bool, float)):
         raise InvalidValue(
-            _(
-                "The {what} must be given exactly (a decimal string or Decimal), not {value!r}."
-            ).format(what=_(what), value=value)
+            _("The {what} must be given exactly (a decimal string or Decimal), not {value!r}."),
+            code="money.invalid",
+            what=_(what),
+            value=value,
         )
     if isinstance(value, Decimal):
         result = value
@@ -46,14 +47,22 @@ def to_decimal(value: object, what: str = "amount") -> Decimal:
             result = Decimal(value.strip())
         except decimal.InvalidOperation:
             raise InvalidValue(
-                _("The {what} {value!r} is not a number.").format(what=_(what), value=value)
+                _("The {what} {value!r} is not a number."),
+                code="money.invalid",
+                what=_(what),
+                value=value,
             ) from None
     else:
         raise InvalidValue(
-            _("The {what} must be a number, not {value!r}.").format(what=_(what), value=value)
+            _("The {what} must be a number, not {value!r}."),
+            code="money.invalid",
+            what=_(what),
+            value=value,
         )
     if not result.is_finite():
-        raise InvalidValue(_("The {what} must be a finite number.").format(what=_(what)))
+        raise InvalidValue(
+            _("The {what} must be a finite number."), code="money.invalid", what=_(what)
+        )
     return result
 
 
@@ -65,15 +74,15 @@ def _exact_amount(value: object) -> Decimal:
     amount = to_decimal(value)
     if abs(amount) >= BEYOND_ANY_AMOUNT:
         raise InvalidValue(
-            _("An amount of money must be less than {limit}.").format(
-                limit=f"{BEYOND_ANY_AMOUNT:,.0f}"
-            )
+            _("An amount of money must be less than {limit}."),
+            code="money.invalid",
+            limit=f"{BEYOND_ANY_AMOUNT:,.0f}",
         )
     if amount != amount.quantize(FEN, rounding=decimal.ROUND_DOWN):
         raise InvalidValue(
-            _("An amount of money has at most two decimals (fen), not {value}.").format(
-                value=amount
-            )
+            _("An amount of money has at most two decimals (fen), not {value}."),
+            code="money.invalid",
+            value=amount,
         )
     return amount.quantize(FEN)
 
@@ -81,9 +90,9 @@ def _exact_amount(value: object) -> Decimal:
 def _currency(value: str) -> str:
     if not (isinstance(value, str) and len(value) == 3 and value.isalpha() and value.isupper()):
         raise InvalidValue(
-            _("A currency is a three-letter ISO code such as CNY, not {value!r}.").format(
-                value=value
-            )
+            _("A currency is a three-letter ISO code such as CNY, not {value!r}."),
+            code="money.invalid",
+            value=value,
         )
     return value
 
@@ -118,12 +127,13 @@ class Money:
 
     def _same(self, other: Money) -> None:
         if not isinstance(other, Money):
-            raise InvalidValue(_("Only money can be added to money."))
+            raise InvalidValue(_("Only money can be added to money."), code="money.invalid")
         if other.currency != self.currency:
             raise InvalidValue(
-                _("Cannot combine {a} with {b}: the currencies differ.").format(
-                    a=self.currency, b=other.currency
-                )
+                _("Cannot combine {a} with {b}: the currencies differ."),
+                code="money.currency_mismatch",
+                a=self.currency,
+                b=other.currency,
             )
 
     def __add__(self, other: Money) -> Money:
@@ -188,12 +198,12 @@ def allocate(whole: Money, weights: Sequence[object]) -> list[Money]:
     """
     exact = [to_decimal(w, "weight") for w in weights]
     if not exact:
-        raise InvalidValue(_("Nothing to allocate the amount to."))
+        raise InvalidValue(_("Nothing to allocate the amount to."), code="money.invalid")
     if any(w < 0 for w in exact):
-        raise InvalidValue(_("Allocation weights must not be negative."))
+        raise InvalidValue(_("Allocation weights must not be negative."), code="money.invalid")
     weight_sum = sum(exact, Decimal(0))
     if weight_sum == 0:
-        raise InvalidValue(_("Allocation weights must not all be zero."))
+        raise InvalidValue(_("Allocation weights must not all be zero."), code="money.invalid")
     sign = -1 if whole.amount < 0 else 1
     whole_fen = abs(whole.fen)
     shares = [Decimal(whole_fen) * w / weight_sum for w in exact]
@@ -236,7 +246,9 @@ def in_words(money: Money) -> str:
     fen = abs(money.fen)
     yuan, jiao, cents = fen // 100, fen // 10 % 10, fen % 10
     if yuan >= 10**16:
-        raise InvalidValue(_("An amount in words must be less than {limit}.").format(limit=10**16))
+        raise InvalidValue(
+            _("An amount in words must be less than {limit}."), code="money.invalid", limit=10**16
+        )
     groups: list[int] = []
     rest = yuan
     while rest:

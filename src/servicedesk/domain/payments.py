@@ -144,7 +144,9 @@ class Payment(Aggregate[PaymentId]):
         """A mistaken payment is voided, never deleted: it and its receipt keep their number."""
         reason = check_text(reason, "reason", 500)
         if self.voided:
-            raise IllegalTransition(_("Payment {id} is already voided.").format(id=self.id))
+            raise IllegalTransition(
+                _("Payment {id} is already voided."), code="payment.illegal_transition", id=self.id
+            )
         self._record(PaymentVoided(at=at, payment_id=self.id, reason=reason, cashier=cashier))
 
     @classmethod
@@ -163,19 +165,23 @@ class Payment(Aggregate[PaymentId]):
         at: datetime,
     ) -> Payment:
         if not isinstance(amount, Money) or amount.is_negative or amount.is_zero:
-            raise InvalidValue(_("A payment must be more than zero."))
+            raise InvalidValue(_("A payment must be more than zero."), code="payment.invalid")
         if purpose is PaymentPurpose.STATEMENTS:
             if total((p.amount for p in parts), amount.currency) != amount:
                 raise InvalidValue(
-                    _("The parts of payment {id} do not add up to {amount}.").format(
-                        id=payment_id, amount=amount
-                    )
+                    _("The parts of payment {id} do not add up to {amount}."),
+                    code="payment.invalid",
+                    id=payment_id,
+                    amount=amount,
                 )
         elif parts:
-            raise InvalidValue(_("A deposit payment is not allocated to statements."))
+            raise InvalidValue(
+                _("A deposit payment is not allocated to statements."), code="payment.invalid"
+            )
         if (collection is Collection.COLLECTED) != (stub is not None):
             raise InvalidValue(
-                _("A collected payment names its receipt book stub; one on the spot does not.")
+                _("A collected payment names its receipt book stub; one on the spot does not."),
+                code="payment.invalid",
             )
         return cls._create(
             PaymentRecorded(
@@ -271,7 +277,7 @@ class Receipt(Aggregate[ReceiptId]):
     ) -> Receipt:
         check_text(text, "receipt number", 64)
         if number < 1:
-            raise InvalidValue(_("Receipt numbers start at 1."))
+            raise InvalidValue(_("Receipt numbers start at 1."), code="payment.invalid")
         return cls._create(
             ReceiptIssued(
                 at=at,
@@ -288,7 +294,9 @@ class Receipt(Aggregate[ReceiptId]):
     def void(self, *, reason: str, at: datetime) -> None:
         """Marked void, kept with its number, so the series stays without a gap."""
         if self.voided:
-            raise IllegalTransition(_("Receipt {id} is already void.").format(id=self.id))
+            raise IllegalTransition(
+                _("Receipt {id} is already void."), code="receipt.illegal_transition", id=self.id
+            )
         self._record(ReceiptVoided(at=at, receipt_id=self.id, reason=reason))
 
     @classmethod

@@ -361,10 +361,10 @@ class ServiceRequest(Aggregate[RequestId]):
         self._allow(Status.TRIAGED, _("triaged"))
         if deadline.due <= at:
             raise InvalidValue(
-                _("The promised deadline {due} is not after the triage time {at}.").format(
-                    due=deadline.due.isoformat(timespec="minutes"),
-                    at=at.isoformat(timespec="minutes"),
-                )
+                _("The promised deadline {due} is not after the triage time {at}."),
+                code="request.invalid",
+                due=deadline.due.isoformat(timespec="minutes"),
+                at=at.isoformat(timespec="minutes"),
             )
         if dispatch_due < at:
             dispatch_due = at
@@ -399,9 +399,10 @@ class ServiceRequest(Aggregate[RequestId]):
             and (self.status is Status.DISPATCHED)
         ):
             raise IllegalTransition(
-                _("Request {id} is already dispatched to worker {worker}.").format(
-                    id=self.id, worker=worker_id
-                )
+                _("Request {id} is already dispatched to worker {worker}."),
+                code="request.illegal_transition",
+                id=self.id,
+                worker=worker_id,
             )
         order = WorkOrder(work_order_id, worker_id, self.urgency, at)
         self._record(WorkOrderDispatched(at=at, request_id=self.id, work_order=order))
@@ -428,17 +429,24 @@ class ServiceRequest(Aggregate[RequestId]):
         check_text(consent_id, "consent id", 64)
         if self.status not in (Status.DISPATCHED, Status.IN_PROGRESS, Status.REWORK):
             raise IllegalTransition(
-                _(
-                    "Request {id} is {status}; consent is recorded while the work is under way."
-                ).format(id=self.id, status=_(self.status))
+                _("Request {id} is {status}; consent is recorded while the work is under way."),
+                code="request.illegal_transition",
+                id=self.id,
+                status=self.status,
             )
         if any(c.id == consent_id for c in self.consents):
-            raise InvalidValue(_("Consent {cid} is already recorded.").format(cid=consent_id))
+            raise InvalidValue(
+                _("Consent {cid} is already recorded."), code="request.invalid", cid=consent_id
+            )
         if kind is ConsentKind.EXTRA_FEE:
             if amount is None or amount.is_negative or amount.is_zero:
-                raise InvalidValue(_("A consent to an extra fee states the amount agreed."))
+                raise InvalidValue(
+                    _("A consent to an extra fee states the amount agreed."), code="request.invalid"
+                )
         elif amount is not None:
-            raise InvalidValue(_("A consent to a change of scope carries no amount."))
+            raise InvalidValue(
+                _("A consent to a change of scope carries no amount."), code="request.invalid"
+            )
         consent = Consent(consent_id, ConsentKind(kind), description, recorded_by, amount)
         self._record(ConsentRecorded(at=at, request_id=self.id, consent=consent))
 
@@ -461,12 +469,13 @@ class ServiceRequest(Aggregate[RequestId]):
         consent = self._consent(consent_id, ConsentKind.EXTRA_FEE)
         assert consent.amount is not None
         if amount.is_negative or amount.is_zero:
-            raise InvalidValue(_("An extra fee must be more than zero."))
+            raise InvalidValue(_("An extra fee must be more than zero."), code="request.invalid")
         if amount > consent.amount:
             raise ConsentRequired(
-                _("The extra fee {amount} exceeds the {agreed} the requester agreed to.").format(
-                    amount=amount, agreed=consent.amount
-                )
+                _("The extra fee {amount} exceeds the {agreed} the requester agreed to."),
+                code="request.consent_required",
+                amount=amount,
+                agreed=consent.amount,
             )
         fee = ExtraFee(consent_id, amount, description)
         self._record(ExtraFeeAdded(at=at, request_id=self.id, fee=fee))
@@ -509,25 +518,31 @@ class ServiceRequest(Aggregate[RequestId]):
     def _allow(self, target: Status, action: str) -> None:
         if target not in TRANSITIONS[self.status]:
             raise IllegalTransition(
-                _("Request {id} is {status}; it cannot be {action}.").format(
-                    id=self.id, status=_(self.status), action=action
-                )
+                _("Request {id} is {status}; it cannot be {action}."),
+                code="request.illegal_transition",
+                id=self.id,
+                status=self.status,
+                action=action,
             )
 
     def _current_order(self) -> WorkOrder:
         order = self.work_order
         if order is None:
             raise IllegalTransition(
-                _("Request {id} has no work order; dispatch it first.").format(id=self.id)
+                _("Request {id} has no work order; dispatch it first."),
+                code="request.illegal_transition",
+                id=self.id,
             )
         return order
 
     def _in_progress(self, action: str) -> None:
         if self.status is not Status.IN_PROGRESS:
             raise IllegalTransition(
-                _("Request {id} is {status}; only work in progress can {action}.").format(
-                    id=self.id, status=_(self.status), action=action
-                )
+                _("Request {id} is {status}; only work in progress can {action}."),
+                code="request.illegal_transition",
+                id=self.id,
+                status=self.status,
+                action=action,
             )
 
     def _consent(self, consent_id: str, kind: ConsentKind) -> Consent:
@@ -535,16 +550,19 @@ class ServiceRequest(Aggregate[RequestId]):
             if consent.id == consent_id and consent.kind is kind:
                 if consent_id in self.used_consents:
                     raise ConsentRequired(
-                        _("Consent {cid} has already been used; ask the requester again.").format(
-                            cid=consent_id
-                        )
+                        _("Consent {cid} has already been used; ask the requester again."),
+                        code="request.consent_required",
+                        cid=consent_id,
                     )
                 return consent
         raise ConsentRequired(
             _(
                 "Request {id} has no recorded consent {cid} for this; record the requester's "
                 "consent first."
-            ).format(id=self.id, cid=consent_id)
+            ),
+            code="request.consent_required",
+            id=self.id,
+            cid=consent_id,
         )
 
     def _late(self, milestone: Milestone, at: datetime) -> Deadline | None:

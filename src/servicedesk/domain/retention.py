@@ -58,7 +58,9 @@ class RetentionRule:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.period, timedelta) or self.period <= timedelta(0):
-            raise InvalidValue(_("A retention period must be longer than zero."))
+            raise InvalidValue(
+                _("A retention period must be longer than zero."), code="retention.invalid"
+            )
 
 
 @attrs.frozen
@@ -198,10 +200,14 @@ class RecordFile(Aggregate[RecordFileId]):
     def close(self, *, at: datetime, rules: dict[RecordKind, RetentionRule]) -> None:
         """The record closed: its period runs from now, the longest of its forms'."""
         if self.is_closed:
-            raise IllegalTransition(_("Record {id} is already closed.").format(id=self.id))
+            raise IllegalTransition(
+                _("Record {id} is already closed."), code="retention.illegal_transition", id=self.id
+            )
         if not self.forms:
             raise IllegalTransition(
-                _("Record {id} names no kind of record, so no period applies.").format(id=self.id)
+                _("Record {id} names no kind of record, so no period applies."),
+                code="retention.illegal_transition",
+                id=self.id,
             )
         period = max(rules[form].period for form in self.forms)
         self._record(RecordFileClosed(at=at, file_id=self.id, expires_at=at + period))
@@ -210,7 +216,10 @@ class RecordFile(Aggregate[RecordFileId]):
         if not self.is_closed or self.is_erased:
             state = _("anonymised") if self.is_erased else _("open")
             raise IllegalTransition(
-                _("Record {id} is {state}; it cannot be reopened.").format(id=self.id, state=state)
+                _("Record {id} is {state}; it cannot be reopened."),
+                code="retention.illegal_transition",
+                id=self.id,
+                state=state,
             )
         self._record(RecordFileReopened(at=at, file_id=self.id))
 
@@ -219,20 +228,26 @@ class RecordFile(Aggregate[RecordFileId]):
         reason = check_text(reason, "reason", 500)
         if self.is_erased:
             raise IllegalTransition(
-                _("Record {id} is already anonymised; there is nothing left to hold.").format(
-                    id=self.id
-                )
+                _("Record {id} is already anonymised; there is nothing left to hold."),
+                code="retention.illegal_transition",
+                id=self.id,
             )
         if any(h.id == hold_id for h in self.holds):
             raise InvalidValue(
-                _("Record {id} already has a hold {hold}.").format(id=self.id, hold=hold_id)
+                _("Record {id} already has a hold {hold}."),
+                code="retention.invalid",
+                id=self.id,
+                hold=hold_id,
             )
         self._record(HoldPlaced(at=at, file_id=self.id, hold=Hold(hold_id, reason, by, at)))
 
     def release_hold(self, *, hold_id: str, by: ActorId, at: datetime) -> None:
         if not any(h.id == hold_id for h in self.holds):
             raise IllegalTransition(
-                _("Record {id} has no hold {hold}.").format(id=self.id, hold=hold_id)
+                _("Record {id} has no hold {hold}."),
+                code="retention.illegal_transition",
+                id=self.id,
+                hold=hold_id,
             )
         self._record(HoldReleased(at=at, file_id=self.id, hold_id=hold_id, released_by=by))
 
@@ -251,10 +266,16 @@ class RecordFile(Aggregate[RecordFileId]):
 
     def mark_erased(self, *, at: datetime, on_request: bool) -> None:
         if self.is_erased:
-            raise IllegalTransition(_("Record {id} is already anonymised.").format(id=self.id))
+            raise IllegalTransition(
+                _("Record {id} is already anonymised."),
+                code="retention.illegal_transition",
+                id=self.id,
+            )
         if self.holds:
             raise IllegalTransition(
-                _("Record {id} is on hold; release every hold first.").format(id=self.id)
+                _("Record {id} is on hold; release every hold first."),
+                code="retention.illegal_transition",
+                id=self.id,
             )
         self._record(self.erasure(self.id, at=at, on_request=on_request))
 

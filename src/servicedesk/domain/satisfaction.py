@@ -34,7 +34,8 @@ class SatisfactionScale:
                 _(
                     "A satisfaction scale needs whole numbers lowest < highest, with "
                     "lowest <= satisfied_from <= highest."
-                )
+                ),
+                code="satisfaction.policy_unusable",
             )
 
     def check(self, score: object) -> int:
@@ -44,7 +45,11 @@ class SatisfactionScale:
                 _(
                     "A satisfaction score must be a whole number from {low} to {high}, "
                     "not {score!r}."
-                ).format(low=self.lowest, high=self.highest, score=score)
+                ),
+                code="satisfaction.invalid",
+                low=self.lowest,
+                high=self.highest,
+                score=score,
             )
         assert isinstance(score, int)
         return score

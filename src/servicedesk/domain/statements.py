@@ -142,16 +142,20 @@ class Statement(Aggregate[StatementId]):
         at: datetime,
     ) -> Statement:
         if not lines:
-            raise InvalidValue(_("A statement needs at least one line."))
+            raise InvalidValue(_("A statement needs at least one line."), code="statement.invalid")
         for line in lines:
             if line.amount.currency != currency:
                 raise InvalidValue(
-                    _("Statement line {ref} is in {got}, not {want}.").format(
-                        ref=line.reference, got=line.amount.currency, want=currency
-                    )
+                    _("Statement line {ref} is in {got}, not {want}."),
+                    code="statement.invalid",
+                    ref=line.reference,
+                    got=line.amount.currency,
+                    want=currency,
                 )
         if due <= at:
-            raise InvalidValue(_("A statement's due date must be after it is issued."))
+            raise InvalidValue(
+                _("A statement's due date must be after it is issued."), code="statement.invalid"
+            )
         return cls._create(
             StatementIssued(
                 at=at,
@@ -169,21 +173,26 @@ class Statement(Aggregate[StatementId]):
         """Record part of a payment on this statement; never more than is due."""
         if self.status is not StatementStatus.OPEN:
             raise IllegalTransition(
-                _("Statement {id} is {status}; nothing is due on it.").format(
-                    id=self.id, status=_(self.status)
-                )
+                _("Statement {id} is {status}; nothing is due on it."),
+                code="statement.illegal_transition",
+                id=self.id,
+                status=self.status,
             )
         if amount.currency != self.currency:
             raise InvalidValue(
-                _("Statement {id} is in {want}, not {got}.").format(
-                    id=self.id, want=self.currency, got=amount.currency
-                )
+                _("Statement {id} is in {want}, not {got}."),
+                code="statement.invalid",
+                id=self.id,
+                want=self.currency,
+                got=amount.currency,
             )
         if amount.is_negative or amount.is_zero or amount > self.amount_due:
             raise InvalidValue(
-                _("Statement {id} is due {due}; {amount} cannot be allocated to it.").format(
-                    id=self.id, due=self.amount_due, amount=amount
-                )
+                _("Statement {id} is due {due}; {amount} cannot be allocated to it."),
+                code="statement.invalid",
+                id=self.id,
+                due=self.amount_due,
+                amount=amount,
             )
         self._record(
             StatementPaymentAllocated(
@@ -196,9 +205,10 @@ class Statement(Aggregate[StatementId]):
         part = self.paid_by(payment_id)
         if part.is_zero:
             raise IllegalTransition(
-                _("Payment {pid} paid nothing on statement {id}.").format(
-                    pid=payment_id, id=self.id
-                )
+                _("Payment {pid} paid nothing on statement {id}."),
+                code="payment.illegal_transition",
+                pid=payment_id,
+                id=self.id,
             )
         self._record(StatementPaymentVoided(at=at, statement_id=self.id, payment_id=payment_id))
         return part
@@ -211,7 +221,11 @@ class Statement(Aggregate[StatementId]):
     def carry_credit(self, to: StatementId, *, at: datetime) -> StatementLine:
         """Move this statement's credit into the statement ``to``; returns the line for it."""
         if self.status is not StatementStatus.CREDIT:
-            raise IllegalTransition(_("Statement {id} has no credit to carry.").format(id=self.id))
+            raise IllegalTransition(
+                _("Statement {id} has no credit to carry."),
+                code="statement.illegal_transition",
+                id=self.id,
+            )
         line = StatementLine(
             StatementLineKind.CREDIT,
             self.id.value,
@@ -265,27 +279,32 @@ def statements_to_pay(
         for statement in statements:
             if statement.account_id != account_id:
                 raise InvalidValue(
-                    _("Statement {sid} is not of account {id}.").format(
-                        sid=statement.id, id=account_id
-                    )
+                    _("Statement {sid} is not of account {id}."),
+                    code="statement.invalid",
+                    sid=statement.id,
+                    id=account_id,
                 )
             if statement.status is not StatementStatus.OPEN:
                 raise IllegalTransition(
-                    _("Statement {sid} is {status}; nothing is due on it.").format(
-                        sid=statement.id, status=_(statement.status)
-                    )
+                    _("Statement {sid} is {status}; nothing is due on it."),
+                    code="statement.illegal_transition",
+                    sid=statement.id,
+                    status=statement.status,
                 )
         payable = list(statements)
     else:
         payable = [s for s in statements if s.status is StatementStatus.OPEN]
     if not payable:
-        raise IllegalTransition(_("Nothing is due on account {id}.").format(id=account_id))
+        raise IllegalTransition(
+            _("Nothing is due on account {id}."), code="statement.illegal_transition", id=account_id
+        )
     due = total((s.amount_due for s in payable), amount.currency)
     if amount > due:
         raise InvalidValue(
-            _("{amount} is more than the {due} due; take only what is due.").format(
-                amount=amount, due=due
-            )
+            _("{amount} is more than the {due} due; take only what is due."),
+            code="statement.invalid",
+            amount=amount,
+            due=due,
         )
     return payable
 

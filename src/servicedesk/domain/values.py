@@ -29,15 +29,17 @@ def _identifier(value: str | Identifier, made: Any) -> str:
         if type(value) is type(made):
             return value.value
         raise InvalidValue(
-            _("{value} is a {kind}, not a {wanted}.").format(
-                value=value.value, kind=type(value).__name__, wanted=type(made).__name__
-            )
+            _("{value} is a {kind}, not a {wanted}."),
+            code="input.invalid",
+            value=value.value,
+            kind=type(value).__name__,
+            wanted=type(made).__name__,
         )
     if not isinstance(value, str) or not _ID_PATTERN.fullmatch(value):
         raise InvalidValue(
-            _("{value!r} is not a valid identifier (letters, digits and . _ : -).").format(
-                value=value
-            )
+            _("{value!r} is not a valid identifier (letters, digits and . _ : -)."),
+            code="input.invalid",
+            value=value,
         )
     return value
 
@@ -90,12 +92,15 @@ class ActorId(Identifier):
 def aware(value: datetime, what: str = "time") -> datetime:
     """Refuse naive datetimes: a time without a zone is a future bug."""
     if not isinstance(value, datetime):
-        raise InvalidValue(_("The {what} must be a date and time.").format(what=_(what)))
+        raise InvalidValue(
+            _("The {what} must be a date and time."), code="input.invalid", what=_(what)
+        )
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidValue(
-            _("The {what} {value} has no time zone; give an aware date and time.").format(
-                what=_(what), value=value.isoformat()
-            )
+            _("The {what} {value} has no time zone; give an aware date and time."),
+            code="input.invalid",
+            what=_(what),
+            value=value.isoformat(),
         )
     return value
 
@@ -111,10 +116,13 @@ def _aware_field(_instance: Any, attribute: attrs.Attribute[Any], value: datetim
 def check_text(value: object, what: str, max_length: int = 500) -> str:
     """Non-blank text of bounded length, or an error naming ``what``."""
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValue(_("The {what} must not be empty.").format(what=_(what)))
+        raise InvalidValue(_("The {what} must not be empty."), code="input.invalid", what=_(what))
     if len(value) > max_length:
         raise InvalidValue(
-            _("The {what} is longer than {n} characters.").format(what=_(what), n=max_length)
+            _("The {what} is longer than {n} characters."),
+            code="input.invalid",
+            what=_(what),
+            n=max_length,
         )
     return value.strip()
 
@@ -137,7 +145,7 @@ class TimeWindow:
 
     def __attrs_post_init__(self) -> None:
         if self.end <= self.start:
-            raise InvalidValue(_("A time window must end after it starts."))
+            raise InvalidValue(_("A time window must end after it starts."), code="input.invalid")
 
     def contains(self, at: datetime) -> bool:
         return self.start <= at < self.end
@@ -160,10 +168,12 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
-def _phone(_instance: Any, _attribute: attrs.Attribute[Any], value: str) -> None:
+def _phone(_instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     if not isinstance(value, str) or not _PHONE.match(value.strip()):
         raise InvalidValue(
-            _("A contact phone number is required (digits, spaces, dashes, optional +).")
+            _("A contact phone number is required (digits, spaces, dashes, optional +)."),
+            field=attribute.name,
+            code="input.invalid",
         )
 
 
@@ -180,6 +190,8 @@ E = TypeVar("E", bound=StrEnum)
 class NotAChoice(InvalidValue, ValueError):
     """A value that is none of an enumeration's members (a ``ValueError`` too, as Enum's is)."""
 
+    default_code = "input.not_a_choice"
+
 
 class Choice(StrEnum):
     """An enumeration whose class, used as a converter, refuses a stranger with a typed error."""
@@ -187,12 +199,9 @@ class Choice(StrEnum):
     @classmethod
     def _missing_(cls, value: object) -> None:
         raise NotAChoice(
-            _("{value!r} is not one of: {choices}.").format(
-                value=value
-                if isinstance(value, str) and len(value) <= 40
-                else type(value).__name__,
-                choices=", ".join(member.value for member in cls),
-            )
+            _("{value!r} is not one of: {choices}."),
+            value=value if isinstance(value, str) and len(value) <= 40 else type(value).__name__,
+            choices=", ".join(member.value for member in cls),
         )
 
 
@@ -225,9 +234,11 @@ def choice(enum: type[E], value: object, what: str) -> E:
         return enum(str(value)) if isinstance(value, str) else enum(value)  # type: ignore[arg-type]
     except ValueError:
         raise InvalidValue(
-            _("{value!r} is not a known {what}; choose one of: {choices}.").format(
-                value=value, what=_(what), choices=", ".join(m.value for m in enum)
-            )
+            _("{value!r} is not a known {what}; choose one of: {choices}."),
+            code="input.invalid",
+            value=value,
+            what=_(what),
+            choices=", ".join(m.value for m in enum),
         ) from None
 
 
@@ -275,14 +286,16 @@ FIELD_ROLES = frozenset({Role.WORKER, Role.CONTRACTOR})
 
 def _roles(value: object) -> frozenset[Role]:
     if isinstance(value, str) or not hasattr(value, "__iter__"):
-        raise InvalidValue(_("An actor's roles are a set of roles."))
+        raise InvalidValue(_("An actor's roles are a set of roles."), code="input.invalid")
     return frozenset(choice(Role, r, "role") for r in value)
 
 
 def _record_ids(value: object) -> frozenset[str]:
     if isinstance(value, str) or not hasattr(value, "__iter__"):
         raise InvalidValue(
-            _("The records a requester acts for are a set of ids."), field="acts_for"
+            _("The records a requester acts for are a set of ids."),
+            field="acts_for",
+            code="input.invalid",
         )
     return frozenset(Identifier(str(v)).value for v in value)
 

@@ -67,7 +67,10 @@ class Worker(Aggregate[WorkerId]):
         if available == self.available:
             state = _("available") if available else _("unavailable")
             raise IllegalTransition(
-                _("Worker {id} is already {state}.").format(id=self.id, state=state)
+                _("Worker {id} is already {state}."),
+                code="worker.illegal_transition",
+                id=self.id,
+                state=state,
             )
         self._record(WorkerAvailabilityChanged(at=at, worker_id=self.id, available=available))
 

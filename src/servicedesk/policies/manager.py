@@ -60,12 +60,10 @@ def plugin_manager(
                 loaded = entry_point.load()
             except Exception as error:  # a plugin's own bug, whatever it is: one line, no trace
                 raise PluginRefused(
-                    _("The plugin {plugin} ({target}) cannot be loaded: {error}").format(
-                        plugin=entry_point.name,
-                        target=entry_point.value,
-                        error=f"{type(error).__name__}: {error}",
-                    ),
+                    _("The plugin {plugin} ({target}) cannot be loaded: {error}"),
                     plugin=entry_point.name,
+                    target=entry_point.value,
+                    error=f"{type(error).__name__}: {error}",
                 ) from None
             _register(manager, loaded, entry_point.name)
     for plugin in plugins:
@@ -111,9 +109,11 @@ def _refused(
 
 def _garbage(hook: str, got: object, wanted: str) -> PolicyError:
     return PolicyError(
-        _("The policy hook {hook} returned {got!r}; it must return {wanted}.").format(
-            hook=hook, got=type(got).__name__, wanted=_(wanted)
-        )
+        _("The policy hook {hook} returned {got!r}; it must return {wanted}."),
+        code="policy.unusable",
+        hook=hook,
+        got=type(got).__name__,
+        wanted=_(wanted),
     )
 
 
@@ -131,9 +131,10 @@ class Policies:
             raise
         except Exception as error:  # a plugin's bug must not look like ours
             raise PolicyError(
-                _("The policy hook {hook} failed: {error}").format(
-                    hook=name, error=type(error).__name__
-                )
+                _("The policy hook {hook} failed: {error}"),
+                code="policy.unusable",
+                hook=name,
+                error=type(error).__name__,
             ) from error
 
     def _typed(self, name: str, kind: type[T], wanted: str, **kwargs: Any) -> T:
@@ -157,11 +158,11 @@ class Policies:
                     "The policy hook {hook} names {roles} in an approval chain; approvals are "
                     "given by managers only ({approvers}), never by the system or a proposer's "
                     "desk (rule records.reserved-acts)."
-                ).format(
-                    hook=name,
-                    roles=", ".join(sorted(set(chain) - reserved.APPROVERS)),
-                    approvers=", ".join(sorted(reserved.APPROVERS)),
-                )
+                ),
+                code="policy.unusable",
+                hook=name,
+                roles=", ".join(sorted(set(chain) - reserved.APPROVERS)),
+                approvers=", ".join(sorted(reserved.APPROVERS)),
             )
         return chain
 
@@ -372,9 +373,10 @@ class Policies:
             raise _garbage(name, result, "an aware datetime")
         if after is not None and result <= after:
             raise PolicyError(
-                _("The policy hook {hook} returned a time that is not after {at}.").format(
-                    hook=name, at=after.isoformat(timespec="minutes")
-                )
+                _("The policy hook {hook} returned a time that is not after {at}."),
+                code="policy.unusable",
+                hook=name,
+                at=after.isoformat(timespec="minutes"),
             )
         return result
 

@@ -56,21 +56,20 @@ def to_url(target: str | os.PathLike[str] | URL) -> URL:
             url = sa.make_url(str(target))
         except (sa.exc.ArgumentError, ValueError) as error:
             raise StoreConfigurationError(
-                _("{target!r} is not a database URL or file path.").format(target=str(target))
+                _("{target!r} is not a database URL or file path."), target=str(target)
             ) from error
     backend = url.get_backend_name()
     if backend not in DRIVERS:
         raise StoreConfigurationError(
-            _(
-                "servicedesk stores data in SQLite, PostgreSQL or MySQL/MariaDB, not {backend}."
-            ).format(backend=backend)
+            _("servicedesk stores data in SQLite, PostgreSQL or MySQL/MariaDB, not {backend}."),
+            backend=backend,
         )
     driver, _extra = DRIVERS[backend]
     if url.get_driver_name() != driver and "+" in url.drivername:
         raise StoreConfigurationError(
-            _("Use the {driver} driver for {backend} ({backend}+{driver}://...).").format(
-                driver=driver, backend=backend
-            )
+            _("Use the {driver} driver for {backend} ({backend}+{driver}://...)."),
+            driver=driver,
+            backend=backend,
         )
     url = url.set(drivername=f"{backend}+{driver}")
     if backend == "sqlite" and url.database in (None, "", ":memory:"):
@@ -116,7 +115,9 @@ def make_engine(url: URL, *, busy_timeout: float = 30.0, reader: bool = False) -
             _(
                 "The database driver for {backend} is not installed: "
                 "pip install 'servicedesk[{extra}]'."
-            ).format(backend=backend, extra=extra)
+            ),
+            backend=backend,
+            extra=extra,
         ) from error
     if isinstance(engine.dialect, sqlite.ServiceDeskSQLite):
         engine.dialect.busy_timeout = busy_timeout
@@ -155,7 +156,7 @@ def translate(error: BaseException, url: URL) -> ServiceDeskError:
         return original
     where = describe(url)
     if isinstance(error, sa.exc.TimeoutError):
-        return StoreBusy(_("Every connection to {where} is in use; try again.").format(where=where))
+        return StoreBusy(_("Every connection to {where} is in use; try again."), where=where)
     backend = url.get_backend_name()
     if isinstance(original, sqlite3.Error):
         return _sqlite(original, error, where)
@@ -175,7 +176,7 @@ def translate(error: BaseException, url: URL) -> ServiceDeskError:
         return _conflict(where)
     kind = type(original if original is not None else error).__name__
     return StoreError(
-        _("The database {where} refused the operation ({kind}).").format(where=where, kind=kind)
+        _("The database {where} refused the operation ({kind})."), where=where, kind=kind
     )
 
 
@@ -184,30 +185,27 @@ def _sqlite(original: sqlite3.Error, error: BaseException, where: str) -> Servic
     primary = code & 0xFF if isinstance(code, int) else None
     if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return StoreBusy(
-            _("The database {where} is busy with another writer; try again.").format(where=where)
+            _("The database {where} is busy with another writer; try again."), where=where
         )
     if primary in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY):
         return StoreUnavailable(
-            _("The database file {where} cannot be opened for writing.").format(where=where)
+            _("The database file {where} cannot be opened for writing."), where=where
         )
     if primary == sqlite3.SQLITE_NOTADB:
-        return StoreUnavailable(
-            _("The file {where} is not an SQLite database.").format(where=where)
-        )
+        return StoreUnavailable(_("The file {where} is not an SQLite database."), where=where)
     if isinstance(original, sqlite3.IntegrityError):
         return _conflict(where)
     return StoreError(
-        _("The database {where} refused the operation ({kind}).").format(
-            where=where, kind=type(original).__name__
-        )
+        _("The database {where} refused the operation ({kind})."),
+        where=where,
+        kind=type(original).__name__,
     )
 
 
 def _conflict(where: str) -> ConcurrencyConflict:
     return ConcurrencyConflict(
-        _("Someone else changed the same records in {where} at the same time; try again.").format(
-            where=where
-        )
+        _("Someone else changed the same records in {where} at the same time; try again."),
+        where=where,
     )
 
 
@@ -216,5 +214,6 @@ def _unreachable(where: str) -> StoreUnavailable:
         _(
             "Cannot reach the database {where}: is the server running, "
             "and do the address, user, password and database name match?"
-        ).format(where=where)
+        ),
+        where=where,
     )

@@ -88,9 +88,8 @@ def current(connection: sa.Connection, schema: str | None = None) -> str | None:
         found = [revision for revision in shared if revision in REVISIONS]
     if len(found) > 1:
         raise SchemaVersionError(
-            _("The database has several schema revisions ({found}); merge them first.").format(
-                found=", ".join(found)
-            )
+            _("The database has several schema revisions ({found}); merge them first."),
+            found=", ".join(found),
         )
     return found[0] if found else None
 
@@ -101,7 +100,10 @@ def _known(revision: str | None, url: URL) -> None:
             _(
                 "The database {where} has schema revision {revision}, newer than this "
                 "servicedesk knows ({head}); upgrade servicedesk to use it."
-            ).format(where=describe(url), revision=revision, head=head())
+            ),
+            where=describe(url),
+            revision=revision,
+            head=head(),
         )
 
 
@@ -145,9 +147,8 @@ def upgrade_engine(engine: Engine, revision: str = "head", schema: str | None = 
             connection.commit()  # the lock belongs to the session, not the transaction
             if locked != 1:
                 raise StoreBusy(
-                    _("Another process has been migrating {where} for a minute; try again.").format(
-                        where=describe(engine.url)
-                    )
+                    _("Another process has been migrating {where} for a minute; try again."),
+                    where=describe(engine.url),
                 )
         try:
             with connection.begin():
@@ -180,7 +181,10 @@ def check_schema(engine: Engine, schema: str | None = None) -> None:
             _(
                 "The database {where} has schema revision {revision}; this servicedesk needs "
                 "{head}: run servicedesk.adapters.sql.upgrade(url) first."
-            ).format(where=describe(engine.url), revision=found or _("none"), head=head())
+            ),
+            where=describe(engine.url),
+            revision=found or _("none"),
+            head=head(),
         )
 
 

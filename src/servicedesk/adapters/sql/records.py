@@ -110,7 +110,7 @@ class SqlPersonalData(PersonalData):
             sa.select(table.c.version, table.c.document).where(table.c.id == aggregate_id.value)
         ).first()
         if row is None:
-            raise NotFound(_("No {what} with id {id}.").format(what=_(kind), id=aggregate_id))
+            raise NotFound(_("No {what} with id {id}."), kind=kind, what=_(kind), id=aggregate_id)
         aggregate = transform(convert.structure(row.document, cls))
         updated = self.uow.execute(
             versioned_update(table),
@@ -124,9 +124,9 @@ class SqlPersonalData(PersonalData):
         )
         if updated.rowcount != 1:
             raise ConcurrencyConflict(
-                _("The {kind} {id} was changed by someone else; try again.").format(
-                    kind=_(kind), id=aggregate_id
-                )
+                _("The {kind} {id} was changed by someone else; try again."),
+                kind=_(kind),
+                id=aggregate_id,
             )
         e = t.events.c
         stored = self.uow.execute(

@@ -44,5 +44,7 @@ class SqlRelayPositions(RelayPositions):
 
 def _name(name: str) -> str:
     if not 1 <= len(name) <= 64:
-        raise InvalidValue(_("A relay's name has 1 to 64 characters."), field="name")
+        raise InvalidValue(
+            _("A relay's name has 1 to 64 characters."), field="name", code="relay.invalid"
+        )
     return name

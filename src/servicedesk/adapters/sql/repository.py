@@ -40,9 +40,9 @@ class SqlRepository(Repository[A]):
             for port in vars(ports).values()
         ):
             raise StoreError(
-                _("The SQL store does not answer {query} for {what} yet.").format(
-                    query=name, what=_(self.label)
-                )
+                _("The SQL store does not answer {query} for {what} yet."),
+                query=name,
+                what=_(self.label),
             )
         raise AttributeError(name)
 

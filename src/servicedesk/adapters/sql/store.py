@@ -102,7 +102,8 @@ class SqlStore:
                 _(
                     "A schema of its own is for PostgreSQL; on {backend} give servicedesk "
                     "a database of its own."
-                ).format(backend=self.url.get_backend_name())
+                ),
+                backend=self.url.get_backend_name(),
             )
         self.schema = schema
         # A host's server engine is used as it is, pool and all; an SQLite file gets
@@ -241,7 +242,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
         """The repository of the kind whose events go to ``stream`` (e.g. "request")."""
         kind = _BY_STREAM.get(stream)
         if kind is None:
-            raise NotFound(_("No {what} with id {id}.").format(what=stream, id="?"))
+            raise NotFound(_("No {what} with id {id}."), what=stream, id="?")
         return self.repository(kind)
 
     def __getattr__(self, name: str) -> Any:
@@ -251,7 +252,8 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
                 _(
                     "The SQL store keeps no {name} yet: declare their table in "
                     "servicedesk/adapters/sql/tables.py and their line in SqlUnitOfWork."
-                ).format(name=name)
+                ),
+                name=name,
             )
         raise AttributeError(name)
 
@@ -283,9 +285,9 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
             )
             if result.rowcount != 1:
                 raise ConcurrencyConflict(
-                    _("The {kind} {id} was changed by someone else; try again.").format(
-                        kind=_(repository.label), id=aggregate.id
-                    )
+                    _("The {kind} {id} was changed by someone else; try again."),
+                    kind=_(repository.label),
+                    id=aggregate.id,
                 )
         for child, owner, rows_of in repository.spec.children:
             self.run(fixed_statements.delete_children(child, owner), {"owner": aggregate.id.value})

@@ -64,7 +64,9 @@ class Fen(sa.types.TypeDecorator[Decimal]):
             return None
         if not isinstance(value, Decimal) or value != value.quantize(FEN):
             raise InvalidValue(
-                _("An amount stored must be exact to the fen, not {value!r}.").format(value=value)
+                _("An amount stored must be exact to the fen, not {value!r}."),
+                code="store.invalid",
+                value=value,
             )
         return int(value * 100)
 

@@ -53,14 +53,16 @@ def to_period(value: Period | str) -> Period:
 
 def to_statement_ids(values: Iterable[StatementId | str]) -> tuple[StatementId, ...]:
     if isinstance(values, str):
-        raise InvalidValue(_("Statement ids come as a list, not one text."))
+        raise InvalidValue(_("Statement ids come as a list, not one text."), code="billing.invalid")
     items = as_tuple(values)
     return tuple(StatementId(v) for v in items) if isinstance(items, tuple) else items
 
 
 def _whole(_instance: object, attribute: attrs.Attribute[int], value: int | None) -> None:
     if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-        raise InvalidValue(_("The {what} must be a whole number.").format(what=attribute.name))
+        raise InvalidValue(
+            _("The {what} must be a whole number."), code="billing.invalid", what=attribute.name
+        )
 
 
 # --- accounts and deposits -----------------------------------------------------------------------

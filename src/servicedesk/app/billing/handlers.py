@@ -61,9 +61,10 @@ def open_account(cmd: b.OpenAccount, ctx: Context) -> str:
     existing = ctx.uow.accounts.open_for(requester.unit, requester.kind)
     if existing is not None:
         raise IllegalTransition(
-            _("This unit already has an open {kind} account, {id}.").format(
-                kind=_(requester.kind), id=existing.id
-            )
+            _("This unit already has an open {kind} account, {id}."),
+            code="billing.illegal_transition",
+            kind=_(requester.kind),
+            id=existing.id,
         )
     account_id = cmd.account_id or AccountId(ctx.new_id())
     account = Account.open(
@@ -81,9 +82,9 @@ def _account_of(request: ServiceRequest, ctx: Context) -> Account:
     account = ctx.uow.accounts.open_for(request.requester.unit, request.requester.kind)
     if account is None:
         raise NotFound(
-            _("The requester of request {id} has no open account; open one first.").format(
-                id=request.id
-            )
+            _("The requester of request {id} has no open account; open one first."),
+            kind="account",
+            id=request.id,
         )
     return account
 
@@ -118,11 +119,15 @@ def _stub(
 ) -> Stub | None:
     if collection is Collection.ON_THE_SPOT:
         if book_id is not None or number is not None:
-            raise InvalidValue(_("A payment on the spot is not written on a collector's stub."))
+            raise InvalidValue(
+                _("A payment on the spot is not written on a collector's stub."),
+                code="billing.invalid",
+            )
         return None
     if book_id is None or number is None:
         raise InvalidValue(
-            _("A collected payment names the receipt book and stub it was written on.")
+            _("A collected payment names the receipt book and stub it was written on."),
+            code="billing.invalid",
         )
     book = ctx.uow.receipt_books.get(book_id)
     book.use(number, payment_id=payment_id, amount=amount, at=ctx.now)
@@ -190,9 +195,9 @@ def record_payment(cmd: b.RecordPayment, ctx: Context) -> str:
     account.check_amount(cmd.amount)
     if account.mode is not BillingMode.ON_ACCOUNT:
         raise IllegalTransition(
-            _("Account {id} pays from a deposit; take the money with PayDeposit.").format(
-                id=account.id
-            )
+            _("Account {id} pays from a deposit; take the money with PayDeposit."),
+            code="account.illegal_transition",
+            id=account.id,
         )
     if cmd.statement_ids:
         named = [ctx.uow.statements.get(sid) for sid in dict.fromkeys(cmd.statement_ids)]
@@ -253,7 +258,10 @@ def _charges(request: ServiceRequest, ctx: Context) -> tuple[list[Charge], Charg
                 _(
                     "Request {id} already has the confirmed charge {charge}; reverse it "
                     "before charging again."
-                ).format(id=request.id, charge=charge.id)
+                ),
+                code="request.illegal_transition",
+                id=request.id,
+                charge=charge.id,
             )
     return charges, (live[-1] if live else None)
 
@@ -266,14 +274,18 @@ def give_estimate(cmd: b.GiveEstimate, ctx: Context) -> str:
     request = ctx.uow.requests.get(cmd.request_id)
     if request.status not in (Status.TRIAGED, Status.DISPATCHED):
         raise IllegalTransition(
-            _("Request {id} is {status}; an estimate is given before work starts.").format(
-                id=request.id, status=_(request.status)
-            )
+            _("Request {id} is {status}; an estimate is given before work starts."),
+            code="request.illegal_transition",
+            id=request.id,
+            status=request.status,
         )
     charges, live = _charges(request, ctx)
     if live is not None:
         raise IllegalTransition(
-            _("Request {id} already has charge {charge}.").format(id=request.id, charge=live.id)
+            _("Request {id} already has charge {charge}."),
+            code="request.illegal_transition",
+            id=request.id,
+            charge=live.id,
         )
     account = _account_of(request, ctx)
     assert request.item_id is not None
@@ -304,9 +316,10 @@ def record_charge(cmd: b.RecordCharge, ctx: Context) -> str:
     request = ctx.uow.requests.get(cmd.request_id)
     if request.status not in (Status.COMPLETED, Status.ACCEPTED, Status.CLOSED):
         raise IllegalTransition(
-            _("Request {id} is {status}; charge it once the work is done.").format(
-                id=request.id, status=_(request.status)
-            )
+            _("Request {id} is {status}; charge it once the work is done."),
+            code="request.illegal_transition",
+            id=request.id,
+            status=request.status,
         )
     charges, live = _charges(request, ctx)
     account = _account_of(request, ctx)
@@ -339,7 +352,9 @@ def confirm_charge(cmd: b.ConfirmCharge, ctx: Context) -> str:
     charge = ctx.uow.charges.get(cmd.charge_id)
     account = ctx.uow.accounts.get(charge.account_id)
     if not account.is_open:
-        raise IllegalTransition(_("Account {id} is closed.").format(id=account.id))
+        raise IllegalTransition(
+            _("Account {id} is closed."), code="account.illegal_transition", id=account.id
+        )
     charge.confirm(signed_by=cmd.signed_by, mode=account.mode, at=ctx.now)
     if account.mode is BillingMode.DEPOSIT and not charge.amount.is_zero:
         account.draw(
@@ -361,14 +376,17 @@ def reverse_charge(cmd: b.ReverseCharge, ctx: Context) -> str:
     account = ctx.uow.accounts.get(original.account_id)
     if not account.is_open:
         raise IllegalTransition(
-            _("Account {id} is closed; its charges can no longer be reversed.").format(
-                id=account.id
-            )
+            _("Account {id} is closed; its charges can no longer be reversed."),
+            code="account.illegal_transition",
+            id=account.id,
         )
     reversal_id = ChargeId(f"{original.id}:rev")
     if ctx.uow.charges.find(reversal_id) is not None:
         raise IllegalTransition(
-            _("Charge {id} is already reversed by {rev}.").format(id=original.id, rev=reversal_id)
+            _("Charge {id} is already reversed by {rev}."),
+            code="charge.illegal_transition",
+            id=original.id,
+            rev=reversal_id,
         )
     reversal = original.reversal(
         reversal_id, reason=cmd.reason, recorded_by=ctx.actor.id, at=ctx.now
@@ -383,7 +401,9 @@ def record_cost(cmd: b.RecordCost, ctx: Context) -> str:
     request = ctx.uow.requests.get(cmd.request_id)
     if request.item_id is None:
         raise IllegalTransition(
-            _("Request {id} has no service item yet; triage it first.").format(id=request.id)
+            _("Request {id} has no service item yet; triage it first."),
+            code="request.illegal_transition",
+            id=request.id,
         )
     cost = Cost.record(
         cmd.cost_id or CostId(ctx.new_id()),
@@ -417,9 +437,10 @@ def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
     opens = ctx.policies.statement_day(period, calendar)
     if ctx.now < opens:
         raise IllegalTransition(
-            _("{period} cannot be closed before {at}.").format(
-                period=period, at=opens.isoformat(timespec="minutes")
-            )
+            _("{period} cannot be closed before {at}."),
+            code="billing.illegal_transition",
+            period=period,
+            at=opens.isoformat(timespec="minutes"),
         )
     close = MonthClose(
         period=period,
@@ -495,12 +516,16 @@ def sign_agreement(cmd: b.SignAgreement, ctx: Context) -> str:
     account = ctx.uow.accounts.get(cmd.account_id)
     if not account.is_open or account.mode is not BillingMode.ON_ACCOUNT:
         raise IllegalTransition(
-            _("Account {id} is not an open account billed monthly.").format(id=account.id)
+            _("Account {id} is not an open account billed monthly."),
+            code="account.illegal_transition",
+            id=account.id,
         )
     ctx.uow.items.get(cmd.item_id).ensure_orderable()
     if cmd.start < Period.of(ctx.now, ctx.policies.calendar().tz):
         raise InvalidValue(
-            _("An agreement starts this month or later, not in {start}.").format(start=cmd.start)
+            _("An agreement starts this month or later, not in {start}."),
+            code="billing.invalid",
+            start=cmd.start,
         )
     for fee in (cmd.terms.monthly_fee, cmd.terms.visit_fee):
         if fee is not None:
@@ -535,11 +560,15 @@ def request_invoice(cmd: b.RequestInvoice, ctx: Context) -> str:
     charge = ctx.uow.charges.get(cmd.charge_id)
     if charge.status is not ChargeStatus.CONFIRMED or charge.reverses is not None:
         raise IllegalTransition(
-            _("Charge {id} is not a confirmed charge; no invoice for it.").format(id=charge.id)
+            _("Charge {id} is not a confirmed charge; no invoice for it."),
+            code="charge.illegal_transition",
+            id=charge.id,
         )
     invoice_id = InvoiceId(charge.id.value)
     if ctx.uow.invoices.find(invoice_id) is not None:
-        raise IllegalTransition(_("Charge {id} already has an invoice.").format(id=charge.id))
+        raise IllegalTransition(
+            _("Charge {id} already has an invoice."), code="charge.illegal_transition", id=charge.id
+        )
     invoice = Invoice.request(
         invoice_id,
         charge_id=charge.id,

@@ -47,6 +47,12 @@ class RecordCallback(Command):
 
     def __attrs_post_init__(self) -> None:
         if self.reached and self.satisfaction is None:
-            raise InvalidValue(_("A reached callback records the requester's satisfaction."))
+            raise InvalidValue(
+                _("A reached callback records the requester's satisfaction."),
+                code="callback.invalid",
+            )
         if not self.reached and (self.satisfaction is not None or self.complaint is not None):
-            raise InvalidValue(_("An unreached callback records no score and no complaint."))
+            raise InvalidValue(
+                _("An unreached callback records no score and no complaint."),
+                code="callback.invalid",
+            )

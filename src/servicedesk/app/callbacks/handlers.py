@@ -47,7 +47,9 @@ def plan_callbacks(cmd: PlanCallbacks, ctx: Context) -> str:
     plan_id = CallbackPlanId.of(month)
     if ctx.uow.callback_plans.find(plan_id) is not None:
         raise IllegalTransition(
-            _("The callbacks of {month} are already planned.").format(month=month)
+            _("The callbacks of {month} are already planned."),
+            code="callback.illegal_transition",
+            month=month,
         )
     seed = cmd.seed if cmd.seed is not None else str(month)
     jobs_by_item = _jobs_by_item(ctx, month)

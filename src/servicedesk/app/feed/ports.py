@@ -51,8 +51,10 @@ class Position:
         found = _TOKEN.fullmatch(value) if isinstance(value, str) else None
         if found is None:
             raise InvalidValue(
-                _("{value!r} is not a feed position.").format(value=str(value)[:60]),
+                _("{value!r} is not a feed position."),
                 field="position",
+                code="feed.invalid",
+                value=str(value)[:60],
             )
         return cls(int(found[1]), int(found[2]))
 
@@ -84,7 +86,11 @@ def feed_event(position: Position, stream: str, aggregate_id: str, document: Any
             _(
                 "The stored event at feed position {position} ({stream} {id}) does not decode "
                 "({reason}); run verify."
-            ).format(position=position, stream=stream, id=aggregate_id, reason=type(error).__name__)
+            ),
+            position=position,
+            stream=stream,
+            id=aggregate_id,
+            reason=type(error).__name__,
         ) from error
     return FeedEvent(position, stream, aggregate_id, event)
 

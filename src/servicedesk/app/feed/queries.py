@@ -44,10 +44,11 @@ class EventFeed:
         after = Position.of(position)
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidValue(
-                _("A page holds 1 to {most} events, not {limit}.").format(
-                    most=MAX_PAGE, limit=limit
-                ),
+                _("A page holds 1 to {most} events, not {limit}."),
                 field="limit",
+                code="feed.invalid",
+                most=MAX_PAGE,
+                limit=limit,
             )
         with self.store.reading() as uow:
             found = uow.events.feed(after, limit)

@@ -206,18 +206,26 @@ def take_number(cmd: TakeNumber, ctx: Context) -> str:
         serving = [w for w in ctx.uow.hall_windows.list() if w.serves(cmd.item_id)]
         if window is not None and window not in serving:
             raise InvalidValue(
-                _("Window {window} does not serve item {item}.").format(
-                    window=window.id, item=cmd.item_id
-                ),
+                _("Window {window} does not serve item {item}."),
                 field="window_id",
+                code="hall_window.invalid",
+                window=window.id,
+                item=cmd.item_id,
             )
         if not serving:
             raise IllegalTransition(
-                _("No window serves item {item}.").format(item=cmd.item_id), field="item_id"
+                _("No window serves item {item}."),
+                field="item_id",
+                code="hall.illegal_transition",
+                item=cmd.item_id,
             )
         window = window or serving[0]
     if window is None:
-        raise InvalidValue(_("A number is taken for an item or for a window."), field="item_id")
+        raise InvalidValue(
+            _("A number is taken for an item or for a window."),
+            field="item_id",
+            code="hall.invalid",
+        )
     start = cmd.appointment.start if cmd.appointment else ctx.now
     queue = day_queue(ctx, hall_day(calendar, max(start, ctx.now)))
     ticket = queue.take(
@@ -282,10 +290,11 @@ def receive_application(cmd: ReceiveApplication, ctx: Context) -> str:
         window.require_on_duty(ctx.actor.id)
         if not window.serves(cmd.item_id):
             raise InvalidValue(
-                _("Window {window} does not serve item {item}.").format(
-                    window=window.id, item=cmd.item_id
-                ),
+                _("Window {window} does not serve item {item}."),
                 field="window_id",
+                code="hall_window.invalid",
+                window=window.id,
+                item=cmd.item_id,
             )
     calendar = ctx.policies.calendar()
     application = Application.receive(
@@ -306,7 +315,9 @@ def receive_application(cmd: ReceiveApplication, ctx: Context) -> str:
             defective=cmd.defective, channel=cmd.told_by, by=ctx.actor.id, at=ctx.now
         )
     elif cmd.defective:
-        raise InvalidValue(_("Name defective materials only among those presented."))
+        raise InvalidValue(
+            _("Name defective materials only among those presented."), code="hall.invalid"
+        )
     ctx.uow.hall_applications.add(application)
     return application.id.value
 

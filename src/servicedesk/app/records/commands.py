@@ -52,7 +52,7 @@ class PurgeExpired(Command):
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.limit, int) or not 0 < self.limit <= 10_000:
-            raise InvalidValue(_("A purge batch holds 1 to 10000 records."))
+            raise InvalidValue(_("A purge batch holds 1 to 10000 records."), code="records.invalid")
 
 
 @attrs.frozen(kw_only=True)

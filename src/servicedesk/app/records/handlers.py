@@ -29,9 +29,10 @@ def _file(ctx: Context, kind: str, record_id: str) -> RecordFile:
     sources = ctx.wiring.record_sources
     if kind not in sources:
         raise InvalidValue(
-            _("{kind!r} is not a kind of record; choose one of: {kinds}.").format(
-                kind=kind, kinds=", ".join(sorted(sources))
-            )
+            _("{kind!r} is not a kind of record; choose one of: {kinds}."),
+            code="records.invalid",
+            kind=kind,
+            kinds=", ".join(sorted(sources)),
         )
     return ctx.uow.record_files.get(RecordFileId.of(kind, record_id))
 
@@ -82,7 +83,7 @@ def purge_expired(cmd: PurgeExpired, ctx: Context) -> str:
 def erase_requester(cmd: EraseRequester, ctx: Context) -> str:
     file_ids = files_of_phone(ctx.uow, cmd.phone)
     if not file_ids:
-        raise NotFound(_("No records are held for this phone number."))
+        raise NotFound(_("No records are held for this phone number."), kind="record_file")
     rules = ctx.policies.retention_rules()
     erased = 0
     for file_id in file_ids:

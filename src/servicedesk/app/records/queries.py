@@ -317,9 +317,10 @@ class RecordQueries:
             request = uow.requests.get(request_id)
             if request.is_open:
                 raise IllegalTransition(
-                    _("Request {id} is {status}; only a closed job is archived.").format(
-                        id=request_id, status=_(request.status)
-                    )
+                    _("Request {id} is {status}; only a closed job is archived."),
+                    code="request.illegal_transition",
+                    id=request_id,
+                    status=request.status,
                 )
             history = uow.events.history("request", request_id)
             record = uow.record_files.find(RecordFileId.of("request", request_id))

@@ -38,7 +38,9 @@ def set_worker_availability(cmd: c.SetWorkerAvailability, ctx: Context) -> str:
 def register_request(cmd: c.RegisterRequest, ctx: Context) -> str:
     request_id = cmd.request_id or RequestId(ctx.new_id())
     if cmd.expected is not None and cmd.expected.end <= ctx.now:
-        raise InvalidValue(_("The expected time is already past; ask the requester again."))
+        raise InvalidValue(
+            _("The expected time is already past; ask the requester again."), code="request.invalid"
+        )
     request = ServiceRequest.register(
         request_id,
         requester=cmd.requester,
@@ -96,7 +98,9 @@ def _choose_worker(
 def _dispatch(request: ServiceRequest, worker: Worker, ctx: Context) -> None:
     if not worker.available:
         raise IllegalTransition(
-            _("Worker {id} is not available; choose another.").format(id=worker.id)
+            _("Worker {id} is not available; choose another."),
+            code="worker.illegal_transition",
+            id=worker.id,
         )
     request.dispatch(work_order_id=WorkOrderId(ctx.new_id()), worker_id=worker.id, at=ctx.now)
 
@@ -110,7 +114,9 @@ def dispatch_request(cmd: c.DispatchRequest, ctx: Context) -> str:
         chosen = _choose_worker(request, ctx)
         if chosen is None:
             raise IllegalTransition(
-                _("No available worker has the skills for request {id}.").format(id=request.id)
+                _("No available worker has the skills for request {id}."),
+                code="request.illegal_transition",
+                id=request.id,
             )
         worker = chosen
     _dispatch(request, worker, ctx)

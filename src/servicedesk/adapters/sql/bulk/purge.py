@@ -95,7 +95,7 @@ def _erase_kind(
     )
     if updated.rowcount != len(record_ids):
         missing = sorted(set(record_ids) - _existing(uow, table, record_ids))
-        raise NotFound(_("No {what} with id {id}.").format(what=_(kind), id=missing[0]))
+        raise NotFound(_("No {what} with id {id}."), kind=kind, what=_(kind), id=missing[0])
     _erase_events(uow, kind, record_ids)
     return True
 
