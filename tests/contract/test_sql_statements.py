@@ -44,8 +44,11 @@ EXPECTED = {
     "StartWork": 6,  # request; request, events; head, audit, head
     "CompleteWork": 6,
     "AcceptWork": 8,  # request, file; request, file, events; head, audit, head
-    "RecordCharge": 9,  # request, its charges, the account, charge id free?; 2 writes; chain
-    "ConfirmCharge": 8,  # charge, its request (whose job?), account; charge, events; chain
+    # request, its charges, the account, charge id free?, its record file?, the file's subject
+    # links; charge, file, link, events; chain
+    "RecordCharge": 13,
+    # charge, its request (whose job?), account, its file; charge, file, events; chain
+    "ConfirmCharge": 10,
 }
 
 
