@@ -216,8 +216,13 @@ READS: list[list[tuple[str, str, str]]] = [
         ("service_requests", "id", "request"),
         ("charges", "request_id", "request"),
         ("accounts", "open_unit", "unit"),
-    ],  # record the charge
-    [("charges", "id", "charge"), ("accounts", "id", "account")],  # confirm it
+        ("record_files", "id", "charge_file"),
+    ],  # record the charge (and file it: the settlement voucher)
+    [
+        ("charges", "id", "charge"),
+        ("accounts", "id", "account"),
+        ("record_files", "id", "charge_file"),
+    ],  # confirm it
 ]
 
 
@@ -242,6 +247,7 @@ def raw_intake(url: str, n: int, units: int) -> int:
             "request": request,
             "file": f"request:{request}",
             "charge": f"{request}:1",
+            "charge_file": f"charge:{request}:1",
             "item": world.ITEM,
             "worker": "w-1",
             "unit": unit,
@@ -251,7 +257,7 @@ def raw_intake(url: str, n: int, units: int) -> int:
             seen: dict[str, int] = {}
             for table, column, key in reads:
                 rows = _read(raw, table, column, keys[key])
-                if column == "id":
+                if column == "id" and rows:  # a file read before it is made is not there
                     seen[f"raw_{table}"] = rows[0][0]
             for write in writes:
                 if write.audit:
