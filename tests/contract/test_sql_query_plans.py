@@ -89,14 +89,8 @@ def test_the_query_searches_its_index(
     assert f"SCAN {table} " not in details + " ", details
 
 
-def test_the_purge_finds_each_batch_by_primary_key(tmp_path: Path) -> None:
-    """Every statement of a bulk purge searches its table's keys; none walks the table.
-
-    A batch's ids are one parameter (``json_scrub.among``); written as a boolean
-    ``(...) = 1`` it made SQLite scan every request, file and event for every
-    batch, and the purge grew with the square of the records kept.
-    """
-    store = open_store(tmp_path / "purge.db")
+def _statements_of_a_purge(store: SqlStore, wanted: Callable[[str], bool]) -> list[tuple[str, Any]]:
+    """Three cancelled requests purged past their retention: the statements ``wanted`` keeps."""
     desk = Desk(store, clock=lambda: MONDAY, entry_points=False)
     for number in range(3):
         request = f"r-{number}"
@@ -106,7 +100,7 @@ def test_the_purge_finds_each_batch_by_primary_key(tmp_path: Path) -> None:
     seen: list[tuple[str, Any]] = []
 
     def capture(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if "json_each" in statement:
+        if wanted(statement):
             seen.append((statement, parameters))
 
     purged = Desk(store, clock=lambda: MONDAY + timedelta(days=4 * 365), entry_points=False)
@@ -115,6 +109,18 @@ def test_the_purge_finds_each_batch_by_primary_key(tmp_path: Path) -> None:
         assert purged.handle(PurgeExpired(limit=10)).id == "3"
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", capture)
+    return seen
+
+
+def test_the_purge_finds_each_batch_by_primary_key(tmp_path: Path) -> None:
+    """Every statement of a bulk purge searches its table's keys; none walks the table.
+
+    A batch's ids are one parameter (``json_scrub.among``); written as a boolean
+    ``(...) = 1`` it made SQLite scan every request, file and event for every
+    batch, and the purge grew with the square of the records kept.
+    """
+    store = open_store(tmp_path / "purge.db")
+    seen = _statements_of_a_purge(store, lambda statement: "json_each" in statement)
     tables = {"service_requests", "record_files", "events", "subject_links"}
     written = " ".join(statement for statement, _p in seen)
     assert all(f" {table} " in written for table in tables), written
@@ -174,24 +180,9 @@ def test_a_purge_batch_finds_its_events_by_aggregate_not_by_type(sql_store: SqlS
     read every registration in the log (0.9 s a batch became 11 s).
     """
     dialect = sql_store.engine.dialect.name
-    desk = Desk(sql_store, clock=lambda: MONDAY, entry_points=False)
-    for number in range(3):
-        request = f"r-{number}"
-        requester = Requester("Chen", "3-502", Contact("13800138000"))
-        desk.handle(RegisterRequest(requester=requester, need="tap", request_id=request))
-        desk.handle(CancelRequest(request_id=request, reason="fixed it"))
-    seen: list[tuple[str, Any]] = []
-
-    def capture(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.startswith("UPDATE events"):
-            seen.append((statement, parameters))
-
-    purged = Desk(sql_store, clock=lambda: MONDAY + timedelta(days=4 * 365), entry_points=False)
-    sa.event.listen(sql_store.engine, "before_cursor_execute", capture)
-    try:
-        assert purged.handle(PurgeExpired(limit=10)).id == "3"
-    finally:
-        sa.event.remove(sql_store.engine, "before_cursor_execute", capture)
+    seen = _statements_of_a_purge(
+        sql_store, lambda statement: statement.startswith("UPDATE events")
+    )
     assert seen
     for statement, parameters in seen:
         assert UNINDEXED_TYPE.get(dialect, "CONCAT(events.type, '')") in statement, statement
