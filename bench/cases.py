@@ -32,12 +32,6 @@ DOCUMENT = json.dumps({"field": "x" * 1200})
 UNITS = 100  # intake: the jobs are spread over this many accounts
 
 
-def _raw_schema(raw: Raw, *statements: str) -> None:
-    for statement in statements:
-        raw.execute(statement)
-    raw.commit()
-
-
 # --- 1. intake -----------------------------------------------------------------------------------
 
 
@@ -85,8 +79,7 @@ def setup_close(url: str, n: int) -> None:
     raw = Raw(url)
     json_type = "TEXT" if raw.sqlite else "JSONB"
     serial = "INTEGER PRIMARY KEY" if raw.sqlite else "BIGSERIAL PRIMARY KEY"
-    _raw_schema(
-        raw,
+    raw.create(
         "CREATE TABLE raw_charges (id VARCHAR(64) PRIMARY KEY, account_id VARCHAR(64) NOT NULL,"
         " request_id VARCHAR(64) NOT NULL, amount BIGINT NOT NULL,"
         " confirmed_at TIMESTAMP NOT NULL, statement_id VARCHAR(80), version INTEGER NOT NULL,"
@@ -272,8 +265,7 @@ def setup_sweep(url: str, n: int) -> None:
     store.close()
     raw = Raw(url)
     document_type = "TEXT" if raw.sqlite else "JSONB"
-    _raw_schema(
-        raw,
+    raw.create(
         # the library's row: the document and the same columns beside it
         "CREATE TABLE raw_complaints (id VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL,"
         f" document {document_type} NOT NULL, is_open BOOLEAN NOT NULL, filed_at TIMESTAMP,"

@@ -35,12 +35,6 @@ SERIAL = {True: "INTEGER PRIMARY KEY AUTOINCREMENT", False: "BIGSERIAL PRIMARY K
 ZERO = "0" * 64
 
 
-def _create(raw: Raw, *statements: str) -> None:
-    for statement in statements:
-        raw.execute(statement)
-    raw.commit()
-
-
 def _log_tables(raw: Raw) -> tuple[str, ...]:
     """The event log and the audit chain every anchor writes to."""
     return (
@@ -117,8 +111,7 @@ def _naive(at: datetime) -> datetime:
 
 def setup_intake(url: str, units: int) -> None:
     raw = Raw(url)
-    _create(
-        raw,
+    raw.create(
         *_log_tables(raw),
         "CREATE TABLE min_subjects (id VARCHAR(32) PRIMARY KEY, name VARCHAR(100) NOT NULL,"
         " unit VARCHAR(50) NOT NULL, phone VARCHAR(20) NOT NULL)",
@@ -274,8 +267,7 @@ def minimal_intake(url: str, n: int, units: int) -> int:
 
 def setup_close(url: str, accounts: int) -> None:
     raw = Raw(url)
-    _create(
-        raw,
+    raw.create(
         *_log_tables(raw),
         "CREATE TABLE min_close_charges (id VARCHAR(80) PRIMARY KEY, version INTEGER NOT NULL,"
         " account_id VARCHAR(64) NOT NULL, amount BIGINT NOT NULL,"
@@ -310,7 +302,7 @@ def minimal_close(url: str, accounts: int) -> int:
     charges linked by one ``UPDATE``; a statement's lines are its charges (by the index).
     """
     raw = Raw(url)
-    cutoff, issued = _naive(world.CLOSE_AT), _naive(world.CLOSE_AT)
+    cutoff = issued = _naive(world.CLOSE_AT)  # the close bills what was confirmed before it
     due = issued + timedelta(days=15)
     sid = f"account_id || ':{world.PERIOD}'"
     billable = "statement_id IS NULL AND confirmed_at < %s"
@@ -349,8 +341,7 @@ def _digests(raw: Raw, after: int) -> list[str]:
 
 def setup_sweep(url: str, n: int) -> None:
     raw = Raw(url)
-    _create(
-        raw,
+    raw.create(
         *_log_tables(raw),
         "CREATE TABLE min_complaints (id VARCHAR(64) PRIMARY KEY, version INTEGER NOT NULL,"
         " is_open BOOLEAN NOT NULL, level INTEGER NOT NULL, escalation_due TIMESTAMP)",
@@ -393,8 +384,7 @@ def minimal_sweep(url: str, n: int, at: datetime) -> int:
 
 def setup_purge(url: str, n: int) -> None:
     raw = Raw(url)
-    _create(
-        raw,
+    raw.create(
         *_log_tables(raw),
         "CREATE TABLE min_subjects (id VARCHAR(32) PRIMARY KEY, name VARCHAR(100) NOT NULL,"
         " unit VARCHAR(50) NOT NULL, phone VARCHAR(20) NOT NULL)",

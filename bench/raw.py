@@ -43,6 +43,12 @@ class Raw:
         cursor.execute(self.sql(statement), parameters)
         return cursor
 
+    def create(self, *statements: str) -> None:
+        """Run each statement (tables, indexes, their first rows), then commit."""
+        for statement in statements:
+            self.execute(statement)
+        self.commit()
+
     def executemany(self, statement: str, rows: list[Any]) -> None:
         self.connection.cursor().executemany(self.sql(statement), rows)
 
