@@ -174,11 +174,10 @@ class unindexed(ColumnElement[Any]):
     """``column`` in a condition no index should serve (SQLite: ``+column``, PostgreSQL and
     MariaDB: the column joined to an empty string).
 
-    Selecting a batch's events by type as well as by aggregate, the planners may
-    prefer the ``(stream, type, at)`` index and walk every event of those types in
-    the log, batch after batch (PostgreSQL did once its statistics were refreshed
-    halfway through a purge: 0.9 s a batch became 11 s); the batch's ids are what
-    narrows.
+    Selecting a batch's events by type as well as by aggregate, a planner may
+    prefer the ``(stream, type, at)`` index (PostgreSQL does with some statistics)
+    and walk every event of those types in the log, batch after batch; the batch's
+    ids are what narrows.
     """
 
     inherit_cache = False
