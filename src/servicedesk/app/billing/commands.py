@@ -30,6 +30,7 @@ from servicedesk.domain.charges import LineSpec
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.money import Money
 from servicedesk.domain.payments import Collection
+from servicedesk.domain.privacy import personal
 from servicedesk.domain.reserved import ReservedAct
 from servicedesk.domain.values import (
     ActorId,
@@ -145,7 +146,7 @@ class ConfirmCharge(Command):
 
     reserved: ClassVar[ReservedAct | None] = reserved.REQUESTERS_WORD
     charge_id: ChargeId = attrs.field(converter=ChargeId)
-    signed_by: str
+    signed_by: str = personal()
     #: How the requester gave it and who witnessed it, when staff record it for him.
     evidence: RequesterEvidence | None = None
 

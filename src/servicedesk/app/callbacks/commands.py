@@ -10,6 +10,7 @@ from servicedesk.domain.callbacks import (
 )
 from servicedesk.domain.complaints import CallbackId
 from servicedesk.domain.errors import InvalidValue
+from servicedesk.domain.privacy import personal
 from servicedesk.domain.requests import Urgency
 from servicedesk.i18n import _
 
@@ -31,7 +32,7 @@ class RaisedComplaint:
     """A complaint the requester raised during the call."""
 
     category: str
-    description: str
+    description: str = personal()
     urgency: Urgency = attrs.field(default=Urgency.ORDINARY, converter=Urgency)
 
 
@@ -42,7 +43,7 @@ class RecordCallback(Command):
     callback_id: CallbackId = attrs.field(converter=CallbackId)
     reached: bool
     satisfaction: int | None = None
-    remarks: str = ""
+    remarks: str = personal(default="")
     complaint: RaisedComplaint | None = None
 
     def __attrs_post_init__(self) -> None:

@@ -10,6 +10,7 @@ from servicedesk.domain.complaints import (
     ComplaintId,
     PauseReason,
 )
+from servicedesk.domain.privacy import personal
 from servicedesk.domain.requests import Channel, Urgency
 from servicedesk.domain.values import (
     ActorId,
@@ -26,7 +27,7 @@ class FileComplaint(Command):
 
     complainant: Requester
     category: str
-    description: str
+    description: str = personal()
     channel: Channel = attrs.field(default=Channel.HOTLINE, converter=Channel)
     urgency: Urgency = attrs.field(default=Urgency.ORDINARY, converter=Urgency)
     request_id: RequestId | None = attrs.field(
@@ -56,7 +57,7 @@ class AcknowledgeComplaint(Command):
 @attrs.frozen(kw_only=True)
 class RecordFinding(Command):
     complaint_id: ComplaintId = attrs.field(converter=ComplaintId)
-    finding: str
+    finding: str = personal()
 
 
 @attrs.frozen(kw_only=True)
@@ -75,7 +76,7 @@ class ResumeComplaint(Command):
 @attrs.frozen(kw_only=True)
 class AnswerComplaint(Command):
     complaint_id: ComplaintId = attrs.field(converter=ComplaintId)
-    result: str
+    result: str = personal()
 
 
 @attrs.frozen(kw_only=True)
@@ -84,7 +85,7 @@ class CloseComplaint(Command):
 
     complaint_id: ComplaintId = attrs.field(converter=ComplaintId)
     satisfaction: int
-    remarks: str = ""
+    remarks: str = personal(default="")
 
 
 @attrs.frozen(kw_only=True)
@@ -92,7 +93,7 @@ class ReopenComplaint(Command):
     """The complainant disputes the answer."""
 
     complaint_id: ComplaintId = attrs.field(converter=ComplaintId)
-    reason: str
+    reason: str = personal()
 
 
 @attrs.frozen(kw_only=True)

@@ -82,7 +82,7 @@ class SetWorkerAvailability(Command):
 @attrs.frozen(kw_only=True)
 class RegisterRequest(Command):
     requester: Requester
-    need: str
+    need: str = personal()
     channel: Channel = attrs.field(default=Channel.FRONT_DESK, converter=to_channel)
     expected: TimeWindow | None = None
     request_id: RequestId | None = attrs.field(
@@ -103,7 +103,7 @@ class TriageRequest(Command):
 @attrs.frozen(kw_only=True)
 class DeclineRequest(Command):
     request_id: RequestId = attrs.field(converter=RequestId)
-    reason: str
+    reason: str = personal()
 
 
 @attrs.frozen(kw_only=True)
@@ -163,7 +163,7 @@ class AddExtraFee(Command):
 class CompleteWork(Command):
     on_work_order: ClassVar[bool] = True
     request_id: RequestId = attrs.field(converter=RequestId)
-    notes: str = ""
+    notes: str = personal(default="")
 
 
 @attrs.frozen(kw_only=True)
@@ -183,7 +183,7 @@ class RejectWork(Command):
 
     reserved: ClassVar[ReservedAct | None] = reserved.REQUESTERS_WORD
     request_id: RequestId = attrs.field(converter=RequestId)
-    reason: str
+    reason: str = personal()
     #: How the requester gave it and who witnessed it, when staff record it for him.
     evidence: RequesterEvidence | None = None
 
@@ -196,4 +196,4 @@ class CloseRequest(Command):
 @attrs.frozen(kw_only=True)
 class CancelRequest(Command):
     request_id: RequestId = attrs.field(converter=RequestId)
-    reason: str
+    reason: str = personal()
