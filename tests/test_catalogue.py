@@ -107,11 +107,51 @@ def test_suspended_and_withdrawn_items_cannot_be_ordered(desk: Desk) -> None:
     with pytest.raises(NotOrderable):
         desk.handle(TriageRequest(request_id=request_id, item_id=item_id))
     desk.handle(ResumeItem(item_id=item_id))
-    desk.handle(WithdrawItem(item_id=item_id, reason="loss-making"))
+    desk.handle(WithdrawItem(item_id=item_id, reason="loss-making"), actor=CENTRE_MANAGER)
+    desk.handle(ApproveFee(item_id=item_id, role=Role.BRANCH_MANAGER), actor=BRANCH_MANAGER)
     with pytest.raises(NotOrderable):
         desk.handle(TriageRequest(request_id=request_id, item_id=item_id))
     with pytest.raises(IllegalTransition):
         desk.handle(ResumeItem(item_id=item_id))
+
+
+def test_stopping_an_item_waits_for_the_branch_managers_approval(desk: Desk) -> None:
+    """Rule catalogue.stop-needs-approval: the centre proposes, the branch manager decides."""
+    item_id = publish(desk)
+    desk.handle(WithdrawItem(item_id=item_id, reason="loss-making"), actor=CENTRE_MANAGER)
+    proposed = desk.queries.item(item_id)
+    assert (proposed.status, proposed.withdrawal_pending) == (ItemStatus.PUBLISHED, True)
+    assert (proposed.waiting_for, proposed.pending_fee) == (Role.BRANCH_MANAGER, None)
+    request_id = desk.handle(RegisterRequest(requester=requester(), need="tap")).id
+    desk.handle(TriageRequest(request_id=request_id, item_id=item_id))  # still orderable
+    with pytest.raises(IllegalTransition, match="already has a proposal"):
+        desk.handle(ProposeFeeChange(item_id=item_id, fee=FeeStandard.free(), reason="x"))
+    with pytest.raises(ApprovalRefused):
+        desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=CENTRE_MANAGER)
+    desk.handle(ApproveFee(item_id=item_id, role=Role.BRANCH_MANAGER), actor=BRANCH_MANAGER)
+    withdrawn = desk.queries.item(item_id)
+    assert (withdrawn.status, withdrawn.withdrawal_pending) == (ItemStatus.WITHDRAWN, False)
+
+
+def test_a_rejected_withdrawal_leaves_the_item_published(desk: Desk) -> None:
+    item_id = publish(desk)
+    desk.handle(WithdrawItem(item_id=item_id, reason="loss-making"), actor=CENTRE_MANAGER)
+    desk.handle(
+        RejectFee(item_id=item_id, role=Role.BRANCH_MANAGER, reason="keep it"),
+        actor=BRANCH_MANAGER,
+    )
+    kept = desk.queries.item(item_id)
+    assert (kept.status, kept.withdrawal_pending) == (ItemStatus.PUBLISHED, False)
+
+
+def test_a_plugin_cannot_let_the_proposer_withdraw_alone() -> None:
+    class StopAtTheDesk:
+        @hookimpl
+        def servicedesk_approval_chain(self, item: object, change: str) -> list[str]:
+            return ["assistant"] if change == "withdrawal" else ["centre_manager"]
+
+    with pytest.raises(PolicyError, match="servicedesk_approval_chain"):
+        Desk(MemoryStore(), plugins=[StopAtTheDesk()], entry_points=False)
 
 
 def test_price_change_follows_the_same_chain(desk: Desk) -> None:
@@ -119,7 +159,7 @@ def test_price_change_follows_the_same_chain(desk: Desk) -> None:
     new_fee = FeeStandard.fixed(Money.of("35.00"))
     desk.handle(ProposeFeeChange(item_id=item_id, fee=new_fee, reason="materials cost more"))
     assert desk.queries.item(item_id).fee == FeeStandard.fixed(Money.of("30.00"))
-    with pytest.raises(IllegalTransition, match="already has a fee change"):
+    with pytest.raises(IllegalTransition, match="already has a proposal"):
         desk.handle(ProposeFeeChange(item_id=item_id, fee=new_fee, reason="again"))
     desk.handle(ApproveFee(item_id=item_id, role=Role.CENTRE_MANAGER), actor=CENTRE_MANAGER)
     assert desk.queries.item(item_id).fee == FeeStandard.fixed(Money.of("30.00"))

@@ -292,6 +292,29 @@ def test_deadlines_and_categories_come_from_the_policy() -> None:
         file(desk, complaint_id="c-2", category="attitude")
 
 
+class HotlineOnly:
+    @hookimpl
+    def servicedesk_complaint_channels(self) -> list[str]:
+        return ["hotline"]
+
+
+def test_complaints_come_in_through_every_published_channel() -> None:
+    """Rule complaints.channels: every channel a request comes in through takes complaints."""
+    desk, _, _ = make_desk(MONDAY)
+    for number, channel in enumerate(c for c in Channel if c is not Channel.CALLBACK):
+        file(desk, complaint_id=f"c-{number}", channel=channel)
+        assert desk.complaints.complaint(f"c-{number}").channel is channel
+
+
+def test_a_centre_may_publish_fewer_complaint_channels() -> None:
+    desk, _, store = make_desk(MONDAY, plugins=(HotlineOnly(),))
+    before = state(store)
+    with pytest.raises(InvalidValue, match="channel"):
+        file(desk, channel=Channel.APP)
+    assert state(store) == before
+    file(desk, channel=Channel.HOTLINE)
+
+
 # -- refusals: typed errors, nothing stored --------------------------------------------------------
 
 
@@ -339,7 +362,7 @@ def _filing(**extra: object) -> Command:
         (_nothing, lambda: _filing(worker_id="no-such-worker"), NotFound),
         (_nothing, lambda: _filing(item_id="no-such-item"), NotFound),
         (_nothing, lambda: _filing(category="weather"), InvalidValue),
-        (_nothing, lambda: _filing(channel=Channel.APP), InvalidValue),
+        (_nothing, lambda: _filing(channel=Channel.CALLBACK), InvalidValue),  # names none
         (_nothing, lambda: _filing(description="  "), InvalidValue),
         (_ready, lambda: AnswerComplaint(complaint_id="c-1", result="early"), IllegalTransition),
         (_ready, lambda: CloseComplaint(complaint_id="c-1", satisfaction=5), IllegalTransition),
@@ -452,6 +475,7 @@ def test_the_answer_deadline_moves_by_the_working_time_paused_and_replays_alike(
         complainant=requester(1),
         category="other",
         categories=("other",),
+        channels=(Channel.HOTLINE,),
         urgency=urgency,
         description="noise at night",
         taken_by=CLERK.id,

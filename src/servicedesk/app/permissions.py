@@ -76,7 +76,7 @@ def check_reserved_rules(policies: Policies, commands: Iterable[type[Command]]) 
     """Refuse, when a desk starts, policies that widen what the domain reserves.
 
     Every reserved command's permitted roles must lie within its act's roles,
-    and the approval chain of a new item and of a fee change must name
+    and the approval chain of a new item, a fee change and a withdrawal must name
     managers only (``Policies.approval_chain`` refuses the system or a
     proposer's desk).
     """
@@ -84,7 +84,7 @@ def check_reserved_rules(policies: Policies, commands: Iterable[type[Command]]) 
         allowed_roles(policies, command)
     probe = ServiceItem(ItemId("policy-probe"), name="probe", category="probe")
     probe.fee = FeeStandard.free()
-    for change in ("new", "fee_change"):
+    for change in ("new", "fee_change", "withdrawal"):
         policies.approval_chain(probe, change)
 
 

@@ -185,7 +185,7 @@ def catalogue_load(file: Path, **kwargs: Any) -> None:
 @click.option("--as", "as_role", type=ROLE, required=True, help="The role signing.")
 @desk_options
 def catalogue_approve(item_id: str, as_role: Role, **kwargs: Any) -> None:
-    """Sign the item's pending fee in one role of the approval chain."""
+    """Sign the item's pending proposal (a fee, or stopping it) in one role of its chain."""
     act(kwargs, lambda: ApproveFee(item_id=item_id, role=as_role), _("{id}: approved"), as_role)
 
 
@@ -291,8 +291,9 @@ def catalogue_resume(item_id: str, **kwargs: Any) -> None:
 @click.option("--reason", required=True)
 @desk_options
 def catalogue_withdraw(item_id: str, reason: str, **kwargs: Any) -> None:
-    """Withdraw an item from the catalogue for good."""
-    act(kwargs, lambda: WithdrawItem(item_id=item_id, reason=reason), _("{id}: withdrawn"))
+    """Propose to withdraw an item for good; it is withdrawn once its chain has approved."""
+    message = _("{id}: withdrawal proposed, waiting for approval")
+    act(kwargs, lambda: WithdrawItem(item_id=item_id, reason=reason), message)
 
 
 # --- workers -------------------------------------------------------------------------------------

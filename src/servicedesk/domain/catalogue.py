@@ -120,6 +120,8 @@ class FeeProposal:
     reason: str = ""
     #: Who proposed it: never one of its approvers (rule catalogue.approval-chain).
     proposed_by: ActorId | None = None
+    #: Stopping the item rather than pricing it (rule catalogue.stop-needs-approval).
+    withdrawal: bool = False
 
     @property
     def next_role(self) -> Role | None:
@@ -148,6 +150,16 @@ class ItemProposed(Event):
 class FeeChangeProposed(Event):
     item_id: ItemId
     fee: FeeStandard
+    chain: tuple[Role, ...]
+    reason: str
+    proposed_by: ActorId | None = None
+
+
+@attrs.frozen(kw_only=True)
+class WithdrawalProposed(Event):
+    """Stopping the item is proposed; it stays as it is until the chain has signed."""
+
+    item_id: ItemId
     chain: tuple[Role, ...]
     reason: str
     proposed_by: ActorId | None = None
@@ -278,12 +290,7 @@ class ServiceItem(Aggregate[ItemId]):
                 id=self.id,
                 status=self.status,
             )
-        if self.pending is not None:
-            raise IllegalTransition(
-                _("Item {id} already has a fee change waiting for approval."),
-                code="catalogue.illegal_transition",
-                id=self.id,
-            )
+        self._nothing_pending()
         if fee == self.fee:
             raise InvalidValue(
                 _("The proposed fee is the same as the current one."), code="catalogue.invalid"
@@ -335,7 +342,9 @@ class ServiceItem(Aggregate[ItemId]):
         signed = proposal.signed(Approval(role, approver, at))
         self._record(FeeApproved(at=at, item_id=self.id, role=role, approver=approver))
         if signed.next_role is None:
-            if self.fee is None:  # never published: the last signature publishes it
+            if signed.withdrawal:
+                self._record(ItemWithdrawn(at=at, item_id=self.id, reason=signed.reason))
+            elif self.fee is None:  # never published: the last signature publishes it
                 self._record(ItemPublished(at=at, item_id=self.id, fee=signed.fee))
             else:
                 self._record(
@@ -372,7 +381,15 @@ class ServiceItem(Aggregate[ItemId]):
         self._require(ItemStatus.SUSPENDED, _("resumed"))
         self._record(ItemResumed(at=at, item_id=self.id))
 
-    def withdraw(self, *, reason: str, at: datetime) -> None:
+    def propose_withdrawal(
+        self,
+        *,
+        chain: tuple[Role, ...],
+        reason: str,
+        at: datetime,
+        proposed_by: ActorId | None = None,
+    ) -> None:
+        """Stopping an item is decided up the chain (rule catalogue.stop-needs-approval)."""
         check_text(reason, "reason", 500)
         if self.status not in (ItemStatus.PUBLISHED, ItemStatus.SUSPENDED):
             raise IllegalTransition(
@@ -381,7 +398,16 @@ class ServiceItem(Aggregate[ItemId]):
                 id=self.id,
                 status=self.status,
             )
-        self._record(ItemWithdrawn(at=at, item_id=self.id, reason=reason))
+        self._nothing_pending()
+        self._record(
+            WithdrawalProposed(
+                at=at,
+                item_id=self.id,
+                chain=_chain(chain),
+                reason=reason,
+                proposed_by=proposed_by,
+            )
+        )
 
     def ensure_orderable(self) -> FeeStandard:
         """Only a published item can be ordered (rule catalogue.published-only)."""
@@ -395,6 +421,14 @@ class ServiceItem(Aggregate[ItemId]):
         return self.fee
 
     # -- state -------------------------------------------------------------------
+
+    def _nothing_pending(self) -> None:
+        if self.pending is not None:
+            raise IllegalTransition(
+                _("Item {id} already has a proposal waiting for approval."),
+                code="catalogue.illegal_transition",
+                id=self.id,
+            )
 
     def _pending_or_raise(self) -> FeeProposal:
         if self.pending is None:
@@ -436,6 +470,15 @@ class ServiceItem(Aggregate[ItemId]):
                 self.pending = FeeProposal(
                     event.fee, event.chain, reason=event.reason, proposed_by=event.proposed_by
                 )
+            case WithdrawalProposed():
+                assert self.fee is not None  # only a published or suspended item is withdrawn
+                self.pending = FeeProposal(
+                    self.fee,
+                    event.chain,
+                    reason=event.reason,
+                    proposed_by=event.proposed_by,
+                    withdrawal=True,
+                )
             case FeeApproved():
                 approval = Approval(event.role, event.approver, event.at)
                 self.pending = self._pending_or_raise().signed(approval)
@@ -452,6 +495,6 @@ class ServiceItem(Aggregate[ItemId]):
             case ItemResumed():
                 self.status = ItemStatus.PUBLISHED
             case ItemWithdrawn():
-                self.status = ItemStatus.WITHDRAWN
+                self.status, self.pending = ItemStatus.WITHDRAWN, None
             case _:
                 super().apply(event)

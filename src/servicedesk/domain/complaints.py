@@ -61,12 +61,6 @@ class CallbackId(Identifier):
     """
 
 
-#: Where a complaint can come in (rule complaints.channels).
-COMPLAINT_CHANNELS: Final = frozenset(
-    {Channel.HOTLINE, Channel.MAILBOX, Channel.SUGGESTION_BOX, Channel.ON_SITE, Channel.CALLBACK}
-)
-
-
 class ComplaintStatus(StrEnum):
     FILED = "filed"
     ACKNOWLEDGED = "acknowledged"
@@ -290,6 +284,7 @@ class Complaint(Aggregate[ComplaintId]):
         complainant: Requester,
         category: str,
         categories: Collection[str],
+        channels: Collection[Channel],
         urgency: Urgency,
         description: str,
         taken_by: ActorId,
@@ -303,7 +298,7 @@ class Complaint(Aggregate[ComplaintId]):
     ) -> Complaint:
         description = check_text(description, "description", 2000)
         channel = Channel(channel)
-        if channel not in COMPLAINT_CHANNELS:
+        if channel not in channels:  # the centre's published channels (rule complaints.channels)
             raise InvalidValue(
                 _("A complaint cannot come in through the channel {channel}."),
                 code="complaint.invalid",

@@ -30,7 +30,14 @@ from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, Rounding
-from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
+from servicedesk.domain.requests import (
+    Channel,
+    Deadline,
+    ItemKind,
+    Milestone,
+    ServiceRequest,
+    Urgency,
+)
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
@@ -44,6 +51,9 @@ TIME_ZONE = "Asia/Shanghai"
 #: 09:00-17:00 with lunch 12:00-13:00 (rule time.working-hours).
 WORKING_HOURS = (("09:00", "12:00"), ("13:00", "17:00"))
 APPROVAL_CHAIN = (Role.CENTRE_MANAGER, Role.BRANCH_MANAGER)
+#: The centre decides to stop an item; the branch manager approves (rule
+#: catalogue.stop-needs-approval).
+WITHDRAWAL_CHAIN = (Role.BRANCH_MANAGER,)
 RESPONSE_TIME = {Urgency.URGENT: timedelta(hours=1), Urgency.ORDINARY: timedelta(hours=4)}
 BATCH_INTERVAL = timedelta(hours=1)
 ROUNDING = Rounding.HALF_UP
@@ -90,7 +100,7 @@ class PropertyCentreDefaults:
 
     @hookimpl(trylast=True)
     def servicedesk_approval_chain(self, item: ServiceItem, change: str) -> Sequence[Role]:
-        return APPROVAL_CHAIN
+        return WITHDRAWAL_CHAIN if change == "withdrawal" else APPROVAL_CHAIN
 
     @hookimpl(trylast=True)
     def servicedesk_price(
@@ -147,6 +157,10 @@ class PropertyCentreDefaults:
     @hookimpl(trylast=True)
     def servicedesk_complaint_categories(self) -> Sequence[str]:
         return COMPLAINT_CATEGORIES
+
+    @hookimpl(trylast=True)
+    def servicedesk_complaint_channels(self) -> Sequence[Channel]:
+        return tuple(Channel)
 
     @hookimpl(trylast=True)
     def servicedesk_complaint_deadlines(

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from servicedesk.domain.hall import ServiceGuide
     from servicedesk.domain.hall_cases import Application
     from servicedesk.domain.money import Money, Rounding
-    from servicedesk.domain.requests import Deadline, ItemKind, ServiceRequest, Urgency
+    from servicedesk.domain.requests import Channel, Deadline, ItemKind, ServiceRequest, Urgency
     from servicedesk.domain.retention import RecordKind, RetentionRule
     from servicedesk.domain.statements import Statement
     from servicedesk.domain.values import Requester, Role, WorkerId
@@ -45,13 +45,16 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @hookspec(firstresult=True)
 def servicedesk_approval_chain(item: ServiceItem, change: str) -> Sequence[Role] | None:
-    """Who must approve a new item or a fee change, in order.
+    """Who must approve a new item, a fee change or a withdrawal, in order.
 
-    Called when an item is proposed (``change == "new"``) and when a fee change
-    of a published item is proposed (``change == "fee_change"``).  Return the
-    roles whose holders must sign, first to last (default: centre manager,
-    then branch manager: rule catalogue.approval-chain).  The chain is fixed on the proposal: a
-    later change of policy does not move proposals already under way.
+    Called when an item is proposed (``change == "new"``), when a fee change
+    of a published item is proposed (``change == "fee_change"``: a price rise goes up
+    the same chain) and when stopping an item is proposed (``change == "withdrawal"``).
+    Return the roles whose holders must sign, first to last (default: centre manager,
+    then branch manager: rule catalogue.approval-chain; a withdrawal: the branch
+    manager, rule catalogue.stop-needs-approval).  Only managers may be named.  The
+    chain is fixed on the proposal: a later change of policy does not move proposals
+    already under way.
     """
 
 
@@ -165,6 +168,16 @@ def servicedesk_complaint_categories() -> Sequence[str] | None:
 
     Called when a complaint is filed.  Return the category codes allowed.  Default:
     service quality, staff attitude, timeliness, fees, safety, other.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_complaint_channels() -> Sequence[Channel] | None:
+    """The channels a complaint may come in through.
+
+    Called when a complaint is filed.  Return the channels the centre publishes for
+    complaints.  Default: every channel a request comes in through, and a callback
+    (rule complaints.channels); a plugin may publish fewer.
     """
 
 

@@ -29,7 +29,14 @@ from servicedesk.domain.errors import InvalidValue, PluginRefused, PolicyError, 
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import Money, Rounding, total
-from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
+from servicedesk.domain.requests import (
+    Channel,
+    Deadline,
+    ItemKind,
+    Milestone,
+    ServiceRequest,
+    Urgency,
+)
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
@@ -266,6 +273,17 @@ class Policies:
         ):
             raise _garbage(name, result, "a non-empty sequence of category names")
         return tuple(result)
+
+    def complaint_channels(self) -> frozenset[Channel]:
+        name = "servicedesk_complaint_channels"
+        result = self._call(name)
+        wanted = "a non-empty sequence of channels"
+        if not isinstance(result, Sequence | Set) or isinstance(result, str) or not result:
+            raise _garbage(name, result, wanted)
+        try:
+            return frozenset(Channel(channel) for channel in result)
+        except ValueError:
+            raise _garbage(name, result, wanted) from None
 
     def complaint_deadlines(self, category: str, urgency: Urgency) -> ComplaintDeadlines:
         name = "servicedesk_complaint_deadlines"

@@ -72,5 +72,7 @@ def resume_item(cmd: ResumeItem, ctx: Context) -> str:
 
 
 def withdraw_item(cmd: WithdrawItem, ctx: Context) -> str:
-    ctx.uow.items.get(cmd.item_id).withdraw(reason=cmd.reason, at=ctx.now)
-    return cmd.item_id.value
+    item = ctx.uow.items.get(cmd.item_id)
+    chain = ctx.policies.approval_chain(item, "withdrawal")
+    item.propose_withdrawal(chain=chain, reason=cmd.reason, at=ctx.now, proposed_by=ctx.actor.id)
+    return item.id.value

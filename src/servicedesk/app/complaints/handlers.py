@@ -100,6 +100,7 @@ def file_complaint_in(
         complainant=complainant,
         category=category,
         categories=categories,
+        channels=policies.complaint_channels(),
         urgency=urgency,
         description=description,
         taken_by=ctx.actor.id,

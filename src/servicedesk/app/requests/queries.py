@@ -84,6 +84,8 @@ class ItemView:
     fee: FeeStandard | None
     pending_fee: FeeStandard | None
     waiting_for: str | None
+    #: Stopping the item is proposed and waits for ``waiting_for``.
+    withdrawal_pending: bool = False
 
     @classmethod
     def of(cls, item: ServiceItem) -> ItemView:
@@ -94,8 +96,9 @@ class ItemView:
             category=item.category,
             status=item.status,
             fee=item.fee,
-            pending_fee=pending.fee if pending else None,
+            pending_fee=pending.fee if pending and not pending.withdrawal else None,
             waiting_for=str(pending.next_role) if pending and pending.next_role else None,
+            withdrawal_pending=pending is not None and pending.withdrawal,
         )
 
 
