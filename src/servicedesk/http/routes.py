@@ -20,6 +20,7 @@ from servicedesk import convert
 from servicedesk.app.command import Command
 from servicedesk.app.desk import Desk
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
+from servicedesk.domain.values import Identifier
 from servicedesk.i18n import _
 
 #: Parameters a query takes that no caller gives over HTTP: the actor is the request's.
@@ -67,9 +68,12 @@ class Query:
 
 
 def wire_type(annotation: Any) -> Any:
-    """The type a value travels as: ``RequestId | str`` travels as text, ``X | None`` as ``X``."""
+    """The type a value travels as: ``RequestId | str`` as an id, ``X | None`` as ``X``."""
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        ids = [m for m in members if isinstance(m, type) and issubclass(m, Identifier)]
+        if ids:  # ``RequestId | str`` travels as an id, checked as one
+            return ids[0]
         if str in members:
             return str
         return wire_type(members[0]) if len(members) == 1 else members[0]
