@@ -90,7 +90,13 @@ def on_http_error(request: Request[Any, Any, Any], error: HTTPException) -> Resp
             404: _("There is no such route."),
             405: _("This route does not take that method."),
         }.get(status, _("The request is malformed."))
-    report = {"code": code, "category": "invalid", "message": message, "params": {}, "field": None}
+    report: dict[str, Any] = {
+        "code": code,
+        "category": "invalid",
+        "message": message,
+        "params": {},
+        "field": None,
+    }
     return _problem_response(status, document(status, report))
 
 
