@@ -144,3 +144,14 @@ def test_a_query_method_added_to_a_query_object_is_served_without_a_line_in_the_
             "0",
             "1",
         ]
+
+
+def test_serve_refuses_a_missing_database_before_starting_a_server(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from servicedesk.cli.main import main
+
+    missing = str(tmp_path / "none.db")
+    result = CliRunner().invoke(main, ["serve", "--db", missing, "--actor", "headers"])
+    assert result.exit_code == 1
+    assert "servicedesk db upgrade" in result.output
