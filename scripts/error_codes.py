@@ -51,6 +51,13 @@ MEANINGS = {
     "store.busy": "Another writer holds the database longer than we wait; retry.",
     "relay.failed": "The broker refused the events or cannot be reached.",
     "cli.invalid": "The command line was given a file, path or value it cannot use.",
+    "http.unauthenticated": "The HTTP request names no actor the embedding application vouches.",
+    "http.not_json": "The body of an HTTP request is not JSON.",
+    "http.body_too_long": "The body of an HTTP request is longer than the API takes.",
+    "http.unknown_parameter": "An HTTP query names a parameter the query does not take.",
+    "http.missing_parameter": "An HTTP query lacks a parameter the query needs.",
+    "http.invalid_parameter": "An HTTP query parameter is not a value of its type.",
+    "http.feed_for_staff": "A requester asked for the event feed, which holds everybody's events.",
 }
 
 

@@ -219,6 +219,8 @@ PUBLIC_MODULES = {
     "servicedesk.adapters.sql",
     "servicedesk.adapters.memory",
     "servicedesk.adapters.relay",
+    "servicedesk.http",
+    "servicedesk.http.headers",
     "servicedesk.testing",
     "servicedesk.testing.strategies",
 }

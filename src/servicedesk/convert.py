@@ -130,7 +130,10 @@ def structure(data: Any, cls: type[T]) -> T:
         cause, path = _first_failure(error)
         if isinstance(cause, ServiceDeskError):
             # a validator names its attribute; the path says where that record sits
-            cause.field = ".".join(filter(None, [path, cause.field])) or None
+            field = ".".join(filter(None, [path, cause.field])) or None
+            if cause.category == "unavailable":  # a value made of the caller's data is his mistake
+                raise InvalidValue(cause.message, field=field, code="input.invalid") from error
+            cause.field = field
             raise cause from error
         raise InvalidValue(
             _("The data does not describe a valid {what}."),

@@ -76,6 +76,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "hall": ("servicedesk.cli.hall:hall", N_("The service hall: the queue at its windows.")),
     "report": ("servicedesk.cli.reports:report", N_("What the desk shows a manager.")),
+    "serve": (
+        "servicedesk.cli.serve:serve",
+        N_("Serve every command and query over HTTP, described at /openapi.json."),
+    ),
     "relay": (
         "servicedesk.cli.relay:relay",
         N_("Publish every committed event to a broker, at least once, in order per record."),
