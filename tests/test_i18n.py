@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 import string
@@ -190,3 +191,43 @@ def test_the_hall_demo_under_zh_cn_prints_chinese() -> None:
     allowed = NAMES | HALL_IDS | _words_awaiting_translation()
     english = sorted(w for w in words if w not in allowed and not CODE.match(w))
     assert not english, english
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["request", "regster"], ("没有命令 'regster'", "帮助请运行 'servicedesk request --help'")),
+        (["request", "register"], ("缺少选项 '--name'", "帮助请运行")),
+        (["--bogus"], ("没有选项 '--bogus'", "帮助请运行 'servicedesk --help'")),
+    ],
+)
+def test_a_bad_invocation_under_zh_cn_is_told_in_chinese(
+    args: list[str], words: tuple[str, ...]
+) -> None:
+    zh = {"LANG": "zh_CN.UTF-8", "LANGUAGE": ""}
+    result = CliRunner().invoke(main, args, env=zh, prog_name="servicedesk")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("错误：")
+    for word in words:
+        assert word in line, (word, line)
+    assert "Missing" not in line and "No such" not in line and "Try" not in line
+
+
+def test_a_bad_invocation_in_english_keeps_click_s_words() -> None:
+    english = {"LANG": "C", "LANGUAGE": ""}
+    result = CliRunner().invoke(main, ["request", "register"], env=english, prog_name="servicedesk")
+    assert result.stderr.startswith("error: Missing option '--name'.")
+    assert "Try 'servicedesk request register --help' for help." in result.stderr
+
+
+def test_the_click_texts_we_translate_are_texts_click_writes() -> None:
+    """A click upgrade that rewords a message shows here, not as English in a Chinese terminal."""
+    from servicedesk.cli.group import CLICK_MODULES, CLICK_TEXTS
+
+    source = "".join(
+        Path(str(importlib.import_module(f"click.{name}").__file__)).read_text(encoding="utf-8")
+        for name in CLICK_MODULES
+    )
+    for text in CLICK_TEXTS:
+        assert f'"{text}"'.replace("\n", "\\n").replace("\t", "\\t") in source, text

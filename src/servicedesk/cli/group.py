@@ -18,7 +18,8 @@ import click
 
 from servicedesk.i18n import N_, _, from_environment, locale
 
-#: Click's own texts that a ``servicedesk`` help page shows, translated from our catalogue.
+#: Click's own texts that a ``servicedesk`` user may read (help pages, usage errors), with
+#: both forms of each plural, translated from our catalogue (``speak_click``).
 CLICK_TEXTS = (
     N_("Show this message and exit."),
     N_("Show the version and exit."),
@@ -26,7 +27,70 @@ CLICK_TEXTS = (
     N_("Options"),
     N_("Commands"),
     N_("Positional arguments"),
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Missing command."),
+    N_("Missing {param_type}"),
+    N_("Missing parameter: {param_name}"),
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("Did you mean {possibility}?"),
+    N_("(Did you mean one of: {possibilities}?)"),
+    N_("Invalid value: {message}"),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Got unexpected extra argument ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("Option {name!r} does not take a value."),
+    N_("Option {name!r} requires an argument."),
+    N_("Option {name!r} requires {nargs} arguments."),
+    N_("Argument {name!r} takes {nargs} values."),
+    N_("Takes {nargs} values but 1 was given."),
+    N_("Takes {nargs} values but {len} were given."),
+    N_("{value!r} is not {choice}."),
+    N_("{value!r} is not one of {choices}."),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value!r} does not match the format {format}."),
+    N_("{value!r} does not match the formats {formats}."),
+    N_("{value} is not in the range {range}."),
+    N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a directory."),
+    N_("Could not open file {filename!r}: {message}"),
+    N_("Choose from:\n\t{choices}"),
+    N_("file"),
+    N_("directory"),
+    N_("path"),
+    N_("default: {default}"),
+    N_("env var: {var}"),
+    N_("required"),
+    N_("Aborted!"),
 )
+
+#: The modules of click that translate their texts with a ``gettext`` imported at their top.
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types")
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    # Both forms are entries of their own: the catalogue has no plural forms (zh has one form).
+    return _(singular if n == 1 else plural)
+
+
+def speak_click() -> None:
+    """Have click's own texts (usage errors, help headings) looked up in our catalogue.
+
+    Click translates with ``from gettext import gettext as _`` (Python's default
+    domain, in the process's locale); its modules' ``_`` and ``ngettext`` are
+    pointed at ours, which speak the locale of the call.  A text our catalogue
+    lacks stays as click wrote it.
+    """
+    for name in CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _click_ngettext  # type: ignore[attr-defined]
 
 
 def help_msgid(text: str) -> str:
@@ -119,6 +183,18 @@ def _usage_report(error: click.ClickException) -> dict[str, Any]:
     }
 
 
+def _with_hint(error: click.ClickException) -> str:
+    """Click's message, and for a usage error where to read the help, on the same one line."""
+    message = error.format_message()
+    ctx = getattr(error, "ctx", None)
+    if not isinstance(error, click.UsageError) or ctx is None or not ctx.help_option_names:
+        return message
+    hint = _("Try '{command} {option}' for help.").format(
+        command=ctx.command_path, option=ctx.help_option_names[0]
+    )
+    return f"{message} {hint}"
+
+
 class DeskGroup(TranslatedHelp, click.Group):
     """A click group whose errors are one line on stderr, with click's exit codes.
 
@@ -129,6 +205,7 @@ class DeskGroup(TranslatedHelp, click.Group):
     command_class = DeskCommand
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        speak_click()
         with locale(from_environment()):
             return self._main(*args, **kwargs)
 
@@ -147,7 +224,7 @@ class DeskGroup(TranslatedHelp, click.Group):
             sys.exit(bare.exit_code)
         except click.ClickException as error:
             report = _usage_report(error) if wants_json else None
-            fail(error.format_message(), error.exit_code, report)
+            fail(_with_hint(error), error.exit_code, report)
         except click.exceptions.Abort:
             fail(_("aborted"), EXIT_REFUSED)
         except ServiceDeskError as error:
