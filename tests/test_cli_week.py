@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
-from contract.contract_databases import scratch
 
 from cli_support import CATALOGUE
+from contract.contract_databases import scratch
 from servicedesk.cli.main import main
 
 MON, TUE, WED, THU, FRI = (f"2026-03-0{day}" for day in (2, 3, 4, 5, 6))

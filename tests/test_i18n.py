@@ -211,7 +211,7 @@ def test_a_bad_invocation_under_zh_cn_is_told_in_chinese(
     assert line.startswith("错误：")
     for word in words:
         assert word in line, (word, line)
-    assert "Missing" not in line and "No such" not in line and "Try" not in line
+    assert not any(english in line for english in ("Missing", "No such", "Try"))
 
 
 def test_a_bad_invocation_in_english_keeps_click_s_words() -> None:
