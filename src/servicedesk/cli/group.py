@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from typing import Any, NoReturn
 
@@ -210,8 +210,6 @@ class DeskGroup(TranslatedHelp, click.Group):
             return self._main(*args, **kwargs)
 
     def _main(self, *args: Any, **kwargs: Any) -> Any:
-        from servicedesk.domain.errors import ServiceDeskError
-
         kwargs["standalone_mode"] = False
         given = args[0] if args else kwargs.get("args")
         wants_json = "--json" in (sys.argv[1:] if given is None else list(given))
@@ -227,9 +225,12 @@ class DeskGroup(TranslatedHelp, click.Group):
             fail(_with_hint(error), error.exit_code, report)
         except click.exceptions.Abort:
             fail(_("aborted"), EXIT_REFUSED)
-        except ServiceDeskError as error:
-            from servicedesk.domain.errors import StoreUnavailable
+        except Exception as error:
+            # Imported only on a refusal: ``--version`` and ``--help`` never load the domain.
+            from servicedesk.domain.errors import ServiceDeskError, StoreUnavailable
 
+            if not isinstance(error, ServiceDeskError):
+                raise
             code = EXIT_UNAVAILABLE if isinstance(error, StoreUnavailable) else EXIT_REFUSED
             fail(error.message, code, error.to_dict() if wants_json else None)
 
@@ -250,17 +251,29 @@ class LazyGroup(DeskGroup):
     lists them; the group's own help page shows that help without the import.
     """
 
-    def __init__(self, *args: Any, lazy: Mapping[str, tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        lazy: Mapping[str, tuple[str, str]],
+        index: Mapping[str, Mapping[str, tuple[str | None, str]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy)
+        #: The groups whose help page is drawn from the index (``servicedesk.cli.index``).
+        self.index = dict(index or {})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*self.lazy, *(name for name in super().list_commands(ctx) if name not in self.lazy)]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and cmd_name not in self.commands:
-            module, _sep, attribute = self.lazy[cmd_name][0].partition(":")
-            command = getattr(importlib.import_module(module), attribute)
+            target, summary = self.lazy[cmd_name]
+            command: click.Command
+            if cmd_name in self.index:
+                command = IndexedGroup(cmd_name, summary, target, self.index[cmd_name])
+            else:
+                command = _imported(target)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
@@ -276,6 +289,63 @@ class LazyGroup(DeskGroup):
     def _summary(self, ctx: click.Context, name: str) -> str:
         command = self.get_command(ctx, name)
         return "" if command is None else command.get_short_help_str()
+
+
+def _imported(target: str) -> Any:
+    module, _sep, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+class IndexedGroup(DeskGroup):
+    """A command group drawn from its index; its module is imported when a command is used.
+
+    ``servicedesk request --help`` lists the commands from ``index`` (name:
+    ``(short_help, help)``), translated as the real group would show them;
+    ``servicedesk request register`` imports ``target`` and runs its command.
+    """
+
+    def __init__(
+        self, name: str, help_text: str, target: str, index: Mapping[str, tuple[str | None, str]]
+    ) -> None:
+        super().__init__(name=name, help=help_text)
+        self.target = target
+        self.entries = dict(index)
+
+    @property
+    def commands(self) -> MutableMapping[str, click.Command]:
+        """The real group's commands (imports it): for tools that walk the tree."""
+        return self._real().commands
+
+    @commands.setter
+    def commands(self, value: Any) -> None:
+        """Click's constructor sets an empty mapping; the real group holds the commands."""
+
+    def _real(self) -> click.Group:
+        real: click.Group = _imported(self.target)
+        return real
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.entries)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._real().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if not self.entries:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in self.entries)
+        # A stand-in command shortens the help as click would the real one's.
+        rows = [
+            (
+                name,
+                click.Command(name, help=_(text), short_help=short and _(short)).get_short_help_str(
+                    limit
+                ),
+            )
+            for name, (short, text) in self.entries.items()
+        ]
+        with formatter.section(_("Commands")):
+            formatter.write_dl(rows)
 
 
 def group(name: str, help_text: str) -> click.Group:
