@@ -57,6 +57,7 @@ from servicedesk.cli.base import (
     show,
     table,
     to_json,
+    working,
     xlsx_bytes,
 )
 from servicedesk.cli.group import group
@@ -531,12 +532,13 @@ def statements_of(opts: Options, period: Period, account_id: str | None) -> list
                 accounts = [a.id.value for a in uow.accounts.list()]
         else:
             accounts = [account_id]
-        return [
-            view
-            for account_ref in accounts
-            for view in desk.billing.statements(account_ref)
-            if view.period == period
-        ]
+        views: list[StatementView] = []
+        with working(_("Reading statements")) as tell:
+            for number, account_ref in enumerate(accounts, 1):
+                views += [v for v in desk.billing.statements(account_ref) if v.period == period]
+                if tell is not None:
+                    tell(number, len(accounts))
+        return views
 
 
 @statement.command("list")
