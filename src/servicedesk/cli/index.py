@@ -105,6 +105,10 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             "Export a month's statements with their lines, as CSV (UTF-8 with BOM), JSON or xlsx.",
         ),
         "list": (None, "The statements of a month."),
+        "show": (
+            None,
+            "One statement: to whom it is addressed, its lines, what is paid and what is due.",
+        ),
     },
     "complaint": {
         "acknowledge": (None, "Tell the complainant it is received."),
