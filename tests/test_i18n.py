@@ -231,3 +231,24 @@ def test_the_click_texts_we_translate_are_texts_click_writes() -> None:
     )
     for text in CLICK_TEXTS:
         assert f'"{text}"'.replace("\n", "\\n").replace("\t", "\\t") in source, text
+
+
+def _transcript_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "demo_transcript", ROOT / "scripts/demo_transcript.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool
+
+
+def test_the_transcript_of_the_zh_cn_demo_in_docs_cli_is_what_it_prints() -> None:
+    """After changing the demo or its texts: python scripts/demo_transcript.py."""
+    tool = _transcript_tool()
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    printed = tool.printed()
+    assert tool.shown(page) == tool.block(printed), "run python scripts/demo_transcript.py"
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9'/:.-]*[A-Za-z0-9]|[A-Za-z]", printed))
+    assert not sorted(w for w in words if w not in NAMES and not CODE.match(w))
