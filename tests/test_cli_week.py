@@ -269,6 +269,9 @@ def test_a_week_of_a_centre_from_the_terminal(database: sa.URL, tmp_path: Path) 
     [statement] = desk.json(april, "statement", "list", "2026-03", "--account", "A-3-502")
     # 30.00 for the tap, 2 x 1.15 washers, the 20.00 valve, the agreement's 100.00
     assert statement["total"]["amount"] == "152.30"
+    addressed = desk(april, "statement", "show", statement["id"], *CASHIER).stdout
+    assert "3-502" in addressed
+    assert "Chen Jie" in addressed
     receipt = desk("2026-04-02T10:00", "payment", "record", "A-3-502", "152.30", *CASHIER)
     assert "壹佰伍拾贰元叁角整" in receipt.stdout
     desk(april, "agreement", "end", "AG-1", "--last", "2026-03", *CLERK)
