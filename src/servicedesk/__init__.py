@@ -108,7 +108,6 @@ if TYPE_CHECKING:
     )
     from servicedesk.app.context import Wiring
     from servicedesk.app.desk import Desk, Outcome
-    from servicedesk.app.progress import Progress
 
     # -- the event feed
     from servicedesk.app.feed.ports import FeedEvent, Position
@@ -155,6 +154,7 @@ if TYPE_CHECKING:
         StepView,
         WindowView,
     )
+    from servicedesk.app.progress import Progress
 
     # -- records -----------------------------------------------------------------------------------
     from servicedesk.app.records.commands import (
