@@ -29,6 +29,9 @@ from servicedesk.adapters.sql import open_store
 from servicedesk.testing import IN_PERSON
 from support import DESK_CLERK, Clock, hire, publish, requester
 
+#: To whom the statements are addressed.
+UNIT, HOLDER = "3-502", "Chen Jie"
+
 
 def _accepted_job(tmp_path: Path) -> Path:
     """A database with one tap repair accepted on Monday 2 March, made in process."""
@@ -52,7 +55,7 @@ def _accepted_job(tmp_path: Path) -> Path:
 
 def test_charges_a_month_close_statements_and_a_payment(tmp_path: Path) -> None:
     db = _accepted_job(tmp_path)
-    owner = ("--name", "Chen Jie", "--unit", "3-502", "--phone", "13800138000")
+    owner = ("--name", HOLDER, "--unit", UNIT, "--phone", "13800138000")
     run(db, "account", "open", "A-1", *owner, now="2026-03-02T11:00:00+08:00")
     at = "2026-03-02T11:05:00+08:00"
     washers = ("--material", "washer", "2", "1.15")
@@ -71,8 +74,11 @@ def test_charges_a_month_close_statements_and_a_payment(tmp_path: Path) -> None:
     csv_text = run(db, "statement", "export", "2026-03", now=april).stdout
     assert csv_text.startswith("\ufeff")  # the BOM: Excel reads the file as UTF-8
     header, *lines = csv_text.removeprefix("\ufeff").splitlines()
-    assert header.startswith("statement,account,period,total,paid,due,due_by,status,line_kind")
-    assert [line.split(",")[:4] for line in lines] == [["A-1:2026-03", "A-1", "2026-03", "32.30"]]
+    assert header.startswith(
+        "statement,account,unit,holder,period,total,paid,due,due_by,status,line_kind"
+    )
+    [first] = [line.split(",")[:6] for line in lines]
+    assert first == ["A-1:2026-03", "A-1", UNIT, HOLDER, "2026-03", "32.30"]  # addressed whole
     out = tmp_path / "march.json"
     run(db, "statement", "export", "2026-03", "--format", "json", "--output", str(out), now=april)
     [exported] = json.loads(out.read_text(encoding="utf-8"))
@@ -84,9 +90,13 @@ def test_charges_a_month_close_statements_and_a_payment(tmp_path: Path) -> None:
     cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert cells[0] == header.split(",")
     figures = lines[0].split(",")
-    assert cells[1][:3] == figures[:3]
-    assert [Decimal(str(v)) for v in cells[1][3:6]] == [Decimal(f) for f in figures[3:6]]
-    assert Decimal(str(cells[1][3])) == Decimal(exported["total"]["amount"])
+    assert cells[1][:5] == figures[:5]
+    assert [Decimal(str(v)) for v in cells[1][5:8]] == [Decimal(f) for f in figures[5:8]]
+    assert Decimal(str(cells[1][5])) == Decimal(exported["total"]["amount"])
+    assert (exported["unit"], exported["holder"]) == (UNIT, HOLDER)
+    auditor = ("--actor", "sun", "--role", "auditor")
+    [masked] = data(run(db, "statement", "list", "2026-03", "--json", *auditor, now=april))
+    assert (masked["unit"], masked["holder"]) == ("3-***", "C*******")
 
     cashier = ("--actor", "zhao")
     one_line_error(run(db, "payment", "record", "A-1", "32.30", code=2), "--actor")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 import string
@@ -190,3 +191,64 @@ def test_the_hall_demo_under_zh_cn_prints_chinese() -> None:
     allowed = NAMES | HALL_IDS | _words_awaiting_translation()
     english = sorted(w for w in words if w not in allowed and not CODE.match(w))
     assert not english, english
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["request", "regster"], ("没有命令 'regster'", "帮助请运行 'servicedesk request --help'")),
+        (["request", "register"], ("缺少选项 '--name'", "帮助请运行")),
+        (["--bogus"], ("没有选项 '--bogus'", "帮助请运行 'servicedesk --help'")),
+    ],
+)
+def test_a_bad_invocation_under_zh_cn_is_told_in_chinese(
+    args: list[str], words: tuple[str, ...]
+) -> None:
+    zh = {"LANG": "zh_CN.UTF-8", "LANGUAGE": ""}
+    result = CliRunner().invoke(main, args, env=zh, prog_name="servicedesk")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("错误：")
+    for word in words:
+        assert word in line, (word, line)
+    assert not any(english in line for english in ("Missing", "No such", "Try"))
+
+
+def test_a_bad_invocation_in_english_keeps_click_s_words() -> None:
+    english = {"LANG": "C", "LANGUAGE": ""}
+    result = CliRunner().invoke(main, ["request", "register"], env=english, prog_name="servicedesk")
+    assert result.stderr.startswith("error: Missing option '--name'.")
+    assert "Try 'servicedesk request register --help' for help." in result.stderr
+
+
+def test_the_click_texts_we_translate_are_texts_click_writes() -> None:
+    """A click upgrade that rewords a message shows here, not as English in a Chinese terminal."""
+    from servicedesk.cli.group import CLICK_MODULES, CLICK_TEXTS
+
+    source = "".join(
+        Path(str(importlib.import_module(f"click.{name}").__file__)).read_text(encoding="utf-8")
+        for name in CLICK_MODULES
+    )
+    for text in CLICK_TEXTS:
+        assert f'"{text}"'.replace("\n", "\\n").replace("\t", "\\t") in source, text
+
+
+def _transcript_tool() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "demo_transcript", ROOT / "scripts/demo_transcript.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool
+
+
+def test_the_transcript_of_the_zh_cn_demo_in_docs_cli_is_what_it_prints() -> None:
+    """After changing the demo or its texts: python scripts/demo_transcript.py."""
+    tool = _transcript_tool()
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    printed = tool.printed()
+    assert tool.shown(page) == tool.block(printed), "run python scripts/demo_transcript.py"
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9'/:.-]*[A-Za-z0-9]|[A-Za-z]", printed))
+    assert not sorted(w for w in words if w not in NAMES and not CODE.match(w))

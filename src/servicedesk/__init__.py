@@ -154,6 +154,7 @@ if TYPE_CHECKING:
         StepView,
         WindowView,
     )
+    from servicedesk.app.progress import Progress
 
     # -- records -----------------------------------------------------------------------------------
     from servicedesk.app.records.commands import (
@@ -372,6 +373,7 @@ _EXPORTS: dict[str, str] = {
     "Wiring": "servicedesk.app.context",
     "Desk": "servicedesk.app.desk",
     "Outcome": "servicedesk.app.desk",
+    "Progress": "servicedesk.app.progress",
     "AcceptApplication": "servicedesk.app.hall.commands",
     "CallNext": "servicedesk.app.hall.commands",
     "CompleteStep": "servicedesk.app.hall.commands",
@@ -566,6 +568,7 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "Desk",
     "MemoryStore",
     "Outcome",
+    "Progress",
     "SqlStore",
     "WIRING",
     "Wiring",

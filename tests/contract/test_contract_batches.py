@@ -287,3 +287,50 @@ def test_a_purge_that_crashed_between_batches_is_finished_by_a_rerun(store: Stor
     assert d.handle(PurgeExpired()).id == "5"  # four were erased before the crash
     assert list(_purged(d.store)) == reference
     assert d.records.verify().ok
+
+
+# --- progress: what a caller is told after each batch ------------------------------------------
+
+
+def told() -> tuple[list[tuple[int, int]], Callable[[int, int], None]]:
+    calls: list[tuple[int, int]] = []
+    return calls, lambda done, total: calls.append((done, total))
+
+
+def monotone_to_the_end(calls: list[tuple[int, int]], batches: int) -> None:
+    assert len(calls) == batches  # once per committed batch
+    assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in itertools.pairwise(calls))
+    assert all(done <= total for done, total in calls)
+    done, total = calls[-1]
+    assert done == total > 0
+
+
+def test_a_close_in_batches_tells_its_progress(store: Store) -> None:
+    d, _clock = build_books(fresh(store), BOOKS)
+    d.bulk_batch = 2
+    calls, progress = told()
+    d.handle(CloseMonth(period="2026-03"), progress=progress)
+    monotone_to_the_end(calls, len(audited(d.store, CloseMonth)) - 2)
+    assert calls[-1][1] == len(BOOKS)  # every account gone through
+    assert len(calls) > 1
+
+
+def test_a_sweep_in_batches_tells_its_progress(store: Store) -> None:
+    d, _clock = _complaints(fresh(store), 3)
+    calls, progress = told()
+    d.handle(EscalateOverdue(), progress=progress)
+    monotone_to_the_end(calls, 3)  # 8 due, in threes
+    assert calls == [(3, 8), (6, 8), (8, 8)]
+
+
+def test_a_purge_in_batches_tells_its_progress(store: Store) -> None:
+    d = _cancelled(fresh(store), 4)
+    calls, progress = told()
+    d.handle(PurgeExpired(limit=9), progress=progress)
+    monotone_to_the_end(calls, 3)
+    assert calls == [(4, 9), (8, 9), (9, 9)]
+
+
+def test_a_command_without_a_progress_port_counts_nothing(store: Store) -> None:
+    d = _cancelled(fresh(store), 4)
+    assert d.handle(PurgeExpired(limit=9)).id == "9"

@@ -17,6 +17,7 @@ from contract_billing import (
 )
 from contract_scenario import Clock
 
+from servicedesk import Desk
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.billing.commands import (
     AuditCharge,
@@ -138,6 +139,17 @@ def test_costs_and_invoices_are_found_by_time_and_request(store: Store) -> None:
         assert [i.id.value for i in overdue] == [invoice]
 
 
+def march_closed(store: Store) -> tuple[Desk, Clock, str]:
+    """One account of unit 1-101 with a confirmed charge, and March closed; the account id."""
+    clock = Clock(at(3, 2, 9))
+    d = billing_desk(store, clock)
+    account = open_account(d, "1-101")
+    confirmed_charge(d, "r-1", "1-101")
+    clock.now = at(4, 1, 9)
+    d.handle(CloseMonth(period="2026-03"))
+    return d, clock, account
+
+
 # --- what only the database can hold: rules across rows two transactions could break -------------
 
 
@@ -145,12 +157,7 @@ def test_the_database_holds_the_billing_rules_two_transactions_could_break(
     sql_store: SqlStore,
 ) -> None:
     """Rows that passed no handler's check (as a racing transaction's would) are refused."""
-    clock = Clock(at(3, 2, 9))
-    d = billing_desk(sql_store, clock)
-    a = open_account(d, "1-101")
-    confirmed_charge(d, "r-1", "1-101")
-    clock.now = at(4, 1, 9)
-    d.handle(CloseMonth(period="2026-03"))
+    d, _clock, a = march_closed(sql_store)
     d.handle(RecordPayment(account_id=a, amount="30.00"), actor=CASHIER)
     with sql_store.unit_of_work() as uow:
         account = uow.accounts.get(AccountId(a))
@@ -186,3 +193,26 @@ def test_the_database_holds_the_billing_rules_two_transactions_could_break(
         assert [x.id.value for x in uow.accounts.list()] == [a]
         assert [s.id.value for s in uow.statements.for_account(AccountId(a))] == [f"{a}:2026-03"]
         assert [r.id for r in uow.receipts.in_series(SeriesId("PSC-2026"))] == [receipt.id]
+
+
+def test_statements_are_addressed_to_unit_and_holder_masked_as_the_reader_may_see_them(
+    store: Store,
+) -> None:
+    from servicedesk.domain.statements import Statement
+    from servicedesk.domain.values import Actor, ActorId, Role
+
+    d, clock, account = march_closed(store)
+    auditor = Actor(ActorId("u1"), "Auditor", {Role.AUDITOR})
+
+    [whole] = d.billing.statements(account, actor=CASHIER)
+    assert (whole.unit, whole.holder) == ("1-101", "Resident")
+    assert d.billing.statement(whole.id, actor=CASHIER) == whole
+    [masked] = d.billing.statements(account, actor=auditor)
+    assert (masked.unit, masked.holder) == ("1-***", "R*******")
+    assert d.billing.statement(whole.id, actor=auditor) == masked
+    assert attrs.evolve(masked, unit=whole.unit, holder=whole.holder) == whole
+    clock.now = at(6, 1, 9)
+    [overdue] = d.billing.overdue_statements(actor=auditor)
+    assert (overdue.unit, overdue.holder) == ("1-***", "R*******")
+    # Referenced from the account, never copied into the statement.
+    assert not {"unit", "holder", "requester"} & {f.name for f in attrs.fields(Statement)}

@@ -61,13 +61,23 @@ class Batch:
 
     size: int | None = None
     resumed: Any = None
+    #: Whether the caller asked to be told how far the run got (``Desk.handle(progress=)``).
+    counted: bool = False
+    #: What the handler keeps across the run to count its progress (its total...).
+    tally: Any = None
     #: What ``more`` handed on, for the next unit of work; ``None``: the run is done.
     carried: Any = attrs.field(default=None, init=False)
     pending: bool = attrs.field(default=False, init=False)
+    #: ``(done, total)`` as the handler counted it, told to the caller once committed.
+    reported: tuple[int, int] | None = attrs.field(default=None, init=False)
 
     def more(self, state: Any) -> None:
         """The run goes on after this unit of work, resumed from ``state``."""
         self.carried, self.pending = state, True
+
+    def report(self, done: int, total: int, tally: Any = None) -> None:
+        """How far the run got with this unit of work; ``tally`` is kept for the next one."""
+        self.reported, self.tally = (done, total), tally
 
 
 @attrs.frozen

@@ -38,6 +38,7 @@ from servicedesk.app.permissions import (
     command_cells,
     query_cells,
 )
+from servicedesk.app.progress import Progress
 from servicedesk.app.records.queries import RecordQueries
 from servicedesk.app.requests.queries import Queries
 from servicedesk.app.unit_of_work import Store
@@ -196,7 +197,12 @@ class Desk:
         return handler
 
     def handle(
-        self, command: Command, *, actor: Actor | None = None, idempotency_key: str | None = None
+        self,
+        command: Command,
+        *,
+        actor: Actor | None = None,
+        idempotency_key: str | None = None,
+        progress: Progress | None = None,
     ) -> Outcome:
         """Carry ``command`` out for ``actor`` and return what it did.
 
@@ -204,13 +210,18 @@ class Desk:
         application authenticated; without one the command is the system's
         own (``Actor.system()``), which may run sweeps, kiosks and online intake
         but nothing the domain reserves to a person (rule records.system-actor).
-        A refusal speaks the desk's locale, if it has one.
+        A refusal speaks the desk's locale, if it has one.  A bulk command tells
+        ``progress`` how far it got after each batch (``servicedesk.app.progress``).
         """
         with speaking(self.locale):
-            return self._handle(command, actor, idempotency_key)
+            return self._handle(command, actor, idempotency_key, progress)
 
     def _handle(
-        self, command: Command, actor: Actor | None, idempotency_key: str | None
+        self,
+        command: Command,
+        actor: Actor | None,
+        idempotency_key: str | None,
+        progress: Progress | None = None,
     ) -> Outcome:
         """Carry out ``command``: one unit of work, or one per batch of a bulk command.
 
@@ -228,12 +239,13 @@ class Desk:
             wrapped = self._audited[handler] = audited(handler)
         handler = wrapped
         resumed: Any = None
+        tally: Any = None
         run_at: datetime | None = None
         published: list[Event] = []
         while True:
             for attempt in range(self.retries + 1):
                 now = run_at or aware(self.clock(), "clock time")
-                batch = Batch(self.bulk_batch, resumed)
+                batch = Batch(self.bulk_batch, resumed, counted=progress is not None, tally=tally)
                 try:
                     with self.store.unit_of_work() as uow:
                         ctx = Context(
@@ -269,9 +281,11 @@ class Desk:
                 for subscriber in self.subscribers:
                     notify(subscriber, event)
             published.extend(events)
+            if progress is not None and batch.reported is not None:
+                progress(*batch.reported)
             if not batch.pending:
                 return Outcome(result, tuple(published))
-            resumed, run_at = batch.carried, now
+            resumed, run_at, tally = batch.carried, now, batch.tally
 
 
 def notify(subscriber: Subscriber, event: Event) -> None:

@@ -23,7 +23,14 @@ from typing import Any, TypeVar
 import attrs
 import click
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from servicedesk import convert
@@ -334,24 +341,30 @@ def xlsx_bytes(title: str, columns: Sequence[str], rows: Iterable[Sequence[objec
 
 
 @contextmanager
-def working(what: str) -> Iterator[None]:
-    """A spinner with the elapsed time while a long command runs; silent off a terminal.
+def working(what: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar with its count (done/total) while a long command runs; silent off a terminal.
 
-    The month close and the escalation sweep are one transaction each (all or
-    nothing), so there is no count to show as it goes: the bar says it is busy.
+    Yields what to tell the bar ``(done, total)``, the desk's progress port
+    (``servicedesk.app.progress``), or ``None`` when nothing is shown; the bar
+    stays on the screen when the command ends, with the count it reached.
     """
     if not sys.stderr.isatty() or os.environ.get("SERVICEDESK_NO_PROGRESS"):
-        yield
+        yield None
         return
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=Console(stderr=True),
-        transient=True,
-    ) as progress:
-        progress.add_task(what, total=None)
-        yield
+    ) as bar:
+        task = bar.add_task(what, total=None)
+
+        def tell(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield tell
 
 
 # --- running one command -------------------------------------------------------------------------
@@ -388,8 +401,8 @@ def act(
         if busy is None:
             outcome = desk.handle(command, actor=actor)
         else:
-            with working(busy):
-                outcome = desk.handle(command, actor=actor)
+            with working(busy) as tell:
+                outcome = desk.handle(command, actor=actor, progress=tell)
     done(opts, what, outcome.id, events=len(outcome.events))
     if then is not None:
         then(opts, outcome)

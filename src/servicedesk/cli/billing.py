@@ -47,6 +47,7 @@ from servicedesk.cli.base import (
     F,
     Options,
     act,
+    actor_of,
     csv_bytes,
     desk_options,
     evidence_of,
@@ -57,6 +58,7 @@ from servicedesk.cli.base import (
     show,
     table,
     to_json,
+    working,
     xlsx_bytes,
 )
 from servicedesk.cli.group import group
@@ -498,6 +500,8 @@ statement = group("statement", "Statements: print or export them.")
 COLUMNS = (
     N_("statement"),
     N_("account"),
+    N_("unit"),
+    N_("holder"),
     N_("period"),
     N_("total"),
     N_("paid"),
@@ -512,6 +516,8 @@ def _rows(views: list[StatementView]) -> list[tuple[object, ...]]:
         (
             v.id.value,
             v.account_id.value,
+            v.unit,
+            v.holder,
             str(v.period),
             v.total,
             v.paid,
@@ -524,6 +530,8 @@ def _rows(views: list[StatementView]) -> list[tuple[object, ...]]:
 
 
 def statements_of(opts: Options, period: Period, account_id: str | None) -> list[StatementView]:
+    """The period's statements, addressed (unit and holder) as ``--actor`` may read them."""
+    actor = actor_of(opts)
     with opened(opts) as desk:
         require(desk, *BILLING, what=HOLDS)
         if account_id is None:
@@ -531,12 +539,14 @@ def statements_of(opts: Options, period: Period, account_id: str | None) -> list
                 accounts = [a.id.value for a in uow.accounts.list()]
         else:
             accounts = [account_id]
-        return [
-            view
-            for account_ref in accounts
-            for view in desk.billing.statements(account_ref)
-            if view.period == period
-        ]
+        views: list[StatementView] = []
+        with working(_("Reading statements")) as tell:
+            for number, account_ref in enumerate(accounts, 1):
+                found = desk.billing.statements(account_ref, actor=actor)
+                views += [v for v in found if v.period == period]
+                if tell is not None:
+                    tell(number, len(accounts))
+        return views
 
 
 @statement.command("list")
@@ -556,6 +566,33 @@ def statement_list(period: Period, account_id: str | None, **kwargs: Any) -> Non
             _rows(views),
         ),
     )
+
+
+@statement.command("show")
+@click.argument("statement_id")
+@desk_options
+def statement_show(statement_id: str, **kwargs: Any) -> None:
+    """One statement: to whom it is addressed, its lines, what is paid and what is due."""
+    opts = options(kwargs)
+    actor = actor_of(opts)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        view = desk.billing.statement(statement_id, actor=actor)
+
+    def render() -> Any:
+        lines = table(
+            _("Statement {id}: {unit} {holder}, {period}").format(
+                id=view.id.value, unit=view.unit, holder=view.holder, period=view.period
+            ),
+            [_("line"), _("reference"), _("description"), _("amount")],
+            [(line.kind, line.reference, line.description, line.amount) for line in view.lines],
+        )
+        lines.caption = _("total {total}, paid {paid}, due {due} by {by}").format(
+            total=view.total, paid=view.paid, due=view.amount_due, by=view.due.date().isoformat()
+        )
+        return lines
+
+    show(opts, view, render)
 
 
 @statement.command("export")

@@ -6,11 +6,10 @@ and ``--help`` load neither the library nor its stores.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 import click
 
 from servicedesk.cli.group import LazyGroup
+from servicedesk.cli.index import INDEX
 from servicedesk.i18n import N_
 
 #: Every command group of ``servicedesk``, in the order ``--help`` lists them: where it lives
@@ -87,16 +86,23 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _version() -> str:
-    try:
-        return version("servicedesk")
-    except PackageNotFoundError:  # run from a source tree that was never installed
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    # The package's own constant, not the installed metadata: scanning site-packages is slow.
+    if value and not ctx.resilient_parsing:
         from servicedesk import __version__
 
-        return __version__
+        click.echo(f"servicedesk, version {__version__}")
+        ctx.exit()
 
 
-@click.group(cls=LazyGroup, lazy=COMMANDS)
-@click.version_option(_version(), prog_name="servicedesk")
+@click.group(cls=LazyGroup, lazy=COMMANDS, index=INDEX)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """servicedesk: the service desk of property, community and government service centres."""

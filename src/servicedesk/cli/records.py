@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -73,13 +74,19 @@ def records_purge(dry_run: bool, batch: int, **kwargs: Any) -> None:
             return
         command = build(lambda: PurgeExpired(limit=batch))
         anonymised = 0
-        with working(_("Purging expired records")):
+        with working(_("Purging expired records")) as tell:
             while True:  # one transaction per batch: an interrupted purge loses nothing
-                count = int(desk.handle(command, actor=actor).id or 0)
+                so_far = None if tell is None else _after(anonymised, tell)
+                count = int(desk.handle(command, actor=actor, progress=so_far).id or 0)
                 anonymised += count
                 if count < batch:
                     break
     done(opts, _("{n} records anonymised"), None, n=anonymised)
+
+
+def _after(before: int, tell: Callable[[int, int], None]) -> Callable[[int, int], None]:
+    """The bar of the whole purge told one command's progress, after ``before`` records."""
+    return lambda done, total: tell(before + done, before + total)
 
 
 KIND = click.Choice(sorted(RECORD_SOURCES))

@@ -192,6 +192,9 @@ RECORD_READERS: Final = RECORDS | {R.SYSTEM}
 REVEAL: Final = frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER})
 #: The permission ``requester_export(reveal=True)`` asks for besides the query's own.
 REVEAL_PERSONAL_DATA: Final = "records.reveal_personal_data"
+#: Who reads a statement's unit and holder whole (the desk sends it, the cashier takes its
+#: payment); anyone else who reads statements (an auditor) sees them masked.
+STATEMENT_ADDRESSEE: Final = "billing.statement_addressee"
 
 #: What the centre publishes: a requester reads these about anyone's records (a hall's results
 #: by their number), not only about his own.
@@ -252,6 +255,7 @@ QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "records.erasure_plan": RECORD_READERS,
     "records.requester_export": RECORD_READERS,
     REVEAL_PERSONAL_DATA: REVEAL,
+    STATEMENT_ADDRESSEE: BOOKKEEPING,
     "records.archive": RECORD_READERS | DESK_PEOPLE,
     "records.archive_json": RECORD_READERS | DESK_PEOPLE,
     "records.found_items_kept": FRONT_DESK | {R.AUDITOR},

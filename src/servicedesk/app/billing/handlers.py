@@ -9,6 +9,7 @@ then the aggregates enforce their own rules.
 
 from __future__ import annotations
 
+import bisect
 from datetime import tzinfo
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ import attrs
 from servicedesk.app.billing import commands as b
 from servicedesk.app.billing.ports import MonthClose
 from servicedesk.app.context import Context
+from servicedesk.app.progress import counted
 from servicedesk.domain.accounts import Account, Outstanding
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import (
@@ -451,6 +453,9 @@ def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
     )
     after: AccountId | None = ctx.batch.resumed
     size = ctx.batch.size
+    ids: list[str] | None = ctx.batch.tally
+    if ctx.batch.counted and ids is None:  # the accounts the run goes through, by id
+        ids = sorted(a.id.value for a in ctx.uow.accounts.list())
     issue = ctx.uow.statements.issue_in_bulk(close, after=after, limit=size)
     if issue is not None:
         for account_id in issue.left:
@@ -466,6 +471,9 @@ def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
                 break
     if last is not None:
         ctx.batch.more(last)
+    if ids is not None:  # the accounts up to the batch's last are done
+        done = len(ids) if last is None else bisect.bisect_right(ids, last.value)
+        ctx.batch.report(*counted(done, len(ids), ctx.batch.pending), tally=ids)
     return str(period)
 
 

@@ -33,7 +33,8 @@ from servicedesk.domain.invoices import BookStatus, Invoice, ReceiptBook
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, total
 from servicedesk.domain.payments import Receipt
 from servicedesk.domain.statements import Statement, StatementLine, StatementStatus
-from servicedesk.domain.values import Actor, Identifier, ItemId, RequestId, aware
+from servicedesk.domain.values import Actor, Identifier, ItemId, Requester, RequestId, aware, mask
+from servicedesk.policies.records_defaults import STATEMENT_ADDRESSEE
 
 if TYPE_CHECKING:
     from servicedesk.policies.manager import Policies
@@ -96,10 +97,18 @@ class StatementView:
     due: datetime
     status: StatementStatus
     overdue: bool
+    #: Whom it is addressed to, read from the account (never copied into the statement),
+    #: masked unless the caller may read it whole (``billing.statement_addressee``).
+    unit: str
+    holder: str
 
     @classmethod
-    def of(cls, statement: Statement, now: datetime) -> StatementView:
+    def of(
+        cls, statement: Statement, now: datetime, holder: Requester, *, whole: bool
+    ) -> StatementView:
         return cls(
+            unit=holder.unit if whole else mask(holder.unit, 2),
+            holder=holder.name if whole else mask(holder.name),
             id=statement.id,
             account_id=statement.account_id,
             period=statement.period,
@@ -327,11 +336,11 @@ class BillingQueries:
         self, now: datetime | None = None, *, actor: Actor | None = None
     ) -> list[StatementView]:
         """Statements past their due date with money still due, oldest period first."""
-        self.access.check("billing.overdue_statements", actor)
-        at = self._now(now)
+        reader = self.access.check("billing.overdue_statements", actor)
+        at, whole = self._now(now), self._addressed(reader)
         with self.store.reading() as uow:
             found = [
-                StatementView.of(s, at)
+                StatementView.of(s, at, a.requester, whole=whole)
                 for a in uow.accounts.list()
                 for s in uow.statements.for_account(a.id)
                 if s.is_overdue(at)
@@ -346,10 +355,14 @@ class BillingQueries:
         actor: Actor | None = None,
     ) -> StatementView:
         """A statement with its lines, what is paid and what is still due."""
-        self.access.check("billing.statement", actor)
+        reader = self.access.check("billing.statement", actor)
         sid = StatementId(statement_id)
         with self.store.reading() as uow:
-            return StatementView.of(uow.statements.get(sid), self._now(now))
+            statement = uow.statements.get(sid)
+            holder = uow.accounts.get(statement.account_id).requester
+            return StatementView.of(
+                statement, self._now(now), holder, whole=self._addressed(reader)
+            )
 
     def statements(
         self,
@@ -358,11 +371,16 @@ class BillingQueries:
         *,
         actor: Actor | None = None,
     ) -> list[StatementView]:
-        self.access.check("billing.statements", actor, account_id)
-        at = self._now(now)
+        reader = self.access.check("billing.statements", actor, account_id)
+        at, whole = self._now(now), self._addressed(reader)
         with self.store.reading() as uow:
+            holder = uow.accounts.get(AccountId(account_id)).requester
             found = uow.statements.for_account(AccountId(account_id))
-            return [StatementView.of(s, at) for s in found]
+            return [StatementView.of(s, at, holder, whole=whole) for s in found]
+
+    def _addressed(self, reader: Actor) -> bool:
+        """Whether ``reader`` sees a statement's unit and holder whole, not masked."""
+        return bool(reader.roles & self.policies.permitted_readers(STATEMENT_ADDRESSEE))
 
     def receipts(self, series: str, *, actor: Actor | None = None) -> list[ReceiptView]:
         """The receipts of one series by number: 1, 2, 3 ... with no gap."""

@@ -26,6 +26,7 @@ from servicedesk.app.complaints.commands import (
     ResumeComplaint,
 )
 from servicedesk.app.context import Context
+from servicedesk.app.progress import counted
 from servicedesk.app.requests.ports import RequestCaseQueries
 from servicedesk.app.unit_of_work import UnitOfWork
 from servicedesk.domain.complaints import (
@@ -211,6 +212,11 @@ def escalate_overdue(cmd: EscalateOverdue, ctx: Context) -> str:
     """
     calendar = ctx.policies.calendar()
     run: SweepRun | None = ctx.batch.resumed
+    total: int | None = ctx.batch.tally
+    if ctx.batch.counted and total is None:  # the cases due, counted before the first batch
+        total = len(ctx.uow.complaints.list_due_for_escalation(ctx.now)) + len(
+            request_cases(ctx.uow).list_due_for_escalation(ctx.now)
+        )
     swept = ctx.uow.complaints.escalate_due(
         ctx.now,
         chain=ctx.policies.escalation_chain,
@@ -221,12 +227,16 @@ def escalate_overdue(cmd: EscalateOverdue, ctx: Context) -> str:
     escalated = swept.escalated + (0 if run is None else run.escalated)
     if swept.last is not None:
         ctx.batch.more(SweepRun(swept.last, escalated))
+        if total is not None:
+            ctx.batch.report(*counted(escalated, total, pending=True), tally=total)
         return str(escalated)
     # Requests late for their response or completion are few next to the complaints (a
     # request is dispatched within hours), so they keep the per-aggregate path.
     for request in request_cases(ctx.uow).list_due_for_escalation(ctx.now):
         chain = ctx.policies.escalation_chain(request)
         escalated += request.escalate(chain=chain, calendar=calendar, now=ctx.now)
+    if total is not None:
+        ctx.batch.report(*counted(escalated, total, pending=False), tally=total)
     return str(escalated)
 
 

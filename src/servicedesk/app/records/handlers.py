@@ -7,6 +7,7 @@ can hold are the wiring's ``record_sources`` (``docs/records.md``).
 from __future__ import annotations
 
 from servicedesk.app.context import Context
+from servicedesk.app.progress import counted
 from servicedesk.app.records.commands import (
     ClaimFoundItem,
     EraseRequester,
@@ -68,6 +69,9 @@ def purge_expired(cmd: PurgeExpired, ctx: Context) -> str:
     many files the run erased (so far, in a batch before the last).
     """
     erased: int = ctx.batch.resumed or 0
+    total: int | None = ctx.batch.tally
+    if ctx.batch.counted and total is None:  # counted once, before the first batch erases
+        total = len(ctx.uow.record_files.due_for_purge(ctx.now, cmd.limit))
     wanted = cmd.limit - erased
     if ctx.batch.size is not None:
         wanted = min(wanted, ctx.batch.size)
@@ -77,6 +81,8 @@ def purge_expired(cmd: PurgeExpired, ctx: Context) -> str:
     erased += batch.erased + len(batch.left)
     if batch.erased + len(batch.left) == wanted and erased < cmd.limit:
         ctx.batch.more(erased)  # a full batch: more may be due
+    if total is not None:
+        ctx.batch.report(*counted(erased, total, ctx.batch.pending), tally=total)
     return str(erased)
 
 
