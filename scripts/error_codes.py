@@ -51,6 +51,9 @@ MEANINGS = {
     "store.busy": "Another writer holds the database longer than we wait; retry.",
     "relay.failed": "The broker refused the events or cannot be reached.",
     "cli.invalid": "The command line was given a file, path or value it cannot use.",
+    "page.bad_cursor": "A list's cursor is malformed, edited, or from another list or sort.",
+    "page.bad_limit": "A list's page size is not a whole number from 1 to 200.",
+    "page.bad_sort": "A list was asked to sort on a field it does not sort on.",
 }
 
 

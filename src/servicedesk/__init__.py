@@ -194,6 +194,8 @@ if TYPE_CHECKING:
         StartWork,
         TriageRequest,
     )
+    from servicedesk.app.pages import DEFAULT_LIMIT, MAX_LIMIT, Page
+    from servicedesk.app.requests.lists import RequestFilter, RequestRow, WorkerFilter, WorkerRow
     from servicedesk.app.requests.queries import (
         Handover,
         ItemView,
@@ -442,6 +444,13 @@ _EXPORTS: dict[str, str] = {
     "ItemView": "servicedesk.app.requests.queries",
     "Queries": "servicedesk.app.requests.queries",
     "RequestView": "servicedesk.app.requests.queries",
+    "Page": "servicedesk.app.pages",
+    "DEFAULT_LIMIT": "servicedesk.app.pages",
+    "MAX_LIMIT": "servicedesk.app.pages",
+    "RequestFilter": "servicedesk.app.requests.lists",
+    "RequestRow": "servicedesk.app.requests.lists",
+    "WorkerFilter": "servicedesk.app.requests.lists",
+    "WorkerRow": "servicedesk.app.requests.lists",
     "AccountStatus": "servicedesk.domain.accounts",
     "DepositRule": "servicedesk.domain.accounts",
     "AgreementTerms": "servicedesk.domain.agreements",
@@ -598,6 +607,13 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "RegisterWorker",
     "RejectWork",
     "RequestView",
+    "Page",
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "RequestFilter",
+    "RequestRow",
+    "WorkerFilter",
+    "WorkerRow",
     "SetWorkerAvailability",
     "StartWork",
     "TriageRequest",

@@ -12,7 +12,7 @@ import copy
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -48,6 +48,7 @@ from servicedesk.app.records.ports import (
     Purged,
     RecordFileRepository,
 )
+from servicedesk.app.pages import Condition, Listing, Rows, Window, page_of_rows
 from servicedesk.app.repository import Aggregate, Repository
 from servicedesk.app.requests.ports import RequestCaseQueries, RequestRepository, WorkerRepository
 from servicedesk.domain.accounts import Account
@@ -137,6 +138,12 @@ class _MemoryRepository(Repository[A]):
         with self.store.lock:
             rows = list(self.store.tables.get(self.kind, {}).values())
         return self.track([a for a in map(self._load, rows) if keep(a)])
+
+    def page(self, listing: Listing, where: Sequence[Condition], window: Window) -> Rows:
+        """One page of ``listing``, its fields computed as the SQL store's projections are."""
+        with self.store.lock:
+            rows = list(self.store.tables.get(self.kind, {}).values())
+        return page_of_rows([listing.row(self._load(row)) for row in rows], where, window)
 
 
 class MemoryItems(_MemoryRepository[ServiceItem], ItemRepository):

@@ -215,6 +215,9 @@ QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "queries.overdue_requests": READERS,
     "queries.request_history": OWN_RECORDS,
     "queries.shift_handover": READERS,
+    "queries.requests": READERS,
+    "queries.jobs": READERS,
+    "queries.workers": READERS,
     "queries.catalogue": PUBLIC,
     "queries.item": PUBLIC,
     # billing

@@ -41,6 +41,8 @@ from servicedesk.domain.hall_queue import HallQueue
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
+from servicedesk.app.requests.lists import REQUESTS, WORKERS
+from servicedesk.domain.privacy import ERASED, ERASED_PHONE, subject_key
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile
 from servicedesk.domain.statements import Statement, StatementLineKind
@@ -65,6 +67,20 @@ END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 def project(function: Projection) -> dict[str, Projection]:
     """Column ``info`` marking a projection: ``function(aggregate)`` is its value."""
     return {"project": function}
+
+
+def personal_projection(function: Projection, erased: Any) -> dict[str, Any]:
+    """A projection of personal data: ``erased`` is its value once the record is anonymised.
+
+    The bulk purge patches documents without loading them, so it sets these
+    columns to what the anonymised aggregate projects.
+    """
+    return {"project": function, "erased": erased}
+
+
+def erased_values(table: sa.Table) -> dict[str, Any]:
+    """The personal projection columns of ``table`` and their values once anonymised."""
+    return {column.name: column.info["erased"] for column in table.columns if "erased" in column.info}
 
 
 @attrs.frozen
@@ -215,6 +231,27 @@ requests = aggregate_table(
             nullable=True,
             info=project(lambda r: r.next_escalation_at),
         ),
+        # Added by revision 0010: what the paged request lists filter on (``REQUESTS``).
+        sa.Column(
+            "channel", sa.String(20), nullable=True, info=project(REQUESTS.fields["channel"])
+        ),
+        sa.Column(
+            "urgency", sa.String(20), nullable=True, info=project(REQUESTS.fields["urgency"])
+        ),
+        sa.Column(
+            "unit",
+            Key(),
+            nullable=True,
+            info=personal_projection(REQUESTS.fields["unit"], ERASED),
+        ),
+        sa.Column(
+            "requester_key",
+            sa.String(64),
+            nullable=True,
+            info=personal_projection(
+                REQUESTS.fields["requester_key"], subject_key(ERASED_PHONE)
+            ),
+        ),
     ),
     indexes=(
         sa.Index(None, "is_open", "registered_at"),
@@ -223,6 +260,11 @@ requests = aggregate_table(
         sa.Index(None, "worker_id", "is_open"),
         sa.Index(None, "item_id"),
         sa.Index(None, "escalation_due"),
+        sa.Index(None, "unit", "registered_at"),
+        sa.Index(None, "requester_key", "registered_at"),
+        sa.Index(None, "status", "registered_at"),
+        sa.Index(None, "worker_id", "registered_at"),
+        sa.Index(None, "registered_at"),
     ),
 )
 
@@ -231,6 +273,8 @@ workers = aggregate_table(
     cls=Worker,
     columns=(
         sa.Column("available", sa.Boolean, nullable=False, info=project(lambda w: w.available)),
+        # Added by revision 0010: what the workers list filters on (``WORKERS``).
+        sa.Column("skills", sa.String(1000), nullable=True, info=project(WORKERS.fields["skills"])),
     ),
     indexes=(sa.Index(None, "available"),),
 )
