@@ -154,6 +154,7 @@ if TYPE_CHECKING:
         StepView,
         WindowView,
     )
+    from servicedesk.app.pages import DEFAULT_LIMIT, MAX_LIMIT, Page
 
     # -- records -----------------------------------------------------------------------------------
     from servicedesk.app.records.commands import (
@@ -194,7 +195,6 @@ if TYPE_CHECKING:
         StartWork,
         TriageRequest,
     )
-    from servicedesk.app.pages import DEFAULT_LIMIT, MAX_LIMIT, Page
     from servicedesk.app.requests.lists import RequestFilter, RequestRow, WorkerFilter, WorkerRow
     from servicedesk.app.requests.queries import (
         Handover,

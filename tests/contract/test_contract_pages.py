@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from contract_databases import wipe
 from contract_scenario import (
     SHANGHAI,
     Clock,
@@ -14,6 +15,8 @@ from contract_scenario import (
     triaged,
     worker,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from servicedesk import (
     Actor,
@@ -31,6 +34,8 @@ from servicedesk import (
     Status,
     WorkerFilter,
 )
+from servicedesk.adapters.memory import MemoryStore
+from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.values import ItemId, WorkerId
 
@@ -188,10 +193,91 @@ def test_cursors_are_the_same_on_every_store(store: Store, limit: int) -> None:
         clock.advance(seconds=1)
     page = d.queries.requests(limit=limit)
     expected = {
-        1: "WyJyZXF1ZXN0cyIsInJlZ2lzdGVyZWRfYXQiLGZhbHNlLCIyMDI2LTAzLTAyVDAxOjMwOjAwKzAwOjAwIiwici0wIl18",
-        2: "WyJyZXF1ZXN0cyIsInJlZ2lzdGVyZWRfYXQiLGZhbHNlLCIyMDI2LTAzLTAyVDAxOjMwOjAxKzAwOjAwIiwici0xIl18",
+        1: "WyJyZXF1ZXN0cyIsInJlZ2lzdGVyZWRfYXQiLGZhbHNlLCIyMDI2LTAzLTAyVDAxOjMwOjAw"
+        "KzAwOjAwIiwici0wIl18",
+        2: "WyJyZXF1ZXN0cyIsInJlZ2lzdGVyZWRfYXQiLGZhbHNlLCIyMDI2LTAzLTAyVDAxOjMwOjAx"
+        "KzAwOjAwIiwici0xIl18",
     }
     if limit in expected:
-        assert page.next_cursor is not None and page.next_cursor.startswith(expected[limit])
+        assert page.next_cursor is not None
+        assert page.next_cursor.startswith(expected[limit])
     else:
         assert page.next_cursor is None
+
+
+# --- walking the pages: a property ----------------------------------------------------------------
+
+UNITS = ("1-101", "1-102", "2-201")
+Row = tuple[int, str]  # (minutes after Monday 09:30, unit)
+
+
+def _register_at(d: object, clock: Clock, request_id: str, minutes: int, unit: str) -> None:
+    clock.now = MONDAY_AT + timedelta(minutes=minutes)
+    d.handle(  # type: ignore[attr-defined]
+        RegisterRequest(request_id=request_id, requester=requester(unit, "13800138000"), need="tap")
+    )
+
+
+MONDAY_AT = datetime(2026, 3, 2, 9, 30, tzinfo=SHANGHAI)
+
+
+def _walk_while_writing(
+    store: Store, rows: list[Row], later: list[Row], limit: int, unit: str | None, desc: bool
+) -> tuple[list[str], list[str | None], set[str], set[str]]:
+    """Walk the pages, registering one of ``later`` after each page read.
+
+    Returns the ids walked, the cursors given, the ids matching before the walk and after it.
+    """
+    clock = Clock()
+    d = desk(store, clock)
+    for number, (minutes, its_unit) in enumerate(rows):
+        _register_at(d, clock, f"r-{number:03}", minutes, its_unit)
+    wanted = RequestFilter(unit=unit) if unit else None
+    before = set(ids(d.queries.requests(wanted, limit=200)))
+    walked: list[str] = []
+    cursors: list[str | None] = []
+    cursor = None
+    pending = list(later)
+    while True:
+        page = d.queries.requests(wanted, limit=limit, cursor=cursor, descending=desc)
+        walked += ids(page)
+        cursors.append(page.next_cursor)
+        cursor = page.next_cursor
+        if pending:
+            minutes, its_unit = pending.pop(0)
+            _register_at(d, clock, f"n-{len(pending):03}", minutes, its_unit)
+        if cursor is None:
+            break
+    after = set(ids(d.queries.requests(wanted, limit=200)))
+    return walked, cursors, before, after
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 20), st.sampled_from(UNITS)), max_size=12),
+    later=st.lists(st.tuples(st.integers(0, 20), st.sampled_from(UNITS)), max_size=4),
+    limit=st.integers(1, 5),
+    unit=st.sampled_from((None, *UNITS)),
+    desc=st.booleans(),
+)
+def test_walking_the_pages_gives_the_sorted_set_once_and_the_same_on_memory_and_sql(
+    sql_store: SqlStore,
+    rows: list[Row],
+    later: list[Row],
+    limit: int,
+    unit: str | None,
+    desc: bool,
+) -> None:
+    wipe(sql_store)
+    in_memory = _walk_while_writing(MemoryStore(), rows, later, limit, unit, desc)
+    in_sql = _walk_while_writing(sql_store, rows, later, limit, unit, desc)
+    assert in_sql == in_memory
+    walked, _cursors, before, after = in_sql
+    assert len(walked) == len(set(walked)), "no row twice"
+    assert before <= set(walked) <= after, "every row that matched before, none that never did"
+    stamp = {f"r-{n:03}": (minutes, f"r-{n:03}") for n, (minutes, _u) in enumerate(rows)}
+    stamp |= {f"n-{n:03}": (m, f"n-{n:03}") for n, (m, _u) in enumerate(reversed(later))}
+    keys = [stamp[i] for i in walked]
+    assert keys == sorted(keys, reverse=desc), "in the order asked, ties broken by id"

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from servicedesk import convert
+from servicedesk.app import pages
 from servicedesk.app import unit_of_work as ports
 from servicedesk.app.billing.ports import (
     AccountRepository,
@@ -48,7 +49,6 @@ from servicedesk.app.records.ports import (
     Purged,
     RecordFileRepository,
 )
-from servicedesk.app.pages import Condition, Listing, Rows, Window, page_of_rows
 from servicedesk.app.repository import Aggregate, Repository
 from servicedesk.app.requests.ports import RequestCaseQueries, RequestRepository, WorkerRepository
 from servicedesk.domain.accounts import Account
@@ -139,11 +139,13 @@ class _MemoryRepository(Repository[A]):
             rows = list(self.store.tables.get(self.kind, {}).values())
         return self.track([a for a in map(self._load, rows) if keep(a)])
 
-    def page(self, listing: Listing, where: Sequence[Condition], window: Window) -> Rows:
+    def page(
+        self, listing: pages.Listing, where: Sequence[pages.Condition], window: pages.Window
+    ) -> pages.Rows:
         """One page of ``listing``, its fields computed as the SQL store's projections are."""
         with self.store.lock:
             rows = list(self.store.tables.get(self.kind, {}).values())
-        return page_of_rows([listing.row(self._load(row)) for row in rows], where, window)
+        return pages.page_of_rows([listing.row(self._load(row)) for row in rows], where, window)
 
 
 class MemoryItems(_MemoryRepository[ServiceItem], ItemRepository):

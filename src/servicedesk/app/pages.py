@@ -268,7 +268,8 @@ def window_of(
             raise InvalidValue(
                 _("{field} must be yes or no (True or False)."), field=name, code="input.invalid"
             )
-    assert isinstance(descending, bool) and isinstance(with_count, bool)
+    assert isinstance(descending, bool)
+    assert isinstance(with_count, bool)
     after = None
     if cursor is not None:
         if not isinstance(cursor, str):

@@ -28,11 +28,11 @@ from servicedesk.domain.catalogue import FeeStandard, ItemStatus, ServiceItem
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, total
 from servicedesk.domain.requests import (
+    TERMINAL,
     Channel,
     Deadline,
     ItemKind,
     ServiceRequest,
-    TERMINAL,
     Status,
     Urgency,
 )

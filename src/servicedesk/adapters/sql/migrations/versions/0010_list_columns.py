@@ -29,11 +29,11 @@ depends_on: str | Sequence[str] | None = None
 BATCH = 5_000
 REQUEST_COLUMNS = ("channel", "urgency", "unit", "requester_key")
 REQUEST_INDEXES = (
-    ("unit", "registered_at"),
-    ("requester_key", "registered_at"),
-    ("status", "registered_at"),
-    ("worker_id", "registered_at"),
-    ("registered_at",),
+    ("unit", "registered_at", "id"),
+    ("requester_key", "registered_at", "id"),
+    ("status", "registered_at", "id"),
+    ("worker_id", "registered_at", "id"),
+    ("registered_at", "id"),
 )
 
 
