@@ -45,27 +45,27 @@ def _flip(cursor: str) -> str:
 
 
 def test_a_malformed_edited_or_foreign_cursor_is_refused(desk: Desk) -> None:
-    cursor = desk.queries.requests(limit=1).next_cursor
+    cursor = desk.queries.requests_page(limit=1).next_cursor
     assert cursor is not None
     q = desk.queries
     for bad in ("", "not base64!", "AAAA", cursor[:-3], _flip(cursor), "x" * 5000):
-        refused(lambda bad=bad: q.requests(cursor=bad), "cursor", "page.bad_cursor")
-    refused(lambda: q.requests(cursor=cursor, sort="id"), "cursor", "page.bad_cursor")
-    refused(lambda: q.requests(cursor=cursor, descending=True), "cursor", "page.bad_cursor")
-    refused(lambda: q.workers(cursor=cursor), "cursor", "page.bad_cursor")
-    refused(lambda: q.requests(cursor=42), "cursor", "page.bad_cursor")  # type: ignore[arg-type]
+        refused(lambda bad=bad: q.requests_page(cursor=bad), "cursor", "page.bad_cursor")
+    refused(lambda: q.requests_page(cursor=cursor, sort="id"), "cursor", "page.bad_cursor")
+    refused(lambda: q.requests_page(cursor=cursor, descending=True), "cursor", "page.bad_cursor")
+    refused(lambda: q.workers_page(cursor=cursor), "cursor", "page.bad_cursor")
+    refused(lambda: q.requests_page(cursor=42), "cursor", "page.bad_cursor")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("limit", [0, -1, 201, 10_000, True, "5", 2.0, None])
 def test_a_limit_outside_1_to_200_is_refused(desk: Desk, limit: Any) -> None:
-    refused(lambda: desk.queries.requests(limit=limit), "limit", "page.bad_limit")
+    refused(lambda: desk.queries.requests_page(limit=limit), "limit", "page.bad_limit")
 
 
 def test_a_sort_the_list_does_not_offer_is_refused(desk: Desk) -> None:
     for sort in ("need", "unit", "", 3):
-        refused(lambda sort=sort: desk.queries.requests(sort=sort), "sort", "page.bad_sort")
-    refused(lambda: desk.queries.requests(descending="yes"), "descending", "input.invalid")  # type: ignore[arg-type]
-    refused(lambda: desk.queries.requests(with_count=1), "with_count", "input.invalid")  # type: ignore[arg-type]
+        refused(lambda sort=sort: desk.queries.requests_page(sort=sort), "sort", "page.bad_sort")
+    refused(lambda: desk.queries.requests_page(descending="yes"), "descending", "input.invalid")  # type: ignore[arg-type]
+    refused(lambda: desk.queries.requests_page(with_count=1), "with_count", "input.invalid")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -85,19 +85,19 @@ def test_a_sort_the_list_does_not_offer_is_refused(desk: Desk) -> None:
 def test_a_filter_of_the_wrong_type_is_refused_naming_its_field(
     desk: Desk, given: Any, field: str
 ) -> None:
-    refused(lambda: desk.queries.requests(given), field, "input.invalid")
+    refused(lambda: desk.queries.requests_page(given), field, "input.invalid")
 
 
 def test_a_workers_filter_of_the_wrong_type_is_refused(desk: Desk) -> None:
     refused(
-        lambda: desk.queries.workers(WorkerFilter(available="no")),
+        lambda: desk.queries.workers_page(WorkerFilter(available="no")),
         "filter.available",
         "input.invalid",
     )  # type: ignore[arg-type]
-    refused(lambda: desk.queries.jobs(WorkerId("w-1"), limit=0), "limit", "page.bad_limit")
+    refused(lambda: desk.queries.jobs_page(WorkerId("w-1"), limit=0), "limit", "page.bad_limit")
 
 
 def test_a_refused_page_says_nothing_of_the_value_given(desk: Desk) -> None:
     with pytest.raises(InvalidValue) as caught:
-        desk.queries.requests(RequestFilter(unit=13800138000))  # type: ignore[arg-type]
+        desk.queries.requests_page(RequestFilter(unit=13800138000))  # type: ignore[arg-type]
     assert "13800138000" not in str(caught.value)

@@ -5,6 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from contract_billing import (
+    CASHIER,
+    at,
+    billing_desk,
+    confirmed_charge,
+    open_account,
+)
 from contract_databases import wipe
 from contract_scenario import (
     SHANGHAI,
@@ -19,25 +26,49 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicedesk import (
+    AcceptWork,
+    AccountFilter,
     Actor,
     ActorId,
+    CallbackFilter,
     CancelRequest,
     Channel,
+    CloseMonth,
+    ComplaintFilter,
+    CompleteWork,
     Contact,
+    Desk,
     DispatchRequest,
+    Money,
     Page,
+    PayDeposit,
+    PaymentFilter,
+    Period,
+    ReceiptFilter,
+    RecordPayment,
     RegisterRequest,
     RegisterWorker,
     Requester,
     RequestFilter,
     Role,
+    StartWork,
+    StatementFilter,
+    StatementStatus,
     Status,
     WorkerFilter,
 )
 from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore
+from servicedesk.app.callbacks.commands import PlanCallbacks, RecordCallback
+from servicedesk.app.complaints.commands import FileComplaint
 from servicedesk.app.unit_of_work import Store
-from servicedesk.domain.values import ItemId, WorkerId
+from servicedesk.domain.billing import SeriesId
+from servicedesk.domain.callbacks import CallbackStatus, Month
+from servicedesk.domain.complaints import ComplaintStatus
+from servicedesk.domain.values import ItemId, RequesterKind, WorkerId
+from servicedesk.policies.hookspecs import hookimpl
+from servicedesk.testing import IN_PERSON
+from support import DESK_CLERK
 
 
 def ids(page: Page[object]) -> list[str]:
@@ -77,14 +108,14 @@ def test_requests_by_unit_phone_status_and_channel(store: Store) -> None:
         clock.advance(minutes=5)
     d.handle(CancelRequest(request_id="r-2", reason="requester withdrew"))
     q = d.queries
-    assert ids(q.requests(RequestFilter(unit="3-502"))) == ["r-0", "r-2"]
-    assert ids(q.requests(RequestFilter(phone="+86 138 0013 8000"))) == ["r-0", "r-2"]
-    assert ids(q.requests(RequestFilter(status=frozenset({Status.CANCELLED})))) == ["r-2"]
-    assert ids(q.requests(RequestFilter(channel=Channel.HOTLINE))) == ["r-1"]
-    assert ids(q.requests(RequestFilter(unit="3-502", status=frozenset({Status.REGISTERED})))) == [
-        "r-0"
-    ]
-    assert ids(q.requests(RequestFilter(unit="9-999"))) == []
+    assert ids(q.requests_page(RequestFilter(unit="3-502"))) == ["r-0", "r-2"]
+    assert ids(q.requests_page(RequestFilter(phone="+86 138 0013 8000"))) == ["r-0", "r-2"]
+    assert ids(q.requests_page(RequestFilter(status=frozenset({Status.CANCELLED})))) == ["r-2"]
+    assert ids(q.requests_page(RequestFilter(channel=Channel.HOTLINE))) == ["r-1"]
+    assert ids(
+        q.requests_page(RequestFilter(unit="3-502", status=frozenset({Status.REGISTERED})))
+    ) == ["r-0"]
+    assert ids(q.requests_page(RequestFilter(unit="9-999"))) == []
 
 
 def test_requests_registered_between_sorted_both_ways_and_counted(store: Store) -> None:
@@ -96,18 +127,18 @@ def test_requests_registered_between_sorted_both_ways_and_counted(store: Store) 
     start = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)  # 10:30 in Shanghai: r-1 onwards
     end = start + timedelta(hours=4)
     between = RequestFilter(registered_from=start, registered_before=end)
-    assert ids(d.queries.requests(between)) == ["r-1", "r-2", "r-3", "r-4"]
-    newest = d.queries.requests(between, descending=True, limit=3, with_count=True)
+    assert ids(d.queries.requests_page(between)) == ["r-1", "r-2", "r-3", "r-4"]
+    newest = d.queries.requests_page(between, descending=True, limit=3, with_count=True)
     assert ids(newest) == ["r-4", "r-3", "r-2"]
     assert newest.count == 4
     assert newest.next_cursor is not None
-    last = d.queries.requests(between, descending=True, limit=3, cursor=newest.next_cursor)
+    last = d.queries.requests_page(between, descending=True, limit=3, cursor=newest.next_cursor)
     assert ids(last) == ["r-1"]
     assert last.next_cursor is None
-    assert walk(d.queries.requests, 2, sort="id", descending=True) == [
+    assert walk(d.queries.requests_page, 2, sort="id", descending=True) == [
         f"r-{n}" for n in reversed(range(7))
     ]
-    assert d.queries.requests(limit=200).count is None
+    assert d.queries.requests_page(limit=200).count is None
 
 
 def test_requests_by_worker_item_and_overdue_and_the_worker_s_jobs(store: Store) -> None:
@@ -124,15 +155,15 @@ def test_requests_by_worker_item_and_overdue_and_the_worker_s_jobs(store: Store)
     d.handle(DispatchRequest(request_id="r-c", worker_id="w-1"))
     d.handle(CancelRequest(request_id="r-c", reason="requester withdrew"))
     q = d.queries
-    assert ids(q.requests(RequestFilter(worker_id=WorkerId("w-1")))) == ["r-a", "r-c"]
-    assert ids(q.jobs("w-1")) == ["r-a"]
-    assert ids(q.jobs("w-1", open_only=False)) == ["r-a", "r-c"]
-    assert ids(q.requests(RequestFilter(item_id=ItemId("tap")))) == ["r-a", "r-b", "r-c"]
+    assert ids(q.requests_page(RequestFilter(worker_id=WorkerId("w-1")))) == ["r-a", "r-c"]
+    assert ids(q.jobs_page("w-1")) == ["r-a"]
+    assert ids(q.jobs_page("w-1", open_only=False)) == ["r-a", "r-c"]
+    assert ids(q.requests_page(RequestFilter(item_id=ItemId("tap")))) == ["r-a", "r-b", "r-c"]
     late = datetime(2026, 3, 2, 10, 31, tzinfo=SHANGHAI)  # urgent: on site within an hour
-    overdue = q.requests(RequestFilter(overdue=True), now=late)
+    overdue = q.requests_page(RequestFilter(overdue=True), now=late)
     assert ids(overdue) == ["r-a", "r-b"]
     assert all(row.overdue for row in overdue.items)
-    assert ids(q.requests(RequestFilter(overdue=True))) == []
+    assert ids(q.requests_page(RequestFilter(overdue=True))) == []
 
 
 def test_a_page_is_keyset_rows_written_between_reads_never_shift_it(store: Store) -> None:
@@ -141,30 +172,26 @@ def test_a_page_is_keyset_rows_written_between_reads_never_shift_it(store: Store
     for number in range(4):
         register(d, f"r-{number}")
         clock.advance(minutes=1)
-    first = d.queries.requests(limit=2)
+    first = d.queries.requests_page(limit=2)
     assert ids(first) == ["r-0", "r-1"]
     register(d, "r-9")  # registered last, so it sorts last
     d.handle(CancelRequest(request_id="r-0", reason="requester withdrew"))
-    rest = d.queries.requests(limit=10, cursor=first.next_cursor)
+    rest = d.queries.requests_page(limit=10, cursor=first.next_cursor)
     assert ids(rest) == ["r-2", "r-3", "r-9"]
 
 
 def test_unit_is_masked_for_a_caller_who_may_not_read_the_request(store: Store) -> None:
-    from servicedesk.policies.hookspecs import hookimpl
-
     class NarrowReaders:
         @hookimpl
         def servicedesk_permitted_readers(self, query: str) -> frozenset[Role] | None:
             return frozenset({Role.CENTRE_MANAGER}) if query == "queries.request" else None
 
-    from servicedesk import Desk
-
     d = Desk(store, clock=Clock(), entry_points=False, plugins=[NarrowReaders()])
     register(d, "r-1")
     clerk = Actor(ActorId("zhao"), "Zhao", {Role.CLERK})
     manager = Actor(ActorId("wang"), "Wang", {Role.CENTRE_MANAGER})
-    assert d.queries.requests(actor=clerk).items[0].unit == "3-***"
-    assert d.queries.requests(actor=manager).items[0].unit == "3-502"
+    assert d.queries.requests_page(actor=clerk).items[0].unit == "3-***"
+    assert d.queries.requests_page(actor=manager).items[0].unit == "3-502"
 
 
 def test_workers_by_skill_and_availability(store: Store) -> None:
@@ -173,15 +200,15 @@ def test_workers_by_skill_and_availability(store: Store) -> None:
     d.handle(RegisterWorker(worker_id="w-1", name="Li", skills={"plumbing"}))
     d.handle(RegisterWorker(worker_id="w-3", name="Zhou", skills={"glazing_100%"}))
     q = d.queries
-    assert ids(q.workers()) == ["w-1", "w-2", "w-3"]
-    assert ids(q.workers(WorkerFilter(skill="plumbing"))) == ["w-1", "w-2"]
-    assert ids(q.workers(WorkerFilter(skill="electric"))) == ["w-2"]
-    assert ids(q.workers(WorkerFilter(skill="glazing_100%"))) == ["w-3"]
-    assert ids(q.workers(WorkerFilter(skill="glazing"))) == []
-    assert ids(q.workers(WorkerFilter(available=False))) == []
-    assert q.workers(limit=1, with_count=True).count == 3
-    assert walk(q.workers, 1, descending=True) == ["w-3", "w-2", "w-1"]
-    assert q.workers().items[1].skills == frozenset({"plumbing", "electric"})
+    assert ids(q.workers_page()) == ["w-1", "w-2", "w-3"]
+    assert ids(q.workers_page(WorkerFilter(skill="plumbing"))) == ["w-1", "w-2"]
+    assert ids(q.workers_page(WorkerFilter(skill="electric"))) == ["w-2"]
+    assert ids(q.workers_page(WorkerFilter(skill="glazing_100%"))) == ["w-3"]
+    assert ids(q.workers_page(WorkerFilter(skill="glazing"))) == []
+    assert ids(q.workers_page(WorkerFilter(available=False))) == []
+    assert q.workers_page(limit=1, with_count=True).count == 3
+    assert walk(q.workers_page, 1, descending=True) == ["w-3", "w-2", "w-1"]
+    assert q.workers_page().items[1].skills == frozenset({"plumbing", "electric"})
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3])
@@ -191,7 +218,7 @@ def test_cursors_are_the_same_on_every_store(store: Store, limit: int) -> None:
     for number in range(3):
         register(d, f"r-{number}")
         clock.advance(seconds=1)
-    page = d.queries.requests(limit=limit)
+    page = d.queries.requests_page(limit=limit)
     expected = {
         1: "WyJyZXF1ZXN0cyIsInJlZ2lzdGVyZWRfYXQiLGZhbHNlLCIyMDI2LTAzLTAyVDAxOjMwOjAw"
         "KzAwOjAwIiwici0wIl18",
@@ -233,13 +260,13 @@ def _walk_while_writing(
     for number, (minutes, its_unit) in enumerate(rows):
         _register_at(d, clock, f"r-{number:03}", minutes, its_unit)
     wanted = RequestFilter(unit=unit) if unit else None
-    before = set(ids(d.queries.requests(wanted, limit=200)))
+    before = set(ids(d.queries.requests_page(wanted, limit=200)))
     walked: list[str] = []
     cursors: list[str | None] = []
     cursor = None
     pending = list(later)
     while True:
-        page = d.queries.requests(wanted, limit=limit, cursor=cursor, descending=desc)
+        page = d.queries.requests_page(wanted, limit=limit, cursor=cursor, descending=desc)
         walked += ids(page)
         cursors.append(page.next_cursor)
         cursor = page.next_cursor
@@ -248,7 +275,7 @@ def _walk_while_writing(
             _register_at(d, clock, f"n-{len(pending):03}", minutes, its_unit)
         if cursor is None:
             break
-    after = set(ids(d.queries.requests(wanted, limit=200)))
+    after = set(ids(d.queries.requests_page(wanted, limit=200)))
     return walked, cursors, before, after
 
 
@@ -281,3 +308,175 @@ def test_walking_the_pages_gives_the_sorted_set_once_and_the_same_on_memory_and_
     stamp |= {f"n-{n:03}": (m, f"n-{n:03}") for n, (m, _u) in enumerate(reversed(later))}
     keys = [stamp[i] for i in walked]
     assert keys == sorted(keys, reverse=desc), "in the order asked, ties broken by id"
+
+
+# --- complaints and callbacks --------------------------------------------------------------------
+
+
+def _complaint(
+    d: Desk, complaint_id: str, urgency: str = "ordinary", channel: str = "hotline"
+) -> None:
+    d.handle(
+        FileComplaint(
+            complaint_id=complaint_id,
+            complainant=requester("3-502", "13800138000"),
+            category="timeliness",
+            description="nobody came",
+            urgency=urgency,
+            channel=Channel(channel),
+        )
+    )
+
+
+def test_complaints_by_status_channel_filed_between_and_overdue(store: Store) -> None:
+    clock = Clock()
+    d = desk(store, clock)
+    _complaint(d, "c-1", "urgent")
+    clock.advance(hours=1)
+    _complaint(d, "c-2", channel="mailbox")
+    clock.advance(hours=1)
+    _complaint(d, "c-3")
+    q = d.complaints
+    assert ids(q.complaints_page()) == ["c-1", "c-2", "c-3"]
+    assert ids(q.complaints_page(descending=True, limit=2)) == ["c-3", "c-2"]
+    assert ids(q.complaints_page(ComplaintFilter(channel=Channel.MAILBOX))) == ["c-2"]
+    filed = ComplaintFilter(filed_from=MONDAY_AT + timedelta(minutes=30))
+    assert ids(q.complaints_page(filed, with_count=True)) == ["c-2", "c-3"]
+    assert q.complaints_page(filed, with_count=True).count == 2
+    assert ids(q.complaints_page(ComplaintFilter(status=frozenset({ComplaintStatus.FILED})))) == [
+        "c-1",
+        "c-2",
+        "c-3",
+    ]
+    assert ids(q.complaints_page(ComplaintFilter(status=frozenset({ComplaintStatus.CLOSED})))) == []
+    later = clock.now + timedelta(days=30)
+    overdue = ids(q.complaints_page(ComplaintFilter(overdue=True), now=later))
+    expected = [v.id.value for v in q.open_complaints(later) if v.overdue]
+    assert overdue == expected
+    assert overdue
+    assert ids(q.complaints_page(ComplaintFilter(overdue=True), now=MONDAY_AT)) == []
+    assert walk(q.complaints_page, 1, sort="id", descending=True) == ["c-3", "c-2", "c-1"]
+
+
+def test_callbacks_by_month_status_and_due_range(store: Store) -> None:
+    clock = Clock()
+    d = desk(store, clock)
+    published_item(d)
+    worker(d)
+    for n in range(3):
+        request_id = f"r-{n}"
+        triaged(d, request_id, urgency="ordinary")
+        d.handle(DispatchRequest(request_id=request_id, worker_id="w-1"))
+        d.handle(StartWork(request_id=request_id))
+        d.handle(CompleteWork(request_id=request_id))
+        d.handle(
+            AcceptWork(request_id=request_id, signed_by="Owner", evidence=IN_PERSON),
+            actor=DESK_CLERK,
+        )
+    clock.now = datetime(2026, 4, 1, 9, 30, tzinfo=SHANGHAI)
+    d.handle(PlanCallbacks(month="2026-03", seed="contract"))
+    q = d.quality
+    march = [v.id.value for v in q.callbacks("2026-03")]
+    assert ids(q.callbacks_page()) == sorted(march)
+    assert len(march) == 3
+    assert ids(q.callbacks_page(CallbackFilter(month=Month(2026, 3)))) == sorted(march)
+    assert ids(q.callbacks_page(CallbackFilter(month=Month(2026, 4)))) == []
+    d.handle(RecordCallback(callback_id=sorted(march)[0], reached=True, satisfaction=5))
+    reached = CallbackFilter(status=frozenset({CallbackStatus.REACHED}))
+    assert ids(q.callbacks_page(reached)) == sorted(march)[:1]
+    still = CallbackFilter(status=frozenset({CallbackStatus.OPEN}))
+    assert ids(q.callbacks_page(still, with_count=True)) == sorted(march)[1:]
+    rows = q.callbacks_page().items
+    assert rows[0].status is CallbackStatus.REACHED
+    assert {str(row.request_id) for row in rows} == {"r-0", "r-1", "r-2"}
+    dues = [row.next_attempt_at for row in rows if row.next_attempt_at is not None]
+    if dues:
+        first = min(dues)
+        ranged = CallbackFilter(due_from=first, due_before=first + timedelta(seconds=1))
+        assert ids(q.callbacks_page(ranged)) == sorted(
+            row.id.value for row in rows if row.next_attempt_at == first
+        )
+    assert walk(q.callbacks_page, 2, descending=True) == sorted(march, reverse=True)
+
+
+# --- billing -------------------------------------------------------------------------------------
+
+
+def test_accounts_statements_payments_and_receipts_are_listed(store: Store) -> None:
+    clock = Clock(at(3, 2, 9))
+    d = billing_desk(store, clock)
+    a = open_account(d, "1-101")
+    b = open_account(d, "2-101")
+    t = open_account(d, "5-501", RequesterKind.TENANT)
+    d.handle(PayDeposit(account_id=t, amount="200.00"), actor=CASHIER)
+    confirmed_charge(d, "r-1", "1-101")
+    confirmed_charge(d, "r-2", "1-101")
+    confirmed_charge(d, "r-3", "2-101")
+    clock.now = at(4, 1, 9)
+    d.handle(CloseMonth(period="2026-03"))
+    clock.advance(hours=1)
+    d.handle(RecordPayment(account_id=a, amount="60.00"), actor=CASHIER)
+    clock.advance(hours=1)
+    d.handle(RecordPayment(account_id=b, amount="10.00"), actor=CASHIER)
+    billing = d.billing
+
+    assert ids(billing.accounts_page()) == sorted([a, b, t])
+    assert ids(billing.accounts_page(AccountFilter(unit="1-101"))) == [a]
+    assert ids(billing.accounts_page(AccountFilter(kind=RequesterKind.TENANT))) == [t]
+    low = AccountFilter(balance_below=Money.of("100.00"))
+    assert ids(billing.accounts_page(low)) == sorted([a, b])
+    tenant = billing.accounts_page(AccountFilter(kind=RequesterKind.TENANT)).items[0]
+    assert (tenant.balance, tenant.unit, tenant.holder) == (Money.of("200.00"), "5-501", "Resident")
+    assert billing.accounts_page(with_count=True, limit=1).count == 3
+
+    march = StatementFilter(period=Period(2026, 3))
+    newest_first = sorted([f"{a}:2026-03", f"{b}:2026-03"], reverse=True)  # ties: by id
+    assert ids(billing.statements_page(march)) == newest_first
+    assert ids(billing.statements_page(march, descending=False)) == newest_first[::-1]
+    assert ids(billing.statements_page(StatementFilter(unit="1-101"))) == [f"{a}:2026-03"]
+    paid = StatementFilter(status=frozenset({StatementStatus.PAID}))
+    assert ids(billing.statements_page(paid)) == [f"{a}:2026-03"]
+    rows = {row.id.value: row for row in billing.statements_page().items}
+    assert rows[f"{b}:2026-03"].total == Money.of("30.00")
+    due = rows[f"{b}:2026-03"].due
+    overdue = StatementFilter(overdue=True)
+    assert ids(billing.statements_page(overdue, now=due + timedelta(days=1))) == [f"{b}:2026-03"]
+    assert ids(billing.statements_page(overdue, now=due - timedelta(days=1))) == []
+
+    payments = billing.payments_page()
+    assert [p.amount for p in payments.items] == [
+        Money.of("200.00"),
+        Money.of("60.00"),
+        Money.of("10.00"),
+    ]
+    april = PaymentFilter(paid_from=at(4, 1, 0))
+    assert [p.account_id.value for p in billing.payments_page(april).items] == [a, b]
+    assert [p.amount for p in billing.payments_page(april, descending=True).items] == [
+        Money.of("10.00"),
+        Money.of("60.00"),
+    ]
+    receipts = billing.receipts_page(ReceiptFilter(series=SeriesId("PSC-2026")), sort="number")
+    assert [r.number for r in receipts.items] == [1, 2, 3]
+    assert [
+        r.number for r in billing.receipts_page(ReceiptFilter(issued_from=at(4, 1, 0))).items
+    ] == [
+        2,
+        3,
+    ]
+    assert walk(billing.receipts_page, 1, sort="number", descending=True) == [
+        r.id.value for r in reversed(receipts.items)
+    ]
+
+
+def test_an_account_s_unit_and_holder_are_masked_for_who_may_not_read_the_account(
+    store: Store,
+) -> None:
+    class NarrowReaders:
+        @hookimpl
+        def servicedesk_permitted_readers(self, query: str) -> frozenset[Role] | None:
+            return frozenset({Role.CENTRE_MANAGER}) if query == "billing.account" else None
+
+    d = Desk(store, clock=Clock(), entry_points=False, plugins=[NarrowReaders()])
+    open_account(d, "1-101")
+    row = d.billing.accounts_page(actor=CASHIER).items[0]
+    assert (row.unit, row.holder) == ("1-***", "R*******")

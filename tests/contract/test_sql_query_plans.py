@@ -229,7 +229,7 @@ def test_a_page_of_a_unit_s_requests_searches_the_unit_index(sql_store: SqlStore
     first = {}
 
     def fetch(desk: Desk) -> object:
-        first["page"] = desk.queries.requests(RequestFilter(unit="3-501"), limit=1)
+        first["page"] = desk.queries.requests_page(RequestFilter(unit="3-501"), limit=1)
         return first["page"]
 
     statement, parameters = _page_statement(sql_store, fetch)

@@ -28,9 +28,9 @@ F = TypeVar("F")
 class Pager:
     """Answers the paged lists of one area's query object."""
 
-    def __init__(self, store: Store, policies: Policies, access: Access) -> None:
+    def __init__(self, store: Store, access: Access) -> None:
         self.store = store
-        self.policies = policies
+        self.policies: Policies = access.policies
         self.access = access
         self._limits: Limits | None = None
 

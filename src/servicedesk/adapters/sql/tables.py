@@ -27,6 +27,8 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql.types import Document, Fen, Key, Serial, UtcDateTime
+from servicedesk.app.billing.lists import ACCOUNTS, PAYMENTS, RECEIPTS, STATEMENTS
+from servicedesk.app.complaints.lists import CALLBACKS, COMPLAINTS
 from servicedesk.app.requests.lists import REQUESTS, WORKERS
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
@@ -318,8 +320,31 @@ accounts = aggregate_table(
             nullable=True,
             info=project(lambda a: a.unit if a.is_open else None),
         ),
+        # Added by revision 0010: what the paged account lists filter on (``ACCOUNTS``).
+        sa.Column(
+            "unit", Key(), nullable=True, info=personal_projection(ACCOUNTS.fields["unit"], ERASED)
+        ),
+        sa.Column(
+            "holder",
+            sa.String(100),
+            nullable=True,
+            info=personal_projection(ACCOUNTS.fields["holder"], ERASED),
+        ),
+        sa.Column("status", sa.String(10), nullable=True, info=project(ACCOUNTS.fields["status"])),
+        sa.Column("balance", Fen(), nullable=True, info=project(ACCOUNTS.fields["balance"])),
+        sa.Column(
+            "currency", sa.String(3), nullable=True, info=project(ACCOUNTS.fields["currency"])
+        ),
+        sa.Column(
+            "opened_at", UtcDateTime(), nullable=True, info=project(ACCOUNTS.fields["opened_at"])
+        ),
     ),
-    indexes=(sa.Index(None, "open_unit", "kind", unique=True),),
+    indexes=(
+        sa.Index(None, "open_unit", "kind", unique=True),
+        sa.Index(None, "unit", "id"),
+        sa.Index(None, "kind", "id"),
+        sa.Index(None, "balance"),
+    ),
 )
 
 charges = aggregate_table(
@@ -383,11 +408,23 @@ statements = aggregate_table(
         # Added by revision 0005: a credit to carry is what sends an account's month close
         # through the domain instead of the bulk statements.
         sa.Column("status", sa.String(10), nullable=True, info=project(lambda s: s.status.value)),
+        # Added by revision 0010: what the paged statement lists show and filter on
+        # (``STATEMENTS``); the bulk month close writes them too.
+        sa.Column("total", Fen(), nullable=True, info=project(STATEMENTS.fields["total"])),
+        sa.Column(
+            "currency", sa.String(3), nullable=True, info=project(STATEMENTS.fields["currency"])
+        ),
+        sa.Column("due", UtcDateTime(), nullable=True, info=project(STATEMENTS.fields["due"])),
+        sa.Column(
+            "open_due", UtcDateTime(), nullable=True, info=project(STATEMENTS.fields["open_due"])
+        ),
     ),
     # One statement per account and period, whatever its id says.
     indexes=(
         sa.Index(None, "account_id", "period", unique=True),
         sa.Index(None, "status", "account_id"),
+        sa.Index(None, "period", "id"),
+        sa.Index(None, "open_due"),
     ),
     children=((statement_charges, "statement_id", _billed_charges),),
 )
@@ -408,8 +445,18 @@ payments = aggregate_table(
     columns=(
         sa.Column("account_id", Key(), nullable=True, info=project(lambda p: _id(p.account_id))),
         sa.Column("paid_at", UtcDateTime(), nullable=True, info=project(lambda p: p.at)),
+        # Added by revision 0010: what the paged payment lists show (``PAYMENTS``).
+        sa.Column("amount", Fen(), nullable=True, info=project(PAYMENTS.fields["amount"])),
+        sa.Column(
+            "currency", sa.String(3), nullable=True, info=project(PAYMENTS.fields["currency"])
+        ),
+        sa.Column(
+            "purpose", sa.String(20), nullable=True, info=project(PAYMENTS.fields["purpose"])
+        ),
+        sa.Column("receipt_id", Key(), nullable=True, info=project(PAYMENTS.fields["receipt_id"])),
+        sa.Column("voided", sa.Boolean, nullable=True, info=project(PAYMENTS.fields["voided"])),
     ),
-    indexes=(sa.Index(None, "account_id", "paid_at"),),
+    indexes=(sa.Index(None, "account_id", "paid_at"), sa.Index(None, "paid_at", "id")),
 )
 
 receipts = aggregate_table(
@@ -418,8 +465,22 @@ receipts = aggregate_table(
     columns=(
         sa.Column("series", Key(), nullable=False, info=project(lambda r: _id(r.series))),
         sa.Column("number", sa.Integer, nullable=False, info=project(lambda r: r.number)),
+        # Added by revision 0010: what the paged receipt lists show (``RECEIPTS``).
+        sa.Column("account_id", Key(), nullable=True, info=project(RECEIPTS.fields["account_id"])),
+        sa.Column("amount", Fen(), nullable=True, info=project(RECEIPTS.fields["amount"])),
+        sa.Column(
+            "currency", sa.String(3), nullable=True, info=project(RECEIPTS.fields["currency"])
+        ),
+        sa.Column(
+            "issued_at", UtcDateTime(), nullable=True, info=project(RECEIPTS.fields["issued_at"])
+        ),
+        sa.Column("voided", sa.Boolean, nullable=True, info=project(RECEIPTS.fields["voided"])),
     ),
-    indexes=(sa.Index(None, "series", "number", unique=True),),
+    indexes=(
+        sa.Index(None, "series", "number", unique=True),
+        sa.Index(None, "issued_at", "id"),
+        sa.Index(None, "series", "issued_at", "id"),
+    ),
 )
 
 counters = aggregate_table("counters", cls=SeriesCounter)
@@ -507,11 +568,25 @@ complaints = aggregate_table(
         sa.Column(
             "clock_due_iso", sa.String(40), nullable=True, info=project(lambda c: _clock(c, "due"))
         ),
+        # Added by revision 0010: what the paged complaint lists filter on (``COMPLAINTS``).
+        sa.Column(
+            "status", sa.String(20), nullable=True, info=project(COMPLAINTS.fields["status"])
+        ),
+        sa.Column(
+            "channel", sa.String(20), nullable=True, info=project(COMPLAINTS.fields["channel"])
+        ),
+        sa.Column("owner", Key(), nullable=True, info=project(COMPLAINTS.fields["owner"])),
+        sa.Column(
+            "clock_due", UtcDateTime(), nullable=True, info=project(COMPLAINTS.fields["clock_due"])
+        ),
     ),
     indexes=(
         sa.Index(None, "is_open", "filed_at"),
         sa.Index(None, "filed_at"),
         sa.Index(None, "escalation_due"),
+        sa.Index(None, "status", "filed_at", "id"),
+        sa.Index(None, "filed_at", "id"),
+        sa.Index(None, "clock_due"),
     ),
 )
 
@@ -520,8 +595,25 @@ callbacks = aggregate_table(
     cls=Callback,
     columns=(
         sa.Column("month", sa.String(7), nullable=True, info=project(lambda c: _text(c.month))),
+        # Added by revision 0010: what the paged callback lists filter on (``CALLBACKS``).
+        sa.Column("status", sa.String(20), nullable=True, info=project(CALLBACKS.fields["status"])),
+        sa.Column(
+            "next_attempt_at",
+            UtcDateTime(),
+            nullable=True,
+            info=project(CALLBACKS.fields["next_attempt_at"]),
+        ),
+        sa.Column("request_id", Key(), nullable=True, info=project(CALLBACKS.fields["request_id"])),
+        sa.Column(
+            "attempts", sa.Integer, nullable=True, info=project(CALLBACKS.fields["attempts"])
+        ),
     ),
-    indexes=(sa.Index(None, "month"),),
+    indexes=(
+        sa.Index(None, "month"),
+        sa.Index(None, "status", "id"),
+        sa.Index(None, "month", "id"),
+        sa.Index(None, "next_attempt_at"),
+    ),
 )
 
 callback_plans = aggregate_table(

@@ -132,7 +132,7 @@ class Queries:
         self.policies = policies
         self.clock = clock
         self.access = access
-        self._pager = Pager(store, policies, access)
+        self._pager = Pager(store, access)
 
     def _now(self, now: datetime | None) -> datetime:
         return aware(now if now is not None else self.clock(), "time")
@@ -194,7 +194,7 @@ class Queries:
 
     # --- paged lists -----------------------------------------------------------------------------
 
-    def requests(
+    def requests_page(
         self,
         filter: RequestFilter | None = None,
         *,
@@ -212,7 +212,7 @@ class Queries:
         unless the caller may read a request in full (``queries.request``).
         """
         return self._requests(
-            "queries.requests",
+            "queries.requests_page",
             filter,
             limit=limit,
             cursor=cursor,
@@ -255,7 +255,7 @@ class Queries:
             with_count=with_count,
         )
 
-    def jobs(
+    def jobs_page(
         self,
         worker_id: WorkerId | str,
         *,
@@ -270,7 +270,7 @@ class Queries:
         worker = WorkerId(worker_id)
         status = frozenset(s for s in Status if s not in TERMINAL) if open_only else frozenset()
         return self._requests(
-            "queries.jobs",
+            "queries.jobs_page",
             RequestFilter(worker_id=worker, status=status),
             limit=limit,
             cursor=cursor,
@@ -281,7 +281,7 @@ class Queries:
             actor=actor,
         )
 
-    def workers(
+    def workers_page(
         self,
         filter: WorkerFilter | None = None,
         *,
@@ -293,7 +293,7 @@ class Queries:
     ) -> Page[WorkerRow]:
         """A page of workers by id, of a skill and availability if asked."""
         return self._pager.page(
-            "queries.workers",
+            "queries.workers_page",
             WORKERS,
             lambda uow: uow.workers,
             WorkerFilter,

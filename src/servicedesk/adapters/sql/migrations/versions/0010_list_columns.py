@@ -6,20 +6,24 @@ Create Date: 2026-12-03
 
 The request lists (``app/requests/lists.py``) filter on a request's channel,
 urgency, unit and the key of the requester's phone, and sort on its
-registration time; the workers list filters on skills.  Existing rows get the
+registration time; the workers list filters on skills; complaints and
+callbacks (``app/complaints/lists.py``) on their status and deadlines;
+accounts, statements, payments and receipts (``app/billing/lists.py``) carry
+what their rows show (a balance, a total, an amount) and what they filter on.  Existing rows get the
 new columns from their documents, computed by the same projections the store
 writes on every save.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
-from servicedesk.adapters.sql.types import Document, Key
+from servicedesk.adapters.sql.types import Document, Fen, Key, UtcDateTime
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -27,13 +31,77 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 5_000
-REQUEST_COLUMNS = ("channel", "urgency", "unit", "requester_key")
-REQUEST_INDEXES = (
-    ("unit", "registered_at", "id"),
-    ("requester_key", "registered_at", "id"),
-    ("status", "registered_at", "id"),
-    ("worker_id", "registered_at", "id"),
-    ("registered_at", "id"),
+
+#: Per table: its new columns (name, type, the listing that projects it) and new indexes.
+COLUMNS: dict[str, tuple[tuple[str, Callable[[], Any], str], ...]] = {
+    "service_requests": (
+        ("channel", lambda: sa.String(20), "REQUESTS"),
+        ("urgency", lambda: sa.String(20), "REQUESTS"),
+        ("unit", Key, "REQUESTS"),
+        ("requester_key", lambda: sa.String(64), "REQUESTS"),
+    ),
+    "workers": (("skills", lambda: sa.String(1000), "WORKERS"),),
+    "complaints": (
+        ("status", lambda: sa.String(20), "COMPLAINTS"),
+        ("channel", lambda: sa.String(20), "COMPLAINTS"),
+        ("owner", Key, "COMPLAINTS"),
+        ("clock_due", UtcDateTime, "COMPLAINTS"),
+    ),
+    "callbacks": (
+        ("status", lambda: sa.String(20), "CALLBACKS"),
+        ("next_attempt_at", UtcDateTime, "CALLBACKS"),
+        ("request_id", Key, "CALLBACKS"),
+        ("attempts", sa.Integer, "CALLBACKS"),
+    ),
+    "accounts": (
+        ("unit", Key, "ACCOUNTS"),
+        ("holder", lambda: sa.String(100), "ACCOUNTS"),
+        ("status", lambda: sa.String(10), "ACCOUNTS"),
+        ("balance", Fen, "ACCOUNTS"),
+        ("currency", lambda: sa.String(3), "ACCOUNTS"),
+        ("opened_at", UtcDateTime, "ACCOUNTS"),
+    ),
+    "statements": (
+        ("total", Fen, "STATEMENTS"),
+        ("currency", lambda: sa.String(3), "STATEMENTS"),
+        ("due", UtcDateTime, "STATEMENTS"),
+        ("open_due", UtcDateTime, "STATEMENTS"),
+    ),
+    "payments": (
+        ("amount", Fen, "PAYMENTS"),
+        ("currency", lambda: sa.String(3), "PAYMENTS"),
+        ("purpose", lambda: sa.String(20), "PAYMENTS"),
+        ("receipt_id", Key, "PAYMENTS"),
+        ("voided", sa.Boolean, "PAYMENTS"),
+    ),
+    "receipts": (
+        ("account_id", Key, "RECEIPTS"),
+        ("amount", Fen, "RECEIPTS"),
+        ("currency", lambda: sa.String(3), "RECEIPTS"),
+        ("issued_at", UtcDateTime, "RECEIPTS"),
+        ("voided", sa.Boolean, "RECEIPTS"),
+    ),
+}
+INDEXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("service_requests", ("unit", "registered_at", "id")),
+    ("service_requests", ("requester_key", "registered_at", "id")),
+    ("service_requests", ("status", "registered_at", "id")),
+    ("service_requests", ("worker_id", "registered_at", "id")),
+    ("service_requests", ("registered_at", "id")),
+    ("complaints", ("status", "filed_at", "id")),
+    ("complaints", ("filed_at", "id")),
+    ("complaints", ("clock_due",)),
+    ("callbacks", ("status", "id")),
+    ("callbacks", ("month", "id")),
+    ("callbacks", ("next_attempt_at",)),
+    ("accounts", ("unit", "id")),
+    ("accounts", ("kind", "id")),
+    ("accounts", ("balance",)),
+    ("statements", ("period", "id")),
+    ("statements", ("open_due",)),
+    ("payments", ("paid_at", "id")),
+    ("receipts", ("issued_at", "id")),
+    ("receipts", ("series", "issued_at", "id")),
 )
 
 
@@ -77,40 +145,63 @@ def _fill(name: str, columns: Sequence[str], values: Callable[[Any], dict[str, A
         )
 
 
-def upgrade() -> None:
-    from servicedesk import convert
+def _listings() -> dict[str, tuple[type[Any], Any]]:
+    """Per listing: the aggregate class its documents hold and the listing (its projections)."""
+    from servicedesk.app.billing.lists import ACCOUNTS, PAYMENTS, RECEIPTS, STATEMENTS
+    from servicedesk.app.complaints.lists import CALLBACKS, COMPLAINTS
     from servicedesk.app.requests.lists import REQUESTS, WORKERS
+    from servicedesk.domain.accounts import Account
+    from servicedesk.domain.callbacks import Callback
+    from servicedesk.domain.complaints import Complaint
+    from servicedesk.domain.payments import Payment, Receipt
     from servicedesk.domain.requests import ServiceRequest
+    from servicedesk.domain.statements import Statement
     from servicedesk.domain.workers import Worker
 
-    with op.batch_alter_table("service_requests") as batch:
-        batch.add_column(sa.Column("channel", sa.String(20), nullable=True))
-        batch.add_column(sa.Column("urgency", sa.String(20), nullable=True))
-        batch.add_column(sa.Column("unit", Key(), nullable=True))
-        batch.add_column(sa.Column("requester_key", sa.String(64), nullable=True))
-    with op.batch_alter_table("workers") as batch:
-        batch.add_column(sa.Column("skills", sa.String(1000), nullable=True))
+    return {
+        "REQUESTS": (ServiceRequest, REQUESTS),
+        "WORKERS": (Worker, WORKERS),
+        "COMPLAINTS": (Complaint, COMPLAINTS),
+        "CALLBACKS": (Callback, CALLBACKS),
+        "ACCOUNTS": (Account, ACCOUNTS),
+        "STATEMENTS": (Statement, STATEMENTS),
+        "PAYMENTS": (Payment, PAYMENTS),
+        "RECEIPTS": (Receipt, RECEIPTS),
+    }
 
-    def request(document: Any) -> dict[str, Any]:
-        aggregate = convert.structure(document, ServiceRequest)
-        return {name: REQUESTS.fields[name](aggregate) for name in REQUEST_COLUMNS}
 
-    def worker(document: Any) -> dict[str, Any]:
-        return {"skills": WORKERS.fields["skills"](convert.structure(document, Worker))}
+def _projected(
+    structure: Callable[[Any, type[Any]], Any],
+    cls: type[Any],
+    listing: Any,
+    names: Sequence[str],
+    document: Any,
+) -> dict[str, Any]:
+    """The new columns of one row, computed from its document by the listing's projections."""
+    aggregate = structure(document, cls)
+    return {name: listing.fields[name](aggregate) for name in names}
 
-    _fill("service_requests", REQUEST_COLUMNS, request)
-    _fill("workers", ("skills",), worker)
-    for columns in REQUEST_INDEXES:
-        name = "ix_service_requests_" + "_".join(columns)
-        op.create_index(op.f(name), "service_requests", list(columns))
+
+def upgrade() -> None:
+    from servicedesk import convert
+
+    listings = _listings()
+    for table, columns in COLUMNS.items():
+        with op.batch_alter_table(table) as batch:
+            for name, type_, _listing in columns:
+                batch.add_column(sa.Column(name, type_(), nullable=True))
+        cls, listing = listings[columns[0][2]]
+        names = [name for name, _type, _listing in columns]
+
+        _fill(table, names, functools.partial(_projected, convert.structure, cls, listing, names))
+    for table, index in INDEXES:
+        op.create_index(op.f(f"ix_{table}_" + "_".join(index)), table, list(index))
 
 
 def downgrade() -> None:
-    for columns in REQUEST_INDEXES:
-        name = "ix_service_requests_" + "_".join(columns)
-        op.drop_index(op.f(name), table_name="service_requests")
-    with op.batch_alter_table("workers") as batch:
-        batch.drop_column("skills")
-    with op.batch_alter_table("service_requests") as batch:
-        for column in reversed(REQUEST_COLUMNS):
-            batch.drop_column(column)
+    for table, index in reversed(INDEXES):
+        op.drop_index(op.f(f"ix_{table}_" + "_".join(index)), table_name=table)
+    for table, columns in COLUMNS.items():
+        with op.batch_alter_table(table) as batch:
+            for name, _type, _listing in reversed(columns):
+                batch.drop_column(name)
