@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from contract_billing import (
     CASHIER,
     at,
@@ -480,3 +481,42 @@ def test_an_account_s_unit_and_holder_are_masked_for_who_may_not_read_the_accoun
     open_account(d, "1-101")
     row = d.billing.accounts_page(actor=CASHIER).items[0]
     assert (row.unit, row.holder) == ("1-***", "R*******")
+
+
+# --- the columns are the listings' projections ---------------------------------------------------
+
+
+def test_every_listed_column_holds_what_its_listing_computes(sql_store: SqlStore) -> None:
+    """What the memory store computes for a row is what the SQL store keeps in its columns."""
+    from servicedesk import convert
+    from servicedesk.adapters.sql import tables as t
+    from servicedesk.app.billing.lists import ACCOUNTS, PAYMENTS, RECEIPTS, STATEMENTS
+    from servicedesk.app.complaints.lists import CALLBACKS, COMPLAINTS
+    from servicedesk.app.requests.lists import REQUESTS, WORKERS
+
+    clock = Clock(at(3, 2, 9))
+    d = billing_desk(sql_store, clock)
+    a = open_account(d, "1-101")
+    confirmed_charge(d, "r-1", "1-101")
+    _complaint(d, "c-1", "urgent")
+    clock.now = at(4, 1, 9)
+    d.handle(CloseMonth(period="2026-03"))
+    d.handle(RecordPayment(account_id=a, amount="10.00"), actor=CASHIER)
+    d.handle(PlanCallbacks(month="2026-03", seed="contract"))
+    listings = [
+        (t.requests, REQUESTS),
+        (t.workers, WORKERS),
+        (t.complaints, COMPLAINTS),
+        (t.callbacks, CALLBACKS),
+        (t.accounts, ACCOUNTS),
+        (t.statements, STATEMENTS),
+        (t.payments, PAYMENTS),
+        (t.receipts, RECEIPTS),
+    ]
+    with sql_store.engine.connect() as connection:
+        for spec, listing in listings:
+            rows = connection.execute(sa.select(spec.table)).all()
+            assert rows, spec.table.name
+            for row in rows:
+                expected = listing.row(convert.structure(row.document, spec.cls))
+                assert {k: row._mapping[k] for k in expected} == expected, spec.table.name
