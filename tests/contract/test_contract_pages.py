@@ -520,3 +520,25 @@ def test_every_listed_column_holds_what_its_listing_computes(sql_store: SqlStore
             for row in rows:
                 expected = listing.row(convert.structure(row.document, spec.cls))
                 assert {k: row._mapping[k] for k in expected} == expected, spec.table.name
+
+
+def test_a_purged_request_is_found_by_its_unit_or_phone_no_more(store: Store) -> None:
+    from servicedesk.app.records.commands import PurgeExpired
+
+    d = Desk(store, clock=lambda: MONDAY_AT, entry_points=False)
+    for number in range(3):
+        d.handle(
+            RegisterRequest(
+                request_id=f"r-{number}",
+                requester=requester("3-502", "13800138000"),
+                need="tap",
+            )
+        )
+    d.handle(CancelRequest(request_id="r-0", reason="fixed it"))
+    d.handle(CancelRequest(request_id="r-1", reason="fixed it"))
+    later = Desk(store, clock=lambda: MONDAY_AT + timedelta(days=4 * 365), entry_points=False)
+    assert later.handle(PurgeExpired(limit=10)).id == "2"
+    q = later.queries
+    assert ids(q.requests_page(RequestFilter(unit="3-502"))) == ["r-2"]
+    assert ids(q.requests_page(RequestFilter(phone="13800138000"))) == ["r-2"]
+    assert [row.unit for row in q.requests_page().items] == ["[erased]", "[erased]", "3-502"]
