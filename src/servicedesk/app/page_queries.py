@@ -33,6 +33,7 @@ class Pager:
         self.policies: Policies = access.policies
         self.access = access
         self._limits: Limits | None = None
+        self._reveals: dict[tuple[frozenset[str], str], bool] = {}
 
     @property
     def limits(self) -> Limits:
@@ -43,8 +44,15 @@ class Pager:
         return self._limits
 
     def reveals(self, actor: Actor, query: str) -> bool:
-        """Whether ``actor`` may read ``query``'s record in full: then a list shows it unmasked."""
-        return bool(actor.roles & self.policies.permitted_readers(query))
+        """Whether ``actor`` may read ``query``'s record in full: then a list shows it unmasked.
+
+        Asked of the policy once per set of roles, not once per row of every page.
+        """
+        key = (frozenset(str(role) for role in actor.roles), query)
+        found = self._reveals.get(key)
+        if found is None:
+            found = self._reveals[key] = bool(actor.roles & self.policies.permitted_readers(query))
+        return found
 
     def page(
         self,

@@ -107,7 +107,7 @@ class SqlRepository(Repository[A]):
                 query = query.where(sa.or_(sort > value, sa.and_(sort == value, c.id > row_id)))
         order = (sort.desc(), c.id.desc()) if window.descending else (sort, c.id)
         rows = self.uow.execute(query.order_by(*order).limit(window.limit))
-        found = tuple(dict(row._mapping) for row in rows)
+        found = tuple(row._mapping for row in rows)
         count = None
         if window.with_count:
             counting = sa.select(sa.func.count()).select_from(self.table).where(*conditions)
