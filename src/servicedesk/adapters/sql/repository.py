@@ -8,8 +8,8 @@ subclasses it with its port and answers the port's queries, each one
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 
@@ -107,7 +107,7 @@ class SqlRepository(Repository[A]):
                 query = query.where(sa.or_(sort > value, sa.and_(sort == value, c.id > row_id)))
         order = (sort.desc(), c.id.desc()) if window.descending else (sort, c.id)
         rows = self.uow.execute(query.order_by(*order).limit(window.limit))
-        found = tuple(row._mapping for row in rows)
+        found = cast(tuple[Mapping[str, Any], ...], tuple(row._mapping for row in rows))
         count = None
         if window.with_count:
             counting = sa.select(sa.func.count()).select_from(self.table).where(*conditions)
