@@ -57,7 +57,7 @@ class Condition:
     """``field op value`` for a store: ``Condition("status", "in", ("registered",))``."""
 
     field: str
-    op: str
+    op: str = attrs.field(validator=attrs.validators.in_(OPS))
     value: Any = None
 
 
