@@ -17,7 +17,7 @@ writes on every save.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -121,13 +121,14 @@ def _rows(connection: sa.Connection, table: sa.TableClause) -> Iterator[list[Any
         after = batch[-1].id
 
 
-def _fill(name: str, columns: Sequence[str], values: Callable[[Any], dict[str, Any]]) -> None:
-    """Set ``columns`` of every row of ``name`` to ``values(document)``, a batch at a time."""
+def _fill(name: str, columns: Mapping[str, Any], values: Callable[[Any], dict[str, Any]]) -> None:
+    """Set ``columns`` (name: type) of every row of ``name`` to ``values(document)``, a batch
+    at a time; typed, so that money goes in as fen and instants as UTC."""
     table = sa.table(
         name,
         sa.column("id", Key()),
         sa.column("document", Document()),
-        *(sa.column(column) for column in columns),
+        *(sa.column(column, type_) for column, type_ in columns.items()),
     )
     connection = op.get_bind()
     update = (
@@ -193,7 +194,8 @@ def upgrade() -> None:
         cls, listing = listings[columns[0][2]]
         names = [name for name, _type, _listing in columns]
 
-        _fill(table, names, functools.partial(_projected, convert.structure, cls, listing, names))
+        types = {name: type_() for name, type_, _listing in columns}
+        _fill(table, types, functools.partial(_projected, convert.structure, cls, listing, names))
     for table, index in INDEXES:
         op.create_index(op.f(f"ix_{table}_" + "_".join(index)), table, list(index))
 
