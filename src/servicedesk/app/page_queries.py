@@ -18,7 +18,7 @@ from servicedesk.app.pages import (
 )
 from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store, UnitOfWork
-from servicedesk.domain.values import Actor
+from servicedesk.domain.values import Actor, Role
 from servicedesk.policies.manager import Policies
 
 T = TypeVar("T")
@@ -33,7 +33,7 @@ class Pager:
         self.policies: Policies = access.policies
         self.access = access
         self._limits: Limits | None = None
-        self._reveals: dict[tuple[frozenset[str], str], bool] = {}
+        self._reveals: dict[tuple[frozenset[Role], str], bool] = {}
 
     @property
     def limits(self) -> Limits:
@@ -48,7 +48,7 @@ class Pager:
 
         Asked of the policy once per set of roles, not once per row of every page.
         """
-        key = (frozenset(str(role) for role in actor.roles), query)
+        key = (actor.roles, query)
         found = self._reveals.get(key)
         if found is None:
             found = self._reveals[key] = bool(actor.roles & self.policies.permitted_readers(query))
