@@ -48,6 +48,16 @@ if TYPE_CHECKING:
         SignAgreement,
         VoidPayment,
     )
+    from servicedesk.app.billing.lists import (
+        AccountFilter,
+        AccountRow,
+        PaymentFilter,
+        PaymentRow,
+        ReceiptFilter,
+        ReceiptRow,
+        StatementFilter,
+        StatementRow,
+    )
     from servicedesk.app.billing.queries import (
         AccountView,
         BillingQueries,
@@ -102,6 +112,12 @@ if TYPE_CHECKING:
         ReopenComplaint,
         ResumeComplaint,
     )
+    from servicedesk.app.complaints.lists import (
+        CallbackFilter,
+        CallbackRow,
+        ComplaintFilter,
+        ComplaintRow,
+    )
     from servicedesk.app.complaints.queries import (
         ComplaintQueries,
         ComplaintView,
@@ -155,6 +171,7 @@ if TYPE_CHECKING:
         WindowView,
     )
     from servicedesk.app.progress import Progress
+    from servicedesk.app.pages import DEFAULT_LIMIT, MAX_LIMIT, Page
 
     # -- records -----------------------------------------------------------------------------------
     from servicedesk.app.records.commands import (
@@ -195,6 +212,7 @@ if TYPE_CHECKING:
         StartWork,
         TriageRequest,
     )
+    from servicedesk.app.requests.lists import RequestFilter, RequestRow, WorkerFilter, WorkerRow
     from servicedesk.app.requests.queries import (
         Handover,
         ItemView,
@@ -444,6 +462,25 @@ _EXPORTS: dict[str, str] = {
     "ItemView": "servicedesk.app.requests.queries",
     "Queries": "servicedesk.app.requests.queries",
     "RequestView": "servicedesk.app.requests.queries",
+    "Page": "servicedesk.app.pages",
+    "DEFAULT_LIMIT": "servicedesk.app.pages",
+    "MAX_LIMIT": "servicedesk.app.pages",
+    "RequestFilter": "servicedesk.app.requests.lists",
+    "RequestRow": "servicedesk.app.requests.lists",
+    "WorkerFilter": "servicedesk.app.requests.lists",
+    "WorkerRow": "servicedesk.app.requests.lists",
+    "ComplaintFilter": "servicedesk.app.complaints.lists",
+    "ComplaintRow": "servicedesk.app.complaints.lists",
+    "CallbackFilter": "servicedesk.app.complaints.lists",
+    "CallbackRow": "servicedesk.app.complaints.lists",
+    "AccountFilter": "servicedesk.app.billing.lists",
+    "AccountRow": "servicedesk.app.billing.lists",
+    "StatementFilter": "servicedesk.app.billing.lists",
+    "StatementRow": "servicedesk.app.billing.lists",
+    "PaymentFilter": "servicedesk.app.billing.lists",
+    "PaymentRow": "servicedesk.app.billing.lists",
+    "ReceiptFilter": "servicedesk.app.billing.lists",
+    "ReceiptRow": "servicedesk.app.billing.lists",
     "AccountStatus": "servicedesk.domain.accounts",
     "DepositRule": "servicedesk.domain.accounts",
     "AgreementTerms": "servicedesk.domain.agreements",
@@ -601,6 +638,25 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "RegisterWorker",
     "RejectWork",
     "RequestView",
+    "Page",
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "RequestFilter",
+    "RequestRow",
+    "WorkerFilter",
+    "WorkerRow",
+    "ComplaintFilter",
+    "ComplaintRow",
+    "CallbackFilter",
+    "CallbackRow",
+    "AccountFilter",
+    "AccountRow",
+    "StatementFilter",
+    "StatementRow",
+    "PaymentFilter",
+    "PaymentRow",
+    "ReceiptFilter",
+    "ReceiptRow",
     "SetWorkerAvailability",
     "StartWork",
     "TriageRequest",

@@ -190,3 +190,59 @@ def test_a_purge_batch_finds_its_events_by_aggregate_not_by_type(sql_store: SqlS
                 plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).all()
             conditions = [str(row[0]) for row in plan if "Index Cond" in str(row[0])]
             assert not any("type" in condition for condition in conditions), plan
+
+
+def _page_statement(store: SqlStore, fetch: Callable[[Desk], object]) -> tuple[str, Any]:
+    """The one SELECT a page of a list runs (its count asked apart)."""
+    desk = Desk(store, clock=lambda: MONDAY, entry_points=False)
+    for number in range(3):
+        requester = Requester("Chen", f"3-50{number}", Contact("13800138000"))
+        desk.handle(RegisterRequest(requester=requester, need="tap", request_id=f"r-{number}"))
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("SELECT") and "service_requests" in statement:
+            seen.append((statement, parameters))
+
+    for engine in {store.engine, store.reader}:
+        sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        fetch(desk)
+    finally:
+        for engine in {store.engine, store.reader}:
+            sa.event.remove(engine, "before_cursor_execute", capture)
+    assert len(seen) == 1, seen
+    return seen[0]
+
+
+def test_a_page_of_a_unit_s_requests_searches_the_unit_index(sql_store: SqlStore) -> None:
+    """The requests-by-unit page walks ``(unit, registered_at)``: no table scan, no sort.
+
+    On PostgreSQL the planner is told to avoid sequential scans, as it would on a
+    table of three rows: what is checked is that an index can serve the page.
+    """
+    from servicedesk import RequestFilter
+
+    dialect = sql_store.engine.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        pytest.skip("plans are checked on SQLite and PostgreSQL")
+    first = {}
+
+    def fetch(desk: Desk) -> object:
+        first["page"] = desk.queries.requests_page(RequestFilter(unit="3-501"), limit=1)
+        return first["page"]
+
+    statement, parameters = _page_statement(sql_store, fetch)
+    with sql_store.engine.connect() as connection:
+        if dialect == "sqlite":
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            details = " ".join(str(row[-1]) for row in plan) + " "
+            assert "INDEX ix_service_requests_unit_registered_at_id" in details, details
+            assert "SCAN service_requests " not in details, details
+            assert "TEMP B-TREE" not in details, details
+        else:
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+            text = " ".join(str(row[0]) for row in plan)
+            assert "ix_service_requests_unit_registered_at_id" in text, text
+            assert "Sort" not in text, text

@@ -12,11 +12,12 @@ import copy
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from servicedesk import convert
+from servicedesk.app import pages
 from servicedesk.app import unit_of_work as ports
 from servicedesk.app.billing.ports import (
     AccountRepository,
@@ -137,6 +138,14 @@ class _MemoryRepository(Repository[A]):
         with self.store.lock:
             rows = list(self.store.tables.get(self.kind, {}).values())
         return self.track([a for a in map(self._load, rows) if keep(a)])
+
+    def page(
+        self, listing: pages.Listing, where: Sequence[pages.Condition], window: pages.Window
+    ) -> pages.Rows:
+        """One page of ``listing``, its fields computed as the SQL store's projections are."""
+        with self.store.lock:
+            rows = list(self.store.tables.get(self.kind, {}).values())
+        return pages.page_of_rows([listing.row(self._load(row)) for row in rows], where, window)
 
 
 class MemoryItems(_MemoryRepository[ServiceItem], ItemRepository):

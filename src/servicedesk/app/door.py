@@ -221,3 +221,8 @@ def _check_time(value: datetime, limits: Limits, path: str) -> None:
             first=limits.earliest.year,
             last=limits.latest.year - 1,
         )
+
+
+def check_value(value: Any, limits: Limits, prefix: str = "") -> None:
+    """Refuse any attrs value (a list's filter) as ``check_command`` refuses a command."""
+    _check_fields(value, limits, prefix)

@@ -8,8 +8,8 @@ subclasses it with its port and answers the port's queries, each one
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 
@@ -18,6 +18,7 @@ from servicedesk.adapters.sql import fixed_statements
 from servicedesk.adapters.sql.tables import AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
+from servicedesk.app.pages import Condition, Listing, Rows, Window
 from servicedesk.app.repository import Aggregate, Repository
 from servicedesk.domain.errors import StoreError
 from servicedesk.domain.values import Identifier
@@ -92,9 +93,53 @@ class SqlRepository(Repository[A]):
         """Like ``_select``, for a query built once (``fixed_statements``): on the cursor."""
         return self._loaded(self.uow.run(query, values))
 
+    def page(self, listing: Listing, where: Sequence[Condition], window: Window) -> Rows:
+        """One page of ``listing``: its projection columns only, searched on their indexes."""
+        c = self.table.c
+        conditions = [_condition(c[condition.field], condition) for condition in where]
+        query = sa.select(c.id, *(c[name] for name in listing.fields)).where(*conditions)
+        sort = c[window.sort]
+        if window.after is not None:
+            value, row_id = window.after
+            if window.descending:
+                query = query.where(sa.or_(sort < value, sa.and_(sort == value, c.id < row_id)))
+            else:
+                query = query.where(sa.or_(sort > value, sa.and_(sort == value, c.id > row_id)))
+        order = (sort.desc(), c.id.desc()) if window.descending else (sort, c.id)
+        rows = self.uow.execute(query.order_by(*order).limit(window.limit))
+        found = cast(tuple[Mapping[str, Any], ...], tuple(row._mapping for row in rows))
+        count = None
+        if window.with_count:
+            counting = sa.select(sa.func.count()).select_from(self.table).where(*conditions)
+            count = int(self.uow.execute(counting).scalar_one())
+        return Rows(found, count)
+
     def _loaded(self, rows: Iterable[Any]) -> list[A]:
         """The aggregates of ``rows`` (version, document), tracked like ``get`` results."""
         return self.track([self._load(row) for row in rows])
+
+
+def _condition(column: Any, condition: Condition) -> Any:
+    op, value = condition.op, condition.value
+    if op == "eq":
+        return column == value
+    if op == "in":
+        return column.in_(list(value))
+    if op == "ge":
+        return column >= value
+    if op == "gt":
+        return column > value
+    if op == "le":
+        return column <= value
+    if op == "lt":
+        return column < value
+    if op == "null":
+        return column.is_(None)
+    if op == "not_null":
+        return column.is_not(None)
+    if op == "has":
+        return column.contains(f"|{value}|", autoescape=True)
+    raise ValueError(op)
 
 
 #: The unit of work's repository of a kind (its event stream's name, e.g. "request").

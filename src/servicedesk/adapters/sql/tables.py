@@ -27,6 +27,9 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql.types import Document, Fen, Key, Serial, UtcDateTime
+from servicedesk.app.billing.lists import ACCOUNTS, PAYMENTS, RECEIPTS, STATEMENTS
+from servicedesk.app.complaints.lists import CALLBACKS, COMPLAINTS
+from servicedesk.app.requests.lists import REQUESTS, WORKERS
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.billing import BillingMode
@@ -41,6 +44,7 @@ from servicedesk.domain.hall_queue import HallQueue
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
+from servicedesk.domain.privacy import ERASED, ERASED_PHONE, subject_key
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile
 from servicedesk.domain.statements import Statement, StatementLineKind
@@ -65,6 +69,22 @@ END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 def project(function: Projection) -> dict[str, Projection]:
     """Column ``info`` marking a projection: ``function(aggregate)`` is its value."""
     return {"project": function}
+
+
+def personal_projection(function: Projection, erased: Any) -> dict[str, Any]:
+    """A projection of personal data: ``erased`` is its value once the record is anonymised.
+
+    The bulk purge patches documents without loading them, so it sets these
+    columns to what the anonymised aggregate projects.
+    """
+    return {"project": function, "erased": erased}
+
+
+def erased_values(table: sa.Table) -> dict[str, Any]:
+    """The personal projection columns of ``table`` and their values once anonymised."""
+    return {
+        column.name: column.info["erased"] for column in table.columns if "erased" in column.info
+    }
 
 
 @attrs.frozen
@@ -215,6 +235,25 @@ requests = aggregate_table(
             nullable=True,
             info=project(lambda r: r.next_escalation_at),
         ),
+        # Added by revision 0010: what the paged request lists filter on (``REQUESTS``).
+        sa.Column(
+            "channel", sa.String(20), nullable=True, info=project(REQUESTS.fields["channel"])
+        ),
+        sa.Column(
+            "urgency", sa.String(20), nullable=True, info=project(REQUESTS.fields["urgency"])
+        ),
+        sa.Column(
+            "unit",
+            Key(),
+            nullable=True,
+            info=personal_projection(REQUESTS.fields["unit"], ERASED),
+        ),
+        sa.Column(
+            "requester_key",
+            sa.String(64),
+            nullable=True,
+            info=personal_projection(REQUESTS.fields["requester_key"], subject_key(ERASED_PHONE)),
+        ),
     ),
     indexes=(
         sa.Index(None, "is_open", "registered_at"),
@@ -223,6 +262,13 @@ requests = aggregate_table(
         sa.Index(None, "worker_id", "is_open"),
         sa.Index(None, "item_id"),
         sa.Index(None, "escalation_due"),
+        sa.Index(None, "unit", "registered_at", "id"),
+        sa.Index(None, "requester_key", "registered_at", "id"),
+        # Each list's sort key ends with the id, so that a page is read off the index in
+        # order, ties included, without sorting.
+        sa.Index(None, "status", "registered_at", "id"),
+        sa.Index(None, "worker_id", "registered_at", "id"),
+        sa.Index(None, "registered_at", "id"),
     ),
 )
 
@@ -231,6 +277,8 @@ workers = aggregate_table(
     cls=Worker,
     columns=(
         sa.Column("available", sa.Boolean, nullable=False, info=project(lambda w: w.available)),
+        # Added by revision 0010: what the workers list filters on (``WORKERS``).
+        sa.Column("skills", sa.String(1000), nullable=True, info=project(WORKERS.fields["skills"])),
     ),
     indexes=(sa.Index(None, "available"),),
 )
@@ -272,8 +320,31 @@ accounts = aggregate_table(
             nullable=True,
             info=project(lambda a: a.unit if a.is_open else None),
         ),
+        # Added by revision 0010: what the paged account lists filter on (``ACCOUNTS``).
+        sa.Column(
+            "unit", Key(), nullable=True, info=personal_projection(ACCOUNTS.fields["unit"], ERASED)
+        ),
+        sa.Column(
+            "holder",
+            sa.String(100),
+            nullable=True,
+            info=personal_projection(ACCOUNTS.fields["holder"], ERASED),
+        ),
+        sa.Column("status", sa.String(10), nullable=True, info=project(ACCOUNTS.fields["status"])),
+        sa.Column("balance", Fen(), nullable=True, info=project(ACCOUNTS.fields["balance"])),
+        sa.Column(
+            "currency", sa.String(3), nullable=True, info=project(ACCOUNTS.fields["currency"])
+        ),
+        sa.Column(
+            "opened_at", UtcDateTime(), nullable=True, info=project(ACCOUNTS.fields["opened_at"])
+        ),
     ),
-    indexes=(sa.Index(None, "open_unit", "kind", unique=True),),
+    indexes=(
+        sa.Index(None, "open_unit", "kind", unique=True),
+        sa.Index(None, "unit", "id"),
+        sa.Index(None, "kind", "id"),
+        sa.Index(None, "balance"),
+    ),
 )
 
 charges = aggregate_table(
@@ -337,11 +408,23 @@ statements = aggregate_table(
         # Added by revision 0005: a credit to carry is what sends an account's month close
         # through the domain instead of the bulk statements.
         sa.Column("status", sa.String(10), nullable=True, info=project(lambda s: s.status.value)),
+        # Added by revision 0010: what the paged statement lists show and filter on
+        # (``STATEMENTS``); the bulk month close writes them too.
+        sa.Column("total", Fen(), nullable=True, info=project(STATEMENTS.fields["total"])),
+        sa.Column(
+            "currency", sa.String(3), nullable=True, info=project(STATEMENTS.fields["currency"])
+        ),
+        sa.Column("due", UtcDateTime(), nullable=True, info=project(STATEMENTS.fields["due"])),
+        sa.Column(
+            "open_due", UtcDateTime(), nullable=True, info=project(STATEMENTS.fields["open_due"])
+        ),
     ),
     # One statement per account and period, whatever its id says.
     indexes=(
         sa.Index(None, "account_id", "period", unique=True),
         sa.Index(None, "status", "account_id"),
+        sa.Index(None, "period", "id"),
+        sa.Index(None, "open_due"),
     ),
     children=((statement_charges, "statement_id", _billed_charges),),
 )
@@ -362,8 +445,18 @@ payments = aggregate_table(
     columns=(
         sa.Column("account_id", Key(), nullable=True, info=project(lambda p: _id(p.account_id))),
         sa.Column("paid_at", UtcDateTime(), nullable=True, info=project(lambda p: p.at)),
+        # Added by revision 0010: what the paged payment lists show (``PAYMENTS``).
+        sa.Column("amount", Fen(), nullable=True, info=project(PAYMENTS.fields["amount"])),
+        sa.Column(
+            "currency", sa.String(3), nullable=True, info=project(PAYMENTS.fields["currency"])
+        ),
+        sa.Column(
+            "purpose", sa.String(20), nullable=True, info=project(PAYMENTS.fields["purpose"])
+        ),
+        sa.Column("receipt_id", Key(), nullable=True, info=project(PAYMENTS.fields["receipt_id"])),
+        sa.Column("voided", sa.Boolean, nullable=True, info=project(PAYMENTS.fields["voided"])),
     ),
-    indexes=(sa.Index(None, "account_id", "paid_at"),),
+    indexes=(sa.Index(None, "account_id", "paid_at"), sa.Index(None, "paid_at", "id")),
 )
 
 receipts = aggregate_table(
@@ -372,8 +465,22 @@ receipts = aggregate_table(
     columns=(
         sa.Column("series", Key(), nullable=False, info=project(lambda r: _id(r.series))),
         sa.Column("number", sa.Integer, nullable=False, info=project(lambda r: r.number)),
+        # Added by revision 0010: what the paged receipt lists show (``RECEIPTS``).
+        sa.Column("account_id", Key(), nullable=True, info=project(RECEIPTS.fields["account_id"])),
+        sa.Column("amount", Fen(), nullable=True, info=project(RECEIPTS.fields["amount"])),
+        sa.Column(
+            "currency", sa.String(3), nullable=True, info=project(RECEIPTS.fields["currency"])
+        ),
+        sa.Column(
+            "issued_at", UtcDateTime(), nullable=True, info=project(RECEIPTS.fields["issued_at"])
+        ),
+        sa.Column("voided", sa.Boolean, nullable=True, info=project(RECEIPTS.fields["voided"])),
     ),
-    indexes=(sa.Index(None, "series", "number", unique=True),),
+    indexes=(
+        sa.Index(None, "series", "number", unique=True),
+        sa.Index(None, "issued_at", "id"),
+        sa.Index(None, "series", "issued_at", "id"),
+    ),
 )
 
 counters = aggregate_table("counters", cls=SeriesCounter)
@@ -461,11 +568,25 @@ complaints = aggregate_table(
         sa.Column(
             "clock_due_iso", sa.String(40), nullable=True, info=project(lambda c: _clock(c, "due"))
         ),
+        # Added by revision 0010: what the paged complaint lists filter on (``COMPLAINTS``).
+        sa.Column(
+            "status", sa.String(20), nullable=True, info=project(COMPLAINTS.fields["status"])
+        ),
+        sa.Column(
+            "channel", sa.String(20), nullable=True, info=project(COMPLAINTS.fields["channel"])
+        ),
+        sa.Column("owner", Key(), nullable=True, info=project(COMPLAINTS.fields["owner"])),
+        sa.Column(
+            "clock_due", UtcDateTime(), nullable=True, info=project(COMPLAINTS.fields["clock_due"])
+        ),
     ),
     indexes=(
         sa.Index(None, "is_open", "filed_at"),
         sa.Index(None, "filed_at"),
         sa.Index(None, "escalation_due"),
+        sa.Index(None, "status", "filed_at", "id"),
+        sa.Index(None, "filed_at", "id"),
+        sa.Index(None, "clock_due"),
     ),
 )
 
@@ -474,8 +595,25 @@ callbacks = aggregate_table(
     cls=Callback,
     columns=(
         sa.Column("month", sa.String(7), nullable=True, info=project(lambda c: _text(c.month))),
+        # Added by revision 0010: what the paged callback lists filter on (``CALLBACKS``).
+        sa.Column("status", sa.String(20), nullable=True, info=project(CALLBACKS.fields["status"])),
+        sa.Column(
+            "next_attempt_at",
+            UtcDateTime(),
+            nullable=True,
+            info=project(CALLBACKS.fields["next_attempt_at"]),
+        ),
+        sa.Column("request_id", Key(), nullable=True, info=project(CALLBACKS.fields["request_id"])),
+        sa.Column(
+            "attempts", sa.Integer, nullable=True, info=project(CALLBACKS.fields["attempts"])
+        ),
     ),
-    indexes=(sa.Index(None, "month"),),
+    indexes=(
+        sa.Index(None, "month"),
+        sa.Index(None, "status", "id"),
+        sa.Index(None, "month", "id"),
+        sa.Index(None, "next_attempt_at"),
+    ),
 )
 
 callback_plans = aggregate_table(

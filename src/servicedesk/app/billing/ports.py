@@ -7,6 +7,7 @@ from datetime import datetime
 
 import attrs
 
+from servicedesk.app.pages import Lists
 from servicedesk.app.repository import DerivedIdRepository, Repository
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
@@ -20,7 +21,7 @@ from servicedesk.domain.values import RequesterKind, RequestId
 from servicedesk.i18n import N_
 
 
-class AccountRepository(Repository[Account]):
+class AccountRepository(Repository[Account], Lists):
     kind, label = N_("account"), N_("account")
 
     @abc.abstractmethod
@@ -71,7 +72,7 @@ class MonthClose:
     charge_description: str
 
 
-class StatementRepository(DerivedIdRepository[Statement]):
+class StatementRepository(DerivedIdRepository[Statement], Lists):
     kind, label = N_("statement"), N_("statement")
 
     @abc.abstractmethod
@@ -114,7 +115,7 @@ class AgreementRepository(Repository[Agreement]):
     def list(self) -> list[Agreement]: ...
 
 
-class PaymentRepository(Repository[Payment]):
+class PaymentRepository(Repository[Payment], Lists):
     kind, label = N_("payment"), N_("payment")
 
     @abc.abstractmethod
@@ -122,7 +123,7 @@ class PaymentRepository(Repository[Payment]):
         """The account's payments, oldest first."""
 
 
-class ReceiptRepository(DerivedIdRepository[Receipt]):
+class ReceiptRepository(DerivedIdRepository[Receipt], Lists):
     kind, label = N_("receipt"), N_("receipt")
 
     @abc.abstractmethod

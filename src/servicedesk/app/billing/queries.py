@@ -14,6 +14,22 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
+from servicedesk.app.billing.lists import (
+    ACCOUNTS,
+    PAYMENTS,
+    RECEIPTS,
+    STATEMENTS,
+    AccountFilter,
+    AccountRow,
+    PaymentFilter,
+    PaymentRow,
+    ReceiptFilter,
+    ReceiptRow,
+    StatementFilter,
+    StatementRow,
+)
+from servicedesk.app.page_queries import Pager
+from servicedesk.app.pages import DEFAULT_LIMIT, Condition, Page, Window
 from servicedesk.app.permissions import Access
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import Store, UnitOfWork
@@ -234,9 +250,138 @@ class BillingQueries:
         self.policies = policies
         self.clock = clock
         self.access = access
+        self._pager = Pager(store, access)
 
     def _now(self, now: datetime | None) -> datetime:
         return aware(now if now is not None else self.clock(), "time")
+
+    # --- paged lists -----------------------------------------------------------------------------
+
+    def accounts_page(
+        self,
+        filter: AccountFilter | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+        sort: str | None = None,
+        descending: bool | None = None,
+        with_count: bool = False,
+        actor: Actor | None = None,
+    ) -> Page[AccountRow]:
+        """A page of accounts by id (or opening time); unit and holder masked unless the
+        caller may read an account in full (``billing.account``)."""
+        return self._pager.page(
+            "billing.accounts_page",
+            ACCOUNTS,
+            lambda uow: uow.accounts,
+            AccountFilter,
+            filter,
+            lambda f: f.conditions(),
+            lambda row, who: AccountRow.of(
+                row, revealed=self._pager.reveals(who, "billing.account")
+            ),
+            actor=actor,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=with_count,
+        )
+
+    def _accounts_of(self, unit: str | None) -> tuple[str, ...] | None:
+        """The ids of the unit's accounts (a unit holds a few), or None for any unit."""
+        if unit is None:
+            return None
+        window = Window("id", False, 10_000)
+        with self.store.reading() as uow:
+            rows = uow.accounts.page(ACCOUNTS, [Condition("unit", "eq", unit)], window).rows
+        return tuple(row["id"] for row in rows)
+
+    def statements_page(
+        self,
+        filter: StatementFilter | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+        sort: str | None = None,
+        descending: bool | None = None,
+        with_count: bool = False,
+        now: datetime | None = None,
+        actor: Actor | None = None,
+    ) -> Page[StatementRow]:
+        """A page of statements, newest period first unless sorted otherwise."""
+        at = self._now(now)
+        return self._pager.page(
+            "billing.statements_page",
+            STATEMENTS,
+            lambda uow: uow.statements,
+            StatementFilter,
+            filter,
+            lambda f: f.conditions(at, self._accounts_of(f.unit)),
+            lambda row, _who: StatementRow.of(row, at),
+            actor=actor,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=with_count,
+        )
+
+    def payments_page(
+        self,
+        filter: PaymentFilter | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+        sort: str | None = None,
+        descending: bool | None = None,
+        with_count: bool = False,
+        actor: Actor | None = None,
+    ) -> Page[PaymentRow]:
+        """A page of payments, first taken first unless sorted otherwise."""
+        return self._pager.page(
+            "billing.payments_page",
+            PAYMENTS,
+            lambda uow: uow.payments,
+            PaymentFilter,
+            filter,
+            lambda f: f.conditions(),
+            lambda row, _who: PaymentRow.of(row),
+            actor=actor,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=with_count,
+        )
+
+    def receipts_page(
+        self,
+        filter: ReceiptFilter | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+        sort: str | None = None,
+        descending: bool | None = None,
+        with_count: bool = False,
+        actor: Actor | None = None,
+    ) -> Page[ReceiptRow]:
+        """A page of receipts, first issued first (or by ``number`` or ``id``)."""
+        return self._pager.page(
+            "billing.receipts_page",
+            RECEIPTS,
+            lambda uow: uow.receipts,
+            ReceiptFilter,
+            filter,
+            lambda f: f.conditions(),
+            lambda row, _who: ReceiptRow.of(row),
+            actor=actor,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=with_count,
+        )
 
     def account(self, account_id: AccountId | str, *, actor: Actor | None = None) -> AccountView:
         self.access.check("billing.account", actor, account_id)

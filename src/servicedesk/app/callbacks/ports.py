@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import abc
 
+from servicedesk.app.pages import Lists
 from servicedesk.app.repository import Repository
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.i18n import N_
 
 
-class CallbackRepository(Repository[Callback]):
+class CallbackRepository(Repository[Callback], Lists):
     kind, label = N_("callback"), N_("callback")
 
     @abc.abstractmethod

@@ -20,6 +20,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import attrs
 
 from servicedesk.app.complaints.handlers import request_cases
+from servicedesk.app.complaints.lists import CALLBACKS, CallbackFilter, CallbackRow
+from servicedesk.app.page_queries import Pager
+from servicedesk.app.pages import DEFAULT_LIMIT, Page
 from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.callbacks import Callback, CallbackStatus, Month
@@ -169,6 +172,35 @@ class QualityQueries:
         self.policies = policies
         self.clock = clock
         self.access = access
+        self._pager = Pager(store, access)
+
+    def callbacks_page(
+        self,
+        filter: CallbackFilter | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+        sort: str | None = None,
+        descending: bool | None = None,
+        with_count: bool = False,
+        actor: Actor | None = None,
+    ) -> Page[CallbackRow]:
+        """A page of callbacks by id (or month), of a status and next-attempt range if asked."""
+        return self._pager.page(
+            "quality.callbacks_page",
+            CALLBACKS,
+            lambda uow: uow.callbacks,
+            CallbackFilter,
+            filter,
+            lambda f: f.conditions(),
+            lambda row, _who: CallbackRow.of(row),
+            actor=actor,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=with_count,
+        )
 
     def callbacks(self, month: Month | str, *, actor: Actor | None = None) -> list[CallbackView]:
         self.access.check("quality.callbacks", actor)

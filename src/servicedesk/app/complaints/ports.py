@@ -8,6 +8,7 @@ from datetime import datetime
 
 import attrs
 
+from servicedesk.app.pages import Lists
 from servicedesk.app.repository import Repository
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.complaints import Complaint, ComplaintId
@@ -15,7 +16,7 @@ from servicedesk.domain.deadlines import EscalationStep
 from servicedesk.i18n import N_
 
 
-class ComplaintRepository(Repository[Complaint]):
+class ComplaintRepository(Repository[Complaint], Lists):
     kind, label = N_("complaint"), N_("complaint")
 
     @abc.abstractmethod

@@ -7,6 +7,9 @@ from datetime import datetime
 
 import attrs
 
+from servicedesk.app.complaints.lists import COMPLAINTS, ComplaintFilter, ComplaintRow
+from servicedesk.app.page_queries import Pager
+from servicedesk.app.pages import DEFAULT_LIMIT, Page
 from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.complaints import (
@@ -91,6 +94,7 @@ class ComplaintQueries:
         self.store = store
         self.clock = clock
         self.access = access
+        self._pager = Pager(store, access)
 
     def _now(self, now: datetime | None) -> datetime:
         return aware(now if now is not None else self.clock(), "time")
@@ -129,3 +133,33 @@ class ComplaintQueries:
         with self.store.reading() as uow:
             uow.complaints.get(complaint_id)  # NotFound for an unknown id, not an empty list
             return uow.events.history("complaint", complaint_id)
+
+    def complaints_page(
+        self,
+        filter: ComplaintFilter | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+        sort: str | None = None,
+        descending: bool | None = None,
+        with_count: bool = False,
+        now: datetime | None = None,
+        actor: Actor | None = None,
+    ) -> Page[ComplaintRow]:
+        """A page of complaints, open or closed, first filed first (or by ``id``)."""
+        at = self._now(now)
+        return self._pager.page(
+            "complaints.complaints_page",
+            COMPLAINTS,
+            lambda uow: uow.complaints,
+            ComplaintFilter,
+            filter,
+            lambda f: f.conditions(at),
+            lambda row, _who: ComplaintRow.of(row, at),
+            actor=actor,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=with_count,
+        )

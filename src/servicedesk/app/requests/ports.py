@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 from datetime import datetime
 
+from servicedesk.app.pages import Lists
 from servicedesk.app.repository import Repository
 from servicedesk.domain.requests import ServiceRequest
 from servicedesk.domain.values import WorkerId
@@ -12,7 +13,7 @@ from servicedesk.domain.workers import Worker
 from servicedesk.i18n import N_
 
 
-class RequestRepository(Repository[ServiceRequest]):
+class RequestRepository(Repository[ServiceRequest], Lists):
     kind, label = N_("request"), N_("service request")
 
     @abc.abstractmethod
@@ -32,7 +33,7 @@ class RequestRepository(Repository[ServiceRequest]):
         """How many open work orders each worker holds."""
 
 
-class WorkerRepository(Repository[Worker]):
+class WorkerRepository(Repository[Worker], Lists):
     kind, label = N_("worker"), N_("worker")
 
     @abc.abstractmethod

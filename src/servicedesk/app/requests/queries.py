@@ -12,12 +12,23 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from servicedesk.app.page_queries import Pager
+from servicedesk.app.pages import DEFAULT_LIMIT, Page
 from servicedesk.app.permissions import Access
+from servicedesk.app.requests.lists import (
+    REQUESTS,
+    WORKERS,
+    RequestFilter,
+    RequestRow,
+    WorkerFilter,
+    WorkerRow,
+)
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.catalogue import FeeStandard, ItemStatus, ServiceItem
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, total
 from servicedesk.domain.requests import (
+    TERMINAL,
     Channel,
     Deadline,
     ItemKind,
@@ -124,6 +135,7 @@ class Queries:
         self.policies = policies
         self.clock = clock
         self.access = access
+        self._pager = Pager(store, access)
 
     def _now(self, now: datetime | None) -> datetime:
         return aware(now if now is not None else self.clock(), "time")
@@ -182,3 +194,118 @@ class Queries:
         item_id = ItemId(item_id)
         with self.store.reading() as uow:
             return ItemView.of(uow.items.get(item_id))
+
+    # --- paged lists -----------------------------------------------------------------------------
+
+    def requests_page(
+        self,
+        filter: RequestFilter | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+        sort: str | None = None,
+        descending: bool | None = None,
+        with_count: bool = False,
+        now: datetime | None = None,
+        actor: Actor | None = None,
+    ) -> Page[RequestRow]:
+        """A page of requests, open or ended, oldest registered first unless sorted otherwise.
+
+        Sorted on ``registered_at`` (the default) or ``id``; the unit is masked
+        unless the caller may read a request in full (``queries.request``).
+        """
+        return self._requests(
+            "queries.requests_page",
+            filter,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=with_count,
+            now=now,
+            actor=actor,
+        )
+
+    def _requests(
+        self,
+        query: str,
+        filter: object,
+        *,
+        limit: object,
+        cursor: object,
+        sort: object,
+        descending: object,
+        with_count: object,
+        now: datetime | None,
+        actor: Actor | None,
+    ) -> Page[RequestRow]:
+        at = self._now(now)
+        return self._pager.page(
+            query,
+            REQUESTS,
+            lambda uow: uow.requests,
+            RequestFilter,
+            filter,
+            lambda f: f.conditions(at),
+            lambda row, who: RequestRow.of(
+                row, at, revealed=self._pager.reveals(who, "queries.request")
+            ),
+            actor=actor,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=with_count,
+        )
+
+    def jobs_page(
+        self,
+        worker_id: WorkerId | str,
+        *,
+        open_only: bool = True,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+        with_count: bool = False,
+        now: datetime | None = None,
+        actor: Actor | None = None,
+    ) -> Page[RequestRow]:
+        """A worker's work orders: the requests last dispatched to him, oldest first."""
+        worker = WorkerId(worker_id)
+        status = frozenset(s for s in Status if s not in TERMINAL) if open_only else frozenset()
+        return self._requests(
+            "queries.jobs_page",
+            RequestFilter(worker_id=worker, status=status),
+            limit=limit,
+            cursor=cursor,
+            sort=None,
+            descending=None,
+            with_count=with_count,
+            now=now,
+            actor=actor,
+        )
+
+    def workers_page(
+        self,
+        filter: WorkerFilter | None = None,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        cursor: str | None = None,
+        descending: bool | None = None,
+        with_count: bool = False,
+        actor: Actor | None = None,
+    ) -> Page[WorkerRow]:
+        """A page of workers by id, of a skill and availability if asked."""
+        return self._pager.page(
+            "queries.workers_page",
+            WORKERS,
+            lambda uow: uow.workers,
+            WorkerFilter,
+            filter,
+            lambda f: f.conditions(),
+            lambda row, _who: WorkerRow.of(row),
+            actor=actor,
+            limit=limit,
+            cursor=cursor,
+            descending=descending,
+            with_count=with_count,
+        )

@@ -359,10 +359,23 @@ def _insert_statements(
             "version": sa.literal(0, sa.Integer()),
         }
     )
+    due = sa.literal(close.due, UtcDateTime())
     statements = sa.select(
-        o.statement_id, sa.literal(1), document, o.account_id, sa.literal(str(close.period)), status
+        o.statement_id,
+        sa.literal(1),
+        document,
+        o.account_id,
+        sa.literal(str(close.period)),
+        status,
+        o[4],
+        o.currency,
+        due,
+        sa.case((o[4] > 0, due), else_=sa.null()),
     )
-    columns = ["id", "version", "document", "account_id", "period", "status"]
+    columns = [
+        *("id", "version", "document", "account_id", "period", "status"),
+        *("total", "currency", "due", "open_due"),
+    ]
     return sa.insert(t.statements.table).from_select(columns, statements)
 
 

@@ -14,8 +14,9 @@ fixed path reaches are rewritten row by row with ``scrub``.
 
 Left to the handler's per-record path, in the same unit of work: kinds without
 a plan, kinds not in ``sources``, ids with characters unsafe in a JSON
-template.  The projections stay as they were: none is computed from personal
-data (the equality tests compare them).  A file id is ``<kind>:<record id>``
+template.  The projections of personal data (a request's unit and phone key)
+are set to what the anonymised record projects (``tables.erased_values``); the
+others stay as they were (the equality tests compare them).  A file id is ``<kind>:<record id>``
 (``RecordFileId.of``).
 """
 
@@ -90,6 +91,7 @@ def _erase_kind(
         values = [(table.c.document, patched), (table.c.version, table.c.version + 1)]
     else:
         values = [(table.c.version, table.c.version + 1)]
+    values += [(table.c[name], erased) for name, erased in t.erased_values(table).items()]
     updated = uow.execute(
         sa.update(table).where(json_scrub.among(table.c.id, record_ids)).ordered_values(*values)
     )

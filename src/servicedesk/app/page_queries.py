@@ -1,0 +1,87 @@
+"""How a query object answers a paged list: door, permission, one page from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from servicedesk.app.door import Limits
+from servicedesk.app.pages import (
+    DEFAULT_LIMIT,
+    Condition,
+    Listing,
+    Lists,
+    Page,
+    check_filter,
+    read_page,
+    window_of,
+)
+from servicedesk.app.permissions import Access
+from servicedesk.app.unit_of_work import Store, UnitOfWork
+from servicedesk.domain.values import Actor, Role
+from servicedesk.policies.manager import Policies
+
+T = TypeVar("T")
+F = TypeVar("F")
+
+
+class Pager:
+    """Answers the paged lists of one area's query object."""
+
+    def __init__(self, store: Store, access: Access) -> None:
+        self.store = store
+        self.policies: Policies = access.policies
+        self.access = access
+        self._limits: Limits | None = None
+        self._reveals: dict[tuple[frozenset[Role], str], bool] = {}
+
+    @property
+    def limits(self) -> Limits:
+        if self._limits is None:
+            self._limits = Limits(
+                currency=self.policies.currency(), largest_amount=self.policies.largest_amount()
+            )
+        return self._limits
+
+    def reveals(self, actor: Actor, query: str) -> bool:
+        """Whether ``actor`` may read ``query``'s record in full: then a list shows it unmasked.
+
+        Asked of the policy once per set of roles, not once per row of every page.
+        """
+        key = (actor.roles, query)
+        found = self._reveals.get(key)
+        if found is None:
+            found = self._reveals[key] = bool(actor.roles & self.policies.permitted_readers(query))
+        return found
+
+    def page(
+        self,
+        query: str,
+        listing: Listing,
+        lists: Callable[[UnitOfWork], Lists],
+        filter_cls: type[F],
+        given: object,
+        conditions: Callable[[F], Sequence[Condition]],
+        view: Callable[[Mapping[str, Any], Actor], T],
+        *,
+        actor: Actor | None,
+        limit: object = DEFAULT_LIMIT,
+        cursor: object = None,
+        sort: object = None,
+        descending: object = None,
+        with_count: object = False,
+    ) -> Page[T]:
+        """Checked at the door (filter, then page), then the permission, then one page read."""
+        checked: F = check_filter(given, filter_cls, self.limits)
+        window = window_of(
+            listing,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=with_count,
+        )
+        who = self.access.check(query, actor)
+        where = conditions(checked)
+        with self.store.reading() as uow:
+            return read_page(lists(uow), listing, where, window, lambda row: view(row, who))
