@@ -170,8 +170,8 @@ if TYPE_CHECKING:
         StepView,
         WindowView,
     )
-    from servicedesk.app.progress import Progress
     from servicedesk.app.pages import DEFAULT_LIMIT, MAX_LIMIT, Page
+    from servicedesk.app.progress import Progress
 
     # -- records -----------------------------------------------------------------------------------
     from servicedesk.app.records.commands import (
