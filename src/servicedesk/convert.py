@@ -135,7 +135,9 @@ def _tuple_hook(cls: Any, converter: cattrs.Converter) -> Any:
             try:
                 items.append(item(one, item_type))
             except Exception as error:  # named by index, as cattrs' own hook does
-                note = IterableValidationNote(f"Structuring {tup} @ index {index}", index, item_type)
+                note = IterableValidationNote(
+                    f"Structuring {tup} @ index {index}", index, item_type
+                )
                 error.__notes__ = [*getattr(error, "__notes__", []), note]
                 errors.append(error)
         if errors:
