@@ -121,8 +121,8 @@ def _optional_hook(cls: Any, converter: cattrs.Converter) -> Any:
 
 
 def _is_homogeneous_tuple(cls: Any) -> bool:
-    args = getattr(cls, "__args__", ())
-    return getattr(cls, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis
+    args: tuple[Any, ...] = getattr(cls, "__args__", ())
+    return getattr(cls, "__origin__", None) is tuple and args[1:] == (Ellipsis,)
 
 
 def _tuple_hook(cls: Any, converter: cattrs.Converter) -> Any:
