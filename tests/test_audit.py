@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import audit_contract as contract
 from servicedesk import (
@@ -28,9 +30,10 @@ from servicedesk.app.audit import event_ref
 from servicedesk.app.bootstrap import HANDLERS
 from servicedesk.app.command import Command
 from servicedesk.app.context import Context
-from servicedesk.domain.audit import AuditHead, AuditRecord, Problem, verify
+from servicedesk.domain.audit import AuditHead, AuditRecord, Problem, canonical_bytes, verify
 from servicedesk.domain.errors import PermissionDenied, PolicyError
 from servicedesk.domain.requests import RequestRegistered
+from servicedesk.domain.retention import RecordFileClosed, RecordFileId
 from servicedesk.domain.values import RequestId
 from servicedesk.policies.hookspecs import hookimpl
 from support import ASSISTANT, BRANCH_MANAGER, CENTRE_MANAGER, CLERK, Clock, publish, requester
@@ -310,3 +313,38 @@ def test_concurrent_desks_keep_one_chain(store: MemoryStore, clock: Clock) -> No
     verdict = desks[0].records.verify()
     assert verdict.ok
     assert verdict.checked == 20
+
+
+#: Plain data as the converter writes it: no floats (amounts are decimal strings).
+PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(PLAIN)
+def test_canonical_bytes_are_the_json_spelling_hashes_were_made_of(data: Any) -> None:
+    try:
+        expected = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        wanted = expected.encode()
+    except UnicodeEncodeError:  # a lone surrogate: no spelling at all, as before
+        with pytest.raises(UnicodeEncodeError):
+            canonical_bytes(data)
+        return
+    assert canonical_bytes(data) == wanted
+
+
+def test_an_event_is_digested_from_its_stored_document_only_without_personal_data() -> None:
+    registered = RequestRegistered(
+        at=Clock().now,
+        request_id=RequestId("r-1"),
+        requester=requester("Chen Jie"),
+        channel=Channel.HOTLINE,
+        need="tap",
+    )
+    assert event_ref(registered, {"not": "it"}) == event_ref(registered)  # scrubbed: made anew
+    closed = RecordFileClosed(
+        at=Clock().now, file_id=RecordFileId("request:r-1"), expires_at=Clock().now
+    )
+    assert event_ref(closed, convert.unstructure(closed)) == event_ref(closed)

@@ -14,11 +14,14 @@ from collections.abc import Set as AbstractSet
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum, StrEnum
+from types import NoneType
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
 import cattrs
+from cattrs._compat import is_optional
+from cattrs.errors import IterableValidationNote
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from servicedesk.domain import events as domain_events
@@ -61,7 +64,9 @@ def make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, Enum), lambda e: e.value
     )
-    converter.register_structure_hook(StrEnum, lambda v, t: choice(t, v, _words(t.__name__)))
+    converter.register_structure_hook(StrEnum, _structure_choice)
+    converter.register_structure_hook_factory(is_optional, _optional_hook)
+    converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
     converter.register_unstructure_hook(Decimal, str)
     converter.register_structure_hook(Decimal, _structure_decimal)
     converter.register_unstructure_hook(datetime, lambda d: d.isoformat())
@@ -89,6 +94,57 @@ def make_converter() -> cattrs.Converter:
     )
     converter.register_unstructure_hook_factory(_is_aggregate, _aggregate_hook)
     return converter
+
+
+# Every stored document is structured again by each command that loads it: these hooks find
+# the inner type's hook once, where cattrs' own look it up again for every value.
+
+
+@functools.cache
+def _members(enum: type[StrEnum]) -> dict[str, StrEnum]:
+    return {member.value: member for member in enum}
+
+
+def _structure_choice(value: Any, enum: type[StrEnum]) -> StrEnum:
+    found = _members(enum).get(value) if isinstance(value, str) else None
+    return choice(enum, value, _words(enum.__name__)) if found is None else found
+
+
+def _optional_hook(cls: Any, converter: cattrs.Converter) -> Any:
+    inner_type = next(arg for arg in cls.__args__ if arg is not NoneType)
+    inner = converter.get_structure_hook(inner_type)
+
+    def structure_optional(value: Any, _type: Any) -> Any:
+        return None if value is None else inner(value, inner_type)
+
+    return structure_optional
+
+
+def _is_homogeneous_tuple(cls: Any) -> bool:
+    args: tuple[Any, ...] = getattr(cls, "__args__", ())
+    return getattr(cls, "__origin__", None) is tuple and args[1:] == (Ellipsis,)
+
+
+def _tuple_hook(cls: Any, converter: cattrs.Converter) -> Any:
+    item_type = cls.__args__[0]
+    item = converter.get_structure_hook(item_type)
+
+    def structure_tuple(value: Any, tup: Any) -> tuple[Any, ...]:
+        errors, items = [], []
+        for index, one in enumerate(value):
+            try:
+                items.append(item(one, item_type))
+            except Exception as error:  # named by index, as cattrs' own hook does
+                note = IterableValidationNote(
+                    f"Structuring {tup} @ index {index}", index, item_type
+                )
+                error.__notes__ = [*getattr(error, "__notes__", []), note]
+                errors.append(error)
+        if errors:
+            raise cattrs.IterableValidationError(f"While structuring {tup!r}", errors, tup)
+        return tuple(items)
+
+    return structure_tuple
 
 
 def _is_aggregate(cls: Any) -> bool:

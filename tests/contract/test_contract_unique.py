@@ -14,8 +14,9 @@ from contract_scenario import MONDAY
 from servicedesk import Contact, Requester
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.accounts import Account
-from servicedesk.domain.billing import AccountId, BillingMode
+from servicedesk.domain.billing import AccountId, BillingMode, SeriesId
 from servicedesk.domain.errors import ConcurrencyConflict
+from servicedesk.domain.payments import SeriesCounter
 from servicedesk.domain.values import RequesterKind
 
 OWNER = Requester("Chen", "3-502", Contact("13800138000"), RequesterKind.OWNER)
@@ -57,3 +58,20 @@ def test_a_closed_account_frees_the_unit(store: Store) -> None:
     assert _open_accounts(store) == ["A-2"]
     with pytest.raises(ConcurrencyConflict):
         _open(store, "A-3")
+
+
+def _number(store: Store) -> None:
+    """Add series R's counter and take a number, as a taker who found none would."""
+    with store.unit_of_work() as uow:
+        counter = SeriesCounter(SeriesId("R"))
+        uow.counters.add(counter)  # a derived id: not looked up, the store answers at commit
+        counter.take(at=MONDAY)
+        uow.commit()
+
+
+def test_a_derived_id_stored_meanwhile_fails_the_second_commit(store: Store) -> None:
+    _number(store)
+    with pytest.raises(ConcurrencyConflict):
+        _number(store)
+    with store.unit_of_work() as uow:
+        assert uow.counters.get(SeriesId("R")).last == 1

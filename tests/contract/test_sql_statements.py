@@ -37,16 +37,17 @@ RESIDENT = Requester("Chen", "3-502", Contact("13800138000"))
 #: Per command: reads (the changed row, the rows the step needs), writes, and at the end the
 #: chain's step: the head held, the audit record, the head moved.
 EXPECTED = {
-    # request id free?, record file?, subject links; request, file, link, events; chain
-    "RegisterRequest": 10,
+    # record file? (the request's id is drawn at random, the file is new: no links to read);
+    # request, file, link, events; chain
+    "RegisterRequest": 8,
     "TriageRequest": 7,  # request, item; request, events; head, audit, head
     "DispatchRequest": 9,  # request, worker, file; request, file, events; head, audit, head
     "StartWork": 6,  # request; request, events; head, audit, head
     "CompleteWork": 6,
     "AcceptWork": 8,  # request, file; request, file, events; head, audit, head
-    # request, its charges, the account, charge id free?, its record file?, the file's subject
-    # links; charge, file, link, events; chain
-    "RecordCharge": 13,
+    # request, its charges, the account, its record file? (the charge's id is the primary key's
+    # to check at commit, the new file has no links); charge, file, link, events; chain
+    "RecordCharge": 11,
     # charge, its request (whose job?), account, its file; charge, file, events; chain
     "ConfirmCharge": 10,
 }

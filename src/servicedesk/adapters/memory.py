@@ -333,7 +333,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
 
     def _save(self, repository: Repository[Any], aggregate: Aggregate, is_new: bool) -> None:
         document = convert.unstructure(aggregate)
-        events = [convert.unstructure(e) for e in aggregate.events]
+        events = [self.event_document(e) for e in aggregate.events]
         expected = -1 if is_new else aggregate.version
         self._pending.append(
             (repository.kind, aggregate.id, expected, (aggregate.version + 1, document), events)

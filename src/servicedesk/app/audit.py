@@ -47,9 +47,16 @@ from servicedesk.domain.values import Actor
 log = logging.getLogger("servicedesk.audit")
 
 
-def event_ref(event: Event) -> EventRef:
-    """Names an event by its content without its personal data: stable across purges."""
-    return EventRef(type(event).__name__, data_digest(convert.unstructure(scrub(event))))
+def event_ref(event: Event, document: Any = None) -> EventRef:
+    """Names an event by its content without its personal data: stable across purges.
+
+    ``document`` is the event's plain data if already made (the row the log stores):
+    an event without personal data is digested from it, not unstructured again.
+    """
+    scrubbed = scrub(event)
+    if document is None or scrubbed is not event:
+        document = convert.unstructure(scrubbed)
+    return EventRef(type(event).__name__, data_digest(document))
 
 
 #: Stands for the differing id while a batch of alike events is digested from one template.
@@ -158,7 +165,7 @@ def audited(handler: Handler) -> Handler:
 def pending_refs(uow: UnitOfWork) -> list[EventRef]:
     """``event_ref`` of every event ``pending_events`` names, in its order."""
     refs = [ref for batch in uow.written for ref in alike_refs(batch)]
-    return refs + [event_ref(e) for e in unsaved_events(uow)]
+    return refs + [event_ref(e, uow.event_document(e)) for e in unsaved_events(uow)]
 
 
 def append(

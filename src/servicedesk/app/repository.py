@@ -6,7 +6,7 @@ import abc
 from collections.abc import Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
-from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, NotFound
+from servicedesk.domain.errors import InvalidValue, NotFound
 from servicedesk.domain.events import Event
 from servicedesk.domain.values import Identifier
 from servicedesk.i18n import _
@@ -35,9 +35,14 @@ class Repository(abc.ABC, Generic[A]):
         #: with a conflict (a unique key), and the desk retries.
         self.missing: set[Identifier] = set()
 
-    def add(self, aggregate: A) -> None:
+    def add(self, aggregate: A, *, drawn: bool = False) -> None:
+        """Track a new aggregate; an id already stored is refused, unless it was ``drawn``.
+
+        A ``drawn`` id was drawn at random here (a uuid4): no store can hold it
+        yet, so it is not looked up.
+        """
         if aggregate.id in self.seen or (
-            aggregate.id not in self.missing and self._exists(aggregate.id)
+            not drawn and aggregate.id not in self.missing and self._exists(aggregate.id)
         ):
             raise InvalidValue(
                 _("A {what} with id {id} already exists."),
@@ -93,18 +98,13 @@ class DerivedIdRepository(Repository[A]):
 
     The handler looks before it creates, so an id that exists by the time the new
     record is added was created by another transaction meanwhile: a conflict the
-    desk retries, not a bad request.  A database reports the same as a violation of
-    the primary key at commit.
+    desk retries, not a bad request.  Every store reports it when the unit of work
+    commits (a database as a violation of the primary key), so ``add`` does not
+    look it up first: the outcome, a retried conflict, is the same.
     """
 
-    def add(self, aggregate: A) -> None:
+    def add(self, aggregate: A, *, drawn: bool = False) -> None:
         if aggregate.id in self.seen:
             super().add(aggregate)  # refuses it: this unit of work holds it already
             return
-        if aggregate.id not in self.missing and self._exists(aggregate.id):
-            raise ConcurrencyConflict(
-                _("Another transaction created {what} {id} meanwhile; try again."),
-                what=_(self.label),
-                id=aggregate.id,
-            )
-        self._register(aggregate)  # looked up once, not again by ``Repository.add``
+        self._register(aggregate)

@@ -18,6 +18,7 @@ from typing import Any, Protocol, Self
 
 import attrs
 
+from servicedesk import convert
 from servicedesk.app.billing.ports import (
     AccountRepository,
     AgreementRepository,
@@ -204,6 +205,14 @@ class UnitOfWork(abc.ABC):
                 aggregate.version += 1
                 aggregate.events.clear()
         return published
+
+    def event_document(self, event: Event) -> Any:
+        """``convert.unstructure(event)``, made once: the audit digests it, the log stores it."""
+        made: dict[int, tuple[Event, Any]] = self.__dict__.setdefault("_event_documents", {})
+        held = made.get(id(event))
+        if held is None or held[0] is not event:  # an id is reused only once its event is gone
+            held = made[id(event)] = (event, convert.unstructure(event))
+        return held[1]
 
     @abc.abstractmethod
     def _save(self, repository: Repository[Any], aggregate: Aggregate, is_new: bool) -> None:

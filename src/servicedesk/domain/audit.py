@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 import attrs
+import orjson
 
 from servicedesk.domain.values import ActorId, Role
 
@@ -39,11 +40,25 @@ GENESIS: Final = "0" * 64
 
 def canonical_json(data: Any) -> str:
     """One spelling for the same data, so that a hash is reproducible anywhere."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return canonical_bytes(data).decode()
+
+
+def canonical_bytes(data: Any) -> bytes:
+    """``canonical_json`` as UTF-8: sorted keys, no spaces, text unescaped.
+
+    orjson writes exactly the bytes of ``json.dumps(sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)`` for plain data without floats, which the converter never
+    writes (amounts are decimal strings); what orjson refuses (an integer beyond 64
+    bits, a key that is no string) is written by ``json``.
+    """
+    try:
+        return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def digest(data: Any) -> str:
-    return hashlib.sha256(canonical_json(data).encode()).hexdigest()
+    return hashlib.sha256(canonical_bytes(data)).hexdigest()
 
 
 @attrs.frozen

@@ -44,6 +44,12 @@ class Compiled:
     defaults: dict[str, Any]  # values compiled into the statement (a LIMIT)
     row: Any  # a namedtuple class of the selected columns, or None
     results: tuple[Processor, ...]  # per selected column; () when none converts
+    #: ``names`` with ``binds``: what ``parameters`` walks for every row.
+    steps: tuple[tuple[str, Processor], ...] = attrs.field(init=False)
+
+    @steps.default
+    def _steps(self) -> tuple[tuple[str, Processor], ...]:
+        return tuple(zip(self.names, self.binds, strict=True))
 
 
 def _row_type(names: list[str]) -> Any:
@@ -107,11 +113,12 @@ class Rows:
 
 def parameters(compiled: Compiled, values: dict[str, Any]) -> Any:
     """One row of parameters, converted, in the driver's form."""
-    defaults = compiled.defaults
-    converted = []
-    for name, process in zip(compiled.names, compiled.binds, strict=True):
-        value = values[name] if name in values else defaults[name]
-        converted.append(value if process is None else process(value))
+    if compiled.defaults:
+        values = {**compiled.defaults, **values}
+    converted = [
+        values[name] if process is None else process(values[name])
+        for name, process in compiled.steps
+    ]
     if compiled.positional:
         return converted
     return dict(zip(compiled.placeholders, converted, strict=True))

@@ -29,7 +29,7 @@ from servicedesk.adapters.sql.fixed_statements import (
 )
 from servicedesk.adapters.sql.repository import RepositoryOf
 from servicedesk.adapters.sql.transaction import SqlTransaction
-from servicedesk.app.records.ports import AuditLog, PersonalData, Purged
+from servicedesk.app.records.ports import AuditLog, PersonalData, Purged, RecordFileRepository
 from servicedesk.domain.audit import GENESIS, AuditHead, AuditRecord, MalformedRecord
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
 from servicedesk.domain.events import Event
@@ -99,6 +99,8 @@ class SqlPersonalData(PersonalData):
     def __init__(self, uow: SqlTransaction, repository_of: RepositoryOf) -> None:
         self.uow = uow
         self.repository_of = repository_of
+        #: The links made in this unit of work for the files it creates.
+        self._made: dict[RecordFileId, set[str]] = {}
 
     def rewrite(
         self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
@@ -141,14 +143,24 @@ class SqlPersonalData(PersonalData):
             )
 
     def link(self, file_id: RecordFileId, subjects: Collection[str]) -> None:
-        known = {row.subject for row in self.uow.run(SUBJECTS_OF, {"file_id": file_id.value})}
+        made = self._made.get(file_id)
+        if made is None and file_id in self.repository_of(RecordFileRepository.kind).new:
+            # links are written with their file, which is never deleted: a new one has none
+            made = self._made[file_id] = set()
+        if made is None:
+            known = {row.subject for row in self.uow.run(SUBJECTS_OF, {"file_id": file_id.value})}
+        else:
+            known = made
         new = sorted(set(subjects) - known)
         if new:
             rows = [{"file_id": file_id.value, "subject": subject} for subject in new]
             self.uow.run(insert(t.subject_links), rows)
+            if made is not None:
+                made.update(new)
 
     def unlink(self, file_id: RecordFileId) -> None:
         self.uow.erased = True
+        self._made.pop(file_id, None)
         self.uow.execute(
             sa.delete(t.subject_links).where(t.subject_links.c.file_id == file_id.value)
         )

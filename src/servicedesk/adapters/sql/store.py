@@ -301,7 +301,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
                 "version": version,
                 "type": type(event).__name__,
                 "at": event.at,
-                "document": convert.unstructure(event),
+                "document": self.event_document(event),
                 "entry": self.entry,
             }
             for event in aggregate.events

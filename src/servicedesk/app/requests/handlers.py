@@ -49,7 +49,7 @@ def register_request(cmd: c.RegisterRequest, ctx: Context) -> str:
         expected=cmd.expected,
         at=ctx.now,
     )
-    ctx.uow.requests.add(request)
+    ctx.uow.requests.add(request, drawn=cmd.request_id is None)
     return request_id.value
 
 
