@@ -324,7 +324,9 @@ def test_a_charge_moved_to_another_statement_is_named(sql_store: SqlStore) -> No
         f"statement {account}:2026-03 (charges)",
     )
     with sql_store.engine.begin() as connection:
-        connection.execute(sa.update(charges).values(statement_id="elsewhere:2026-03"))
+        connection.execute(
+            sa.update(charges).values(statement_id="elsewhere:2026-03", billable_at=None)
+        )
     verdict = d.records.verify()
     assert (verdict.problem, verdict.detail) == (
         Problem.STATE_ALTERED,
