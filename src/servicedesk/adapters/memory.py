@@ -362,10 +362,10 @@ class MemoryUnitOfWork(ports.UnitOfWork):
                 charges[charge_id] = (version + 1, {**document, "statement_id": sid})
         self._pending.clear()
 
-    def _links(self) -> list[tuple[Identifier, str]]:
+    def _links(self) -> list[tuple[ChargeId, str]]:
         """The charges the new statements bill, as the SQL store links them: each on none yet."""
         charges = self.store.tables.get("charge", {})
-        links = []
+        links: list[tuple[ChargeId, str]] = []
         for kind, aggregate_id, expected, (_version, document), _events in self._pending:
             if kind != "statement" or expected != -1:
                 continue
