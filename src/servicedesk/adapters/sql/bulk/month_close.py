@@ -171,7 +171,9 @@ def issue_in_bulk(
                     "account_id": s.account_id,
                     "period": j.json_get(s.document, "period"),
                     "currency": r.currency,
-                    "lines": j.json_parsed(_lines(s.id, text, uow.store.engine.dialect.name)),
+                    "lines": j.json_parsed(
+                        _lines(s.id, r.currency, text, uow.store.engine.dialect.name)
+                    ),
                     "total": j.json_get(s.document, "total"),
                     "due": j.text(convert.unstructure(close.due)),
                 }
@@ -288,9 +290,16 @@ def _insert_statements(close: MonthClose) -> sa.Insert:
 
 
 def _lines(
-    statement: sa.ColumnElement[str], text: tuple[str, str], dialect: str
+    statement: sa.ColumnElement[str],
+    currency: sa.ColumnElement[Any],
+    text: tuple[str, str],
+    dialect: str,
 ) -> sa.ColumnElement[Any]:
     """The statement's lines as a JSON array, from its charges in the domain's order.
+
+    A line's amount is the charge's total, written from its ``amount`` column in the
+    account's currency (a charge takes its account's), so that only its item is read
+    from its document.
 
     The order is confirmed first, then by id.  PostgreSQL and MySQL sort inside the
     aggregate; SQLite (before 3.44) cannot, so there the lines are aggregated from a
@@ -303,7 +312,7 @@ def _lines(
             "kind": j.text(StatementLineKind.CHARGE.value),
             "reference": c.id,
             "description": j.text(before) + c.request_id + j.text(after),
-            "amount": j.json_get(c.document, "total"),
+            "amount": j.json_object({"amount": j.fen_text(c.amount), "currency": currency}),
             "item_id": j.json_get(c.document, "item_id"),
         }
     )
