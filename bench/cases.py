@@ -90,9 +90,6 @@ def setup_close(url: str, n: int) -> None:
         " account_id VARCHAR(64) NOT NULL, period VARCHAR(7) NOT NULL,"
         f" total BIGINT NOT NULL, document {json_type} NOT NULL)",
         "CREATE UNIQUE INDEX raw_statements_period ON raw_statements (account_id, period)",
-        "CREATE TABLE raw_statement_charges (charge_id VARCHAR(64) PRIMARY KEY,"
-        " statement_id VARCHAR(80) NOT NULL)",
-        "CREATE INDEX raw_statement_charges_statement ON raw_statement_charges (statement_id)",
         f"CREATE TABLE raw_events (seq {serial}, stream VARCHAR(32) NOT NULL,"
         " aggregate_id VARCHAR(80) NOT NULL, version INTEGER NOT NULL, type VARCHAR(100) NOT NULL,"
         f" at TIMESTAMP NOT NULL, document {json_type} NOT NULL)",
@@ -126,25 +123,19 @@ def run_close(url: str, n: int) -> int:
     return world.close_month(url)
 
 
-#: The raw close in SQLite's and PostgreSQL's own JSON functions: the charge links, the
-#: ChargeBilled events, the statements with their lines, the StatementIssued events, and the
-#: charges marked billed with their documents patched; what the library writes, row for row.
+#: The raw close in SQLite's and PostgreSQL's own JSON functions: the charges linked by their
+#: column, the statements (no lines), and the StatementIssued events with the lines; what the
+#: library writes, row for row.
 _RAW_CLOSE = {
     "sqlite": {
         "object": "json_object",
-        "lines": "json_group_array({line})",
-        "get": "json_extract({doc}, '$.{key}')",
-        "set": "json_set(document, '$.statement_id', {sid}, '$.version', version)",
-        "total": "printf('%.2f', SUM(amount) / 100.0)",
+        "total": "printf('%.2f', fen / 100.0)",
         "empty": "json_array()",
         "text": "%s",
     },
     "postgresql": {
         "object": "jsonb_build_object",
-        "lines": "jsonb_agg({line} ORDER BY confirmed_at, id)",
-        "get": "({doc} -> '{key}')",
-        "set": "document || jsonb_build_object('statement_id', {sid}, 'version', version)",
-        "total": "CAST(CAST(SUM(amount) / 100.0 AS NUMERIC(14, 2)) AS TEXT)",
+        "total": "CAST(CAST(fen / 100.0 AS NUMERIC(14, 2)) AS TEXT)",
         "empty": "jsonb_build_array()",
         "text": "CAST(%s AS TEXT)",
     },
@@ -160,71 +151,48 @@ def raw_close(url: str, n: int) -> int:
     now = world.CLOSE_AT.replace(tzinfo=None)
     at, due = world.CLOSE_AT.isoformat(), (world.CLOSE_AT + timedelta(days=15)).isoformat()
     sid = "account_id || ':2026-03'"
-    billable = "statement_id IS NULL AND confirmed_at < %s"
-
-    def get(doc: str, key: str) -> str:
-        return f["get"].format(doc=doc, key=key)
-
     raw.execute(
-        "INSERT INTO raw_statement_charges (charge_id, statement_id)"
-        f" SELECT id, {sid} FROM raw_charges WHERE {billable}",
+        f"UPDATE raw_charges SET statement_id = {sid}, version = version + 1"
+        " WHERE statement_id IS NULL AND confirmed_at < %s",
         (cutoff,),
-    )
-    raw.execute(
-        "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"
-        f" SELECT 'charge', id, version + 1, 'ChargeBilled', %s, {obj}('type', 'ChargeBilled',"
-        f" 'at', {p}, 'charge_id', id, 'statement_id', {sid})"
-        f" FROM raw_charges WHERE {billable} ORDER BY account_id, confirmed_at, id",
-        (now, at, cutoff),
-    )
-    line = (
-        f"{obj}('kind', 'charge', 'reference', id, 'description', 'Request ' || request_id,"
-        f" 'amount', {get('document', 'total')}, 'item_id', {get('document', 'item_id')})"
     )
     document = (
         f"{obj}('id', {sid}, 'account_id', account_id, 'period', {obj}('year', 2026, 'month', 3),"
-        f" 'currency', 'CNY', 'lines', {{lines}}, 'total', {obj}('amount', {f['total']},"
-        f" 'currency', 'CNY'), 'due', {p}, 'issued_at', {p}, 'allocations', {f['empty']},"
-        " 'carried_to', NULL, 'version', 0)"
+        f" 'currency', 'CNY', 'total', {obj}('amount', {f['total']}, 'currency', 'CNY'),"
+        f" 'due', {p}, 'issued_at', {p}, 'allocations', {f['empty']}, 'carried_to', NULL,"
+        " 'version', 0)"
     )
-    if raw.sqlite:  # SQLite sorts again for a GROUP BY: per account, lines from sorted rows
-        mine = f"c.account_id = a.account_id AND c.{billable}"
+    issued = raw.execute(
+        f"INSERT INTO raw_statements (id, account_id, period, total, document)"
+        f" SELECT {sid}, account_id, '2026-03', fen, {document} FROM (SELECT account_id,"
+        " SUM(amount) AS fen FROM raw_charges WHERE statement_id LIKE '%%:2026-03'"
+        " GROUP BY account_id) AS billed",
+        (due, at),
+    ).rowcount
+    get = "json_extract(c.document, '$.{key}')" if raw.sqlite else "(c.document -> '{key}')"
+    line = (
+        f"{obj}('kind', 'charge', 'reference', c.id, 'description', 'Request ' || c.request_id,"
+        f" 'amount', {get.format(key='total')}, 'item_id', {get.format(key='item_id')})"
+    )
+    if raw.sqlite:  # SQLite cannot sort inside the aggregate: lines from sorted rows
         lines = (
             f"(SELECT json_group_array(json(line)) FROM (SELECT {line} AS line FROM raw_charges c"
-            f" WHERE {mine} ORDER BY c.confirmed_at, c.id))"
+            " WHERE c.statement_id = s.id ORDER BY c.confirmed_at, c.id))"
         )
-        statements = (
-            f"SELECT {sid}, account_id, '2026-03', fen,"
-            f" {document.format(lines='json(lines)').replace('SUM(amount)', 'fen')}"
-            f" FROM (SELECT account_id, {lines} AS lines,"
-            f" (SELECT SUM(amount) FROM raw_charges c WHERE {mine}) AS fen"
-            f" FROM (SELECT DISTINCT account_id FROM raw_charges WHERE {billable}) AS a)"
-        )
-        parameters: tuple[object, ...] = (due, at, cutoff, cutoff, cutoff)
     else:
-        statements = (
-            f"SELECT {sid}, account_id, '2026-03', SUM(amount),"
-            f" {document.format(lines=f['lines'].format(line=line))}"
-            f" FROM raw_charges WHERE {billable} GROUP BY account_id"
+        lines = (
+            f"(SELECT jsonb_agg({line} ORDER BY c.confirmed_at, c.id) FROM raw_charges c"
+            " WHERE c.statement_id = s.id)"
         )
-        parameters = (due, at, cutoff)
-    issued = raw.execute(
-        f"INSERT INTO raw_statements (id, account_id, period, total, document) {statements}",
-        parameters,
-    ).rowcount
+    statement = "json_extract(s.document, '$.{key}')" if raw.sqlite else "(s.document -> '{key}')"
     raw.execute(
         "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"
         f" SELECT 'statement', id, 1, 'StatementIssued', %s, {obj}('type', 'StatementIssued',"
         f" 'at', {p}, 'statement_id', id, 'account_id', account_id,"
-        f" 'period', {get('document', 'period')}, 'currency', 'CNY',"
-        f" 'lines', {get('document', 'lines')}, 'total', {get('document', 'total')},"
-        f" 'due', {p}) FROM raw_statements WHERE period = '2026-03' ORDER BY id",
+        f" 'period', {statement.format(key='period')}, 'currency', 'CNY',"
+        f" 'lines', {lines}, 'total', {statement.format(key='total')},"
+        f" 'due', {p}) FROM raw_statements s WHERE period = '2026-03' ORDER BY id",
         (now, at, due),
-    )
-    raw.execute(
-        f"UPDATE raw_charges SET document = {f['set'].format(sid=sid)}, version = version + 1,"
-        f" statement_id = {sid} WHERE {billable}",
-        (cutoff,),
     )
     raw.commit()
     raw.close()

@@ -146,7 +146,6 @@ def close_rows(store: SqlStore) -> dict[str, list[Any]]:
             ("statements", t.statements.table),
             ("charges", t.charges.table),
             ("agreements", t.agreements.table),
-            ("statement_charges", t.statement_charges),
             ("events", t.events),
         ):
             # the log's numbers and each unit of work's random mark differ from run to run

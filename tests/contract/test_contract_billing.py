@@ -62,7 +62,9 @@ def test_charges_a_month_close_twice_and_a_payment_with_its_receipt(store: Store
         history = uow.events.history
         issued = [type(e).__name__ for e in history("statement", StatementId(f"{b}:2026-03"))]
         billed = [type(e).__name__ for e in history("charge", ChargeId(third))]
-    assert (issued, billed[-1]) == (["StatementIssued"], "ChargeBilled")
+    # the statement's event names its charges; a charge gets no event of its own, only its link
+    assert (issued, billed[-1]) == (["StatementIssued"], "ChargeConfirmed")
+    assert d.billing.charge(third).statement_id == StatementId(f"{b}:2026-03")
     again = d.handle(CloseMonth(period="2026-03"))
     assert again.events == ()  # the close is idempotent: nothing new, nothing twice
 

@@ -293,9 +293,45 @@ def test_an_edited_event_of_a_month_close_is_named(store: Store) -> None:
     clock.now = at(4, 1, 9)
     d.handle(CloseMonth(period="2026-03"))
     assert d.records.verify().ok
-    edit_event(store, "ChargeBilled", lambda e: {**e, "statement_id": "elsewhere:2026-03"})
+    edit_event(
+        store,
+        "StatementIssued",
+        lambda e: {**e, "lines": [{**e["lines"][0], "reference": "elsewhere"}]},
+    )
     verdict = d.records.verify()
     assert (verdict.seq, verdict.problem) == (record_of(d, "CloseMonth").seq, Problem.EVENT_ALTERED)
+
+
+def test_a_charge_moved_to_another_statement_is_named(sql_store: SqlStore) -> None:
+    """A charge's statement is its column alone: checked against the statement's lines."""
+    clock = Clock(at(3, 2, 9))
+    d = Desk(sql_store, clock=clock, entry_points=False)
+    published_item(d)
+    worker(d)
+    account = open_account(d, "1-101")
+    charge = confirmed_charge(d, "r-1", "1-101")
+    clock.now = at(4, 1, 9)
+    d.handle(CloseMonth(period="2026-03"))
+    assert d.records.verify().ok
+    charges = t.charges.table
+    with sql_store.engine.begin() as connection:  # unbilled again, columns agreeing
+        connection.execute(
+            sa.update(charges).values(statement_id=None, billable_at=charges.c.confirmed_at)
+        )
+    verdict = d.records.verify()
+    assert (verdict.problem, verdict.detail) == (
+        Problem.STATE_ALTERED,
+        f"statement {account}:2026-03 (charges)",
+    )
+    with sql_store.engine.begin() as connection:
+        connection.execute(
+            sa.update(charges).values(statement_id="elsewhere:2026-03", billable_at=None)
+        )
+    verdict = d.records.verify()
+    assert (verdict.problem, verdict.detail) == (
+        Problem.STATE_ALTERED,
+        f"charge {charge} (statement_id)",
+    )
 
 
 def test_an_edited_amount_column_is_named(sql_store: SqlStore) -> None:

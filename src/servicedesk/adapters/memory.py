@@ -55,7 +55,7 @@ from servicedesk.domain.accounts import Account
 from servicedesk.domain.aggregate import Aggregate as DomainAggregate
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.audit import AuditRecord, MalformedRecord
-from servicedesk.domain.billing import AccountId, SeriesId
+from servicedesk.domain.billing import AccountId, ChargeId, SeriesId
 from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
@@ -71,7 +71,7 @@ from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile, RecordFileId
-from servicedesk.domain.statements import Statement
+from servicedesk.domain.statements import Statement, StatementLineKind
 from servicedesk.domain.values import Identifier, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
@@ -355,6 +355,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
                         kind=_(kind),
                         id=aggregate_id,
                     )
+            links = self._links()
             self._claim_keys()
             self.store.log.update(self._rewritten)  # records: erased events replace the stored
             for kind, aggregate_id, _expected, row, events in self._pending:
@@ -364,7 +365,33 @@ class MemoryUnitOfWork(ports.UnitOfWork):
                     marks = self.store.marks.setdefault(self.entry, [])
                     marks.extend((kind, aggregate_id, len(history) + i) for i in range(len(events)))
                 history.extend(events)
+            charges = self.store.tables.setdefault("charge", {})
+            for charge_id, sid in links:
+                version, document = charges[charge_id]
+                charges[charge_id] = (version + 1, {**document, "statement_id": sid})
         self._pending.clear()
+
+    def _links(self) -> list[tuple[ChargeId, str]]:
+        """The charges the new statements bill, as the SQL store links them: each on none yet."""
+        charges = self.store.tables.get("charge", {})
+        links: list[tuple[ChargeId, str]] = []
+        for kind, aggregate_id, expected, (_version, document), _events in self._pending:
+            if kind != "statement" or expected != -1:
+                continue
+            for line in document["lines"]:
+                if line["kind"] != StatementLineKind.CHARGE.value:
+                    continue
+                row = charges.get(ChargeId(line["reference"]))
+                if row is None or row[1].get("statement_id") is not None:
+                    self._pending.clear()
+                    raise ConcurrencyConflict(
+                        _("The {kind} {id} was changed by someone else; try again."),
+                        code="record.changed",
+                        kind=_("statement"),
+                        id=aggregate_id,
+                    )
+                links.append((ChargeId(line["reference"]), aggregate_id.value))
+        return links
 
     def _claim_keys(self) -> None:
         """Refuse the commit, as a unique index would, if a key another aggregate keeps is taken.

@@ -150,4 +150,6 @@ def _replays_to_itself(cls: type[Aggregate[Any]], state: StoredState) -> bool:
     except Exception:  # an unreadable document or history is a finding, not a crash
         return False
     stored.version = replayed.version = 0
+    for name in cls.linked:  # set by another aggregate, which the store checks it against
+        setattr(replayed, name, getattr(stored, name))
     return stored.id.value == state.id and replayed == stored

@@ -26,6 +26,11 @@ event is applied, then kept as pending.  A class method that creates an aggregat
 ``replay(id, events)`` rebuilds an aggregate from its whole history the same way,
 ``created`` from the first event and ``apply`` for each of the rest.
 
+A field named in ``linked`` is set by another aggregate's event, not by the
+aggregate's own (a charge's ``statement_id``, set by the statement whose
+``StatementIssued`` names it): replay leaves it as stored, and the store checks
+it against the other aggregate instead.
+
 Aggregates are mutable attrs classes declared ``@attrs.define(kw_only=True)``:
 ``id`` stays the one positional argument (``SeriesCounter(series)``), and a field
 without default may follow ``version``, which has one.
@@ -34,7 +39,7 @@ without default may follow ``version``, which has one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Generic, Self, TypeVar
+from typing import ClassVar, Generic, Self, TypeVar
 
 import attrs
 
@@ -51,6 +56,8 @@ class Aggregate(Generic[IdT]):
     id: IdT
     version: int = attrs.field(default=0, kw_only=True)
     events: list[Event] = attrs.field(factory=list, init=False, eq=False, repr=False)
+    #: Fields another aggregate's events set (see the module's docstring).
+    linked: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def created(cls, event: Event) -> Self:

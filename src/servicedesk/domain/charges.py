@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Self
+from typing import ClassVar, Self
 
 import attrs
 
@@ -163,7 +163,12 @@ class ChargeReversalRecorded(Event):
 
 @attrs.frozen(kw_only=True)
 class ChargeBilled(Event):
-    """The charge went into a statement; it can go into no other."""
+    """The charge went into a statement; it can go into no other.
+
+    No longer recorded: the statement's ``StatementIssued`` names its charges, and
+    the charge's ``statement_id`` is the link.  Kept so that the histories of
+    charges billed before stay readable and their audit records verifiable.
+    """
 
     charge_id: ChargeId
     statement_id: StatementId
@@ -174,7 +179,13 @@ class ChargeBilled(Event):
 
 @attrs.define(kw_only=True)
 class Charge(Aggregate[ChargeId]):
-    """``total`` is ``None`` while only estimated; ``mode`` is ``None`` until confirmed."""
+    """``total`` is ``None`` while only estimated; ``mode`` is ``None`` until confirmed.
+
+    ``statement_id`` is a link the statement that bills the charge sets (``linked``):
+    its ``StatementIssued`` names the charge, so the charge records no event of its own.
+    """
+
+    linked: ClassVar[tuple[str, ...]] = ("statement_id",)
 
     request_id: RequestId
     account_id: AccountId
@@ -379,7 +390,8 @@ class Charge(Aggregate[ChargeId]):
             )
         )
 
-    def bill(self, statement_id: StatementId, *, at: datetime) -> None:
+    def bill(self, statement_id: StatementId) -> None:
+        """Check the charge may go into the statement, and link it (saved with the statement)."""
         if self.statement_id is not None:
             raise IllegalTransition(
                 _("Charge {id} is already billed on statement {statement}."),
@@ -393,7 +405,7 @@ class Charge(Aggregate[ChargeId]):
                 code="charge.illegal_transition",
                 id=self.id,
             )
-        self._record(ChargeBilled(at=at, charge_id=self.id, statement_id=statement_id))
+        self.statement_id = statement_id
 
     # -- state -------------------------------------------------------------------
 

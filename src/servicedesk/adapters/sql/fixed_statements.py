@@ -23,10 +23,15 @@ def versioned_update(table: sa.Table) -> sa.Update:
     )
 
 
+def read(table: sa.Table, also: tuple[str, ...] = ()) -> tuple[sa.Column[Any], ...]:
+    """What loading an aggregate reads: ``version``, ``document``, and the columns ``also``."""
+    return (table.c.version, table.c.document, *(table.c[name] for name in also))
+
+
 @functools.cache
-def by_id(table: sa.Table) -> sa.Select[Any]:
-    """An aggregate's ``version`` and ``document`` by ``:id``: every ``get``."""
-    return sa.select(table.c.version, table.c.document).where(table.c.id == sa.bindparam("id"))
+def by_id(table: sa.Table, also: tuple[str, ...] = ()) -> sa.Select[Any]:
+    """An aggregate's ``version`` and ``document`` (and ``also``) by ``:id``: every ``get``."""
+    return sa.select(*read(table, also)).where(table.c.id == sa.bindparam("id"))
 
 
 @functools.cache
@@ -41,15 +46,17 @@ def nulls_last(column: Any) -> tuple[Any, ...]:
 
 
 @functools.cache
-def matching(table: sa.Table, *columns: str, nulls_last_by: str | None = None) -> sa.Select[Any]:
-    """``version`` and ``document`` where each of ``columns`` equals the parameter of its name.
+def matching(
+    table: sa.Table, *columns: str, nulls_last_by: str | None = None, also: tuple[str, ...] = ()
+) -> sa.Select[Any]:
+    """``version`` and ``document`` (and ``also``) where each of ``columns`` equals its parameter.
 
     Ordered by id, after ``nulls_last_by`` (NULLs last) if given: a repository
     query a command runs (a request's charges, a unit's account), built once.
     """
     order = () if nulls_last_by is None else nulls_last(table.c[nulls_last_by])
     return (
-        sa.select(table.c.version, table.c.document)
+        sa.select(*read(table, also))
         .where(*(table.c[name] == sa.bindparam(name) for name in columns))
         .order_by(*order, table.c.id)
     )
@@ -59,12 +66,6 @@ def matching(table: sa.Table, *columns: str, nulls_last_by: str | None = None) -
 def insert(table: sa.Table) -> sa.Insert:
     """A plain ``INSERT`` into ``table``, its columns from the parameters."""
     return sa.insert(table)
-
-
-@functools.cache
-def delete_children(child: sa.Table, owner: str) -> sa.Delete:
-    """A child table's rows of one aggregate (``WHERE owner = :owner``), replaced on save."""
-    return sa.delete(child).where(child.c[owner] == sa.bindparam("owner"))
 
 
 #: The audit chain's head: the last record's number and hash, without its content.

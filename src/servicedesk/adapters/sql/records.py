@@ -25,6 +25,7 @@ from servicedesk.adapters.sql.fixed_statements import (
     EVENT_REWRITE,
     SUBJECTS_OF,
     insert,
+    read,
     versioned_update,
 )
 from servicedesk.adapters.sql.repository import RepositoryOf
@@ -109,16 +110,16 @@ class SqlPersonalData(PersonalData):
         spec = self.repository_of(kind).spec
         table = spec.table
         row = self.uow.execute(
-            sa.select(table.c.version, table.c.document).where(table.c.id == aggregate_id.value)
+            sa.select(*read(table, spec.in_columns)).where(table.c.id == aggregate_id.value)
         ).first()
         if row is None:
             raise NotFound(_("No {what} with id {id}."), kind=kind, what=_(kind), id=aggregate_id)
-        aggregate = transform(convert.structure(row.document, cls))
+        aggregate = transform(convert.structure(spec.loaded(row), cls))
         updated = self.uow.execute(
             versioned_update(table),
             {
                 "version": row.version + 1,
-                "document": convert.unstructure(aggregate),
+                "document": spec.document(aggregate),
                 **spec.projections(aggregate),
                 "saved_id": aggregate_id.value,
                 "saved_version": row.version,

@@ -63,6 +63,7 @@ from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint, ComplaintId
 from servicedesk.domain.costs import Cost
 from servicedesk.domain.deadlines import EscalationStep
+from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.events import Event
 from servicedesk.domain.hall import Department, GuideStatus, ServiceGuide, Window
 from servicedesk.domain.hall_cases import Application
@@ -72,9 +73,10 @@ from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile
-from servicedesk.domain.statements import Statement
+from servicedesk.domain.statements import Statement, StatementLineKind
 from servicedesk.domain.values import Identifier, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
+from servicedesk.i18n import _
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -201,7 +203,8 @@ class SqlEventLog(ports.EventLog):
         return self._kinds
 
     def states(self, kind: str, after: str, limit: int) -> list[ports.StoredState]:
-        spec = self.repository_of(kind).spec
+        repository = self.repository_of(kind)
+        spec = repository.spec
         table = spec.table
         rows = self.uow.execute(
             sa.select(table).where(table.c.id > after).order_by(table.c.id).limit(limit)
@@ -216,16 +219,31 @@ class SqlEventLog(ports.EventLog):
             )
             for aggregate_id, document in self.uow.execute(events):
                 histories[aggregate_id].append(document)
+        documents = {row.id: _as_loaded(spec, row, histories[row.id]) for row in rows}
+        unlinked = repository.unlinked(documents)
         return [
-            ports.StoredState(row.id, row.document, histories[row.id], _disagreeing(spec, row))
+            ports.StoredState(
+                row.id,
+                documents[row.id],
+                histories[row.id],
+                _disagreeing(spec, row, documents[row.id]) or unlinked.get(row.id),
+            )
             for row in rows
         ]
 
 
-def _disagreeing(spec: AggregateTable, row: sa.Row[Any]) -> str | None:
+def _as_loaded(spec: AggregateTable, row: sa.Row[Any], history: list[Any]) -> Any:
+    """The row's document as a load makes it: with its columns and its creating event's part."""
+    document = spec.loaded(row)
+    if spec.in_creation and history and isinstance(history[0], dict):
+        document.update({name: history[0].get(name) for name in spec.in_creation})
+    return document
+
+
+def _disagreeing(spec: AggregateTable, row: sa.Row[Any], document: Any) -> str | None:
     """The first projection column whose value is not what the row's document gives."""
     try:
-        expected = spec.projections(convert.structure(row.document, spec.cls))
+        expected = spec.projections(convert.structure(document, spec.cls))
     except Exception:  # an unreadable document is the state check's finding, not this one's
         return None
     values = row._mapping
@@ -281,7 +299,9 @@ class SqlCharges(_SqlDerivedIds[Charge], ChargeRepository):
         return fixed_statements.nulls_last(self.table.c[self.ORDERED_BY])
 
     def for_request(self, request_id: RequestId) -> list[Charge]:
-        query = fixed_statements.matching(self.table, "request_id", nulls_last_by=self.ORDERED_BY)
+        query = fixed_statements.matching(
+            self.table, "request_id", nulls_last_by=self.ORDERED_BY, also=self.spec.in_columns
+        )
         return self._matching(query, request_id=request_id.value)
 
     def for_account(self, account_id: AccountId) -> list[Charge]:
@@ -299,11 +319,64 @@ class SqlCharges(_SqlDerivedIds[Charge], ChargeRepository):
             c.confirmed_at >= start, c.confirmed_at < end, order_by=(c.confirmed_at,)
         )
 
+    def unlinked(self, documents: Mapping[str, Any]) -> dict[str, str]:
+        """The charges linked to a statement that does not exist (the statement checks the rest)."""
+        c, s = self.table.c, t.statements.table.c
+        missing = ~sa.select(s.id).where(s.id == c.statement_id).exists()
+        query = sa.select(c.id).where(
+            c.id.in_(list(documents)), c.statement_id.is_not(None), missing
+        )
+        return dict.fromkeys(self.uow.execute(query).scalars(), "statement_id")
+
 
 class SqlStatements(_SqlDerivedIds[Statement], StatementRepository):
     def for_account(self, account_id: AccountId) -> list[Statement]:
         c = self.table.c
         return self._select(c.account_id == account_id.value, order_by=(c.period,))
+
+    def unlinked(self, documents: Mapping[str, Any]) -> dict[str, str]:
+        """The statements whose charge lines are not exactly the charges linked to them."""
+        c = t.charges.table.c
+        linked: dict[str, set[str]] = {sid: set() for sid in documents}
+        query = sa.select(c.id, c.statement_id).where(c.statement_id.in_(list(documents)))
+        for charge_id, sid in self.uow.execute(query):
+            linked[sid].add(charge_id)
+        found = {}
+        for sid, document in documents.items():
+            lines = document.get("lines") or ()
+            named = {
+                line.get("reference")
+                for line in lines
+                if isinstance(line, dict) and line.get("kind") == StatementLineKind.CHARGE.value
+            }
+            if named != linked[sid]:
+                found[sid] = "charges"
+        return found
+
+    def saved(self, aggregate: Statement, is_new: bool) -> None:
+        """A new statement's charges linked to it, each only if it is on no statement yet.
+
+        The link is the charge's one ``statement_id`` column, so a charge is on at
+        most one statement; a charge another close linked meanwhile is a conflict.
+        """
+        billed = [
+            line.reference for line in aggregate.lines if line.kind is StatementLineKind.CHARGE
+        ]
+        if not is_new or not billed:
+            return
+        c = t.charges.table.c
+        linked = self.uow.execute(
+            sa.update(t.charges.table)
+            .where(c.id.in_(billed), c.statement_id.is_(None))
+            .values(statement_id=aggregate.id.value, billable_at=None, version=c.version + 1)
+        )
+        if linked.rowcount != len(billed):
+            raise ConcurrencyConflict(
+                _("The {kind} {id} was changed by someone else; try again."),
+                code="record.changed",
+                kind=_(self.label),
+                id=aggregate.id,
+            )
 
     def issue_in_bulk(
         self, close: MonthClose, *, after: AccountId | None = None, limit: int | None = None

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from servicedesk import convert
 from servicedesk.adapters.sql import fixed_statements
+from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.tables import AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
@@ -48,12 +49,47 @@ class SqlRepository(Repository[A]):
         raise AttributeError(name)
 
     def _load(self, row: Any) -> A:
-        aggregate: A = convert.structure(row.document, self.spec.cls)
-        aggregate.version = row.version
-        return aggregate
+        return self._built([row])[0]
+
+    def _built(self, rows: list[Any]) -> list[A]:
+        """The aggregates of ``rows``, with what their creating events keep (``in_creation``)."""
+        created = self._creations([row.document["id"] for row in rows])
+        built = []
+        for row in rows:
+            data = {**self.spec.loaded(row), **created.get(row.document["id"], {})}
+            aggregate: A = convert.structure(data, self.spec.cls)
+            aggregate.version = row.version
+            built.append(aggregate)
+        return built
+
+    def _creations(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """``in_creation``'s fields of each aggregate, from its creating event (one query)."""
+        if not self.spec.in_creation or not ids:
+            return {}
+        e = t.events.c
+        query = sa.select(e.aggregate_id, e.document).where(
+            e.stream == self.kind, e.aggregate_id.in_(ids), e.version == 1
+        )
+        return {
+            aggregate_id: {name: document[name] for name in self.spec.in_creation}
+            for aggregate_id, document in self.uow.execute(query)
+        }
+
+    def unlinked(self, documents: Mapping[str, Any]) -> dict[str, str]:
+        """Of ``documents`` (by id, as loaded), those whose ``linked`` fields another record
+        contradicts, with the field; none, unless a kind links."""
+        return {}
+
+    def saved(self, aggregate: A, is_new: bool) -> None:
+        """Write what saving the aggregate changes in other tables; nothing, unless a kind says."""
+
+    def _read(self) -> tuple[sa.Column[Any], ...]:
+        """The columns an aggregate is loaded from (``version``, ``document``, ``in_columns``)."""
+        return fixed_statements.read(self.table, self.spec.in_columns)
 
     def _get(self, aggregate_id: Identifier) -> A | None:
-        row = self.uow.run(fixed_statements.by_id(self.table), {"id": aggregate_id.value}).first()
+        query = fixed_statements.by_id(self.table, self.spec.in_columns)
+        row = self.uow.run(query, {"id": aggregate_id.value}).first()
         return None if row is None else self._load(row)
 
     def _exists(self, aggregate_id: Identifier) -> bool:
@@ -72,9 +108,7 @@ class SqlRepository(Repository[A]):
         if aggregate_id in self.seen:
             return self.seen[aggregate_id]
         query = (
-            sa.select(self.table.c.version, self.table.c.document)
-            .where(self.table.c.id == aggregate_id.value)
-            .with_for_update()
+            sa.select(*self._read()).where(self.table.c.id == aggregate_id.value).with_for_update()
         )
         row = self.uow.execute(query).first()
         return None if row is None else self.track([self._load(row)])[0]
@@ -83,7 +117,7 @@ class SqlRepository(Repository[A]):
         self, *where: Any, order_by: tuple[Any, ...] = (), limit: int | None = None
     ) -> list[A]:
         """Aggregates whose projections match ``where``, tracked like ``get`` results."""
-        query = sa.select(self.table.c.version, self.table.c.document).where(*where)
+        query = sa.select(*self._read()).where(*where)
         query = query.order_by(*order_by, self.table.c.id)
         if limit is not None:
             query = query.limit(limit)
@@ -115,8 +149,8 @@ class SqlRepository(Repository[A]):
         return Rows(found, count)
 
     def _loaded(self, rows: Iterable[Any]) -> list[A]:
-        """The aggregates of ``rows`` (version, document), tracked like ``get`` results."""
-        return self.track([self._load(row) for row in rows])
+        """The aggregates of ``rows`` (``_read``'s columns), tracked like ``get`` results."""
+        return self.track(self._built(list(rows)))
 
 
 def _condition(column: Any, condition: Condition) -> Any:

@@ -273,7 +273,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
         version = aggregate.version + 1
         values = {
             "version": version,
-            "document": convert.unstructure(aggregate),
+            "document": repository.spec.document(aggregate),
             **repository.spec.projections(aggregate),
         }
         if is_new:
@@ -289,10 +289,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
                     kind=_(repository.label),
                     id=aggregate.id,
                 )
-        for child, owner, rows_of in repository.spec.children:
-            self.run(fixed_statements.delete_children(child, owner), {"owner": aggregate.id.value})
-            if child_rows := rows_of(aggregate):
-                self.run(fixed_statements.insert(child), child_rows)
+        repository.saved(aggregate, is_new)
         # the events of every aggregate saved go to the log in one INSERT, in save order
         self._event_rows.extend(
             {

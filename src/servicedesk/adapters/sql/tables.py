@@ -47,7 +47,7 @@ from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.privacy import ERASED, ERASED_PHONE, subject_key
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile
-from servicedesk.domain.statements import Statement, StatementLineKind
+from servicedesk.domain.statements import Statement
 from servicedesk.domain.workers import Worker
 
 #: Constraint names are fixed, so that migrations can name them on every database.
@@ -62,7 +62,6 @@ metadata = sa.MetaData(
 )
 
 Projection = Callable[[Any], Any]
-Child = tuple[sa.Table, str, Callable[[Any], list[dict[str, Any]]]]
 END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
@@ -89,17 +88,32 @@ def erased_values(table: sa.Table) -> dict[str, Any]:
 
 @attrs.frozen
 class AggregateTable:
-    """How one aggregate kind is stored: its class, its table and the rows written with it."""
+    """How one aggregate kind is stored: its class, its table, and what its document leaves out."""
 
     cls: type[Any]  # what the ``document`` column holds, e.g. ServiceRequest
     table: sa.Table
-    #: Rows of other tables written with the aggregate: (table, column naming the
-    #: aggregate, rows of the aggregate), replaced on every save.  For rules across
-    #: aggregates that a database must hold (a charge on at most one statement).
-    children: tuple[Child, ...] = ()
+    #: Fields the document leaves out because a column of the same name holds them
+    #: (a charge's statement, which the statement that bills it sets): read back from it.
+    in_columns: tuple[str, ...] = ()
+    #: Fields the document leaves out because the creating event holds them, never to
+    #: change (a statement's lines): read back from that event.
+    in_creation: tuple[str, ...] = ()
 
     def projections(self, aggregate: Any) -> dict[str, Any]:
         return {name: function(aggregate) for name, function in _projectors(self.table)}
+
+    def document(self, aggregate: Any) -> dict[str, Any]:
+        """The aggregate's document as stored: without what is kept elsewhere."""
+        data: dict[str, Any] = convert.unstructure(aggregate)
+        for name in (*self.in_columns, *self.in_creation):
+            del data[name]
+        return data
+
+    def loaded(self, row: Any) -> dict[str, Any]:
+        """The whole document of ``row`` (its document and ``in_columns``), creation aside."""
+        if not self.in_columns:
+            return dict(row.document)
+        return {**row.document, **{name: getattr(row, name) for name in self.in_columns}}
 
 
 @functools.cache
@@ -118,7 +132,8 @@ def aggregate_table(
     cls: type[Any],
     columns: tuple[sa.Column[Any], ...] = (),
     indexes: tuple[sa.Index | sa.Constraint, ...] = (),
-    children: tuple[Child, ...] = (),
+    in_columns: tuple[str, ...] = (),
+    in_creation: tuple[str, ...] = (),
 ) -> AggregateTable:
     """Declare the table of an aggregate: core columns, projections, indexes.
 
@@ -136,7 +151,7 @@ def aggregate_table(
         *columns,
         *indexes,
     )
-    return AggregateTable(cls, table, children)
+    return AggregateTable(cls, table, in_columns, in_creation)
 
 
 # --- the event log and idempotency keys ----------------------------------------------------------
@@ -377,27 +392,10 @@ charges = aggregate_table(
         sa.Index(None, "confirmed_at"),
         sa.Index(None, "statement_id"),
     ),
+    # The statement that bills the charge sets it: one column, no copy in the document.
+    in_columns=("statement_id",),
 )
 
-
-def _billed_charges(statement: Statement) -> list[dict[str, Any]]:
-    return [
-        {"charge_id": line.reference, "statement_id": statement.id.value}
-        for line in statement.lines
-        if line.kind is StatementLineKind.CHARGE
-    ]
-
-
-#: Which statement bills each charge, written with the statement: its primary key on the
-#: charge lets a charge appear on at most one statement, even if two closes raced past
-#: the charge's own version check.
-statement_charges = sa.Table(
-    "statement_charges",
-    metadata,
-    sa.Column("charge_id", Key(), primary_key=True),
-    sa.Column("statement_id", Key(), nullable=False),
-    sa.Index(None, "statement_id"),
-)
 
 statements = aggregate_table(
     "statements",
@@ -426,7 +424,8 @@ statements = aggregate_table(
         sa.Index(None, "period", "id"),
         sa.Index(None, "open_due"),
     ),
-    children=((statement_charges, "statement_id", _billed_charges),),
+    # The lines are the StatementIssued event's, which the audit record pins.
+    in_creation=("lines",),
 )
 
 

@@ -511,7 +511,7 @@ def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context
     )
     ctx.uow.statements.add(statement)
     for charge in charges:
-        charge.bill(sid, at=ctx.now)
+        charge.bill(sid)
     for agreement, _fees in agreements:
         agreement.bill(period, sid, at=ctx.now)
     return len(charges)

@@ -7,18 +7,21 @@ database, in the close's own transaction:
 
 1. notes the accounts in a temporary table (``close_run``), one indexed pass over
    the billable charges;
-2. links each billed charge to its statement (``statement_charges``);
-3. appends a ``ChargeBilled`` event per charge;
-4. inserts the statements with one ``INSERT ... SELECT ... GROUP BY``: lines in the
-   domain's order (confirmed first, then by id), the total summed in integer fen;
-5. appends a ``StatementIssued`` event per statement, built from the statement;
-6. marks the charges billed (``statement_id``, ``billable_at``, version and document).
+2. links the billable charges to their statements with one ``UPDATE`` (the
+   charge's ``statement_id`` column, which is the link; ``billable_at`` cleared,
+   the version moved so that a save from before the close conflicts);
+3. inserts the statements with one ``INSERT ... SELECT ... GROUP BY`` of the charges
+   just linked, the total summed in integer fen;
+4. appends a ``StatementIssued`` event per statement: the lines, in the domain's
+   order (confirmed first, then by id), are stored there and only there.
 
-Documents and events are built by the database's JSON functions
-(``json_values``) field by field as ``servicedesk.convert`` writes them, so
-loading them gives exactly what the domain path would have stored.  What the
-audit record of the command names the events recorded in Python (the domain
-path's) one by one, and the bulk events by their count and one digest per type.
+A charge gets no event and no document rewrite: the statement's event names it,
+and its column says which statement it is on.  Documents and events are built by
+the database's JSON functions (``json_values``) field by field as
+``servicedesk.convert`` writes them, so loading them gives exactly what the
+domain path would have stored.  What the audit record of the command names the
+events recorded in Python (the domain path's) one by one, and the bulk events by
+their count and one digest.
 
 In batches (``limit``), a unit of work takes the accounts after the last one the
 run closed (``after``) up to the account of the ``limit``-th billable charge by
@@ -40,7 +43,7 @@ currency is not checked charge by charge here.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,12 +53,12 @@ from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import json_values as j
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.adapters.sql.types import Key, UtcDateTime
-from servicedesk.app.audit import event_ref, json_escaped, ref_maker
+from servicedesk.app.audit import event_ref
 from servicedesk.app.billing.ports import BulkIssue, MonthClose
 from servicedesk.app.unit_of_work import Written
 from servicedesk.domain.audit import EventTally
-from servicedesk.domain.billing import AccountId, BillingMode, ChargeId, StatementId
-from servicedesk.domain.charges import ChargeBilled
+from servicedesk.domain.audit import digest as data_digest
+from servicedesk.domain.billing import AccountId, BillingMode
 from servicedesk.domain.events import Event
 from servicedesk.domain.statements import StatementLineKind, StatementStatus
 
@@ -139,37 +142,20 @@ def issue_in_bulk(
     )
     left = sa.select(r.account_id).where(r.bulk == sa.false()).order_by(r.account_id)
     to_domain = [AccountId(row.account_id) for row in uow.execute(left)]
-    in_bulk = sa.and_(c.account_id == r.account_id, r.bulk == sa.true())
-    billed = (
-        sa.select(c.id, c.account_id, c.request_id, c.confirmed_at, c.amount, c.version)
-        .add_columns(c.document, r.statement_id, r.currency)
-        .join_from(charges, close_run, in_bulk)
-        .where(billable)
+    # 2. the charges linked to their statements (MySQL assigns left to right)
+    in_bulk = sa.select(r.account_id).where(r.bulk == sa.true())
+    uow.execute(
+        sa.update(charges)
+        .where(billable, c.account_id.in_(in_bulk))
+        .ordered_values(
+            (c.statement_id, c.account_id + f":{period}"),
+            (c.billable_at, None),
+            (c.version, c.version + 1),
+        )
     )
-    # 2. which statement bills each charge
-    links = billed.with_only_columns(c.id, r.statement_id)
-    uow.execute(sa.insert(t.statement_charges).from_select(["charge_id", "statement_id"], links))
-    # 3. a ChargeBilled event per charge
-    charge_events = billed.with_only_columns(
-        sa.literal("charge"),
-        c.id,
-        c.version + 1,
-        sa.literal("ChargeBilled"),
-        at,
-        j.json_object(
-            {
-                "type": j.text("ChargeBilled"),
-                "at": at_text,
-                "charge_id": c.id,
-                "statement_id": r.statement_id,
-            }
-        ),
-        sa.literal(uow.entry, sa.BigInteger()),
-    ).order_by(r.account_id, c.confirmed_at, c.id)
-    uow.execute(_insert_events(charge_events))
-    # 4. the statements, lines in the domain's order, the total in fen
-    uow.execute(_insert_statements(billable, close, text, uow.store.engine.dialect.name))
-    # 5. a StatementIssued event per statement
+    # 3. the statements, the total in fen
+    uow.execute(_insert_statements(close))
+    # 4. a StatementIssued event per statement, with its lines
     statement_events = (
         sa.select(
             sa.literal("statement"),
@@ -185,7 +171,9 @@ def issue_in_bulk(
                     "account_id": s.account_id,
                     "period": j.json_get(s.document, "period"),
                     "currency": r.currency,
-                    "lines": j.json_get(s.document, "lines"),
+                    "lines": j.json_parsed(
+                        _lines(s.id, r.currency, text, uow.store.engine.dialect.name)
+                    ),
                     "total": j.json_get(s.document, "total"),
                     "due": j.text(convert.unstructure(close.due)),
                 }
@@ -196,23 +184,8 @@ def issue_in_bulk(
         .order_by(s.id)
     )
     uow.execute(_insert_events(statement_events))
-    # 6. the charges billed: the document first (MySQL assigns left to right)
-    statement_id = c.account_id + f":{period}"
-    uow.execute(
-        sa.update(charges)
-        .where(billable, c.account_id.in_(sa.select(r.account_id).where(r.bulk == sa.true())))
-        .ordered_values(
-            (
-                c.document,
-                j.json_set(c.document, {"statement_id": statement_id, "version": c.version}),
-            ),
-            (c.version, c.version + 1),
-            (c.billable_at, None),
-            (c.statement_id, statement_id),
-        )
-    )
     _drop_run(uow)
-    if tallies := _tallies(uow, close.at):
+    if tallies := _tallies(uow):
         uow.written.append(Written((), tallies=tallies))
     return BulkIssue(to_domain, last)
 
@@ -234,111 +207,62 @@ def _insert_events(rows: sa.Select[Any]) -> sa.Insert:
     return sa.insert(t.events).from_select(columns, rows)
 
 
-def _tallies(uow: SqlTransaction, at: datetime) -> list[EventTally]:
-    """The count and digest, per type, of the events this close wrote in SQL, for its record.
+def _tallies(uow: SqlTransaction) -> list[EventTally]:
+    """The count and digest of the events this close wrote in SQL, for its record.
 
     Found by the transaction's mark (only the bulk steps have written events yet),
-    in the log's order, streamed.  A ``ChargeBilled`` differs from the next only in
-    its two ids, so its digest is made from them (``ref_maker``) once the first one,
-    read whole and digested the domain's way, agrees; a ``StatementIssued`` (one per
-    account) is read whole.
+    in the log's order, streamed: one ``StatementIssued`` per statement.  Built by
+    one SQL expression as ``servicedesk.convert`` writes an event, each document is
+    already the plain data ``event_ref`` digests, so it is digested as read; the
+    first, and any with a total below zero (the one spelling that differs in sign),
+    are also decoded and digested the domain's way, and from a disagreement on
+    every event is.
     """
-    e, links = t.events.c, t.statement_charges.c
-    mine = sa.and_(e.entry == uow.entry, e.type == "ChargeBilled")
-    first = uow.execute(sa.select(e.document).where(mine).order_by(e.seq).limit(1)).first()
-    tallies = []
-    if first is not None:
-        template = ChargeBilled(at=at, charge_id=ChargeId("c"), statement_id=StatementId("s"))
-        maker = ref_maker(template, [("charge_id",), ("statement_id",)])
-        reference = event_ref(convert.structure(first.document, Event))
-        if maker is not None and maker(_first_ids(first.document)) == reference:
-            ids = (
-                sa.select(e.aggregate_id, links.statement_id)
-                .join_from(t.events, t.statement_charges, links.charge_id == e.aggregate_id)
-                .where(mine)
-                .order_by(e.seq)
-            )
-            rows = uow.execute(ids.execution_options(stream_results=True, yield_per=10_000))
-            digests = (maker((json_escaped(c), json_escaped(s))).digest for c, s in rows)
-            tallies.append(EventTally.of("ChargeBilled", digests))
-        else:
-            tallies.append(_read_whole(uow, mine, "ChargeBilled"))
-    issued = sa.and_(e.entry == uow.entry, e.type == "StatementIssued")
-    if uow.execute(sa.select(e.seq).where(issued).limit(1)).first() is not None:
-        tallies.append(_read_whole(uow, issued, "StatementIssued"))
-    return tallies
-
-
-def _first_ids(document: Any) -> tuple[str, str]:
-    return json_escaped(document["charge_id"]), json_escaped(document["statement_id"])
-
-
-def _read_whole(uow: SqlTransaction, where: sa.ColumnElement[bool], type_name: str) -> EventTally:
     e = t.events.c
-    query = sa.select(e.document).where(where).order_by(e.seq)
+    issued = sa.and_(e.entry == uow.entry, e.type == "StatementIssued")
+    query = sa.select(e.document).where(issued).order_by(e.seq)
     rows = uow.execute(query.execution_options(stream_results=True, yield_per=2_000))
-    digests = (event_ref(convert.structure(row.document, Event)).digest for row in rows)
-    return EventTally.of(type_name, digests)
+
+    def digests() -> Iterator[str]:
+        exact = True
+        for number, (document,) in enumerate(rows):
+            if exact and number and not _negative(document):
+                yield data_digest(document)
+                continue
+            ref = event_ref(convert.structure(document, Event)).digest
+            exact = exact and ref == data_digest(document)
+            yield ref
+
+    tally = EventTally.of("StatementIssued", digests())
+    return [tally] if tally.count else []
 
 
-def _insert_statements(
-    billable: sa.ColumnElement[bool], close: MonthClose, text: tuple[str, str], dialect: str
-) -> sa.Insert:
-    """One statement per account of the run, from its billable charges.
+def _negative(document: Any) -> bool:
+    total = document.get("total") if isinstance(document, dict) else None
+    return not isinstance(total, dict) or str(total.get("amount", "-")).startswith("-")
 
-    The lines go in the domain's order: confirmed first, then by id.  PostgreSQL and
-    MySQL sort inside the aggregate.  SQLite (before 3.44) cannot, and sorts again for
-    a GROUP BY, so there each account's lines are aggregated by a subquery of their
-    own from rows already sorted: no sort comes between them and the array.
+
+def _insert_statements(close: MonthClose) -> sa.Insert:
+    """One statement per account of the run, from the charges step 2 linked to it.
+
+    Its lines are not in its document: they are its ``StatementIssued`` event's.
     """
     c, r = t.charges.table.c, close_run.c
-    before, after = text
-    line = j.json_object(
-        {
-            "kind": j.text(StatementLineKind.CHARGE.value),
-            "reference": c.id,
-            "description": j.text(before) + c.request_id + j.text(after),
-            "amount": j.json_get(c.document, "total"),
-            "item_id": j.json_get(c.document, "item_id"),
-        }
+    fen = _fen(sa.func.sum(c.amount))
+    rows = (
+        sa.select(r.statement_id, r.account_id, r.currency, fen.label("fen"))
+        .join_from(
+            t.charges.table,
+            close_run,
+            sa.and_(c.statement_id == r.statement_id, r.bulk == sa.true()),
+        )
+        .group_by(r.statement_id, r.account_id, r.currency)
     )
-    fen: sa.ColumnElement[int]
-    lines: sa.ColumnElement[Any]
-    if dialect == "sqlite":
-        mine = sa.and_(c.account_id == r.account_id, billable)
-        ordered = (
-            sa.select(line.label("line"))
-            .where(mine)
-            .order_by(c.confirmed_at, c.id)
-            .correlate_except(t.charges.table)
-            .subquery()
-        )
-        lines = sa.select(j.json_array_agg(j.json_parsed(ordered.c.line))).scalar_subquery()
-        fen = sa.select(_fen(sa.func.sum(c.amount))).where(mine).scalar_subquery()
-        rows = (
-            sa.select(r.statement_id, r.account_id, r.currency)
-            .add_columns(lines, fen)
-            .where(r.bulk == sa.true())
-        )
-    else:
-        lines = j.json_array_agg(line, c.confirmed_at, c.id)
-        fen = _fen(sa.func.sum(c.amount))
-        rows = (
-            sa.select(r.statement_id, r.account_id, r.currency)
-            .add_columns(lines, fen)
-            .join_from(
-                t.charges.table,
-                close_run,
-                sa.and_(c.account_id == r.account_id, r.bulk == sa.true()),
-            )
-            .where(billable)
-            .group_by(r.account_id, r.statement_id, r.currency)
-        )
     o = rows.subquery().c
-    total = j.json_object({"amount": j.fen_text(o[4]), "currency": o.currency})
+    total = j.json_object({"amount": j.fen_text(o.fen), "currency": o.currency})
     status = sa.case(
-        (o[4] < 0, StatementStatus.CREDIT.value),
-        (o[4] == 0, StatementStatus.PAID.value),
+        (o.fen < 0, StatementStatus.CREDIT.value),
+        (o.fen == 0, StatementStatus.PAID.value),
         else_=StatementStatus.OPEN.value,
     )
     period = convert.unstructure(close.period)
@@ -350,7 +274,6 @@ def _insert_statements(
                 {key: sa.literal(value, sa.Integer()) for key, value in period.items()}
             ),
             "currency": o.currency,
-            "lines": j.json_parsed(o[3]),
             "total": total,
             "due": j.text(convert.unstructure(close.due)),
             "issued_at": j.text(convert.unstructure(close.at)),
@@ -367,16 +290,56 @@ def _insert_statements(
         o.account_id,
         sa.literal(str(close.period)),
         status,
-        o[4],
+        o.fen,
         o.currency,
         due,
-        sa.case((o[4] > 0, due), else_=sa.null()),
+        sa.case((o.fen > 0, due), else_=sa.null()),
     )
     columns = [
         *("id", "version", "document", "account_id", "period", "status"),
         *("total", "currency", "due", "open_due"),
     ]
     return sa.insert(t.statements.table).from_select(columns, statements)
+
+
+def _lines(
+    statement: sa.ColumnElement[str],
+    currency: sa.ColumnElement[Any],
+    text: tuple[str, str],
+    dialect: str,
+) -> sa.ColumnElement[Any]:
+    """The statement's lines as a JSON array, from its charges in the domain's order.
+
+    A line's amount is the charge's total, written from its ``amount`` column in the
+    account's currency (a charge takes its account's), so that only its item is read
+    from its document.
+
+    The order is confirmed first, then by id.  PostgreSQL and MySQL sort inside the
+    aggregate; SQLite (before 3.44) cannot, so there the lines are aggregated from a
+    subquery of rows already sorted.
+    """
+    c = t.charges.table.c
+    before, after = text
+    line = j.json_object(
+        {
+            "kind": j.text(StatementLineKind.CHARGE.value),
+            "reference": c.id,
+            "description": j.text(before) + c.request_id + j.text(after),
+            "amount": j.json_object({"amount": j.fen_text(c.amount), "currency": currency}),
+            "item_id": j.json_get(c.document, "item_id"),
+        }
+    )
+    mine = c.statement_id == statement
+    if dialect != "sqlite":
+        return sa.select(j.json_array_agg(line, c.confirmed_at, c.id)).where(mine).scalar_subquery()
+    ordered = (
+        sa.select(line.label("line"))
+        .where(mine)
+        .order_by(c.confirmed_at, c.id)
+        .correlate_except(t.charges.table)
+        .subquery()
+    )
+    return sa.select(j.json_array_agg(j.json_parsed(ordered.c.line))).scalar_subquery()
 
 
 def _fen(total: Any) -> sa.ColumnElement[int]:
