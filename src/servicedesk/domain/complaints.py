@@ -203,8 +203,12 @@ class ComplaintDeadlineBreached(Event):
 
 @attrs.frozen(kw_only=True)
 class ComplaintEscalated(Event):
+    """One step up the chain; ``breach``: the deadline it went up for, missed and not yet
+    recorded (one event per escalation, the breach recorded with it)."""
+
     complaint_id: ComplaintId
     escalation: Escalation
+    breach: Breach | None = None
 
 
 # --- aggregate -----------------------------------------------------------------------------------
@@ -468,8 +472,10 @@ class Complaint(Aggregate[ComplaintId]):
         )
         if step is None:
             return False
-        self._breach_if_late(clock, now)
-        self._record(ComplaintEscalated(at=now, complaint_id=self.id, escalation=step))
+        breach = self._late(clock, now)
+        self._record(
+            ComplaintEscalated(at=now, complaint_id=self.id, escalation=step, breach=breach)
+        )
         return True
 
     # -- rules ---------------------------------------------------------------------------------
@@ -500,10 +506,15 @@ class Complaint(Aggregate[ComplaintId]):
             )
 
     def _breach_if_late(self, timer: Timer, at: datetime) -> None:
+        breach = self._late(timer, at)
+        if breach is not None:
+            self._record(ComplaintDeadlineBreached(at=at, complaint_id=self.id, breach=breach))
+
+    def _late(self, timer: Timer, at: datetime) -> Breach | None:
+        """The breach of ``timer`` at ``at``, if it is late and not recorded yet."""
         if at <= timer.due or self._breached(timer):
-            return
-        breach = Breach(timer.kind, timer.started_at, timer.due, at)
-        self._record(ComplaintDeadlineBreached(at=at, complaint_id=self.id, breach=breach))
+            return None
+        return Breach(timer.kind, timer.started_at, timer.due, at)
 
     def _breached(self, timer: Timer) -> bool:
         return any(b.kind is timer.kind and b.started_at == timer.started_at for b in self.breaches)
@@ -573,6 +584,8 @@ class Complaint(Aggregate[ComplaintId]):
             case ComplaintDeadlineBreached():
                 self.breaches = (*self.breaches, event.breach)
             case ComplaintEscalated():
+                if event.breach is not None:
+                    self.breaches = (*self.breaches, event.breach)
                 self.escalations = (*self.escalations, event.escalation)
             case _:
                 super().apply(event)
