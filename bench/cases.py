@@ -470,7 +470,8 @@ PURGE_BATCH = 10_000
 
 
 def run_purge(url: str, n: int) -> int:
-    desk, store = world.desk_on(url, world.Clock(PURGE_AT))
+    # the desk's unit of work as big as the command's batch: one transaction per batch
+    desk, store = world.desk_on(url, world.Clock(PURGE_AT), bulk_batch=PURGE_BATCH)
     purged = 0
     while done := int(desk.handle(PurgeExpired(limit=PURGE_BATCH), actor=Actor.system()).id or 0):
         purged += done
