@@ -210,6 +210,23 @@ class ComplaintEscalated(Event):
     escalation: Escalation
     breach: Breach | None = None
 
+    def alike(
+        self, complaint_id: str, escalation: Escalation, breach: Breach | None
+    ) -> ComplaintEscalated:
+        """This event for another complaint of a bulk sweep, without checking again what
+        ``self`` passed: the id and the times come from complaints stored valid."""
+        key = object.__new__(ComplaintId)
+        object.__setattr__(key, "value", complaint_id)
+        event = object.__new__(ComplaintEscalated)
+        for name, value in (
+            ("at", self.at),
+            ("complaint_id", key),
+            ("escalation", escalation),
+            ("breach", breach),
+        ):
+            object.__setattr__(event, name, value)
+        return event
+
 
 # --- aggregate -----------------------------------------------------------------------------------
 

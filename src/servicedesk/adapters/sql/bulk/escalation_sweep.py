@@ -252,15 +252,19 @@ def _events(
     """``INSERT INTO events ... SELECT`` one event like ``template`` per complaint of ``where``."""
     c = repository.table.c
     e = t.events.c
-    rows = sa.select(
-        sa.literal(repository.kind, sa.String()),
-        c.id,
-        c.version + 1,
-        sa.literal(type(template).__name__, sa.String()),
-        sa.literal(now, t.events.c.at.type),
-        _template(template, places, holes),
-        sa.literal(repository.uow.entry, sa.BigInteger()),
-    ).where(*where).order_by(c.id)  # the log in the order of the references made from the rows
+    rows = (
+        sa.select(
+            sa.literal(repository.kind, sa.String()),
+            c.id,
+            c.version + 1,
+            sa.literal(type(template).__name__, sa.String()),
+            sa.literal(now, t.events.c.at.type),
+            _template(template, places, holes),
+            sa.literal(repository.uow.entry, sa.BigInteger()),
+        )
+        .where(*where)
+        .order_by(c.id)
+    )  # the log in the order of the references made from the rows
     columns = [e.stream, e.aggregate_id, e.version, e.type, e.at, e.document, e.entry]
     insert = sa.insert(t.events).from_select(columns, rows)
     return insert.execution_options(preserve_rowcount=True)  # checked against the rows found
@@ -319,9 +323,7 @@ def _stored(rows: Iterable[Any], step: Escalation, escalated: ComplaintEscalated
             if missed is None:
                 missed = breaches[started, due] = Breach(breach.kind, started, due, now)
             values += [started_iso, due_iso]
-        event = ComplaintEscalated(
-            at=now, complaint_id=ComplaintId(complaint), escalation=up, breach=missed
-        )
+        event = escalated.alike(complaint, up, missed)
         add_event(event)
         add_ref(event_ref(event) if maker is None else maker(values))
     return Written(events, refs=refs)
