@@ -70,8 +70,11 @@ COPIED_COLUMNS = ("clock_started_iso", "clock_due_iso")
 #: The strings of the templates that SQL replaces with each complaint's own (each hole is
 #: in a template once: the breach's due time is the escalation's, under a second name).
 ID, STARTED, DUE, MISSED = "@@complaint_id@@", "@@started_at@@", "@@due@@", "@@missed@@"
-ESCALATED_HOLES = {("complaint_id",): ID, ("escalation", "due"): DUE}
-BREACH_HOLES = {("breach", "started_at"): STARTED, ("breach", "due"): MISSED}
+ESCALATED_HOLES: dict[tuple[str, ...], str] = {("complaint_id",): ID, ("escalation", "due"): DUE}
+BREACH_HOLES: dict[tuple[str, ...], str] = {
+    ("breach", "started_at"): STARTED,
+    ("breach", "due"): MISSED,
+}
 
 
 def escalate_due(
