@@ -266,8 +266,8 @@ def _events(
             sa.literal(repository.uow.entry, sa.BigInteger()),
         )
         .where(*where)
-        .order_by(c.id)
-    )  # the log in the order of the references made from the rows
+        .order_by(c.id)  # the log in the order of the events the command returns
+    )
     columns = [e.stream, e.aggregate_id, e.version, e.type, e.at, e.document, e.entry]
     insert = sa.insert(t.events).from_select(columns, rows)
     return insert.execution_options(preserve_rowcount=True)  # checked against the rows found
