@@ -318,13 +318,13 @@ def random_refs(kind: str, count: int) -> list[str]:
 
 
 def raw_sweep(url: str, n: int) -> int:
-    """Per event type one ``INSERT ... SELECT`` of event rows, one indexed ``UPDATE``, one
-    audit row.
+    """One ``INSERT ... SELECT`` of event rows, one indexed ``UPDATE``, one audit row.
 
-    The same work as the library's sweep on its tables: an event row per breach and per
-    escalation (its document made in SQL with the complaint's id), the breach and the
-    escalation appended to each complaint's document, its version and level moved on, and
-    an audit record that names every event (the library's names each by a digest).
+    The same work as the library's sweep on its tables: an event row per escalation, with
+    the breach it went up for (its document made in SQL with the complaint's id), the
+    breach and the escalation appended to each complaint's document, its version and level
+    moved on, and an audit record that names every event (the library's names each by a
+    digest).
     """
     raw = Raw(url)
     now = SWEEP_AT.replace(tzinfo=None)
@@ -343,15 +343,16 @@ def raw_sweep(url: str, n: int) -> int:
             " true), '{escalations,-1}', CAST(%s AS JSONB), true), '{updated_at}',"
             " to_jsonb(CAST(%s AS TEXT)))"
         )
-    refs: list[str] = []
-    for kind, body in (("ComplaintDeadlineBreached", RAW_BREACH), ("ComplaintEscalated", RAW_STEP)):
-        template = json.dumps({"type": kind, "at": "x" * 25, "complaint_id": "@@id@@", "x": body})
-        written = raw.execute(
-            "INSERT INTO raw_events (aggregate_id, version, type, at, document)"
-            f" SELECT id, version + 1, %s, %s, {event}{where}",
-            (kind, now, template, now),
-        ).rowcount
-        refs += random_refs(kind, written)
+    kind = "ComplaintEscalated"
+    template = json.dumps(
+        {"type": kind, "at": "x" * 25, "complaint_id": "@@id@@", "x": RAW_STEP, "y": RAW_BREACH}
+    )
+    written = raw.execute(
+        "INSERT INTO raw_events (aggregate_id, version, type, at, document)"
+        f" SELECT id, version + 1, %s, %s, {event}{where}",
+        (kind, now, template, now),
+    ).rowcount
+    refs = random_refs(kind, written)
     escalated = raw.execute(
         f"UPDATE raw_complaints SET document = {document}, level = level + 1,"
         " clock_breached = TRUE, version = version + 1, escalation_due = %s"
@@ -438,7 +439,8 @@ PURGE_BATCH = 10_000
 
 
 def run_purge(url: str, n: int) -> int:
-    desk, store = world.desk_on(url, world.Clock(PURGE_AT))
+    # the desk's unit of work as big as the command's batch: one transaction per batch
+    desk, store = world.desk_on(url, world.Clock(PURGE_AT), bulk_batch=PURGE_BATCH)
     purged = 0
     while done := int(desk.handle(PurgeExpired(limit=PURGE_BATCH), actor=Actor.system()).id or 0):
         purged += done

@@ -83,9 +83,9 @@ def requester(unit: str) -> Requester:
     return Requester("Resident", unit, Contact("13800138000"), RequesterKind.OWNER)
 
 
-def desk_on(url: str, clock: Clock) -> tuple[Desk, SqlStore]:
+def desk_on(url: str, clock: Clock, bulk_batch: int | None = BULK_BATCH) -> tuple[Desk, SqlStore]:
     store = open_store(url)
-    return Desk(store, clock=clock, entry_points=False), store
+    return Desk(store, clock=clock, entry_points=False, bulk_batch=bulk_batch), store
 
 
 def prepare_catalogue(desk: Desk) -> None:

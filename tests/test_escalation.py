@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from _casework import CLERK, make_desk, published_item, registered_request, requester, sh, state
 from servicedesk import DispatchRequest, RegisterWorker, Role, StartWork, Urgency
 from servicedesk.app.complaints.commands import AcknowledgeComplaint, EscalateOverdue, FileComplaint
-from servicedesk.domain.complaints import Complaint, ComplaintEscalated
-from servicedesk.domain.deadlines import DeadlineKind, EscalationStep
+from servicedesk.domain.complaints import Complaint, ComplaintEscalated, ComplaintId
+from servicedesk.domain.deadlines import Breach, DeadlineKind, Escalation, EscalationStep
 from servicedesk.domain.errors import PolicyError
 from servicedesk.domain.requests import DeadlineMissed, RequestEscalated
 from servicedesk.policies import hookimpl
@@ -239,3 +239,15 @@ def test_the_sweep_escalates_exactly_the_overdue_cases_once(
     again = desk.handle(EscalateOverdue())
     assert again.events == ()
     assert again.id == "0"
+
+
+def test_an_escalation_alike_another_is_the_event_built_whole() -> None:
+    at = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    step = Escalation(1, Role.DEPARTMENT_HEAD, DeadlineKind.ACKNOWLEDGE, at, at, at)
+    breach = Breach(DeadlineKind.ACKNOWLEDGE, at, at, at)
+    template = ComplaintEscalated(at=at, complaint_id=ComplaintId("c-0"), escalation=step)
+    built = ComplaintEscalated(
+        at=at, complaint_id=ComplaintId("c-7"), escalation=step, breach=breach
+    )
+    assert template.alike("c-7", step, breach) == built
+    assert hash(template.alike("c-7", step, breach)) == hash(built)

@@ -197,8 +197,29 @@ class ComplaintDeadlineBreached(Event):
 
 @attrs.frozen(kw_only=True)
 class ComplaintEscalated(Event):
+    """One step up the chain; ``breach``: the deadline it went up for, missed and not yet
+    recorded (one event per escalation, the breach recorded with it)."""
+
     complaint_id: ComplaintId
     escalation: Escalation
+    breach: Breach | None = None
+
+    def alike(
+        self, complaint_id: str, escalation: Escalation, breach: Breach | None
+    ) -> ComplaintEscalated:
+        """This event for another complaint of a bulk sweep, without checking again what
+        ``self`` passed: the id and the times come from complaints stored valid."""
+        key = object.__new__(ComplaintId)
+        object.__setattr__(key, "value", complaint_id)
+        event = object.__new__(ComplaintEscalated)
+        for name, value in (
+            ("at", self.at),
+            ("complaint_id", key),
+            ("escalation", escalation),
+            ("breach", breach),
+        ):
+            object.__setattr__(event, name, value)
+        return event
 
 
 # --- aggregate -----------------------------------------------------------------------------------
@@ -463,8 +484,10 @@ class Complaint(Aggregate[ComplaintId]):
         )
         if step is None:
             return False
-        self._breach_if_late(clock, now)
-        self._record(ComplaintEscalated(at=now, complaint_id=self.id, escalation=step))
+        breach = self._late(clock, now)
+        self._record(
+            ComplaintEscalated(at=now, complaint_id=self.id, escalation=step, breach=breach)
+        )
         return True
 
     # -- rules ---------------------------------------------------------------------------------
@@ -495,10 +518,15 @@ class Complaint(Aggregate[ComplaintId]):
             )
 
     def _breach_if_late(self, timer: Timer, at: datetime) -> None:
+        breach = self._late(timer, at)
+        if breach is not None:
+            self._record(ComplaintDeadlineBreached(at=at, complaint_id=self.id, breach=breach))
+
+    def _late(self, timer: Timer, at: datetime) -> Breach | None:
+        """The breach of ``timer`` at ``at``, if it is late and not recorded yet."""
         if at <= timer.due or self._breached(timer):
-            return
-        breach = Breach(timer.kind, timer.started_at, timer.due, at)
-        self._record(ComplaintDeadlineBreached(at=at, complaint_id=self.id, breach=breach))
+            return None
+        return Breach(timer.kind, timer.started_at, timer.due, at)
 
     def _breached(self, timer: Timer) -> bool:
         return any(b.kind is timer.kind and b.started_at == timer.started_at for b in self.breaches)
@@ -568,6 +596,8 @@ class Complaint(Aggregate[ComplaintId]):
             case ComplaintDeadlineBreached():
                 self.breaches = (*self.breaches, event.breach)
             case ComplaintEscalated():
+                if event.breach is not None:
+                    self.breaches = (*self.breaches, event.breach)
                 self.escalations = (*self.escalations, event.escalation)
             case _:
                 super().apply(event)

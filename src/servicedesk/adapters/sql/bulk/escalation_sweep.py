@@ -9,10 +9,10 @@ gives the step and the next escalation time; then, for the whole group,
 
 1. one ``SELECT ... FOR UPDATE`` takes the ids, and the due and start of the running clock
    (to build the events the command returns, publishes and audits);
-2. one ``INSERT ... SELECT`` writes the ``ComplaintDeadlineBreached`` events (when the
-   group's clock has no breach recorded) and one the ``ComplaintEscalated`` events, each
-   document made once with ``convert.unstructure`` and completed per row in SQL with the
-   complaint's id and its clock's times;
+2. one ``INSERT ... SELECT`` writes one ``ComplaintEscalated`` event per complaint (with
+   the breach when the group's clock has none recorded), its document made once with
+   ``convert.unstructure`` and completed per row in SQL with the complaint's id and its
+   clock's times;
 3. one ``UPDATE`` appends the breach and the escalation to the documents, sets
    ``updated_at`` and moves the version and the projection columns on,
 
@@ -53,7 +53,6 @@ from servicedesk.domain.audit import EventRef
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.complaints import (
     Complaint,
-    ComplaintDeadlineBreached,
     ComplaintEscalated,
     ComplaintId,
 )
@@ -68,10 +67,14 @@ Chain = Callable[[Complaint], Sequence[EscalationStep]]
 GROUP_COLUMNS = ("category", "urgency", "escalation_level", "clock_kind", "clock_breached")
 #: Copied from each row into what the sweep writes.
 COPIED_COLUMNS = ("clock_started_iso", "clock_due_iso")
-#: The strings of the templates that SQL replaces with each complaint's own.
-ID, STARTED, DUE = "@@complaint_id@@", "@@started_at@@", "@@due@@"
-BREACHED_HOLES = {("complaint_id",): ID, ("breach", "started_at"): STARTED, ("breach", "due"): DUE}
-ESCALATED_HOLES = {("complaint_id",): ID, ("escalation", "due"): DUE}
+#: The strings of the templates that SQL replaces with each complaint's own (each hole is
+#: in a template once: the breach's due time is the escalation's, under a second name).
+ID, STARTED, DUE, MISSED = "@@complaint_id@@", "@@started_at@@", "@@due@@", "@@missed@@"
+ESCALATED_HOLES: dict[tuple[str, ...], str] = {("complaint_id",): ID, ("escalation", "due"): DUE}
+BREACH_HOLES: dict[tuple[str, ...], str] = {
+    ("breach", "started_at"): STARTED,
+    ("breach", "due"): MISSED,
+}
 
 
 def escalate_due(
@@ -172,41 +175,35 @@ def _escalate_group(
     if step is None:  # the top of the chain
         return 0
     breach = None if sample.clock_breached else Breach(clock.kind, clock.started_at, clock.due, now)
-    escalated = ComplaintEscalated(at=now, complaint_id=sample.id, escalation=step)
-    breached = (
-        None
-        if breach is None
-        else ComplaintDeadlineBreached(at=now, complaint_id=sample.id, breach=breach)
-    )
+    escalated = ComplaintEscalated(at=now, complaint_id=sample.id, escalation=step, breach=breach)
     store = repository.uow
     c = repository.table.c
     clock_due, clock_start = c.clock_due_iso, c.clock_started_iso
-    found = sa.select(c.id, clock_due, clock_start).where(*where)
+    found = sa.select(c.id, clock_due, clock_start).where(*where).order_by(c.id)
     if store.store.engine.dialect.name != "sqlite":  # SQLite's unit of work holds the file
         found = found.with_for_update()
     # Fetched in slices and made into events at once: no list of all the rows besides them.
     with collector.paused():
         rows = itertools.chain.from_iterable(store.execute(found).partitions(FETCHED))
-        stored = _stored(rows, breach, step, breached, escalated)
-    count = len(stored.events) // (1 if breach is None else 2)
+        stored = _stored(rows, step, escalated)
+    count = len(stored.events)
 
-    holes = {DUE: clock_due, STARTED: clock_start, ID: c.id}
-    inserts = []
+    holes = {DUE: clock_due, MISSED: clock_due, STARTED: clock_start, ID: c.id}
     edits: list[Edit] = []
-    if breach is not None and breached is not None:
+    places = ESCALATED_HOLES
+    if breach is not None:
         missed = _template(breach, {("started_at",): STARTED, ("due",): DUE}, holes)
         edits.append(("append", ("breaches",), "json", missed))
-        inserts.append(_events(repository, where, breached, BREACHED_HOLES, holes, now))
+        places = {**ESCALATED_HOLES, **BREACH_HOLES}
     up = _template(step, {("due",): DUE}, holes)
     edits += [
         ("append", ("escalations",), "json", up),
         ("set", ("updated_at",), "text", convert.unstructure(now)),
         ("set", ("version",), "number", c.version),
     ]
-    inserts.append(_events(repository, where, escalated, ESCALATED_HOLES, holes, now))
+    insert = _events(repository, where, escalated, places, holes, now)
     new_document = json_edit(c.document, edits)
-    for insert in inserts:
-        _expect(store.execute(insert).rowcount, count)
+    _expect(store.execute(insert).rowcount, count)
     update = (
         sa.update(repository.table)
         .where(*where)
@@ -258,15 +255,19 @@ def _events(
     """``INSERT INTO events ... SELECT`` one event like ``template`` per complaint of ``where``."""
     c = repository.table.c
     e = t.events.c
-    rows = sa.select(
-        sa.literal(repository.kind, sa.String()),
-        c.id,
-        c.version + 1,
-        sa.literal(type(template).__name__, sa.String()),
-        sa.literal(now, t.events.c.at.type),
-        _template(template, places, holes),
-        sa.literal(repository.uow.entry, sa.BigInteger()),
-    ).where(*where)
+    rows = (
+        sa.select(
+            sa.literal(repository.kind, sa.String()),
+            c.id,
+            c.version + 1,
+            sa.literal(type(template).__name__, sa.String()),
+            sa.literal(now, t.events.c.at.type),
+            _template(template, places, holes),
+            sa.literal(repository.uow.entry, sa.BigInteger()),
+        )
+        .where(*where)
+        .order_by(c.id)  # the log in the order of the events the command returns
+    )
     columns = [e.stream, e.aggregate_id, e.version, e.type, e.at, e.document, e.entry]
     insert = sa.insert(t.events).from_select(columns, rows)
     return insert.execution_options(preserve_rowcount=True)  # checked against the rows found
@@ -287,20 +288,16 @@ def _changed() -> ConcurrencyConflict:
 FETCHED = 10_000
 
 
-def _stored(
-    rows: Iterable[Any],  # (id, clock due, clock start) per complaint
-    breach: Breach | None,
-    step: Escalation,
-    breached: ComplaintDeadlineBreached | None,
-    escalated: ComplaintEscalated,
-) -> Written:
-    """The events the statements wrote, as objects, with their audit references."""
-    escalated_ref = ref_maker(escalated, [("complaint_id",), ("escalation", "due")])
-    breached_ref = (
-        None
-        if breached is None
-        else ref_maker(breached, [("complaint_id",), ("breach", "started_at"), ("breach", "due")])
-    )
+def _stored(rows: Iterable[Any], step: Escalation, escalated: ComplaintEscalated) -> Written:
+    """The events the statement wrote, as objects, with their audit references.
+
+    ``rows`` are (id, clock due, clock start) per complaint, in the order of the log.
+    """
+    breach = escalated.breach
+    paths = [("complaint_id",), ("escalation", "due")]
+    if breach is not None:
+        paths += [("breach", "started_at"), ("breach", "due")]
+    maker = ref_maker(escalated, paths)
     instants: dict[str, tuple[datetime, str]] = {}  # complaints filed together share their times
     steps: dict[datetime, Escalation] = {}
     breaches: dict[tuple[datetime, datetime], Breach] = {}
@@ -317,29 +314,19 @@ def _stored(
     add_event, add_ref = events.append, refs.append
     now = step.at
     for complaint, due_text, started_text in rows:
-        complaint_id = ComplaintId(complaint)
-        escaped = json_escaped(complaint)  # ISO times need no escaping
         due, due_iso = instant(due_text)
+        up = steps.get(due)
+        if up is None:
+            up = steps[due] = Escalation(step.level, step.role, step.kind, due, now, step.next_at)
+        values = [json_escaped(complaint), due_iso]  # ISO times need no escaping
+        missed = None
         if breach is not None:
             started, started_iso = instant(started_text)
             missed = breaches.get((started, due))
             if missed is None:
                 missed = breaches[started, due] = Breach(breach.kind, started, due, now)
-            event: Event = ComplaintDeadlineBreached(
-                at=now, complaint_id=complaint_id, breach=missed
-            )
-            ref = (
-                event_ref(event)
-                if breached_ref is None
-                else breached_ref((escaped, started_iso, due_iso))
-            )
-            add_event(event)
-            add_ref(ref)
-        up = steps.get(due)
-        if up is None:
-            up = steps[due] = Escalation(step.level, step.role, step.kind, due, now, step.next_at)
-        event = ComplaintEscalated(at=now, complaint_id=complaint_id, escalation=up)
-        ref = event_ref(event) if escalated_ref is None else escalated_ref((escaped, due_iso))
+            values += [started_iso, due_iso]
+        event = escalated.alike(complaint, up, missed)
         add_event(event)
-        add_ref(ref)
+        add_ref(event_ref(event) if maker is None else maker(values))
     return Written(events, refs=refs)

@@ -61,7 +61,7 @@ def purge_due(
     due = uow.execute(
         sa.select(f.id).where(f.purge_due <= now).order_by(f.purge_due, f.id).limit(limit)
     )
-    file_ids = list(due.scalars())
+    file_ids: list[str] = list(due.scalars().all())
     by_kind: dict[str, list[str]] = {}
     for file_id in file_ids:
         by_kind.setdefault(file_id.partition(":")[0], []).append(file_id)
