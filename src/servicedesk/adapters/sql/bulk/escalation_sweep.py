@@ -220,6 +220,7 @@ def _escalate_group(
     )
     _expect(store.execute(update).rowcount, count)
     store.written.append(stored)
+    store.wrote_in_bulk(count * len(inserts), repository.table.name, "events")
     return count
 
 
