@@ -330,13 +330,7 @@ class BillingQueries:
         self.access.check("billing.overdue_statements", actor)
         at = self._now(now)
         with self.store.reading() as uow:
-            found = [
-                StatementView.of(s, at)
-                for a in uow.accounts.list()
-                for s in uow.statements.for_account(a.id)
-                if s.is_overdue(at)
-            ]
-        return sorted(found, key=lambda v: (v.period, v.id.value))
+            return [StatementView.of(s, at) for s in uow.billing_reports.overdue_statements(at)]
 
     def statement(
         self,
@@ -417,23 +411,14 @@ class BillingQueries:
         month = Period.parse(period)
         tz = self.policies.calendar().tz
         start, end = month.start(tz), month.end(tz)
+        with self.store.reading() as uow:
+            sums = uow.billing_reports.item_money(month, start, end)
+        zero = Money.zero(currency)
         revenue: dict[ItemId, Money] = {}
         cost: dict[ItemId, Money] = {}
-        zero = Money.zero(currency)
-        with self.store.reading() as uow:
-            for charge in uow.charges.confirmed_between(start, end):
-                revenue[charge.item_id] = revenue.get(charge.item_id, zero) + charge.amount
-            for agreement in uow.agreements.list():
-                for billed in agreement.billed:
-                    if billed.period != month:
-                        continue
-                    statement = uow.statements.get(billed.statement_id)
-                    for line in statement.lines:
-                        if line.reference == agreement.id.value:
-                            item = agreement.item_id
-                            revenue[item] = revenue.get(item, zero) + line.amount
-            for entry in uow.costs.between(start, end):
-                cost[entry.item_id] = cost.get(entry.item_id, zero) + entry.amount
+        for row in sums:  # another currency than the report's is refused as Money refuses it
+            revenue[row.item_id] = revenue.get(row.item_id, zero) + Money(row.revenue, row.currency)
+            cost[row.item_id] = cost.get(row.item_id, zero) + Money(row.cost, row.currency)
         results = []
         for item in sorted(revenue.keys() | cost.keys(), key=lambda i: i.value):
             earned, spent = revenue.get(item, zero), cost.get(item, zero)

@@ -99,18 +99,24 @@ class ItemView:
         )
 
 
+#: How many open requests a handover lists; the rest are in its figures.
+HANDOVER_ROWS = 50
+
+
 @attrs.frozen
 class Handover:
-    """What the next shift takes over (rule requests.shift-handover): every open request."""
+    """What the next shift takes over (rule requests.shift-handover): the open requests in
+    figures, and the oldest of them (``limit`` rows) to go through first.
+    """
 
     at: datetime
     open: tuple[RequestView, ...]
+    count: int = 0  # every open request, listed or not
+    overdue: int = 0
+    counts: dict[Status, int] = attrs.field(factory=dict)
 
     def by_status(self) -> dict[Status, int]:
-        counts: dict[Status, int] = {}
-        for view in self.open:
-            counts[view.status] = counts.get(view.status, 0) + 1
-        return counts
+        return dict(self.counts)
 
 
 class Queries:
@@ -163,11 +169,19 @@ class Queries:
             return uow.events.history("request", request_id)
 
     def shift_handover(
-        self, now: datetime | None = None, *, actor: Actor | None = None
+        self,
+        now: datetime | None = None,
+        *,
+        limit: int = HANDOVER_ROWS,
+        actor: Actor | None = None,
     ) -> Handover:
+        """The handover: every open request counted (per status, overdue), the oldest listed."""
         self.access.check("queries.shift_handover", actor)
         at = self._now(now)
-        return Handover(at, tuple(self.open_requests(at, actor=actor)))
+        with self.store.reading() as uow:
+            summary = uow.request_reports.open_summary(at, max(limit, 0))
+            listed = tuple(RequestView.of(r, at) for r in summary.oldest)
+        return Handover(at, listed, summary.count, summary.overdue, summary.by_status)
 
     def catalogue(self, *, actor: Actor | None = None) -> list[ItemView]:
         self.access.check("queries.catalogue", actor)
