@@ -17,6 +17,7 @@ import attrs
 from servicedesk.app.permissions import Access
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import Store, UnitOfWork
+from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.accounts import Account, AccountStatus, EntryKind
 from servicedesk.domain.billing import (
     AccountId,
@@ -215,7 +216,7 @@ class VisitDue:
     on: date
 
 
-class BillingQueries:
+class BillingQueries(ZonedQueries):
     """Accounts, statements, receipts, invoices and the revenue report."""
 
     def __init__(

@@ -22,6 +22,7 @@ import attrs
 from servicedesk.app.complaints.handlers import request_cases
 from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
+from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.callbacks import Callback, CallbackStatus, Month
 from servicedesk.domain.complaints import CallbackId, Complaint, ComplaintId
 from servicedesk.domain.requests import ServiceRequest
@@ -159,7 +160,7 @@ def _tally(
     return dict(rows)
 
 
-class QualityQueries:
+class QualityQueries(ZonedQueries):
     """``desk.quality``: callbacks of a month and the quality evaluation built on them."""
 
     def __init__(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import attrs
 
 from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
+from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.complaints import (
     CallbackId,
     Complaint,
@@ -27,6 +29,9 @@ from servicedesk.domain.values import (
     WorkerId,
     aware,
 )
+
+if TYPE_CHECKING:
+    from servicedesk.policies.manager import Policies
 
 
 @attrs.frozen
@@ -84,10 +89,18 @@ class ComplaintView:
         )
 
 
-class ComplaintQueries:
+class ComplaintQueries(ZonedQueries):
     """``desk.complaints``: what the complaint desk and the managers look at."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime], access: Access) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        access: Access,
+        *,
+        policies: Policies | None = None,
+    ) -> None:
+        self.policies = policies
         self.store = store
         self.clock = clock
         self.access = access

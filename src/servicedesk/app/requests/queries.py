@@ -14,6 +14,7 @@ import attrs
 
 from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
+from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.catalogue import FeeStandard, ItemStatus, ServiceItem
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, total
@@ -119,7 +120,7 @@ class Handover:
         return dict(self.counts)
 
 
-class Queries:
+class Queries(ZonedQueries):
     def __init__(
         self, store: Store, policies: Policies, clock: Callable[[], datetime], access: Access
     ) -> None:
