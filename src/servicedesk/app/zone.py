@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from decimal import Decimal
+from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -38,15 +41,14 @@ def _moved(value: Any, zone: tzinfo) -> Any:
         return value.astimezone(zone)
     if isinstance(value, str | int | float | bool | None):
         return value
-    if attrs.has(type(value)):
-        changes = {}
-        for field in attrs.fields(type(value)):
-            if not field.init:
-                continue
+    cls: Any = type(value)
+    if attrs.has(cls):
+        changes: dict[str, Any] = {}
+        for field in _timed_fields(cls):
             old = getattr(value, field.name)
             new = _moved(old, zone)
             if new is not old:
-                changes[field.alias] = new
+                changes[field.alias or field.name] = new
         return attrs.evolve(value, **changes) if changes else value
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         items = tuple(_moved(v, zone) for v in value)
@@ -56,6 +58,49 @@ def _moved(value: Any, zone: tzinfo) -> Any:
     if isinstance(value, dict):
         return {k: _moved(v, zone) for k, v in value.items()}
     return value
+
+
+@functools.cache
+def _timed_fields(cls: type[Any]) -> tuple[attrs.Attribute[Any], ...]:
+    """The fields of ``cls`` that may hold a datetime, by their types: the others are skipped."""
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # a hint that cannot be resolved here: walk the field
+        hints = {}
+    return tuple(
+        field
+        for field in attrs.fields(cls)
+        if field.init and (field.name not in hints or _may_hold_time(hints[field.name]))
+    )
+
+
+_PLAIN = (str, int, float, bool, type(None), Decimal)
+
+
+def _may_hold_time(hint: Any, seen: frozenset[Any] = frozenset()) -> bool:
+    args = typing.get_args(hint)
+    if args:
+        return any(_may_hold_time(a, seen) for a in args if a is not Ellipsis)
+    if hint is datetime:
+        return True
+    if not inspect.isclass(hint) or hint in seen:
+        return hint is Any
+    if issubclass(hint, _PLAIN) or issubclass(hint, Enum):
+        return False
+    if attrs.has(hint):
+        return any(
+            field.init and _may_hold_time(h, seen | {hint})
+            for field in attrs.fields(hint)
+            for h in [_hint_of(hint, field.name)]
+        )
+    return True  # an unknown class: walked, to be safe
+
+
+def _hint_of(cls: type[Any], name: str) -> Any:
+    try:
+        return typing.get_type_hints(cls).get(name, Any)
+    except Exception:
+        return Any
 
 
 def _shown(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk.json_paths import dollar
@@ -40,7 +41,12 @@ class json_scalar(FunctionElement[str]):
     """
 
     type = sa.String()
-    inherit_cache = False  # the path is written into the SQL
+    inherit_cache = True
+    # the path is written into the SQL, so it is part of the statement's cache key
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy reads it from the class
+        *FunctionElement._traverse_internals,
+        ("path", InternalTraversal.dp_plain_obj),
+    ]
 
     def __init__(self, document: Any, *path: str) -> None:
         if not all(key.isidentifier() for key in path):
