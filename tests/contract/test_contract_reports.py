@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from contract_billing import ASSISTANT, at, billing_desk, open_account, resident
 from contract_close import accounts, build_books, close_march
 from contract_databases import wipe
@@ -36,6 +37,7 @@ from servicedesk.app.requests.commands import (
     TriageRequest,
 )
 from servicedesk.app.unit_of_work import Store
+from servicedesk.domain.errors import InvalidValue
 from servicedesk.testing import IN_PERSON
 from servicedesk.testing.strategies import money
 from support import DESK_CLERK
@@ -179,3 +181,11 @@ def test_the_handover_counts_beyond_the_rows_it_lists(store: Store) -> None:
     assert [v.id.value for v in handover.open] == ["r-0", "r-1", "r-2"]
     assert handover.count == 5
     assert d.queries.shift_handover(limit=0).open == ()
+
+
+def test_a_handover_refuses_a_limit_it_cannot_list(store: Store) -> None:
+    d = billing_desk(store, Clock(at(3, 9, 9)))
+    for limit in (-1, 1_001, "5", True):
+        with pytest.raises(InvalidValue) as refused:
+            d.queries.shift_handover(limit=limit)  # type: ignore[arg-type]
+        assert refused.value.field == "limit"

@@ -16,6 +16,7 @@ from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
 from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.catalogue import FeeStandard, ItemStatus, ServiceItem
+from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, total
 from servicedesk.domain.requests import (
@@ -27,6 +28,7 @@ from servicedesk.domain.requests import (
     Urgency,
 )
 from servicedesk.domain.values import Actor, ItemId, Requester, RequestId, WorkerId, aware
+from servicedesk.i18n import _
 
 if TYPE_CHECKING:
     from servicedesk.policies.manager import Policies
@@ -102,6 +104,8 @@ class ItemView:
 
 #: How many open requests a handover lists; the rest are in its figures.
 HANDOVER_ROWS = 50
+#: The most a handover lists when asked for more.
+MAX_LISTED = 1_000
 
 
 @attrs.frozen
@@ -178,9 +182,17 @@ class Queries(ZonedQueries):
     ) -> Handover:
         """The handover: every open request counted (per status, overdue), the oldest listed."""
         self.access.check("queries.shift_handover", actor)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= MAX_LISTED:
+            raise InvalidValue(
+                _("A handover lists 0 to {most} requests, not {limit!r}."),
+                field="limit",
+                code="handover.invalid",
+                most=MAX_LISTED,
+                limit=limit,
+            )
         at = self._now(now)
         with self.store.reading() as uow:
-            summary = uow.request_reports.open_summary(at, max(limit, 0))
+            summary = uow.request_reports.open_summary(at, limit)
             listed = tuple(RequestView.of(r, at) for r in summary.oldest)
         return Handover(at, listed, summary.count, summary.overdue, summary.by_status)
 
