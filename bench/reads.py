@@ -27,7 +27,14 @@ import sqlalchemy as sa
 
 from bench import world
 from bench.raw import Raw
-from servicedesk import Desk, FileComplaint, OpenAccount, RegisterRequest, TriageRequest
+from servicedesk import (
+    CloseRequest,
+    Desk,
+    FileComplaint,
+    OpenAccount,
+    RegisterRequest,
+    TriageRequest,
+)
 from servicedesk.adapters.sql import open_store, statistics
 from servicedesk.adapters.sql import tables as t
 from servicedesk.app.billing.commands import CloseMonth, RecordCost
@@ -85,6 +92,7 @@ def _seed(url: str) -> list[str]:
         ),
         actor=world.CLERK,
     )
+    desk.handle(CloseRequest(request_id="SEEDJOB"), actor=world.CLERK)  # done: not open
     desk.handle(
         RegisterRequest(requester=requester, need="the light flickers", request_id="SEEDOPEN"),
         actor=world.CLERK,
