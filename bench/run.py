@@ -35,7 +35,7 @@ QUICK = {
     "purge": [500],
     "close-wait": [20_000],
     "read-wait": [100],
-    "reads": [500, 1_000],
+    "reads": [500],
 }
 DEFAULT = {
     "intake": [200, 1_000],
