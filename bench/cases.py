@@ -14,7 +14,7 @@ from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 
-from bench import intake, minimal, waits, world
+from bench import intake, minimal, reads, waits, world
 from bench.raw import Raw
 from servicedesk import (
     Actor,
@@ -556,4 +556,6 @@ CASES: dict[str, tuple[Step, Step, Step, Step | None]] = {
     # count and the writer's longest wait, not the step's own time
     "close-wait": (waits.setup_close_wait, waits.run_close_wait, waits.raw_close_wait, None),
     "read-wait": (waits.setup_read_wait, waits.run_read_wait, waits.raw_read_wait, None),
+    # 6. the read paths (bench/reads.py): each path's time beside its own SQL run raw
+    "reads": (reads.setup_reads, reads.run_reads, reads.raw_reads, None),
 }

@@ -31,10 +31,16 @@ def main(argv: list[str]) -> None:
     started = time.perf_counter()
     result = function(url, n)
     seconds = time.perf_counter() - started
+    parts = None
     if isinstance(result, tuple):
         result, seconds = result
+    elif isinstance(result, dict):  # a case of several paths: their own times, and the sum
+        result, seconds, parts = result["count"], result["seconds"], result["parts"]
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak, "start_mb": before, "count": result}))
+    line = {"seconds": seconds, "peak_mb": peak, "start_mb": before, "count": result}
+    if parts is not None:
+        line["parts"] = parts
+    print(json.dumps(line))
 
 
 def checkpoint(url: str) -> None:

@@ -19,6 +19,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.cases import CASES
 from bench.databases import fresh_database
@@ -34,6 +35,7 @@ QUICK = {
     "purge": [500],
     "close-wait": [20_000],
     "read-wait": [100],
+    "reads": [500],
 }
 DEFAULT = {
     "intake": [200, 1_000],
@@ -42,6 +44,7 @@ DEFAULT = {
     "purge": [10_000, 100_000],
     "close-wait": [100_000],
     "read-wait": [1_000],
+    "reads": [10_000, 100_000],
 }
 FULL = {
     "intake": [1_000, 10_000],
@@ -50,10 +53,15 @@ FULL = {
     "purge": [10_000, 100_000],
     "close-wait": [1_000_000],
     "read-wait": [1_000],
+    "reads": [10_000, 1_000_000],
 }
 #: The targets: time ratio library/minimal anchor at most this (library/raw where a case
 #: has no anchor).
 RATIO_TARGETS = {"intake": 3.0, "close": 2.0, "sweep": 2.0, "purge": 2.0}
+#: The read paths (bench/reads.py, one row each, named ``reads:<path>``): library/raw at most.
+READ_TARGET = 3.0
+#: Cases that time several paths, each beside its own raw run: a row per path.
+PARTED = ("reads",)
 #: Cases that time another process's longest write, in seconds, on SQLite only, at most this.
 WAIT_TARGETS = {"close-wait": 1.0, "read-wait": 1.0}
 #: The cases whose set-up counts accounts of ``CHARGES_PER_ACCOUNT`` charges, given in charges.
@@ -94,15 +102,38 @@ class Row:
         return self.ratio if self.minimal_ratio is None else self.minimal_ratio
 
 
-def child(case: str, step: str, n: int, url: str) -> dict[str, float]:
+def child(case: str, step: str, n: int, url: str) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, "-m", "bench.child", case, step, str(n), url],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
+
+
+def measure_parts(case: str, n: int, db: str, repeat: int = 1) -> list[Row]:
+    """A case of several paths: one set-up per run, a row per path (medians over the runs)."""
+    runs: list[tuple[dict[str, float], dict[str, float], float, float]] = []
+    for _ in range(repeat):
+        with fresh_database(db) as url:
+            child(case, "setup", n, url)
+            library = child(case, "library", n, url)
+            raw = child(case, "raw", n, url)
+        runs.append((library["parts"], raw["parts"], library["peak_mb"], raw["peak_mb"]))
+    return [
+        Row(
+            f"{case}:{part}",
+            n,
+            statistics.median(library[part] for library, _r, _lm, _rm in runs),
+            statistics.median(raw[part] for _l, raw, _lm, _rm in runs),
+            max(lm for _l, _r, lm, _rm in runs),
+            max(rm for _l, _r, _lm, rm in runs),
+            1,
+        )
+        for part in runs[0][0]
+    ]
 
 
 def measure(case: str, n: int, db: str, repeat: int = 1) -> Row:
@@ -172,6 +203,16 @@ def verdicts(rows: list[Row]) -> list[tuple[str, str, bool]]:
                     s <= SLOPE_TARGET,
                 )
             )
+    for case in dict.fromkeys(row.case for row in rows if row.case.split(":")[0] in PARTED):
+        mine = [row for row in rows if row.case == case]
+        largest = mine[-1]
+        checks.append(
+            (
+                f"{case}: library/raw <= {READ_TARGET:g}x at n={largest.n:,}",
+                f"{largest.ratio:.1f}x",
+                largest.ratio <= READ_TARGET,
+            )
+        )
     for case, seconds in WAIT_TARGETS.items():
         mine = [row for row in rows if row.case == case]
         if mine:
@@ -228,6 +269,25 @@ def table(rows: list[Row], checks: list[tuple[str, str, bool]]) -> str:
     return "\n".join(lines)
 
 
+def read_slopes(rows: list[Row]) -> str:
+    """The read paths' growth from the smallest size to the largest (log-log slope)."""
+    lines = []
+    for case in dict.fromkeys(r.case for r in rows if r.case.split(":")[0] in PARTED):
+        mine = [r for r in rows if r.case == case]
+        if len(mine) < 2 or not mine[0].library_s or not mine[0].raw_s:
+            continue
+        a, b = mine[0], mine[-1]
+        growth = math.log(b.n / a.n)
+        lines.append(
+            f"| {case} | {a.n:,} -> {b.n:,} | {math.log(b.library_s / a.library_s) / growth:.2f}"
+            f" | {math.log(b.raw_s / a.raw_s) / growth:.2f} |"
+        )
+    if not lines:
+        return ""
+    head = "\n\n| read path | sizes | library slope | raw slope |\n|---|---|---:|---:|\n"
+    return head + "\n".join(lines)
+
+
 def plot(rows: list[Row], path: Path, title: str) -> None:
     import matplotlib
 
@@ -282,6 +342,15 @@ def main(argv: list[str] | None = None) -> int:
         if case in WAIT_TARGETS and options.db != "sqlite":
             continue  # a server's writers do not wait for one another's long commands
         for n in ns:
+            if case in PARTED:
+                for row in measure_parts(case, n, options.db, options.repeat):
+                    print(
+                        f"  {row.case:28} n={n:>9,}  library {row.library_s:8.3f}s"
+                        f"  raw {row.raw_s:7.3f}s  {times(row.ratio):>7}",
+                        flush=True,
+                    )
+                    rows.append(row)
+                continue
             row = measure(case, n, options.db, options.repeat)
             anchor = "" if row.minimal_ratio is None else f"  minimal {times(row.minimal_ratio):>7}"
             print(
@@ -291,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(row)
     checks = verdicts(rows)
-    report = table(rows, checks)
+    report = table(rows, checks) + read_slopes(rows)
     cpu = platform.processor() or platform.machine()
     machine = (
         f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"

@@ -14,6 +14,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from servicedesk import convert
@@ -22,16 +23,24 @@ from servicedesk.app import unit_of_work as ports
 from servicedesk.app.billing.ports import (
     AccountRepository,
     AgreementRepository,
+    BillingReports,
     ChargeRepository,
     CostRepository,
     CounterRepository,
     InvoiceRepository,
+    ItemMoney,
     PaymentRepository,
     ReceiptBookRepository,
     ReceiptRepository,
     StatementRepository,
+    agreement_fees,
 )
-from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
+from servicedesk.app.callbacks.ports import (
+    CallbackPlanRepository,
+    CallbackRepository,
+    QualityReports,
+    QualityTally,
+)
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
 from servicedesk.app.feed.ports import FeedEvent, Position, feed_event
@@ -50,13 +59,19 @@ from servicedesk.app.records.ports import (
     RecordFileRepository,
 )
 from servicedesk.app.repository import Aggregate, Repository
-from servicedesk.app.requests.ports import RequestCaseQueries, RequestRepository, WorkerRepository
+from servicedesk.app.requests.ports import (
+    OpenSummary,
+    RequestCaseQueries,
+    RequestReports,
+    RequestRepository,
+    WorkerRepository,
+)
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.aggregate import Aggregate as DomainAggregate
 from servicedesk.domain.agreements import Agreement
 from servicedesk.domain.audit import AuditRecord, MalformedRecord
-from servicedesk.domain.billing import AccountId, ChargeId, SeriesId
-from servicedesk.domain.callbacks import Callback, CallbackPlan, Month
+from servicedesk.domain.billing import AccountId, ChargeId, Period, SeriesId
+from servicedesk.domain.callbacks import Callback, CallbackPlan, CallbackStatus, Month
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
@@ -72,7 +87,7 @@ from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile, RecordFileId
 from servicedesk.domain.statements import Statement, StatementLineKind
-from servicedesk.domain.values import Identifier, RequesterKind, RequestId, WorkerId
+from servicedesk.domain.values import Identifier, ItemId, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 
@@ -296,9 +311,10 @@ class MemoryEventLog(ports.EventLog):
 class MemoryUnitOfWork(ports.UnitOfWork):
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
+        requests = MemoryRequests(store)  # the reports below read it too
         # every repository, one line each, in the order a commit saves them
         self.items = MemoryItems(store)
-        self.requests = MemoryRequests(store)
+        self.requests = requests
         self.workers = MemoryWorkers(store)
         self.complaints = MemoryComplaints(store)
         self.callbacks = MemoryCallbacks(store)
@@ -325,6 +341,9 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.idempotency = MemoryIdempotencyKeys(self)
         self.audit: MemoryAuditLog = MemoryAuditLog(self)
         self.personal_data = MemoryPersonalData(self)
+        self.request_reports = MemoryRequestReports(requests)
+        self.quality_reports = MemoryQualityReports(self, requests)
+        self.billing_reports = MemoryBillingReports(self)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
         self._keys: dict[tuple[str, Identifier], Hashable | None] = {}  # UNIQUE, as saved
         self._rewritten: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}  # records
@@ -789,3 +808,88 @@ class MemoryApplications(_MemoryRepository[Application], ApplicationRepository):
 
 def _received_first(applications: list[Application]) -> list[Application]:
     return sorted(applications, key=lambda a: (a.received_at, a.id.value))
+
+
+# --- reports: the reference answers the SQL store's GROUP BY queries must equal -------------------
+
+
+class MemoryRequestReports(RequestReports):
+    def __init__(self, requests: MemoryRequests) -> None:
+        self.requests = requests
+
+    def open_summary(self, now: datetime, limit: int) -> OpenSummary:
+        found = self.requests.list_open()
+        counts: dict[Status, int] = defaultdict(int)
+        for request in found:
+            counts[request.status] += 1
+        overdue = sum(1 for r in found if r.is_overdue(now))
+        return OpenSummary(len(found), overdue, dict(counts), tuple(found[: max(limit, 0)]))
+
+
+class MemoryQualityReports(QualityReports):
+    def __init__(self, uow: MemoryUnitOfWork, requests: MemoryRequests) -> None:
+        self.uow = uow
+        self.requests = requests
+
+    def tallies(
+        self, month: Month, start: datetime, end: datetime, satisfied_from: int
+    ) -> list[QualityTally]:
+        rows: dict[tuple[Any, Any], list[int]] = defaultdict(lambda: [0] * 6)
+        for job in self.requests.list_accepted_between(start, end):
+            row = rows[job.item_id, job.worker_id]
+            row[0] += 1
+            row[1] += int(not job.deadline_missed)
+            row[2] += int(job.rework_count == 0)
+        for complaint in self.uow.complaints.list_filed_between(start, end):
+            rows[complaint.item_id, complaint.worker_id][3] += 1
+        for callback in self.uow.callbacks.list_for_month(month):
+            if callback.status is CallbackStatus.REACHED and callback.satisfaction is not None:
+                row = rows[callback.job.item_id, callback.job.worker_id]
+                row[4] += 1
+                row[5] += int(callback.satisfaction >= satisfied_from)
+        return [
+            QualityTally(item, worker, *counts)
+            for (item, worker), counts in sorted(rows.items(), key=lambda kv: _pair_order(kv[0]))
+        ]
+
+
+def _pair_order(pair: tuple[Any, Any]) -> tuple[tuple[bool, str], ...]:
+    """By item id then worker id, NULLs first: the SQL stores' order."""
+    return tuple((value is not None, "" if value is None else value.value) for value in pair)
+
+
+class MemoryBillingReports(BillingReports):
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self.uow = uow
+
+    def item_money(self, period: Period, start: datetime, end: datetime) -> list[ItemMoney]:
+        uow = self.uow
+        revenue: dict[tuple[ItemId, str], Decimal] = defaultdict(Decimal)
+        cost: dict[tuple[ItemId, str], Decimal] = defaultdict(Decimal)
+        for charge in uow.charges.confirmed_between(start, end):
+            revenue[charge.item_id, charge.amount.currency] += charge.amount.amount
+        for item, fee in agreement_fees(uow.agreements, uow.statements, period):
+            revenue[item, fee.currency] += fee.amount
+        for entry in uow.costs.between(start, end):
+            cost[entry.item_id, entry.amount.currency] += entry.amount.amount
+        zero = Decimal("0.00")
+        return [
+            ItemMoney(
+                item,
+                currency,
+                revenue.get((item, currency), zero),
+                cost.get((item, currency), zero),
+            )
+            for item, currency in sorted(
+                revenue.keys() | cost.keys(), key=lambda k: (k[0].value, k[1])
+            )
+        ]
+
+    def overdue_statements(self, now: datetime) -> list[Statement]:
+        found = [
+            s
+            for a in self.uow.accounts.list()
+            for s in self.uow.statements.for_account(a.id)
+            if s.is_overdue(now)
+        ]
+        return sorted(found, key=lambda s: (s.period, s.id.value))

@@ -138,7 +138,7 @@ class Desk:
         self._audited: dict[Handler, Handler] = {}
         access = Access(store, self.policies, clock, audit_key)
         self.queries = Queries(store, self.policies, clock, access)
-        self.complaints = ComplaintQueries(store, clock, access)
+        self.complaints = ComplaintQueries(store, clock, access, policies=self.policies)
         self.quality = QualityQueries(store, self.policies, clock, access)
         self.billing = BillingQueries(store, self.policies, clock, access)
         self.records = RecordQueries(

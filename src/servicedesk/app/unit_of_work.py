@@ -22,6 +22,7 @@ from servicedesk import convert
 from servicedesk.app.billing.ports import (
     AccountRepository,
     AgreementRepository,
+    BillingReports,
     ChargeRepository,
     CostRepository,
     CounterRepository,
@@ -31,7 +32,11 @@ from servicedesk.app.billing.ports import (
     ReceiptRepository,
     StatementRepository,
 )
-from servicedesk.app.callbacks.ports import CallbackPlanRepository, CallbackRepository
+from servicedesk.app.callbacks.ports import (
+    CallbackPlanRepository,
+    CallbackRepository,
+    QualityReports,
+)
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
 from servicedesk.app.feed.ports import FeedEvent, Position
@@ -49,7 +54,7 @@ from servicedesk.app.records.ports import (
     RecordFileRepository,
 )
 from servicedesk.app.repository import Aggregate, Repository
-from servicedesk.app.requests.ports import RequestRepository, WorkerRepository
+from servicedesk.app.requests.ports import RequestReports, RequestRepository, WorkerRepository
 from servicedesk.domain.aggregate import Aggregate as DomainAggregate
 from servicedesk.domain.audit import EventRef, EventTally
 from servicedesk.domain.events import Event
@@ -152,6 +157,10 @@ class UnitOfWork(abc.ABC):
     hall_guides: GuideRepository
     hall_queues: QueueRepository
     hall_applications: ApplicationRepository
+    # figures over many aggregates, added up by the store
+    request_reports: RequestReports
+    quality_reports: QualityReports
+    billing_reports: BillingReports
 
     def __enter__(self) -> Self:
         self.committed = False

@@ -120,7 +120,7 @@ def _handover_table(day: Day) -> Table:
     handover = day.desk.queries.shift_handover()
     table = heading_table(
         _("Shift handover at {at}: {n} open requests").format(
-            at=local(handover.at), n=len(handover.open)
+            at=local(handover.at), n=handover.count
         ),
         _("request"),
         _("status"),

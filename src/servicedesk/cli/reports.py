@@ -55,7 +55,7 @@ def report_handover(**kwargs: Any) -> None:
     with opened(opts) as desk:
         handover = desk.queries.shift_handover()
     title = _("Shift handover at {at:%Y-%m-%d %H:%M}: {n} open requests").format(
-        at=handover.at, n=len(handover.open)
+        at=handover.at, n=handover.count
     )
     show(opts, handover, lambda: requests_table(title, list(handover.open)))
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
 
+from servicedesk.adapters.sql import statistics
 from servicedesk.adapters.sql.engine import describe, make_engine, to_url, translate, use_schema
 from servicedesk.domain.errors import SchemaVersionError, StoreBusy
 from servicedesk.i18n import _
@@ -150,6 +151,7 @@ def upgrade_engine(engine: Engine, revision: str = "head", schema: str | None = 
                     _("Another process has been migrating {where} for a minute; try again."),
                     where=describe(engine.url),
                 )
+        migrated = False
         try:
             with connection.begin():
                 if backend == "postgresql":
@@ -160,10 +162,15 @@ def upgrade_engine(engine: Engine, revision: str = "head", schema: str | None = 
                 _adopt_shared_stamp(connection, schema)
                 found = current(connection, schema)
                 _known(found, engine.url)
-                if found != (head() if revision == "head" else revision):
+                migrated = found != (head() if revision == "head" else revision)
+                if migrated:
                     from alembic import command
 
                     command.upgrade(config(connection, schema=schema), revision)
+            if migrated:  # new tables and rewritten columns: the planner learns them now
+                if schema is not None:
+                    use_schema(connection, schema)
+                statistics.refresh(connection, schema=schema)
         finally:
             if backend in ("mysql", "mariadb"):
                 connection.exec_driver_sql(f"SELECT RELEASE_LOCK('{LOCK_NAME}')")

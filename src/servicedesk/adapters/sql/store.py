@@ -17,12 +17,16 @@ from typing import Any, Generic, Self, TypeVar, overload
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from servicedesk import convert
 from servicedesk.adapters.sql import cursor, fixed_statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.engine import host_engine, make_engine, to_url
 from servicedesk.adapters.sql.migrate import check_schema, upgrade_engine
 from servicedesk.adapters.sql.records import SqlAuditLog, SqlPersonalData
+from servicedesk.adapters.sql.reports import (
+    SqlBillingReports,
+    SqlQualityReports,
+    SqlRequestReports,
+)
 from servicedesk.adapters.sql.repositories import (
     SqlAccounts,
     SqlAgreements,
@@ -227,6 +231,9 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
         self.idempotency = SqlIdempotencyKeys(self)
         self.audit = SqlAuditLog(self)
         self.personal_data = SqlPersonalData(self, self.repository_of)
+        self.request_reports = SqlRequestReports(self)
+        self.quality_reports = SqlQualityReports(self)
+        self.billing_reports = SqlBillingReports(self)
 
     def repository(self, kind: AggregateKind[S]) -> S:
         """The repository of ``kind`` in this unit of work, made now if not yet."""

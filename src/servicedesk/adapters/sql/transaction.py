@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from servicedesk.adapters.sql import cursor
+from servicedesk.adapters.sql import cursor, statistics
 from servicedesk.adapters.sql.engine import translate, use_schema
 from servicedesk.app.unit_of_work import Written, new_entry
 
@@ -59,6 +59,13 @@ class SqlTransaction:
         self.entry = new_entry()
         #: Whether it anonymised records: on SQLite the commit then empties the WAL.
         self.erased = False
+        #: Rows bulk steps wrote, per table: big writes refresh the statistics after commit.
+        self.bulk_rows: dict[str, int] = {}
+
+    def wrote_in_bulk(self, rows: int, *tables: str) -> None:
+        """Note ``rows`` written by a bulk step to each of ``tables`` (for ``statistics``)."""
+        for table in tables:
+            self.bulk_rows[table] = self.bulk_rows.get(table, 0) + max(rows, 0)
 
     def execute(self, statement: sa.Executable, parameters: Any = None) -> Result:
         """Run one statement in this transaction; errors come out typed."""
@@ -151,9 +158,13 @@ class SqlTransaction:
             raise translate(error, self.store.url) from error
         if self.erased and self.engine.dialect.name == "sqlite":
             checkpoint(self._connection)
+        rows, self.bulk_rows = self.bulk_rows, {}
+        if big := statistics.big_writes(rows):
+            statistics.refresh(self._connection, big)
 
     def rollback(self) -> None:
         self.written.clear()
+        self.bulk_rows.clear()
         if self._connection is None:
             return
         try:

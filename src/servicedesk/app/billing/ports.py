@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 from datetime import datetime
+from decimal import Decimal
 
 import attrs
 
@@ -15,9 +16,10 @@ from servicedesk.domain.billing import AccountId, Period, SeriesId
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.costs import Cost
 from servicedesk.domain.invoices import Invoice, ReceiptBook
+from servicedesk.domain.money import Money
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.statements import Statement
-from servicedesk.domain.values import RequesterKind, RequestId
+from servicedesk.domain.values import ItemId, RequesterKind, RequestId
 from servicedesk.i18n import N_
 
 
@@ -175,3 +177,47 @@ class CostRepository(Repository[Cost]):
     @abc.abstractmethod
     def between(self, start: datetime, end: datetime) -> list[Cost]:
         """Costs recorded in ``[start, end)``."""
+
+
+@attrs.frozen
+class ItemMoney:
+    """One item's money of a month in one currency, as the store adds it up."""
+
+    item_id: ItemId
+    currency: str
+    revenue: Decimal = Decimal("0.00")
+    cost: Decimal = Decimal("0.00")
+
+
+class BillingReports(abc.ABC):
+    """Money over many accounts, added up by the store (SQL: ``GROUP BY``)."""
+
+    @abc.abstractmethod
+    def item_money(self, period: Period, start: datetime, end: datetime) -> list[ItemMoney]:
+        """Per item and currency: charges confirmed in ``[start, end)`` and the agreement
+        fees billed for ``period`` (revenue), costs recorded in ``[start, end)``; by item id
+        then currency.
+        """
+
+    @abc.abstractmethod
+    def overdue_statements(self, now: datetime) -> list[Statement]:
+        """Statements open past their due date at ``now``, oldest period first, then by id."""
+
+
+def agreement_fees(
+    agreements: AgreementRepository, statements: StatementRepository, period: Period
+) -> list[tuple[ItemId, Money]]:
+    """The agreement fees billed for ``period``: each agreement's lines on its statements.
+
+    Agreements are few beside requests and charges, so every store reads them whole.
+    """
+    fees = []
+    for agreement in agreements.list():
+        for billed in agreement.billed:
+            if billed.period != period:
+                continue
+            statement = statements.get(billed.statement_id)
+            for line in statement.lines:
+                if line.reference == agreement.id.value:
+                    fees.append((agreement.item_id, line.amount))
+    return fees

@@ -33,6 +33,7 @@ from servicedesk.app.pages import DEFAULT_LIMIT, Condition, Page, Window
 from servicedesk.app.permissions import Access
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import Store, UnitOfWork
+from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.accounts import Account, AccountStatus, EntryKind
 from servicedesk.domain.billing import (
     AccountId,
@@ -240,7 +241,7 @@ class VisitDue:
     on: date
 
 
-class BillingQueries:
+class BillingQueries(ZonedQueries):
     """Accounts, statements, receipts, invoices and the revenue report."""
 
     def __init__(
@@ -484,13 +485,9 @@ class BillingQueries:
         reader = self.access.check("billing.overdue_statements", actor)
         at, whole = self._now(now), self._addressed(reader)
         with self.store.reading() as uow:
-            found = [
-                StatementView.of(s, at, a.requester, whole=whole)
-                for a in uow.accounts.list()
-                for s in uow.statements.for_account(a.id)
-                if s.is_overdue(at)
-            ]
-        return sorted(found, key=lambda v: (v.period, v.id.value))
+            overdue = uow.billing_reports.overdue_statements(at)
+            holders = {s.account_id: uow.accounts.get(s.account_id).requester for s in overdue}
+            return [StatementView.of(s, at, holders[s.account_id], whole=whole) for s in overdue]
 
     def statement(
         self,
@@ -580,23 +577,14 @@ class BillingQueries:
         month = Period.parse(period)
         tz = self.policies.calendar().tz
         start, end = month.start(tz), month.end(tz)
+        with self.store.reading() as uow:
+            sums = uow.billing_reports.item_money(month, start, end)
+        zero = Money.zero(currency)
         revenue: dict[ItemId, Money] = {}
         cost: dict[ItemId, Money] = {}
-        zero = Money.zero(currency)
-        with self.store.reading() as uow:
-            for charge in uow.charges.confirmed_between(start, end):
-                revenue[charge.item_id] = revenue.get(charge.item_id, zero) + charge.amount
-            for agreement in uow.agreements.list():
-                for billed in agreement.billed:
-                    if billed.period != month:
-                        continue
-                    statement = uow.statements.get(billed.statement_id)
-                    for line in statement.lines:
-                        if line.reference == agreement.id.value:
-                            item = agreement.item_id
-                            revenue[item] = revenue.get(item, zero) + line.amount
-            for entry in uow.costs.between(start, end):
-                cost[entry.item_id] = cost.get(entry.item_id, zero) + entry.amount
+        for row in sums:  # another currency than the report's is refused as Money refuses it
+            revenue[row.item_id] = revenue.get(row.item_id, zero) + Money(row.revenue, row.currency)
+            cost[row.item_id] = cost.get(row.item_id, zero) + Money(row.cost, row.currency)
         results = []
         for item in sorted(revenue.keys() | cost.keys(), key=lambda i: i.value):
             earned, spent = revenue.get(item, zero), cost.get(item, zero)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -12,6 +13,7 @@ from servicedesk.app.page_queries import Pager
 from servicedesk.app.pages import DEFAULT_LIMIT, Page
 from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
+from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.complaints import (
     CallbackId,
     Complaint,
@@ -30,6 +32,9 @@ from servicedesk.domain.values import (
     WorkerId,
     aware,
 )
+
+if TYPE_CHECKING:
+    from servicedesk.policies.manager import Policies
 
 
 @attrs.frozen
@@ -87,10 +92,18 @@ class ComplaintView:
         )
 
 
-class ComplaintQueries:
+class ComplaintQueries(ZonedQueries):
     """``desk.complaints``: what the complaint desk and the managers look at."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime], access: Access) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        access: Access,
+        *,
+        policies: Policies | None = None,
+    ) -> None:
+        self.policies = policies
         self.store = store
         self.clock = clock
         self.access = access

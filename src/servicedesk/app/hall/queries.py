@@ -15,6 +15,7 @@ import attrs
 
 from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
+from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.deadlines import Breach, WorkingBudget
 from servicedesk.domain.hall import (
     DepartmentId,
@@ -170,7 +171,7 @@ def public_result(application: Application) -> PublicResult:
     )
 
 
-class HallQueries:
+class HallQueries(ZonedQueries):
     def __init__(
         self, store: Store, policies: Policies, clock: Callable[[], datetime], access: Access
     ) -> None:

@@ -24,6 +24,7 @@ from servicedesk.app.permissions import Access
 from servicedesk.app.records.filing import files_of_phone
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import Store, UnitOfWork
+from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain import requests as rq
 from servicedesk.domain.audit import AuditHead, AuditRecord, MalformedRecord, Verdict
 from servicedesk.domain.errors import IllegalTransition
@@ -194,7 +195,7 @@ class FoundItemView:
         )
 
 
-class RecordQueries:
+class RecordQueries(ZonedQueries):
     def __init__(
         self,
         store: Store,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import abc
 from datetime import datetime
 
+import attrs
+
 from servicedesk.app.pages import Lists
 from servicedesk.app.repository import Repository
-from servicedesk.domain.requests import ServiceRequest
+from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.values import WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import N_
@@ -57,3 +59,22 @@ class RequestCaseQueries(abc.ABC):
     @abc.abstractmethod
     def list_accepted_between(self, start: datetime, end: datetime) -> list[ServiceRequest]:
         """Completed jobs: requests accepted (``WorkAccepted``) in ``[start, end)``."""
+
+
+@attrs.frozen
+class OpenSummary:
+    """The open requests in figures, with the oldest of them (the shift handover's data)."""
+
+    count: int
+    overdue: int
+    by_status: dict[Status, int]
+    #: The oldest open requests, by registration time then id, at most the limit asked.
+    oldest: tuple[ServiceRequest, ...]
+
+
+class RequestReports(abc.ABC):
+    """Figures over many requests, counted by the store (SQL: ``GROUP BY``)."""
+
+    @abc.abstractmethod
+    def open_summary(self, now: datetime, limit: int) -> OpenSummary:
+        """How many requests are open, per status, overdue at ``now``; the ``limit`` oldest."""

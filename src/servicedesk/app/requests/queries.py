@@ -24,7 +24,9 @@ from servicedesk.app.requests.lists import (
     WorkerRow,
 )
 from servicedesk.app.unit_of_work import Store
+from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.catalogue import FeeStandard, ItemStatus, ServiceItem
+from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money, total
 from servicedesk.domain.requests import (
@@ -37,6 +39,7 @@ from servicedesk.domain.requests import (
     Urgency,
 )
 from servicedesk.domain.values import Actor, ItemId, Requester, RequestId, WorkerId, aware
+from servicedesk.i18n import _
 
 if TYPE_CHECKING:
     from servicedesk.policies.manager import Policies
@@ -113,21 +116,29 @@ class ItemView:
         )
 
 
+#: How many open requests a handover lists; the rest are in its figures.
+HANDOVER_ROWS = 50
+#: The most a handover lists when asked for more.
+MAX_LISTED = 1_000
+
+
 @attrs.frozen
 class Handover:
-    """What the next shift takes over (rule requests.shift-handover): every open request."""
+    """What the next shift takes over (rule requests.shift-handover): the open requests in
+    figures, and the oldest of them (``limit`` rows) to go through first.
+    """
 
     at: datetime
     open: tuple[RequestView, ...]
+    count: int = 0  # every open request, listed or not
+    overdue: int = 0
+    counts: dict[Status, int] = attrs.field(factory=dict)
 
     def by_status(self) -> dict[Status, int]:
-        counts: dict[Status, int] = {}
-        for view in self.open:
-            counts[view.status] = counts.get(view.status, 0) + 1
-        return counts
+        return dict(self.counts)
 
 
-class Queries:
+class Queries(ZonedQueries):
     def __init__(
         self, store: Store, policies: Policies, clock: Callable[[], datetime], access: Access
     ) -> None:
@@ -178,11 +189,27 @@ class Queries:
             return uow.events.history("request", request_id)
 
     def shift_handover(
-        self, now: datetime | None = None, *, actor: Actor | None = None
+        self,
+        now: datetime | None = None,
+        *,
+        limit: int = HANDOVER_ROWS,
+        actor: Actor | None = None,
     ) -> Handover:
+        """The handover: every open request counted (per status, overdue), the oldest listed."""
         self.access.check("queries.shift_handover", actor)
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= MAX_LISTED:
+            raise InvalidValue(
+                _("A handover lists 0 to {most} requests, not {limit!r}."),
+                field="limit",
+                code="handover.invalid",
+                most=MAX_LISTED,
+                limit=limit,
+            )
         at = self._now(now)
-        return Handover(at, tuple(self.open_requests(at, actor=actor)))
+        with self.store.reading() as uow:
+            summary = uow.request_reports.open_summary(at, limit)
+            listed = tuple(RequestView.of(r, at) for r in summary.oldest)
+        return Handover(at, listed, summary.count, summary.overdue, summary.by_status)
 
     def catalogue(self, *, actor: Actor | None = None) -> list[ItemView]:
         self.access.check("queries.catalogue", actor)

@@ -217,6 +217,7 @@ def _escalate_group(
     )
     _expect(store.execute(update).rowcount, count)
     store.written.append(stored)
+    store.wrote_in_bulk(count, repository.table.name, "events")
     return count
 
 

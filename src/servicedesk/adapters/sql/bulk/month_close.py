@@ -187,6 +187,8 @@ def issue_in_bulk(
     _drop_run(uow)
     if tallies := _tallies(uow):
         uow.written.append(Written((), tallies=tallies))
+        billed_rows = sum(tally.count for tally in tallies)
+        uow.wrote_in_bulk(billed_rows, "charges", "statements", "statement_charges", "events")
     return BulkIssue(to_domain, last)
 
 

@@ -177,3 +177,4 @@ def _mark_erased(uow: SqlTransaction, file_ids: list[str], now: datetime) -> Non
     ids = [RecordFileId(i) for i in file_ids]
     events = RecordFile.erasures(ids, at=now, on_request=False)
     uow.written.append(Written(events, alike="file_id"))
+    uow.wrote_in_bulk(len(file_ids), table.name, "events")
