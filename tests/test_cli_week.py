@@ -272,6 +272,11 @@ def test_a_week_of_a_centre_from_the_terminal(database: sa.URL, tmp_path: Path) 
     addressed = desk(april, "statement", "show", statement["id"], *CASHIER).stdout
     assert "3-502" in addressed
     assert "Chen Jie" in addressed
+    # A payment keyed with the wrong amount is voided, then taken again.
+    wrong = desk.json("2026-04-02T09:55", "payment", "record", "A-3-502", "15.23", *CASHIER)
+    desk(
+        "2026-04-02T09:56", "payment", "void", wrong["id"], "--reason", "15.23 for 152.30", *CASHIER
+    )
     receipt = desk("2026-04-02T10:00", "payment", "record", "A-3-502", "152.30", *CASHIER)
     assert "壹佰伍拾贰元叁角整" in receipt.stdout
     desk(april, "agreement", "end", "AG-1", "--last", "2026-03", *CLERK)
@@ -284,9 +289,39 @@ def test_a_week_of_a_centre_from_the_terminal(database: sa.URL, tmp_path: Path) 
     desk(april, "callback", "record", calls[0]["id"], "--reached", "--satisfaction", "5", *CLERK)
     assert desk(april, "audit", "verify").stdout.startswith("ok: ")
 
-    behind_the_desk = sa.create_engine(database)  # someone edits a closed request
+    # The tenant leaves: the deposit's rest paid back, the account closed.
+    tenant = desk.json("2026-04-03T09:00", "account", "show", "A-5-1201", *CASHIER)
+    rest = tenant["balance"]["amount"]
+    assert rest != "300.00"  # the tenant's job was paid from the deposit
+    desk("2026-04-03T09:05", "account", "refund", "A-5-1201", rest, *CASHIER)
+    desk("2026-04-03T09:10", "account", "close", "A-5-1201", *CASHIER)
+
+    # A caller withdraws and asks to be forgotten; years on, the purge takes what expired.
+    caller = ("--name", "Wu Lei", "--unit", "8-301", "--phone", "13700137000")
+    desk(
+        "2026-04-03T10:00",
+        "request",
+        "register",
+        *caller,
+        "--need",
+        "Noise",
+        "--id",
+        "SR-9",
+        *CLERK,
+    )
+    desk("2026-04-03T10:05", "request", "cancel", "SR-9", "--reason", "solved", *CLERK)
+    desk("2026-04-03T10:10", "records", "erase", "--phone", "137 0013 7000", *MANAGER)
+    assert "Wu Lei" not in desk("2026-04-03T10:11", "request", "show", "SR-9", *MANAGER).stdout
+    years_on = "2036-06-01T09:00"
+    planned = desk(years_on, "records", "purge", "--dry-run", *MANAGER).stdout
+    assert "SR-2" in planned
+    desk(years_on, "records", "purge", *MANAGER)
+    assert "Liu Min" not in desk(years_on, "request", "show", "SR-2", *MANAGER).stdout
+    assert desk(years_on, "audit", "verify").stdout.startswith("ok: ")
+
+    behind_the_desk = sa.create_engine(database)  # someone edits the item of closed requests
     text = "CAST(document AS TEXT)" if database.get_backend_name() == "postgresql" else "document"
-    edited = f"replace({text}, 'drips', 'leaks')"
+    edited = f"replace({text}, '\"tap\"', '\"pipe\"')"
     if database.get_backend_name() == "postgresql":
         edited = f"CAST({edited} AS JSONB)"
     with behind_the_desk.begin() as connection:

@@ -390,7 +390,8 @@ def act(
 ) -> str | None:
     """Build the command, run it as the actor on the store, print its outcome.
 
-    ``then`` prints more of the outcome (a receipt) after the one line.
+    ``then`` prints more of the outcome (a receipt) after the one line; with ``--json`` it
+    prints the one document instead, so that a script reads a single JSON value.
     """
     opts = options(kwargs)
     actor = actor_of(opts, *roles)
@@ -403,7 +404,8 @@ def act(
         else:
             with working(busy) as tell:
                 outcome = desk.handle(command, actor=actor, progress=tell)
-    done(opts, what, outcome.id, events=len(outcome.events))
+    if then is None or not opts.json:
+        done(opts, what, outcome.id, events=len(outcome.events))
     if then is not None:
         then(opts, outcome)
     return outcome.id

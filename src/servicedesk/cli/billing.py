@@ -333,20 +333,19 @@ def receipt_text(issued: ReceiptIssued) -> str:
 
 def print_receipt(opts: Options, outcome: Outcome) -> None:
     """The receipt of a payment just recorded: for a person to print, or as JSON."""
-    for event in outcome.events:
-        if isinstance(event, ReceiptIssued):
-            if opts.json:
-                click.echo(
-                    to_json(
-                        {
-                            "receipt": event.text,
-                            "amount": event.amount,
-                            "amount_in_words": in_words(event.amount),
-                        }
-                    )
-                )
-            else:
-                click.echo(receipt_text(event))
+    receipts = [event for event in outcome.events if isinstance(event, ReceiptIssued)]
+    if opts.json:
+        document: dict[str, object] = {"id": outcome.id, "events": len(outcome.events)}
+        for event in receipts[:1]:
+            document |= {
+                "receipt": event.text,
+                "amount": event.amount,
+                "amount_in_words": in_words(event.amount),
+            }
+        click.echo(to_json(document))
+        return
+    for event in receipts:
+        click.echo(receipt_text(event))
 
 
 agreement = group("agreement", "Paid service agreements: a monthly fee, visits, or both.")
