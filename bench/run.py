@@ -1,6 +1,8 @@
 """Run the bench: each case at each size, library and raw baseline, then the table and targets.
 
-``python -m bench [--quick] [--full] [--db sqlite|postgresql]``.  Every
+``python -m bench [--quick] [--full] [--db sqlite|postgresql]``.  The ``http`` case
+(``bench/over_http.py``) has a table of its own: commands per second over HTTP against
+``Desk.handle``.  Every
 measurement runs in a child process of its own (``bench/child.py``) on a fresh
 database, so its time and peak memory are its own; set-up is a separate child
 and is never timed.
@@ -20,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import over_http
 from bench.cases import CASES
 from bench.databases import fresh_database
 
@@ -34,6 +37,7 @@ QUICK = {
     "purge": [500],
     "close-wait": [20_000],
     "read-wait": [100],
+    "http": [20],
 }
 DEFAULT = {
     "intake": [200, 1_000],
@@ -42,6 +46,7 @@ DEFAULT = {
     "purge": [10_000, 100_000],
     "close-wait": [100_000],
     "read-wait": [1_000],
+    "http": [200],
 }
 FULL = {
     "intake": [1_000, 10_000],
@@ -50,6 +55,7 @@ FULL = {
     "purge": [10_000, 100_000],
     "close-wait": [1_000_000],
     "read-wait": [1_000],
+    "http": [1_000],
 }
 #: The targets: time ratio library/minimal anchor at most this (library/raw where a case
 #: has no anchor).
@@ -276,11 +282,17 @@ def main(argv: list[str] | None = None) -> int:
     mode = "quick" if options.quick else "full" if options.full else "default"
     started = time.perf_counter()
     rows: list[Row] = []
+    http_rows: list[over_http.HttpRow] = []
     for case, ns in sizes.items():
         if options.only and case not in options.only:
             continue
         if case in WAIT_TARGETS and options.db != "sqlite":
             continue  # a server's writers do not wait for one another's long commands
+        if case == "http":
+            for n in ns:
+                http_rows.append(over_http.measure(n, options.db, options.repeat))
+                print(over_http.line(http_rows[-1]), flush=True)
+            continue
         for n in ns:
             row = measure(case, n, options.db, options.repeat)
             anchor = "" if row.minimal_ratio is None else f"  minimal {times(row.minimal_ratio):>7}"
@@ -292,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
     checks = verdicts(rows)
     report = table(rows, checks)
+    if http_rows:
+        report += "\n\nCommands per second over HTTP against Desk.handle in one process:\n\n"
+        report += over_http.table(http_rows)
     cpu = platform.processor() or platform.machine()
     machine = (
         f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -303,6 +318,6 @@ def main(argv: list[str] | None = None) -> int:
     options.out.mkdir(parents=True, exist_ok=True)
     stem = f"{options.db}-{mode}"
     (options.out / f"{stem}.md").write_text(f"{options.db}, {mode} sizes, {machine}\n\n{report}\n")
-    if not options.no_plot:
+    if not options.no_plot and rows:
         plot(rows, options.out / f"{stem}.png", f"servicedesk bench: {options.db}, {mode} sizes")
     return 1 if options.strict and not all(ok for _, _, ok in checks) else 0
