@@ -8,11 +8,12 @@ runs intake's job, its 8 commands from the registration to the confirmed charge,
 - *direct*: ``Desk.handle`` in one process, one job after another, on a desk built
   as the server builds its own (``Desk(SqlStore(url))``);
 - *HTTP*: ``servicedesk serve --actor headers --workers W`` (uvicorn) on a free
-  port, driven by an httpx async client in this process with ``CONCURRENCY`` jobs
-  in flight, each job's commands one after another (each needs the last one's id).
+  port, driven from this process by ``CONCURRENCY`` lanes, each an httpx async
+  client of one kept-alive connection running jobs one after another, each job's
+  commands one after another (each needs the last one's id).
 
-The load generator reports its own CPU time over the run's wall time: far below
-one core, it is not what limits the server.  On SQLite only one worker is run, as
+The load generator reports its own CPU time over the run's wall time as a share of
+one core: well below one, it is not what the server waits for.  On SQLite only one worker is run, as
 docs/http.md says to (one writer at a time).
 """
 

@@ -26,5 +26,5 @@ def test_the_http_case_runs_at_a_tiny_size_and_prints_its_rows(
     written = (tmp_path / "sqlite-quick.md").read_text()
     assert "| jobs | commands | direct cmd/s | HTTP 1w cmd/s | 1w/direct |" in written
     row = next(line for line in written.splitlines() if line.startswith("| 2 | 16 |"))
-    assert row.count("|") == 10
+    assert row.count("|") == 9  # 8 columns: jobs, commands, direct, 2 per worker count, client
     assert "several workers are run on PostgreSQL only" in written
