@@ -1,6 +1,8 @@
 """Run the bench: each case at each size, library and raw baseline, then the table and targets.
 
-``python -m bench [--quick] [--full] [--db sqlite|postgresql]``.  Every
+``python -m bench [--quick] [--full] [--db sqlite|postgresql]``.  The ``http`` case
+(``bench/over_http.py``) has a table of its own: commands per second over HTTP against
+``Desk.handle``.  Every
 measurement runs in a child process of its own (``bench/child.py``) on a fresh
 database, so its time and peak memory are its own; set-up is a separate child
 and is never timed.
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import over_http
 from bench.cases import CASES
 from bench.databases import fresh_database
 
@@ -36,6 +39,7 @@ QUICK = {
     "close-wait": [20_000],
     "read-wait": [100],
     "reads": [500],
+    "http": [20],
 }
 DEFAULT = {
     "intake": [200, 1_000],
@@ -45,6 +49,7 @@ DEFAULT = {
     "close-wait": [100_000],
     "read-wait": [1_000],
     "reads": [10_000, 100_000],
+    "http": [200],
 }
 FULL = {
     "intake": [1_000, 10_000],
@@ -54,6 +59,7 @@ FULL = {
     "close-wait": [1_000_000],
     "read-wait": [1_000],
     "reads": [10_000, 1_000_000],
+    "http": [1_000],
 }
 #: The targets: time ratio library/minimal anchor at most this (library/raw where a case
 #: has no anchor).
@@ -336,11 +342,17 @@ def main(argv: list[str] | None = None) -> int:
     mode = "quick" if options.quick else "full" if options.full else "default"
     started = time.perf_counter()
     rows: list[Row] = []
+    http_rows: list[over_http.HttpRow] = []
     for case, ns in sizes.items():
         if options.only and case not in options.only:
             continue
         if case in WAIT_TARGETS and options.db != "sqlite":
             continue  # a server's writers do not wait for one another's long commands
+        if case == "http":
+            for n in ns:
+                http_rows.append(over_http.measure(n, options.db, options.repeat))
+                print(over_http.line(http_rows[-1]), flush=True)
+            continue
         for n in ns:
             if case in PARTED:
                 for row in measure_parts(case, n, options.db, options.repeat):
@@ -361,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
     checks = verdicts(rows)
     report = table(rows, checks) + read_slopes(rows)
+    if http_rows:
+        report += "\n\nCommands per second over HTTP against Desk.handle in one process:\n\n"
+        report += over_http.table(http_rows)
     cpu = platform.processor() or platform.machine()
     machine = (
         f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -372,6 +387,6 @@ def main(argv: list[str] | None = None) -> int:
     options.out.mkdir(parents=True, exist_ok=True)
     stem = f"{options.db}-{mode}"
     (options.out / f"{stem}.md").write_text(f"{options.db}, {mode} sizes, {machine}\n\n{report}\n")
-    if not options.no_plot:
+    if not options.no_plot and rows:
         plot(rows, options.out / f"{stem}.png", f"servicedesk bench: {options.db}, {mode} sizes")
     return 1 if options.strict and not all(ok for _, _, ok in checks) else 0
