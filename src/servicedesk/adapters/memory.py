@@ -384,7 +384,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
                     marks = self.store.marks.setdefault(self.entry, [])
                     marks.extend((kind, aggregate_id, len(history) + i) for i in range(len(events)))
                 history.extend(events)
-            charges = self.store.tables.setdefault("charge", {})
+            charges = self.store.tables.get("charge", {})
             for charge_id, sid in links:
                 version, document = charges[charge_id]
                 charges[charge_id] = (version + 1, {**document, "statement_id": sid})

@@ -81,7 +81,7 @@ def _may_hold_time(hint: Any, seen: frozenset[Any] = frozenset()) -> bool:
     args = typing.get_args(hint)
     if args:
         return any(_may_hold_time(a, seen) for a in args if a is not Ellipsis)
-    if hint is datetime:
+    if hint is datetime or isinstance(hint, TypeVar):  # a generic's items (a Page's rows)
         return True
     if not inspect.isclass(hint) or hint in seen:
         return hint is Any

@@ -93,23 +93,19 @@ class SqlRequests(SqlRepository[ServiceRequest], RequestRepository, RequestCaseQ
     def list_open(self) -> list[ServiceRequest]:
         return self._select(self.table.c.is_open == sa.true(), order_by=self._oldest_first())
 
-    def _by_due(self, column: Any, now: datetime) -> list[ServiceRequest]:
+    def _by_due(self, due_then: Any) -> list[ServiceRequest]:
         """Searched on the due index, then put in registration order here, as for complaints:
         ordering in SQL lets a planner without statistics (SQLite) walk the whole
         registration-order index the lists use instead."""
-        due = self._select(column < now, order_by=(column,))
+        due = self._select(due_then, order_by=(due_then.left,))
         return sorted(due, key=lambda r: (r.registered_at, r.id.value))
 
     def list_overdue(self, now: datetime) -> list[ServiceRequest]:
-        return self._by_due(self.table.c.deadline_due, now)
+        return self._by_due(self.table.c.deadline_due < now)
 
     def list_due_for_dispatch(self, now: datetime) -> list[ServiceRequest]:
-        c = self.table.c
-        return self._select(
-            c.status == Status.TRIAGED.value,
-            c.dispatch_due <= now,
-            order_by=self._oldest_first(),
-        )
+        # the column is set only while a request is triaged, so no status condition is needed
+        return self._by_due(self.table.c.dispatch_due <= now)
 
     def open_orders_by_worker(self) -> dict[WorkerId, int]:
         """Counted in SQL, but this unit of work's own unsaved dispatches count too.
@@ -138,7 +134,7 @@ class SqlRequests(SqlRepository[ServiceRequest], RequestRepository, RequestCaseQ
     # --- escalation and callbacks ----------------------------------------------------------------
 
     def list_due_for_escalation(self, now: datetime) -> list[ServiceRequest]:
-        return self._by_due(self.table.c.escalation_due, now)
+        return self._by_due(self.table.c.escalation_due < now)
 
     def list_accepted_between(self, start: datetime, end: datetime) -> list[ServiceRequest]:
         """Found in the event log (indexed on stream, type and time), not in a projection:

@@ -188,7 +188,7 @@ def issue_in_bulk(
     if tallies := _tallies(uow):
         uow.written.append(Written((), tallies=tallies))
         billed_rows = sum(tally.count for tally in tallies)
-        uow.wrote_in_bulk(billed_rows, "charges", "statements", "statement_charges", "events")
+        uow.wrote_in_bulk(billed_rows, "charges", "statements", "events")
     return BulkIssue(to_domain, last)
 
 
