@@ -120,3 +120,76 @@ HALL_WITHOUT_A_PATH_YET: Final = frozenset(
         "SweepHallDeadlines",
     }
 )
+
+#: Query name (``<area>.<method>``, as ``Desk.query_names``) -> the ``servicedesk`` command
+#: that asks it; a test checks that command's callback calls that method.
+QUERY_PATHS: Final[dict[str, str]] = {
+    "queries.catalogue": "catalogue list",
+    "queries.open_requests": "request list",
+    "queries.overdue_requests": "report overdue",
+    "queries.request": "request show",
+    "queries.shift_handover": "report handover",
+    "billing.account": "account show",
+    "billing.statement": "statement show",
+    "complaints.open_complaints": "complaint list",
+    "quality.callbacks": "callback list",
+    "quality.report": "report quality",
+    "records.found_items_kept": "found list",
+    "records.purge_plan": "records purge",
+    "records.verify": "audit verify",
+    "hall.queue": "hall queue",
+}
+
+#: Queries of the library that no terminal asks, each with the reason.
+QUERIES_NOT_FROM_THE_TERMINAL: Final[dict[str, str]] = {}
+
+#: Queries the library answers that no command asks yet; the test refuses an entry here
+#: that has a path, so it only shrinks.
+QUERIES_WITHOUT_A_PATH_YET: Final = frozenset(
+    {
+        "queries.item",
+        "queries.jobs_page",
+        "queries.request_history",
+        "queries.requests_page",
+        "queries.workers_page",
+        "billing.account_history",
+        "billing.accounts_page",
+        "billing.accounts_to_top_up",
+        "billing.charge",
+        "billing.charges_of_request",
+        "billing.charges_to_audit",
+        "billing.invoices_of_request",
+        "billing.loss_making_items",
+        "billing.overdue_invoices",
+        "billing.overdue_statements",
+        "billing.payments_page",
+        "billing.receipt_books",
+        "billing.receipts",
+        "billing.receipts_page",
+        "billing.revenue_and_cost",
+        "billing.statements",
+        "billing.statements_page",
+        "billing.visits_due",
+        "complaints.complaint",
+        "complaints.complaints_page",
+        "complaints.history",
+        "complaints.overdue_complaints",
+        "quality.callbacks_page",
+        "quality.review_input",
+        "quality.trend",
+        "records.archive",
+        "records.archive_json",
+        "records.erasure_plan",
+        "records.file",
+        "records.head",
+        "records.requester_export",
+        "records.trail",
+        "hall.application",
+        "hall.guide",
+        "hall.guides",
+        "hall.open_applications",
+        "hall.result",
+        "hall.waiting_times",
+        "hall.windows",
+    }
+)
