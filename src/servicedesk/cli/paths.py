@@ -129,6 +129,9 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "queries.overdue_requests": "report overdue",
     "queries.request": "request show",
     "queries.shift_handover": "report handover",
+    "queries.requests_page": "request page",
+    "queries.jobs_page": "worker jobs",
+    "queries.workers_page": "worker page",
     "billing.account": "account show",
     "billing.statement": "statement show",
     "complaints.open_complaints": "complaint list",
@@ -148,10 +151,7 @@ QUERIES_NOT_FROM_THE_TERMINAL: Final[dict[str, str]] = {}
 QUERIES_WITHOUT_A_PATH_YET: Final = frozenset(
     {
         "queries.item",
-        "queries.jobs_page",
         "queries.request_history",
-        "queries.requests_page",
-        "queries.workers_page",
         "billing.account_history",
         "billing.accounts_page",
         "billing.accounts_to_top_up",

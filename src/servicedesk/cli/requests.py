@@ -45,6 +45,7 @@ from servicedesk.app.requests.commands import (
     RecordConsent,
     SetWorkerAvailability,
 )
+from servicedesk.app.requests.lists import RequestFilter, RequestRow, WorkerFilter, WorkerRow
 from servicedesk.app.requests.queries import ItemView, RequestView
 from servicedesk.cli.base import (
     AMOUNT,
@@ -60,12 +61,14 @@ from servicedesk.cli.base import (
     open_store,
     opened,
     options,
+    page_options,
     show,
+    show_page,
     table,
 )
 from servicedesk.cli.group import group
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
-from servicedesk.domain.requests import ConsentKind
+from servicedesk.domain.requests import ConsentKind, Status
 from servicedesk.domain.values import Contact, mask, mask_phone
 from servicedesk.i18n import N_, _, label
 
@@ -332,6 +335,68 @@ def worker_availability(worker_id: str, available: bool, **kwargs: Any) -> None:
     )
 
 
+@worker.command("jobs")
+@click.argument("worker_id")
+@click.option("--all", "everything", is_flag=True, help="Ended work orders too.")
+@page_options
+@desk_options
+def worker_jobs(
+    worker_id: str, everything: bool, limit: int, cursor: str | None, count: bool, **kwargs: Any
+) -> None:
+    """A worker's work orders, oldest first: the open ones unless --all."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        page = desk.queries.jobs_page(
+            worker_id,
+            open_only=not everything,
+            limit=limit,
+            cursor=cursor,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    show_page(
+        opts, page, lambda: rows_table(_("Work orders of {id}").format(id=worker_id), page.items)
+    )
+
+
+@worker.command("page")
+@click.option("--skill", help="Only workers with this skill.")
+@click.option("--available/--unavailable", default=None, help="Only available, or not.")
+@page_options
+@desk_options
+def worker_page(
+    skill: str | None,
+    available: bool | None,
+    limit: int,
+    cursor: str | None,
+    count: bool,
+    **kwargs: Any,
+) -> None:
+    """A page of workers by id, of a skill and availability if asked."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        page = desk.queries.workers_page(
+            WorkerFilter(skill=skill, available=available),
+            limit=limit,
+            cursor=cursor,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    rows: tuple[WorkerRow, ...] = page.items
+    show_page(
+        opts,
+        page,
+        lambda: table(
+            _("Workers"),
+            [_("worker"), _("skills"), _("available")],
+            [
+                (w.id.value, ", ".join(sorted(w.skills)), _("yes") if w.available else _("no"))
+                for w in rows
+            ],
+        ),
+    )
+
+
 @worker.command("list")
 @desk_options
 def worker_list(**kwargs: Any) -> None:
@@ -564,6 +629,66 @@ def request_list(**kwargs: Any) -> None:
     with opened(opts) as desk:
         views = desk.queries.open_requests()
     show(opts, views, lambda: requests_table(_("Open requests"), views))
+
+
+def rows_table(title: str, rows: tuple[RequestRow, ...]) -> Any:
+    return table(
+        title,
+        [_("request"), _("status"), _("unit"), _("item"), _("worker"), _("deadline"), _("price")],
+        [
+            (
+                r.id.value,
+                r.status,
+                r.unit,
+                r.item_id.value if r.item_id else None,
+                r.worker_id.value if r.worker_id else None,
+                r.deadline_due.isoformat(timespec="minutes") if r.deadline_due else None,
+                r.price,
+            )
+            for r in rows
+        ],
+    )
+
+
+@request.command("page")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=EnumParam(Status, "status"),
+    help="Repeat for several.",
+)
+@click.option("--unit", help="The requester's unit as registered.")
+@click.option("--overdue", is_flag=True, help="Only requests past their deadline.")
+@click.option("--sort", type=click.Choice(["registered_at", "id"]), help="The field to sort on.")
+@click.option("--descending", is_flag=True, default=None, help="Newest or highest first.")
+@page_options
+@desk_options
+def request_page(
+    statuses: tuple[Status, ...],
+    unit: str | None,
+    overdue: bool,
+    sort: str | None,
+    descending: bool | None,
+    limit: int,
+    cursor: str | None,
+    count: bool,
+    **kwargs: Any,
+) -> None:
+    """A page of requests, open or ended, with a filter; prints the next page's cursor."""
+    opts = options(kwargs)
+    wanted = RequestFilter(status=frozenset(statuses), unit=unit, overdue=overdue)
+    with opened(opts) as desk:
+        page = desk.queries.requests_page(
+            wanted,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    show_page(opts, page, lambda: rows_table(_("Requests"), page.items))
 
 
 @request.command("consent")

@@ -1,0 +1,99 @@
+"""The paged lists from a terminal: a page, its count and the cursor to the next one."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from servicedesk.cli.main import main
+
+CURSOR = re.compile(r"^next page: --cursor (\S+)$", re.M)
+
+
+@pytest.fixture(scope="module")
+def centre(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("pages") / "centre.db"
+    built = CliRunner().invoke(main, ["demo", "--db", str(db)])
+    assert built.exit_code == 0, built.output
+    return db
+
+
+def ask(db: Path, *args: str) -> str:
+    done = CliRunner().invoke(main, [*args, "--db", str(db)])
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def page(db: Path, *args: str) -> Any:
+    return json.loads(ask(db, *args, "--json"))
+
+
+def test_request_page_json_walks_every_request_once_by_its_cursors(centre: Path) -> None:
+    first = page(centre, "request", "page", "--limit", "5", "--count")
+    total = first["count"]
+    ids = [row["id"] for row in first["items"]]
+    cursor = first["next_cursor"]
+    while cursor is not None:
+        following = page(centre, "request", "page", "--limit", "5", "--cursor", cursor)
+        assert following["count"] is None
+        ids += [row["id"] for row in following["items"]]
+        cursor = following["next_cursor"]
+    assert len(ids) == len(set(ids)) == total > 5
+
+
+def test_request_page_for_a_person_prints_the_rows_the_count_and_the_next_cursor(
+    centre: Path,
+) -> None:
+    shown = ask(centre, "request", "page", "--limit", "2", "--count", "--sort", "id")
+    assert "SR-01" in shown
+    assert "SR-02" in shown
+    assert "SR-03" not in shown
+    assert re.search(r"^\d+ in all$", shown, re.M)
+    cursor = CURSOR.search(shown)
+    assert cursor is not None
+    after = ask(centre, "request", "page", "--limit", "2", "--sort", "id", "--cursor", cursor[1])
+    assert "SR-03" in after
+    assert "SR-01" not in after
+
+
+def test_request_page_filters_on_status(centre: Path) -> None:
+    rows = page(centre, "request", "page", "--status", "dispatched", "--status", "closed")["items"]
+    assert rows
+    assert {row["status"] for row in rows} <= {"dispatched", "closed"}
+    newest = page(centre, "request", "page", "--sort", "id", "--descending", "--limit", "1")
+    assert newest["items"][0]["id"] == max(
+        row["id"] for row in page(centre, "request", "page")["items"]
+    )
+
+
+def test_worker_jobs_lists_the_open_work_orders_unless_all(centre: Path) -> None:
+    everything = page(centre, "worker", "jobs", "w-liu", "--all")["items"]
+    still_open = page(centre, "worker", "jobs", "w-liu")["items"]
+    assert {row["worker_id"] for row in everything} == {"w-liu"}
+    assert {row["id"] for row in still_open} < {row["id"] for row in everything}
+    assert "closed" not in {row["status"] for row in still_open}
+    assert "Work orders of w-liu" in ask(centre, "worker", "jobs", "w-liu")
+
+
+def test_worker_page_filters_on_skill_and_pages_by_id(centre: Path) -> None:
+    plumbers = page(centre, "worker", "page", "--skill", "plumbing")["items"]
+    assert plumbers
+    assert all("plumbing" in row["skills"] for row in plumbers)
+    first = page(centre, "worker", "page", "--limit", "1")
+    second = page(centre, "worker", "page", "--limit", "1", "--cursor", first["next_cursor"])
+    assert first["items"][0]["id"] < second["items"][0]["id"]
+    assert "yes" in ask(centre, "worker", "page", "--available")
+
+
+def test_a_bad_cursor_is_refused_in_one_line(centre: Path) -> None:
+    done = CliRunner().invoke(
+        main, ["request", "page", "--cursor", "nonsense", "--db", str(centre)]
+    )
+    assert done.exit_code != 0
+    assert done.output.startswith("error: ")
+    assert "Traceback" not in done.output
