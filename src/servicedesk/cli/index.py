@@ -7,153 +7,190 @@ holds the two equal): per group, per visible command, its ``short_help`` (or
 
 from __future__ import annotations
 
-INDEX: dict[str, dict[str, tuple[str | None, str]]] = {'db': {'upgrade': (None,
-                    'Create the database, or bring its schema to this version of '
-                    'servicedesk.')},
- 'catalogue': {'approve': (None,
-                           "Sign the item's pending proposal (a fee, or stopping it) in one "
-                           'role of its chain.'),
-               'change-fee': (None,
-                              'Propose a new fee for an item; the old one holds until the '
-                              'chain signs the new one.'),
-               'list': (None, 'Every item with its fee in force and what it waits for.'),
-               'load': (None,
-                        'Propose every item of a TOML file; each is published once approved.'),
-               'reject': (None, "Refuse the item's pending fee, with the reason."),
-               'resume': (None, 'Take requests for a suspended item again.'),
-               'suspend': (None, 'Stop taking requests for an item for a while.'),
-               'withdraw': (None,
-                            'Propose to withdraw an item for good; it is withdrawn once its '
-                            'chain has approved.')},
- 'worker': {'add': (None, "Register a worker with their skills (the catalogue's categories)."),
-            'availability': (None,
-                             'Mark a worker available for jobs, or not (on leave, off shift).'),
-            'jobs': (None, "A worker's work orders, oldest first: the open ones unless --all."),
-            'list': (None, 'The workers, their skills and whether they are available.'),
-            'page': (None, 'A page of workers by id, of a skill and availability if asked.')},
- 'request': {'accept': (None, 'The requester accepts the work, signing for it.'),
-             'cancel': (None, "Cancel a request at the requester's wish."),
-             'close': (None, 'Close an accepted request.'),
-             'complete': (None, 'The worker reports the job done.'),
-             'consent': (None,
-                         "Record the requester's signed consent to a change of scope or an "
-                         'extra fee.'),
-             'decline': (None, 'Decline a request out of scope, with the reason.'),
-             'dispatch': (None, 'Send a worker: a work order is issued.'),
-             'dispatch-due': (None,
-                              'Dispatch every triaged request whose batch time has come (run '
-                              'it hourly).'),
-             'extra-fee': (None,
-                           "Add an extra fee to the job, on the requester's signed consent."),
-             'list': (None, 'The open requests.'),
-             'page': (None,
-                      'A page of requests, open or ended, with a filter; prints the next '
-                      "page's cursor."),
-             'register': (None, 'Register a request as the requester tells it.'),
-             'reject': (None, 'The requester rejects the work: it is redone.'),
-             'scope': (None,
-                       "Change the scope of the work, on the requester's signed consent."),
-             'show': (None, 'One request as the desk sees it now.'),
-             'start': (None, 'The worker is on site: work starts.'),
-             'triage': (None,
-                        'Accept the request in scope as a catalogue item; the deadline '
-                        'starts.')},
- 'account': {'close': (None, 'Close a settled account (a cashier: its balance must be zero).'),
-             'deposit': (None, "A cashier takes money into a tenant's deposit."),
-             'open': (None,
-                      'Open the account a requester is billed on (owners on account, tenants '
-                      'by deposit).'),
-             'refund': (None, "A cashier pays back what is left of a tenant's deposit."),
-             'show': (None, "An account's balance and what is outstanding.")},
- 'charge': {'audit': (None, 'The assistant audits a confirmed charge.'),
-            'confirm': (None,
-                        'The requester confirms the charge (a deposit is drawn at once).'),
-            'cost': (None,
-                     'Record what a job cost the centre, for the revenue-and-cost report.'),
-            'estimate': (None,
-                         'Give the requester an estimate before work starts '
-                         '(labour-and-materials items).'),
-            'record': (None,
-                       'Record the charge of a job done: the triage price (or the labour) plus '
-                       'materials.'),
-            'reverse': (None,
-                        'Correct a confirmed charge by a reversing entry (it is never '
-                        'edited).')},
- 'payment': {'record': (None, "A cashier takes a payment of the account's open statements."),
-             'void': (None, 'Void a mistaken payment: it and its receipt keep their number.')},
- 'agreement': {'end': (None, 'End an agreement after its last billed month.'),
-               'sign': (None,
-                        'Sign an agreement with a requester for an item of the catalogue.'),
-               'visit': (None,
-                         'Record a visit made under an agreement (charged at the month '
-                         'close).')},
- 'invoice': {'deliver': (None, 'The issued invoice is handed to the requester.'),
-             'issue': (None, 'Issue a requested invoice under its printed number.'),
-             'request': (None, 'The requester asks for an invoice of a confirmed charge.')},
- 'receipt-book': {'issue': (None, 'Hand a book of receipts to a collector.'),
-                  'return': (None, 'The collector returns the stubs of the receipts written.')},
- 'month': {'close': (None, "Issue the month's statements; running it again changes nothing.")},
- 'statement': {'export': (None,
-                          "Export a month's statements with their lines, as CSV (UTF-8 with "
-                          'BOM), JSON or xlsx.'),
-               'list': (None, 'The statements of a month.'),
-               'show': (None,
-                        'One statement: to whom it is addressed, its lines, what is paid and '
-                        'what is due.')},
- 'complaint': {'acknowledge': (None, 'Tell the complainant it is received.'),
-               'answer': (None, 'Answer the complaint.'),
-               'close': (None,
-                         "Close an answered complaint with the complainant's satisfaction."),
-               'file': (None, 'File a complaint; whoever takes it owns it until handed over.'),
-               'finding': (None, 'Record what the investigation found.'),
-               'hand-over': (None,
-                             'Hand the complaint over to another owner, with the reason.'),
-               'list': (None, 'The open complaints with their deadlines and escalations.'),
-               'pause': (None,
-                         "Stop the complaint's clock while the desk waits on someone else."),
-               'reopen': (None,
-                          'Reopen an answered complaint: the complainant disputes the answer.'),
-               'resume': (None, "Start the complaint's clock again.")},
- 'callback': {'list': (None,
-                       'The callbacks of a month and how they went, with the number to call.'),
-              'plan': (None, "Draw the callbacks of a month's accepted jobs."),
-              'record': (None, 'Record one call: reached with a score, or not reached.')},
- 'records': {'erase': (None,
-                       "Erase a requester's personal data on their request, where no rule "
-                       'keeps it.'),
-             'hold': (None,
-                      'Keep a record from the purge (a dispute, an inquiry) until the hold is '
-                      'released.'),
-             'purge': (None,
-                       'Anonymise personal data whose retention period ended (amounts and '
-                       'links stay).'),
-             'release': (None,
-                         'Release a hold; the record is purged when its retention ends.')},
- 'found': {'claim': (None,
-                     'Give a kept item back to its owner, who shows an identity document.'),
-           'give-to-finder': (None,
-                              'Give an unclaimed item to its finder once it has been kept its '
-                              'time.'),
-           'list': (None, 'The items kept, and until when.'),
-           'log': (None, 'Log an item handed in, with who found it.')},
- 'audit': {'verify': (None,
-                      'Check the trail, the events and every stored record; exit 1 if anything '
-                      'was changed.')},
- 'hall': {'call-next': (None, 'The window calls the next number waiting.'),
-          'finish': (None, 'The window is done with the number.'),
-          'off-duty': (None, 'The actor leaves the window.'),
-          'on-duty': (None, 'The actor takes their seat at a window.'),
-          'queue': (None, "Today's queue: who is waiting, who is served at which window."),
-          'recall': (None, 'Call a skipped number again, at the window.'),
-          'skip': (None, 'The number called did not come.'),
-          'take-number': (None, 'Give an applicant a queue number for an item or a window.'),
-          'transfer': (None,
-                       'Send the number being served to another window or item, keeping its '
-                       'place.')},
- 'report': {'handover': (None, 'What the next shift takes over.'),
-            'open': (None, 'Every open request.'),
-            'overdue': (None, 'The requests past their deadline.'),
-            'quality': (None,
-                        "A month's on-time, first-time-fix, complaint and satisfaction rates, "
-                        'per item.'),
-            'revenue': (None, 'Revenue and cost per item in a month.')}}
+INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
+    "db": {
+        "upgrade": (
+            None,
+            "Create the database, or bring its schema to this version of servicedesk.",
+        )
+    },
+    "catalogue": {
+        "approve": (
+            None,
+            "Sign the item's pending proposal (a fee, or stopping it) in one role of its chain.",
+        ),
+        "change-fee": (
+            None,
+            "Propose a new fee for an item; the old one holds until the chain signs the new one.",
+        ),
+        "list": (None, "Every item with its fee in force and what it waits for."),
+        "load": (None, "Propose every item of a TOML file; each is published once approved."),
+        "reject": (None, "Refuse the item's pending fee, with the reason."),
+        "resume": (None, "Take requests for a suspended item again."),
+        "suspend": (None, "Stop taking requests for an item for a while."),
+        "withdraw": (
+            None,
+            "Propose to withdraw an item for good; it is withdrawn once its chain has approved.",
+        ),
+    },
+    "worker": {
+        "add": (None, "Register a worker with their skills (the catalogue's categories)."),
+        "availability": (None, "Mark a worker available for jobs, or not (on leave, off shift)."),
+        "jobs": (None, "A worker's work orders, oldest first: the open ones unless --all."),
+        "list": (None, "The workers, their skills and whether they are available."),
+        "page": (None, "A page of workers by id, of a skill and availability if asked."),
+    },
+    "request": {
+        "accept": (None, "The requester accepts the work, signing for it."),
+        "cancel": (None, "Cancel a request at the requester's wish."),
+        "close": (None, "Close an accepted request."),
+        "complete": (None, "The worker reports the job done."),
+        "consent": (
+            None,
+            "Record the requester's signed consent to a change of scope or an extra fee.",
+        ),
+        "decline": (None, "Decline a request out of scope, with the reason."),
+        "dispatch": (None, "Send a worker: a work order is issued."),
+        "dispatch-due": (
+            None,
+            "Dispatch every triaged request whose batch time has come (run it hourly).",
+        ),
+        "extra-fee": (None, "Add an extra fee to the job, on the requester's signed consent."),
+        "list": (None, "The open requests."),
+        "page": (
+            None,
+            "A page of requests, open or ended, with a filter; prints the next page's cursor.",
+        ),
+        "register": (None, "Register a request as the requester tells it."),
+        "reject": (None, "The requester rejects the work: it is redone."),
+        "scope": (None, "Change the scope of the work, on the requester's signed consent."),
+        "show": (None, "One request as the desk sees it now."),
+        "start": (None, "The worker is on site: work starts."),
+        "triage": (None, "Accept the request in scope as a catalogue item; the deadline starts."),
+    },
+    "account": {
+        "close": (None, "Close a settled account (a cashier: its balance must be zero)."),
+        "deposit": (None, "A cashier takes money into a tenant's deposit."),
+        "open": (
+            None,
+            "Open the account a requester is billed on (owners on account, tenants by deposit).",
+        ),
+        "refund": (None, "A cashier pays back what is left of a tenant's deposit."),
+        "show": (None, "An account's balance and what is outstanding."),
+    },
+    "charge": {
+        "audit": (None, "The assistant audits a confirmed charge."),
+        "confirm": (None, "The requester confirms the charge (a deposit is drawn at once)."),
+        "cost": (None, "Record what a job cost the centre, for the revenue-and-cost report."),
+        "estimate": (
+            None,
+            "Give the requester an estimate before work starts (labour-and-materials items).",
+        ),
+        "record": (
+            None,
+            "Record the charge of a job done: the triage price (or the labour) plus materials.",
+        ),
+        "reverse": (None, "Correct a confirmed charge by a reversing entry (it is never edited)."),
+    },
+    "payment": {
+        "record": (None, "A cashier takes a payment of the account's open statements."),
+        "void": (None, "Void a mistaken payment: it and its receipt keep their number."),
+    },
+    "agreement": {
+        "end": (None, "End an agreement after its last billed month."),
+        "sign": (None, "Sign an agreement with a requester for an item of the catalogue."),
+        "visit": (None, "Record a visit made under an agreement (charged at the month close)."),
+    },
+    "invoice": {
+        "deliver": (None, "The issued invoice is handed to the requester."),
+        "issue": (None, "Issue a requested invoice under its printed number."),
+        "request": (None, "The requester asks for an invoice of a confirmed charge."),
+    },
+    "receipt-book": {
+        "issue": (None, "Hand a book of receipts to a collector."),
+        "return": (None, "The collector returns the stubs of the receipts written."),
+    },
+    "month": {"close": (None, "Issue the month's statements; running it again changes nothing.")},
+    "statement": {
+        "export": (
+            None,
+            "Export a month's statements with their lines, as CSV (UTF-8 with BOM), JSON or xlsx.",
+        ),
+        "list": (None, "The statements of a month."),
+        "show": (
+            None,
+            "One statement: to whom it is addressed, its lines, what is paid and what is due.",
+        ),
+    },
+    "complaint": {
+        "acknowledge": (None, "Tell the complainant it is received."),
+        "answer": (None, "Answer the complaint."),
+        "close": (None, "Close an answered complaint with the complainant's satisfaction."),
+        "file": (None, "File a complaint; whoever takes it owns it until handed over."),
+        "finding": (None, "Record what the investigation found."),
+        "hand-over": (None, "Hand the complaint over to another owner, with the reason."),
+        "list": (None, "The open complaints with their deadlines and escalations."),
+        "pause": (None, "Stop the complaint's clock while the desk waits on someone else."),
+        "reopen": (None, "Reopen an answered complaint: the complainant disputes the answer."),
+        "resume": (None, "Start the complaint's clock again."),
+    },
+    "callback": {
+        "list": (None, "The callbacks of a month and how they went, with the number to call."),
+        "plan": (None, "Draw the callbacks of a month's accepted jobs."),
+        "record": (None, "Record one call: reached with a score, or not reached."),
+    },
+    "records": {
+        "erase": (
+            None,
+            "Erase a requester's personal data on their request, where no rule keeps it.",
+        ),
+        "hold": (
+            None,
+            "Keep a record from the purge (a dispute, an inquiry) until the hold is released.",
+        ),
+        "purge": (
+            None,
+            "Anonymise personal data whose retention period ended (amounts and links stay).",
+        ),
+        "release": (None, "Release a hold; the record is purged when its retention ends."),
+    },
+    "found": {
+        "claim": (None, "Give a kept item back to its owner, who shows an identity document."),
+        "give-to-finder": (
+            None,
+            "Give an unclaimed item to its finder once it has been kept its time.",
+        ),
+        "list": (None, "The items kept, and until when."),
+        "log": (None, "Log an item handed in, with who found it."),
+    },
+    "audit": {
+        "verify": (
+            None,
+            "Check the trail, the events and every stored record; exit 1 if anything was changed.",
+        )
+    },
+    "hall": {
+        "call-next": (None, "The window calls the next number waiting."),
+        "finish": (None, "The window is done with the number."),
+        "off-duty": (None, "The actor leaves the window."),
+        "on-duty": (None, "The actor takes their seat at a window."),
+        "queue": (None, "Today's queue: who is waiting, who is served at which window."),
+        "recall": (None, "Call a skipped number again, at the window."),
+        "skip": (None, "The number called did not come."),
+        "take-number": (None, "Give an applicant a queue number for an item or a window."),
+        "transfer": (
+            None,
+            "Send the number being served to another window or item, keeping its place.",
+        ),
+    },
+    "report": {
+        "handover": (None, "What the next shift takes over."),
+        "open": (None, "Every open request."),
+        "overdue": (None, "The requests past their deadline."),
+        "quality": (
+            None,
+            "A month's on-time, first-time-fix, complaint and satisfaction rates, per item.",
+        ),
+        "revenue": (None, "Revenue and cost per item in a month."),
+    },
+}
