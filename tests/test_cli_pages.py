@@ -97,3 +97,63 @@ def test_a_bad_cursor_is_refused_in_one_line(centre: Path) -> None:
     assert done.exit_code != 0
     assert done.output.startswith("error: ")
     assert "Traceback" not in done.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("account", "page"),
+        ("statement", "page"),
+        ("payment", "page"),
+        ("payment", "receipts"),
+        ("complaint", "page"),
+        ("callback", "page"),
+        ("request", "page"),
+        ("worker", "page"),
+    ],
+    ids=" ".join,
+)
+def test_each_paged_list_walks_its_rows_once_by_its_cursors(
+    centre: Path, command: tuple[str, str]
+) -> None:
+    everything = page(centre, *command, "--count")
+    assert everything["next_cursor"] is None
+    assert everything["count"] == len(everything["items"]) > 0
+    seen: list[Any] = []
+    cursor: str | None = None
+    while True:
+        more = ["--cursor", cursor] if cursor else []
+        following = page(centre, *command, "--limit", "1", *more)
+        seen += following["items"]
+        cursor = following["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == everything["items"]
+
+
+def test_the_money_lists_filter_as_asked(centre: Path) -> None:
+    accounts = page(centre, "account", "page", "--kind", "tenant")["items"]
+    assert accounts
+    assert {row["kind"] for row in accounts} == {"tenant"}
+    one = accounts[0]["id"]
+    assert {
+        r["account_id"] for r in page(centre, "payment", "page", "--account", one)["items"]
+    } <= {one}
+    april = page(centre, "statement", "page", "--period", "2026-04")["items"]
+    assert april
+    assert all(row["period"] == {"year": 2026, "month": 4} for row in april)
+    assert page(centre, "statement", "page", "--period", "2026-01")["items"] == []
+    assert page(centre, "payment", "page", "--voided")["items"] == []
+    numbers = [
+        r["number"] for r in page(centre, "payment", "receipts", "--sort", "number")["items"]
+    ]
+    assert numbers == sorted(numbers)
+
+
+def test_the_case_lists_filter_as_asked(centre: Path) -> None:
+    filed = page(centre, "complaint", "page", "--status", "filed")["items"]
+    assert {row["status"] for row in filed} <= {"filed"}
+    reached = page(centre, "callback", "page", "--status", "reached", "--month", "2026-04")["items"]
+    assert reached
+    assert all(row["status"] == "reached" for row in reached)
+    assert all(row["month"] == {"year": 2026, "month": 4} for row in reached)

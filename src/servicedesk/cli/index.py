@@ -75,6 +75,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             None,
             "Open the account a requester is billed on (owners on account, tenants by deposit).",
         ),
+        "page": (None, "A page of accounts by id, of a unit, kind and status if asked."),
         "refund": (None, "A cashier pays back what is left of a tenant's deposit."),
         "show": (None, "An account's balance and what is outstanding."),
     },
@@ -93,6 +94,8 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "reverse": (None, "Correct a confirmed charge by a reversing entry (it is never edited)."),
     },
     "payment": {
+        "page": (None, "A page of payments, oldest first unless sorted otherwise."),
+        "receipts": (None, "A page of the receipts issued, oldest first unless sorted otherwise."),
         "record": (None, "A cashier takes a payment of the account's open statements."),
         "void": (None, "Void a mistaken payment: it and its receipt keep their number."),
     },
@@ -117,6 +120,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             "Export a month's statements with their lines, as CSV (UTF-8 with BOM), JSON or xlsx.",
         ),
         "list": (None, "The statements of a month."),
+        "page": (None, "A page of statements of every month, by month unless sorted otherwise."),
         "show": (
             None,
             "One statement: to whom it is addressed, its lines, what is paid and what is due.",
@@ -130,12 +134,17 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "finding": (None, "Record what the investigation found."),
         "hand-over": (None, "Hand the complaint over to another owner, with the reason."),
         "list": (None, "The open complaints with their deadlines and escalations."),
+        "page": (
+            None,
+            "A page of complaints, open or closed, oldest filed first unless sorted otherwise.",
+        ),
         "pause": (None, "Stop the complaint's clock while the desk waits on someone else."),
         "reopen": (None, "Reopen an answered complaint: the complainant disputes the answer."),
         "resume": (None, "Start the complaint's clock again."),
     },
     "callback": {
         "list": (None, "The callbacks of a month and how they went, with the number to call."),
+        "page": (None, "A page of callbacks of every month, by id unless sorted otherwise."),
         "plan": (None, "Draw the callbacks of a month's accepted jobs."),
         "record": (None, "Record one call: reached with a score, or not reached."),
     },
