@@ -157,3 +157,15 @@ def test_the_case_lists_filter_as_asked(centre: Path) -> None:
     assert reached
     assert all(row["status"] == "reached" for row in reached)
     assert all(row["month"] == {"year": 2026, "month": 4} for row in reached)
+
+
+def test_a_request_and_a_complaint_tell_their_history_and_show_themselves(centre: Path) -> None:
+    events = page(centre, "request", "history", "SR-01")
+    assert events[0]["event"] == "RequestRegistered"
+    assert [e["at"] for e in events] == sorted(e["at"] for e in events)
+    assert "WorkOrderDispatched" in ask(centre, "request", "history", "SR-01")
+    complaint = page(centre, "complaint", "show", "CP-01")
+    assert complaint["id"] == "CP-01"
+    assert page(centre, "complaint", "history", "CP-01")
+    overdue = {view["id"] for view in page(centre, "complaint", "overdue")}
+    assert overdue <= {view["id"] for view in page(centre, "complaint", "list")}

@@ -40,6 +40,7 @@ from servicedesk.app.requests.ports import RequestCaseQueries
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.catalogue import FeeKind, FeeStandard
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
+from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money
 from servicedesk.domain.values import (
     Actor,
@@ -313,6 +314,20 @@ def show_page(opts: Options, page: Page[Any], render: Callable[[], Table | str])
         click.echo(_("{count} in all").format(count=page.count))
     if page.next_cursor is not None:
         click.echo(_("next page: --cursor {cursor}").format(cursor=page.next_cursor))
+
+
+def show_events(opts: Options, title: str, events: Sequence[Event]) -> None:
+    """Events oldest first: with ``--json`` each with its ``event`` name, else when and what."""
+    if opts.json:
+        click.echo(to_json([{"event": type(e).__name__, **convert.unstructure(e)} for e in events]))
+        return
+    console().print(
+        table(
+            title,
+            [_("at"), _("event")],
+            [(f"{e.at:%Y-%m-%d %H:%M}", type(e).__name__) for e in events],
+        )
+    )
 
 
 def done(opts: Options, what: str, record: str | None, **more: Any) -> None:

@@ -29,6 +29,7 @@ from servicedesk.app.complaints.lists import (
     ComplaintFilter,
     ComplaintRow,
 )
+from servicedesk.app.complaints.queries import ComplaintView
 from servicedesk.cli.base import (
     CASES,
     Checked,
@@ -41,6 +42,7 @@ from servicedesk.cli.base import (
     page_options,
     require,
     show,
+    show_events,
     show_page,
     table,
 )
@@ -217,6 +219,33 @@ def complaint_reopen(complaint_id: str, reason: str, **kwargs: Any) -> None:
     )
 
 
+def complaints_table(title: str, views: list[ComplaintView]) -> Any:
+    return table(
+        title,
+        [
+            _("complaint"),
+            _("status"),
+            _("category"),
+            _("owner"),
+            _("answer due"),
+            _("overdue"),
+            _("escalations"),
+        ],
+        [
+            (
+                v.id.value,
+                v.status,
+                _(v.category),
+                v.owner.value,
+                f"{v.answer_due:%Y-%m-%d %H:%M}",
+                v.overdue,
+                len(v.escalations),
+            )
+            for v in views
+        ],
+    )
+
+
 @complaint.command("list")
 @desk_options
 def complaint_list(**kwargs: Any) -> None:
@@ -225,34 +254,42 @@ def complaint_list(**kwargs: Any) -> None:
     with opened(opts) as desk:
         require(desk, *CASES, what=HOLDS)
         views = desk.complaints.open_complaints()
-    show(
-        opts,
-        views,
-        lambda: table(
-            _("Open complaints"),
-            [
-                _("complaint"),
-                _("status"),
-                _("category"),
-                _("owner"),
-                _("answer due"),
-                _("overdue"),
-                _("escalations"),
-            ],
-            [
-                (
-                    v.id.value,
-                    v.status,
-                    _(v.category),
-                    v.owner.value,
-                    f"{v.answer_due:%Y-%m-%d %H:%M}",
-                    v.overdue,
-                    len(v.escalations),
-                )
-                for v in views
-            ],
-        ),
-    )
+    show(opts, views, lambda: complaints_table(_("Open complaints"), views))
+
+
+@complaint.command("overdue")
+@desk_options
+def complaint_overdue(**kwargs: Any) -> None:
+    """The open complaints past their answer deadline."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *CASES, what=HOLDS)
+        views = desk.complaints.overdue_complaints(actor=actor_of(opts))
+    show(opts, views, lambda: complaints_table(_("Overdue complaints"), views))
+
+
+@complaint.command("show")
+@click.argument("complaint_id")
+@desk_options
+def complaint_show(complaint_id: str, **kwargs: Any) -> None:
+    """One complaint as the desk sees it now."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *CASES, what=HOLDS)
+        view = desk.complaints.complaint(complaint_id, actor=actor_of(opts))
+    show(opts, view, lambda: complaints_table(_("Complaint {id}").format(id=complaint_id), [view]))
+
+
+@complaint.command("history")
+@click.argument("complaint_id")
+@desk_options
+def complaint_history(complaint_id: str, **kwargs: Any) -> None:
+    """What happened to a complaint, oldest first."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *CASES, what=HOLDS)
+        events = desk.complaints.history(complaint_id, actor=actor_of(opts))
+    show_events(opts, _("History of {id}").format(id=complaint_id), events)
 
 
 @click.command("escalate", cls=DeskCommand)

@@ -56,6 +56,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             "Dispatch every triaged request whose batch time has come (run it hourly).",
         ),
         "extra-fee": (None, "Add an extra fee to the job, on the requester's signed consent."),
+        "history": (None, "What happened to a request, oldest first."),
         "list": (None, "The open requests."),
         "page": (
             None,
@@ -133,7 +134,9 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "file": (None, "File a complaint; whoever takes it owns it until handed over."),
         "finding": (None, "Record what the investigation found."),
         "hand-over": (None, "Hand the complaint over to another owner, with the reason."),
+        "history": (None, "What happened to a complaint, oldest first."),
         "list": (None, "The open complaints with their deadlines and escalations."),
+        "overdue": (None, "The open complaints past their answer deadline."),
         "page": (
             None,
             "A page of complaints, open or closed, oldest filed first unless sorted otherwise.",
@@ -141,6 +144,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "pause": (None, "Stop the complaint's clock while the desk waits on someone else."),
         "reopen": (None, "Reopen an answered complaint: the complainant disputes the answer."),
         "resume": (None, "Start the complaint's clock again."),
+        "show": (None, "One complaint as the desk sees it now."),
     },
     "callback": {
         "list": (None, "The callbacks of a month and how they went, with the number to call."),

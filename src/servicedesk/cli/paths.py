@@ -147,6 +147,10 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "billing.receipts_page": "payment receipts",
     "complaints.complaints_page": "complaint page",
     "quality.callbacks_page": "callback page",
+    "queries.request_history": "request history",
+    "complaints.complaint": "complaint show",
+    "complaints.overdue_complaints": "complaint overdue",
+    "complaints.history": "complaint history",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.
@@ -157,7 +161,6 @@ QUERIES_NOT_FROM_THE_TERMINAL: Final[dict[str, str]] = {}
 QUERIES_WITHOUT_A_PATH_YET: Final = frozenset(
     {
         "queries.item",
-        "queries.request_history",
         "billing.account_history",
         "billing.accounts_to_top_up",
         "billing.charge",
@@ -172,9 +175,6 @@ QUERIES_WITHOUT_A_PATH_YET: Final = frozenset(
         "billing.revenue_and_cost",
         "billing.statements",
         "billing.visits_due",
-        "complaints.complaint",
-        "complaints.history",
-        "complaints.overdue_complaints",
         "quality.review_input",
         "quality.trend",
         "records.archive",

@@ -63,6 +63,7 @@ from servicedesk.cli.base import (
     options,
     page_options,
     show,
+    show_events,
     show_page,
     table,
 )
@@ -619,6 +620,17 @@ def request_show(request_id: str, **kwargs: Any) -> None:
     with opened(opts) as desk:
         view = desk.queries.request(request_id)
     show(opts, view, lambda: requests_table(_("Request {id}").format(id=request_id), [view]))
+
+
+@request.command("history")
+@click.argument("request_id")
+@desk_options
+def request_history(request_id: str, **kwargs: Any) -> None:
+    """What happened to a request, oldest first."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        events = desk.queries.request_history(request_id, actor=actor_of(opts))
+    show_events(opts, _("History of {id}").format(id=request_id), events)
 
 
 @request.command("list")
