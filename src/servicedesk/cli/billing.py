@@ -48,7 +48,7 @@ from servicedesk.app.billing.lists import (
     StatementFilter,
     StatementRow,
 )
-from servicedesk.app.billing.queries import StatementView
+from servicedesk.app.billing.queries import ChargeView, StatementView
 from servicedesk.app.desk import Outcome
 from servicedesk.cli.base import (
     AMOUNT,
@@ -873,6 +873,94 @@ def payment_receipts(
                     _("yes") if r.voided else _("no"),
                 )
                 for r in rows
+            ],
+        ),
+    )
+
+
+@account.command("top-up")
+@desk_options
+def account_top_up(**kwargs: Any) -> None:
+    """The tenants' accounts whose deposit is below what the rule asks."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        views = desk.billing.accounts_to_top_up(actor=actor_of(opts))
+    show(
+        opts,
+        views,
+        lambda: table(
+            _("Accounts to top up"),
+            [_("account"), _("status"), _("deposit"), _("outstanding")],
+            [(v.id.value, v.status, v.balance, v.outstanding) for v in views],
+        ),
+    )
+
+
+def charges_table(title: str, views: list[ChargeView]) -> Any:
+    return table(
+        title,
+        [_("charge"), _("request"), _("item"), _("status"), _("total"), _("audited")],
+        [
+            (
+                v.id.value,
+                v.request_id.value,
+                v.item_id.value,
+                v.status,
+                v.total,
+                _("yes") if v.audited else _("no"),
+            )
+            for v in views
+        ],
+    )
+
+
+@charge.command("show")
+@click.argument("charge_id")
+@desk_options
+def charge_show(charge_id: str, **kwargs: Any) -> None:
+    """One charge with its total, its status and whether it is audited."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        view = desk.billing.charge(charge_id, actor=actor_of(opts))
+    show(opts, view, lambda: charges_table(_("Charge {id}").format(id=charge_id), [view]))
+
+
+@charge.command("to-audit")
+@desk_options
+def charge_to_audit(**kwargs: Any) -> None:
+    """The confirmed charges the assistant has not audited yet."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        views = desk.billing.charges_to_audit(actor=actor_of(opts))
+    show(opts, views, lambda: charges_table(_("Charges to audit"), views))
+
+
+@receipt_book.command("list")
+@desk_options
+def receipt_book_list(**kwargs: Any) -> None:
+    """The receipt books: how many receipts are used, and which stubs are missing."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        views = desk.billing.receipt_books(actor=actor_of(opts))
+    show(
+        opts,
+        views,
+        lambda: table(
+            _("Receipt books"),
+            [_("book"), _("status"), _("used"), _("missing"), _("unrecorded")],
+            [
+                (
+                    v.id.value,
+                    v.status,
+                    v.used,
+                    ", ".join(map(str, v.missing)) or None,
+                    ", ".join(map(str, v.unrecorded)) or None,
+                )
+                for v in views
             ],
         ),
     )

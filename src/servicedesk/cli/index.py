@@ -79,6 +79,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "page": (None, "A page of accounts by id, of a unit, kind and status if asked."),
         "refund": (None, "A cashier pays back what is left of a tenant's deposit."),
         "show": (None, "An account's balance and what is outstanding."),
+        "top-up": (None, "The tenants' accounts whose deposit is below what the rule asks."),
     },
     "charge": {
         "audit": (None, "The assistant audits a confirmed charge."),
@@ -93,6 +94,8 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             "Record the charge of a job done: the triage price (or the labour) plus materials.",
         ),
         "reverse": (None, "Correct a confirmed charge by a reversing entry (it is never edited)."),
+        "show": (None, "One charge with its total, its status and whether it is audited."),
+        "to-audit": (None, "The confirmed charges the assistant has not audited yet."),
     },
     "payment": {
         "page": (None, "A page of payments, oldest first unless sorted otherwise."),
@@ -112,6 +115,10 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
     },
     "receipt-book": {
         "issue": (None, "Hand a book of receipts to a collector."),
+        "list": (
+            None,
+            "The receipt books: how many receipts are used, and which stubs are missing.",
+        ),
         "return": (None, "The collector returns the stubs of the receipts written."),
     },
     "month": {"close": (None, "Issue the month's statements; running it again changes nothing.")},

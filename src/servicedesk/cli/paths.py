@@ -151,6 +151,10 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "complaints.complaint": "complaint show",
     "complaints.overdue_complaints": "complaint overdue",
     "complaints.history": "complaint history",
+    "billing.accounts_to_top_up": "account top-up",
+    "billing.charge": "charge show",
+    "billing.charges_to_audit": "charge to-audit",
+    "billing.receipt_books": "receipt-book list",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.
@@ -162,15 +166,11 @@ QUERIES_WITHOUT_A_PATH_YET: Final = frozenset(
     {
         "queries.item",
         "billing.account_history",
-        "billing.accounts_to_top_up",
-        "billing.charge",
         "billing.charges_of_request",
-        "billing.charges_to_audit",
         "billing.invoices_of_request",
         "billing.loss_making_items",
         "billing.overdue_invoices",
         "billing.overdue_statements",
-        "billing.receipt_books",
         "billing.receipts",
         "billing.revenue_and_cost",
         "billing.statements",
