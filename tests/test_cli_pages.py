@@ -182,3 +182,8 @@ def test_the_charges_to_audit_show_one_by_one_and_the_other_money_lists_answer(
     assert isinstance(page(centre, "account", "top-up"), list)
     assert isinstance(page(centre, "receipt-book", "list"), list)
     assert "Charges to audit" in ask(centre, "charge", "to-audit")
+
+
+def test_catalogue_show_is_the_item_of_the_list(centre: Path) -> None:
+    items = page(centre, "catalogue", "list")
+    assert page(centre, "catalogue", "show", items[0]["id"]) == items[0]

@@ -27,6 +27,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "load": (None, "Propose every item of a TOML file; each is published once approved."),
         "reject": (None, "Refuse the item's pending fee, with the reason."),
         "resume": (None, "Take requests for a suspended item again."),
+        "show": (None, "One item of the catalogue with its fee in force and what it waits for."),
         "suspend": (None, "Stop taking requests for an item for a while."),
         "withdraw": (
             None,

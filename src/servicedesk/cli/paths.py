@@ -155,6 +155,7 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "billing.charge": "charge show",
     "billing.charges_to_audit": "charge to-audit",
     "billing.receipt_books": "receipt-book list",
+    "queries.item": "catalogue show",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.
@@ -164,7 +165,6 @@ QUERIES_NOT_FROM_THE_TERMINAL: Final[dict[str, str]] = {}
 #: that has a path, so it only shrinks.
 QUERIES_WITHOUT_A_PATH_YET: Final = frozenset(
     {
-        "queries.item",
         "billing.account_history",
         "billing.charges_of_request",
         "billing.invoices_of_request",

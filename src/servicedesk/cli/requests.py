@@ -208,6 +208,33 @@ def catalogue_reject(item_id: str, as_role: Role, reason: str, **kwargs: Any) ->
     )
 
 
+def items_table(title: str, items: list[ItemView]) -> Any:
+    return table(
+        title,
+        [
+            _("item"),
+            _("name"),
+            _("category"),
+            _("status"),
+            _("fee"),
+            _("proposed fee"),
+            _("waiting for"),
+        ],
+        [
+            (
+                i.id.value,
+                i.name,
+                _(i.category),
+                i.status,
+                fee_text(i.fee),
+                None if i.pending_fee is None else fee_text(i.pending_fee),
+                None if i.waiting_for is None else label(Role(i.waiting_for)),
+            )
+            for i in items
+        ],
+    )
+
+
 @catalogue.command("list")
 @desk_options
 def catalogue_list(**kwargs: Any) -> None:
@@ -215,34 +242,18 @@ def catalogue_list(**kwargs: Any) -> None:
     opts = options(kwargs)
     with opened(opts) as desk:
         items: list[ItemView] = desk.queries.catalogue()
-    show(
-        opts,
-        items,
-        lambda: table(
-            _("Catalogue"),
-            [
-                _("item"),
-                _("name"),
-                _("category"),
-                _("status"),
-                _("fee"),
-                _("proposed fee"),
-                _("waiting for"),
-            ],
-            [
-                (
-                    i.id.value,
-                    i.name,
-                    _(i.category),
-                    i.status,
-                    fee_text(i.fee),
-                    None if i.pending_fee is None else fee_text(i.pending_fee),
-                    None if i.waiting_for is None else label(Role(i.waiting_for)),
-                )
-                for i in items
-            ],
-        ),
-    )
+    show(opts, items, lambda: items_table(_("Catalogue"), items))
+
+
+@catalogue.command("show")
+@click.argument("item_id")
+@desk_options
+def catalogue_show(item_id: str, **kwargs: Any) -> None:
+    """One item of the catalogue with its fee in force and what it waits for."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        item = desk.queries.item(item_id, actor=actor_of(opts))
+    show(opts, item, lambda: items_table(_("Item {id}").format(id=item_id), [item]))
 
 
 @catalogue.command("change-fee")
