@@ -187,3 +187,15 @@ def test_the_charges_to_audit_show_one_by_one_and_the_other_money_lists_answer(
 def test_catalogue_show_is_the_item_of_the_list(centre: Path) -> None:
     items = page(centre, "catalogue", "list")
     assert page(centre, "catalogue", "show", items[0]["id"]) == items[0]
+
+
+def test_the_hall_lists_its_windows_and_guides(tmp_path: Path) -> None:
+    db = tmp_path / "hall.db"
+    built = CliRunner().invoke(main, ["demo", "--hall", "--db", str(db)])
+    assert built.exit_code == 0, built.output
+    windows = page(db, "hall", "windows")
+    assert windows
+    assert all(window["items"] for window in windows)
+    guides = page(db, "hall", "guides")
+    assert {guide["item_id"] for guide in guides} >= set(windows[0]["items"])
+    assert "Windows" in ask(db, "hall", "windows")

@@ -193,6 +193,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
     "hall": {
         "call-next": (None, "The window calls the next number waiting."),
         "finish": (None, "The window is done with the number."),
+        "guides": (None, "The published guides of the hall's items, with their version."),
         "off-duty": (None, "The actor leaves the window."),
         "on-duty": (None, "The actor takes their seat at a window."),
         "queue": (None, "Today's queue: who is waiting, who is served at which window."),
@@ -202,6 +203,10 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "transfer": (
             None,
             "Send the number being served to another window or item, keeping its place.",
+        ),
+        "windows": (
+            None,
+            "The windows of the hall: their items, whether open now and who is on duty.",
         ),
     },
     "report": {

@@ -156,6 +156,8 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "billing.charges_to_audit": "charge to-audit",
     "billing.receipt_books": "receipt-book list",
     "queries.item": "catalogue show",
+    "hall.windows": "hall windows",
+    "hall.guides": "hall guides",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.
@@ -186,10 +188,8 @@ QUERIES_WITHOUT_A_PATH_YET: Final = frozenset(
         "records.trail",
         "hall.application",
         "hall.guide",
-        "hall.guides",
         "hall.open_applications",
         "hall.result",
         "hall.waiting_times",
-        "hall.windows",
     }
 )
