@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 import click
 
+from servicedesk import Desk, MemoryStore
 from servicedesk.app.bootstrap import WIRING, command_types
 from servicedesk.cli.main import main
-from servicedesk.cli.paths import CLI_PATHS, HALL_WITHOUT_A_PATH_YET, NOT_FROM_THE_TERMINAL
+from servicedesk.cli.paths import (
+    CLI_PATHS,
+    HALL_WITHOUT_A_PATH_YET,
+    NOT_FROM_THE_TERMINAL,
+    QUERIES_NOT_FROM_THE_TERMINAL,
+    QUERIES_WITHOUT_A_PATH_YET,
+    QUERY_PATHS,
+)
 
 
 def command_at(path: str) -> click.Command:
@@ -39,3 +48,21 @@ def test_each_cli_path_is_a_command_that_sends_that_class() -> None:
         assert callback is not None, path
         module = sys.modules[callback.__module__]
         assert getattr(module, name, None) is classes[name], f"servicedesk {path} sends no {name}"
+
+
+def test_every_query_of_the_library_has_a_cli_path_or_a_reason() -> None:
+    library = set(Desk(MemoryStore(), entry_points=False).query_names())
+    listed = [*QUERY_PATHS, *QUERIES_NOT_FROM_THE_TERMINAL, *QUERIES_WITHOUT_A_PATH_YET]
+    assert len(listed) == len(set(listed)), "a query is listed twice"
+    assert library - set(listed) == set(), "no CLI path"
+    assert set(listed) <= library, "no such query"
+    assert all(reason.strip() for reason in QUERIES_NOT_FROM_THE_TERMINAL.values())
+
+
+def test_each_query_path_is_a_command_that_asks_that_query() -> None:
+    for name, path in QUERY_PATHS.items():
+        callback = command_at(path).callback
+        assert callback is not None, path
+        area, method = name.split(".")
+        source = inspect.getsource(callback)
+        assert f"{area}.{method}(" in source, f"servicedesk {path} asks no {name}"

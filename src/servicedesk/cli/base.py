@@ -35,10 +35,12 @@ from rich.table import Table
 
 from servicedesk import convert
 from servicedesk.app.desk import Desk, Outcome, system_clock
+from servicedesk.app.pages import Page
 from servicedesk.app.requests.ports import RequestCaseQueries
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.catalogue import FeeKind, FeeStandard
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
+from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money
 from servicedesk.domain.values import (
     Actor,
@@ -287,6 +289,45 @@ def show(opts: Options, value: Any, render: Callable[[], Table | str]) -> None:
         click.echo(to_json(value))
     else:
         console().print(render())
+
+
+def page_options(function: F) -> F:
+    """``--limit``, ``--cursor`` and ``--count`` of a paged list."""
+    for option in reversed(
+        (
+            click.option("--limit", type=int, default=50, show_default=True, help="Rows a page."),
+            click.option("--cursor", help="The cursor the previous page printed."),
+            click.option("--count", is_flag=True, help="Count the rows on all pages too."),
+        )
+    ):
+        function = option(function)
+    return function
+
+
+def show_page(opts: Options, page: Page[Any], render: Callable[[], Table | str]) -> None:
+    """The page as JSON with ``--json``; else its rows, the count and the next page's cursor."""
+    if opts.json:
+        click.echo(to_json(page))
+        return
+    console().print(render())
+    if page.count is not None:
+        click.echo(_("{count} in all").format(count=page.count))
+    if page.next_cursor is not None:
+        click.echo(_("next page: --cursor {cursor}").format(cursor=page.next_cursor))
+
+
+def show_events(opts: Options, title: str, events: Sequence[Event]) -> None:
+    """Events oldest first: with ``--json`` each with its ``event`` name, else when and what."""
+    if opts.json:
+        click.echo(to_json([{"event": type(e).__name__, **convert.unstructure(e)} for e in events]))
+        return
+    console().print(
+        table(
+            title,
+            [_("at"), _("event")],
+            [(f"{e.at:%Y-%m-%d %H:%M}", type(e).__name__) for e in events],
+        )
+    )
 
 
 def done(opts: Options, what: str, record: str | None, **more: Any) -> None:

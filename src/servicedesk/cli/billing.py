@@ -8,6 +8,7 @@ desk records who it was.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,17 @@ from servicedesk.app.billing.commands import (
     SignAgreement,
     VoidPayment,
 )
-from servicedesk.app.billing.queries import StatementView
+from servicedesk.app.billing.lists import (
+    AccountFilter,
+    AccountRow,
+    PaymentFilter,
+    PaymentRow,
+    ReceiptFilter,
+    ReceiptRow,
+    StatementFilter,
+    StatementRow,
+)
+from servicedesk.app.billing.queries import ChargeView, StatementView
 from servicedesk.app.desk import Outcome
 from servicedesk.cli.base import (
     AMOUNT,
@@ -54,19 +65,23 @@ from servicedesk.cli.base import (
     evidence_options,
     opened,
     options,
+    page_options,
     require,
     show,
+    show_page,
     table,
     to_json,
     working,
     xlsx_bytes,
 )
 from servicedesk.cli.group import group
+from servicedesk.domain.accounts import AccountStatus
 from servicedesk.domain.agreements import AgreementTerms
-from servicedesk.domain.billing import Period
+from servicedesk.domain.billing import AccountId, Period, SeriesId
 from servicedesk.domain.charges import LineKind, LineSpec
 from servicedesk.domain.money import in_words
 from servicedesk.domain.payments import ReceiptIssued
+from servicedesk.domain.statements import StatementStatus
 from servicedesk.domain.values import Contact
 from servicedesk.i18n import N_, _
 
@@ -645,5 +660,307 @@ def revenue(opts: Options, period: Period) -> None:
             _("Revenue and cost per item, {period}").format(period=period),
             [_("item"), _("revenue"), _("cost"), _("margin"), _("loss-making")],
             [(r.item_id.value, r.revenue, r.cost, r.margin, r.loss_making) for r in results],
+        ),
+    )
+
+
+def _when(at: datetime | None) -> str | None:
+    return at.isoformat(timespec="minutes") if at else None
+
+
+@account.command("page")
+@click.option("--unit", help="The unit as registered.")
+@click.option("--kind", type=EnumParam(RequesterKind, "kind of requester"))
+@click.option("--status", type=EnumParam(AccountStatus, "status"))
+@click.option("--sort", type=click.Choice(["id", "opened_at"]), help="The field to sort on.")
+@click.option("--descending", is_flag=True, default=None, help="Newest or highest first.")
+@page_options
+@desk_options
+def account_page(
+    unit: str | None,
+    kind: RequesterKind | None,
+    status: AccountStatus | None,
+    sort: str | None,
+    descending: bool | None,
+    limit: int,
+    cursor: str | None,
+    count: bool,
+    **kwargs: Any,
+) -> None:
+    """A page of accounts by id, of a unit, kind and status if asked."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        page = desk.billing.accounts_page(
+            AccountFilter(unit=unit, kind=kind, status=status),
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    rows: tuple[AccountRow, ...] = page.items
+    show_page(
+        opts,
+        page,
+        lambda: table(
+            _("Accounts"),
+            [_("account"), _("unit"), _("holder"), _("kind"), _("status"), _("balance")],
+            [(r.id.value, r.unit, r.holder, r.kind, r.status, r.balance) for r in rows],
+        ),
+    )
+
+
+@statement.command("page")
+@click.option("--period", type=PERIOD, help="Only this month's (yyyy-mm).")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=EnumParam(StatementStatus, "status"),
+    help="Repeat for several.",
+)
+@click.option("--account", "account_id", help="Only this account's.")
+@click.option("--overdue", is_flag=True, help="Only statements past their due date.")
+@click.option("--sort", type=click.Choice(["period", "id"]), help="The field to sort on.")
+@click.option("--descending", is_flag=True, default=None, help="Newest or highest first.")
+@page_options
+@desk_options
+def statement_page(
+    period: Period | None,
+    statuses: tuple[StatementStatus, ...],
+    account_id: str | None,
+    overdue: bool,
+    sort: str | None,
+    descending: bool | None,
+    limit: int,
+    cursor: str | None,
+    count: bool,
+    **kwargs: Any,
+) -> None:
+    """A page of statements of every month, by month unless sorted otherwise."""
+    opts = options(kwargs)
+    wanted = StatementFilter(
+        period=period,
+        status=frozenset(statuses),
+        account_id=AccountId(account_id) if account_id else None,
+        overdue=overdue,
+    )
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        page = desk.billing.statements_page(
+            wanted,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    rows: tuple[StatementRow, ...] = page.items
+    show_page(
+        opts,
+        page,
+        lambda: table(
+            _("Statements"),
+            [_("statement"), _("account"), _("period"), _("status"), _("total"), _("due")],
+            [
+                (r.id.value, r.account_id.value, r.period, r.status, r.total, _when(r.due))
+                for r in rows
+            ],
+        ),
+    )
+
+
+@payment.command("page")
+@click.option("--account", "account_id", help="Only this account's.")
+@click.option("--voided/--not-voided", default=None, help="Only voided payments, or none.")
+@click.option("--sort", type=click.Choice(["paid_at", "id"]), help="The field to sort on.")
+@click.option("--descending", is_flag=True, default=None, help="Newest or highest first.")
+@page_options
+@desk_options
+def payment_page(
+    account_id: str | None,
+    voided: bool | None,
+    sort: str | None,
+    descending: bool | None,
+    limit: int,
+    cursor: str | None,
+    count: bool,
+    **kwargs: Any,
+) -> None:
+    """A page of payments, oldest first unless sorted otherwise."""
+    opts = options(kwargs)
+    wanted = PaymentFilter(account_id=AccountId(account_id) if account_id else None, voided=voided)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        page = desk.billing.payments_page(
+            wanted,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    rows: tuple[PaymentRow, ...] = page.items
+    show_page(
+        opts,
+        page,
+        lambda: table(
+            _("Payments"),
+            [_("payment"), _("account"), _("paid at"), _("amount"), _("receipt"), _("voided")],
+            [
+                (
+                    r.id.value,
+                    r.account_id.value,
+                    _when(r.at),
+                    r.amount,
+                    r.receipt_id.value,
+                    _("yes") if r.voided else _("no"),
+                )
+                for r in rows
+            ],
+        ),
+    )
+
+
+@payment.command("receipts")
+@click.option("--series", help="Only receipts of this series.")
+@click.option(
+    "--sort", type=click.Choice(["issued_at", "number", "id"]), help="The field to sort on."
+)
+@click.option("--descending", is_flag=True, default=None, help="Newest or highest first.")
+@page_options
+@desk_options
+def payment_receipts(
+    series: str | None,
+    sort: str | None,
+    descending: bool | None,
+    limit: int,
+    cursor: str | None,
+    count: bool,
+    **kwargs: Any,
+) -> None:
+    """A page of the receipts issued, oldest first unless sorted otherwise."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        page = desk.billing.receipts_page(
+            ReceiptFilter(series=SeriesId(series) if series else None),
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    rows: tuple[ReceiptRow, ...] = page.items
+    show_page(
+        opts,
+        page,
+        lambda: table(
+            _("Receipts"),
+            [_("receipt"), _("series"), _("number"), _("account"), _("amount"), _("voided")],
+            [
+                (
+                    r.id.value,
+                    r.series.value,
+                    r.number,
+                    r.account_id.value,
+                    r.amount,
+                    _("yes") if r.voided else _("no"),
+                )
+                for r in rows
+            ],
+        ),
+    )
+
+
+@account.command("top-up")
+@desk_options
+def account_top_up(**kwargs: Any) -> None:
+    """The tenants' accounts whose deposit is below what the rule asks."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        views = desk.billing.accounts_to_top_up(actor=actor_of(opts))
+    show(
+        opts,
+        views,
+        lambda: table(
+            _("Accounts to top up"),
+            [_("account"), _("status"), _("deposit"), _("outstanding")],
+            [(v.id.value, v.status, v.balance, v.outstanding) for v in views],
+        ),
+    )
+
+
+def charges_table(title: str, views: list[ChargeView]) -> Any:
+    return table(
+        title,
+        [_("charge"), _("request"), _("item"), _("status"), _("total"), _("audited")],
+        [
+            (
+                v.id.value,
+                v.request_id.value,
+                v.item_id.value,
+                v.status,
+                v.total,
+                _("yes") if v.audited else _("no"),
+            )
+            for v in views
+        ],
+    )
+
+
+@charge.command("show")
+@click.argument("charge_id")
+@desk_options
+def charge_show(charge_id: str, **kwargs: Any) -> None:
+    """One charge with its total, its status and whether it is audited."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        view = desk.billing.charge(charge_id, actor=actor_of(opts))
+    show(opts, view, lambda: charges_table(_("Charge {id}").format(id=charge_id), [view]))
+
+
+@charge.command("to-audit")
+@desk_options
+def charge_to_audit(**kwargs: Any) -> None:
+    """The confirmed charges the assistant has not audited yet."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        views = desk.billing.charges_to_audit(actor=actor_of(opts))
+    show(opts, views, lambda: charges_table(_("Charges to audit"), views))
+
+
+@receipt_book.command("list")
+@desk_options
+def receipt_book_list(**kwargs: Any) -> None:
+    """The receipt books: how many receipts are used, and which stubs are missing."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        views = desk.billing.receipt_books(actor=actor_of(opts))
+    show(
+        opts,
+        views,
+        lambda: table(
+            _("Receipt books"),
+            [_("book"), _("status"), _("used"), _("missing"), _("unrecorded")],
+            [
+                (
+                    v.id.value,
+                    v.status,
+                    v.used,
+                    ", ".join(map(str, v.missing)) or None,
+                    ", ".join(map(str, v.unrecorded)) or None,
+                )
+                for v in views
+            ],
         ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import click
@@ -22,21 +23,32 @@ from servicedesk.app.complaints.commands import (
     ReopenComplaint,
     ResumeComplaint,
 )
+from servicedesk.app.complaints.lists import (
+    CallbackFilter,
+    CallbackRow,
+    ComplaintFilter,
+    ComplaintRow,
+)
+from servicedesk.app.complaints.queries import ComplaintView
 from servicedesk.cli.base import (
     CASES,
     Checked,
     EnumParam,
     act,
+    actor_of,
     desk_options,
     opened,
     options,
+    page_options,
     require,
     show,
+    show_events,
+    show_page,
     table,
 )
 from servicedesk.cli.group import DeskCommand, group
-from servicedesk.domain.callbacks import Month
-from servicedesk.domain.complaints import PauseReason
+from servicedesk.domain.callbacks import CallbackStatus, Month
+from servicedesk.domain.complaints import ComplaintStatus, PauseReason
 from servicedesk.domain.values import Contact, Role, mask, mask_phone
 from servicedesk.i18n import N_, _
 
@@ -207,6 +219,33 @@ def complaint_reopen(complaint_id: str, reason: str, **kwargs: Any) -> None:
     )
 
 
+def complaints_table(title: str, views: list[ComplaintView]) -> Any:
+    return table(
+        title,
+        [
+            _("complaint"),
+            _("status"),
+            _("category"),
+            _("owner"),
+            _("answer due"),
+            _("overdue"),
+            _("escalations"),
+        ],
+        [
+            (
+                v.id.value,
+                v.status,
+                _(v.category),
+                v.owner.value,
+                f"{v.answer_due:%Y-%m-%d %H:%M}",
+                v.overdue,
+                len(v.escalations),
+            )
+            for v in views
+        ],
+    )
+
+
 @complaint.command("list")
 @desk_options
 def complaint_list(**kwargs: Any) -> None:
@@ -215,34 +254,42 @@ def complaint_list(**kwargs: Any) -> None:
     with opened(opts) as desk:
         require(desk, *CASES, what=HOLDS)
         views = desk.complaints.open_complaints()
-    show(
-        opts,
-        views,
-        lambda: table(
-            _("Open complaints"),
-            [
-                _("complaint"),
-                _("status"),
-                _("category"),
-                _("owner"),
-                _("answer due"),
-                _("overdue"),
-                _("escalations"),
-            ],
-            [
-                (
-                    v.id.value,
-                    v.status,
-                    _(v.category),
-                    v.owner.value,
-                    f"{v.answer_due:%Y-%m-%d %H:%M}",
-                    v.overdue,
-                    len(v.escalations),
-                )
-                for v in views
-            ],
-        ),
-    )
+    show(opts, views, lambda: complaints_table(_("Open complaints"), views))
+
+
+@complaint.command("overdue")
+@desk_options
+def complaint_overdue(**kwargs: Any) -> None:
+    """The open complaints past their answer deadline."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *CASES, what=HOLDS)
+        views = desk.complaints.overdue_complaints(actor=actor_of(opts))
+    show(opts, views, lambda: complaints_table(_("Overdue complaints"), views))
+
+
+@complaint.command("show")
+@click.argument("complaint_id")
+@desk_options
+def complaint_show(complaint_id: str, **kwargs: Any) -> None:
+    """One complaint as the desk sees it now."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *CASES, what=HOLDS)
+        view = desk.complaints.complaint(complaint_id, actor=actor_of(opts))
+    show(opts, view, lambda: complaints_table(_("Complaint {id}").format(id=complaint_id), [view]))
+
+
+@complaint.command("history")
+@click.argument("complaint_id")
+@desk_options
+def complaint_history(complaint_id: str, **kwargs: Any) -> None:
+    """What happened to a complaint, oldest first."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *CASES, what=HOLDS)
+        events = desk.complaints.history(complaint_id, actor=actor_of(opts))
+    show_events(opts, _("History of {id}").format(id=complaint_id), events)
 
 
 @click.command("escalate", cls=DeskCommand)
@@ -337,6 +384,129 @@ def callback_list(month: Month, **kwargs: Any) -> None:
                     v.satisfaction,
                 )
                 for v in views
+            ],
+        ),
+    )
+
+
+def _when(at: datetime | None) -> str | None:
+    return at.isoformat(timespec="minutes") if at else None
+
+
+@complaint.command("page")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=EnumParam(ComplaintStatus, "status"),
+    help="Repeat for several.",
+)
+@click.option("--channel", type=EnumParam(Channel, "channel"))
+@click.option("--overdue", is_flag=True, help="Only complaints past their deadline.")
+@click.option("--sort", type=click.Choice(["filed_at", "id"]), help="The field to sort on.")
+@click.option("--descending", is_flag=True, default=None, help="Newest or highest first.")
+@page_options
+@desk_options
+def complaint_page(
+    statuses: tuple[ComplaintStatus, ...],
+    channel: Channel | None,
+    overdue: bool,
+    sort: str | None,
+    descending: bool | None,
+    limit: int,
+    cursor: str | None,
+    count: bool,
+    **kwargs: Any,
+) -> None:
+    """A page of complaints, open or closed, oldest filed first unless sorted otherwise."""
+    opts = options(kwargs)
+    wanted = ComplaintFilter(status=frozenset(statuses), channel=channel, overdue=overdue)
+    with opened(opts) as desk:
+        require(desk, *CASES, what=HOLDS)
+        page = desk.complaints.complaints_page(
+            wanted,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    rows: tuple[ComplaintRow, ...] = page.items
+    show_page(
+        opts,
+        page,
+        lambda: table(
+            _("Complaints"),
+            [_("complaint"), _("status"), _("category"), _("owner"), _("filed"), _("due")],
+            [
+                (
+                    r.id.value,
+                    r.status,
+                    r.category,
+                    r.owner.value,
+                    _when(r.filed_at),
+                    _when(r.clock_due),
+                )
+                for r in rows
+            ],
+        ),
+    )
+
+
+@callback.command("page")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=EnumParam(CallbackStatus, "status"),
+    help="Repeat for several.",
+)
+@click.option("--month", type=MONTH, help="Only this month's (yyyy-mm).")
+@click.option("--sort", type=click.Choice(["id", "month"]), help="The field to sort on.")
+@click.option("--descending", is_flag=True, default=None, help="Newest or highest first.")
+@page_options
+@desk_options
+def callback_page(
+    statuses: tuple[CallbackStatus, ...],
+    month: Month | None,
+    sort: str | None,
+    descending: bool | None,
+    limit: int,
+    cursor: str | None,
+    count: bool,
+    **kwargs: Any,
+) -> None:
+    """A page of callbacks of every month, by id unless sorted otherwise."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *CASES, what=HOLDS)
+        page = desk.quality.callbacks_page(
+            CallbackFilter(status=frozenset(statuses), month=month),
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    rows: tuple[CallbackRow, ...] = page.items
+    show_page(
+        opts,
+        page,
+        lambda: table(
+            _("Callbacks"),
+            [_("callback"), _("month"), _("status"), _("request"), _("attempts"), _("next try")],
+            [
+                (
+                    r.id.value,
+                    r.month,
+                    r.status,
+                    r.request_id.value,
+                    r.attempts,
+                    _when(r.next_attempt_at),
+                )
+                for r in rows
             ],
         ),
     )

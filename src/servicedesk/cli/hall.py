@@ -16,7 +16,7 @@ from servicedesk.app.hall.commands import (
     TakeNumber,
     TransferNumber,
 )
-from servicedesk.cli.base import act, desk_options, opened, options, show, table
+from servicedesk.cli.base import act, actor_of, desk_options, opened, options, show, table
 from servicedesk.cli.group import group
 from servicedesk.i18n import _
 
@@ -107,5 +107,51 @@ def hall_queue(**kwargs: Any) -> None:
                 for t in queue.tickets
                 if t.number in queue.waiting or t.number in serving.values()
             ],
+        ),
+    )
+
+
+@hall.command("windows")
+@desk_options
+def hall_windows(**kwargs: Any) -> None:
+    """The windows of the hall: their items, whether open now and who is on duty."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        views = desk.hall.windows(actor=actor_of(opts))
+    show(
+        opts,
+        views,
+        lambda: table(
+            _("Windows"),
+            [_("window"), _("name"), _("kind"), _("items"), _("open now"), _("on duty")],
+            [
+                (
+                    v.id.value,
+                    v.name,
+                    v.kind,
+                    ", ".join(i.value for i in v.items),
+                    _("yes") if v.open_now else _("no"),
+                    v.on_duty.value if v.on_duty else None,
+                )
+                for v in views
+            ],
+        ),
+    )
+
+
+@hall.command("guides")
+@desk_options
+def hall_guides(**kwargs: Any) -> None:
+    """The published guides of the hall's items, with their version."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        views = desk.hall.guides(actor=actor_of(opts))
+    show(
+        opts,
+        views,
+        lambda: table(
+            _("Guides"),
+            [_("item"), _("version"), _("name"), _("kind")],
+            [(v.item_id.value, v.version, v.name, v.kind) for v in views],
         ),
     )

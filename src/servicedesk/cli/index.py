@@ -27,6 +27,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "load": (None, "Propose every item of a TOML file; each is published once approved."),
         "reject": (None, "Refuse the item's pending fee, with the reason."),
         "resume": (None, "Take requests for a suspended item again."),
+        "show": (None, "One item of the catalogue with its fee in force and what it waits for."),
         "suspend": (None, "Stop taking requests for an item for a while."),
         "withdraw": (
             None,
@@ -36,7 +37,9 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
     "worker": {
         "add": (None, "Register a worker with their skills (the catalogue's categories)."),
         "availability": (None, "Mark a worker available for jobs, or not (on leave, off shift)."),
+        "jobs": (None, "A worker's work orders, oldest first: the open ones unless --all."),
         "list": (None, "The workers, their skills and whether they are available."),
+        "page": (None, "A page of workers by id, of a skill and availability if asked."),
     },
     "request": {
         "accept": (None, "The requester accepts the work, signing for it."),
@@ -54,7 +57,12 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             "Dispatch every triaged request whose batch time has come (run it hourly).",
         ),
         "extra-fee": (None, "Add an extra fee to the job, on the requester's signed consent."),
+        "history": (None, "What happened to a request, oldest first."),
         "list": (None, "The open requests."),
+        "page": (
+            None,
+            "A page of requests, open or ended, with a filter; prints the next page's cursor.",
+        ),
         "register": (None, "Register a request as the requester tells it."),
         "reject": (None, "The requester rejects the work: it is redone."),
         "scope": (None, "Change the scope of the work, on the requester's signed consent."),
@@ -69,8 +77,10 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             None,
             "Open the account a requester is billed on (owners on account, tenants by deposit).",
         ),
+        "page": (None, "A page of accounts by id, of a unit, kind and status if asked."),
         "refund": (None, "A cashier pays back what is left of a tenant's deposit."),
         "show": (None, "An account's balance and what is outstanding."),
+        "top-up": (None, "The tenants' accounts whose deposit is below what the rule asks."),
     },
     "charge": {
         "audit": (None, "The assistant audits a confirmed charge."),
@@ -85,8 +95,12 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             "Record the charge of a job done: the triage price (or the labour) plus materials.",
         ),
         "reverse": (None, "Correct a confirmed charge by a reversing entry (it is never edited)."),
+        "show": (None, "One charge with its total, its status and whether it is audited."),
+        "to-audit": (None, "The confirmed charges the assistant has not audited yet."),
     },
     "payment": {
+        "page": (None, "A page of payments, oldest first unless sorted otherwise."),
+        "receipts": (None, "A page of the receipts issued, oldest first unless sorted otherwise."),
         "record": (None, "A cashier takes a payment of the account's open statements."),
         "void": (None, "Void a mistaken payment: it and its receipt keep their number."),
     },
@@ -102,6 +116,10 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
     },
     "receipt-book": {
         "issue": (None, "Hand a book of receipts to a collector."),
+        "list": (
+            None,
+            "The receipt books: how many receipts are used, and which stubs are missing.",
+        ),
         "return": (None, "The collector returns the stubs of the receipts written."),
     },
     "month": {"close": (None, "Issue the month's statements; running it again changes nothing.")},
@@ -111,6 +129,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             "Export a month's statements with their lines, as CSV (UTF-8 with BOM), JSON or xlsx.",
         ),
         "list": (None, "The statements of a month."),
+        "page": (None, "A page of statements of every month, by month unless sorted otherwise."),
         "show": (
             None,
             "One statement: to whom it is addressed, its lines, what is paid and what is due.",
@@ -123,13 +142,21 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "file": (None, "File a complaint; whoever takes it owns it until handed over."),
         "finding": (None, "Record what the investigation found."),
         "hand-over": (None, "Hand the complaint over to another owner, with the reason."),
+        "history": (None, "What happened to a complaint, oldest first."),
         "list": (None, "The open complaints with their deadlines and escalations."),
+        "overdue": (None, "The open complaints past their answer deadline."),
+        "page": (
+            None,
+            "A page of complaints, open or closed, oldest filed first unless sorted otherwise.",
+        ),
         "pause": (None, "Stop the complaint's clock while the desk waits on someone else."),
         "reopen": (None, "Reopen an answered complaint: the complainant disputes the answer."),
         "resume": (None, "Start the complaint's clock again."),
+        "show": (None, "One complaint as the desk sees it now."),
     },
     "callback": {
         "list": (None, "The callbacks of a month and how they went, with the number to call."),
+        "page": (None, "A page of callbacks of every month, by id unless sorted otherwise."),
         "plan": (None, "Draw the callbacks of a month's accepted jobs."),
         "record": (None, "Record one call: reached with a score, or not reached."),
     },
@@ -166,6 +193,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
     "hall": {
         "call-next": (None, "The window calls the next number waiting."),
         "finish": (None, "The window is done with the number."),
+        "guides": (None, "The published guides of the hall's items, with their version."),
         "off-duty": (None, "The actor leaves the window."),
         "on-duty": (None, "The actor takes their seat at a window."),
         "queue": (None, "Today's queue: who is waiting, who is served at which window."),
@@ -175,6 +203,10 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "transfer": (
             None,
             "Send the number being served to another window or item, keeping its place.",
+        ),
+        "windows": (
+            None,
+            "The windows of the hall: their items, whether open now and who is on duty.",
         ),
     },
     "report": {

@@ -45,6 +45,7 @@ from servicedesk.app.requests.commands import (
     RecordConsent,
     SetWorkerAvailability,
 )
+from servicedesk.app.requests.lists import RequestFilter, RequestRow, WorkerFilter, WorkerRow
 from servicedesk.app.requests.queries import ItemView, RequestView
 from servicedesk.cli.base import (
     AMOUNT,
@@ -60,12 +61,15 @@ from servicedesk.cli.base import (
     open_store,
     opened,
     options,
+    page_options,
     show,
+    show_events,
+    show_page,
     table,
 )
 from servicedesk.cli.group import group
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
-from servicedesk.domain.requests import ConsentKind
+from servicedesk.domain.requests import ConsentKind, Status
 from servicedesk.domain.values import Contact, mask, mask_phone
 from servicedesk.i18n import N_, _, label
 
@@ -204,6 +208,33 @@ def catalogue_reject(item_id: str, as_role: Role, reason: str, **kwargs: Any) ->
     )
 
 
+def items_table(title: str, items: list[ItemView]) -> Any:
+    return table(
+        title,
+        [
+            _("item"),
+            _("name"),
+            _("category"),
+            _("status"),
+            _("fee"),
+            _("proposed fee"),
+            _("waiting for"),
+        ],
+        [
+            (
+                i.id.value,
+                i.name,
+                _(i.category),
+                i.status,
+                fee_text(i.fee),
+                None if i.pending_fee is None else fee_text(i.pending_fee),
+                None if i.waiting_for is None else label(Role(i.waiting_for)),
+            )
+            for i in items
+        ],
+    )
+
+
 @catalogue.command("list")
 @desk_options
 def catalogue_list(**kwargs: Any) -> None:
@@ -211,34 +242,18 @@ def catalogue_list(**kwargs: Any) -> None:
     opts = options(kwargs)
     with opened(opts) as desk:
         items: list[ItemView] = desk.queries.catalogue()
-    show(
-        opts,
-        items,
-        lambda: table(
-            _("Catalogue"),
-            [
-                _("item"),
-                _("name"),
-                _("category"),
-                _("status"),
-                _("fee"),
-                _("proposed fee"),
-                _("waiting for"),
-            ],
-            [
-                (
-                    i.id.value,
-                    i.name,
-                    _(i.category),
-                    i.status,
-                    fee_text(i.fee),
-                    None if i.pending_fee is None else fee_text(i.pending_fee),
-                    None if i.waiting_for is None else label(Role(i.waiting_for)),
-                )
-                for i in items
-            ],
-        ),
-    )
+    show(opts, items, lambda: items_table(_("Catalogue"), items))
+
+
+@catalogue.command("show")
+@click.argument("item_id")
+@desk_options
+def catalogue_show(item_id: str, **kwargs: Any) -> None:
+    """One item of the catalogue with its fee in force and what it waits for."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        item = desk.queries.item(item_id, actor=actor_of(opts))
+    show(opts, item, lambda: items_table(_("Item {id}").format(id=item_id), [item]))
 
 
 @catalogue.command("change-fee")
@@ -329,6 +344,68 @@ def worker_availability(worker_id: str, available: bool, **kwargs: Any) -> None:
         kwargs,
         lambda: SetWorkerAvailability(worker_id=worker_id, available=available),
         _("{id}: available") if available else _("{id}: unavailable"),
+    )
+
+
+@worker.command("jobs")
+@click.argument("worker_id")
+@click.option("--all", "everything", is_flag=True, help="Ended work orders too.")
+@page_options
+@desk_options
+def worker_jobs(
+    worker_id: str, everything: bool, limit: int, cursor: str | None, count: bool, **kwargs: Any
+) -> None:
+    """A worker's work orders, oldest first: the open ones unless --all."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        page = desk.queries.jobs_page(
+            worker_id,
+            open_only=not everything,
+            limit=limit,
+            cursor=cursor,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    show_page(
+        opts, page, lambda: rows_table(_("Work orders of {id}").format(id=worker_id), page.items)
+    )
+
+
+@worker.command("page")
+@click.option("--skill", help="Only workers with this skill.")
+@click.option("--available/--unavailable", default=None, help="Only available, or not.")
+@page_options
+@desk_options
+def worker_page(
+    skill: str | None,
+    available: bool | None,
+    limit: int,
+    cursor: str | None,
+    count: bool,
+    **kwargs: Any,
+) -> None:
+    """A page of workers by id, of a skill and availability if asked."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        page = desk.queries.workers_page(
+            WorkerFilter(skill=skill, available=available),
+            limit=limit,
+            cursor=cursor,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    rows: tuple[WorkerRow, ...] = page.items
+    show_page(
+        opts,
+        page,
+        lambda: table(
+            _("Workers"),
+            [_("worker"), _("skills"), _("available")],
+            [
+                (w.id.value, ", ".join(sorted(w.skills)), _("yes") if w.available else _("no"))
+                for w in rows
+            ],
+        ),
     )
 
 
@@ -556,6 +633,17 @@ def request_show(request_id: str, **kwargs: Any) -> None:
     show(opts, view, lambda: requests_table(_("Request {id}").format(id=request_id), [view]))
 
 
+@request.command("history")
+@click.argument("request_id")
+@desk_options
+def request_history(request_id: str, **kwargs: Any) -> None:
+    """What happened to a request, oldest first."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        events = desk.queries.request_history(request_id, actor=actor_of(opts))
+    show_events(opts, _("History of {id}").format(id=request_id), events)
+
+
 @request.command("list")
 @desk_options
 def request_list(**kwargs: Any) -> None:
@@ -564,6 +652,66 @@ def request_list(**kwargs: Any) -> None:
     with opened(opts) as desk:
         views = desk.queries.open_requests()
     show(opts, views, lambda: requests_table(_("Open requests"), views))
+
+
+def rows_table(title: str, rows: tuple[RequestRow, ...]) -> Any:
+    return table(
+        title,
+        [_("request"), _("status"), _("unit"), _("item"), _("worker"), _("deadline"), _("price")],
+        [
+            (
+                r.id.value,
+                r.status,
+                r.unit,
+                r.item_id.value if r.item_id else None,
+                r.worker_id.value if r.worker_id else None,
+                r.deadline_due.isoformat(timespec="minutes") if r.deadline_due else None,
+                r.price,
+            )
+            for r in rows
+        ],
+    )
+
+
+@request.command("page")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=EnumParam(Status, "status"),
+    help="Repeat for several.",
+)
+@click.option("--unit", help="The requester's unit as registered.")
+@click.option("--overdue", is_flag=True, help="Only requests past their deadline.")
+@click.option("--sort", type=click.Choice(["registered_at", "id"]), help="The field to sort on.")
+@click.option("--descending", is_flag=True, default=None, help="Newest or highest first.")
+@page_options
+@desk_options
+def request_page(
+    statuses: tuple[Status, ...],
+    unit: str | None,
+    overdue: bool,
+    sort: str | None,
+    descending: bool | None,
+    limit: int,
+    cursor: str | None,
+    count: bool,
+    **kwargs: Any,
+) -> None:
+    """A page of requests, open or ended, with a filter; prints the next page's cursor."""
+    opts = options(kwargs)
+    wanted = RequestFilter(status=frozenset(statuses), unit=unit, overdue=overdue)
+    with opened(opts) as desk:
+        page = desk.queries.requests_page(
+            wanted,
+            limit=limit,
+            cursor=cursor,
+            sort=sort,
+            descending=descending,
+            with_count=count,
+            actor=actor_of(opts),
+        )
+    show_page(opts, page, lambda: rows_table(_("Requests"), page.items))
 
 
 @request.command("consent")
