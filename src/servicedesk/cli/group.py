@@ -150,6 +150,12 @@ class TranslatedHelp(click.Command):
         with translated_help(self, None):
             return super().get_short_help_str(limit)
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:  # click keeps the option it made: its text follows this call
+            option.help = _("Show this message and exit.")
+        return option
+
 
 class DeskCommand(TranslatedHelp):
     """A ``servicedesk`` command."""
