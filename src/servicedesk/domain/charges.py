@@ -165,9 +165,10 @@ class ChargeReversalRecorded(Event):
 class ChargeBilled(Event):
     """The charge went into a statement; it can go into no other.
 
-    No longer recorded: the statement's ``StatementIssued`` names its charges, and
-    the charge's ``statement_id`` is the link.  Kept so that the histories of
-    charges billed before stay readable and their audit records verifiable.
+    Read, never written: the statement's ``StatementIssued`` names its charges and
+    the charge's ``statement_id`` is the link; stores migrated from the layout with a
+    link per charge keep these events, so their histories replay and their audit
+    records verify.
     """
 
     charge_id: ChargeId
