@@ -37,7 +37,7 @@ from servicedesk.domain.billing import (
     SeriesId,
     StatementId,
 )
-from servicedesk.domain.errors import ConcurrencyConflict, IllegalTransition
+from servicedesk.domain.errors import ConcurrencyConflict, IllegalTransition, NotFound
 from servicedesk.domain.money import Money
 from servicedesk.domain.statements import StatementStatus
 from servicedesk.domain.values import RequesterKind, RequestId
@@ -218,3 +218,41 @@ def test_statements_are_addressed_to_unit_and_holder_masked_as_the_reader_may_se
     assert (overdue.unit, overdue.holder) == ("1-***", "R*******")
     # Referenced from the account, never copied into the statement.
     assert not {"unit", "holder", "requester"} & {f.name for f in attrs.fields(Statement)}
+
+
+def test_preloaded_accounts_are_got_as_loaded_and_a_missing_one_still_refused(
+    store: Store,
+) -> None:
+    d = billing_desk(store)
+    first, second = open_account(d, "1-101"), open_account(d, "1-102")
+    with store.reading() as uow:
+        uow.accounts.preload([AccountId(first), AccountId(second), AccountId("nobody")])
+        got = [uow.accounts.get(AccountId(a)) for a in (first, second)]
+        assert [a.id.value for a in got] == [first, second]
+        assert uow.accounts.get(AccountId(first)) is got[0]
+        with pytest.raises(NotFound):
+            uow.accounts.get(AccountId("nobody"))
+
+
+def test_the_overdue_statements_load_their_accounts_in_one_query(sql_store: SqlStore) -> None:
+    import sqlalchemy as sa
+
+    clock = Clock(at(3, 2, 9))
+    d = billing_desk(sql_store, clock)
+    for n in range(3):
+        open_account(d, f"1-10{n}")
+        confirmed_charge(d, f"r-{n}", f"1-10{n}")
+    clock.now = at(4, 1, 9)
+    d.handle(CloseMonth(period="2026-03"))
+    sent: list[str] = []
+
+    def count(_c: object, _k: object, statement: str, *_a: object) -> None:
+        sent.append(statement)
+
+    sa.event.listen(sql_store.reader, "before_cursor_execute", count)  # queries read on it
+    try:
+        overdue = d.billing.overdue_statements(at(6, 1, 9), actor=CASHIER)
+    finally:
+        sa.event.remove(sql_store.reader, "before_cursor_execute", count)
+    assert len(overdue) == 3
+    assert len([s for s in sent if "FROM accounts" in s]) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
 from servicedesk.domain.errors import InvalidValue, NotFound
@@ -75,6 +75,19 @@ class Repository(abc.ABC, Generic[A]):
             return self.get(aggregate_id)
         except NotFound:
             return None
+
+    def preload(self, aggregate_ids: Iterable[Identifier]) -> None:
+        """Load the aggregates of ``aggregate_ids`` not yet loaded, in one go where the store
+        can, so that ``get`` answers them from memory; an id that does not exist is left to
+        ``get`` to refuse."""
+        wanted = [i for i in dict.fromkeys(aggregate_ids) if i not in self.seen]
+        if wanted:
+            self.track(self._get_many(wanted))
+
+    def _get_many(self, aggregate_ids: Sequence[Identifier]) -> Sequence[A]:
+        """The aggregates of ``aggregate_ids`` that exist; a store that can do better than
+        one ``_get`` each overrides it."""
+        return [a for a in map(self._get, aggregate_ids) if a is not None]
 
     def track(self, aggregates: Sequence[A]) -> list[A]:
         """Aggregates loaded by a query are tracked like those loaded by ``get``."""

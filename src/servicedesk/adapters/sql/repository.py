@@ -28,6 +28,10 @@ from servicedesk.i18n import _
 A = TypeVar("A", bound=Aggregate)
 
 
+#: Ids per ``IN`` list of ``_get_many``: well inside every driver's bound on parameters.
+MANY_PER_QUERY = 500
+
+
 class SqlRepository(Repository[A]):
     def __init__(self, uow: SqlTransaction, spec: AggregateTable) -> None:
         super().__init__()
@@ -91,6 +95,13 @@ class SqlRepository(Repository[A]):
         query = fixed_statements.by_id(self.table, self.spec.in_columns)
         row = self.uow.run(query, {"id": aggregate_id.value}).first()
         return None if row is None else self._load(row)
+
+    def _get_many(self, aggregate_ids: Sequence[Identifier]) -> Sequence[A]:
+        found: list[A] = []
+        for start in range(0, len(aggregate_ids), MANY_PER_QUERY):
+            chunk = [i.value for i in aggregate_ids[start : start + MANY_PER_QUERY]]
+            found += self._select(self.table.c.id.in_(chunk))
+        return found
 
     def _exists(self, aggregate_id: Identifier) -> bool:
         found = self.uow.run(fixed_statements.id_of(self.table), {"id": aggregate_id.value})

@@ -486,6 +486,7 @@ class BillingQueries(ZonedQueries):
         at, whole = self._now(now), self._addressed(reader)
         with self.store.reading() as uow:
             overdue = uow.billing_reports.overdue_statements(at)
+            uow.accounts.preload(s.account_id for s in overdue)
             holders = {s.account_id: uow.accounts.get(s.account_id).requester for s in overdue}
             return [StatementView.of(s, at, holders[s.account_id], whole=whole) for s in overdue]
 
