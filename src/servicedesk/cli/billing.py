@@ -649,21 +649,6 @@ def statement_export(period: Period, fmt: str, output: Path | None, **kwargs: An
         )
 
 
-def revenue(opts: Options, period: Period) -> None:
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        results = desk.billing.revenue_and_cost(period)
-    show(
-        opts,
-        results,
-        lambda: table(
-            _("Revenue and cost per item, {period}").format(period=period),
-            [_("item"), _("revenue"), _("cost"), _("margin"), _("loss-making")],
-            [(r.item_id.value, r.revenue, r.cost, r.margin, r.loss_making) for r in results],
-        ),
-    )
-
-
 def _when(at: datetime | None) -> str | None:
     return at.isoformat(timespec="minutes") if at else None
 

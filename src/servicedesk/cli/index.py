@@ -73,6 +73,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
     "account": {
         "close": (None, "Close a settled account (a cashier: its balance must be zero)."),
         "deposit": (None, "A cashier takes money into a tenant's deposit."),
+        "history": (None, "Everything that moved money on an account, oldest first."),
         "open": (
             None,
             "Open the account a requester is billed on (owners on account, tenants by deposit).",
@@ -80,6 +81,10 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "page": (None, "A page of accounts by id, of a unit, kind and status if asked."),
         "refund": (None, "A cashier pays back what is left of a tenant's deposit."),
         "show": (None, "An account's balance and what is outstanding."),
+        "statements": (
+            None,
+            "An account's statements of every month, addressed as the actor may read them.",
+        ),
         "top-up": (None, "The tenants' accounts whose deposit is below what the rule asks."),
     },
     "charge": {
@@ -90,6 +95,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             None,
             "Give the requester an estimate before work starts (labour-and-materials items).",
         ),
+        "of-request": (None, "A job's charges: estimates, the charge and its reversals."),
         "record": (
             None,
             "Record the charge of a job done: the triage price (or the labour) plus materials.",
@@ -102,16 +108,23 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "page": (None, "A page of payments, oldest first unless sorted otherwise."),
         "receipts": (None, "A page of the receipts issued, oldest first unless sorted otherwise."),
         "record": (None, "A cashier takes a payment of the account's open statements."),
+        "series": (
+            None,
+            "The receipts of one series by number, 1, 2, 3 ... with no gap (voided ones kept).",
+        ),
         "void": (None, "Void a mistaken payment: it and its receipt keep their number."),
     },
     "agreement": {
         "end": (None, "End an agreement after its last billed month."),
         "sign": (None, "Sign an agreement with a requester for an item of the catalogue."),
         "visit": (None, "Record a visit made under an agreement (charged at the month close)."),
+        "visits-due": (None, "The visits the agreements schedule in a month, by day."),
     },
     "invoice": {
         "deliver": (None, "The issued invoice is handed to the requester."),
         "issue": (None, "Issue a requested invoice under its printed number."),
+        "of-request": (None, 'A job\'s invoices with their numbers; "!" marks one late.'),
+        "overdue": (None, "The invoices asked for and not delivered by their deadline."),
         "request": (None, "The requester asks for an invoice of a confirmed charge."),
     },
     "receipt-book": {
@@ -129,6 +142,10 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             "Export a month's statements with their lines, as CSV (UTF-8 with BOM), JSON or xlsx.",
         ),
         "list": (None, "The statements of a month."),
+        "overdue": (
+            None,
+            "The statements past their due date with money still due, oldest month first.",
+        ),
         "page": (None, "A page of statements of every month, by month unless sorted otherwise."),
         "show": (
             None,
@@ -161,9 +178,29 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "record": (None, "Record one call: reached with a score, or not reached."),
     },
     "records": {
+        "archive": (
+            None,
+            "A closed job's archive: the request form, work orders, feedback and vouchers, masked.",
+        ),
+        "archive-export": (
+            None,
+            "A closed job's archive as JSON for the files, personal data masked.",
+        ),
         "erase": (
             None,
             "Erase a requester's personal data on their request, where no rule keeps it.",
+        ),
+        "erasure-plan": (
+            None,
+            "What erasing a requester would take, record by record, and why the rest is kept.",
+        ),
+        "export": (
+            None,
+            "Everything held about a requester as JSON: each record with its history.",
+        ),
+        "file": (
+            None,
+            "A record's retention file: its forms, when it closed and expires, its holds.",
         ),
         "hold": (
             None,
@@ -185,24 +222,53 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "log": (None, "Log an item handed in, with who found it."),
     },
     "audit": {
+        "head": (
+            None,
+            "The trail's last number and hash: keep it out of the database's reach, to "
+            "check against.",
+        ),
+        "trail": (
+            None,
+            "The audit records in order: who did or asked what, when, and what was refused.",
+        ),
         "verify": (
             None,
             "Check the trail, the events and every stored record; exit 1 if anything was changed.",
-        )
+        ),
     },
     "hall": {
+        "application": (
+            None,
+            "One application as the hall's staff read it: materials, steps, deadlines.",
+        ),
+        "applications": (
+            None,
+            "The applications still open, with what they lack and when they are due.",
+        ),
         "call-next": (None, "The window calls the next number waiting."),
         "finish": (None, "The window is done with the number."),
+        "guide": (
+            None,
+            "An item's guide: its basis, conditions, materials, steps, time limit and fee.",
+        ),
         "guides": (None, "The published guides of the hall's items, with their version."),
         "off-duty": (None, "The actor leaves the window."),
         "on-duty": (None, "The actor takes their seat at a window."),
         "queue": (None, "Today's queue: who is waiting, who is served at which window."),
         "recall": (None, "Call a skipped number again, at the window."),
+        "result": (
+            None,
+            "An application's progress and result by its number, as anyone may look it up.",
+        ),
         "skip": (None, "The number called did not come."),
         "take-number": (None, "Give an applicant a queue number for an item or a window."),
         "transfer": (
             None,
             "Send the number being served to another window or item, keeping its place.",
+        ),
+        "waiting-times": (
+            None,
+            "How long numbers waited before their call, per window and hour, from FIRST to LAST.",
         ),
         "windows": (
             None,
@@ -211,6 +277,10 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
     },
     "report": {
         "handover": (None, "What the next shift takes over."),
+        "loss-making": (
+            None,
+            "The items whose costs exceeded their revenue in a month: to review or stop.",
+        ),
         "open": (None, "Every open request."),
         "overdue": (None, "The requests past their deadline."),
         "quality": (
@@ -218,5 +288,10 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             "A month's on-time, first-time-fix, complaint and satisfaction rates, per item.",
         ),
         "revenue": (None, "Revenue and cost per item in a month."),
+        "review": (
+            None,
+            "A worker's month for the appraisal: jobs, complaints and the requesters' scores.",
+        ),
+        "trend": (None, "The quality of every item together, month by month from FIRST to LAST."),
     },
 }

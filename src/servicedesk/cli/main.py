@@ -29,21 +29,24 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "servicedesk.cli.requests:request",
         N_("Service requests from intake to acceptance."),
     ),
-    "account": ("servicedesk.cli.billing:account", N_("Requesters' accounts and deposits.")),
+    "account": (
+        "servicedesk.cli.billing_queries:account",
+        N_("Requesters' accounts and deposits."),
+    ),
     "charge": (
-        "servicedesk.cli.billing:charge",
+        "servicedesk.cli.billing_queries:charge",
         N_("What a job costs, confirmed by the requester."),
     ),
     "payment": (
-        "servicedesk.cli.billing:payment",
+        "servicedesk.cli.billing_queries:payment",
         N_("Payments taken by a cashier, with numbered receipts."),
     ),
     "agreement": (
-        "servicedesk.cli.billing:agreement",
+        "servicedesk.cli.billing_queries:agreement",
         N_("Paid service agreements: a monthly fee, visits, or both."),
     ),
     "invoice": (
-        "servicedesk.cli.billing:invoice",
+        "servicedesk.cli.billing_queries:invoice",
         N_("Invoices asked for by requesters, issued and delivered."),
     ),
     "receipt-book": (
@@ -51,7 +54,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         N_("Books of numbered paper receipts for collectors."),
     ),
     "month": ("servicedesk.cli.billing:month", N_("The month close.")),
-    "statement": ("servicedesk.cli.billing:statement", N_("Statements: print or export them.")),
+    "statement": (
+        "servicedesk.cli.billing_queries:statement",
+        N_("Statements: print or export them."),
+    ),
     "complaint": (
         "servicedesk.cli.complaints:complaint",
         N_("Complaints, answered within working-time deadlines."),
@@ -62,7 +68,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "callback": ("servicedesk.cli.complaints:callback", N_("The monthly callbacks to requesters.")),
     "records": (
-        "servicedesk.cli.records:records",
+        "servicedesk.cli.records_queries:records",
         N_("Records: retention and the purge of expired personal data."),
     ),
     "found": (
@@ -70,11 +76,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         N_("Lost and found: items handed in, kept, claimed."),
     ),
     "audit": (
-        "servicedesk.cli.records:audit",
+        "servicedesk.cli.records_queries:audit",
         N_("The audit trail: check that nothing was changed."),
     ),
-    "hall": ("servicedesk.cli.hall:hall", N_("The service hall: the queue at its windows.")),
-    "report": ("servicedesk.cli.reports:report", N_("What the desk shows a manager.")),
+    "hall": (
+        "servicedesk.cli.hall_queries:hall",
+        N_("The service hall: the queue at its windows."),
+    ),
+    "report": ("servicedesk.cli.report_queries:report", N_("What the desk shows a manager.")),
     "serve": (
         "servicedesk.cli.serve:serve",
         N_("Serve every command and query over HTTP, described at /openapi.json."),

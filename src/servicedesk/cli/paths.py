@@ -158,38 +158,31 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "queries.item": "catalogue show",
     "hall.windows": "hall windows",
     "hall.guides": "hall guides",
+    "billing.account_history": "account history",
+    "billing.statements": "account statements",
+    "billing.charges_of_request": "charge of-request",
+    "billing.invoices_of_request": "invoice of-request",
+    "billing.overdue_invoices": "invoice overdue",
+    "billing.overdue_statements": "statement overdue",
+    "billing.receipts": "payment series",
+    "billing.visits_due": "agreement visits-due",
+    "billing.loss_making_items": "report loss-making",
+    "billing.revenue_and_cost": "report revenue",
+    "quality.trend": "report trend",
+    "quality.review_input": "report review",
+    "records.file": "records file",
+    "records.erasure_plan": "records erasure-plan",
+    "records.requester_export": "records export",
+    "records.archive": "records archive",
+    "records.archive_json": "records archive-export",
+    "records.head": "audit head",
+    "records.trail": "audit trail",
+    "hall.guide": "hall guide",
+    "hall.result": "hall result",
+    "hall.application": "hall application",
+    "hall.open_applications": "hall applications",
+    "hall.waiting_times": "hall waiting-times",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.
 QUERIES_NOT_FROM_THE_TERMINAL: Final[dict[str, str]] = {}
-
-#: Queries the library answers that no command asks yet; the test refuses an entry here
-#: that has a path, so it only shrinks.
-QUERIES_WITHOUT_A_PATH_YET: Final = frozenset(
-    {
-        "billing.account_history",
-        "billing.charges_of_request",
-        "billing.invoices_of_request",
-        "billing.loss_making_items",
-        "billing.overdue_invoices",
-        "billing.overdue_statements",
-        "billing.receipts",
-        "billing.revenue_and_cost",
-        "billing.statements",
-        "billing.visits_due",
-        "quality.review_input",
-        "quality.trend",
-        "records.archive",
-        "records.archive_json",
-        "records.erasure_plan",
-        "records.file",
-        "records.head",
-        "records.requester_export",
-        "records.trail",
-        "hall.application",
-        "hall.guide",
-        "hall.open_applications",
-        "hall.result",
-        "hall.waiting_times",
-    }
-)

@@ -8,7 +8,9 @@ from typing import Any
 import click
 
 from servicedesk.cli.base import (
+    BILLING,
     CASES,
+    actor_of,
     desk_options,
     opened,
     options,
@@ -16,7 +18,8 @@ from servicedesk.cli.base import (
     show,
     table,
 )
-from servicedesk.cli.billing import PERIOD, revenue
+from servicedesk.cli.billing import HOLDS, PERIOD
+from servicedesk.cli.billing_queries import results_table
 from servicedesk.cli.complaints import MONTH
 from servicedesk.cli.group import group
 from servicedesk.cli.requests import requests_table
@@ -109,4 +112,14 @@ def report_quality(month: Month, **kwargs: Any) -> None:
 @desk_options
 def report_revenue(period: Period, **kwargs: Any) -> None:
     """Revenue and cost per item in a month."""
-    revenue(options(kwargs), period)
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        results = desk.billing.revenue_and_cost(period, actor=actor_of(opts))
+    show(
+        opts,
+        results,
+        lambda: results_table(
+            _("Revenue and cost per item, {period}").format(period=period), results
+        ),
+    )
