@@ -41,8 +41,8 @@ def _at(moment: datetime | None) -> str | None:
 
 def budget_text(budget: WorkingBudget) -> str:
     if budget.days:
-        return _("{n} working days").format(n=budget.days)
-    return _("{n} working hours").format(n=f"{budget.time / timedelta(hours=1):g}")
+        return _("{n} working day(s)").format(n=budget.days)
+    return _("{n} working hour(s)").format(n=f"{budget.time / timedelta(hours=1):g}")
 
 
 def minutes(length: timedelta) -> str:

@@ -142,6 +142,11 @@ def records_export(phone: str, reveal: bool, output: Path | None, **kwargs: Any)
     _write(data, output, lambda path: _("{n} records written to {path}").format(n=n, path=path))
 
 
+def _minute(iso: str | None) -> str | None:
+    """An ISO time of the JSON document as a person reads it, to the minute."""
+    return iso[:16].replace("T", " ") if iso else None
+
+
 def _archive_rows(archive: dict[str, Any]) -> Sequence[Sequence[object]]:
     form = archive["request_form"]
     requester = form["requester"]
@@ -151,11 +156,11 @@ def _archive_rows(archive: dict[str, Any]) -> Sequence[Sequence[object]]:
         (_("requester"), f"{requester['name']} {requester['contact']['phone']}"),
         (_("item"), form["item_id"]),
         (_("need"), form["need"]),
-        (_("registered"), form["registered_at"]),
-        (_("closed"), archive["closed_at"]),
+        (_("registered"), _minute(form["registered_at"])),
+        (_("closed"), _minute(archive["closed_at"])),
     ]
     rows += [
-        (_("work order"), f"{w['id']} {w['worker_id']} {w['dispatched_at']}")
+        (_("work order"), f"{w['id']} {w['worker_id']} {_minute(w['dispatched_at'])}")
         for w in archive["work_orders"]
     ]
     rows += [

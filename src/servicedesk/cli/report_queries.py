@@ -81,7 +81,7 @@ def report_trend(first: Month, last: Month, **kwargs: Any) -> None:
             months = desk.quality.trend(first, last, actor=actor_of(opts))
     show(
         opts,
-        [{"month": month, "figures": row} for month, row in months],
+        [{"month": str(month), "figures": row} for month, row in months],
         lambda: table(
             _("Quality from {first} to {last}").format(first=first, last=last),
             [_("month"), *(_(c) for c in QUALITY_COLUMNS)],
