@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli_support import CATALOGUE
-from servicedesk import Desk
 from servicedesk.adapters.sql import open_store
 from servicedesk.cli.main import main
-from servicedesk.demo.day import TIME_ZONE
 from servicedesk.demo.hall_day import HALL_DAY, run_hall_day
 
 CLERK = ("--actor", "wang", "--role", "clerk")
@@ -293,9 +290,7 @@ def test_a_requester_s_export_is_masked_and_revealed_only_to_a_manager_audited(
 
 
 def test_a_closed_job_s_archive_masked(desk: Terminal, tmp_path: Path) -> None:
-    archive = dict(
-        (what, record) for what, record in rows(desk(MAY, "records", "archive", "SR-1", *CLERK))
-    )
+    archive = dict(rows(desk(MAY, "records", "archive", "SR-1", *CLERK)))
     assert archive["status"] == "closed"
     assert archive["requester"] == "C******* 138****8000"
     assert archive["closed"] == "2026-03-03 10:15"
@@ -340,7 +335,7 @@ CLERK_A = ("--actor", "clerk-a", "--role", "clerk")
 
 
 def test_a_guide_of_the_hall(hall: Terminal) -> None:
-    guide = dict((what, text) for what, text in rows(hall(EVENING, "hall", "guide", "residence")))
+    guide = dict(rows(hall(EVENING, "hall", "guide", "residence")))
     assert guide["item"] == "residence Residence certificate (v1)"
     assert guide["time limit"] == "2 working hour(s)"
     assert guide["fee"] == "0.00 CNY"
