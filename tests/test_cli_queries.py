@@ -260,6 +260,7 @@ def test_a_record_s_file_and_what_an_erasure_would_take(desk: Terminal) -> None:
     assert "Records of 138****8000" in plan.stdout  # the phone asked for is masked too
     assert [(r[0], r[3]) for r in rows(plan)] == [("A-1", "no"), ("SR-1:1", "no"), ("SR-1", "yes")]
     assert rows(plan)[0][4] == "the record is still open"
+    assert rows(plan)[1][4] == "the retention rule keeps settlement voucher"  # a label, no code
 
 
 def test_a_requester_s_export_is_masked_and_revealed_only_to_a_manager_audited(
@@ -295,12 +296,14 @@ def test_a_closed_job_s_archive_masked(desk: Terminal, tmp_path: Path) -> None:
     assert archive["requester"] == "C******* 138****8000"
     assert archive["closed"] == "2026-03-03 10:15"
     assert archive["voucher"] == "SR-1:1 30.00 CNY"
+    assert archive["need"] == "T********************"  # the requester's own words are personal
     out = tmp_path / "SR-1.json"
     desk(MAY, "records", "archive-export", "SR-1", "--output", str(out), *CLERK)
     exported = json.loads(out.read_text(encoding="utf-8"))
     assert exported == desk.json(MAY, "records", "archive", "SR-1", *CLERK)
     assert exported["settlement_vouchers"][0]["total"] == {"amount": "30.00", "currency": "CNY"}
     assert "Chen Jie" not in out.read_text(encoding="utf-8")
+    assert "kitchen" not in out.read_text(encoding="utf-8")
     desk(MAY, "records", "archive", "SR-1", *WORKER, code=1)
 
 

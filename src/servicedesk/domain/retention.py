@@ -26,7 +26,7 @@ from servicedesk.domain.aggregate import Aggregate
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.events import Event
 from servicedesk.domain.values import ActorId, Identifier, check_text
-from servicedesk.i18n import _
+from servicedesk.i18n import _, label
 
 
 class RecordKind(StrEnum):
@@ -261,7 +261,9 @@ class RecordFile(Aggregate[RecordFileId]):
             return _("the record is on hold")
         kept = sorted(f for f in self.forms if not rules[f].erasable_on_request)
         if kept:
-            return _("the retention rule keeps {forms}").format(forms=", ".join(kept))
+            return _("the retention rule keeps {forms}").format(
+                forms=", ".join(label(form) for form in kept)
+            )
         return None
 
     def mark_erased(self, *, at: datetime, on_request: bool) -> None:

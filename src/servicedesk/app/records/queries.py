@@ -139,7 +139,7 @@ class RequestForm:
 
     requester: Requester
     channel: rq.Channel
-    need: str
+    need: str = personal()
     registered_at: datetime
     item_id: ItemId | None
     price: Money | None
