@@ -139,12 +139,13 @@ class RequestForm:
 
     requester: Requester
     channel: rq.Channel
-    need: str = personal()
     registered_at: datetime
     item_id: ItemId | None
     price: Money | None
     extra_fees: tuple[rq.ExtraFee, ...]
     consents: tuple[rq.Consent, ...]
+    #: The requester's own words: free text, personal (masked in ``archive_json``).
+    need: str = personal()
 
 
 @attrs.frozen
@@ -336,12 +337,12 @@ class RecordQueries(ZonedQueries):
             request_form=RequestForm(
                 request.requester,
                 request.channel,
-                request.need,
                 request.registered_at,
                 request.item_id,
                 request.price,
                 request.extra_fees,
                 request.consents,
+                need=request.need,
             ),
             work_orders=request.work_orders,
             feedback=FeedbackForm(
