@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from cli_support import CATALOGUE
+from cli_support import CATALOGUE, dump
 from servicedesk.adapters.sql import open_store
 from servicedesk.cli.main import main
 from servicedesk.demo.hall_day import HALL_DAY, run_hall_day
@@ -386,3 +386,30 @@ def test_the_hall_s_waiting_times(hall: Terminal) -> None:
     assert [(w["window_id"], w["calls"]) for w in waits] == [("A", 2), ("B", 3), ("C", 1)]
     assert hall.json(EVENING, "hall", "waiting-times", "2026-05-12") == []
     hall(EVENING, "hall", "waiting-times", "11 May", code=2)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (("account", "history", "A-404", *CASHIER), 1, ("A-404",)),
+        (("invoice", "overdue", *WORKER), 1, ("billing.overdue_invoices",)),
+        (("agreement", "visits-due", "2026-13", *CASHIER), 2, ("PERIOD", "13")),
+        (("report", "trend", "2026-03", "March", *MANAGER), 2, ("March",)),
+        (("records", "archive", "SR-404", *CLERK), 1, ("SR-404",)),
+        (("records", "file", "SR-1", "--kind", "invoice", *MANAGER), 2, ("--kind",)),
+        (("payment", "series", "PSC 2026", *CASHIER), 1, ()),
+    ],
+)
+def test_a_bad_question_is_one_line_and_changes_nothing(
+    desk: Terminal, args: tuple[str, ...], code: int, words: tuple[str, ...]
+) -> None:
+    before = dump(desk.db)
+    [line] = desk(MAY, *args, code=code).stderr.splitlines()
+    assert line.startswith("error: ")
+    assert all(word in line for word in words), line
+    after = dump(desk.db)
+    refusals = len(after.pop("audit_records")) - len(before.pop("audit_records"))
+    assert refusals == (1 if "may not ask" in line else 0)  # a refusal by role is audited
+    after.pop("audit_head")
+    before.pop("audit_head")
+    assert after == before
