@@ -45,6 +45,8 @@ from servicedesk.testing import IN_PERSON
 from support import ASSISTANT, CLERK, Clock, hire, publish, requester
 
 NOTE = "call Chen Jie on 13800138000"
+#: The events of ``legacy_history`` with text in a field that became personal.
+LEGACY_EVENTS = 9
 Change = Callable[[dict[str, Any]], dict[str, Any]]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from contract_revouch import NOTE, edit_event, legacy_history, stored_event
+from contract_revouch import LEGACY_EVENTS, NOTE, edit_event, legacy_history, stored_event
 
 from servicedesk import EraseRequester
 from servicedesk.app.revouch import revouch_store
@@ -29,8 +29,6 @@ from servicedesk.domain.values import ActorId, Role
 from support import CENTRE_MANAGER as RECORDS_KEEPER
 
 UPGRADED = datetime(2026, 12, 7, 2, tzinfo=UTC)
-#: The events of ``legacy_history`` with text in a field that became personal.
-LEGACY_EVENTS = 9
 
 
 def _channel(document: dict[str, Any]) -> dict[str, Any]:
