@@ -13,7 +13,8 @@ from typing import Any
 
 from contract_revouch import LEGACY_EVENTS, NOTE, edit_event, legacy_history, stored_event
 
-from servicedesk import EraseRequester
+from servicedesk import EraseRequester, convert
+from servicedesk.app.audit import event_ref
 from servicedesk.app.revouch import revouch_store
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.audit import (
@@ -24,6 +25,7 @@ from servicedesk.domain.audit import (
     revouch_details,
     revouches,
 )
+from servicedesk.domain.events import Event
 from servicedesk.domain.privacy import ERASED
 from servicedesk.domain.values import ActorId, Role
 from support import CENTRE_MANAGER as RECORDS_KEEPER
@@ -48,17 +50,22 @@ def _seq_naming(desk: Any, type_name: str) -> int:
 def test_a_legacy_trail_is_reported_until_revouched_then_verifies(store: Store) -> None:
     desk, _clock, _job, _cancelled = legacy_history(store)
     before = desk.records.verify()
-    assert (before.problem, before.seq) == (Problem.EVENT_ALTERED, _seq_naming(desk, "RequestRegistered"))
+    assert (before.problem, before.seq) == (
+        Problem.EVENT_ALTERED,
+        _seq_naming(desk, "RequestRegistered"),
+    )
     kept = desk.records.head()
     assert revouch_store(store, at=UPGRADED) == LEGACY_EVENTS
     trail = desk.records.trail()
     last = trail[-1]
     assert (last.command, last.actor, last.roles) == (REVOUCHED, ActorId("system"), (Role.SYSTEM,))
-    assert last.entry is None and last.event_refs == ()
+    assert last.entry is None
+    assert last.event_refs == ()
     listed = revouches(last)
     assert {r.type for r in listed} >= {"RequestRegistered", "ChargeConfirmed", "ComplaintFiled"}
     assert all(r.seq < last.seq and r.legacy != r.current for r in listed)
-    assert NOTE not in last.details and "13800138000" not in last.details
+    assert NOTE not in last.details
+    assert "13800138000" not in last.details
     assert desk.records.verify().ok
     assert desk.records.verify(kept).ok  # appended: the head kept before still holds
     assert revouch_store(store, at=UPGRADED) == 0  # nothing new: no second record
@@ -90,7 +97,8 @@ def test_an_erasure_after_the_revouch_keeps_the_chain_verifying(store: Store) ->
     desk, _clock, _job, cancelled = legacy_history(store)
     revouch_store(store, at=UPGRADED)
     erased = desk.handle(EraseRequester(phone="13800138000"), actor=RECORDS_KEEPER)
-    assert erased.id is not None and int(erased.id) > 0
+    assert erased.id is not None
+    assert int(erased.id) > 0
     assert desk.queries.request(cancelled).need == ERASED
     cancelling = stored_event(store, "RequestCancelled")
     assert cancelling["reason"] == ERASED
@@ -106,15 +114,12 @@ def test_a_forged_revouch_of_an_altered_event_is_no_cover(store: Store) -> None:
     legit = revouches(desk.records.trail()[-1])
     cancelled = next(r for r in legit if r.type == "RequestCancelled")
     # a forger re-vouches the edited event with the digest it has now
-    from servicedesk.app.audit import event_ref
-    from servicedesk.domain.events import Event
-
-    from servicedesk import convert
-
     forged_digest = event_ref(
         convert.structure(stored_event(store, "RequestCancelled"), Event)
     ).digest
-    forged = Revouch(cancelled.seq, cancelled.place, cancelled.type, cancelled.legacy, forged_digest)
+    forged = Revouch(
+        cancelled.seq, cancelled.place, cancelled.type, cancelled.legacy, forged_digest
+    )
     with store.unit_of_work() as uow:
         uow.audit.add(
             lambda head: AuditRecord.after(

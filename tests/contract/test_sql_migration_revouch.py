@@ -65,7 +65,8 @@ def test_upgrading_revouches_the_legacy_events(backend: str, tmp_path: Path) -> 
         _legacy_database(url)
         store, desk = _upgraded(url)
         [record] = _revouch_records(store)
-        assert record.actor.value == "system" and record.seal is None
+        assert record.actor.value == "system"
+        assert record.seal is None
         assert len(revouches(record)) == LEGACY_EVENTS
         assert desk.records.verify().ok
         assert revouch_store(store, at=datetime.now(UTC)) == 0
@@ -83,7 +84,9 @@ def test_an_event_altered_before_the_upgrade_is_named_after_it(
         assert "ComplaintFiled" not in {r.type for r in revouches(record)}
         verdict = desk.records.verify()
         filed = next(
-            r.seq for r in desk.records.trail() if any(e.type == "ComplaintFiled" for e in r.event_refs)
+            r.seq
+            for r in desk.records.trail()
+            if any(e.type == "ComplaintFiled" for e in r.event_refs)
         )
         assert (verdict.problem, verdict.seq) == (Problem.EVENT_ALTERED, filed)
         store.close()

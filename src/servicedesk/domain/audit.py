@@ -340,7 +340,8 @@ def revouches(record: AuditRecord) -> tuple[Revouch, ...]:
     except (ValueError, TypeError, KeyError) as error:
         raise ValueError("not a re-vouch record") from error
     if not all(
-        isinstance(r.seq, int) and all(isinstance(v, str) for v in (r.place, r.type, r.legacy, r.current))
+        isinstance(r.seq, int)
+        and all(isinstance(v, str) for v in (r.place, r.type, r.legacy, r.current))
         for r in found
     ):
         raise ValueError("not a re-vouch record")
