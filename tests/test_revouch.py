@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -10,8 +11,8 @@ import attrs
 import pytest
 
 from servicedesk import CancelRequest, Desk, RegisterRequest
-from servicedesk.adapters.memory import MemoryStore
-from servicedesk.app import audit
+from servicedesk.adapters.memory import AUDIT, AUDIT_TEXT, MemoryStore
+from servicedesk.app import audit, trail_check
 from servicedesk.app.audit import event_ref
 from servicedesk.app.revouch import legacy_event_ref, legacy_text_erased, revouch_store
 from servicedesk.domain.audit import (
@@ -145,3 +146,18 @@ def test_without_a_revouch_a_legacy_trail_is_reported(earlier_rule: None) -> Non
     _cancelled_job(desk)
     verdict = desk.records.verify()
     assert verdict.problem == Problem.EVENT_ALTERED
+
+
+def test_a_break_in_the_chain_before_the_revouch_is_the_finding(earlier_rule: None) -> None:
+    store = MemoryStore()
+    desk = Desk(store, clock=Clock(), entry_points=False)
+    for _ in range(3):
+        _cancelled_job(desk)
+    revouch_store(store, at=UPGRADED)
+    broken = desk.records.trail()[-4].seq  # three records before the re-vouch record
+    key = next(k for k in store.tables[AUDIT] if int(k.value) == broken)
+    version, document = store.tables[AUDIT][key]
+    content = json.loads(document[AUDIT_TEXT])
+    store.tables[AUDIT][key] = (version, {AUDIT_TEXT: json.dumps({**content, "subject": "x"})})
+    verdict = trail_check.verify(store, page=2)  # the re-vouch record's page is never read
+    assert (verdict.problem, verdict.seq) == (Problem.ALTERED, broken)

@@ -1,6 +1,8 @@
 """``verify``: the audit trail, the event log against it, the stored records against their events.
 
-Three checks, each over pages so that memory stays flat however long the trail:
+Three checks, each over pages so that memory stays flat however long the trail (but
+for the events of an earlier version's records that wait for their re-vouch record, a
+set written once and not growing):
 
 1. the chain itself (``domain.audit.verify``): every record's hash, its link to
    the one before, its seal when the desk seals, the kept head;
@@ -78,7 +80,9 @@ def verify(
             after = batch[-1].seq
 
     chain = verify_chain(pages(), expected_head, key, sealed_from)
-    problems = [v for v in (chain, *found, *revouched.problems()) if not v.ok]
+    # Past a break in the chain the re-vouch records may be unread: the break is the finding.
+    late = revouched.problems() if chain.ok else []
+    problems = [v for v in (chain, *found, *late) if not v.ok]
     if problems:
         first = min(problems, key=lambda v: v.seq if v.seq is not None else 0)
         return Verdict(chain.checked, first.seq, first.problem, first.detail)
