@@ -319,6 +319,9 @@ if TYPE_CHECKING:
     # -- plugins -----------------------------------------------------------------------------------
     from servicedesk.policies import hookimpl
 
+    # -- the audit trail: re-vouching an earlier version's digests ---------------------------------
+    from servicedesk.app.revouch import revouch_store
+
 #: Where each public name lives; it is imported on first use, so that ``import servicedesk``
 #: (and the command line's ``--version``) does not load the whole library.
 _EXPORTS: dict[str, str] = {
@@ -581,6 +584,7 @@ _EXPORTS: dict[str, str] = {
     "EvidenceRequired": "servicedesk.domain.errors",
     "EvidenceChannel": "servicedesk.domain.values",
     "RequesterEvidence": "servicedesk.domain.values",
+    "revouch_store": "servicedesk.app.revouch",
 }
 
 
@@ -871,6 +875,8 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "Position",
     # plugins
     "hookimpl",
+    # the audit trail: re-vouching an earlier version's digests
+    "revouch_store",
 ]
 
 # A library logs but never decides where logs go: without this, Python's last-resort handler
