@@ -220,6 +220,9 @@ if TYPE_CHECKING:
         RequestView,
     )
 
+    # -- the audit trail: re-vouching an earlier version's digests ---------------------------------
+    from servicedesk.app.revouch import revouch_store
+
     # -- values the commands and views carry -------------------------------------------------------
     from servicedesk.domain.accounts import AccountStatus, DepositRule
     from servicedesk.domain.agreements import AgreementTerms
@@ -318,9 +321,6 @@ if TYPE_CHECKING:
 
     # -- plugins -----------------------------------------------------------------------------------
     from servicedesk.policies import hookimpl
-
-    # -- the audit trail: re-vouching an earlier version's digests ---------------------------------
-    from servicedesk.app.revouch import revouch_store
 
 #: Where each public name lives; it is imported on first use, so that ``import servicedesk``
 #: (and the command line's ``--version``) does not load the whole library.
