@@ -14,7 +14,12 @@ from servicedesk import CancelRequest, Desk, RegisterRequest
 from servicedesk.adapters.memory import AUDIT, AUDIT_TEXT, MemoryStore
 from servicedesk.app import audit, trail_check
 from servicedesk.app.audit import event_ref
-from servicedesk.app.revouch import legacy_event_ref, legacy_text_erased, revouch_store
+from servicedesk.app.revouch import (
+    legacy_event_ref,
+    legacy_text_erased,
+    revouch_legacy_digests,
+    revouch_store,
+)
 from servicedesk.domain.audit import (
     LEGACY_PLAIN,
     REVOUCHED,
@@ -161,3 +166,16 @@ def test_a_break_in_the_chain_before_the_revouch_is_the_finding(earlier_rule: No
     store.tables[AUDIT][key] = (version, {AUDIT_TEXT: json.dumps({**content, "subject": "x"})})
     verdict = trail_check.verify(store, page=2)  # the re-vouch record's page is never read
     assert (verdict.problem, verdict.seq) == (Problem.ALTERED, broken)
+
+
+def test_many_events_are_revouched_in_batches(earlier_rule: None) -> None:
+    store = MemoryStore()
+    desk = Desk(store, clock=Clock(), entry_points=False)
+    for _ in range(3):
+        _cancelled_job(desk)
+    with store.unit_of_work() as uow:
+        assert revouch_legacy_digests(uow, at=UPGRADED, batch=4, page=2) == 6
+        uow.commit()
+    batches = [r for r in desk.records.trail() if r.command == REVOUCHED]
+    assert [len(revouches(r)) for r in batches] == [4, 2]
+    assert desk.records.verify().ok

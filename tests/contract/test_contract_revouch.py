@@ -15,7 +15,7 @@ from contract_revouch import LEGACY_EVENTS, NOTE, edit_event, legacy_history, st
 
 from servicedesk import EraseRequester, convert
 from servicedesk.app.audit import event_ref
-from servicedesk.app.revouch import revouch_store
+from servicedesk.app.revouch import revouch_legacy_digests, revouch_store
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.audit import (
     REVOUCHED,
@@ -134,3 +134,13 @@ def test_a_forged_revouch_of_an_altered_event_is_no_cover(store: Store) -> None:
         uow.commit()
     again = desk.records.verify()
     assert (again.problem, again.seq) == (Problem.EVENT_ALTERED, cancelled.seq)
+
+
+def test_many_events_are_revouched_in_batches_of_one_transaction(store: Store) -> None:
+    desk, _clock, _job, _cancelled = legacy_history(store)
+    with store.unit_of_work() as uow:
+        assert revouch_legacy_digests(uow, at=UPGRADED, batch=4) == LEGACY_EVENTS
+        uow.commit()
+    batches = [r for r in desk.records.trail() if r.command == REVOUCHED]
+    assert [len(revouches(r)) for r in batches] == [4, 4, 1]
+    assert desk.records.verify(desk.records.head()).ok

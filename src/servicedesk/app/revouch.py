@@ -140,11 +140,15 @@ def revouch_legacy_digests(
     """
     pending = list(_legacy_revouches(uow, page))
     system = Actor.system()
+    made: list[AuditRecord] = []
     for start in range(0, len(pending), batch):
         details = revouch_details(pending[start : start + batch])
 
         def make(head: AuditHead | None, details: str = details) -> AuditRecord:
-            return AuditRecord.after(
+            # A store may give the committed head while this transaction appends several.
+            if made and (head is None or head.seq < made[-1].seq):
+                head = made[-1].head
+            record = AuditRecord.after(
                 head,
                 at=at,
                 actor=system.id,
@@ -153,6 +157,8 @@ def revouch_legacy_digests(
                 details=details,
                 key=key,
             )
+            made.append(record)
+            return record
 
         uow.audit.add(make)
     return len(pending)
