@@ -282,7 +282,8 @@ def verify(
 #: The event fields that became personal after audit records had already named events by
 #: digest: records written before then digested each event with these fields left in it
 #: (``legacy_event_ref``), so the current digest, which leaves them out, differs.  Frozen:
-#: a field made personal from now on is no reason to re-vouch what was written before.
+#: it describes what those records digested; a field made personal later changes the
+#: digest of every record written before it, and needs a rule of its own.
 LEGACY_PLAIN: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
     {
         "RequestRegistered": ("need",),
