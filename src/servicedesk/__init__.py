@@ -220,6 +220,9 @@ if TYPE_CHECKING:
         RequestView,
     )
 
+    # -- the audit trail: re-vouching an earlier version's digests ---------------------------------
+    from servicedesk.app.revouch import revouch_store
+
     # -- values the commands and views carry -------------------------------------------------------
     from servicedesk.domain.accounts import AccountStatus, DepositRule
     from servicedesk.domain.agreements import AgreementTerms
@@ -581,6 +584,7 @@ _EXPORTS: dict[str, str] = {
     "EvidenceRequired": "servicedesk.domain.errors",
     "EvidenceChannel": "servicedesk.domain.values",
     "RequesterEvidence": "servicedesk.domain.values",
+    "revouch_store": "servicedesk.app.revouch",
 }
 
 
@@ -871,6 +875,8 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "Position",
     # plugins
     "hookimpl",
+    # the audit trail: re-vouching an earlier version's digests
+    "revouch_store",
 ]
 
 # A library logs but never decides where logs go: without this, Python's last-resort handler

@@ -25,9 +25,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
@@ -274,3 +275,75 @@ def verify(
     if head is not None and (last is None or last.seq < head.seq):
         return Verdict(checked, expected, Problem.TRUNCATED)
     return Verdict(checked)
+
+
+# --- re-vouching events named by the earlier digest rule -----------------------------------------
+
+#: The event fields that became personal after audit records had already named events by
+#: digest: records written before then digested each event with these fields left in it
+#: (``legacy_event_ref``), so the current digest, which leaves them out, differs.  Frozen:
+#: it describes what those records digested; a field made personal later changes the
+#: digest of every record written before it, and needs a rule of its own.
+LEGACY_PLAIN: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "RequestRegistered": ("need",),
+        "RequestDeclined": ("reason",),
+        "WorkCompleted": ("notes",),
+        "WorkRejected": ("reason",),
+        "RequestCancelled": ("reason",),
+        "ComplaintFiled": ("description",),
+        "ComplaintFindingRecorded": ("finding",),
+        "ComplaintAnswered": ("result",),
+        "ComplaintClosed": ("remarks",),
+        "ComplaintReopened": ("reason",),
+        "CallbackReached": ("remarks",),
+        "ChargeConfirmed": ("signed_by",),
+    }
+)
+
+#: The ``command`` of a record that re-vouches events named by the legacy digest rule.
+REVOUCHED: Final = "digests_revouched"
+
+
+@attrs.frozen
+class Revouch:
+    """One event vouched for again: record ``seq`` named it by ``legacy``; it is ``current`` now.
+
+    ``place`` is where the event sits in the log (``event 1234``): ids only, no personal data.
+    """
+
+    seq: int
+    place: str
+    type: str
+    legacy: str
+    current: str
+
+
+def revouch_details(revouched: Iterable[Revouch]) -> str:
+    """The ``details`` of a re-vouch record: its events as canonical JSON, covered by its hash."""
+    return canonical_json(
+        {"revouched": [[r.seq, r.place, r.type, r.legacy, r.current] for r in revouched]}
+    )
+
+
+def is_revouch(record: AuditRecord | MalformedRecord) -> bool:
+    return isinstance(record, AuditRecord) and record.command == REVOUCHED
+
+
+def revouches(record: AuditRecord) -> tuple[Revouch, ...]:
+    """The events a re-vouch record vouches for; ``ValueError`` when its details say otherwise."""
+    try:
+        items = json.loads(record.details)["revouched"]
+        found = tuple(
+            Revouch(seq, place, type_name, legacy, current)
+            for seq, place, type_name, legacy, current in items
+        )
+    except (ValueError, TypeError, KeyError) as error:
+        raise ValueError("not a re-vouch record") from error
+    if not all(
+        isinstance(r.seq, int)
+        and all(isinstance(v, str) for v in (r.place, r.type, r.legacy, r.current))
+        for r in found
+    ):
+        raise ValueError("not a re-vouch record")
+    return found
