@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 import pytest
+
 from _casework import (
     CENTRE,
     CLERK,
@@ -21,7 +22,6 @@ from _casework import (
     state,
     worker,
 )
-
 from servicedesk import Actor, ActorId, Role
 from servicedesk.app.appraisal.commands import (
     CloseRectification,
