@@ -287,22 +287,29 @@ def test_a_failing_result_opens_a_rectification_due_in_working_time() -> None:
         desk.handle(CloseRectification(appraisal_id=drawn, outcome="again"), actor=CENTRE)
 
 
-def test_failing_seconded_hall_staff_go_back_to_their_department() -> None:
+def test_failing_seconded_staff_rectify_through_their_department_then_go_back_to_it() -> None:
     from servicedesk.domain.hall import DepartmentId
     from servicedesk.testing import hall as h
 
     desk, clock, store = make_desk(h.MORNING, (Failing(),))
     h.open_hall(desk)
     clock.now = sh(2026, 6, 1, 10)
-    drawn = desk.handle(DrawAppraisal(staff="clerk-a", period="2026-05"), actor=ASSISTANT).id
-    assert desk.appraisal.appraisal(drawn).department_id == DepartmentId("civil")
-    desk.handle(SignAppraisal(appraisal_id=drawn), actor=CENTRE)
-    assert desk.appraisal.appraisal(drawn).consequence is Consequence.RETURN
+    may = desk.handle(DrawAppraisal(staff="clerk-a", period="2026-05"), actor=ASSISTANT).id
+    assert desk.appraisal.appraisal(may).department_id == DepartmentId("civil")
+    desk.handle(SignAppraisal(appraisal_id=may), actor=CENTRE)
+    view = desk.appraisal.appraisal(may)
+    # the department is told to rectify: its head answers for it
+    assert view.consequence is Consequence.RECTIFY
+    assert view.rectification_owner == h.head("civil").id
+    clock.now = sh(2026, 7, 1, 10)
+    june = desk.handle(DrawAppraisal(staff="clerk-a", period="2026-06"), actor=ASSISTANT).id
+    desk.handle(SignAppraisal(appraisal_id=june), actor=CENTRE)
+    assert desk.appraisal.appraisal(june).consequence is Consequence.RETURN
     with store.reading() as uow:
         assert ActorId("clerk-a") not in uow.hall_departments.get(DepartmentId("civil")).staff
-    report = desk.appraisal.report("2026-05", "civil")
+    report = desk.appraisal.report("2026-06", "civil")
     assert [v.staff.value for v in report.appraisals] == ["clerk-a"]
-    assert desk.appraisal.report("2026-05", "tax").appraisals == ()
+    assert desk.appraisal.report("2026-06", "tax").appraisals == ()
 
 
 def test_the_hall_items_a_person_concluded_count_as_volume() -> None:

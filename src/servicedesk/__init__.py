@@ -316,6 +316,16 @@ if TYPE_CHECKING:
     )
     from servicedesk.domain.workers import WorkerKind
 
+    # -- staff appraisal ---------------------------------------------------------------------------
+    from servicedesk.app.appraisal.commands import (
+        CloseRectification,
+        DrawAppraisal,
+        RecordDisciplineNote,
+        SignAppraisal,
+    )
+    from servicedesk.app.appraisal.queries import AppraisalQueries, AppraisalReport, AppraisalView
+    from servicedesk.domain.appraisal import AppraisalId, AppraisalPeriod, AppraisalScale
+
     # -- plugins -----------------------------------------------------------------------------------
     from servicedesk.policies import hookimpl
 
@@ -581,6 +591,16 @@ _EXPORTS: dict[str, str] = {
     "EvidenceRequired": "servicedesk.domain.errors",
     "EvidenceChannel": "servicedesk.domain.values",
     "RequesterEvidence": "servicedesk.domain.values",
+    "DrawAppraisal": "servicedesk.app.appraisal.commands",
+    "RecordDisciplineNote": "servicedesk.app.appraisal.commands",
+    "SignAppraisal": "servicedesk.app.appraisal.commands",
+    "CloseRectification": "servicedesk.app.appraisal.commands",
+    "AppraisalQueries": "servicedesk.app.appraisal.queries",
+    "AppraisalReport": "servicedesk.app.appraisal.queries",
+    "AppraisalView": "servicedesk.app.appraisal.queries",
+    "AppraisalId": "servicedesk.domain.appraisal",
+    "AppraisalPeriod": "servicedesk.domain.appraisal",
+    "AppraisalScale": "servicedesk.domain.appraisal",
 }
 
 
@@ -871,6 +891,17 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "Position",
     # plugins
     "hookimpl",
+    # staff appraisal
+    "DrawAppraisal",
+    "RecordDisciplineNote",
+    "SignAppraisal",
+    "CloseRectification",
+    "AppraisalQueries",
+    "AppraisalReport",
+    "AppraisalView",
+    "AppraisalId",
+    "AppraisalPeriod",
+    "AppraisalScale",
 ]
 
 # A library logs but never decides where logs go: without this, Python's last-resort handler

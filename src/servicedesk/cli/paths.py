@@ -88,6 +88,11 @@ CLI_PATHS: Final[dict[str, str]] = {
     "TransferNumber": "hall transfer",
     "GoOnDuty": "hall on-duty",
     "GoOffDuty": "hall off-duty",
+    # staff appraisal
+    "DrawAppraisal": "appraisal draw",
+    "RecordDisciplineNote": "appraisal note",
+    "SignAppraisal": "appraisal sign",
+    "CloseRectification": "appraisal rectify",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
@@ -158,6 +163,9 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "queries.item": "catalogue show",
     "hall.windows": "hall windows",
     "hall.guides": "hall guides",
+    "appraisal.appraisal": "appraisal show",
+    "appraisal.of_staff": "appraisal show",
+    "appraisal.report": "appraisal report",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.

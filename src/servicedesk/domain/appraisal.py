@@ -6,9 +6,9 @@ time, the complaints naming them, the callbacks reached and satisfied, the publi
 and the discipline notes a manager entered.  The figures are frozen in the appraisal when it
 is drawn, with the result the organisation's policy gives them (优秀/合格/不合格 by default).
 A manager signs it, never the appraised person (rule staff.appraisal-signed); a failing
-result then opens a rectification (整改) with an owner and a deadline in working time, or
-returns seconded hall staff to their home department (rule staff.appraisal-consequence,
-004 二(四)2).  The appraisal's id is derived from the person and the period, so a second
+result then opens a rectification (整改) with an owner and a deadline in working time, or,
+in serious cases, returns seconded hall staff to their home department (rule
+staff.appraisal-outcomes).  The appraisal's id is derived from the person and the period, so a second
 draw is refused by the key.
 """
 
@@ -271,7 +271,7 @@ def default_result(figures: Figures) -> str:
 
 
 class Consequence(StrEnum):
-    """What a failing result leads to, by policy (rule staff.appraisal-consequence)."""
+    """What a failing result leads to, by policy (rule staff.appraisal-outcomes)."""
 
     NONE = "none"
     RECTIFY = "rectify"  # 整改

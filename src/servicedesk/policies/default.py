@@ -309,9 +309,12 @@ class PropertyCentreDefaults:
         return default_result(figures)
 
     @hookimpl(trylast=True)
-    def servicedesk_appraisal_consequence(self, appraisal: Appraisal) -> str:
+    def servicedesk_appraisal_consequence(
+        self, appraisal: Appraisal, previous: Appraisal | None
+    ) -> str:
         seconded = appraisal.department_id is not None
-        return (Consequence.RETURN if seconded else Consequence.RECTIFY).value
+        again = previous is not None and previous.failing
+        return (Consequence.RETURN if seconded and again else Consequence.RECTIFY).value
 
     @hookimpl(trylast=True)
     def servicedesk_rectification_time(self, appraisal: Appraisal) -> WorkingBudget:
@@ -365,5 +368,5 @@ def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:
 
 
 #: How long a failing appraisal's rectification (整改) may take (rule
-#: staff.appraisal-consequence); the seeds name no figure.
+#: staff.appraisal-outcomes); the seeds name no figure.
 RECTIFICATION_TIME = WorkingBudget.working_days(10)

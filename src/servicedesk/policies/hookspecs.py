@@ -480,13 +480,16 @@ def servicedesk_appraisal_result(figures: Figures, scale: AppraisalScale) -> str
 
 
 @hookspec(firstresult=True)
-def servicedesk_appraisal_consequence(appraisal: Appraisal) -> str | None:
+def servicedesk_appraisal_consequence(
+    appraisal: Appraisal, previous: Appraisal | None
+) -> str | None:
     """What a failing appraisal leads to when it is signed: ``"rectify"`` or ``"return"``.
 
-    Called when a failing appraisal is signed.  ``"return"`` sends seconded hall staff back
-    to their home department (``appraisal.department_id``) and is refused for anyone else.
-    Default: return for seconded staff (004 二(四)2), rectification (整改) for the rest
-    (rule staff.appraisal-consequence).
+    Called when a failing appraisal is signed; ``previous`` is the person's appraisal of the
+    period before it, if drawn.  ``"return"`` sends seconded hall staff back to their home
+    department (``appraisal.department_id``) and is refused for anyone else.  Default:
+    rectification (整改); seconded staff failing a second period running (情节严重) are
+    returned (rule staff.appraisal-outcomes).
     """
 
 
@@ -495,5 +498,5 @@ def servicedesk_rectification_time(appraisal: Appraisal) -> WorkingBudget | None
     """How long, in working time, a failing appraisal's rectification (整改) may take.
 
     Called when a failing appraisal opens a rectification.  Return a ``WorkingBudget``.
-    Default: 10 working days (rule staff.appraisal-consequence).
+    Default: 10 working days (rule staff.appraisal-outcomes).
     """

@@ -533,9 +533,11 @@ class Policies:
             raise _garbage(name, result, "a result of the appraisal scale")
         return result
 
-    def appraisal_consequence(self, appraisal: Appraisal) -> Consequence:
+    def appraisal_consequence(
+        self, appraisal: Appraisal, previous: Appraisal | None
+    ) -> Consequence:
         name = "servicedesk_appraisal_consequence"
-        result = self._call(name, appraisal=appraisal)
+        result = self._call(name, appraisal=appraisal, previous=previous)
         if result not in (Consequence.RECTIFY.value, Consequence.RETURN.value):
             raise _garbage(name, result, "rectify or return")
         return Consequence(result)

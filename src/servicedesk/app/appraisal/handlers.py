@@ -4,8 +4,8 @@
 once the period is over; ``SignAppraisal`` is a manager's act, never the appraised person's
 (rule staff.appraisal-signed), and opens what a failing result leads to by policy: a
 rectification with its owner and a deadline in working time, or the return of seconded hall
-staff to their home department, withdrawn from the hall in the same transaction (rule
-staff.appraisal-consequence).
+staff failing again to their home department, withdrawn from the hall in the same
+transaction (rule staff.appraisal-outcomes).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from servicedesk.domain.appraisal import (
     DisciplineNoteId,
 )
 from servicedesk.domain.errors import IllegalTransition, InvalidValue, PermissionDenied
+from servicedesk.domain.values import ActorId
 from servicedesk.i18n import _
 
 
@@ -86,9 +87,15 @@ def sign_appraisal(cmd: SignAppraisal, ctx: Context) -> str:
     appraisal = ctx.uow.appraisals.get(cmd.appraisal_id)
     consequence, owner, due = Consequence.NONE, None, None
     if appraisal.failing and not appraisal.is_signed and ctx.actor.id != appraisal.staff:
-        consequence = ctx.policies.appraisal_consequence(appraisal)
+        earlier = [
+            a for a in ctx.uow.appraisals.of_staff(appraisal.staff) if a.period < appraisal.period
+        ]
+        previous = max(earlier, key=lambda a: a.period) if earlier else None
+        if previous is not None and previous.period.length != appraisal.period.length:
+            previous = None
+        consequence = ctx.policies.appraisal_consequence(appraisal, previous)
         if consequence is Consequence.RECTIFY:
-            owner = cmd.owner or appraisal.staff
+            owner = cmd.owner or _answerable(ctx, appraisal)
             budget = ctx.policies.rectification_time(appraisal)
             due = budget.due(ctx.policies.calendar(), ctx.now)
     appraisal.sign(
@@ -104,6 +111,14 @@ def sign_appraisal(cmd: SignAppraisal, ctx: Context) -> str:
         if appraisal.staff in department.staff:
             department.withdraw(appraisal.staff, approved_by=ctx.actor.id, at=ctx.now)
     return appraisal.id.value
+
+
+def _answerable(ctx: Context, appraisal: Appraisal) -> ActorId:
+    """Who answers for a rectification: the head of the department that seconded the person
+    (its department is told to rectify), else the person."""
+    if appraisal.department_id is None:
+        return appraisal.staff
+    return ctx.uow.hall_departments.get(appraisal.department_id).head
 
 
 def close_rectification(cmd: CloseRectification, ctx: Context) -> str:
