@@ -234,10 +234,11 @@ FAILING_COMPLAINTS = 3
 def default_result(figures: Figures) -> str:
     """优秀, 合格 or 不合格 from the figures (rule staff.appraisal-result).
 
-    不合格: two discipline notes or more, three complaints or more, or a measured on-time,
-    satisfaction or rating rate below 70%.  优秀: some work done, no note, no complaint,
-    and every measured rate (on time, first-time fix, satisfaction, ratings) 95% or more.
-    A rate nothing measured (``None``) neither fails nor excels.  Otherwise 合格.
+    不合格: two discipline notes or more, three complaints or more, or an on-time,
+    satisfaction or rating rate below ``FAIL_BELOW``.  优秀: some work done, no note, no
+    complaint, and each of the on-time, first-time-fix, satisfaction and rating rates at
+    ``EXCELLENT_FROM`` or more.  A rate of nothing (``None``) neither fails nor excels.
+    Otherwise 合格.
     """
     measured = [
         r
