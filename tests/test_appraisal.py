@@ -146,7 +146,8 @@ def test_a_failing_signature_opens_a_rectification_that_is_closed_once() -> None
     appraisal.sign(
         by=ActorId("wang"), at=AT, consequence=Consequence.RECTIFY, owner=ActorId("w-1"), due=due
     )
-    assert appraisal.rectification is not None and appraisal.rectification.is_open
+    assert appraisal.rectification is not None
+    assert appraisal.rectification.is_open
     with pytest.raises(PermissionDenied):
         appraisal.close_rectification(by=ActorId("w-1"), outcome="done", at=AT)
     appraisal.close_rectification(by=ActorId("wang"), outcome="retrained", at=AT + timedelta(1))
@@ -206,7 +207,8 @@ def test_an_appraisal_draws_the_periods_figures_and_the_policys_result() -> None
     )
     review = desk.quality.review_input("w-1", "2026-03").figures
     assert (view.figures.jobs, view.figures.complaints) == (review.jobs, review.complaints)
-    assert view.result == PASS and not view.failing
+    assert view.result == PASS
+    assert not view.failing
     assert view.ratings_rate if False else view.figures.ratings_rate is None
     with pytest.raises(IllegalTransition):
         desk.handle(DrawAppraisal(staff="w-1", period="2026-03"), actor=ASSISTANT)
@@ -277,7 +279,8 @@ def test_a_failing_result_opens_a_rectification_due_in_working_time() -> None:
     assert view.rectification_owner == ActorId("w-1")
     # ten working days from Wednesday 1 April: the Qingming holiday (4-6 April) is skipped
     assert view.rectification_due == desk.policies.calendar().add_working_days(AT, 10)
-    assert view.rectification_due is not None and view.rectification_due > AT + timedelta(12)
+    assert view.rectification_due is not None
+    assert view.rectification_due > AT + timedelta(12)
     assert desk.appraisal.report("2026-03").open_rectifications == 1
     clock.now = AT + timedelta(days=3)
     desk.handle(CloseRectification(appraisal_id=drawn, outcome="retrained"), actor=CENTRE)

@@ -24,6 +24,15 @@ if TYPE_CHECKING:
     from servicedesk.adapters.memory import MemoryStore
     from servicedesk.adapters.sql import SqlStore, open_store, upgrade
 
+    # -- staff appraisal ---------------------------------------------------------------------------
+    from servicedesk.app.appraisal.commands import (
+        CloseRectification,
+        DrawAppraisal,
+        RecordDisciplineNote,
+        SignAppraisal,
+    )
+    from servicedesk.app.appraisal.queries import AppraisalQueries, AppraisalReport, AppraisalView
+
     # -- billing -----------------------------------------------------------------------------------
     from servicedesk.app.billing.commands import (
         AuditCharge,
@@ -223,6 +232,7 @@ if TYPE_CHECKING:
     # -- values the commands and views carry -------------------------------------------------------
     from servicedesk.domain.accounts import AccountStatus, DepositRule
     from servicedesk.domain.agreements import AgreementTerms
+    from servicedesk.domain.appraisal import AppraisalId, AppraisalPeriod, AppraisalScale
     from servicedesk.domain.billing import (
         AccountId,
         AgreementId,
@@ -315,16 +325,6 @@ if TYPE_CHECKING:
         WorkOrderId,
     )
     from servicedesk.domain.workers import WorkerKind
-
-    # -- staff appraisal ---------------------------------------------------------------------------
-    from servicedesk.app.appraisal.commands import (
-        CloseRectification,
-        DrawAppraisal,
-        RecordDisciplineNote,
-        SignAppraisal,
-    )
-    from servicedesk.app.appraisal.queries import AppraisalQueries, AppraisalReport, AppraisalView
-    from servicedesk.domain.appraisal import AppraisalId, AppraisalPeriod, AppraisalScale
 
     # -- plugins -----------------------------------------------------------------------------------
     from servicedesk.policies import hookimpl

@@ -16,7 +16,7 @@ from servicedesk.app.appraisal.commands import (
 from servicedesk.app.appraisal.queries import AppraisalView
 from servicedesk.cli.base import act, actor_of, desk_options, opened, options, show, table
 from servicedesk.cli.group import group
-from servicedesk.i18n import _
+from servicedesk.i18n import _, label
 
 appraisal = group("appraisal", "Staff appraisal: drawn from the records, signed by a manager.")
 
@@ -55,7 +55,7 @@ def appraisals_table(title: str, views: Sequence[AppraisalView]) -> Any:
                 f"{v.figures.ratings} ({_rate(v.figures.ratings_rate)})",
                 v.figures.discipline_notes,
                 v.signed_by or "-",
-                _(v.consequence.value),
+                label(v.consequence),
             )
             for v in views
         ],

@@ -8,8 +8,8 @@ is drawn, with the result the organisation's policy gives them (优秀/合格/�
 A manager signs it, never the appraised person (rule staff.appraisal-signed); a failing
 result then opens a rectification (整改) with an owner and a deadline in working time, or,
 in serious cases, returns seconded hall staff to their home department (rule
-staff.appraisal-outcomes).  The appraisal's id is derived from the person and the period, so a second
-draw is refused by the key.
+staff.appraisal-outcomes).  The appraisal's id is derived from the person and the period,
+so a second draw is refused by the key.
 """
 
 from __future__ import annotations

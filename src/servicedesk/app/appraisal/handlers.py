@@ -27,7 +27,7 @@ from servicedesk.domain.appraisal import (
 )
 from servicedesk.domain.errors import IllegalTransition, InvalidValue, PermissionDenied
 from servicedesk.domain.values import ActorId
-from servicedesk.i18n import _
+from servicedesk.i18n import _, label
 
 
 def draw_appraisal(cmd: DrawAppraisal, ctx: Context) -> str:
@@ -38,7 +38,7 @@ def draw_appraisal(cmd: DrawAppraisal, ctx: Context) -> str:
             _("Staff are appraised by {kind} here; {period} is not one."),
             code="appraisal.invalid",
             field="period",
-            kind=_(wanted.value),
+            kind=label(wanted),
             period=str(period),
         )
     if cmd.staff == ctx.actor.id:
