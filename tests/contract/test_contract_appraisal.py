@@ -41,7 +41,7 @@ from servicedesk.app.requests.commands import (
 )
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.appraisal import Appraisal, AppraisalId, AppraisalPeriod, Figures
-from servicedesk.domain.errors import IllegalTransition
+from servicedesk.domain.errors import ConcurrencyConflict, IllegalTransition
 from servicedesk.testing import IN_PERSON
 from servicedesk.testing import hall as h
 from support import DESK_CLERK
@@ -214,3 +214,34 @@ def test_the_hall_items_a_person_concluded_are_counted_by_the_store(store: Store
         "clerk-a",
         "clerk-b",
     ]
+
+
+def _appraisal_of(staff: str) -> Appraisal:
+    from servicedesk.domain.appraisal import DEFAULT_SCALE, PASS
+
+    return Appraisal.draw(
+        staff=ActorId(staff),
+        period=AppraisalPeriod.parse("2026-03"),
+        department_id=None,
+        figures=Figures(),
+        result=PASS,
+        scale=DEFAULT_SCALE,
+        by=ActorId("a1"),
+        at=at(4, 1),
+    )
+
+
+# SQLite lets one writer in at a time: there two units of work cannot both draw.
+@pytest.mark.parametrize("store", ["memory", "postgresql", "mariadb"], indirect=True)
+def test_two_draws_of_one_appraisal_at_once_conflict(store: Store) -> None:
+    """rule staff.appraisal-figures: one appraisal per person and period, by its key."""
+    first, second = store.unit_of_work(), store.unit_of_work()
+    with first, second:
+        for uow in (first, second):
+            assert uow.appraisals.find(AppraisalId("w-1:2026-03")) is None
+            uow.appraisals.add(_appraisal_of("w-1"))
+        first.commit()
+        with pytest.raises(ConcurrencyConflict):
+            second.commit()
+    with store.reading() as uow:
+        assert len(uow.appraisals.of_staff(ActorId("w-1"))) == 1
