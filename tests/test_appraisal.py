@@ -1,6 +1,6 @@
 """Staff appraisal (考核评价): figures from the records, the result by policy, the signature,
 and what a failing result leads to (rule staff.appraisal-figures, staff.appraisal-result,
-staff.appraisal-signed, staff.appraisal-consequence)."""
+staff.appraisal-signed, staff.appraisal-outcomes)."""
 
 from __future__ import annotations
 

@@ -64,7 +64,8 @@ class RatingFigures(Protocol):
     """Where an appraisal reads a person's public ratings (好差评), in the drawing transaction.
 
     The desk is wired with one (``Wiring``'s ``rating_figures``); the ratings area plugs its
-    own in, reading ``uow`` for ``staff`` over every month of ``period``.
+    own in, reading ``uow`` (the drawing ``UnitOfWork``, typed loosely here because the unit
+    of work's port imports this module) for ``staff`` over every month of ``period``.
     """
 
     def __call__(self, uow: object, staff: ActorId, period: AppraisalPeriod) -> RatingFigure: ...
