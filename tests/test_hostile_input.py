@@ -60,6 +60,7 @@ from servicedesk import (
     open_store,
 )
 from servicedesk.adapters.sql import SqlStore
+from servicedesk.domain.appraisal import AppraisalPeriod
 from servicedesk.testing import IN_PERSON, store_state
 
 AT = datetime(2026, 5, 11, 10, 0, tzinfo=UTC)
@@ -95,6 +96,7 @@ EXAMPLES: dict[type, Any] = {
     int: 1,
     str: "plumbing",
     Decimal: Decimal("1"),
+    AppraisalPeriod: AppraisalPeriod.parse("2026-04"),
 }
 IDS = {ItemId: "i-1", RequestId: "r-1"}
 #: Text fields whose text has a form of its own.

@@ -20,6 +20,7 @@ import pytest
 
 import servicedesk.app
 from servicedesk import Contact, Desk
+from servicedesk.app.appraisal.commands import DrawAppraisal, SignAppraisal
 from servicedesk.app.billing.commands import RequestInvoice
 from servicedesk.app.records.commands import LogFoundItem
 from servicedesk.app.zone import in_zone
@@ -29,7 +30,7 @@ from servicedesk.demo.month_end import run_month_end
 from servicedesk.demo.steps import DemoClock
 from servicedesk.domain.errors import ServiceDeskError
 from servicedesk.domain.lost_found import Finder
-from support import CLERK
+from support import CENTRE_MANAGER, CLERK
 
 ORG_OFFSET = timedelta(hours=8)
 
@@ -131,6 +132,8 @@ def _values(desk: Desk, hall: Desk) -> dict[str, list[Any]]:
         "last": months,
         "application_id": [a["id"] for a in hall_stored.get("hall_application", [])],
         "phone": [r["requester"]["contact"]["phone"] for r in stored.get("request", [])][:2],
+        "appraisal_id": [a["id"] for a in stored.get("appraisal", [])],
+        "staff": [a["staff"] for a in stored.get("appraisal", [])],
     }
 
 
@@ -149,6 +152,11 @@ def test_every_view_shows_every_time_in_the_organisations_zone(
     finder = Finder("Liu Yang", Contact("13900001111"))
     found = LogFoundItem(description="umbrella", place="lobby", valuable=False, finder=finder)
     day.desk.handle(found, actor=CLERK)
+    # an appraisal of the demo's month, signed
+    worker = min(w.value for w in day.desk.store.tables["worker"])  # type: ignore[attr-defined]
+    month = sorted(_values(day.desk, hall_day.desk)["month"])[0]
+    drawn = day.desk.handle(DrawAppraisal(staff=worker, period=month)).id
+    day.desk.handle(SignAppraisal(appraisal_id=drawn), actor=CENTRE_MANAGER)
     views: set[type[Any]] = set()
     times: list[tuple[str, datetime]] = []
     for desk, hall in ((day.desk, hall_day.desk), (hall_day.desk, hall_day.desk)):

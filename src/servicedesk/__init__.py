@@ -24,6 +24,15 @@ if TYPE_CHECKING:
     from servicedesk.adapters.memory import MemoryStore
     from servicedesk.adapters.sql import SqlStore, open_store, upgrade
 
+    # -- staff appraisal ---------------------------------------------------------------------------
+    from servicedesk.app.appraisal.commands import (
+        CloseRectification,
+        DrawAppraisal,
+        RecordDisciplineNote,
+        SignAppraisal,
+    )
+    from servicedesk.app.appraisal.queries import AppraisalQueries, AppraisalReport, AppraisalView
+
     # -- billing -----------------------------------------------------------------------------------
     from servicedesk.app.billing.commands import (
         AuditCharge,
@@ -226,6 +235,7 @@ if TYPE_CHECKING:
     # -- values the commands and views carry -------------------------------------------------------
     from servicedesk.domain.accounts import AccountStatus, DepositRule
     from servicedesk.domain.agreements import AgreementTerms
+    from servicedesk.domain.appraisal import AppraisalId, AppraisalPeriod, AppraisalScale
     from servicedesk.domain.billing import (
         AccountId,
         AgreementId,
@@ -585,6 +595,16 @@ _EXPORTS: dict[str, str] = {
     "EvidenceChannel": "servicedesk.domain.values",
     "RequesterEvidence": "servicedesk.domain.values",
     "revouch_store": "servicedesk.app.revouch",
+    "DrawAppraisal": "servicedesk.app.appraisal.commands",
+    "RecordDisciplineNote": "servicedesk.app.appraisal.commands",
+    "SignAppraisal": "servicedesk.app.appraisal.commands",
+    "CloseRectification": "servicedesk.app.appraisal.commands",
+    "AppraisalQueries": "servicedesk.app.appraisal.queries",
+    "AppraisalReport": "servicedesk.app.appraisal.queries",
+    "AppraisalView": "servicedesk.app.appraisal.queries",
+    "AppraisalId": "servicedesk.domain.appraisal",
+    "AppraisalPeriod": "servicedesk.domain.appraisal",
+    "AppraisalScale": "servicedesk.domain.appraisal",
 }
 
 
@@ -877,6 +897,17 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "hookimpl",
     # the audit trail: re-vouching an earlier version's digests
     "revouch_store",
+    # staff appraisal
+    "DrawAppraisal",
+    "RecordDisciplineNote",
+    "SignAppraisal",
+    "CloseRectification",
+    "AppraisalQueries",
+    "AppraisalReport",
+    "AppraisalView",
+    "AppraisalId",
+    "AppraisalPeriod",
+    "AppraisalScale",
 ]
 
 # A library logs but never decides where logs go: without this, Python's last-resort handler

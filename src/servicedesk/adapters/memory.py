@@ -20,6 +20,11 @@ from typing import Any, TypeVar
 from servicedesk import convert
 from servicedesk.app import pages
 from servicedesk.app import unit_of_work as ports
+from servicedesk.app.appraisal.ports import (
+    AppraisalReports,
+    AppraisalRepository,
+    DisciplineNoteRepository,
+)
 from servicedesk.app.billing.ports import (
     AccountRepository,
     AgreementRepository,
@@ -69,6 +74,7 @@ from servicedesk.app.requests.ports import (
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.aggregate import Aggregate as DomainAggregate
 from servicedesk.domain.agreements import Agreement
+from servicedesk.domain.appraisal import Appraisal, AppraisalPeriod, DisciplineNote
 from servicedesk.domain.audit import AuditRecord, MalformedRecord
 from servicedesk.domain.billing import AccountId, ChargeId, Period, SeriesId
 from servicedesk.domain.callbacks import Callback, CallbackPlan, CallbackStatus, Month
@@ -78,7 +84,7 @@ from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
 from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.events import Event
-from servicedesk.domain.hall import Department, GuideStatus, ServiceGuide, Window
+from servicedesk.domain.hall import Department, DepartmentId, GuideStatus, ServiceGuide, Window
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.hall_queue import HallQueue
 from servicedesk.domain.invoices import Invoice, ReceiptBook
@@ -87,7 +93,14 @@ from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile, RecordFileId
 from servicedesk.domain.statements import Statement, StatementLineKind
-from servicedesk.domain.values import Identifier, ItemId, RequesterKind, RequestId, WorkerId
+from servicedesk.domain.values import (
+    ActorId,
+    Identifier,
+    ItemId,
+    RequesterKind,
+    RequestId,
+    WorkerId,
+)
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 
@@ -336,6 +349,8 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.hall_guides = MemoryGuides(store)
         self.hall_queues = MemoryQueues(store)
         self.hall_applications = MemoryApplications(store)
+        self.appraisals = MemoryAppraisals(store)
+        self.discipline_notes = MemoryDisciplineNotes(store)
         # the ports that are not repositories
         self.events = MemoryEventLog(store)
         self.idempotency = MemoryIdempotencyKeys(self)
@@ -344,6 +359,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.request_reports = MemoryRequestReports(requests)
         self.quality_reports = MemoryQualityReports(self, requests)
         self.billing_reports = MemoryBillingReports(self)
+        self.appraisal_reports = MemoryAppraisalReports(self)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
         self._keys: dict[tuple[str, Identifier], Hashable | None] = {}  # UNIQUE, as saved
         self._rewritten: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}  # records
@@ -893,3 +909,46 @@ class MemoryBillingReports(BillingReports):
             if s.is_overdue(now)
         ]
         return sorted(found, key=lambda s: (s.period, s.id.value))
+
+
+# --- staff appraisal -----------------------------------------------------------------------------
+
+
+class MemoryAppraisals(_MemoryRepository[Appraisal], AppraisalRepository):
+    cls = Appraisal
+
+    def of_staff(self, staff: ActorId) -> list[Appraisal]:
+        found = self._all(lambda a: a.staff == staff)
+        return sorted(found, key=lambda a: (str(a.period), a.id.value))
+
+    def of_period(
+        self, period: AppraisalPeriod, department_id: DepartmentId | None = None
+    ) -> list[Appraisal]:
+        found = self._all(
+            lambda a: (
+                a.period == period and (department_id is None or a.department_id == department_id)
+            )
+        )
+        return sorted(found, key=lambda a: a.staff.value)
+
+
+class MemoryDisciplineNotes(_MemoryRepository[DisciplineNote], DisciplineNoteRepository):
+    cls = DisciplineNote
+
+    def of_staff(self, staff: ActorId, start: datetime, end: datetime) -> list[DisciplineNote]:
+        found = self._all(lambda n: n.staff == staff and start <= n.noted_at < end)
+        return sorted(found, key=lambda n: (n.noted_at, n.id.value))
+
+
+class MemoryAppraisalReports(AppraisalReports):
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self.uow = uow
+
+    def discipline_notes(self, staff: ActorId, start: datetime, end: datetime) -> int:
+        return len(self.uow.discipline_notes.of_staff(staff, start, end))
+
+    def hall_items(self, staff: ActorId, start: datetime, end: datetime) -> int:
+        with self.uow.store.lock:
+            rows = list(self.uow.store.tables.get(MemoryApplications.kind, {}).values())
+        concluded = (convert.structure(document, Application).result for _v, document in rows)
+        return sum(1 for r in concluded if r is not None and r.by == staff and start <= r.at < end)

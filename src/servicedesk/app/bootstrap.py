@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from typing import Final
 
+from servicedesk.app.appraisal import handlers as appraisal
+from servicedesk.app.appraisal.commands import (
+    CloseRectification,
+    DrawAppraisal,
+    RecordDisciplineNote,
+    SignAppraisal,
+)
 from servicedesk.app.billing import handlers as billing
 from servicedesk.app.billing.commands import (
     AuditCharge,
@@ -239,6 +246,11 @@ HANDLERS: Final[dict[type[Command], Handler]] = {
     ConcludeApplication: hall.conclude_application,
     TellApplicant: hall.tell_applicant,
     SweepHallDeadlines: hall.sweep_hall_deadlines,
+    # staff appraisal
+    DrawAppraisal: appraisal.draw_appraisal,
+    RecordDisciplineNote: appraisal.record_discipline_note,
+    SignAppraisal: appraisal.sign_appraisal,
+    CloseRectification: appraisal.close_rectification,
 }
 
 #: Event class -> what it does to the record files it concerns (``records.filing``).

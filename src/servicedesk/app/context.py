@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from servicedesk.app.appraisal.ports import RatingFigures, no_ratings
 from servicedesk.app.command import Command
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import UnitOfWork
@@ -43,6 +44,8 @@ class Wiring:
     record_sources: Mapping[str, tuple[type[Any], type[Identifier]]]
     voucher_sources: Sequence[VoucherSource] = ()
     visit_sources: Sequence[VisitSource] = ()
+    #: Where an appraisal reads a person's public ratings (the ratings area plugs in here).
+    rating_figures: RatingFigures = no_ratings
 
 
 @attrs.define

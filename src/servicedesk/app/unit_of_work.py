@@ -19,6 +19,11 @@ from typing import Any, Protocol, Self
 import attrs
 
 from servicedesk import convert
+from servicedesk.app.appraisal.ports import (
+    AppraisalReports,
+    AppraisalRepository,
+    DisciplineNoteRepository,
+)
 from servicedesk.app.billing.ports import (
     AccountRepository,
     AgreementRepository,
@@ -161,6 +166,10 @@ class UnitOfWork(abc.ABC):
     request_reports: RequestReports
     quality_reports: QualityReports
     billing_reports: BillingReports
+    # staff appraisal
+    appraisals: AppraisalRepository
+    discipline_notes: DisciplineNoteRepository
+    appraisal_reports: AppraisalReports
 
     def __enter__(self) -> Self:
         self.committed = False

@@ -294,4 +294,15 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         ),
         "trend": (None, "The quality of every item together, month by month from FIRST to LAST."),
     },
+    "appraisal": {
+        "draw": (
+            None,
+            "Draw STAFF's appraisal for PERIOD (2026-03, 2026-Q1 or 2026) from its records.",
+        ),
+        "note": (None, "A manager notes a breach of discipline by STAFF."),
+        "rectify": (None, "Close the rectification a failing appraisal opened."),
+        "report": (None, "A period's appraisals, with the results counted."),
+        "show": (None, "One appraisal, or (--staff) every appraisal of one member of staff."),
+        "sign": (None, "Sign an appraisal; a failing one opens its rectification or return."),
+    },
 }

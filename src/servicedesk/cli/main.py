@@ -92,6 +92,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "servicedesk.cli.relay:relay",
         N_("Publish every committed event to a broker, at least once, in order per record."),
     ),
+    "appraisal": (
+        "servicedesk.cli.appraisal:appraisal",
+        N_("Staff appraisal: drawn from the records, signed by a manager."),
+    ),
 }
 
 

@@ -88,6 +88,11 @@ CLI_PATHS: Final[dict[str, str]] = {
     "TransferNumber": "hall transfer",
     "GoOnDuty": "hall on-duty",
     "GoOffDuty": "hall off-duty",
+    # staff appraisal
+    "DrawAppraisal": "appraisal draw",
+    "RecordDisciplineNote": "appraisal note",
+    "SignAppraisal": "appraisal sign",
+    "CloseRectification": "appraisal rectify",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
@@ -182,6 +187,9 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "hall.application": "hall application",
     "hall.open_applications": "hall applications",
     "hall.waiting_times": "hall waiting-times",
+    "appraisal.appraisal": "appraisal show",
+    "appraisal.of_staff": "appraisal show",
+    "appraisal.report": "appraisal report",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.

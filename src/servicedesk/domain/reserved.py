@@ -76,3 +76,4 @@ RELEASE_HOLD: Final = ReservedAct(RECORDS_PEOPLE, marked("release a hold"))
 ERASE: Final = ReservedAct(
     frozenset({Role.CENTRE_MANAGER, Role.BRANCH_MANAGER}), marked("erase a requester's data")
 )
+SIGN_APPRAISAL: Final = ReservedAct(APPROVERS, marked("sign an appraisal"))

@@ -15,6 +15,15 @@ from random import Random
 import holidays
 
 from servicedesk.domain.accounts import Account, DepositRule
+from servicedesk.domain.appraisal import (
+    DEFAULT_SCALE,
+    Appraisal,
+    AppraisalScale,
+    Consequence,
+    Figures,
+    PeriodKind,
+    default_result,
+)
 from servicedesk.domain.billing import BillingMode, Period
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import (
@@ -27,6 +36,7 @@ from servicedesk.domain.callbacks import (
 from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
+from servicedesk.domain.errors import PolicyError
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, Rounding
@@ -43,7 +53,7 @@ from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ItemId, Requester, RequesterKind, Role, WorkerId
 from servicedesk.domain.workers import Worker
-from servicedesk.i18n import N_
+from servicedesk.i18n import N_, _
 from servicedesk.policies import records_defaults
 from servicedesk.policies.hookspecs import hookimpl
 
@@ -276,6 +286,40 @@ class PropertyCentreDefaults:
     def servicedesk_hall_pause_while_held(self, application: Application) -> bool:
         return True
 
+    # --- staff appraisal -------------------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_appraisal_period(self) -> str:
+        return PeriodKind.MONTH.value
+
+    @hookimpl(trylast=True)
+    def servicedesk_appraisal_scale(self) -> AppraisalScale:
+        return DEFAULT_SCALE
+
+    @hookimpl(trylast=True)
+    def servicedesk_appraisal_result(self, figures: Figures, scale: AppraisalScale) -> str:
+        if scale != DEFAULT_SCALE:
+            raise PolicyError(
+                _(
+                    "An organisation's own appraisal scale needs its own "
+                    "servicedesk_appraisal_result."
+                ),
+                code="appraisal.policy_unusable",
+            )
+        return default_result(figures)
+
+    @hookimpl(trylast=True)
+    def servicedesk_appraisal_consequence(
+        self, appraisal: Appraisal, previous: Appraisal | None
+    ) -> str:
+        seconded = appraisal.department_id is not None
+        again = previous is not None and previous.failing
+        return (Consequence.RETURN if seconded and again else Consequence.RECTIFY).value
+
+    @hookimpl(trylast=True)
+    def servicedesk_rectification_time(self, appraisal: Appraisal) -> WorkingBudget:
+        return RECTIFICATION_TIME
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -321,3 +365,8 @@ def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:
         parts.append(part)
         left = left - part
     return parts
+
+
+#: How long a failing appraisal's rectification (整改) may take (rule
+#: staff.appraisal-outcomes); the seeds name no figure.
+RECTIFICATION_TIME = WorkingBudget.working_days(10)

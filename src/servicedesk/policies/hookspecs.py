@@ -23,9 +23,11 @@ import pluggy
 
 if TYPE_CHECKING:
     from servicedesk.domain.accounts import Account, DepositRule
+    from servicedesk.domain.appraisal import Appraisal, AppraisalScale, Figures
     from servicedesk.domain.billing import BillingMode, Period
     from servicedesk.domain.calendar import WorkingCalendar
     from servicedesk.domain.catalogue import ServiceItem
+    from servicedesk.domain.deadlines import WorkingBudget
     from servicedesk.domain.hall import ServiceGuide
     from servicedesk.domain.hall_cases import Application
     from servicedesk.domain.money import Money, Rounding
@@ -443,4 +445,58 @@ def servicedesk_hall_pause_while_held(application: Application) -> bool | None:
     Called when a 上报件 is submitted to its higher authority.  Return ``True`` to stop
     the item's clock until the reply is recorded, ``False`` to let it run.  Default:
     ``True`` (rule hall.item-flows).
+    """
+
+
+# --- staff appraisal -----------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def servicedesk_appraisal_period() -> str | None:
+    """How often staff are appraised: ``"month"``, ``"quarter"`` or ``"year"``.
+
+    Called when an appraisal is drawn; a period of another length is refused.
+    Default: ``"month"`` (rule staff.appraisal-figures).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_appraisal_scale() -> AppraisalScale | None:
+    """The results an appraisal gives, best first, and which of them fail.
+
+    Called when an appraisal is drawn.  Default: excellent (优秀), pass (合格), fail
+    (不合格), of which fail fails (rule staff.appraisal-result).  An organisation with its
+    own scale implements ``servicedesk_appraisal_result`` too.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_appraisal_result(figures: Figures, scale: AppraisalScale) -> str | None:
+    """The result of an appraisal with ``figures`` (the period's), one of ``scale.levels``.
+
+    Called when an appraisal is drawn.  Default: ``domain.appraisal.default_result``
+    (rule staff.appraisal-result); it knows the default scale only.
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_appraisal_consequence(
+    appraisal: Appraisal, previous: Appraisal | None
+) -> str | None:
+    """What a failing appraisal leads to when it is signed: ``"rectify"`` or ``"return"``.
+
+    Called when a failing appraisal is signed; ``previous`` is the person's appraisal of the
+    period before it, if drawn.  ``"return"`` sends seconded hall staff back to their home
+    department (``appraisal.department_id``) and is refused for anyone else.  Default:
+    rectification (整改); seconded staff failing a second period running (情节严重) are
+    returned (rule staff.appraisal-outcomes).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_rectification_time(appraisal: Appraisal) -> WorkingBudget | None:
+    """How long, in working time, a failing appraisal's rectification (整改) may take.
+
+    Called when a failing appraisal opens a rectification.  Return a ``WorkingBudget``.
+    Default: 10 working days (rule staff.appraisal-outcomes).
     """

@@ -19,6 +19,13 @@ import pluggy
 
 from servicedesk.domain import reserved
 from servicedesk.domain.accounts import Account, DepositRule
+from servicedesk.domain.appraisal import (
+    Appraisal,
+    AppraisalScale,
+    Consequence,
+    Figures,
+    PeriodKind,
+)
 from servicedesk.domain.billing import BillingMode, Period, SeriesId
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
@@ -504,6 +511,40 @@ class Policies:
     def hall_pause_while_held(self, application: Application) -> bool:
         return self._typed(
             "servicedesk_hall_pause_while_held", bool, "True or False", application=application
+        )
+
+    # --- staff appraisal -------------------------------------------------------------------------
+
+    def appraisal_period(self) -> PeriodKind:
+        name = "servicedesk_appraisal_period"
+        result = self._call(name)
+        try:
+            return PeriodKind(result)
+        except ValueError:
+            raise _garbage(name, result, "month, quarter or year") from None
+
+    def appraisal_scale(self) -> AppraisalScale:
+        return self._typed("servicedesk_appraisal_scale", AppraisalScale, "an AppraisalScale")
+
+    def appraisal_result(self, figures: Figures, scale: AppraisalScale) -> str:
+        name = "servicedesk_appraisal_result"
+        result = self._call(name, figures=figures, scale=scale)
+        if not isinstance(result, str) or result not in scale.levels:
+            raise _garbage(name, result, "a result of the appraisal scale")
+        return result
+
+    def appraisal_consequence(
+        self, appraisal: Appraisal, previous: Appraisal | None
+    ) -> Consequence:
+        name = "servicedesk_appraisal_consequence"
+        result = self._call(name, appraisal=appraisal, previous=previous)
+        if result not in (Consequence.RECTIFY.value, Consequence.RETURN.value):
+            raise _garbage(name, result, "rectify or return")
+        return Consequence(result)
+
+    def rectification_time(self, appraisal: Appraisal) -> WorkingBudget:
+        return self._typed(
+            "servicedesk_rectification_time", WorkingBudget, "a WorkingBudget", appraisal=appraisal
         )
 
 

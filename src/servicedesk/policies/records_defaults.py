@@ -57,6 +57,8 @@ SIGNATURE: Final = REQUESTERS_WORD | CASHIER
 HALL_MANAGEMENT: Final = frozenset({R.CENTRE_MANAGER, R.BRANCH_MANAGER})
 HALL_SET_UP: Final = HALL_MANAGEMENT | {R.SYSTEM}
 HALL_STAFF: Final = FRONT_DESK
+#: Who draws an appraisal from the records: managers, the assistant, the system's job.
+APPRAISAL_DRAFTERS: Final = MANAGERS | {R.ASSISTANT, R.SYSTEM}
 
 #: Command class name -> roles that may give it.
 PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
@@ -166,6 +168,12 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "ConcludeApplication": HALL_STAFF,
     "TellApplicant": HALL_STAFF,
     "SweepHallDeadlines": MANAGERS | {R.SYSTEM},
+    # staff appraisal: the assistant (or the system's monthly job) draws from the records,
+    # managers note discipline, sign (a reserved act) and close rectifications
+    "DrawAppraisal": APPRAISAL_DRAFTERS,
+    "RecordDisciplineNote": MANAGERS,
+    "SignAppraisal": MANAGERS,
+    "CloseRectification": MANAGERS,
 }
 
 #: Commands no table names (another area's, a plugin's): staff and the system, not auditors,
@@ -277,6 +285,10 @@ QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "hall.waiting_times": READERS,
     "hall.application": OWN_RECORDS,
     "hall.open_applications": READERS,
+    # staff appraisal
+    "appraisal.appraisal": APPRAISAL,
+    "appraisal.of_staff": APPRAISAL,
+    "appraisal.report": APPRAISAL,
 }
 
 #: Queries no table names (a plugin's own reader): staff and the system, not requesters.

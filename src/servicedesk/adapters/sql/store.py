@@ -19,6 +19,11 @@ from sqlalchemy.engine import URL
 
 from servicedesk.adapters.sql import cursor, fixed_statements
 from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.appraisal import (
+    SqlAppraisalReports,
+    SqlAppraisals,
+    SqlDisciplineNotes,
+)
 from servicedesk.adapters.sql.engine import host_engine, make_engine, to_url
 from servicedesk.adapters.sql.migrate import check_schema, upgrade_engine
 from servicedesk.adapters.sql.records import SqlAuditLog, SqlPersonalData
@@ -222,6 +227,8 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
     hall_guides = AggregateKind(t.hall_guides, SqlGuides)
     hall_queues = AggregateKind(t.hall_queues, SqlQueues)
     hall_applications = AggregateKind(t.hall_applications, SqlApplications)
+    appraisals = AggregateKind(t.appraisals, SqlAppraisals)
+    discipline_notes = AggregateKind(t.discipline_notes, SqlDisciplineNotes)
 
     def __init__(self, store: SqlStore, engine: sa.Engine | None = None) -> None:
         super().__init__(store, engine)
@@ -234,6 +241,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
         self.request_reports = SqlRequestReports(self)
         self.quality_reports = SqlQualityReports(self)
         self.billing_reports = SqlBillingReports(self)
+        self.appraisal_reports = SqlAppraisalReports(self)
 
     def repository(self, kind: AggregateKind[S]) -> S:
         """The repository of ``kind`` in this unit of work, made now if not yet."""

@@ -32,6 +32,7 @@ from servicedesk.app.complaints.lists import CALLBACKS, COMPLAINTS
 from servicedesk.app.requests.lists import REQUESTS, WORKERS
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
+from servicedesk.domain.appraisal import Appraisal, DisciplineNote
 from servicedesk.domain.billing import BillingMode
 from servicedesk.domain.callbacks import Callback, CallbackPlan
 from servicedesk.domain.catalogue import ServiceItem
@@ -751,4 +752,34 @@ hall_applications = aggregate_table(
         sa.Index(None, "item_id"),
         sa.Index(None, "escalation_due"),
     ),
+)
+
+
+# --- staff appraisal -----------------------------------------------------------------------------
+
+#: One appraisal per person and period: the id is ``<staff>:<period>``.
+appraisals = aggregate_table(
+    "appraisals",
+    cls=Appraisal,
+    columns=(
+        sa.Column("staff", Key(), nullable=False, info=project(lambda a: a.staff.value)),
+        sa.Column("period", sa.String(7), nullable=False, info=project(lambda a: str(a.period))),
+        sa.Column(
+            "department_id",
+            Key(),
+            nullable=True,
+            info=project(lambda a: None if a.department_id is None else a.department_id.value),
+        ),
+    ),
+    indexes=(sa.Index(None, "staff", "period"), sa.Index(None, "period", "department_id")),
+)
+
+discipline_notes = aggregate_table(
+    "discipline_notes",
+    cls=DisciplineNote,
+    columns=(
+        sa.Column("staff", Key(), nullable=False, info=project(lambda n: n.staff.value)),
+        sa.Column("noted_at", UtcDateTime(), nullable=False, info=project(lambda n: n.noted_at)),
+    ),
+    indexes=(sa.Index(None, "staff", "noted_at"),),
 )

@@ -1,0 +1,1 @@
+"""Staff appraisal (考核评价): drawing, signing and following up a period's appraisal."""
