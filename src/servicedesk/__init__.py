@@ -173,6 +173,28 @@ if TYPE_CHECKING:
     from servicedesk.app.pages import DEFAULT_LIMIT, MAX_LIMIT, Page
     from servicedesk.app.progress import Progress
 
+    # -- public ratings ----------------------------------------------------------------------------
+    from servicedesk.app.ratings.commands import CloseFollowUp, GiveRating, TellRater
+    from servicedesk.app.ratings.queries import (
+        RatingFigures,
+        RatingQueries,
+        RatingReport,
+        RatingView,
+        StaffRatings,
+    )
+    from servicedesk.domain.ratings import (
+        FollowUp,
+        FollowUpTerms,
+        RatedService,
+        RatingChannel,
+        RatingId,
+        RatingLevel,
+        RatingScale,
+        ServiceKind,
+        ToldBy,
+        VisitId,
+    )
+
     # -- records -----------------------------------------------------------------------------------
     from servicedesk.app.records.commands import (
         ClaimFoundItem,
@@ -581,6 +603,24 @@ _EXPORTS: dict[str, str] = {
     "EvidenceRequired": "servicedesk.domain.errors",
     "EvidenceChannel": "servicedesk.domain.values",
     "RequesterEvidence": "servicedesk.domain.values",
+    "CloseFollowUp": "servicedesk.app.ratings.commands",
+    "GiveRating": "servicedesk.app.ratings.commands",
+    "TellRater": "servicedesk.app.ratings.commands",
+    "RatingFigures": "servicedesk.app.ratings.queries",
+    "RatingQueries": "servicedesk.app.ratings.queries",
+    "RatingReport": "servicedesk.app.ratings.queries",
+    "RatingView": "servicedesk.app.ratings.queries",
+    "StaffRatings": "servicedesk.app.ratings.queries",
+    "FollowUp": "servicedesk.domain.ratings",
+    "FollowUpTerms": "servicedesk.domain.ratings",
+    "RatedService": "servicedesk.domain.ratings",
+    "RatingChannel": "servicedesk.domain.ratings",
+    "RatingId": "servicedesk.domain.ratings",
+    "RatingLevel": "servicedesk.domain.ratings",
+    "RatingScale": "servicedesk.domain.ratings",
+    "ServiceKind": "servicedesk.domain.ratings",
+    "ToldBy": "servicedesk.domain.ratings",
+    "VisitId": "servicedesk.domain.ratings",
 }
 
 
@@ -871,6 +911,25 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "Position",
     # plugins
     "hookimpl",
+    # public ratings
+    "CloseFollowUp",
+    "FollowUp",
+    "FollowUpTerms",
+    "GiveRating",
+    "RatedService",
+    "RatingChannel",
+    "RatingFigures",
+    "RatingId",
+    "RatingLevel",
+    "RatingQueries",
+    "RatingReport",
+    "RatingScale",
+    "RatingView",
+    "ServiceKind",
+    "StaffRatings",
+    "TellRater",
+    "ToldBy",
+    "VisitId",
 ]
 
 # A library logs but never decides where logs go: without this, Python's last-resort handler

@@ -97,6 +97,8 @@ from servicedesk.app.hall.commands import (
     WithdrawGuide,
     WithdrawStaff,
 )
+from servicedesk.app.ratings import handlers as ratings
+from servicedesk.app.ratings.commands import CloseFollowUp, GiveRating, TellRater
 from servicedesk.app.records import filing
 from servicedesk.app.records import handlers as records
 from servicedesk.app.records.commands import (
@@ -239,6 +241,10 @@ HANDLERS: Final[dict[type[Command], Handler]] = {
     ConcludeApplication: hall.conclude_application,
     TellApplicant: hall.tell_applicant,
     SweepHallDeadlines: hall.sweep_hall_deadlines,
+    # public ratings
+    GiveRating: ratings.give_rating,
+    CloseFollowUp: ratings.close_follow_up,
+    TellRater: ratings.tell_rater,
 }
 
 #: Event class -> what it does to the record files it concerns (``records.filing``).

@@ -76,3 +76,7 @@ RELEASE_HOLD: Final = ReservedAct(RECORDS_PEOPLE, marked("release a hold"))
 ERASE: Final = ReservedAct(
     frozenset({Role.CENTRE_MANAGER, Role.BRANCH_MANAGER}), marked("erase a requester's data")
 )
+#: A public rating is the requester's word too: his own, or recorded with how he gave it.
+RATE: Final = ReservedAct(
+    RECORDERS | {Role.REQUESTER}, marked("give the requester's rating"), needs_evidence=True
+)

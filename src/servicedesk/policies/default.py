@@ -27,9 +27,11 @@ from servicedesk.domain.callbacks import (
 from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
+from servicedesk.domain.errors import PolicyError
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, Rounding
+from servicedesk.domain.ratings import FollowUpTerms, RatedService, RatingLevel, RatingScale
 from servicedesk.domain.requests import (
     Channel,
     Deadline,
@@ -41,9 +43,9 @@ from servicedesk.domain.requests import (
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
-from servicedesk.domain.values import ItemId, Requester, RequesterKind, Role, WorkerId
+from servicedesk.domain.values import ActorId, ItemId, Requester, RequesterKind, Role, WorkerId
 from servicedesk.domain.workers import Worker
-from servicedesk.i18n import N_
+from servicedesk.i18n import N_, _
 from servicedesk.policies import records_defaults
 from servicedesk.policies.hookspecs import hookimpl
 
@@ -276,6 +278,29 @@ class PropertyCentreDefaults:
     def servicedesk_hall_pause_while_held(self, application: Application) -> bool:
         return True
 
+    # --- public ratings --------------------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_rating_scale(self) -> RatingScale:
+        return RATING_SCALE
+
+    @hookimpl(trylast=True)
+    def servicedesk_rating_follow_up(
+        self, service: RatedService, level: RatingLevel, department_head: ActorId | None
+    ) -> FollowUpTerms:
+        owner = department_head or (ActorId(service.staff_id) if service.staff_id else None)
+        if owner is None:
+            raise PolicyError(
+                _(
+                    "Nobody owns the follow-up of a bad rating of {id}: it has no department "
+                    "and no member of staff; a plugin names the owner "
+                    "(servicedesk_rating_follow_up)."
+                ),
+                code="rating.policy_unusable",
+                id=service.service_id,
+            )
+        return FollowUpTerms(owner, FOLLOW_UP_WITHIN[level])
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -321,3 +346,11 @@ def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:
         parts.append(part)
         left = left - part
     return parts
+
+
+# --- public ratings: the scale and the follow-up's working time are policy values ------------
+RATING_SCALE = RatingScale()
+FOLLOW_UP_WITHIN = {
+    RatingLevel.VERY_DISSATISFIED: WorkingBudget.working_days(2),
+    RatingLevel.DISSATISFIED: WorkingBudget.working_days(3),
+}

@@ -46,6 +46,7 @@ from servicedesk.adapters.sql.repositories import (
     SqlItems,
     SqlPayments,
     SqlQueues,
+    SqlRatings,
     SqlReceiptBooks,
     SqlReceipts,
     SqlRecordFiles,
@@ -222,6 +223,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
     hall_guides = AggregateKind(t.hall_guides, SqlGuides)
     hall_queues = AggregateKind(t.hall_queues, SqlQueues)
     hall_applications = AggregateKind(t.hall_applications, SqlApplications)
+    ratings = AggregateKind(t.ratings, SqlRatings)
 
     def __init__(self, store: SqlStore, engine: sa.Engine | None = None) -> None:
         super().__init__(store, engine)

@@ -44,6 +44,7 @@ from servicedesk.domain.hall_queue import HallQueue
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
+from servicedesk.domain.ratings import Rating
 from servicedesk.domain.privacy import ERASED, ERASED_PHONE, subject_key
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile
@@ -750,5 +751,43 @@ hall_applications = aggregate_table(
         sa.Index(None, "is_open", "received_at"),
         sa.Index(None, "item_id"),
         sa.Index(None, "escalation_due"),
+    ),
+)
+
+
+# --- public ratings ------------------------------------------------------------------------------
+
+
+def _open_follow_up_due(rating: Rating) -> datetime | None:
+    follow_up = rating.follow_up
+    return follow_up.due if follow_up is not None and follow_up.is_open else None
+
+
+#: One rating per service: the unique key on the service refuses a second whatever its id
+#: (rule ratings.once-per-service); the month and its keys are what the figures group by.
+ratings = aggregate_table(
+    "ratings",
+    cls=Rating,
+    columns=(
+        sa.Column(
+            "service_kind", sa.String(20), nullable=False, info=project(lambda r: r.service.kind.value)
+        ),
+        sa.Column("service_id", Key(), nullable=False, info=project(lambda r: r.service.service_id)),
+        sa.Column("month", sa.String(7), nullable=False, info=project(lambda r: str(r.month))),
+        sa.Column("level", sa.String(20), nullable=False, info=project(lambda r: r.level.value)),
+        sa.Column("item_id", Key(), nullable=True, info=project(lambda r: r.service.item_id)),
+        sa.Column("window_id", Key(), nullable=True, info=project(lambda r: r.service.window_id)),
+        sa.Column(
+            "department_id", Key(), nullable=True, info=project(lambda r: r.service.department_id)
+        ),
+        sa.Column("staff_id", Key(), nullable=True, info=project(lambda r: r.service.staff_id)),
+        sa.Column(
+            "follow_up_due", UtcDateTime(), nullable=True, info=project(_open_follow_up_due)
+        ),
+    ),
+    indexes=(
+        sa.Index(None, "service_kind", "service_id", unique=True),
+        sa.Index(None, "month", "staff_id"),
+        sa.Index(None, "follow_up_due"),
     ),
 )
