@@ -8,12 +8,10 @@ import attrs
 
 from servicedesk.app.command import Command
 from servicedesk.domain import reserved
-from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.hall_cases import ApplicationId
 from servicedesk.domain.ratings import RatingChannel, RatingId, RatingLevel, ToldBy, VisitId
 from servicedesk.domain.reserved import ReservedAct
 from servicedesk.domain.values import RequesterEvidence, RequestId
-from servicedesk.i18n import _
 
 
 @attrs.frozen(kw_only=True)
@@ -39,15 +37,6 @@ class GiveRating(Command):
     level: RatingLevel = attrs.field(converter=RatingLevel)
     channel: RatingChannel = attrs.field(converter=RatingChannel)
     evidence: RequesterEvidence | None = None
-
-    def __attrs_post_init__(self) -> None:
-        named = [i for i in (self.request_id, self.application_id, self.visit_id) if i is not None]
-        if len(named) != 1:
-            raise InvalidValue(
-                _("A rating names one service: a request, an application or a visit."),
-                field="request_id",
-                code="rating.invalid",
-            )
 
 
 @attrs.frozen(kw_only=True)

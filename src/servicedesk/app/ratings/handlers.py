@@ -12,7 +12,7 @@ from servicedesk.app.context import Context
 from servicedesk.app.permissions import evidence_of
 from servicedesk.app.ratings.commands import CloseFollowUp, GiveRating, TellRater
 from servicedesk.domain import reserved
-from servicedesk.domain.errors import IllegalTransition, PermissionDenied
+from servicedesk.domain.errors import IllegalTransition, InvalidValue, PermissionDenied
 from servicedesk.domain.hall import DepartmentId, Window
 from servicedesk.domain.hall_queue import QueueId, TicketStatus
 from servicedesk.domain.ratings import RatedService, Rating, RatingId, ServiceKind
@@ -98,6 +98,13 @@ def _visit(cmd: GiveRating, ctx: Context) -> RatedService:
 
 
 def rated_service(cmd: GiveRating, ctx: Context) -> RatedService:
+    named = [i for i in (cmd.request_id, cmd.application_id, cmd.visit_id) if i is not None]
+    if len(named) != 1:
+        raise InvalidValue(
+            _("A rating names one service: a request, an application or a visit."),
+            field="request_id",
+            code="rating.invalid",
+        )
     if cmd.request_id is not None:
         return _job(cmd, ctx)
     if cmd.application_id is not None:

@@ -158,7 +158,7 @@ class RatingQueries(ZonedQueries):
         """One rating and its follow-up; a requester reads the ratings of his own services."""
         rating_id = RatingId(rating_id)
         service_id = rating_id.value.partition(":")[2]
-        self.access.check("ratings.rating", actor, service_id or None)
+        self.access.check("ratings.rating", actor, rating_id, service_id or None)
         now = aware(self.clock(), "clock time")
         with self.store.reading() as uow:
             rating = uow.ratings.get(rating_id)
