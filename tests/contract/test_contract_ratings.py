@@ -1,0 +1,88 @@
+"""Public ratings on every store: once per service, the month's figures, overdue follow-ups."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from contract_ratings import MANAGER, accepted_jobs
+from contract_scenario import CLERK, Clock
+
+from servicedesk import (
+    Actor,
+    ConcurrencyConflict,
+    GiveRating,
+    IllegalTransition,
+    RatingLevel,
+)
+from servicedesk.app.unit_of_work import Store
+from servicedesk.domain.ratings import RatingId, RatingScale
+from servicedesk.testing import IN_PERSON
+
+L = RatingLevel
+
+
+def own(request_id: str) -> Actor:
+    return Actor.requester(f"app-{request_id}", "Chen", acts_for={request_id})
+
+
+def test_ratings_rated_once_and_counted_per_item_and_staff(store: Store) -> None:
+    clock = Clock()
+    d = accepted_jobs(store, clock, "r-1", "r-2", "r-3")
+    clock.advance(hours=1)
+    d.handle(GiveRating(request_id="r-1", level="very_satisfied", channel="app"), actor=own("r-1"))
+    d.handle(
+        GiveRating(request_id="r-2", level="dissatisfied", channel="in_person", evidence=IN_PERSON),
+        actor=CLERK,
+    )
+    d.handle(GiveRating(request_id="r-3", level="satisfied", channel="sms_link"), actor=own("r-3"))
+    with pytest.raises(IllegalTransition, match="rated once"):
+        d.handle(GiveRating(request_id="r-1", level="satisfied", channel="app"), actor=own("r-1"))
+    report = d.ratings.report("2026-03", actor=MANAGER)
+    assert report.total.total == 3
+    assert dict(report.total.counts) == {
+        L.VERY_SATISFIED: 1,
+        L.SATISFIED: 1,
+        L.BASICALLY_SATISFIED: 0,
+        L.DISSATISFIED: 1,
+        L.VERY_DISSATISFIED: 0,
+    }
+    assert report.by_item["tap"].satisfaction_rate == Decimal("0.6667")
+    assert report.by_staff["w-1"].bad == 1
+    assert (report.by_window, report.by_department) == ({}, {})
+    staff = d.ratings.staff("w-1", "2026-03", actor=MANAGER)
+    assert (staff.total, staff.satisfied, staff.satisfaction_rate) == (3, 2, Decimal("0.6667"))
+    assert d.ratings.report("2026-04", actor=MANAGER).total.total == 0
+    # the follow-up of r-2's bad rating runs 3 working days: overdue a week later only
+    assert d.ratings.overdue_follow_ups(actor=MANAGER) == []
+    clock.advance(days=7)
+    overdue = d.ratings.overdue_follow_ups(actor=MANAGER)
+    assert [v.id for v in overdue] == [RatingId("job:r-2")]
+    assert overdue[0].service.staff_id == "w-1"
+
+
+def test_ratings_a_second_rating_of_a_service_breaks_the_stores_unique_key(store: Store) -> None:
+    """Whatever its id: the key is the service rated (rule ratings.once-per-service)."""
+    clock = Clock()
+    d = accepted_jobs(store, clock, "r-1")
+    clock.advance(hours=1)
+    d.handle(GiveRating(request_id="r-1", level="satisfied", channel="app"), actor=own("r-1"))
+    with store.unit_of_work() as uow:
+        first = uow.ratings.get(RatingId("job:r-1"))
+    twin = type(first).give(
+        first.service,
+        level=L.SATISFIED,
+        channel=first.channel,
+        by=first.rated_by,
+        by_requester=True,
+        evidence=None,
+        scale=RatingScale(),
+        zone=d.policies.calendar().tz,
+        at=clock.now + timedelta(minutes=1),
+    )
+    twin.id = RatingId("job:r-1-again")
+    with pytest.raises(ConcurrencyConflict), store.unit_of_work() as uow:
+        uow.ratings.add(twin)
+        uow.commit()
+    assert d.ratings.report("2026-03", actor=MANAGER).total.total == 1
