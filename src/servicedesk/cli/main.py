@@ -83,6 +83,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "servicedesk.cli.relay:relay",
         N_("Publish every committed event to a broker, at least once, in order per record."),
     ),
+    "rating": (
+        "servicedesk.cli.ratings:rating",
+        N_("Public ratings of a service, and the follow-up of a bad one."),
+    ),
 }
 
 

@@ -88,6 +88,10 @@ CLI_PATHS: Final[dict[str, str]] = {
     "TransferNumber": "hall transfer",
     "GoOnDuty": "hall on-duty",
     "GoOffDuty": "hall off-duty",
+    # public ratings
+    "GiveRating": "rating give",
+    "CloseFollowUp": "rating follow-up close",
+    "TellRater": "rating tell",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
@@ -158,6 +162,10 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "queries.item": "catalogue show",
     "hall.windows": "hall windows",
     "hall.guides": "hall guides",
+    "ratings.rating": "rating show",
+    "ratings.overdue_follow_ups": "rating overdue",
+    "ratings.report": "rating report",
+    "ratings.staff": "rating staff",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.
