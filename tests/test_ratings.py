@@ -253,7 +253,8 @@ def test_ratings_a_bad_job_rating_is_followed_up_and_the_rater_told() -> None:
     s.desk.handle(TellRater(rating_id=rating_id, channel="phone"), actor=s.clerk)
     assert s.desk.ratings.overdue_follow_ups(actor=MANAGER) == []
     told = s.desk.ratings.rating(rating_id, actor=chen).follow_up
-    assert told is not None and told.told_at == s.now
+    assert told is not None
+    assert told.told_at == s.now
     with pytest.raises(PermissionDenied):
         s.desk.handle(TellRater(rating_id=rating_id), actor=AUDITOR)
 
@@ -302,7 +303,8 @@ def test_ratings_of_hall_visits_and_applications_roll_up_per_window_department_a
     rating_id = hall.desk.handle(bad, actor=applicant).id
     assert rating_id is not None
     follow_up = hall.desk.ratings.rating(rating_id, actor=applicant).follow_up
-    assert follow_up is not None and follow_up.owner == ActorId("civil-head")
+    assert follow_up is not None
+    assert follow_up.owner == ActorId("civil-head")
     report = hall.desk.ratings.report("2026-05", actor=MANAGER)
     assert report.total.total == 2
     assert report.by_window["B"].total == 2
@@ -384,7 +386,8 @@ def test_ratings_scale_and_follow_up_are_policies() -> None:
     ).id
     assert rating_id is not None
     view = s.desk.ratings.rating(rating_id, actor=MANAGER)
-    assert view.follow_up is not None and view.follow_up.owner == ActorId("quality-head")
+    assert view.follow_up is not None
+    assert view.follow_up.owner == ActorId("quality-head")
     assert s.desk.ratings.staff("w-1", "2026-03", actor=MANAGER).satisfaction_rate == Decimal(0)
     g = BillingScenario(plugins=[Garbage()])
     job = g.accepted_request("1-102")

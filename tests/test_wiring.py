@@ -17,7 +17,16 @@ from servicedesk.app.bootstrap import FILERS, HANDLERS, RECORD_SOURCES
 from servicedesk.app.command import Command
 from servicedesk.domain.events import Event
 
-AREAS = ("catalogue", "requests", "billing", "complaints", "callbacks", "records", "hall", "ratings")
+AREAS = (
+    "catalogue",
+    "requests",
+    "billing",
+    "complaints",
+    "callbacks",
+    "records",
+    "hall",
+    "ratings",
+)
 
 
 def public_commands() -> set[type[Command]]:

@@ -182,18 +182,6 @@ if TYPE_CHECKING:
         RatingView,
         StaffRatings,
     )
-    from servicedesk.domain.ratings import (
-        FollowUp,
-        FollowUpTerms,
-        RatedService,
-        RatingChannel,
-        RatingId,
-        RatingLevel,
-        RatingScale,
-        ServiceKind,
-        ToldBy,
-        VisitId,
-    )
 
     # -- records -----------------------------------------------------------------------------------
     from servicedesk.app.records.commands import (
@@ -317,6 +305,18 @@ if TYPE_CHECKING:
     from servicedesk.domain.lost_found import Finder, FoundItemId
     from servicedesk.domain.money import FEN, Money, Rounding, total
     from servicedesk.domain.payments import PaymentPurpose
+    from servicedesk.domain.ratings import (
+        FollowUp,
+        FollowUpTerms,
+        RatedService,
+        RatingChannel,
+        RatingId,
+        RatingLevel,
+        RatingScale,
+        ServiceKind,
+        ToldBy,
+        VisitId,
+    )
     from servicedesk.domain.requests import Channel, ConsentKind, ItemKind, Status, Urgency
     from servicedesk.domain.retention import RecordKind
     from servicedesk.domain.statements import StatementStatus

@@ -82,7 +82,8 @@ def test_ratings_a_second_rating_of_a_service_breaks_the_stores_unique_key(store
         at=clock.now + timedelta(minutes=1),
     )
     twin.id = RatingId("job:r-1-again")
-    with pytest.raises(ConcurrencyConflict), store.unit_of_work() as uow:
+    with store.unit_of_work() as uow:
         uow.ratings.add(twin)
-        uow.commit()
+        with pytest.raises(ConcurrencyConflict):
+            uow.commit()
     assert d.ratings.report("2026-03", actor=MANAGER).total.total == 1

@@ -85,7 +85,7 @@ from servicedesk.domain.hall_queue import HallQueue
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
-from servicedesk.domain.ratings import Rating
+from servicedesk.domain.ratings import Rating, RatingLevel
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile, RecordFileId
 from servicedesk.domain.statements import Statement, StatementLineKind
@@ -908,14 +908,15 @@ class MemoryRatings(_MemoryRepository[Rating], RatingRepository):
     cls = Rating
 
     def counts(self, month: Month, staff_id: str | None = None) -> list[RatingCount]:
-        tally: dict[tuple[Any, ...], int] = defaultdict(int)
+        Key = tuple[str | None, str | None, str | None, str | None, RatingLevel]
+        tally: dict[Key, int] = defaultdict(int)
         for rating in self._all(
             lambda r: r.month == month and (staff_id is None or r.service.staff_id == staff_id)
         ):
             s = rating.service
             tally[s.item_id, s.window_id, s.department_id, s.staff_id, rating.level] += 1
         return [
-            RatingCount(*key, count)
+            RatingCount(*key, count=count)
             for key, count in sorted(
                 tally.items(),
                 key=lambda kv: tuple((v is not None, "" if v is None else str(v)) for v in kv[0]),

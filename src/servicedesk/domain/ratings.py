@@ -1,4 +1,4 @@
-"""Public ratings (好差评): the requester's rating of one service, and the follow-up a bad one opens.
+"""Public ratings (好差评): a requester's rating of one service, and a bad one's follow-up.
 
 After a job, a hall application or a visit to a window, its requester (the applicant, the
 visitor) rates the service once, on the organisation's scale (rule ratings.public-rating):
@@ -337,7 +337,8 @@ class Rating(Aggregate[RatingId]):
             )
         )
         if bad:
-            assert follow_up is not None and calendar is not None
+            assert follow_up is not None
+            assert calendar is not None
             due = follow_up.within.due(calendar, at)
             rating._record(
                 FollowUpOpened(at=at, rating_id=rating.id, owner=follow_up.owner, due=due)
@@ -366,10 +367,7 @@ class Rating(Aggregate[RatingId]):
         follow_up = self.follow_up
         if follow_up is None or follow_up.is_open or follow_up.told_at is not None:
             raise IllegalTransition(
-                _(
-                    "Rating {id}'s rater is told a follow-up's outcome once, after it is "
-                    "recorded."
-                ),
+                _("Rating {id}'s rater is told a follow-up's outcome once, after it is recorded."),
                 code="rating.illegal_transition",
                 id=self.id,
             )

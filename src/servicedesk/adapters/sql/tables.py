@@ -44,8 +44,8 @@ from servicedesk.domain.hall_queue import HallQueue
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
-from servicedesk.domain.ratings import Rating
 from servicedesk.domain.privacy import ERASED, ERASED_PHONE, subject_key
+from servicedesk.domain.ratings import Rating
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile
 from servicedesk.domain.statements import Statement
@@ -770,9 +770,14 @@ ratings = aggregate_table(
     cls=Rating,
     columns=(
         sa.Column(
-            "service_kind", sa.String(20), nullable=False, info=project(lambda r: r.service.kind.value)
+            "service_kind",
+            sa.String(20),
+            nullable=False,
+            info=project(lambda r: r.service.kind.value),
         ),
-        sa.Column("service_id", Key(), nullable=False, info=project(lambda r: r.service.service_id)),
+        sa.Column(
+            "service_id", Key(), nullable=False, info=project(lambda r: r.service.service_id)
+        ),
         sa.Column("month", sa.String(7), nullable=False, info=project(lambda r: str(r.month))),
         sa.Column("level", sa.String(20), nullable=False, info=project(lambda r: r.level.value)),
         sa.Column("item_id", Key(), nullable=True, info=project(lambda r: r.service.item_id)),
@@ -781,9 +786,7 @@ ratings = aggregate_table(
             "department_id", Key(), nullable=True, info=project(lambda r: r.service.department_id)
         ),
         sa.Column("staff_id", Key(), nullable=True, info=project(lambda r: r.service.staff_id)),
-        sa.Column(
-            "follow_up_due", UtcDateTime(), nullable=True, info=project(_open_follow_up_due)
-        ),
+        sa.Column("follow_up_due", UtcDateTime(), nullable=True, info=project(_open_follow_up_due)),
     ),
     indexes=(
         sa.Index(None, "service_kind", "service_id", unique=True),
