@@ -134,7 +134,7 @@ def rating_show(rating_id: str, **kwargs: Any) -> None:
         view,
         lambda: table(
             _("Rating {id} of {month}").format(id=view.id, month=view.month),
-            [_("rating"), _("level"), _("staff"), _("owner"), _("due"), _("follow-up")],
+            [_("rating"), _("level"), _("staff"), _("owner"), _("follow-up due"), _("follow-up")],
             [_follow_up_row(view)],
         ),
     )
@@ -153,7 +153,7 @@ def rating_overdue(**kwargs: Any) -> None:
         views,
         lambda: table(
             _("Follow-ups overdue"),
-            [_("rating"), _("level"), _("staff"), _("owner"), _("due"), _("follow-up")],
+            [_("rating"), _("level"), _("staff"), _("owner"), _("follow-up due"), _("follow-up")],
             [_follow_up_row(v) for v in views],
         ),
     )
@@ -191,7 +191,7 @@ def rating_report(month: Month, **kwargs: Any) -> None:
         report,
         lambda: table(
             _("Ratings of {month}").format(month=month),
-            ["", *(_label(level) for level in levels), _("total"), _("satisfied")],
+            ["", *(_label(level) for level in levels), _("total"), _("satisfaction rate")],
             rows,
         ),
     )
@@ -216,7 +216,7 @@ def rating_staff(staff_id: str, month: Month, **kwargs: Any) -> None:
             [
                 *((_label(level), n) for level, n in figures.counts.items()),
                 (_("total"), figures.total),
-                (_("satisfied"), percent(figures.satisfaction_rate)),
+                (_("satisfaction rate"), percent(figures.satisfaction_rate)),
             ],
         ),
     )
