@@ -448,3 +448,39 @@ def test_ratings_are_never_counted_twice_nor_by_another_and_the_roll_up_is_what_
     assert report.by_staff.get("w-1", report.total).total == len(given_levels)
     satisfied = sum(1 for level in given_levels.values() if RATING_SCALE.is_satisfied(level))
     assert report.total.satisfied == satisfied
+
+
+# --- hostile input -------------------------------------------------------------------------------
+
+
+def test_ratings_hostile_input_is_refused_typed_and_stores_nothing() -> None:
+    s, request, chen = rated_job()
+    rating_id = s.desk.handle(
+        GiveRating(request_id=request, level="very_dissatisfied", channel="app"), actor=chen
+    ).id
+    assert rating_id is not None
+    before = store_state(s.store)
+    attempts: list[Any] = [
+        lambda: GiveRating(request_id=request, level=3, channel="app"),
+        lambda: GiveRating(request_id=request, level="satisfied", channel="carrier pigeon"),
+        lambda: GiveRating(visit_id="2026-05-11;A003", level="satisfied", channel="qr_code"),
+        lambda: GiveRating(request_id="r\x00-1", level="satisfied", channel="app"),
+        lambda: CloseFollowUp(rating_id="job:" + "x" * 80, outcome="done"),
+        lambda: TellRater(rating_id=rating_id, channel="telepathy"),
+    ]
+    for make in attempts:
+        with pytest.raises(ServiceDeskError):
+            make()
+    visit = GiveRating(visit_id="2026-02-30:A003", level="satisfied", channel="qr_code")
+    sent: list[Any] = [
+        (visit, Actor.requester("qr", "Visitor", acts_for={"2026-02-30:A003"})),
+        (CloseFollowUp(rating_id=rating_id, outcome="x" * 1001), MANAGER),
+        (CloseFollowUp(rating_id=rating_id, outcome="done\x00"), MANAGER),
+        (CloseFollowUp(rating_id=rating_id, outcome=["done"]), MANAGER),
+        (GiveRating(request_id=request, level="satisfied", channel="app", evidence="yes"), s.clerk),
+        (TellRater(rating_id="job:unknown"), s.clerk),
+    ]
+    for command, actor in sent:
+        with pytest.raises(ServiceDeskError):
+            s.desk.handle(command, actor=actor)
+    assert store_state(s.store) == before

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,14 +11,23 @@ from contract_scenario import CLERK, Clock
 
 from servicedesk import (
     Actor,
+    ActorId,
+    CallNext,
     ConcurrencyConflict,
+    DecideAtWindow,
+    Desk,
+    FinishNumber,
     GiveRating,
     IllegalTransition,
     RatingLevel,
+    ReceiveApplication,
+    TakeNumber,
+    VisitId,
 )
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.ratings import RatingId, RatingScale
 from servicedesk.testing import IN_PERSON
+from servicedesk.testing import hall as h
 
 L = RatingLevel
 
@@ -87,3 +96,39 @@ def test_ratings_a_second_rating_of_a_service_breaks_the_stores_unique_key(store
         with pytest.raises(ConcurrencyConflict):
             uow.commit()
     assert d.ratings.report("2026-03", actor=MANAGER).total.total == 1
+
+
+def test_ratings_of_a_hall_counted_per_window_and_department(store: Store) -> None:
+    clock = Clock(h.MORNING)
+    d = Desk(store, clock=clock, entry_points=False)
+    h.open_hall(d)
+    number = d.handle(TakeNumber(item_id=h.PROMISED)).id
+    assert number is not None
+    d.handle(CallNext(window_id="B"), actor=h.clerk("clerk-b"))
+    clock.advance(minutes=5)
+    d.handle(FinishNumber(window_id="B"), actor=h.clerk("clerk-b"))
+    visit = VisitId.of(date(2026, 5, 11), number).value
+    received = ReceiveApplication(
+        item_id=h.IMMEDIATE, applicant=h.applicant(), window_id="A", presented=("id_card",)
+    )
+    application = d.handle(received, actor=h.clerk("clerk-a")).id
+    assert application is not None
+    decide = DecideAtWindow(application_id=application, document_number="R-1")
+    d.handle(decide, actor=h.clerk("clerk-a"))
+    clock.advance(minutes=10)
+    visitor = Actor.requester("qr-1", "Visitor", acts_for={visit})
+    d.handle(GiveRating(visit_id=visit, level="satisfied", channel="qr_code"), actor=visitor)
+    applicant = Actor.requester("app-li", "Li", acts_for={application})
+    d.handle(
+        GiveRating(application_id=application, level="very_dissatisfied", channel="sms_link"),
+        actor=applicant,
+    )
+    report = d.ratings.report("2026-05", actor=MANAGER)
+    assert sorted(report.by_window) == ["A", "B"]
+    # window A is comprehensive: the application counts for its guide's first department
+    assert report.by_department["civil"].total == 2
+    assert report.by_staff["clerk-a"].bad == 1
+    assert report.by_staff["clerk-b"].satisfaction_rate == Decimal("1.0000")
+    view = d.ratings.rating(f"application:{application}", actor=applicant)
+    assert view.follow_up is not None
+    assert view.follow_up.owner == ActorId("civil-head")
