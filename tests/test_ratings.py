@@ -43,6 +43,7 @@ from servicedesk import (
     WorkingBudget,
     hookimpl,
 )
+from servicedesk.app.ratings.queries import staff_ratings
 from servicedesk.domain.callbacks import Month
 from servicedesk.domain.ratings import FollowUpTerms, Rating, RatingChannel, RatingId, ToldBy
 from servicedesk.policies.default import RATING_SCALE, PropertyCentreDefaults
@@ -342,6 +343,8 @@ def test_ratings_staff_figures_for_appraisal_are_a_frozen_value() -> None:
         mine.counts[L.SATISFIED] = 5  # type: ignore[index]
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         mine.total = 3  # type: ignore[misc]
+    with s.store.reading() as uow:  # what a handler reads inside its own unit of work
+        assert staff_ratings(uow, RatingScale(), "w-1", "2026-03") == mine
     nobody = s.desk.ratings.staff("w-2", "2026-03", actor=MANAGER)
     assert (nobody.total, nobody.satisfaction_rate) == (0, None)
     assert s.desk.ratings.staff("w-1", "2026-04", actor=MANAGER).total == 0

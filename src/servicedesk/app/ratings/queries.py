@@ -19,7 +19,7 @@ import attrs
 from servicedesk.app.callbacks.queries import rate
 from servicedesk.app.permissions import Access
 from servicedesk.app.ratings.ports import RatingCount
-from servicedesk.app.unit_of_work import Store
+from servicedesk.app.unit_of_work import Store, UnitOfWork
 from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.callbacks import Month
 from servicedesk.domain.ratings import (
@@ -201,19 +201,26 @@ class RatingQueries(ZonedQueries):
     ) -> StaffRatings:
         """One member of staff's ratings of ``month`` (a worker's by his worker id)."""
         self.access.check("ratings.staff", actor)
-        staff = ActorId(staff_id).value
-        month = Month.parse(month)
         scale = self.policies.rating_scale()
         with self.store.reading() as uow:
-            counts = uow.ratings.counts(month, staff_id=staff)
-        total, _by = roll_up(counts, scale)
-        figures = RatingFigures.of(total, scale)
-        return StaffRatings(
-            staff,
-            month,
-            figures.counts,
-            figures.total,
-            figures.satisfied,
-            figures.bad,
-            figures.satisfaction_rate,
-        )
+            return staff_ratings(uow, scale, staff_id, month)
+
+
+def staff_ratings(
+    uow: UnitOfWork, scale: RatingScale, staff_id: ActorId | str, month: Month | str
+) -> StaffRatings:
+    """One member of staff's ratings of ``month``, read in ``uow``: what ``desk.ratings.staff``
+    answers, for a handler that needs them inside its own unit of work (an appraisal)."""
+    staff = ActorId(staff_id).value
+    month = Month.parse(month)
+    total, _by = roll_up(uow.ratings.counts(month, staff_id=staff), scale)
+    figures = RatingFigures.of(total, scale)
+    return StaffRatings(
+        staff,
+        month,
+        figures.counts,
+        figures.total,
+        figures.satisfied,
+        figures.bad,
+        figures.satisfaction_rate,
+    )
