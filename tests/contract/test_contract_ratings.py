@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from contract_databases import wipe
 from contract_ratings import MANAGER, accepted_jobs
 from contract_scenario import CLERK, Clock
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from servicedesk import (
     Actor,
@@ -23,13 +28,27 @@ from servicedesk import (
     ReceiveApplication,
     TakeNumber,
     VisitId,
+    WorkingBudget,
 )
+from servicedesk.adapters.memory import MemoryStore
+from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.unit_of_work import Store
-from servicedesk.domain.ratings import RatingId, RatingScale
+from servicedesk.domain.callbacks import Month
+from servicedesk.domain.ratings import (
+    FollowUpTerms,
+    RatedService,
+    Rating,
+    RatingChannel,
+    RatingId,
+    RatingScale,
+    ServiceKind,
+)
+from servicedesk.policies.default import PropertyCentreDefaults
 from servicedesk.testing import IN_PERSON
 from servicedesk.testing import hall as h
 
 L = RatingLevel
+CALENDAR = PropertyCentreDefaults().servicedesk_calendar()
 
 
 def own(request_id: str) -> Actor:
@@ -132,3 +151,67 @@ def test_ratings_of_a_hall_counted_per_window_and_department(store: Store) -> No
     view = d.ratings.rating(f"application:{application}", actor=applicant)
     assert view.follow_up is not None
     assert view.follow_up.owner == ActorId("civil-head")
+
+
+# --- the SQL GROUP BY answers what the memory store counts ---------------------------------------
+
+KEYS = st.sampled_from([None, "a", "b"])
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.tuples(KEYS, KEYS, KEYS, KEYS, st.sampled_from(list(RatingLevel)), st.integers(0, 40)),
+        max_size=15,
+    )
+)
+def test_ratings_counts_in_sql_equal_the_memory_stores(
+    sql_store: SqlStore, given_ratings: list[tuple[Any, ...]]
+) -> None:
+    wipe(sql_store)
+    memory = MemoryStore()
+    zone = ZoneInfo("Asia/Shanghai")
+    for store in (memory, sql_store):
+        with store.unit_of_work() as uow:
+            for n, (item, window, department, staff, level, day) in enumerate(given_ratings):
+                at = datetime(2026, 3, 20, 2, 0, tzinfo=UTC) + timedelta(days=day)
+                service = RatedService(
+                    kind=ServiceKind.JOB,
+                    service_id=f"r-{n}",
+                    item_id=item,
+                    window_id=window,
+                    department_id=department,
+                    staff_id=staff,
+                    served_at=at,
+                )
+                terms = FollowUpTerms(ActorId("head"), WorkingBudget.working_days(3))
+                rating = Rating.give(
+                    service,
+                    level=level,
+                    channel=RatingChannel.APP,
+                    by=ActorId(f"app-{n}"),
+                    by_requester=True,
+                    evidence=None,
+                    scale=RatingScale(),
+                    zone=zone,
+                    at=at,
+                    follow_up=terms,
+                    calendar=CALENDAR,
+                )
+                uow.ratings.add(rating)
+            uow.commit()
+
+    def counted(store: Store, month: str, staff: str | None) -> list[Any]:
+        with store.reading() as uow:
+            rows = uow.ratings.counts(Month.parse(month), staff_id=staff)
+        return sorted(rows, key=repr)
+
+    for month in ("2026-03", "2026-04"):
+        for staff in (None, "a"):
+            assert counted(sql_store, month, staff) == counted(memory, month, staff)
+    everything = sum(r.count for m in ("2026-03", "2026-04") for r in counted(memory, m, None))
+    assert everything == len(given_ratings)
