@@ -343,7 +343,9 @@ def test_the_hall_items_a_person_concluded_count_as_volume() -> None:
 
 
 def test_the_ratings_port_is_read_when_wired() -> None:
-    def rated(uow: object, staff: ActorId, period: AppraisalPeriod) -> RatingFigure:
+    def rated(
+        uow: object, policies: object, staff: ActorId, period: AppraisalPeriod
+    ) -> RatingFigure:
         return RatingFigure(4, Decimal("0.5000")) if staff.value == "w-1" else RatingFigure()
 
     desk, _clock, _store = _march(wiring=attrs.evolve(WIRING, rating_figures=rated))

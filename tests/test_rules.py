@@ -28,6 +28,7 @@ SRC = ROOT / "src" / "servicedesk"
 AREAS = frozenset(
     {"catalogue", "requests", "time", "billing", "complaints", "callbacks", "records", "hall"}
     | {"staff"}
+    | {"ratings"}
 )
 RULE_ID = r"[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*"
 HEADING = re.compile(r"^(?P<level>#{1,6}) (?P<title>.+?)(?: \{#(?P<id>[^}\s]+)\})?\s*$", re.M)

@@ -19,7 +19,7 @@ import attrs
 import pytest
 
 import servicedesk.app
-from servicedesk import Contact, Desk
+from servicedesk import Contact, Desk, GiveRating
 from servicedesk.app.appraisal.commands import DrawAppraisal, SignAppraisal
 from servicedesk.app.billing.commands import RequestInvoice
 from servicedesk.app.records.commands import LogFoundItem
@@ -30,6 +30,7 @@ from servicedesk.demo.month_end import run_month_end
 from servicedesk.demo.steps import DemoClock
 from servicedesk.domain.errors import ServiceDeskError
 from servicedesk.domain.lost_found import Finder
+from servicedesk.testing import IN_PERSON
 from support import CENTRE_MANAGER, CLERK
 
 ORG_OFFSET = timedelta(hours=8)
@@ -134,6 +135,7 @@ def _values(desk: Desk, hall: Desk) -> dict[str, list[Any]]:
         "phone": [r["requester"]["contact"]["phone"] for r in stored.get("request", [])][:2],
         "appraisal_id": [a["id"] for a in stored.get("appraisal", [])],
         "staff": [a["staff"] for a in stored.get("appraisal", [])],
+        "rating_id": [r["id"] for r in stored.get("rating", [])],
     }
 
 
@@ -157,6 +159,11 @@ def test_every_view_shows_every_time_in_the_organisations_zone(
     month = sorted(_values(day.desk, hall_day.desk)["month"])[0]
     drawn = day.desk.handle(DrawAppraisal(staff=worker, period=month)).id
     day.desk.handle(SignAppraisal(appraisal_id=drawn), actor=CENTRE_MANAGER)
+    # and a bad rating of a job the requester accepted, with its follow-up
+    requests = day.desk.store.tables["request"].values()  # type: ignore[attr-defined]
+    accepted = next(doc["id"] for _v, doc in requests if doc["status"] in ("accepted", "closed"))
+    rated = GiveRating(request_id=accepted, level="dissatisfied", channel="in_person")
+    day.desk.handle(attrs.evolve(rated, evidence=IN_PERSON), actor=CLERK)
     views: set[type[Any]] = set()
     times: list[tuple[str, datetime]] = []
     for desk, hall in ((day.desk, hall_day.desk), (hall_day.desk, hall_day.desk)):

@@ -76,7 +76,12 @@ def actor_for(column: str, ids: set[str]) -> Actor:
     return Actor(ActorId(f"x-{column}"), column, {Role(column)})
 
 
+#: Commands that name their record in one of several optional fields: the one a test fills.
+NAMED_RECORD: dict[str, dict[str, str]] = {"GiveRating": {"request_id": "r-1"}}
+
+
 def plausible_command(cls: type[Command], **given: Any) -> Any:
+    given = {**NAMED_RECORD.get(cls.__name__, {}), **given}
     hints = typing.get_type_hints(cls)
     kwargs = {
         f.name: TEXTS.get(f.name) or plausible(hints[f.name])
@@ -188,7 +193,13 @@ def test_a_requester_gives_his_own_word_on_his_own_records_only() -> None:
     s = BillingScenario()
     started, accepted, charge = on_a_job(s)
     cells = [n for n in COMMANDS if ROWS[n][Role.REQUESTER] == "own"]
-    assert sorted(cells) == ["AcceptWork", "ConfirmCharge", "RecordConsent", "RejectWork"]
+    assert sorted(cells) == [
+        "AcceptWork",
+        "ConfirmCharge",
+        "GiveRating",
+        "RecordConsent",
+        "RejectWork",
+    ]
     for name in cells:
         target = {"charge_id": charge} if name == "ConfirmCharge" else {"request_id": started}
         command = plausible_command(COMMANDS[name], **target)

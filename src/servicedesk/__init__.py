@@ -182,6 +182,16 @@ if TYPE_CHECKING:
     from servicedesk.app.pages import DEFAULT_LIMIT, MAX_LIMIT, Page
     from servicedesk.app.progress import Progress
 
+    # -- public ratings ----------------------------------------------------------------------------
+    from servicedesk.app.ratings.commands import CloseFollowUp, GiveRating, TellRater
+    from servicedesk.app.ratings.queries import (
+        RatingFigures,
+        RatingQueries,
+        RatingReport,
+        RatingView,
+        StaffRatings,
+    )
+
     # -- records -----------------------------------------------------------------------------------
     from servicedesk.app.records.commands import (
         ClaimFoundItem,
@@ -308,6 +318,18 @@ if TYPE_CHECKING:
     from servicedesk.domain.lost_found import Finder, FoundItemId
     from servicedesk.domain.money import FEN, Money, Rounding, total
     from servicedesk.domain.payments import PaymentPurpose
+    from servicedesk.domain.ratings import (
+        FollowUp,
+        FollowUpTerms,
+        RatedService,
+        RatingChannel,
+        RatingId,
+        RatingLevel,
+        RatingScale,
+        ServiceKind,
+        ToldBy,
+        VisitId,
+    )
     from servicedesk.domain.requests import Channel, ConsentKind, ItemKind, Status, Urgency
     from servicedesk.domain.retention import RecordKind
     from servicedesk.domain.statements import StatementStatus
@@ -605,6 +627,24 @@ _EXPORTS: dict[str, str] = {
     "AppraisalId": "servicedesk.domain.appraisal",
     "AppraisalPeriod": "servicedesk.domain.appraisal",
     "AppraisalScale": "servicedesk.domain.appraisal",
+    "CloseFollowUp": "servicedesk.app.ratings.commands",
+    "GiveRating": "servicedesk.app.ratings.commands",
+    "TellRater": "servicedesk.app.ratings.commands",
+    "RatingFigures": "servicedesk.app.ratings.queries",
+    "RatingQueries": "servicedesk.app.ratings.queries",
+    "RatingReport": "servicedesk.app.ratings.queries",
+    "RatingView": "servicedesk.app.ratings.queries",
+    "StaffRatings": "servicedesk.app.ratings.queries",
+    "FollowUp": "servicedesk.domain.ratings",
+    "FollowUpTerms": "servicedesk.domain.ratings",
+    "RatedService": "servicedesk.domain.ratings",
+    "RatingChannel": "servicedesk.domain.ratings",
+    "RatingId": "servicedesk.domain.ratings",
+    "RatingLevel": "servicedesk.domain.ratings",
+    "RatingScale": "servicedesk.domain.ratings",
+    "ServiceKind": "servicedesk.domain.ratings",
+    "ToldBy": "servicedesk.domain.ratings",
+    "VisitId": "servicedesk.domain.ratings",
 }
 
 
@@ -908,6 +948,25 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "AppraisalId",
     "AppraisalPeriod",
     "AppraisalScale",
+    # public ratings
+    "CloseFollowUp",
+    "FollowUp",
+    "FollowUpTerms",
+    "GiveRating",
+    "RatedService",
+    "RatingChannel",
+    "RatingFigures",
+    "RatingId",
+    "RatingLevel",
+    "RatingQueries",
+    "RatingReport",
+    "RatingScale",
+    "RatingView",
+    "ServiceKind",
+    "StaffRatings",
+    "TellRater",
+    "ToldBy",
+    "VisitId",
 ]
 
 # A library logs but never decides where logs go: without this, Python's last-resort handler

@@ -56,6 +56,7 @@ from servicedesk.app.hall.ports import (
     QueueRepository,
     WindowRepository,
 )
+from servicedesk.app.ratings.ports import RatingCount, RatingRepository
 from servicedesk.app.records.ports import (
     AuditLog,
     FoundItemRepository,
@@ -90,6 +91,7 @@ from servicedesk.domain.hall_queue import HallQueue
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
+from servicedesk.domain.ratings import Rating, RatingLevel
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile, RecordFileId
 from servicedesk.domain.statements import Statement, StatementLineKind
@@ -112,6 +114,7 @@ Row = tuple[int, dict[str, Any]]  # (version, document)
 #: per kind, the key an aggregate holds, or None (one OPEN account per unit and kind).
 UNIQUE: dict[str, Callable[[Any], Hashable | None]] = {
     "account": lambda a: (a.unit, a.kind.value) if a.is_open else None,
+    "rating": lambda r: (r.service.kind.value, r.service.service_id),
 }
 
 
@@ -351,6 +354,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.hall_applications = MemoryApplications(store)
         self.appraisals = MemoryAppraisals(store)
         self.discipline_notes = MemoryDisciplineNotes(store)
+        self.ratings = MemoryRatings(store)
         # the ports that are not repositories
         self.events = MemoryEventLog(store)
         self.idempotency = MemoryIdempotencyKeys(self)
@@ -952,3 +956,32 @@ class MemoryAppraisalReports(AppraisalReports):
             rows = list(self.uow.store.tables.get(MemoryApplications.kind, {}).values())
         concluded = (convert.structure(document, Application).result for _v, document in rows)
         return sum(1 for r in concluded if r is not None and r.by == staff and start <= r.at < end)
+
+
+# --- public ratings ------------------------------------------------------------------------------
+
+
+class MemoryRatings(_MemoryRepository[Rating], RatingRepository):
+    """The rating of a service is keyed by the service (``UNIQUE``), as the SQL index keeps it."""
+
+    cls = Rating
+
+    def counts(self, month: Month, staff_id: str | None = None) -> list[RatingCount]:
+        Key = tuple[str | None, str | None, str | None, str | None, RatingLevel]
+        tally: dict[Key, int] = defaultdict(int)
+        for rating in self._all(
+            lambda r: r.month == month and (staff_id is None or r.service.staff_id == staff_id)
+        ):
+            s = rating.service
+            tally[s.item_id, s.window_id, s.department_id, s.staff_id, rating.level] += 1
+        return [
+            RatingCount(*key, count=count)
+            for key, count in sorted(
+                tally.items(),
+                key=lambda kv: tuple((v is not None, "" if v is None else str(v)) for v in kv[0]),
+            )
+        ]
+
+    def overdue_follow_ups(self, now: datetime) -> list[Rating]:
+        found = self._all(lambda r: r.follow_up is not None and r.follow_up.is_overdue(now))
+        return sorted(found, key=lambda r: (r.follow_up.due if r.follow_up else now, r.id.value))

@@ -104,6 +104,9 @@ from servicedesk.app.hall.commands import (
     WithdrawGuide,
     WithdrawStaff,
 )
+from servicedesk.app.ratings import handlers as ratings
+from servicedesk.app.ratings.commands import CloseFollowUp, GiveRating, TellRater
+from servicedesk.app.ratings.queries import appraisal_ratings
 from servicedesk.app.records import filing
 from servicedesk.app.records import handlers as records
 from servicedesk.app.records.commands import (
@@ -251,6 +254,10 @@ HANDLERS: Final[dict[type[Command], Handler]] = {
     RecordDisciplineNote: appraisal.record_discipline_note,
     SignAppraisal: appraisal.sign_appraisal,
     CloseRectification: appraisal.close_rectification,
+    # public ratings
+    GiveRating: ratings.give_rating,
+    CloseFollowUp: ratings.close_follow_up,
+    TellRater: ratings.tell_rater,
 }
 
 #: Event class -> what it does to the record files it concerns (``records.filing``).
@@ -297,6 +304,7 @@ WIRING: Final = Wiring(
     filers=FILERS,
     record_sources=RECORD_SOURCES,
     voucher_sources=(settlement_vouchers,),
+    rating_figures=appraisal_ratings,
 )
 
 

@@ -40,6 +40,7 @@ from servicedesk.app.permissions import (
     query_cells,
 )
 from servicedesk.app.progress import Progress
+from servicedesk.app.ratings.queries import RatingQueries
 from servicedesk.app.records.queries import RecordQueries
 from servicedesk.app.requests.queries import Queries
 from servicedesk.app.unit_of_work import Store
@@ -58,7 +59,16 @@ Subscriber = Callable[[Event], None]
 #: The row of the table for an export that shows personal data unmasked.
 REVEALED_EXPORT = "records.requester_export(reveal=True)"
 #: The desk's attributes that answer queries, each permission-checked (``Access``).
-QUERY_AREAS = ("queries", "billing", "complaints", "quality", "records", "hall", "appraisal")
+QUERY_AREAS = (
+    "queries",
+    "billing",
+    "complaints",
+    "quality",
+    "records",
+    "hall",
+    "appraisal",
+    "ratings",
+)
 #: How long to wait before retry number ``attempt`` (0 for the first retry), in seconds.
 Backoff = Callable[[int], float]
 
@@ -147,6 +157,7 @@ class Desk:
         )
         self.hall = HallQueries(store, self.policies, clock, access)
         self.appraisal = AppraisalQueries(store, self.policies, clock, access)
+        self.ratings = RatingQueries(store, self.policies, clock, access)
         #: Every committed event in commit order, from a position the reader keeps.
         self.events = EventFeed(store)
 

@@ -43,7 +43,7 @@ from servicedesk.policies.manager import Policies
 from servicedesk.policies.records_defaults import OPEN_TO_THE_PUBLIC
 
 #: Fields naming the record a requester's act is about, checked against ``Actor.acts_for``.
-BINDING_FIELDS = ("request_id", "account_id", "application_id")
+BINDING_FIELDS = ("request_id", "account_id", "application_id", "visit_id")
 
 
 def _widened(

@@ -52,6 +52,7 @@ from servicedesk.app.hall.ports import (
     QueueRepository,
     WindowRepository,
 )
+from servicedesk.app.ratings.ports import RatingRepository
 from servicedesk.app.records.ports import (
     AuditLog,
     FoundItemRepository,
@@ -162,6 +163,8 @@ class UnitOfWork(abc.ABC):
     hall_guides: GuideRepository
     hall_queues: QueueRepository
     hall_applications: ApplicationRepository
+    # public ratings
+    ratings: RatingRepository
     # figures over many aggregates, added up by the store
     request_reports: RequestReports
     quality_reports: QualityReports

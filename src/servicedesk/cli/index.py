@@ -305,4 +305,19 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "show": (None, "One appraisal, or (--staff) every appraisal of one member of staff."),
         "sign": (None, "Sign an appraisal; a failing one opens its rectification or return."),
     },
+    "rating": {
+        "follow-up": (None, "The follow-up (整改) of a bad rating."),
+        "give": (
+            None,
+            "Record the requester's rating of one service, with how he gave it (--given).",
+        ),
+        "overdue": (
+            None,
+            "Bad ratings whose follow-up is past its deadline, the longest due first.",
+        ),
+        "report": (None, "A month's ratings per item, window, department and member of staff."),
+        "show": (None, "One rating: what it rates, its level and its follow-up."),
+        "staff": (None, "One member of staff's ratings of a month, as an appraisal reads them."),
+        "tell": (None, "The rater was told the follow-up's outcome."),
+    },
 }

@@ -96,6 +96,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "servicedesk.cli.appraisal:appraisal",
         N_("Staff appraisal: drawn from the records, signed by a manager."),
     ),
+    "rating": (
+        "servicedesk.cli.ratings:rating",
+        N_("Public ratings of a service, and the follow-up of a bad one."),
+    ),
 }
 
 

@@ -93,6 +93,10 @@ CLI_PATHS: Final[dict[str, str]] = {
     "RecordDisciplineNote": "appraisal note",
     "SignAppraisal": "appraisal sign",
     "CloseRectification": "appraisal rectify",
+    # public ratings
+    "GiveRating": "rating give",
+    "CloseFollowUp": "rating follow-up close",
+    "TellRater": "rating tell",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
@@ -190,6 +194,10 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "appraisal.appraisal": "appraisal show",
     "appraisal.of_staff": "appraisal show",
     "appraisal.report": "appraisal report",
+    "ratings.rating": "rating show",
+    "ratings.overdue_follow_ups": "rating overdue",
+    "ratings.report": "rating report",
+    "ratings.staff": "rating staff",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.

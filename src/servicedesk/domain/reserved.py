@@ -77,3 +77,7 @@ ERASE: Final = ReservedAct(
     frozenset({Role.CENTRE_MANAGER, Role.BRANCH_MANAGER}), marked("erase a requester's data")
 )
 SIGN_APPRAISAL: Final = ReservedAct(APPROVERS, marked("sign an appraisal"))
+#: A public rating is the requester's word too: his own, or recorded with how he gave it.
+RATE: Final = ReservedAct(
+    RECORDERS | {Role.REQUESTER}, marked("give the requester's rating"), needs_evidence=True
+)

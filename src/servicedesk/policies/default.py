@@ -40,6 +40,7 @@ from servicedesk.domain.errors import PolicyError
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, Rounding
+from servicedesk.domain.ratings import FollowUpTerms, RatedService, RatingLevel, RatingScale
 from servicedesk.domain.requests import (
     Channel,
     Deadline,
@@ -51,7 +52,7 @@ from servicedesk.domain.requests import (
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
-from servicedesk.domain.values import ItemId, Requester, RequesterKind, Role, WorkerId
+from servicedesk.domain.values import ActorId, ItemId, Requester, RequesterKind, Role, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import N_, _
 from servicedesk.policies import records_defaults
@@ -320,6 +321,29 @@ class PropertyCentreDefaults:
     def servicedesk_rectification_time(self, appraisal: Appraisal) -> WorkingBudget:
         return RECTIFICATION_TIME
 
+    # --- public ratings --------------------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_rating_scale(self) -> RatingScale:
+        return RATING_SCALE
+
+    @hookimpl(trylast=True)
+    def servicedesk_rating_follow_up(
+        self, service: RatedService, level: RatingLevel, department_head: ActorId | None
+    ) -> FollowUpTerms:
+        owner = department_head or (ActorId(service.staff_id) if service.staff_id else None)
+        if owner is None:
+            raise PolicyError(
+                _(
+                    "Nobody owns the follow-up of a bad rating of {id}: it has no department "
+                    "and no member of staff; a plugin names the owner "
+                    "(servicedesk_rating_follow_up)."
+                ),
+                code="rating.policy_unusable",
+                id=service.service_id,
+            )
+        return FollowUpTerms(owner, FOLLOW_UP_WITHIN[level])
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -370,3 +394,9 @@ def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:
 #: How long a failing appraisal's rectification (整改) may take (rule
 #: staff.appraisal-outcomes); the seeds name no figure.
 RECTIFICATION_TIME = WorkingBudget.working_days(10)
+# --- public ratings: the scale and the follow-up's working time are policy values ------------
+RATING_SCALE = RatingScale()
+FOLLOW_UP_WITHIN = {
+    RatingLevel.VERY_DISSATISFIED: WorkingBudget.working_days(2),
+    RatingLevel.DISSATISFIED: WorkingBudget.working_days(3),
+}

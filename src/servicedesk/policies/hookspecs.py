@@ -31,10 +31,11 @@ if TYPE_CHECKING:
     from servicedesk.domain.hall import ServiceGuide
     from servicedesk.domain.hall_cases import Application
     from servicedesk.domain.money import Money, Rounding
+    from servicedesk.domain.ratings import FollowUpTerms, RatedService, RatingLevel, RatingScale
     from servicedesk.domain.requests import Channel, Deadline, ItemKind, ServiceRequest, Urgency
     from servicedesk.domain.retention import RecordKind, RetentionRule
     from servicedesk.domain.statements import Statement
-    from servicedesk.domain.values import Requester, Role, WorkerId
+    from servicedesk.domain.values import ActorId, Requester, Role, WorkerId
     from servicedesk.domain.workers import Worker
 
 PROJECT = "servicedesk"
@@ -499,4 +500,32 @@ def servicedesk_rectification_time(appraisal: Appraisal) -> WorkingBudget | None
 
     Called when a failing appraisal opens a rectification.  Return a ``WorkingBudget``.
     Default: 10 working days (rule staff.appraisal-outcomes).
+    """
+
+
+# --- public ratings ------------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def servicedesk_rating_scale() -> RatingScale | None:
+    """The levels a public rating (好差评) takes, which count as satisfied, which are bad.
+
+    Called when a rating is given and when ratings are counted.  Return a ``RatingScale``.
+    Default: the five levels 非常满意, 满意, 基本满意, 不满意, 非常不满意; the first three
+    satisfied, the last two bad (rule ratings.public-rating).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_rating_follow_up(
+    service: RatedService, level: RatingLevel, department_head: ActorId | None
+) -> FollowUpTerms | None:
+    """Who owns the follow-up (整改) of a bad rating, and in what working time it is due.
+
+    Called when a rating on one of the scale's bad levels is given; ``service`` is what
+    was rated (its item, window, department and member of staff), ``department_head`` the
+    head of its department when it has one.  Return ``FollowUpTerms(owner, within)``;
+    the deadline is counted from the rating in the working calendar.  Default: the
+    department's head, else the member of staff who served; 2 working days for
+    非常不满意, 3 for 不满意 (rule ratings.bad-rating-follow-up).
     """

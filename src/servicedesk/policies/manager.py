@@ -36,6 +36,7 @@ from servicedesk.domain.errors import InvalidValue, PluginRefused, PolicyError, 
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import Money, Rounding, total
+from servicedesk.domain.ratings import FollowUpTerms, RatedService, RatingLevel, RatingScale
 from servicedesk.domain.requests import (
     Channel,
     Deadline,
@@ -47,7 +48,7 @@ from servicedesk.domain.requests import (
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
-from servicedesk.domain.values import ItemId, Requester, Role, WorkerId
+from servicedesk.domain.values import ActorId, ItemId, Requester, Role, WorkerId
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 from servicedesk.policies import hookspecs
@@ -545,6 +546,23 @@ class Policies:
     def rectification_time(self, appraisal: Appraisal) -> WorkingBudget:
         return self._typed(
             "servicedesk_rectification_time", WorkingBudget, "a WorkingBudget", appraisal=appraisal
+        )
+
+    # --- public ratings --------------------------------------------------------------------------
+
+    def rating_scale(self) -> RatingScale:
+        return self._typed("servicedesk_rating_scale", RatingScale, "a RatingScale")
+
+    def rating_follow_up(
+        self, service: RatedService, level: RatingLevel, department_head: ActorId | None
+    ) -> FollowUpTerms:
+        return self._typed(
+            "servicedesk_rating_follow_up",
+            FollowUpTerms,
+            "FollowUpTerms(owner, within)",
+            service=service,
+            level=level,
+            department_head=department_head,
         )
 
 

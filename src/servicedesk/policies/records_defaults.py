@@ -174,6 +174,12 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "RecordDisciplineNote": MANAGERS,
     "SignAppraisal": MANAGERS,
     "CloseRectification": MANAGERS,
+    # public ratings: the requester rates (an app, an SMS link, the window's code log him in
+    # as himself) or the desk records his word; the follow-up's owner or a manager closes it
+    # (rule ratings.by-the-requester, rule ratings.bad-rating-follow-up)
+    "GiveRating": REQUESTERS_WORD,
+    "CloseFollowUp": STAFF,
+    "TellRater": STAFF,
 }
 
 #: Commands no table names (another area's, a plugin's): staff and the system, not auditors,
@@ -289,6 +295,11 @@ QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "appraisal.appraisal": APPRAISAL,
     "appraisal.of_staff": APPRAISAL,
     "appraisal.report": APPRAISAL,
+    # public ratings: the rater reads his own; the figures feed appraisal
+    "ratings.rating": OWN_RECORDS,
+    "ratings.overdue_follow_ups": READERS,
+    "ratings.report": APPRAISAL,
+    "ratings.staff": APPRAISAL,
 }
 
 #: Queries no table names (a plugin's own reader): staff and the system, not requesters.

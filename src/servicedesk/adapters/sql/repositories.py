@@ -49,6 +49,7 @@ from servicedesk.app.hall.ports import (
     QueueRepository,
     WindowRepository,
 )
+from servicedesk.app.ratings.ports import RatingCount, RatingRepository
 from servicedesk.app.records.ports import FoundItemRepository, RecordFileRepository
 from servicedesk.app.repository import Aggregate, DerivedIdRepository
 from servicedesk.app.requests.ports import RequestCaseQueries, RequestRepository, WorkerRepository
@@ -71,6 +72,7 @@ from servicedesk.domain.hall_queue import HallQueue, QueueId
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
+from servicedesk.domain.ratings import Rating, RatingLevel
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile
 from servicedesk.domain.statements import Statement, StatementLineKind
@@ -560,3 +562,27 @@ class SqlApplications(SqlRepository[Application], ApplicationRepository):
     def list_due_for_escalation(self, now: datetime) -> list[Application]:
         c = self.table.c
         return self._select(c.escalation_due < now, order_by=(c.received_at,))
+
+
+# --- public ratings ------------------------------------------------------------------------------
+
+
+class SqlRatings(_SqlDerivedIds[Rating], RatingRepository):
+    """A second rating of a service breaks the unique key on the service at commit: a
+    conflict the desk retries, and the retry finds the first rating and refuses."""
+
+    def counts(self, month: Month, staff_id: str | None = None) -> list[RatingCount]:
+        c = self.table.c
+        keys = (c.item_id, c.window_id, c.department_id, c.staff_id, c.level)
+        query = sa.select(*keys, sa.func.count()).where(c.month == str(month))
+        if staff_id is not None:
+            query = query.where(c.staff_id == staff_id)
+        rows = self.uow.execute(query.group_by(*keys))
+        return [
+            RatingCount(item, window, department, staff, RatingLevel(level), int(count))
+            for item, window, department, staff, level, count in rows
+        ]
+
+    def overdue_follow_ups(self, now: datetime) -> list[Rating]:
+        c = self.table.c
+        return self._select(c.follow_up_due < now, order_by=(c.follow_up_due,))

@@ -51,6 +51,7 @@ from servicedesk.adapters.sql.repositories import (
     SqlItems,
     SqlPayments,
     SqlQueues,
+    SqlRatings,
     SqlReceiptBooks,
     SqlReceipts,
     SqlRecordFiles,
@@ -229,6 +230,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
     hall_applications = AggregateKind(t.hall_applications, SqlApplications)
     appraisals = AggregateKind(t.appraisals, SqlAppraisals)
     discipline_notes = AggregateKind(t.discipline_notes, SqlDisciplineNotes)
+    ratings = AggregateKind(t.ratings, SqlRatings)
 
     def __init__(self, store: SqlStore, engine: sa.Engine | None = None) -> None:
         super().__init__(store, engine)

@@ -46,6 +46,7 @@ from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.privacy import ERASED, ERASED_PHONE, subject_key
+from servicedesk.domain.ratings import Rating
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile
 from servicedesk.domain.statements import Statement
@@ -782,4 +783,45 @@ discipline_notes = aggregate_table(
         sa.Column("noted_at", UtcDateTime(), nullable=False, info=project(lambda n: n.noted_at)),
     ),
     indexes=(sa.Index(None, "staff", "noted_at"),),
+)
+
+
+# --- public ratings ------------------------------------------------------------------------------
+
+
+def _open_follow_up_due(rating: Rating) -> datetime | None:
+    follow_up = rating.follow_up
+    return follow_up.due if follow_up is not None and follow_up.is_open else None
+
+
+#: One rating per service: the unique key on the service refuses a second whatever its id
+#: (rule ratings.once-per-service); the month and its keys are what the figures group by.
+ratings = aggregate_table(
+    "ratings",
+    cls=Rating,
+    columns=(
+        sa.Column(
+            "service_kind",
+            sa.String(20),
+            nullable=False,
+            info=project(lambda r: r.service.kind.value),
+        ),
+        sa.Column(
+            "service_id", Key(), nullable=False, info=project(lambda r: r.service.service_id)
+        ),
+        sa.Column("month", sa.String(7), nullable=False, info=project(lambda r: str(r.month))),
+        sa.Column("level", sa.String(20), nullable=False, info=project(lambda r: r.level.value)),
+        sa.Column("item_id", Key(), nullable=True, info=project(lambda r: r.service.item_id)),
+        sa.Column("window_id", Key(), nullable=True, info=project(lambda r: r.service.window_id)),
+        sa.Column(
+            "department_id", Key(), nullable=True, info=project(lambda r: r.service.department_id)
+        ),
+        sa.Column("staff_id", Key(), nullable=True, info=project(lambda r: r.service.staff_id)),
+        sa.Column("follow_up_due", UtcDateTime(), nullable=True, info=project(_open_follow_up_due)),
+    ),
+    indexes=(
+        sa.Index(None, "service_kind", "service_id", unique=True),
+        sa.Index(None, "month", "staff_id"),
+        sa.Index(None, "follow_up_due"),
+    ),
 )

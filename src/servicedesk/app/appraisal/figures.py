@@ -40,7 +40,7 @@ def figures_of(
                 counts[4] += tally.callbacks_reached
                 counts[5] += tally.satisfied
     start, end = period.bounds(tz)
-    rated = ratings(uow, staff, period)
+    rated = ratings(uow, policies, staff, period)
     return Figures(
         jobs=counts[0],
         on_time=counts[1],

@@ -65,12 +65,17 @@ class RatingFigures(Protocol):
 
     The desk is wired with one (``Wiring``'s ``rating_figures``); the ratings area plugs its
     own in, reading ``uow`` (the drawing ``UnitOfWork``, typed loosely here because the unit
-    of work's port imports this module) for ``staff`` over every month of ``period``.
+    of work's port imports this module) for ``staff`` over every month of ``period``, on the
+    scale ``policies`` (the desk's ``Policies``) gives.
     """
 
-    def __call__(self, uow: object, staff: ActorId, period: AppraisalPeriod) -> RatingFigure: ...
+    def __call__(
+        self, uow: object, policies: object, staff: ActorId, period: AppraisalPeriod
+    ) -> RatingFigure: ...
 
 
-def no_ratings(uow: object, staff: ActorId, period: AppraisalPeriod) -> RatingFigure:
+def no_ratings(
+    uow: object, policies: object, staff: ActorId, period: AppraisalPeriod
+) -> RatingFigure:
     """No ratings area: no rating, and so no rate (``None``, never zero)."""
     return RatingFigure()
