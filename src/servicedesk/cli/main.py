@@ -80,7 +80,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         N_("The audit trail: check that nothing was changed."),
     ),
     "hall": (
-        "servicedesk.cli.hall_queries:hall",
+        "servicedesk.cli.hall_cases:hall",
         N_("The service hall: the queue at its windows."),
     ),
     "report": ("servicedesk.cli.report_queries:report", N_("What the desk shows a manager.")),
