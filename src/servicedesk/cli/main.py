@@ -81,7 +81,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "hall": (
         "servicedesk.cli.hall_cases:hall",
-        N_("The service hall: the queue at its windows."),
+        N_("The service hall: its set-up, the queue at its windows and the applications."),
     ),
     "report": ("servicedesk.cli.report_queries:report", N_("What the desk shows a manager.")),
     "serve": (
