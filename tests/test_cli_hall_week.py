@@ -317,10 +317,10 @@ def test_a_week_of_a_service_hall_from_the_terminal(database: sa.URL, tmp_path: 
     refusal = hall.json(f"{MON}T10:32", "hall", "result", "BJ-5")
     assert (refusal["status"], refusal["refusal"]) == ("refused", "Registered in another province")
     # And a complete marriage record that nobody reviews in time.
-    typed(
-        f"{MON}T11:00",
-        f"hall application receive marriage --id BJ-6 --name 吴磊 --phone 13711112222 {online}",
+    complete = (
+        f"hall application receive marriage --id BJ-6 --name 吴磊 --phone 13711112222 {online}"
     )
+    assert hall.json(f"{MON}T11:00", *shlex.split(complete)) == {"id": "BJ-6", "missing": []}
     typed(f"{MON}T11:05", "hall application accept BJ-6", *CLERK_B)
 
     # BJ-1's photographs come in, found unusable: a second notice names only them.

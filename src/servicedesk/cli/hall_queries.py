@@ -1,8 +1,9 @@
 """What the service hall answers from a terminal: a guide, an application and its public
 result, the open applications, and how long the queue waited.
 
-The commands join ``servicedesk hall``; ``servicedesk.cli.main`` names this module as where
-that group lives.  Applicants' names and phones are masked in the tables.
+The commands join ``servicedesk hall``; the groups ``hall guide`` and ``hall application``
+start here with ``show``, and ``servicedesk.cli.hall_setup`` and ``servicedesk.cli.hall_cases``
+add their commands.  Applicants' names and phones are masked in the tables.
 """
 
 from __future__ import annotations
