@@ -338,14 +338,14 @@ CLERK_A = ("--actor", "clerk-a", "--role", "clerk")
 
 
 def test_a_guide_of_the_hall(hall: Terminal) -> None:
-    guide = dict(rows(hall(EVENING, "hall", "guide", "residence")))
+    guide = dict(rows(hall(EVENING, "hall", "guide", "show", "residence")))
     assert guide["item"] == "residence Residence certificate (v1)"
     assert guide["time limit"] == "2 working hour(s)"
     assert guide["fee"] == "0.00 CNY"
     assert guide["material"] == "id_card Identity card, original and copy x1"
-    data = hall.json(EVENING, "hall", "guide", "residence", "--version", "1")
+    data = hall.json(EVENING, "hall", "guide", "show", "residence", "--version", "1")
     assert (data["version"], data["steps"][0]["department"]) == (1, "Civil Affairs Bureau")
-    hall(EVENING, "hall", "guide", "residence", "--version", "9", code=1)
+    hall(EVENING, "hall", "guide", "show", "residence", "--version", "9", code=1)
 
 
 def test_an_application_s_public_result_and_the_staff_s_view(hall: Terminal) -> None:
@@ -356,7 +356,7 @@ def test_an_application_s_public_result_and_the_staff_s_view(hall: Terminal) -> 
     assert (result["status"], result["item"]) == ("concluded", "House transfer")
     assert "applicant" not in result  # the public lookup holds no personal data
 
-    shown = hall(EVENING, "hall", "application", "BJ-0511-03", *CLERK_A)
+    shown = hall(EVENING, "hall", "application", "show", "BJ-0511-03", *CLERK_A)
     assert rows(shown) == [
         ["BJ-0511-03", "孙* 136****6000", "House transfer", "concluded", "C001", "-", "-"]
     ]

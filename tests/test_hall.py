@@ -239,7 +239,14 @@ def test_hall_second_notice_only_for_materials_supplied_since(hall: Hall) -> Non
     hall.run(NoticeDefective(application_id=application, defective=["photo"]), "clerk-a")
     view = hall.desk.hall.application(application)
     assert [n.missing for n in view.notices] == [("photo",), ("photo",)]
+    assert view.missing == ("photo",)  # the unusable photograph is awaited again
     assert not view.clock_runs
+    with pytest.raises(IllegalTransition):  # named once more before it came again: no
+        hall.run(NoticeDefective(application_id=application, defective=["photo"]), "clerk-a")
+    hall.run(SupplyMaterials(application_id=application, materials=["photo"]), "clerk-a")
+    view = hall.desk.hall.application(application)
+    assert (view.missing, view.clock_runs) == ((), True)
+    hall.run(AcceptApplication(application_id=application), "clerk-a")
 
 
 def test_hall_review_decision_accept_or_refuse_with_reason(hall: Hall) -> None:
@@ -371,7 +378,9 @@ def test_hall_overdue_steps_escalate_to_the_head_items_to_management(hall: Hall)
     application = hall.receive(h.PROMISED, ("id_card", "photo"))
     hall.run(AcceptApplication(application_id=application), "clerk-a")
     hall.later(days=2)  # the review's working day is over, the item's five are not
-    assert hall.run(SweepHallDeadlines()) == "1"
+    told: list[tuple[int, int]] = []
+    assert hall.desk.handle(SweepHallDeadlines(), progress=lambda *n: told.append(n)).id == "1"
+    assert told == [(1, 1)]  # the applications it looked at, for the command line's bar
     assert hall.run(SweepHallDeadlines()) == "0"  # once per clock
     hall.later(days=7)
     assert hall.run(SweepHallDeadlines()) == "1"

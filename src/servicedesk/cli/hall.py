@@ -20,7 +20,7 @@ from servicedesk.cli.base import act, actor_of, desk_options, opened, options, s
 from servicedesk.cli.group import group
 from servicedesk.i18n import _
 
-hall = group("hall", "The service hall: the queue at its windows.")
+hall = group("hall", "The service hall: its set-up, the queue at its windows and the applications.")
 
 
 @hall.command("take-number")

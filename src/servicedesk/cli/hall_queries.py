@@ -1,8 +1,9 @@
 """What the service hall answers from a terminal: a guide, an application and its public
 result, the open applications, and how long the queue waited.
 
-The commands join ``servicedesk hall``; ``servicedesk.cli.main`` names this module as where
-that group lives.  Applicants' names and phones are masked in the tables.
+The commands join ``servicedesk hall``; the groups ``hall guide`` and ``hall application``
+start here with ``show``, and ``servicedesk.cli.hall_setup`` and ``servicedesk.cli.hall_cases``
+add their commands.  Applicants' names and phones are masked in the tables.
 """
 
 from __future__ import annotations
@@ -14,13 +15,23 @@ import click
 
 from servicedesk.app.hall.queries import ApplicationView, PublicResult
 from servicedesk.cli.base import Checked, actor_of, desk_options, opened, options, show, table
+from servicedesk.cli.group import group
 from servicedesk.cli.hall import hall
 from servicedesk.domain.deadlines import WorkingBudget
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.values import mask, mask_phone
 from servicedesk.i18n import N_, _, label
 
-__all__ = ["hall"]
+__all__ = ["application_group", "guide_group", "hall"]
+
+#: ``hall guide show`` here; drafting and publishing join it from ``servicedesk.cli.hall_setup``.
+guide_group = group("guide", "An item's service guide: drafted, published, withdrawn, shown.")
+#: ``hall application show`` here; the case work joins it from ``servicedesk.cli.hall_cases``.
+application_group = group(
+    "application", "An application from intake to the applicant told of its result."
+)
+hall.add_command(guide_group)
+hall.add_command(application_group)
 
 
 def parse_day(text: str) -> date:
@@ -49,7 +60,7 @@ def minutes(length: timedelta) -> str:
     return _("{n} min").format(n=int(length.total_seconds() // 60))
 
 
-@hall.command("guide")
+@guide_group.command("show")
 @click.argument("item_id")
 @click.option("--version", type=click.IntRange(1), help="A version by number (default: in force).")
 @desk_options
@@ -157,7 +168,7 @@ def applications_table(title: str, views: list[ApplicationView]) -> Any:
     )
 
 
-@hall.command("application")
+@application_group.command("show")
 @click.argument("application_id")
 @desk_options
 def hall_application(application_id: str, **kwargs: Any) -> None:

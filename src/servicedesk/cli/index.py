@@ -237,20 +237,15 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         ),
     },
     "hall": {
-        "application": (
-            None,
-            "One application as the hall's staff read it: materials, steps, deadlines.",
-        ),
+        "application": (None, "An application from intake to the applicant told of its result."),
         "applications": (
             None,
             "The applications still open, with what they lack and when they are due.",
         ),
         "call-next": (None, "The window calls the next number waiting."),
+        "department": (None, "The departments whose items the hall takes."),
         "finish": (None, "The window is done with the number."),
-        "guide": (
-            None,
-            "An item's guide: its basis, conditions, materials, steps, time limit and fee.",
-        ),
+        "guide": (None, "An item's service guide: drafted, published, withdrawn, shown."),
         "guides": (None, "The published guides of the hall's items, with their version."),
         "off-duty": (None, "The actor leaves the window."),
         "on-duty": (None, "The actor takes their seat at a window."),
@@ -261,6 +256,11 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             "An application's progress and result by its number, as anyone may look it up.",
         ),
         "skip": (None, "The number called did not come."),
+        "staff": (None, "The staff a department seconds to the hall's windows."),
+        "sweep": (
+            None,
+            "The hall's deadline sweep: every overdue step and application goes up once.",
+        ),
         "take-number": (None, "Give an applicant a queue number for an item or a window."),
         "transfer": (
             None,
@@ -270,6 +270,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             None,
             "How long numbers waited before their call, per window and hour, from FIRST to LAST.",
         ),
+        "window": (None, "The hall's windows: opened, their items and opening hours."),
         "windows": (
             None,
             "The windows of the hall: their items, whether open now and who is on duty.",

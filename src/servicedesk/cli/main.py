@@ -80,8 +80,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         N_("The audit trail: check that nothing was changed."),
     ),
     "hall": (
-        "servicedesk.cli.hall_queries:hall",
-        N_("The service hall: the queue at its windows."),
+        "servicedesk.cli.hall_cases:hall",
+        N_("The service hall: its set-up, the queue at its windows and the applications."),
     ),
     "report": ("servicedesk.cli.report_queries:report", N_("What the desk shows a manager.")),
     "serve": (

@@ -97,38 +97,31 @@ CLI_PATHS: Final[dict[str, str]] = {
     "GiveRating": "rating give",
     "CloseFollowUp": "rating follow-up close",
     "TellRater": "rating tell",
+    "RegisterDepartment": "hall department add",
+    "SecondStaff": "hall staff second",
+    "WithdrawStaff": "hall staff withdraw",
+    "OpenWindow": "hall window open",
+    "SetWindowItems": "hall window items",
+    "SetWindowHours": "hall window hours",
+    "DraftGuide": "hall guide draft",
+    "PublishGuide": "hall guide publish",
+    "WithdrawGuide": "hall guide withdraw",
+    "ReceiveApplication": "hall application receive",
+    "NoticeDefective": "hall application notice-defective",
+    "SupplyMaterials": "hall application supply",
+    "AcceptApplication": "hall application accept",
+    "RefuseApplication": "hall application refuse",
+    "DecideAtWindow": "hall application decide",
+    "CompleteStep": "hall application step",
+    "SubmitToAuthority": "hall application submit",
+    "RecordAuthorityReply": "hall application reply",
+    "ConcludeApplication": "hall application conclude",
+    "TellApplicant": "hall application tell",
+    "SweepHallDeadlines": "hall sweep",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
 NOT_FROM_THE_TERMINAL: Final[dict[str, str]] = {}
-
-#: The service hall's set-up and case work, sent through the library (``demo --hall``) but
-#: not yet one command each; the test refuses an entry here that has a path, so it only shrinks.
-HALL_WITHOUT_A_PATH_YET: Final = frozenset(
-    {
-        "RegisterDepartment",
-        "SecondStaff",
-        "WithdrawStaff",
-        "OpenWindow",
-        "SetWindowItems",
-        "SetWindowHours",
-        "DraftGuide",
-        "PublishGuide",
-        "WithdrawGuide",
-        "ReceiveApplication",
-        "NoticeDefective",
-        "SupplyMaterials",
-        "AcceptApplication",
-        "RefuseApplication",
-        "DecideAtWindow",
-        "CompleteStep",
-        "SubmitToAuthority",
-        "RecordAuthorityReply",
-        "ConcludeApplication",
-        "TellApplicant",
-        "SweepHallDeadlines",
-    }
-)
 
 #: Query name (``<area>.<method>``, as ``Desk.query_names``) -> the ``servicedesk`` command
 #: that asks it; a test checks that command's callback calls that method.
@@ -186,9 +179,9 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "records.archive_json": "records archive-export",
     "records.head": "audit head",
     "records.trail": "audit trail",
-    "hall.guide": "hall guide",
+    "hall.guide": "hall guide show",
     "hall.result": "hall result",
-    "hall.application": "hall application",
+    "hall.application": "hall application show",
     "hall.open_applications": "hall applications",
     "hall.waiting_times": "hall waiting-times",
     "appraisal.appraisal": "appraisal show",

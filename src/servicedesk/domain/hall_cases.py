@@ -22,6 +22,7 @@ to their department's head, overdue items to the hall's management (rule hall.es
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from enum import StrEnum
@@ -328,10 +329,14 @@ class Application(Aggregate[ApplicationId]):
 
     @property
     def missing(self) -> tuple[str, ...]:
-        """Materials the notices named that have not been supplied since."""
-        supplied = {s.code for s in self.supplied}
-        named = [code for notice in self.notices for code in notice.missing]
-        return tuple(code for code in dict.fromkeys(named) if code not in supplied)
+        """Materials the notices named that have not been supplied since.
+
+        Each supply answers one notice naming the material, so a material found unusable
+        after it was supplied is missing again until it is supplied once more.
+        """
+        named = Counter(code for notice in self.notices for code in notice.missing)
+        supplied = Counter(s.code for s in self.supplied)
+        return tuple(code for code in named if named[code] > supplied[code])
 
     @property
     def clock_runs(self) -> bool:
@@ -447,7 +452,7 @@ class Application(Aggregate[ApplicationId]):
                     material=code,
                 )
         if self.notices:
-            supplied_later = {s.code for s in self.supplied}
+            supplied_later = {s.code for s in self.supplied} - set(self.missing)
             should_have = sorted(defective - supplied_later)
             if should_have or not defective:
                 raise IllegalTransition(

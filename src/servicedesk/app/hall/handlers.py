@@ -418,6 +418,9 @@ def sweep_hall_deadlines(cmd: SweepHallDeadlines, ctx: Context) -> str:
     """How many clocks went up (rule hall.escalation)."""
     calendar = ctx.policies.calendar()
     escalated = 0
-    for application in ctx.uow.hall_applications.list_due_for_escalation(ctx.now):
+    due = list(ctx.uow.hall_applications.list_due_for_escalation(ctx.now))
+    for application in due:
         escalated += application.escalate(now=ctx.now, calendar=calendar)
+    if ctx.batch.counted:  # one unit of work: the caller's bar is told the whole run at once
+        ctx.batch.report(len(due), len(due))
     return str(escalated)
