@@ -21,6 +21,7 @@ import pytest
 import servicedesk.app
 from servicedesk import Contact, Desk
 from servicedesk.app.billing.commands import RequestInvoice
+from servicedesk.app.enquiries.commands import TakeEnquiry
 from servicedesk.app.records.commands import LogFoundItem
 from servicedesk.app.zone import in_zone
 from servicedesk.demo.day import run_day
@@ -130,6 +131,7 @@ def _values(desk: Desk, hall: Desk) -> dict[str, list[Any]]:
         "first": months,
         "last": months,
         "application_id": [a["id"] for a in hall_stored.get("hall_application", [])],
+        "enquiry_id": [e["id"] for e in stored.get("enquiry", [])],
         "phone": [r["requester"]["contact"]["phone"] for r in stored.get("request", [])][:2],
     }
 
@@ -142,13 +144,16 @@ def test_every_view_shows_every_time_in_the_organisations_zone(
     day = run_day()
     run_month_end(day)
     hall_day = run_hall_day()
-    # the two views the demo's days leave no data for: an invoice asked for, an umbrella found
+    # the views the demo's days leave no data for: an invoice asked for, an umbrella found, an
+    # enquiry taken
     charges = day.desk.store.tables["charge"].values()  # type: ignore[attr-defined]
     confirmed = next(doc["id"] for _v, doc in charges if doc["confirmed_at"] is not None)
     day.desk.handle(RequestInvoice(charge_id=confirmed))
     finder = Finder("Liu Yang", Contact("13900001111"))
     found = LogFoundItem(description="umbrella", place="lobby", valuable=False, finder=finder)
     day.desk.handle(found, actor=CLERK)
+    asked = TakeEnquiry(kind="consultation", asker_name="Liu Yang", question="Saturday hours?")
+    day.desk.handle(asked, actor=CLERK)
     views: set[type[Any]] = set()
     times: list[tuple[str, datetime]] = []
     for desk, hall in ((day.desk, hall_day.desk), (hall_day.desk, hall_day.desk)):

@@ -17,7 +17,16 @@ from servicedesk.app.bootstrap import FILERS, HANDLERS, RECORD_SOURCES
 from servicedesk.app.command import Command
 from servicedesk.domain.events import Event
 
-AREAS = ("catalogue", "requests", "billing", "complaints", "callbacks", "records", "hall")
+AREAS = (
+    "catalogue",
+    "requests",
+    "billing",
+    "complaints",
+    "callbacks",
+    "records",
+    "hall",
+    "enquiries",
+)
 
 
 def public_commands() -> set[type[Command]]:
@@ -41,7 +50,7 @@ def defined_commands() -> set[type[Command]]:
 
 
 def test_every_public_command_has_a_handler_and_every_handler_a_public_command() -> None:
-    assert len(HANDLERS) == 92
+    assert len(HANDLERS) == 96
     assert public_commands() == set(HANDLERS)
 
 
@@ -65,6 +74,7 @@ def test_filers_are_for_events_and_record_sources_for_aggregates() -> None:
         "hall_application",
         "account",
         "charge",
+        "enquiry",
     }
 
 

@@ -43,6 +43,7 @@ from servicedesk.app.callbacks.ports import (
 )
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.enquiries.ports import EnquiryRepository
 from servicedesk.app.feed.ports import FeedEvent, Position, feed_event
 from servicedesk.app.hall.ports import (
     ApplicationRepository,
@@ -76,6 +77,7 @@ from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
+from servicedesk.domain.enquiries import Enquiry
 from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.events import Event
 from servicedesk.domain.hall import Department, GuideStatus, ServiceGuide, Window
@@ -336,6 +338,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.hall_guides = MemoryGuides(store)
         self.hall_queues = MemoryQueues(store)
         self.hall_applications = MemoryApplications(store)
+        self.enquiries = MemoryEnquiries(store)
         # the ports that are not repositories
         self.events = MemoryEventLog(store)
         self.idempotency = MemoryIdempotencyKeys(self)
@@ -893,3 +896,14 @@ class MemoryBillingReports(BillingReports):
             if s.is_overdue(now)
         ]
         return sorted(found, key=lambda s: (s.period, s.id.value))
+
+
+# --- enquiries -----------------------------------------------------------------------------------
+
+
+class MemoryEnquiries(_MemoryRepository[Enquiry], EnquiryRepository):
+    cls = Enquiry
+
+    def list_overdue(self, now: datetime) -> list[Enquiry]:
+        due = self._all(lambda e: _before(e.open_due, now))
+        return sorted(due, key=lambda e: (e.taken_at, e.id.value))

@@ -27,6 +27,7 @@ from servicedesk.app.command import Command
 from servicedesk.app.complaints.queries import ComplaintQueries
 from servicedesk.app.context import Batch, Context, Handler, Wiring
 from servicedesk.app.door import Limits, check_command
+from servicedesk.app.enquiries.queries import EnquiryQueries
 from servicedesk.app.feed.queries import EventFeed
 from servicedesk.app.hall.queries import HallQueries
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
@@ -57,7 +58,7 @@ Subscriber = Callable[[Event], None]
 #: The row of the table for an export that shows personal data unmasked.
 REVEALED_EXPORT = "records.requester_export(reveal=True)"
 #: The desk's attributes that answer queries, each permission-checked (``Access``).
-QUERY_AREAS = ("queries", "billing", "complaints", "quality", "records", "hall")
+QUERY_AREAS = ("queries", "billing", "complaints", "quality", "records", "hall", "enquiries")
 #: How long to wait before retry number ``attempt`` (0 for the first retry), in seconds.
 Backoff = Callable[[int], float]
 
@@ -145,6 +146,7 @@ class Desk:
             store, self.policies, clock, wiring, access, audit_key=audit_key
         )
         self.hall = HallQueries(store, self.policies, clock, access)
+        self.enquiries = EnquiryQueries(store, self.policies, clock, access)
         #: Every committed event in commit order, from a position the reader keeps.
         self.events = EventFeed(store)
 

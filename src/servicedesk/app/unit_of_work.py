@@ -39,6 +39,7 @@ from servicedesk.app.callbacks.ports import (
 )
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.enquiries.ports import EnquiryRepository
 from servicedesk.app.feed.ports import FeedEvent, Position
 from servicedesk.app.hall.ports import (
     ApplicationRepository,
@@ -161,6 +162,8 @@ class UnitOfWork(abc.ABC):
     request_reports: RequestReports
     quality_reports: QualityReports
     billing_reports: BillingReports
+    # consultations and suggestions (first-responder duty)
+    enquiries: EnquiryRepository
 
     def __enter__(self) -> Self:
         self.committed = False

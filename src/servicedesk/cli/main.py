@@ -83,6 +83,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "servicedesk.cli.relay:relay",
         N_("Publish every committed event to a broker, at least once, in order per record."),
     ),
+    "enquiry": (
+        "servicedesk.cli.enquiries:enquiry",
+        N_("Consultations and suggestions, owned by the first person asked."),
+    ),
 }
 
 

@@ -88,6 +88,11 @@ CLI_PATHS: Final[dict[str, str]] = {
     "TransferNumber": "hall transfer",
     "GoOnDuty": "hall on-duty",
     "GoOffDuty": "hall off-duty",
+    # enquiries
+    "TakeEnquiry": "enquiry take",
+    "HandOverEnquiry": "enquiry hand-over",
+    "AnswerEnquiry": "enquiry answer",
+    "ReferEnquiry": "enquiry refer",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
@@ -158,6 +163,10 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "queries.item": "catalogue show",
     "hall.windows": "hall windows",
     "hall.guides": "hall guides",
+    "enquiries.enquiry": "enquiry show",
+    "enquiries.history": "enquiry history",
+    "enquiries.overdue": "enquiry overdue",
+    "enquiries.enquiries_page": "enquiry list",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.

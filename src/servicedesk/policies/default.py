@@ -27,6 +27,7 @@ from servicedesk.domain.callbacks import (
 from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
+from servicedesk.domain.enquiries import EnquiryKind
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, Rounding
@@ -276,6 +277,12 @@ class PropertyCentreDefaults:
     def servicedesk_hall_pause_while_held(self, application: Application) -> bool:
         return True
 
+    # --- enquiries -------------------------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_enquiry_deadline(self, kind: EnquiryKind, channel: Channel) -> WorkingBudget:
+        return ENQUIRY_DEADLINES[kind]
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -321,3 +328,11 @@ def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:
         parts.append(part)
         left = left - part
     return parts
+
+
+#: How long an enquiry's first person asked has to answer it (rule complaints.enquiry-time-limit):
+#: the regulations set no figure, so these are the policy's.
+ENQUIRY_DEADLINES = {
+    EnquiryKind.CONSULTATION: WorkingBudget.working_days(1),
+    EnquiryKind.SUGGESTION: WorkingBudget.working_days(5),
+}

@@ -444,3 +444,21 @@ def servicedesk_hall_pause_while_held(application: Application) -> bool | None:
     the item's clock until the reply is recorded, ``False`` to let it run.  Default:
     ``True`` (rule hall.item-flows).
     """
+
+
+# --- enquiries -----------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from servicedesk.domain.deadlines import WorkingBudget
+    from servicedesk.domain.enquiries import EnquiryKind
+
+
+@hookspec(firstresult=True)
+def servicedesk_enquiry_deadline(kind: EnquiryKind, channel: Channel) -> WorkingBudget | None:
+    """How long the first person asked has to answer a consultation or suggestion.
+
+    Called when an enquiry is taken, with its kind and the channel it came in through.
+    Return a ``WorkingBudget`` (working hours or working days, counted on the
+    organisation's calendar from when the enquiry was taken).  Default: a consultation
+    within 1 working day, a suggestion within 5 (rule complaints.enquiry-time-limit).
+    """

@@ -25,6 +25,7 @@ from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
+from servicedesk.domain.enquiries import EnquiryKind
 from servicedesk.domain.errors import InvalidValue, PluginRefused, PolicyError, ServiceDeskError
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
@@ -505,6 +506,15 @@ class Policies:
         return self._typed(
             "servicedesk_hall_pause_while_held", bool, "True or False", application=application
         )
+
+    # --- enquiries -------------------------------------------------------------------------------
+
+    def enquiry_deadline(self, kind: EnquiryKind, channel: Channel) -> WorkingBudget:
+        name = "servicedesk_enquiry_deadline"
+        result = self._call(name, kind=kind, channel=channel)
+        if not isinstance(result, WorkingBudget):
+            raise _garbage(name, result, "a WorkingBudget")
+        return result
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL
 from servicedesk.adapters.sql import cursor, fixed_statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.engine import host_engine, make_engine, to_url
+from servicedesk.adapters.sql.enquiries import SqlEnquiries
 from servicedesk.adapters.sql.migrate import check_schema, upgrade_engine
 from servicedesk.adapters.sql.records import SqlAuditLog, SqlPersonalData
 from servicedesk.adapters.sql.reports import (
@@ -222,6 +223,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
     hall_guides = AggregateKind(t.hall_guides, SqlGuides)
     hall_queues = AggregateKind(t.hall_queues, SqlQueues)
     hall_applications = AggregateKind(t.hall_applications, SqlApplications)
+    enquiries = AggregateKind(t.enquiries, SqlEnquiries)
 
     def __init__(self, store: SqlStore, engine: sa.Engine | None = None) -> None:
         super().__init__(store, engine)
