@@ -336,6 +336,9 @@ if TYPE_CHECKING:
     # -- plugins -----------------------------------------------------------------------------------
     from servicedesk.policies import hookimpl
 
+    # -- the built-in community-centre plugin ---------------------------------------------------
+    from servicedesk.policies.community_centre import CommunityCentre
+
 #: Where each public name lives; it is imported on first use, so that ``import servicedesk``
 #: (and the command line's ``--version``) does not load the whole library.
 _EXPORTS: dict[str, str] = {
@@ -611,6 +614,7 @@ _EXPORTS: dict[str, str] = {
     "EnquiryStatus": "servicedesk.domain.enquiries",
     "Referral": "servicedesk.domain.enquiries",
     "ReferralTarget": "servicedesk.domain.enquiries",
+    "CommunityCentre": "servicedesk.policies.community_centre",
 }
 
 
@@ -913,6 +917,8 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "EnquiryStatus",
     "Referral",
     "ReferralTarget",
+    # the built-in community-centre plugin
+    "CommunityCentre",
     # plugins
     "hookimpl",
 ]

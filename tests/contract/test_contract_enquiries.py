@@ -17,7 +17,7 @@ from servicedesk.app.enquiries.commands import (
     TakeEnquiry,
 )
 from servicedesk.app.enquiries.lists import EnquiryFilter
-from servicedesk.app.records.commands import EraseRequester
+from servicedesk.app.records.commands import EraseRequester, PurgeExpired
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.enquiries import EnquiryId, EnquiryKind, EnquiryStatus, ReferralTarget
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
@@ -104,6 +104,25 @@ def test_an_erasure_request_takes_the_askers_data_out_on_every_store(store: Stor
     assert kept.asker_name == "Zhang San"
     assert erased.id == EnquiryId("e-1")
     assert erased.status is EnquiryStatus.ANSWERED
+
+
+def test_the_purge_takes_the_askers_data_out_once_its_period_ends_on_every_store(
+    store: Store,
+) -> None:
+    clock = Clock(MONDAY)
+    d = desk(store, clock)
+    take(d, "e-1")
+    take(d, "e-2")
+    d.handle(AnswerEnquiry(enquiry_id="e-1", answer="see the notice board"))
+    clock.now = MONDAY + timedelta(days=366)
+    d.handle(PurgeExpired(), actor=CENTRE_MANAGER)
+    purged, open_one = d.enquiries.enquiry("e-1"), d.enquiries.enquiry("e-2")
+    assert (purged.asker_name, purged.question, purged.answer) == (ERASED, ERASED, ERASED)
+    assert purged.contact is not None
+    assert purged.contact.phone != "13900139000"
+    assert open_one.asker_name == "Zhang San"  # still open: its period has not started
+    first = d.enquiries.history("e-1")[0]
+    assert getattr(first, "asker_name", None) == ERASED
 
 
 # SQLite takes its write lock when a unit of work begins, so its second writer waits instead

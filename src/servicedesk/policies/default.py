@@ -283,6 +283,12 @@ class PropertyCentreDefaults:
     def servicedesk_enquiry_deadline(self, kind: EnquiryKind, channel: Channel) -> WorkingBudget:
         return ENQUIRY_DEADLINES[kind]
 
+    # --- fees ------------------------------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_fee_kinds(self) -> frozenset[FeeKind]:
+        return frozenset(FeeKind)
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.

@@ -462,3 +462,20 @@ def servicedesk_enquiry_deadline(kind: EnquiryKind, channel: Channel) -> Working
     organisation's calendar from when the enquiry was taken).  Default: a consultation
     within 1 working day, a suggestion within 5 (rule complaints.enquiry-time-limit).
     """
+
+
+# --- a community centre's free services ----------------------------------------------------------
+
+if TYPE_CHECKING:
+    from servicedesk.domain.catalogue import FeeKind
+
+
+@hookspec(firstresult=True)
+def servicedesk_fee_kinds() -> Collection[FeeKind] | None:
+    """The kinds of fee standard the organisation's items may have.
+
+    Called when an item or a new fee is proposed, before its approval chain is asked.
+    Return a non-empty collection of ``FeeKind``; a proposal of another kind is refused.
+    Default: every kind; a community centre's services are free (``FeeKind.FREE`` only:
+    rule catalogue.free-services).
+    """

@@ -22,7 +22,7 @@ from servicedesk.domain.accounts import Account, DepositRule
 from servicedesk.domain.billing import BillingMode, Period, SeriesId
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
-from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.enquiries import EnquiryKind
@@ -515,6 +515,19 @@ class Policies:
         if not isinstance(result, WorkingBudget):
             raise _garbage(name, result, "a WorkingBudget")
         return result
+
+    # --- fees ------------------------------------------------------------------------------------
+
+    def fee_kinds(self) -> frozenset[FeeKind]:
+        name = "servicedesk_fee_kinds"
+        wanted = "a non-empty collection of fee kinds"
+        result = self._call(name)
+        if isinstance(result, str) or not isinstance(result, Collection) or not result:
+            raise _garbage(name, result, wanted)
+        try:
+            return frozenset(FeeKind(kind) for kind in result)
+        except ValueError:
+            raise _garbage(name, result, wanted) from None
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:
