@@ -193,6 +193,22 @@ def test_the_hall_demo_under_zh_cn_prints_chinese() -> None:
     assert not english, english
 
 
+def test_the_community_demo_under_zh_cn_prints_chinese() -> None:
+    result = CliRunner().invoke(
+        main,
+        ["demo", "--community"],
+        env={"LANG": "zh_CN.UTF-8", "LANGUAGE": "", "COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for text in ("便民服务中心的一天", "首问责任人", "全部免费", "已转办", "居委会", "免费"):
+        assert text in out
+    words = set(re.findall(r"[A-Za-z][A-Za-z0-9'/:.-]*[A-Za-z0-9]|[A-Za-z]", out))
+    allowed = NAMES | _words_awaiting_translation()
+    english = sorted(w for w in words if w not in allowed and not CODE.match(w))
+    assert not english, english
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [

@@ -22,6 +22,7 @@ import servicedesk.app
 from servicedesk import Contact, Desk, GiveRating
 from servicedesk.app.appraisal.commands import DrawAppraisal, SignAppraisal
 from servicedesk.app.billing.commands import RequestInvoice
+from servicedesk.app.enquiries.commands import TakeEnquiry
 from servicedesk.app.records.commands import LogFoundItem
 from servicedesk.app.zone import in_zone
 from servicedesk.demo.day import run_day
@@ -132,6 +133,7 @@ def _values(desk: Desk, hall: Desk) -> dict[str, list[Any]]:
         "first": months,
         "last": months,
         "application_id": [a["id"] for a in hall_stored.get("hall_application", [])],
+        "enquiry_id": [e["id"] for e in stored.get("enquiry", [])],
         "phone": [r["requester"]["contact"]["phone"] for r in stored.get("request", [])][:2],
         "appraisal_id": [a["id"] for a in stored.get("appraisal", [])],
         "staff": [a["staff"] for a in stored.get("appraisal", [])],
@@ -147,7 +149,8 @@ def test_every_view_shows_every_time_in_the_organisations_zone(
     day = run_day()
     run_month_end(day)
     hall_day = run_hall_day()
-    # the two views the demo's days leave no data for: an invoice asked for, an umbrella found
+    # the views the demo's days leave no data for: an invoice asked for, an umbrella found, an
+    # enquiry taken
     charges = day.desk.store.tables["charge"].values()  # type: ignore[attr-defined]
     confirmed = next(doc["id"] for _v, doc in charges if doc["confirmed_at"] is not None)
     day.desk.handle(RequestInvoice(charge_id=confirmed))
@@ -164,6 +167,8 @@ def test_every_view_shows_every_time_in_the_organisations_zone(
     accepted = next(doc["id"] for _v, doc in requests if doc["status"] in ("accepted", "closed"))
     rated = GiveRating(request_id=accepted, level="dissatisfied", channel="in_person")
     day.desk.handle(attrs.evolve(rated, evidence=IN_PERSON), actor=CLERK)
+    asked = TakeEnquiry(kind="consultation", asker_name="Liu Yang", question="Saturday hours?")
+    day.desk.handle(asked, actor=CLERK)
     views: set[type[Any]] = set()
     times: list[tuple[str, datetime]] = []
     for desk, hall in ((day.desk, hall_day.desk), (hall_day.desk, hall_day.desk)):

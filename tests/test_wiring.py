@@ -26,6 +26,7 @@ AREAS = (
     "records",
     "hall",
     "ratings",
+    "enquiries",
 )
 
 
@@ -50,7 +51,7 @@ def defined_commands() -> set[type[Command]]:
 
 
 def test_every_public_command_has_a_handler_and_every_handler_a_public_command() -> None:
-    assert len(HANDLERS) == 99
+    assert len(HANDLERS) == 103
     assert public_commands() == set(HANDLERS)
 
 
@@ -74,6 +75,7 @@ def test_filers_are_for_events_and_record_sources_for_aggregates() -> None:
         "hall_application",
         "account",
         "charge",
+        "enquiry",
     }
 
 

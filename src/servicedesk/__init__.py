@@ -134,6 +134,16 @@ if TYPE_CHECKING:
     from servicedesk.app.context import Wiring
     from servicedesk.app.desk import Desk, Outcome
 
+    # -- enquiries ---------------------------------------------------------------------------------
+    from servicedesk.app.enquiries.commands import (
+        AnswerEnquiry,
+        HandOverEnquiry,
+        ReferEnquiry,
+        TakeEnquiry,
+    )
+    from servicedesk.app.enquiries.lists import EnquiryFilter, EnquiryRow
+    from servicedesk.app.enquiries.queries import EnquiryQueries, EnquiryView
+
     # -- the event feed
     from servicedesk.app.feed.ports import FeedEvent, Position
     from servicedesk.app.feed.queries import FeedPage
@@ -265,6 +275,13 @@ if TYPE_CHECKING:
     from servicedesk.domain.charges import ChargeStatus, LineKind, LineSpec
     from servicedesk.domain.complaints import CallbackId, ComplaintId, PauseReason
     from servicedesk.domain.deadlines import WorkingBudget
+    from servicedesk.domain.enquiries import (
+        EnquiryId,
+        EnquiryKind,
+        EnquiryStatus,
+        Referral,
+        ReferralTarget,
+    )
 
     # -- errors: every refusal is a ServiceDeskError -----------------------------------------------
     from servicedesk.domain.errors import (
@@ -353,6 +370,9 @@ if TYPE_CHECKING:
 
     # -- plugins -----------------------------------------------------------------------------------
     from servicedesk.policies import hookimpl
+
+    # -- the built-in community-centre plugin ---------------------------------------------------
+    from servicedesk.policies.community_centre import CommunityCentre
 
 #: Where each public name lives; it is imported on first use, so that ``import servicedesk``
 #: (and the command line's ``--version``) does not load the whole library.
@@ -645,6 +665,20 @@ _EXPORTS: dict[str, str] = {
     "ServiceKind": "servicedesk.domain.ratings",
     "ToldBy": "servicedesk.domain.ratings",
     "VisitId": "servicedesk.domain.ratings",
+    "AnswerEnquiry": "servicedesk.app.enquiries.commands",
+    "HandOverEnquiry": "servicedesk.app.enquiries.commands",
+    "ReferEnquiry": "servicedesk.app.enquiries.commands",
+    "TakeEnquiry": "servicedesk.app.enquiries.commands",
+    "EnquiryFilter": "servicedesk.app.enquiries.lists",
+    "EnquiryRow": "servicedesk.app.enquiries.lists",
+    "EnquiryQueries": "servicedesk.app.enquiries.queries",
+    "EnquiryView": "servicedesk.app.enquiries.queries",
+    "EnquiryId": "servicedesk.domain.enquiries",
+    "EnquiryKind": "servicedesk.domain.enquiries",
+    "EnquiryStatus": "servicedesk.domain.enquiries",
+    "Referral": "servicedesk.domain.enquiries",
+    "ReferralTarget": "servicedesk.domain.enquiries",
+    "CommunityCentre": "servicedesk.policies.community_centre",
 }
 
 
@@ -933,6 +967,22 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "FeedEvent",
     "FeedPage",
     "Position",
+    # enquiries
+    "AnswerEnquiry",
+    "HandOverEnquiry",
+    "ReferEnquiry",
+    "TakeEnquiry",
+    "EnquiryFilter",
+    "EnquiryRow",
+    "EnquiryQueries",
+    "EnquiryView",
+    "EnquiryId",
+    "EnquiryKind",
+    "EnquiryStatus",
+    "Referral",
+    "ReferralTarget",
+    # the built-in community-centre plugin
+    "CommunityCentre",
     # plugins
     "hookimpl",
     # the audit trail: re-vouching an earlier version's digests

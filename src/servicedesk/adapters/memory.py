@@ -48,6 +48,7 @@ from servicedesk.app.callbacks.ports import (
 )
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.enquiries.ports import EnquiryRepository
 from servicedesk.app.feed.ports import FeedEvent, Position, feed_event
 from servicedesk.app.hall.ports import (
     ApplicationRepository,
@@ -83,6 +84,7 @@ from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
+from servicedesk.domain.enquiries import Enquiry
 from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.events import Event
 from servicedesk.domain.hall import Department, DepartmentId, GuideStatus, ServiceGuide, Window
@@ -355,6 +357,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.appraisals = MemoryAppraisals(store)
         self.discipline_notes = MemoryDisciplineNotes(store)
         self.ratings = MemoryRatings(store)
+        self.enquiries = MemoryEnquiries(store)
         # the ports that are not repositories
         self.events = MemoryEventLog(store)
         self.idempotency = MemoryIdempotencyKeys(self)
@@ -985,3 +988,14 @@ class MemoryRatings(_MemoryRepository[Rating], RatingRepository):
     def overdue_follow_ups(self, now: datetime) -> list[Rating]:
         found = self._all(lambda r: r.follow_up is not None and r.follow_up.is_overdue(now))
         return sorted(found, key=lambda r: (r.follow_up.due if r.follow_up else now, r.id.value))
+
+
+# --- enquiries -----------------------------------------------------------------------------------
+
+
+class MemoryEnquiries(_MemoryRepository[Enquiry], EnquiryRepository):
+    cls = Enquiry
+
+    def list_overdue(self, now: datetime) -> list[Enquiry]:
+        due = self._all(lambda e: _before(e.open_due, now))
+        return sorted(due, key=lambda e: (e.taken_at, e.id.value))

@@ -72,6 +72,13 @@ from servicedesk.app.complaints.commands import (
     ResumeComplaint,
 )
 from servicedesk.app.context import Filer, Handler, Wiring
+from servicedesk.app.enquiries import handlers as enquiries
+from servicedesk.app.enquiries.commands import (
+    AnswerEnquiry,
+    HandOverEnquiry,
+    ReferEnquiry,
+    TakeEnquiry,
+)
 from servicedesk.app.hall import handlers as hall
 from servicedesk.app.hall.commands import (
     AcceptApplication,
@@ -141,6 +148,7 @@ from servicedesk.domain import accounts as ac
 from servicedesk.domain import callbacks as cb
 from servicedesk.domain import charges as ch
 from servicedesk.domain import complaints as cp
+from servicedesk.domain import enquiries as eq
 from servicedesk.domain import hall_cases as hc
 from servicedesk.domain import lost_found as lf
 from servicedesk.domain import requests as rq
@@ -258,6 +266,11 @@ HANDLERS: Final[dict[type[Command], Handler]] = {
     GiveRating: ratings.give_rating,
     CloseFollowUp: ratings.close_follow_up,
     TellRater: ratings.tell_rater,
+    # enquiries
+    TakeEnquiry: enquiries.take_enquiry,
+    HandOverEnquiry: enquiries.hand_over_enquiry,
+    AnswerEnquiry: enquiries.answer_enquiry,
+    ReferEnquiry: enquiries.refer_enquiry,
 }
 
 #: Event class -> what it does to the record files it concerns (``records.filing``).
@@ -284,6 +297,9 @@ FILERS: Final[dict[type[Event], Filer]] = {
     ac.AccountClosed: filing.account_closed,
     ch.ChargeRecorded: filing.charge_recorded,
     ch.ChargeConfirmed: filing.charge_confirmed,
+    eq.EnquiryTaken: filing.enquiry_taken,
+    eq.EnquiryAnswered: filing.enquiry_ended,
+    eq.EnquiryReferred: filing.enquiry_ended,
 }
 
 #: Store kind -> (aggregate class, id class): what a record file of that kind holds, and so
@@ -296,6 +312,7 @@ RECORD_SOURCES: Final[dict[str, tuple[type[object], type[Identifier]]]] = {
     filing.APPLICATION: (hc.Application, hc.ApplicationId),
     filing.ACCOUNT: (ac.Account, AccountId),
     filing.CHARGE: (ch.Charge, ChargeId),
+    filing.ENQUIRY: (eq.Enquiry, eq.EnquiryId),
 }
 
 #: The library's wiring; ``Desk`` runs on it unless given another.

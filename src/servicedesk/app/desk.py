@@ -28,6 +28,7 @@ from servicedesk.app.command import Command
 from servicedesk.app.complaints.queries import ComplaintQueries
 from servicedesk.app.context import Batch, Context, Handler, Wiring
 from servicedesk.app.door import Limits, check_command
+from servicedesk.app.enquiries.queries import EnquiryQueries
 from servicedesk.app.feed.queries import EventFeed
 from servicedesk.app.hall.queries import HallQueries
 from servicedesk.app.idempotency import fingerprint, remember, replayed, to_key
@@ -68,6 +69,7 @@ QUERY_AREAS = (
     "hall",
     "appraisal",
     "ratings",
+    "enquiries",
 )
 #: How long to wait before retry number ``attempt`` (0 for the first retry), in seconds.
 Backoff = Callable[[int], float]
@@ -158,6 +160,7 @@ class Desk:
         self.hall = HallQueries(store, self.policies, clock, access)
         self.appraisal = AppraisalQueries(store, self.policies, clock, access)
         self.ratings = RatingQueries(store, self.policies, clock, access)
+        self.enquiries = EnquiryQueries(store, self.policies, clock, access)
         #: Every committed event in commit order, from a position the reader keeps.
         self.events = EventFeed(store)
 

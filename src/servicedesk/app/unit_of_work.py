@@ -44,6 +44,7 @@ from servicedesk.app.callbacks.ports import (
 )
 from servicedesk.app.catalogue.ports import ItemRepository
 from servicedesk.app.complaints.ports import ComplaintRepository
+from servicedesk.app.enquiries.ports import EnquiryRepository
 from servicedesk.app.feed.ports import FeedEvent, Position
 from servicedesk.app.hall.ports import (
     ApplicationRepository,
@@ -173,6 +174,8 @@ class UnitOfWork(abc.ABC):
     appraisals: AppraisalRepository
     discipline_notes: DisciplineNoteRepository
     appraisal_reports: AppraisalReports
+    # consultations and suggestions (first-responder duty)
+    enquiries: EnquiryRepository
 
     def __enter__(self) -> Self:
         self.committed = False

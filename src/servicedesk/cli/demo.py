@@ -19,9 +19,11 @@ from servicedesk import Desk, Status
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.requests.queries import RequestView
 from servicedesk.cli.base import fee_text, heading_table
+from servicedesk.cli.community_demo import print_community_day
 from servicedesk.cli.group import DeskCommand
 from servicedesk.cli.hall_demo import print_hall_day
 from servicedesk.cli.month_end import print_month_end
+from servicedesk.demo.community_day import run_community_day
 from servicedesk.demo.day import DAY, TIME_ZONE, WEEKDAYS, Day, label, local, run_day
 from servicedesk.demo.hall_day import run_hall_day
 from servicedesk.demo.month_end import run_month_end
@@ -181,7 +183,12 @@ def _service_hall_lines(day: Day) -> list[str]:
     help="SQLite file (or database URL) to build the centre in; default: a temporary file.",
 )
 @click.option("--hall", is_flag=True, help="Run a day at an administrative service hall instead.")
-def demo(db: str | None, hall: bool) -> None:
+@click.option(
+    "--community",
+    is_flag=True,
+    help="Run a day at a community convenience-service centre instead.",
+)
+def demo(db: str | None, hall: bool, community: bool) -> None:
     """Run a day at a property service centre and its month-end, and print what they left."""
     with tempfile.TemporaryDirectory(prefix="servicedesk-demo-") as scratch:
         target = db or str(Path(scratch) / "demo.db")
@@ -194,8 +201,12 @@ def demo(db: str | None, hall: bool) -> None:
                     code="cli.invalid",
                     db=target,
                 )
+            if hall and community:
+                raise InvalidValue(_("Choose one demo: --hall or --community."), code="cli.invalid")
             if hall:
                 _print_hall_demo(store, kept=db)
+            elif community:
+                _print_community_demo(store, kept=db)
             else:
                 _print_demo(store, kept=db)
         finally:
@@ -220,6 +231,12 @@ def _print_kept(console: Console, kept: str | None) -> None:
 def _print_hall_demo(store: SqlStore, kept: str | None) -> None:
     console = _console()
     print_hall_day(console, run_hall_day(store))
+    _print_kept(console, kept)
+
+
+def _print_community_demo(store: SqlStore, kept: str | None) -> None:
+    console = _console()
+    print_community_day(console, run_community_day(store))
     _print_kept(console, kept)
 
 

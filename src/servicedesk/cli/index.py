@@ -321,4 +321,23 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "staff": (None, "One member of staff's ratings of a month, as an appraisal reads them."),
         "tell": (None, "The rater was told the follow-up's outcome."),
     },
+    "enquiry": {
+        "answer": (None, "Answer the enquiry."),
+        "hand-over": (None, "Hand the enquiry over to another owner, with the reason."),
+        "history": (None, "What happened to an enquiry, oldest first."),
+        "list": (
+            None,
+            "A page of enquiries, open or not, first taken first unless sorted otherwise.",
+        ),
+        "overdue": (None, "The open enquiries past their answer's due time."),
+        "refer": (
+            None,
+            "Refer what the desk cannot answer to a department, or to a complaint or request.",
+        ),
+        "show": (None, "One enquiry as the desk sees it now."),
+        "take": (
+            None,
+            "Take a consultation or suggestion; whoever takes it owns it until handed over.",
+        ),
+    },
 }

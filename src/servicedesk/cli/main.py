@@ -100,6 +100,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "servicedesk.cli.ratings:rating",
         N_("Public ratings of a service, and the follow-up of a bad one."),
     ),
+    "enquiry": (
+        "servicedesk.cli.enquiries:enquiry",
+        N_("Consultations and suggestions, owned by the first person asked."),
+    ),
 }
 
 

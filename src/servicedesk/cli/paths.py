@@ -118,6 +118,11 @@ CLI_PATHS: Final[dict[str, str]] = {
     "ConcludeApplication": "hall application conclude",
     "TellApplicant": "hall application tell",
     "SweepHallDeadlines": "hall sweep",
+    # enquiries
+    "TakeEnquiry": "enquiry take",
+    "HandOverEnquiry": "enquiry hand-over",
+    "AnswerEnquiry": "enquiry answer",
+    "ReferEnquiry": "enquiry refer",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
@@ -191,6 +196,10 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "ratings.overdue_follow_ups": "rating overdue",
     "ratings.report": "rating report",
     "ratings.staff": "rating staff",
+    "enquiries.enquiry": "enquiry show",
+    "enquiries.history": "enquiry history",
+    "enquiries.overdue": "enquiry overdue",
+    "enquiries.enquiries_page": "enquiry list",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.

@@ -8,6 +8,7 @@ once each, is enforced here.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
 from typing import Self
@@ -24,7 +25,7 @@ from servicedesk.domain.errors import (
 from servicedesk.domain.events import Event
 from servicedesk.domain.money import Money
 from servicedesk.domain.values import ActorId, Choice, ItemId, Role, check_text
-from servicedesk.i18n import _
+from servicedesk.i18n import _, label
 
 
 class FeeKind(Choice):
@@ -498,3 +499,16 @@ class ServiceItem(Aggregate[ItemId]):
                 self.status, self.pending = ItemStatus.WITHDRAWN, None
             case _:
                 super().apply(event)
+
+
+def check_fee_kind(fee: FeeStandard, kinds: Collection[FeeKind]) -> None:
+    """Refuse a fee standard of a kind the organisation does not price its items by (a
+    community centre's free services, rule catalogue.free-services)."""
+    if fee.kind not in kinds:
+        raise InvalidValue(
+            _("This centre's items cannot have a {kind} fee standard; use one of: {known}."),
+            code="catalogue.invalid",
+            field="fee",
+            kind=fee.kind,
+            known=", ".join(label(k) for k in sorted(kinds)),
+        )

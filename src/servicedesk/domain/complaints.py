@@ -29,8 +29,14 @@ from servicedesk.domain.deadlines import (
     escalation,
     next_escalation_at,
 )
-from servicedesk.domain.errors import IllegalTransition, InvalidValue, PermissionDenied
+from servicedesk.domain.errors import (
+    IllegalTransition,
+    InvalidValue,
+    PermissionDenied,
+    ServiceDeskError,
+)
 from servicedesk.domain.events import Event
+from servicedesk.domain.first_responder import Handover, hand_over, require_owner
 from servicedesk.domain.privacy import personal
 from servicedesk.domain.requests import Channel, Urgency
 from servicedesk.domain.satisfaction import SatisfactionScale
@@ -97,17 +103,6 @@ class ComplaintDeadlines:
 
     acknowledge: WorkingBudget
     answer: WorkingBudget
-
-
-@attrs.frozen
-class Handover:
-    """A recorded change of owner: first-responder duty passes only this way."""
-
-    from_owner: ActorId
-    to_owner: ActorId
-    by: ActorId
-    reason: str
-    at: datetime
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -363,16 +358,9 @@ class Complaint(Aggregate[ComplaintId]):
         """Pass first-responder duty on; only the owner, or a manager, may do so."""
         reason = check_text(reason, "reason", 500)
         self._open(_("handed over"))
-        if not by_manager:
-            self._owner(by)
-        if to == self.owner:
-            raise InvalidValue(
-                _("Complaint {id} is already owned by {owner}."),
-                code="complaint.invalid",
-                id=self.id,
-                owner=to,
-            )
-        handover = Handover(self.owner, to, by, reason, at)
+        handover = hand_over(
+            self.owner, to=to, by=by, reason=reason, at=at, by_manager=by_manager, refusals=self
+        )
         self._record(ComplaintHandedOver(at=at, complaint_id=self.id, handover=handover))
 
     def acknowledge_receipt(self, *, by: ActorId, at: datetime) -> None:
@@ -506,16 +494,27 @@ class Complaint(Aggregate[ComplaintId]):
             )
 
     def _owner(self, by: ActorId) -> None:
-        if by != self.owner:
-            raise PermissionDenied(
-                _(
-                    "Complaint {id} is owned by {owner} (first-responder duty); "
-                    "hand it over before acting on it."
-                ),
-                code="complaint.forbidden",
-                id=self.id,
-                owner=self.owner,
-            )
+        require_owner(self.owner, by, self)
+
+    def not_owner(self, owner: ActorId) -> ServiceDeskError:
+        """The refusal of first-responder duty (``first_responder.Refusals``)."""
+        return PermissionDenied(
+            _(
+                "Complaint {id} is owned by {owner} (first-responder duty); "
+                "hand it over before acting on it."
+            ),
+            code="complaint.forbidden",
+            id=self.id,
+            owner=owner,
+        )
+
+    def already_owner(self, owner: ActorId) -> ServiceDeskError:
+        return InvalidValue(
+            _("Complaint {id} is already owned by {owner}."),
+            code="complaint.invalid",
+            id=self.id,
+            owner=owner,
+        )
 
     def _breach_if_late(self, timer: Timer, at: datetime) -> None:
         breach = self._late(timer, at)

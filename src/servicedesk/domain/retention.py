@@ -42,6 +42,7 @@ class RecordKind(StrEnum):
     CALLBACK = "callback"
     LOST_PROPERTY = "lost_property"
     AUDIT_RECORD = "audit_record"
+    ENQUIRY = "enquiry"
 
 
 @attrs.frozen

@@ -36,6 +36,7 @@ from servicedesk.domain.callbacks import (
 from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
+from servicedesk.domain.enquiries import EnquiryKind
 from servicedesk.domain.errors import PolicyError
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
@@ -344,6 +345,18 @@ class PropertyCentreDefaults:
             )
         return FollowUpTerms(owner, FOLLOW_UP_WITHIN[level])
 
+    # --- enquiries -------------------------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_enquiry_deadline(self, kind: EnquiryKind, channel: Channel) -> WorkingBudget:
+        return ENQUIRY_DEADLINES[kind]
+
+    # --- fees ------------------------------------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_fee_kinds(self) -> frozenset[FeeKind]:
+        return frozenset(FeeKind)
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -399,4 +412,12 @@ RATING_SCALE = RatingScale()
 FOLLOW_UP_WITHIN = {
     RatingLevel.VERY_DISSATISFIED: WorkingBudget.working_days(2),
     RatingLevel.DISSATISFIED: WorkingBudget.working_days(3),
+}
+
+
+#: How long an enquiry's first person asked has to answer it (rule complaints.enquiry-time-limit):
+#: the regulations set no figure, so these are the policy's.
+ENQUIRY_DEADLINES = {
+    EnquiryKind.CONSULTATION: WorkingBudget.working_days(1),
+    EnquiryKind.SUGGESTION: WorkingBudget.working_days(5),
 }

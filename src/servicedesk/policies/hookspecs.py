@@ -529,3 +529,38 @@ def servicedesk_rating_follow_up(
     department's head, else the member of staff who served; 2 working days for
     非常不满意, 3 for 不满意 (rule ratings.bad-rating-follow-up).
     """
+
+
+# --- enquiries -----------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from servicedesk.domain.deadlines import WorkingBudget
+    from servicedesk.domain.enquiries import EnquiryKind
+
+
+@hookspec(firstresult=True)
+def servicedesk_enquiry_deadline(kind: EnquiryKind, channel: Channel) -> WorkingBudget | None:
+    """How long the first person asked has to answer a consultation or suggestion.
+
+    Called when an enquiry is taken, with its kind and the channel it came in through.
+    Return a ``WorkingBudget`` (working hours or working days, counted on the
+    organisation's calendar from when the enquiry was taken).  Default: a consultation
+    within 1 working day, a suggestion within 5 (rule complaints.enquiry-time-limit).
+    """
+
+
+# --- a community centre's free services ----------------------------------------------------------
+
+if TYPE_CHECKING:
+    from servicedesk.domain.catalogue import FeeKind
+
+
+@hookspec(firstresult=True)
+def servicedesk_fee_kinds() -> Collection[FeeKind] | None:
+    """The kinds of fee standard the organisation's items may have.
+
+    Called when an item or a new fee is proposed, before its approval chain is asked.
+    Return a non-empty collection of ``FeeKind``; a proposal of another kind is refused.
+    Default: every kind; a community centre's services are free (``FeeKind.FREE`` only:
+    rule catalogue.free-services).
+    """

@@ -29,9 +29,10 @@ from servicedesk.domain.appraisal import (
 from servicedesk.domain.billing import BillingMode, Period, SeriesId
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
-from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
+from servicedesk.domain.enquiries import EnquiryKind
 from servicedesk.domain.errors import InvalidValue, PluginRefused, PolicyError, ServiceDeskError
 from servicedesk.domain.hall import ServiceGuide
 from servicedesk.domain.hall_cases import Application
@@ -564,6 +565,28 @@ class Policies:
             level=level,
             department_head=department_head,
         )
+
+    # --- enquiries -------------------------------------------------------------------------------
+
+    def enquiry_deadline(self, kind: EnquiryKind, channel: Channel) -> WorkingBudget:
+        name = "servicedesk_enquiry_deadline"
+        result = self._call(name, kind=kind, channel=channel)
+        if not isinstance(result, WorkingBudget):
+            raise _garbage(name, result, "a WorkingBudget")
+        return result
+
+    # --- fees ------------------------------------------------------------------------------------
+
+    def fee_kinds(self) -> frozenset[FeeKind]:
+        name = "servicedesk_fee_kinds"
+        wanted = "a non-empty collection of fee kinds"
+        result = self._call(name)
+        if isinstance(result, str) or not isinstance(result, Collection) or not result:
+            raise _garbage(name, result, wanted)
+        try:
+            return frozenset(FeeKind(kind) for kind in result)
+        except ValueError:
+            raise _garbage(name, result, wanted) from None
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

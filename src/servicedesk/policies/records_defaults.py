@@ -180,6 +180,12 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "GiveRating": REQUESTERS_WORD,
     "CloseFollowUp": STAFF,
     "TellRater": STAFF,
+    # enquiries (rule complaints.enquiries): as complaints, whoever is asked first takes one
+    # and the aggregate admits only its owner (or a manager handing it on)
+    "TakeEnquiry": COMPLAINTS,
+    "HandOverEnquiry": COMPLAINTS,
+    "AnswerEnquiry": COMPLAINTS,
+    "ReferEnquiry": COMPLAINTS,
 }
 
 #: Commands no table names (another area's, a plugin's): staff and the system, not auditors,
@@ -300,6 +306,11 @@ QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "ratings.overdue_follow_ups": READERS,
     "ratings.report": APPRAISAL,
     "ratings.staff": APPRAISAL,
+    # enquiries
+    "enquiries.enquiry": READERS,
+    "enquiries.history": READERS,
+    "enquiries.overdue": READERS,
+    "enquiries.enquiries_page": READERS,
 }
 
 #: Queries no table names (a plugin's own reader): staff and the system, not requesters.
@@ -318,6 +329,8 @@ RETENTION: Final[dict[RecordKind, RetentionRule]] = {
     RecordKind.LOST_PROPERTY: RetentionRule(YEAR),
     # audit records hold no personal data (see docs/records.md): nothing to anonymise
     RecordKind.AUDIT_RECORD: RetentionRule(30 * YEAR, erasable_on_request=False),
+    # a consultation or suggestion: kept like a callback, erased on the asker's request
+    RecordKind.ENQUIRY: RetentionRule(YEAR),
 }
 
 #: Ordinary items 3-6 months, valuables 1-2 years, the shorter end by default (rule

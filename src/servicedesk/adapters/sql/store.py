@@ -25,6 +25,7 @@ from servicedesk.adapters.sql.appraisal import (
     SqlDisciplineNotes,
 )
 from servicedesk.adapters.sql.engine import host_engine, make_engine, to_url
+from servicedesk.adapters.sql.enquiries import SqlEnquiries
 from servicedesk.adapters.sql.migrate import check_schema, upgrade_engine
 from servicedesk.adapters.sql.records import SqlAuditLog, SqlPersonalData
 from servicedesk.adapters.sql.reports import (
@@ -231,6 +232,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
     appraisals = AggregateKind(t.appraisals, SqlAppraisals)
     discipline_notes = AggregateKind(t.discipline_notes, SqlDisciplineNotes)
     ratings = AggregateKind(t.ratings, SqlRatings)
+    enquiries = AggregateKind(t.enquiries, SqlEnquiries)
 
     def __init__(self, store: SqlStore, engine: sa.Engine | None = None) -> None:
         super().__init__(store, engine)

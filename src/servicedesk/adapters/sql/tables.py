@@ -29,6 +29,7 @@ from servicedesk import convert
 from servicedesk.adapters.sql.types import Document, Fen, Key, Serial, UtcDateTime
 from servicedesk.app.billing.lists import ACCOUNTS, PAYMENTS, RECEIPTS, STATEMENTS
 from servicedesk.app.complaints.lists import CALLBACKS, COMPLAINTS
+from servicedesk.app.enquiries.lists import ENQUIRIES
 from servicedesk.app.requests.lists import REQUESTS, WORKERS
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.agreements import Agreement
@@ -39,6 +40,7 @@ from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.charges import Charge
 from servicedesk.domain.complaints import Complaint
 from servicedesk.domain.costs import Cost
+from servicedesk.domain.enquiries import Enquiry
 from servicedesk.domain.hall import Department, ServiceGuide, Window
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.hall_queue import HallQueue
@@ -823,5 +825,43 @@ ratings = aggregate_table(
         sa.Index(None, "service_kind", "service_id", unique=True),
         sa.Index(None, "month", "staff_id"),
         sa.Index(None, "follow_up_due"),
+    ),
+)
+
+
+# --- enquiries -----------------------------------------------------------------------------------
+
+#: Added by revision 0014: consultations and suggestions, with what their lists filter on
+#: (``ENQUIRIES``); ``open_due`` is NULL once answered or referred, so the overdue search
+#: reads open ones only.
+enquiries = aggregate_table(
+    "enquiries",
+    cls=Enquiry,
+    columns=(
+        sa.Column(
+            "status", sa.String(20), nullable=False, info=project(ENQUIRIES.fields["status"])
+        ),
+        sa.Column(
+            "enquiry_kind",
+            sa.String(20),
+            nullable=False,
+            info=project(ENQUIRIES.fields["enquiry_kind"]),
+        ),
+        sa.Column(
+            "channel", sa.String(20), nullable=False, info=project(ENQUIRIES.fields["channel"])
+        ),
+        sa.Column("owner", Key(), nullable=False, info=project(ENQUIRIES.fields["owner"])),
+        sa.Column(
+            "taken_at", UtcDateTime(), nullable=False, info=project(ENQUIRIES.fields["taken_at"])
+        ),
+        sa.Column(
+            "open_due", UtcDateTime(), nullable=True, info=project(ENQUIRIES.fields["open_due"])
+        ),
+    ),
+    indexes=(
+        sa.Index(None, "taken_at", "id"),
+        sa.Index(None, "status", "taken_at", "id"),
+        sa.Index(None, "owner", "taken_at", "id"),
+        sa.Index(None, "open_due"),
     ),
 )

@@ -12,12 +12,13 @@ from servicedesk.app.catalogue.commands import (
     WithdrawItem,
 )
 from servicedesk.app.context import Context
-from servicedesk.domain.catalogue import ServiceItem
+from servicedesk.domain.catalogue import ServiceItem, check_fee_kind
 from servicedesk.domain.values import ItemId
 
 
 def propose_item(cmd: ProposeItem, ctx: Context) -> str:
     item_id = cmd.item_id or ItemId(ctx.new_id())
+    check_fee_kind(cmd.fee, ctx.policies.fee_kinds())
     draft = ServiceItem(item_id, name=cmd.name, category=cmd.category)
     chain = ctx.policies.approval_chain(draft, "new")
     item = ServiceItem.propose(
@@ -36,6 +37,7 @@ def propose_item(cmd: ProposeItem, ctx: Context) -> str:
 
 def propose_fee_change(cmd: ProposeFeeChange, ctx: Context) -> str:
     item = ctx.uow.items.get(cmd.item_id)
+    check_fee_kind(cmd.fee, ctx.policies.fee_kinds())
     chain = ctx.policies.approval_chain(item, "fee_change")
     item.propose_fee_change(
         cmd.fee, chain=chain, reason=cmd.reason, at=ctx.now, proposed_by=ctx.actor.id

@@ -20,6 +20,8 @@ same rules:
   its finder;
 - a hall application opens a file when received (linked to the applicant's
   phone) and closes when refused or concluded;
+- an enquiry (a consultation or suggestion) opens a file when taken (linked to the
+  asker's phone, if given) and closes when answered or referred;
 - an account opens a settlement file when opened (linked to the holder's
   phone) and closes with the account; a charge opens one when recorded (linked
   to its account holder's phone: the requester signs it) and closes when
@@ -37,6 +39,7 @@ from servicedesk.domain import accounts as ac
 from servicedesk.domain import callbacks as cb
 from servicedesk.domain import charges as ch
 from servicedesk.domain import complaints as cp
+from servicedesk.domain import enquiries as eq
 from servicedesk.domain import hall_cases as hc
 from servicedesk.domain import lost_found as lf
 from servicedesk.domain import requests as rq
@@ -53,6 +56,7 @@ CALLBACK = "callback"
 APPLICATION = "hall_application"
 ACCOUNT = "account"
 CHARGE = "charge"
+ENQUIRY = "enquiry"
 
 
 def file_events(ctx: Context, events: list[Event]) -> None:
@@ -193,4 +197,19 @@ def charge_recorded(event: ch.ChargeRecorded, ctx: Context) -> None:
 def charge_confirmed(event: ch.ChargeConfirmed, ctx: Context) -> None:
     record = record_file(ctx, CHARGE, event.charge_id, event.at)
     record.extend(forms=[RecordKind.SETTLEMENT_VOUCHER], at=event.at)
+    record.close(at=event.at, rules=ctx.policies.retention_rules())
+
+
+# --- enquiries -----------------------------------------------------------------------------------
+
+
+def enquiry_taken(event: eq.EnquiryTaken, ctx: Context) -> None:
+    record = record_file(ctx, ENQUIRY, event.enquiry_id, event.at)
+    record.extend(forms=[RecordKind.ENQUIRY], at=event.at)
+    ctx.uow.personal_data.link(record.id, phone_key(event.contact))
+
+
+def enquiry_ended(event: eq.EnquiryAnswered | eq.EnquiryReferred, ctx: Context) -> None:
+    record = record_file(ctx, ENQUIRY, event.enquiry_id, event.at)
+    record.extend(forms=[RecordKind.ENQUIRY], at=event.at)
     record.close(at=event.at, rules=ctx.policies.retention_rules())
