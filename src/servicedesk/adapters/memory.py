@@ -66,6 +66,7 @@ from servicedesk.app.requests.ports import (
     RequestRepository,
     WorkerRepository,
 )
+from servicedesk.app.staff.ports import ItemRequirementRepository, StaffFileRepository
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.aggregate import Aggregate as DomainAggregate
 from servicedesk.domain.agreements import Agreement
@@ -86,6 +87,7 @@ from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile, RecordFileId
+from servicedesk.domain.staff import ItemRequirement, StaffFile
 from servicedesk.domain.statements import Statement, StatementLineKind
 from servicedesk.domain.values import Identifier, ItemId, RequesterKind, RequestId, WorkerId
 from servicedesk.domain.workers import Worker
@@ -336,6 +338,8 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.hall_guides = MemoryGuides(store)
         self.hall_queues = MemoryQueues(store)
         self.hall_applications = MemoryApplications(store)
+        self.staff_files = MemoryStaffFiles(store)
+        self.item_requirements = MemoryItemRequirements(store)
         # the ports that are not repositories
         self.events = MemoryEventLog(store)
         self.idempotency = MemoryIdempotencyKeys(self)
@@ -893,3 +897,22 @@ class MemoryBillingReports(BillingReports):
             if s.is_overdue(now)
         ]
         return sorted(found, key=lambda s: (s.period, s.id.value))
+
+
+# --- staff files ---------------------------------------------------------------------------------
+
+
+class MemoryStaffFiles(_MemoryRepository[StaffFile], StaffFileRepository):
+    cls = StaffFile
+
+    def list(self) -> list[StaffFile]:
+        return sorted(self._all(), key=lambda f: f.id.value)
+
+    def has_roster(self) -> bool:
+        with self.store.lock:
+            rows = list(self.store.tables.get(self.kind, {}).values())
+        return any(document["shifts"] for _version, document in rows)
+
+
+class MemoryItemRequirements(_MemoryRepository[ItemRequirement], ItemRequirementRepository):
+    cls = ItemRequirement

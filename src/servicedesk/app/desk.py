@@ -41,6 +41,7 @@ from servicedesk.app.permissions import (
 from servicedesk.app.progress import Progress
 from servicedesk.app.records.queries import RecordQueries
 from servicedesk.app.requests.queries import Queries
+from servicedesk.app.staff.queries import StaffQueries
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, PermissionDenied
 from servicedesk.domain.events import Event
@@ -57,7 +58,7 @@ Subscriber = Callable[[Event], None]
 #: The row of the table for an export that shows personal data unmasked.
 REVEALED_EXPORT = "records.requester_export(reveal=True)"
 #: The desk's attributes that answer queries, each permission-checked (``Access``).
-QUERY_AREAS = ("queries", "billing", "complaints", "quality", "records", "hall")
+QUERY_AREAS = ("queries", "billing", "complaints", "quality", "records", "hall", "staff")
 #: How long to wait before retry number ``attempt`` (0 for the first retry), in seconds.
 Backoff = Callable[[int], float]
 
@@ -145,6 +146,7 @@ class Desk:
             store, self.policies, clock, wiring, access, audit_key=audit_key
         )
         self.hall = HallQueries(store, self.policies, clock, access)
+        self.staff = StaffQueries(store, self.policies, clock, access)
         #: Every committed event in commit order, from a position the reader keeps.
         self.events = EventFeed(store)
 

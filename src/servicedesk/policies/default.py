@@ -27,7 +27,7 @@ from servicedesk.domain.callbacks import (
 from servicedesk.domain.catalogue import FeeKind, ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
-from servicedesk.domain.hall import ServiceGuide
+from servicedesk.domain.hall import ServiceGuide, Window
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, Rounding
 from servicedesk.domain.requests import (
@@ -40,6 +40,7 @@ from servicedesk.domain.requests import (
 )
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
+from servicedesk.domain.staff import StaffRules
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ItemId, Requester, RequesterKind, Role, WorkerId
 from servicedesk.domain.workers import Worker
@@ -276,6 +277,22 @@ class PropertyCentreDefaults:
     def servicedesk_hall_pause_while_held(self, application: Application) -> bool:
         return True
 
+    # --- staff: qualifications, training and the duty roster -------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_staff_rules(self) -> StaffRules:
+        return STAFF_RULES
+
+    @hookimpl(trylast=True)
+    def servicedesk_item_requirement(
+        self, item: ServiceItem, recorded: frozenset[str]
+    ) -> frozenset[str]:
+        return recorded
+
+    @hookimpl(trylast=True)
+    def servicedesk_window_requirement(self, window: Window) -> frozenset[str]:
+        return frozenset()
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -321,3 +338,11 @@ def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:
         parts.append(part)
         left = left - part
     return parts
+
+
+# --- staff ---------------------------------------------------------------------------------------
+#: Off-shift dispatch refused, a passed training before duty (002 三(一)), 30 days' notice of a
+#: certificate's expiry (rules staff.off-shift-dispatch, staff.training, staff.expiry-notice).
+STAFF_RULES = StaffRules(
+    off_shift_dispatch=False, training_before_duty=True, expiry_notice=timedelta(days=30)
+)

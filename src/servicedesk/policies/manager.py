@@ -26,7 +26,7 @@ from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.errors import InvalidValue, PluginRefused, PolicyError, ServiceDeskError
-from servicedesk.domain.hall import ServiceGuide
+from servicedesk.domain.hall import ServiceGuide, Window
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import Money, Rounding, total
 from servicedesk.domain.requests import (
@@ -39,6 +39,7 @@ from servicedesk.domain.requests import (
 )
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
+from servicedesk.domain.staff import StaffRules, required_kinds
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ItemId, Requester, Role, WorkerId
 from servicedesk.domain.workers import Worker
@@ -505,6 +506,29 @@ class Policies:
         return self._typed(
             "servicedesk_hall_pause_while_held", bool, "True or False", application=application
         )
+
+    # --- staff: qualifications, training and the duty roster -------------------------------------
+
+    def staff_rules(self) -> StaffRules:
+        return self._typed("servicedesk_staff_rules", StaffRules, "a StaffRules")
+
+    def _kinds(self, name: str, **kwargs: Any) -> frozenset[str]:
+        result = self._call(name, **kwargs)
+        wanted = "a collection of qualification kinds"
+        if result is None or isinstance(result, str) or not isinstance(result, Collection):
+            raise _garbage(name, result, wanted)
+        try:
+            return required_kinds(result)
+        except InvalidValue:
+            raise _garbage(name, result, wanted) from None
+
+    def item_requirement(self, item: ServiceItem, recorded: frozenset[str]) -> frozenset[str]:
+        """What the item requires: the recorded kinds and whatever the policy adds."""
+        added = self._kinds("servicedesk_item_requirement", item=item, recorded=recorded)
+        return recorded | added
+
+    def window_requirement(self, window: Window) -> frozenset[str]:
+        return self._kinds("servicedesk_window_requirement", window=window)
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

@@ -55,6 +55,7 @@ from servicedesk.adapters.sql.repositories import (
     SqlWorkers,
 )
 from servicedesk.adapters.sql.repository import SqlRepository
+from servicedesk.adapters.sql.staff import SqlItemRequirements, SqlStaffFiles
 from servicedesk.adapters.sql.tables import AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
@@ -222,6 +223,8 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
     hall_guides = AggregateKind(t.hall_guides, SqlGuides)
     hall_queues = AggregateKind(t.hall_queues, SqlQueues)
     hall_applications = AggregateKind(t.hall_applications, SqlApplications)
+    staff_files = AggregateKind(t.staff_files, SqlStaffFiles)
+    item_requirements = AggregateKind(t.item_requirements, SqlItemRequirements)
 
     def __init__(self, store: SqlStore, engine: sa.Engine | None = None) -> None:
         super().__init__(store, engine)
