@@ -341,8 +341,8 @@ def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:
 
 
 # --- staff ---------------------------------------------------------------------------------------
-#: Off-shift dispatch refused, a passed training before duty (002 三(一)), 30 days' notice of a
-#: certificate's expiry (rules staff.off-shift-dispatch, staff.training, staff.expiry-notice).
+#: Off-shift dispatch refused, a passed training before duty, 30 days' notice of a certificate's
+#: expiry (rule staff.off-shift-dispatch, rule staff.training, rule staff.expiry-notice).
 STAFF_RULES = StaffRules(
     off_shift_dispatch=False, training_before_duty=True, expiry_notice=timedelta(days=30)
 )

@@ -455,13 +455,15 @@ if TYPE_CHECKING:
 
 @hookspec(firstresult=True)
 def servicedesk_staff_rules() -> StaffRules | None:
-    """The organisation's duty rules: whether a manual dispatch off shift is allowed, whether
-    a passed training comes before duty, how early an expiring qualification is reported.
+    """The organisation's duty rules: off-shift dispatch, training before duty, expiry notice.
+
+    Whether a manual dispatch to someone off shift is allowed, whether a passed training
+    comes before duty, how early an expiring qualification is reported.
 
     Called whenever a dispatch or a window's duty is checked against the roster, and by the
     expiring-qualifications report.  Return a ``StaffRules``.  Default: off-shift dispatch
-    refused, training before duty, 30 days' notice (rules staff.off-shift-dispatch,
-    staff.training, staff.expiry-notice).
+    refused, training before duty, 30 days' notice (rule staff.off-shift-dispatch, rule
+    staff.training, rule staff.expiry-notice).
     """
 
 
