@@ -83,6 +83,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "servicedesk.cli.relay:relay",
         N_("Publish every committed event to a broker, at least once, in order per record."),
     ),
+    "roster": (
+        "servicedesk.cli.staff:roster",
+        N_("The duty roster: who is on shift when, and at which window."),
+    ),
 }
 
 

@@ -88,6 +88,12 @@ CLI_PATHS: Final[dict[str, str]] = {
     "TransferNumber": "hall transfer",
     "GoOnDuty": "hall on-duty",
     "GoOffDuty": "hall off-duty",
+    # staff files and the duty roster
+    "RecordQualification": "worker qualify",
+    "RecordTraining": "worker train",
+    "RosterShift": "roster shift",
+    "CancelShift": "roster cancel",
+    "SetItemRequirement": "catalogue require",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
@@ -158,6 +164,10 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "queries.item": "catalogue show",
     "hall.windows": "hall windows",
     "hall.guides": "hall guides",
+    "staff.staff_file": "worker file",
+    "staff.roster": "roster list",
+    "staff.handover": "roster handover",
+    "staff.expiring_qualifications": "report expiring-qualifications",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.

@@ -110,3 +110,10 @@ def report_quality(month: Month, **kwargs: Any) -> None:
 def report_revenue(period: Period, **kwargs: Any) -> None:
     """Revenue and cost per item in a month."""
     revenue(options(kwargs), period)
+
+
+# --- staff files: the command lives with the roster's (``servicedesk.cli.staff``) -----------------
+
+from servicedesk.cli.staff import report_expiring  # noqa: E402 - it joins the group above
+
+report.add_command(report_expiring)
