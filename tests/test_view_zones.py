@@ -22,6 +22,7 @@ import servicedesk.app
 from servicedesk import Contact, Desk
 from servicedesk.app.billing.commands import RequestInvoice
 from servicedesk.app.records.commands import LogFoundItem
+from servicedesk.app.staff.commands import RosterShift
 from servicedesk.app.zone import in_zone
 from servicedesk.demo.day import run_day
 from servicedesk.demo.hall_day import run_hall_day
@@ -131,6 +132,7 @@ def _values(desk: Desk, hall: Desk) -> dict[str, list[Any]]:
         "last": months,
         "application_id": [a["id"] for a in hall_stored.get("hall_application", [])],
         "phone": [r["requester"]["contact"]["phone"] for r in stored.get("request", [])][:2],
+        "staff_id": [f["id"] for f in stored.get("staff_file", [])],
     }
 
 
@@ -149,6 +151,9 @@ def test_every_view_shows_every_time_in_the_organisations_zone(
     finder = Finder("Liu Yang", Contact("13900001111"))
     found = LogFoundItem(description="umbrella", place="lobby", valuable=False, finder=finder)
     day.desk.handle(found, actor=CLERK)
+    # and a staff file, on a shift from an hour on
+    start = day.desk.clock() + timedelta(hours=1)
+    day.desk.handle(RosterShift(staff_id="w-1", start=start, end=start + timedelta(hours=8)))
     views: set[type[Any]] = set()
     times: list[tuple[str, datetime]] = []
     for desk, hall in ((day.desk, hall_day.desk), (hall_day.desk, hall_day.desk)):
