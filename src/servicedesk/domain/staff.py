@@ -33,7 +33,7 @@ from servicedesk.domain.events import Event
 from servicedesk.domain.hall import WindowId
 from servicedesk.domain.privacy import personal
 from servicedesk.domain.values import Identifier, ItemId, RequestId, aware, check_text
-from servicedesk.i18n import _
+from servicedesk.i18n import N_, _
 
 #: A shift longer than this is a typing slip (a week typed for a day).
 LONGEST_SHIFT: Final = timedelta(hours=24)
@@ -52,15 +52,15 @@ class ShiftId(Identifier):
 
 
 def _kind(value: object) -> str:
-    return check_text(value, "qualification kind", 50)
+    return check_text(value, N_("qualification kind"), 50)
 
 
 def _number(value: object) -> str:
-    return check_text(value, "certificate number", 50)
+    return check_text(value, N_("certificate number"), 50)
 
 
 def _course(value: object) -> str:
-    return check_text(value, "course", 100)
+    return check_text(value, N_("course"), 100)
 
 
 def _date(value: object, what: str) -> date:
@@ -71,11 +71,11 @@ def _date(value: object, what: str) -> date:
 
 def _valid_until(_instance: object, _attribute: object, value: date | None) -> None:
     if value is not None:
-        _date(value, "valid-until date")
+        _date(value, N_("valid-until date"))
 
 
 def _training_day(_instance: object, _attribute: object, value: date) -> None:
-    _date(value, "training date")
+    _date(value, N_("training date"))
 
 
 def _bool(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -109,8 +109,12 @@ class Training:
     passed: bool = attrs.field(validator=_bool)
 
 
-def _aware_shift_time(_instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    aware(value, f"shift {attribute.name}")
+def _aware_start(_instance: object, _attribute: object, value: Any) -> None:
+    aware(value, "shift start")
+
+
+def _aware_end(_instance: object, _attribute: object, value: Any) -> None:
+    aware(value, "shift end")
 
 
 @attrs.frozen
@@ -118,8 +122,8 @@ class Shift:
     """On duty from ``start`` to ``end`` (end excluded); at a hall window, if one is named."""
 
     id: ShiftId
-    start: datetime = attrs.field(validator=_aware_shift_time)
-    end: datetime = attrs.field(validator=_aware_shift_time)
+    start: datetime = attrs.field(validator=_aware_start)
+    end: datetime = attrs.field(validator=_aware_end)
     window_id: WindowId | None = None
 
     def __attrs_post_init__(self) -> None:

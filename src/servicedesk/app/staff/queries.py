@@ -21,7 +21,7 @@ from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.hall import WindowId
 from servicedesk.domain.staff import Qualification, Shift, StaffFile, StaffId, Training
 from servicedesk.domain.values import Actor, RequestId, aware
-from servicedesk.i18n import _
+from servicedesk.i18n import N_, _
 from servicedesk.policies.manager import Policies
 
 #: The longest roster one query lists, in days.
@@ -114,8 +114,8 @@ class StaffQueries(ZonedQueries):
         """The shifts touching the days ``first`` to ``last`` (``first`` alone: that day), by
         start; at one window if ``window_id`` is given."""
         self.access.check("staff.roster", actor)
-        first = _day(first, "first day")
-        last = first if last is None else _day(last, "last day")
+        first = _day(first, N_("first day"))
+        last = first if last is None else _day(last, N_("last day"))
         if last < first or (last - first).days >= LONGEST_ROSTER:
             raise InvalidValue(
                 _("A roster runs from its first day to a last day within {n} days."),
