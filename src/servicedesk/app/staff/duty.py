@@ -33,7 +33,7 @@ from servicedesk.domain.errors import IllegalTransition
 from servicedesk.domain.hall import Window
 from servicedesk.domain.requests import ServiceRequest
 from servicedesk.domain.staff import StaffFile, StaffId, StaffRules
-from servicedesk.domain.values import Identifier, WorkerId
+from servicedesk.domain.values import Identifier, ItemId
 from servicedesk.domain.workers import Worker, WorkerKind
 from servicedesk.i18n import _
 
@@ -46,6 +46,8 @@ class Duty:
     rules: StaffRules
     today: date
     now: datetime
+    #: What each item requires, asked once per item in a batch.
+    required: dict[ItemId, frozenset[str]] = attrs.field(factory=dict, eq=False)
 
     @classmethod
     def read(cls, ctx: Context) -> Duty:
@@ -62,11 +64,16 @@ def staff_file(ctx: Context, staff: Identifier) -> StaffFile | None:
     return ctx.uow.staff_files.find(StaffId(staff.value))
 
 
-def item_requirement(ctx: Context, item: ServiceItem) -> frozenset[str]:
+def item_requirement(ctx: Context, item: ServiceItem, duty: Duty | None = None) -> frozenset[str]:
     """The qualification kinds whoever does ``item`` must hold."""
+    if duty is not None and item.id in duty.required:
+        return duty.required[item.id]
     stored = ctx.uow.item_requirements.find(item.id)
     recorded = stored.qualifications if stored is not None else frozenset()
-    return ctx.policies.item_requirement(item, recorded)
+    required = ctx.policies.item_requirement(item, recorded)
+    if duty is not None:
+        duty.required[item.id] = required
+    return required
 
 
 def _lacks(file: StaffFile | None, required: frozenset[str], today: date) -> list[str]:
@@ -90,8 +97,8 @@ def fit_workers(
 ) -> list[Worker]:
     """Of ``candidates``, those automatic dispatch may pick for ``item``: qualified, and on
     duty once there is a roster."""
-    required = item_requirement(ctx, item)
     duty = duty or Duty.read(ctx)
+    required = item_requirement(ctx, item, duty)
     if not required and not duty.rostered:
         return list(candidates)
     ctx.uow.staff_files.preload(StaffId(w.id.value) for w in candidates)
@@ -179,14 +186,3 @@ def check_window_duty(ctx: Context, window: Window, staff: Identifier) -> None:
             code="staff.untrained",
             staff=staff,
         )
-
-
-def on_duty_ids(ctx: Context, workers: Sequence[Worker]) -> set[WorkerId]:
-    """The workers on duty now, as the roster says (all of them without a roster)."""
-    duty = Duty.read(ctx)
-    if not duty.rostered:
-        return {w.id for w in workers}
-    ctx.uow.staff_files.preload(StaffId(w.id.value) for w in workers)
-    return {
-        w.id for w in workers if not _bound_by_roster(w) or _on_duty(duty, staff_file(ctx, w.id))
-    }
