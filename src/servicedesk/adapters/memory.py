@@ -916,3 +916,6 @@ class MemoryStaffFiles(_MemoryRepository[StaffFile], StaffFileRepository):
 
 class MemoryItemRequirements(_MemoryRepository[ItemRequirement], ItemRequirementRepository):
     cls = ItemRequirement
+
+    def with_roster(self, item_id: ItemId) -> tuple[ItemRequirement | None, bool]:
+        return self.find(item_id), MemoryStaffFiles(self.store).has_roster()

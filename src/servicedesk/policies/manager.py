@@ -527,6 +527,13 @@ class Policies:
         added = self._kinds("servicedesk_item_requirement", item=item, recorded=recorded)
         return recorded | added
 
+    def adds_item_requirements(self) -> bool:
+        """Whether a plugin other than the defaults answers ``servicedesk_item_requirement``:
+        if none does, what an item requires is what was recorded, and the item need not be
+        read to ask."""
+        impls = self.hook.servicedesk_item_requirement.get_hookimpls()
+        return any(impl.plugin_name != DEFAULT_PLUGIN_NAME for impl in impls)
+
     def window_requirement(self, window: Window) -> frozenset[str]:
         return self._kinds("servicedesk_window_requirement", window=window)
 

@@ -116,7 +116,7 @@ def dispatch_request(cmd: c.DispatchRequest, ctx: Context) -> str:
         worker = ctx.uow.workers.get(cmd.worker_id)
         if worker.available:
             assert request.item_id is not None
-            duty.check_dispatch(ctx, request, worker, ctx.uow.items.get(request.item_id))
+            duty.check_dispatch(ctx, request, worker, request.item_id)
     else:
         chosen = _choose_worker(request, ctx)
         if chosen is None:

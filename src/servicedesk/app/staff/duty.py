@@ -32,7 +32,7 @@ from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.errors import IllegalTransition
 from servicedesk.domain.hall import Window
 from servicedesk.domain.requests import ServiceRequest
-from servicedesk.domain.staff import StaffFile, StaffId, StaffRules
+from servicedesk.domain.staff import ItemRequirement, StaffFile, StaffId, StaffRules
 from servicedesk.domain.values import Identifier, ItemId
 from servicedesk.domain.workers import Worker, WorkerKind
 from servicedesk.i18n import _
@@ -50,29 +50,42 @@ class Duty:
     required: dict[ItemId, frozenset[str]] = attrs.field(factory=dict, eq=False)
 
     @classmethod
-    def read(cls, ctx: Context) -> Duty:
+    def read(cls, ctx: Context, item_id: ItemId | None = None) -> Duty:
+        """The duty of now; with ``item_id``, what it requires is read in the same look-up."""
         tz = ctx.policies.calendar().tz
+        required: dict[ItemId, frozenset[str]] = {}
+        if item_id is None:
+            rostered = ctx.uow.staff_files.has_roster()
+        else:
+            stored, rostered = ctx.uow.item_requirements.with_roster(item_id)
+            required[item_id] = _asked(ctx, item_id, stored)
         return cls(
-            rostered=ctx.uow.staff_files.has_roster(),
+            rostered=rostered,
             rules=ctx.policies.staff_rules(),
             today=ctx.now.astimezone(tz).date(),
             now=ctx.now,
+            required=required,
         )
+
+
+def _asked(ctx: Context, item_id: ItemId, stored: ItemRequirement | None) -> frozenset[str]:
+    recorded = stored.qualifications if stored is not None else frozenset()
+    if not ctx.policies.adds_item_requirements():
+        return recorded
+    return ctx.policies.item_requirement(ctx.uow.items.get(item_id), recorded)
 
 
 def staff_file(ctx: Context, staff: Identifier) -> StaffFile | None:
     return ctx.uow.staff_files.find(StaffId(staff.value))
 
 
-def item_requirement(ctx: Context, item: ServiceItem, duty: Duty | None = None) -> frozenset[str]:
-    """The qualification kinds whoever does ``item`` must hold."""
-    if duty is not None and item.id in duty.required:
-        return duty.required[item.id]
-    stored = ctx.uow.item_requirements.find(item.id)
-    recorded = stored.qualifications if stored is not None else frozenset()
-    required = ctx.policies.item_requirement(item, recorded)
+def item_requirement(ctx: Context, item_id: ItemId, duty: Duty | None = None) -> frozenset[str]:
+    """The qualification kinds whoever does the item must hold."""
+    if duty is not None and item_id in duty.required:
+        return duty.required[item_id]
+    required = _asked(ctx, item_id, ctx.uow.item_requirements.find(item_id))
     if duty is not None:
-        duty.required[item.id] = required
+        duty.required[item_id] = required
     return required
 
 
@@ -97,8 +110,8 @@ def fit_workers(
 ) -> list[Worker]:
     """Of ``candidates``, those automatic dispatch may pick for ``item``: qualified, and on
     duty once there is a roster."""
-    duty = duty or Duty.read(ctx)
-    required = item_requirement(ctx, item, duty)
+    duty = duty or Duty.read(ctx, item.id)
+    required = item_requirement(ctx, item.id, duty)
     if not required and not duty.rostered:
         return list(candidates)
     ctx.uow.staff_files.preload(StaffId(w.id.value) for w in candidates)
@@ -113,14 +126,15 @@ def fit_workers(
     return fit
 
 
-def check_dispatch(
-    ctx: Context, request: ServiceRequest, worker: Worker, item: ServiceItem
-) -> None:
+def check_dispatch(ctx: Context, request: ServiceRequest, worker: Worker, item_id: ItemId) -> None:
     """Refuse a manual dispatch of ``request`` to ``worker`` the duty rules forbid; record the
     off-shift work the policy allows."""
-    duty = Duty.read(ctx)
+    duty = Duty.read(ctx, item_id)
+    required = item_requirement(ctx, item_id, duty)
+    if not required and not duty.rostered:
+        return
     file = staff_file(ctx, worker.id)
-    missing = _lacks(file, item_requirement(ctx, item), duty.today)
+    missing = _lacks(file, required, duty.today)
     if missing:
         raise IllegalTransition(
             _("Worker {id} holds no valid {kinds} certificate, which item {item} requires."),
@@ -128,7 +142,7 @@ def check_dispatch(
             field="worker_id",
             id=worker.id,
             kinds=", ".join(missing),
-            item=item.id,
+            item=item_id,
         )
     if not duty.rostered or not _bound_by_roster(worker):
         return

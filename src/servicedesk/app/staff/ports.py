@@ -6,6 +6,7 @@ import abc
 
 from servicedesk.app.repository import Repository
 from servicedesk.domain.staff import ItemRequirement, StaffFile
+from servicedesk.domain.values import ItemId
 from servicedesk.i18n import N_
 
 
@@ -24,3 +25,8 @@ class StaffFileRepository(Repository[StaffFile]):
 
 class ItemRequirementRepository(Repository[ItemRequirement]):
     kind, label = N_("item_requirement"), N_("item requirement")
+
+    @abc.abstractmethod
+    def with_roster(self, item_id: ItemId) -> tuple[ItemRequirement | None, bool]:
+        """What ``item_id`` requires (``None``: nothing recorded) and whether any staff file
+        holds a shift, in one look-up: what every dispatch asks first."""
