@@ -164,3 +164,28 @@ def test_the_duty_rules_read_the_same_on_every_store(store: Store) -> None:
     assert [e.staff_id.value for e in desk.staff.roster(date(2026, 3, 2))] == ["c", "b"]
     with pytest.raises(IllegalTransition):
         desk.handle(CancelShift(staff_id="c", shift_id=shift_id), actor=ASSISTANT)
+
+
+def test_with_roster_answers_the_requirement_and_the_roster_in_one(store: Store) -> None:
+    with store.reading() as uow:
+        assert uow.item_requirements.with_roster(ItemId("i-1")) == (None, False)
+    with store.unit_of_work() as uow:
+        uow.item_requirements.add(
+            ItemRequirement.set_for(ItemId("i-1"), frozenset({"electrician"}), at=AT)
+        )
+        uow.staff_files.add(a_file("a", shifts=False))
+        uow.commit()
+    with store.reading() as uow:
+        found, rostered = uow.item_requirements.with_roster(ItemId("i-1"))
+        assert found is not None
+        assert found.qualifications == {"electrician"}
+        assert not rostered
+        assert uow.item_requirements.with_roster(ItemId("i-2")) == (None, False)
+    with store.unit_of_work() as uow:
+        uow.staff_files.add(a_file("b"))
+        uow.commit()
+    with store.reading() as uow:
+        found, rostered = uow.item_requirements.with_roster(ItemId("i-1"))
+        assert found is not None
+        assert rostered
+        assert uow.item_requirements.with_roster(ItemId("i-2")) == (None, True)
