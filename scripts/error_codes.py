@@ -61,6 +61,9 @@ MEANINGS = {
     "page.bad_cursor": "A list's cursor is malformed, edited, or from another list or sort.",
     "page.bad_limit": "A list's page size is not a whole number from 1 to 200.",
     "page.bad_sort": "A list was asked to sort on a field it does not sort on.",
+    "staff.unqualified": "The person holds no valid certificate the item or the window requires.",
+    "staff.untrained": "The person has passed no training yet and the policy wants it before duty.",
+    "staff.off_duty": "The person is not on a rostered shift now (at that window, for a window).",
 }
 
 

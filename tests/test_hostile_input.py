@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -92,6 +92,7 @@ EXAMPLES: dict[type, Any] = {
     Period: Period.parse("2026-04"),
     Month: Month.parse("2026-04"),
     datetime: AT,
+    date: AT.date(),
     bool: False,
     int: 1,
     str: "plumbing",

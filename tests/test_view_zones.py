@@ -24,6 +24,7 @@ from servicedesk.app.appraisal.commands import DrawAppraisal, SignAppraisal
 from servicedesk.app.billing.commands import RequestInvoice
 from servicedesk.app.enquiries.commands import TakeEnquiry
 from servicedesk.app.records.commands import LogFoundItem
+from servicedesk.app.staff.commands import RosterShift
 from servicedesk.app.zone import in_zone
 from servicedesk.demo.day import run_day
 from servicedesk.demo.hall_day import run_hall_day
@@ -138,6 +139,7 @@ def _values(desk: Desk, hall: Desk) -> dict[str, list[Any]]:
         "appraisal_id": [a["id"] for a in stored.get("appraisal", [])],
         "staff": [a["staff"] for a in stored.get("appraisal", [])],
         "rating_id": [r["id"] for r in stored.get("rating", [])],
+        "staff_id": [f["id"] for f in stored.get("staff_file", [])],
     }
 
 
@@ -169,6 +171,9 @@ def test_every_view_shows_every_time_in_the_organisations_zone(
     day.desk.handle(attrs.evolve(rated, evidence=IN_PERSON), actor=CLERK)
     asked = TakeEnquiry(kind="consultation", asker_name="Liu Yang", question="Saturday hours?")
     day.desk.handle(asked, actor=CLERK)
+    # and a staff file, on a shift from an hour on
+    start = day.desk.clock() + timedelta(hours=1)
+    day.desk.handle(RosterShift(staff_id="w-1", start=start, end=start + timedelta(hours=8)))
     views: set[type[Any]] = set()
     times: list[tuple[str, datetime]] = []
     for desk, hall in ((day.desk, hall_day.desk), (hall_day.desk, hall_day.desk)):

@@ -252,6 +252,22 @@ if TYPE_CHECKING:
     # -- the audit trail: re-vouching an earlier version's digests ---------------------------------
     from servicedesk.app.revouch import revouch_store
 
+    # -- staff files and the duty roster -----------------------------------------------------------
+    from servicedesk.app.staff.commands import (
+        CancelShift,
+        RecordQualification,
+        RecordTraining,
+        RosterShift,
+        SetItemRequirement,
+    )
+    from servicedesk.app.staff.queries import (
+        ExpiringQualification,
+        RosterEntry,
+        ShiftChange,
+        StaffFileView,
+        StaffQueries,
+    )
+
     # -- values the commands and views carry -------------------------------------------------------
     from servicedesk.domain.accounts import AccountStatus, DepositRule
     from servicedesk.domain.agreements import AgreementTerms
@@ -349,6 +365,14 @@ if TYPE_CHECKING:
     )
     from servicedesk.domain.requests import Channel, ConsentKind, ItemKind, Status, Urgency
     from servicedesk.domain.retention import RecordKind
+    from servicedesk.domain.staff import (
+        Qualification,
+        Shift,
+        ShiftId,
+        StaffId,
+        StaffRules,
+        Training,
+    )
     from servicedesk.domain.statements import StatementStatus
     from servicedesk.domain.values import (
         Actor,
@@ -679,6 +703,22 @@ _EXPORTS: dict[str, str] = {
     "Referral": "servicedesk.domain.enquiries",
     "ReferralTarget": "servicedesk.domain.enquiries",
     "CommunityCentre": "servicedesk.policies.community_centre",
+    "CancelShift": "servicedesk.app.staff.commands",
+    "RecordQualification": "servicedesk.app.staff.commands",
+    "RecordTraining": "servicedesk.app.staff.commands",
+    "RosterShift": "servicedesk.app.staff.commands",
+    "SetItemRequirement": "servicedesk.app.staff.commands",
+    "ExpiringQualification": "servicedesk.app.staff.queries",
+    "RosterEntry": "servicedesk.app.staff.queries",
+    "ShiftChange": "servicedesk.app.staff.queries",
+    "StaffFileView": "servicedesk.app.staff.queries",
+    "StaffQueries": "servicedesk.app.staff.queries",
+    "Qualification": "servicedesk.domain.staff",
+    "Shift": "servicedesk.domain.staff",
+    "ShiftId": "servicedesk.domain.staff",
+    "StaffId": "servicedesk.domain.staff",
+    "StaffRules": "servicedesk.domain.staff",
+    "Training": "servicedesk.domain.staff",
 }
 
 
@@ -1017,6 +1057,23 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "TellRater",
     "ToldBy",
     "VisitId",
+    # staff files and the duty roster
+    "CancelShift",
+    "ExpiringQualification",
+    "Qualification",
+    "RecordQualification",
+    "RecordTraining",
+    "RosterEntry",
+    "RosterShift",
+    "SetItemRequirement",
+    "Shift",
+    "ShiftChange",
+    "ShiftId",
+    "StaffFileView",
+    "StaffId",
+    "StaffQueries",
+    "StaffRules",
+    "Training",
 ]
 
 # A library logs but never decides where logs go: without this, Python's last-resort handler

@@ -41,7 +41,9 @@ EXPECTED = {
     # request, file, link, events; chain
     "RegisterRequest": 8,
     "TriageRequest": 7,  # request, item; request, events; head, audit, head
-    "DispatchRequest": 9,  # request, worker, file; request, file, events; head, audit, head
+    # request, worker, the item's requirement with whether a roster exists (one SELECT), file;
+    # request, file, events; head, audit, head
+    "DispatchRequest": 10,
     "StartWork": 6,  # request; request, events; head, audit, head
     "CompleteWork": 6,
     "AcceptWork": 8,  # request, file; request, file, events; head, audit, head

@@ -73,6 +73,7 @@ from servicedesk.app.requests.ports import (
     RequestRepository,
     WorkerRepository,
 )
+from servicedesk.app.staff.ports import ItemRequirementRepository, StaffFileRepository
 from servicedesk.domain.accounts import Account
 from servicedesk.domain.aggregate import Aggregate as DomainAggregate
 from servicedesk.domain.agreements import Agreement
@@ -96,6 +97,7 @@ from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
 from servicedesk.domain.ratings import Rating, RatingLevel
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile, RecordFileId
+from servicedesk.domain.staff import ItemRequirement, StaffFile
 from servicedesk.domain.statements import Statement, StatementLineKind
 from servicedesk.domain.values import (
     ActorId,
@@ -358,6 +360,8 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.discipline_notes = MemoryDisciplineNotes(store)
         self.ratings = MemoryRatings(store)
         self.enquiries = MemoryEnquiries(store)
+        self.staff_files = MemoryStaffFiles(store)
+        self.item_requirements = MemoryItemRequirements(store)
         # the ports that are not repositories
         self.events = MemoryEventLog(store)
         self.idempotency = MemoryIdempotencyKeys(self)
@@ -999,3 +1003,25 @@ class MemoryEnquiries(_MemoryRepository[Enquiry], EnquiryRepository):
     def list_overdue(self, now: datetime) -> list[Enquiry]:
         due = self._all(lambda e: _before(e.open_due, now))
         return sorted(due, key=lambda e: (e.taken_at, e.id.value))
+
+
+# --- staff files ---------------------------------------------------------------------------------
+
+
+class MemoryStaffFiles(_MemoryRepository[StaffFile], StaffFileRepository):
+    cls = StaffFile
+
+    def list(self) -> list[StaffFile]:
+        return sorted(self._all(), key=lambda f: f.id.value)
+
+    def has_roster(self) -> bool:
+        with self.store.lock:
+            rows = list(self.store.tables.get(self.kind, {}).values())
+        return any(document["shifts"] for _version, document in rows)
+
+
+class MemoryItemRequirements(_MemoryRepository[ItemRequirement], ItemRequirementRepository):
+    cls = ItemRequirement
+
+    def with_roster(self, item_id: ItemId) -> tuple[ItemRequirement | None, bool]:
+        return self.find(item_id), MemoryStaffFiles(self.store).has_roster()

@@ -144,6 +144,14 @@ from servicedesk.app.requests.commands import (
     StartWork,
     TriageRequest,
 )
+from servicedesk.app.staff import handlers as staff
+from servicedesk.app.staff.commands import (
+    CancelShift,
+    RecordQualification,
+    RecordTraining,
+    RosterShift,
+    SetItemRequirement,
+)
 from servicedesk.domain import accounts as ac
 from servicedesk.domain import callbacks as cb
 from servicedesk.domain import charges as ch
@@ -271,6 +279,12 @@ HANDLERS: Final[dict[type[Command], Handler]] = {
     HandOverEnquiry: enquiries.hand_over_enquiry,
     AnswerEnquiry: enquiries.answer_enquiry,
     ReferEnquiry: enquiries.refer_enquiry,
+    # staff files and the duty roster
+    RecordQualification: staff.record_qualification,
+    RecordTraining: staff.record_training,
+    RosterShift: staff.roster_shift,
+    CancelShift: staff.cancel_shift,
+    SetItemRequirement: staff.set_item_requirement,
 }
 
 #: Event class -> what it does to the record files it concerns (``records.filing``).

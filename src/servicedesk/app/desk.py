@@ -44,6 +44,7 @@ from servicedesk.app.progress import Progress
 from servicedesk.app.ratings.queries import RatingQueries
 from servicedesk.app.records.queries import RecordQueries
 from servicedesk.app.requests.queries import Queries
+from servicedesk.app.staff.queries import StaffQueries
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.errors import ConcurrencyConflict, InvalidValue, PermissionDenied
 from servicedesk.domain.events import Event
@@ -70,6 +71,7 @@ QUERY_AREAS = (
     "appraisal",
     "ratings",
     "enquiries",
+    "staff",
 )
 #: How long to wait before retry number ``attempt`` (0 for the first retry), in seconds.
 Backoff = Callable[[int], float]
@@ -161,6 +163,7 @@ class Desk:
         self.appraisal = AppraisalQueries(store, self.policies, clock, access)
         self.ratings = RatingQueries(store, self.policies, clock, access)
         self.enquiries = EnquiryQueries(store, self.policies, clock, access)
+        self.staff = StaffQueries(store, self.policies, clock, access)
         #: Every committed event in commit order, from a position the reader keeps.
         self.events = EventFeed(store)
 

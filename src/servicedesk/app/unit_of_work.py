@@ -62,6 +62,7 @@ from servicedesk.app.records.ports import (
 )
 from servicedesk.app.repository import Aggregate, Repository
 from servicedesk.app.requests.ports import RequestReports, RequestRepository, WorkerRepository
+from servicedesk.app.staff.ports import ItemRequirementRepository, StaffFileRepository
 from servicedesk.domain.aggregate import Aggregate as DomainAggregate
 from servicedesk.domain.audit import EventRef, EventTally
 from servicedesk.domain.events import Event
@@ -166,6 +167,9 @@ class UnitOfWork(abc.ABC):
     hall_applications: ApplicationRepository
     # public ratings
     ratings: RatingRepository
+    # staff files and what items require of staff
+    staff_files: StaffFileRepository
+    item_requirements: ItemRequirementRepository
     # figures over many aggregates, added up by the store
     request_reports: RequestReports
     quality_reports: QualityReports

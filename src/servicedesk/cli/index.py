@@ -26,6 +26,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         "list": (None, "Every item with its fee in force and what it waits for."),
         "load": (None, "Propose every item of a TOML file; each is published once approved."),
         "reject": (None, "Refuse the item's pending fee, with the reason."),
+        "require": (None, "Say which qualifications whoever does the item must hold."),
         "resume": (None, "Take requests for a suspended item again."),
         "show": (None, "One item of the catalogue with its fee in force and what it waits for."),
         "suspend": (None, "Stop taking requests for an item for a while."),
@@ -37,9 +38,15 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
     "worker": {
         "add": (None, "Register a worker with their skills (the catalogue's categories)."),
         "availability": (None, "Mark a worker available for jobs, or not (on leave, off shift)."),
+        "file": (None, "A member of staff's qualifications, training and shifts."),
         "jobs": (None, "A worker's work orders, oldest first: the open ones unless --all."),
         "list": (None, "The workers, their skills and whether they are available."),
         "page": (None, "A page of workers by id, of a skill and availability if asked."),
+        "qualify": (
+            None,
+            "Record a certificate a member of staff holds (a renewal replaces one of its kind).",
+        ),
+        "train": (None, "Record a course a member of staff took, passed or failed."),
     },
     "request": {
         "accept": (None, "The requester accepts the work, signing for it."),
@@ -277,6 +284,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         ),
     },
     "report": {
+        "expiring-qualifications": (None, "Certificates expiring soon, or expired, soonest first."),
         "handover": (None, "What the next shift takes over."),
         "loss-making": (
             None,
@@ -339,5 +347,11 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
             None,
             "Take a consultation or suggestion; whoever takes it owns it until handed over.",
         ),
+    },
+    "roster": {
+        "cancel": (None, "Take a shift that has not begun off the roster."),
+        "handover": (None, "Who is on shift now, and whose shifts begin next."),
+        "list": (None, "The shifts of a day, or of the days from FIRST to LAST."),
+        "shift": (None, "Put a member of staff on a shift."),
     },
 }

@@ -104,6 +104,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "servicedesk.cli.enquiries:enquiry",
         N_("Consultations and suggestions, owned by the first person asked."),
     ),
+    "roster": (
+        "servicedesk.cli.staff:roster",
+        N_("The duty roster: who is on shift when, and at which window."),
+    ),
 }
 
 

@@ -123,6 +123,12 @@ CLI_PATHS: Final[dict[str, str]] = {
     "HandOverEnquiry": "enquiry hand-over",
     "AnswerEnquiry": "enquiry answer",
     "ReferEnquiry": "enquiry refer",
+    # staff files and the duty roster
+    "RecordQualification": "worker qualify",
+    "RecordTraining": "worker train",
+    "RosterShift": "roster shift",
+    "CancelShift": "roster cancel",
+    "SetItemRequirement": "catalogue require",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
@@ -200,6 +206,10 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "enquiries.history": "enquiry history",
     "enquiries.overdue": "enquiry overdue",
     "enquiries.enquiries_page": "enquiry list",
+    "staff.staff_file": "worker file",
+    "staff.roster": "roster list",
+    "staff.handover": "roster handover",
+    "staff.expiring_qualifications": "report expiring-qualifications",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.

@@ -123,3 +123,10 @@ def report_revenue(period: Period, **kwargs: Any) -> None:
             _("Revenue and cost per item, {period}").format(period=period), results
         ),
     )
+
+
+# --- staff files: the command lives with the roster's (``servicedesk.cli.staff``) -----------------
+
+from servicedesk.cli.staff import report_expiring  # noqa: E402 - it joins the group above
+
+report.add_command(report_expiring)

@@ -777,3 +777,18 @@ def request_extra_fee(
         ),
         _("{id}: extra fee added"),
     )
+
+
+# --- staff files: their commands live with the roster's (``servicedesk.cli.staff``) ---------------
+
+from servicedesk.cli.staff import (  # noqa: E402 - the groups above are what they join
+    catalogue_require,
+    worker_file,
+    worker_qualify,
+    worker_train,
+)
+
+worker.add_command(worker_qualify)
+worker.add_command(worker_train)
+worker.add_command(worker_file)
+catalogue.add_command(catalogue_require)

@@ -14,10 +14,12 @@ from servicedesk.domain.callbacks import Callback, Job, RetryPolicy
 from servicedesk.domain.catalogue import ServiceItem
 from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseReason
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
+from servicedesk.domain.hall import Window
 from servicedesk.domain.money import Money, Rounding
 from servicedesk.domain.requests import Deadline, ItemKind, Milestone, ServiceRequest, Urgency
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
+from servicedesk.domain.staff import StaffRules
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ItemId, Requester, Role, WorkerId
 from servicedesk.domain.workers import Worker
@@ -52,8 +54,10 @@ __all__ = [
     "SatisfactionScale",
     "ServiceItem",
     "ServiceRequest",
+    "StaffRules",
     "Statement",
     "Urgency",
+    "Window",
     "Worker",
     "WorkerId",
     "WorkingBudget",

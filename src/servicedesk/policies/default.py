@@ -38,7 +38,7 @@ from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseRe
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.enquiries import EnquiryKind
 from servicedesk.domain.errors import PolicyError
-from servicedesk.domain.hall import ServiceGuide
+from servicedesk.domain.hall import ServiceGuide, Window
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, Rounding
 from servicedesk.domain.ratings import FollowUpTerms, RatedService, RatingLevel, RatingScale
@@ -52,6 +52,7 @@ from servicedesk.domain.requests import (
 )
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
+from servicedesk.domain.staff import StaffRules
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ActorId, ItemId, Requester, RequesterKind, Role, WorkerId
 from servicedesk.domain.workers import Worker
@@ -357,6 +358,22 @@ class PropertyCentreDefaults:
     def servicedesk_fee_kinds(self) -> frozenset[FeeKind]:
         return frozenset(FeeKind)
 
+    # --- staff: qualifications, training and the duty roster -------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_staff_rules(self) -> StaffRules:
+        return STAFF_RULES
+
+    @hookimpl(trylast=True)
+    def servicedesk_item_requirement(
+        self, item: ServiceItem, recorded: frozenset[str]
+    ) -> frozenset[str]:
+        return recorded
+
+    @hookimpl(trylast=True)
+    def servicedesk_window_requirement(self, window: Window) -> frozenset[str]:
+        return frozenset()
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -421,3 +438,11 @@ ENQUIRY_DEADLINES = {
     EnquiryKind.CONSULTATION: WorkingBudget.working_days(1),
     EnquiryKind.SUGGESTION: WorkingBudget.working_days(5),
 }
+
+
+# --- staff ---------------------------------------------------------------------------------------
+#: Off-shift dispatch refused, a passed training before duty, 30 days' notice of a certificate's
+#: expiry (rule staff.off-shift-dispatch, rule staff.training, rule staff.expiry-notice).
+STAFF_RULES = StaffRules(
+    off_shift_dispatch=False, training_before_duty=True, expiry_notice=timedelta(days=30)
+)

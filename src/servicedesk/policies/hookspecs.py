@@ -564,3 +564,46 @@ def servicedesk_fee_kinds() -> Collection[FeeKind] | None:
     Default: every kind; a community centre's services are free (``FeeKind.FREE`` only:
     rule catalogue.free-services).
     """
+
+
+# --- staff: qualifications, training and the duty roster -----------------------------------------
+
+if TYPE_CHECKING:
+    from servicedesk.domain.hall import Window
+    from servicedesk.domain.staff import StaffRules
+
+
+@hookspec(firstresult=True)
+def servicedesk_staff_rules() -> StaffRules | None:
+    """The organisation's duty rules: off-shift dispatch, training before duty, expiry notice.
+
+    Whether a manual dispatch to someone off shift is allowed, whether a passed training
+    comes before duty, how early an expiring qualification is reported.
+
+    Called whenever a dispatch or a window's duty is checked against the roster, and by the
+    expiring-qualifications report.  Return a ``StaffRules``.  Default: off-shift dispatch
+    refused, training before duty, 30 days' notice (rule staff.off-shift-dispatch, rule
+    staff.training, rule staff.expiry-notice).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_item_requirement(
+    item: ServiceItem, recorded: frozenset[str]
+) -> Collection[str] | None:
+    """The qualification kinds whoever is sent to do ``item`` must hold.
+
+    Called at every dispatch of a request for ``item``; ``recorded`` is what
+    ``SetItemRequirement`` stored for it.  Return kinds to require besides ``recorded``
+    (the recorded ones always apply: a plugin may add, never drop).  Default: ``recorded``
+    (rule staff.item-requirements).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_window_requirement(window: Window) -> Collection[str] | None:
+    """The qualification kinds a member of staff must hold to go on duty at ``window``.
+
+    Called when someone goes on duty at a hall window.  Return a collection of kinds
+    (empty: none).  Default: none (rule staff.window-requirements).
+    """

@@ -34,7 +34,7 @@ from servicedesk.domain.complaints import Complaint, ComplaintDeadlines, PauseRe
 from servicedesk.domain.deadlines import EscalationStep, WorkingBudget
 from servicedesk.domain.enquiries import EnquiryKind
 from servicedesk.domain.errors import InvalidValue, PluginRefused, PolicyError, ServiceDeskError
-from servicedesk.domain.hall import ServiceGuide
+from servicedesk.domain.hall import ServiceGuide, Window
 from servicedesk.domain.hall_cases import Application
 from servicedesk.domain.money import Money, Rounding, total
 from servicedesk.domain.ratings import FollowUpTerms, RatedService, RatingLevel, RatingScale
@@ -48,6 +48,7 @@ from servicedesk.domain.requests import (
 )
 from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
+from servicedesk.domain.staff import StaffRules, required_kinds
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ActorId, ItemId, Requester, Role, WorkerId
 from servicedesk.domain.workers import Worker
@@ -587,6 +588,36 @@ class Policies:
             return frozenset(FeeKind(kind) for kind in result)
         except ValueError:
             raise _garbage(name, result, wanted) from None
+
+    # --- staff: qualifications, training and the duty roster -------------------------------------
+
+    def staff_rules(self) -> StaffRules:
+        return self._typed("servicedesk_staff_rules", StaffRules, "a StaffRules")
+
+    def _kinds(self, name: str, **kwargs: Any) -> frozenset[str]:
+        result = self._call(name, **kwargs)
+        wanted = "a collection of qualification kinds"
+        if result is None or isinstance(result, str) or not isinstance(result, Collection):
+            raise _garbage(name, result, wanted)
+        try:
+            return required_kinds(result)
+        except InvalidValue:
+            raise _garbage(name, result, wanted) from None
+
+    def item_requirement(self, item: ServiceItem, recorded: frozenset[str]) -> frozenset[str]:
+        """What the item requires: the recorded kinds and whatever the policy adds."""
+        added = self._kinds("servicedesk_item_requirement", item=item, recorded=recorded)
+        return recorded | added
+
+    def adds_item_requirements(self) -> bool:
+        """Whether a plugin other than the defaults answers ``servicedesk_item_requirement``:
+        if none does, what an item requires is what was recorded, and the item need not be
+        read to ask."""
+        impls = self.hook.servicedesk_item_requirement.get_hookimpls()
+        return any(impl.plugin_name != DEFAULT_PLUGIN_NAME for impl in impls)
+
+    def window_requirement(self, window: Window) -> frozenset[str]:
+        return self._kinds("servicedesk_window_requirement", window=window)
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

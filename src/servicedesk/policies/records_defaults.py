@@ -59,6 +59,9 @@ HALL_SET_UP: Final = HALL_MANAGEMENT | {R.SYSTEM}
 HALL_STAFF: Final = FRONT_DESK
 #: Who draws an appraisal from the records: managers, the assistant, the system's job.
 APPRAISAL_DRAFTERS: Final = MANAGERS | {R.ASSISTANT, R.SYSTEM}
+#: Staff files (qualifications, training, the roster): the managers and the assistant who
+#: keeps them, and the system importing them from a personnel system.
+STAFF_RECORDS: Final = MANAGERS | {R.ASSISTANT, R.SYSTEM}
 
 #: Command class name -> roles that may give it.
 PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
@@ -186,6 +189,12 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "HandOverEnquiry": COMPLAINTS,
     "AnswerEnquiry": COMPLAINTS,
     "ReferEnquiry": COMPLAINTS,
+    # staff files and the duty roster: the managers and the assistant keep them
+    "RecordQualification": STAFF_RECORDS,
+    "RecordTraining": STAFF_RECORDS,
+    "RosterShift": STAFF_RECORDS,
+    "CancelShift": STAFF_RECORDS,
+    "SetItemRequirement": CATALOGUE,
 }
 
 #: Commands no table names (another area's, a plugin's): staff and the system, not auditors,
@@ -311,6 +320,12 @@ QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "enquiries.history": READERS,
     "enquiries.overdue": READERS,
     "enquiries.enquiries_page": READERS,
+    # staff files: certificates are read by those who keep them and by auditors; the
+    # roster and the handover by every member of staff
+    "staff.staff_file": STAFF_RECORDS | {R.AUDITOR},
+    "staff.roster": READERS,
+    "staff.handover": READERS,
+    "staff.expiring_qualifications": STAFF_RECORDS | {R.AUDITOR},
 }
 
 #: Queries no table names (a plugin's own reader): staff and the system, not requesters.

@@ -62,6 +62,7 @@ from servicedesk.adapters.sql.repositories import (
     SqlWorkers,
 )
 from servicedesk.adapters.sql.repository import SqlRepository
+from servicedesk.adapters.sql.staff import SqlItemRequirements, SqlStaffFiles
 from servicedesk.adapters.sql.tables import AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
@@ -233,6 +234,8 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
     discipline_notes = AggregateKind(t.discipline_notes, SqlDisciplineNotes)
     ratings = AggregateKind(t.ratings, SqlRatings)
     enquiries = AggregateKind(t.enquiries, SqlEnquiries)
+    staff_files = AggregateKind(t.staff_files, SqlStaffFiles)
+    item_requirements = AggregateKind(t.item_requirements, SqlItemRequirements)
 
     def __init__(self, store: SqlStore, engine: sa.Engine | None = None) -> None:
         super().__init__(store, engine)

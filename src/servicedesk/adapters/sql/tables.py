@@ -51,6 +51,7 @@ from servicedesk.domain.privacy import ERASED, ERASED_PHONE, subject_key
 from servicedesk.domain.ratings import Rating
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile
+from servicedesk.domain.staff import ItemRequirement, StaffFile
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.workers import Worker
 
@@ -865,3 +866,19 @@ enquiries = aggregate_table(
         sa.Index(None, "open_due"),
     ),
 )
+
+
+# --- staff files ---------------------------------------------------------------------------------
+
+#: ``rostered``: whether the file holds any shift, so that "is there a roster at all" is one
+#: indexed lookup (rule staff.no-roster).
+staff_files = aggregate_table(
+    "staff_files",
+    cls=StaffFile,
+    columns=(
+        sa.Column("rostered", sa.Boolean, nullable=False, info=project(lambda f: f.rostered)),
+    ),
+    indexes=(sa.Index(None, "rostered"),),
+)
+
+item_requirements = aggregate_table("item_requirements", cls=ItemRequirement)

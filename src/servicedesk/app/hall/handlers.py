@@ -42,6 +42,7 @@ from servicedesk.app.hall.commands import (
     WithdrawGuide,
     WithdrawStaff,
 )
+from servicedesk.app.staff import duty
 from servicedesk.domain.calendar import WorkingCalendar
 from servicedesk.domain.deadlines import DeadlineKind, Timer
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
@@ -127,6 +128,7 @@ def seconded(ctx: Context, staff: ActorId, window: Window) -> bool:
 def go_on_duty(cmd: GoOnDuty, ctx: Context) -> str:
     window = ctx.uow.hall_windows.get(cmd.window_id)
     window.go_on_duty(ctx.actor.id, seconded=seconded(ctx, ctx.actor.id, window), at=ctx.now)
+    duty.check_window_duty(ctx, window, ctx.actor.id)
     return window.id.value
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from servicedesk.app.context import Context
 from servicedesk.app.requests import commands as c
+from servicedesk.app.staff import duty
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.values import RequestId, WorkerId, WorkOrderId
@@ -84,12 +85,15 @@ def _choose_worker(
     ctx: Context,
     candidates: list[Worker] | None = None,
     loads: dict[WorkerId, int] | None = None,
+    on_duty: duty.Duty | None = None,
 ) -> Worker | None:
-    """The policy's pick; a batch passes the workers and loads it read once."""
+    """The policy's pick among the workers the duty rules let go; a batch passes the workers,
+    loads and duty it read once."""
     assert request.item_id is not None
     item = ctx.uow.items.get(request.item_id)
     if candidates is None:
         candidates = [w for w in ctx.uow.workers.list() if w.available]
+    candidates = duty.fit_workers(ctx, item, candidates, on_duty)
     if loads is None:
         loads = ctx.uow.requests.open_orders_by_worker()
     return ctx.policies.dispatch_choice(request, item, candidates, loads, ctx.now)
@@ -110,6 +114,9 @@ def dispatch_request(cmd: c.DispatchRequest, ctx: Context) -> str:
     request.require_transition(Status.DISPATCHED, _("dispatched"))
     if cmd.worker_id is not None:
         worker = ctx.uow.workers.get(cmd.worker_id)
+        if worker.available:
+            assert request.item_id is not None
+            duty.check_dispatch(ctx, request, worker, request.item_id)
     else:
         chosen = _choose_worker(request, ctx)
         if chosen is None:
@@ -133,8 +140,9 @@ def dispatch_due(cmd: c.DispatchDue, ctx: Context) -> str | None:
     # dispatch in the batch adds to its worker's load, so the batch spreads its orders.
     candidates = [w for w in ctx.uow.workers.list() if w.available]
     loads = ctx.uow.requests.open_orders_by_worker()
+    on_duty = duty.Duty.read(ctx)
     for request in due:
-        worker = _choose_worker(request, ctx, candidates, loads)
+        worker = _choose_worker(request, ctx, candidates, loads, on_duty)
         if worker is not None:
             _dispatch(request, worker, ctx)
             loads[worker.id] = loads.get(worker.id, 0) + 1
