@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from servicedesk import convert
+from servicedesk.adapters import sealing
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import purge
 from servicedesk.adapters.sql.fixed_statements import (
@@ -29,11 +30,13 @@ from servicedesk.adapters.sql.fixed_statements import (
     versioned_update,
 )
 from servicedesk.adapters.sql.repository import RepositoryOf
+from servicedesk.adapters.sql.subject_keys import keys_of
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app.records.ports import AuditLog, PersonalData, Purged, RecordFileRepository
 from servicedesk.domain.audit import GENESIS, AuditHead, AuditRecord, MalformedRecord
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
 from servicedesk.domain.events import Event
+from servicedesk.domain.privacy import scrub
 from servicedesk.domain.retention import RecordFileId
 from servicedesk.domain.values import Identifier
 from servicedesk.i18n import _
@@ -108,21 +111,64 @@ class SqlPersonalData(PersonalData):
     ) -> None:
         self.uow.erased = True
         spec = self.repository_of(kind).spec
+        row = self._row(kind, aggregate_id)
+        file_id = sealing.file_of(kind, aggregate_id.value)
+        keys = keys_of(self.uow)
+
+        def key_of() -> bytes | None:
+            return keys.for_write(file_id)
+
+        opened = sealing.unseal(spec.loaded(row), file_id, keys.key(file_id))
+        aggregate = transform(convert.structure(opened, cls))
+        document = sealing.seal(aggregate, spec.document(aggregate), file_id, key_of, spec.document)
+        self._update(kind, aggregate_id, row.version, document, spec.projections(aggregate))
+        for seq, stored in self._events(kind, aggregate_id):
+            event = transform(convert.structure(sealing.unseal(stored, file_id, key_of()), Event))
+            new = sealing.seal(event, convert.unstructure(event), file_id, key_of)
+            self.uow.execute(EVENT_REWRITE, {"document": new, "saved_seq": seq})
+
+    def shred(self, kind: str, cls: type[Any], aggregate_id: Identifier) -> None:
+        self.uow.erased = True
+        spec = self.repository_of(kind).spec
+        row = self._row(kind, aggregate_id)
+        keys_of(self.uow).forget([sealing.file_of(kind, aggregate_id.value)])
+        aggregate = scrub(convert.structure(sealing.strip(spec.loaded(row)), cls))
+        # what was sealed stays as it is; what was stored before sealing is scrubbed
+        document = row.document if sealing.is_sealed(row.document) else spec.document(aggregate)
+        self._update(kind, aggregate_id, row.version, document, spec.projections(aggregate))
+        for seq, stored in self._events(kind, aggregate_id):
+            if sealing.is_sealed(stored):
+                continue
+            scrubbed = convert.unstructure(scrub(convert.structure(stored, Event)))
+            if scrubbed != stored:
+                self.uow.execute(EVENT_REWRITE, {"document": scrubbed, "saved_seq": seq})
+
+    def _row(self, kind: str, aggregate_id: Identifier) -> Any:
+        spec = self.repository_of(kind).spec
         table = spec.table
         row = self.uow.execute(
             sa.select(*read(table, spec.in_columns)).where(table.c.id == aggregate_id.value)
         ).first()
         if row is None:
             raise NotFound(_("No {what} with id {id}."), kind=kind, what=_(kind), id=aggregate_id)
-        aggregate = transform(convert.structure(spec.loaded(row), cls))
+        return row
+
+    def _update(
+        self,
+        kind: str,
+        aggregate_id: Identifier,
+        version: int,
+        document: Any,
+        projections: dict[str, Any],
+    ) -> None:
         updated = self.uow.execute(
-            versioned_update(table),
+            versioned_update(self.repository_of(kind).spec.table),
             {
-                "version": row.version + 1,
-                "document": spec.document(aggregate),
-                **spec.projections(aggregate),
+                "version": version + 1,
+                "document": document,
+                **projections,
                 "saved_id": aggregate_id.value,
-                "saved_version": row.version,
+                "saved_version": version,
             },
         )
         if updated.rowcount != 1:
@@ -131,17 +177,15 @@ class SqlPersonalData(PersonalData):
                 kind=_(kind),
                 id=aggregate_id,
             )
+
+    def _events(self, kind: str, aggregate_id: Identifier) -> list[tuple[int, Any]]:
         e = t.events.c
         stored = self.uow.execute(
             sa.select(e.seq, e.document).where(
                 e.stream == kind, e.aggregate_id == aggregate_id.value
             )
         )
-        for seq, document in list(stored):
-            event = transform(convert.structure(document, Event))
-            self.uow.execute(
-                EVENT_REWRITE, {"document": convert.unstructure(event), "saved_seq": seq}
-            )
+        return [(seq, document) for seq, document in stored]
 
     def link(self, file_id: RecordFileId, subjects: Collection[str]) -> None:
         made = self._made.get(file_id)

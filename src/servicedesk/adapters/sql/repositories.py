@@ -15,12 +15,14 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from servicedesk import convert
+from servicedesk.adapters import sealing
 from servicedesk.adapters.sql import feed as event_feed
 from servicedesk.adapters.sql import fixed_statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import escalation_sweep, month_close
 from servicedesk.adapters.sql.engine import translate
 from servicedesk.adapters.sql.repository import RepositoryOf, SqlRepository
+from servicedesk.adapters.sql.subject_keys import unsealed
 from servicedesk.adapters.sql.tables import END_OF_TIME, AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
@@ -171,7 +173,8 @@ class SqlEventLog(ports.EventLog):
             .where(e.stream == kind, e.aggregate_id == aggregate_id.value)
             .order_by(e.seq)
         )
-        return [convert.structure(row.document, Event) for row in self.uow.execute(query)]
+        stored = [(aggregate_id.value, row.document) for row in self.uow.execute(query)]
+        return [convert.structure(d, Event) for d in unsealed(self.uow, kind, stored)]
 
     def feed(self, after: Position, limit: int) -> list[FeedEvent]:
         return event_feed.feed(self.uow, after, limit)
@@ -181,7 +184,8 @@ class SqlEventLog(ports.EventLog):
         query = sa.select(e.seq, e.entry, e.document).where(e.entry.in_(list(entries)))
         found: dict[int, list[ports.LoggedEvent]] = {}
         for seq, entry, document in self.uow.execute(query.order_by(e.seq)):
-            found.setdefault(entry, []).append(ports.LoggedEvent(f"event {seq}", document))
+            logged = ports.LoggedEvent(f"event {seq}", sealing.strip(document))
+            found.setdefault(entry, []).append(logged)
         return found
 
     def unrecorded(self) -> str | None:
@@ -213,9 +217,16 @@ class SqlEventLog(ports.EventLog):
                 .where(e.stream == kind, e.aggregate_id.in_(list(histories)))
                 .order_by(e.aggregate_id, e.seq)
             )
-            for aggregate_id, document in self.uow.execute(events):
+            stored = [(row[0], row[1]) for row in self.uow.execute(events)]
+            for (aggregate_id, _d), document in zip(
+                stored, unsealed(self.uow, kind, stored), strict=True
+            ):
                 histories[aggregate_id].append(document)
-        documents = {row.id: _as_loaded(spec, row, histories[row.id]) for row in rows}
+        opened = unsealed(self.uow, kind, [(row.id, row.document) for row in rows])
+        documents = {
+            row.id: _as_loaded(spec, row, histories[row.id], document)
+            for row, document in zip(rows, opened, strict=True)
+        }
         unlinked = repository.unlinked(documents)
         return [
             ports.StoredState(
@@ -228,9 +239,11 @@ class SqlEventLog(ports.EventLog):
         ]
 
 
-def _as_loaded(spec: AggregateTable, row: sa.Row[Any], history: list[Any]) -> Any:
+def _as_loaded(spec: AggregateTable, row: sa.Row[Any], history: list[Any], opened: Any) -> Any:
     """The row's document as a load makes it: with its columns and its creating event's part."""
     document = spec.loaded(row)
+    if opened is not row.document:
+        document = {**sealing.strip(document), **opened}
     if spec.in_creation and history and isinstance(history[0], dict):
         document.update({name: history[0].get(name) for name in spec.in_creation})
     return document

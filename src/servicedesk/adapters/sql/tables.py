@@ -752,3 +752,12 @@ hall_applications = aggregate_table(
         sa.Index(None, "escalation_due"),
     ),
 )
+
+#: The key each record file's personal data is sealed under (``adapters/sealing.py``);
+#: ``key`` NULL once forgotten, so that nothing is sealed for the file again.
+subject_keys = sa.Table(
+    "subject_keys",
+    metadata,
+    sa.Column("file_id", Key(), primary_key=True),
+    sa.Column("key", sa.LargeBinary(32), nullable=True),
+)

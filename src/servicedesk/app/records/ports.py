@@ -85,6 +85,18 @@ class PersonalData(abc.ABC):
     ) -> None: ...
 
     @abc.abstractmethod
+    def shred(self, kind: str, cls: type[Any], aggregate_id: Identifier) -> None:
+        """Forget the key of the record's file (``<kind>:<id>``): its personal data is gone.
+
+        Every document and event of the record holds its personal data sealed
+        under that key, so none of them is rewritten: they read as ``scrub`` of
+        themselves from now on, the digests of the audit trail unchanged.  The
+        record moves to its next version (a concurrent writer conflicts) with its
+        projections computed again; what was stored before sealing existed is
+        scrubbed in place.
+        """
+
+    @abc.abstractmethod
     def link(self, file_id: RecordFileId, subjects: Collection[str]) -> None:
         """Add lookup keys (``privacy.subject_key``) to a record's file."""
 
