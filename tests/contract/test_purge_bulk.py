@@ -271,7 +271,11 @@ def left_behind(texts: list[str], records: list[Spec], purged: set[int]) -> list
 
 def check_projections(store: SqlStore) -> None:
     """Every row's projection columns are what its document's aggregate projects."""
-    kinds = ((t.requests, "request"), (t.found_items, "found_item"), (t.record_files, "record_file"))
+    kinds = (
+        (t.requests, "request"),
+        (t.found_items, "found_item"),
+        (t.record_files, "record_file"),
+    )
     with store.engine.connect() as connection, store.reading() as uow:
         for spec, kind in kinds:
             for row in connection.execute(sa.select(spec.table)):
