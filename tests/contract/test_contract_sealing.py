@@ -90,7 +90,8 @@ def test_personal_data_is_sealed_at_rest_and_erasure_forgets_only_the_key(store:
     desk = Desk(store, clock=clock, plugins=[MonthlyRetention()], entry_points=False)
     gone = desk.handle(RegisterRequest(requester=GONE, need=GONE_NEED)).id
     stays = desk.handle(RegisterRequest(requester=STAYS, need=STAYS_NEED)).id
-    assert gone is not None and stays is not None
+    assert gone is not None
+    assert stays is not None
     desk.handle(CancelRequest(request_id=gone, reason=f"Gongsun Lan fixed it {GONE.unit}"))
     desk.handle(CancelRequest(request_id=stays, reason="double"))
 
