@@ -284,7 +284,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
         keys = keys_of(self)
 
         def key_of() -> bytes | None:
-            return keys.for_write(file_id)
+            return keys.for_write(file_id, new=is_new)
 
         spec = repository.spec
         values = {

@@ -20,6 +20,10 @@ from servicedesk.adapters.sql.transaction import SqlTransaction
 _PER_QUERY = 500
 #: Cached for a file that has no row yet.
 _NONE: Any = object()
+#: One file's key: what loading or saving one record asks, run on the cursor.
+KEY_OF = sa.select(t.subject_keys.c.file_id, t.subject_keys.c.key).where(
+    t.subject_keys.c.file_id == sa.bindparam("file_id")
+)
 
 
 class SqlKeys:
@@ -33,8 +37,11 @@ class SqlKeys:
         k = t.subject_keys.c
         for start in range(0, len(wanted), _PER_QUERY):
             chunk = wanted[start : start + _PER_QUERY]
-            query = sa.select(k.file_id, k.key).where(k.file_id.in_(chunk))
-            found: dict[str, Any] = {row.file_id: row.key for row in self.uow.execute(query)}
+            if len(chunk) == 1:
+                rows: Any = self.uow.run(KEY_OF, {"file_id": chunk[0]})
+            else:
+                rows = self.uow.execute(sa.select(k.file_id, k.key).where(k.file_id.in_(chunk)))
+            found: dict[str, Any] = {row.file_id: row.key for row in rows}
             for file_id in chunk:
                 if file_id not in found:
                     self._known[file_id] = _NONE
@@ -50,8 +57,13 @@ class SqlKeys:
     def key(self, file_id: str) -> bytes | None:
         return self.keys([file_id])[file_id]
 
-    def for_write(self, file_id: str) -> bytes | None:
-        """The file's key, made now if it has none; None if it was forgotten."""
+    def for_write(self, file_id: str, new: bool = False) -> bytes | None:
+        """The file's key, made now if it has none; None if it was forgotten.
+
+        ``new``: the record is being created, so its file has no key yet (nothing is read).
+        """
+        if new and file_id not in self._known:
+            self._known[file_id] = _NONE
         self.keys([file_id])
         if self._known[file_id] is _NONE:
             key = sealing.new_key()
