@@ -13,6 +13,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from servicedesk import CancelRequest, Contact, Desk, RegisterRequest, Requester, convert
@@ -22,6 +23,7 @@ from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql import tables as t
 from servicedesk.app.records.commands import EraseRequester, PurgeExpired
 from servicedesk.app.unit_of_work import Store
+from servicedesk.domain.errors import ConcurrencyConflict
 from servicedesk.domain.privacy import ERASED, is_anonymous
 from servicedesk.domain.retention import RecordFileId, RecordKind, RetentionRule
 from servicedesk.domain.values import RequestId
@@ -131,3 +133,27 @@ def test_personal_data_is_sealed_at_rest_and_erasure_forgets_only_the_key(store:
     assert is_anonymous(desk.queries.request(stays).requester)  # type: ignore[arg-type]
     assert desk.queries.request(stays).id == RequestId(stays)  # type: ignore[arg-type]
     assert desk.records.verify(desk.records.head()).ok  # records replayed from events too
+
+
+def test_a_writer_that_read_the_key_before_an_erasure_conflicts_and_seals_nothing(
+    store: Store,
+) -> None:
+    """The erasure moves the record on a version: a save prepared before it never lands."""
+    if isinstance(store, SqlStore) and store.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite serialises writers: the second unit of work waits for the first")
+    desk = Desk(store, clock=Clock(), plugins=[MonthlyRetention()], entry_points=False)
+    gone = desk.handle(RegisterRequest(requester=GONE, need=GONE_NEED)).id
+    assert gone is not None
+    desk.handle(CancelRequest(request_id=gone, reason="done"))
+    before = event_documents(store, gone)
+    late = store.unit_of_work()
+    with late:
+        request = late.requests.get(RequestId(gone))  # its key read, its data opened
+        assert request.requester == GONE
+        request.events.append(desk.queries.request_history(gone)[0])  # a write, staged
+        assert desk.handle(EraseRequester(phone=GONE.contact.phone), actor=RECORDS_KEEPER).id == "1"
+        with pytest.raises(ConcurrencyConflict):
+            late.commit()
+    assert key_of(store, gone) is None
+    assert event_documents(store, gone) == before
+    assert is_anonymous(desk.queries.request(gone).requester)  # type: ignore[arg-type]
