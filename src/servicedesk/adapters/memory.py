@@ -373,7 +373,6 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.billing_reports = MemoryBillingReports(self)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
         self._keys: dict[tuple[str, Identifier], Hashable | None] = {}  # UNIQUE, as saved
-        self._rewritten: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}  # records
         self._new_keys: dict[str, bytes | None] = {}  # KEYS, as staged
         self.written: list[ports.Written] = []
         self.entry = ports.new_entry()
@@ -424,7 +423,6 @@ class MemoryUnitOfWork(ports.UnitOfWork):
             links = self._links()
             self._claim_keys()
             self._new_keys.clear()
-            self.store.log.update(self._rewritten)  # records: erased events replace the stored
             for kind, aggregate_id, _expected, row, events in self._pending:
                 self.store.tables.setdefault(kind, {})[aggregate_id] = row
                 history = self.store.log.setdefault((kind, aggregate_id), [])
@@ -495,7 +493,6 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self._new_keys.clear()
         self._pending.clear()
         self._keys.clear()
-        self._rewritten.clear()
         self.written.clear()
 
 
@@ -738,30 +735,6 @@ class MemoryAuditLog(AuditLog):
 class MemoryPersonalData(PersonalData):
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self.uow = uow
-
-    def rewrite(
-        self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
-    ) -> None:
-        store = self.uow.store
-        with store.lock:
-            version, document = store.tables[kind][aggregate_id]
-            documents = list(store.log.get((kind, aggregate_id), ()))
-        file_id = sealing.file_of(kind, aggregate_id.value)
-
-        def key_of() -> bytes | None:
-            return self.uow._key_for_write(file_id)
-
-        def rewritten(stored: Any, as_class: type[Any]) -> tuple[Any, Any]:
-            opened = _opened(store, kind, aggregate_id.value, stored)
-            changed = transform(convert.structure(opened, as_class))
-            return changed, sealing.seal(changed, convert.unstructure(changed), file_id, key_of)
-
-        changed, new_document = rewritten(document, cls)
-        events = [rewritten(d, Event)[1] for d in documents]
-        self.uow._pending.append((kind, aggregate_id, version, (version + 1, new_document), []))
-        if (unique := UNIQUE.get(kind)) is not None:  # as SQL computes the projections again
-            self.uow._keys[kind, aggregate_id] = unique(changed)
-        self.uow._rewritten[(kind, aggregate_id)] = events
 
     def shred(self, kind: str, cls: type[Any], aggregate_id: Identifier) -> None:
         store = self.uow.store

@@ -9,7 +9,7 @@ what ``verify`` detects, and the contract tests do exactly that with SQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -105,27 +105,6 @@ class SqlPersonalData(PersonalData):
         self.repository_of = repository_of
         #: The links made in this unit of work for the files it creates.
         self._made: dict[RecordFileId, set[str]] = {}
-
-    def rewrite(
-        self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
-    ) -> None:
-        self.uow.erased = True
-        spec = self.repository_of(kind).spec
-        row = self._row(kind, aggregate_id)
-        file_id = sealing.file_of(kind, aggregate_id.value)
-        keys = keys_of(self.uow)
-
-        def key_of() -> bytes | None:
-            return keys.for_write(file_id)
-
-        opened = sealing.unseal(spec.loaded(row), file_id, keys.key(file_id))
-        aggregate = transform(convert.structure(opened, cls))
-        document = sealing.seal(aggregate, spec.document(aggregate), file_id, key_of, spec.document)
-        self._update(kind, aggregate_id, row.version, document, spec.projections(aggregate))
-        for seq, stored in self._events(kind, aggregate_id):
-            event = transform(convert.structure(sealing.unseal(stored, file_id, key_of()), Event))
-            new = sealing.seal(event, convert.unstructure(event), file_id, key_of)
-            self.uow.execute(EVENT_REWRITE, {"document": new, "saved_seq": seq})
 
     def shred(self, kind: str, cls: type[Any], aggregate_id: Identifier) -> None:
         self.uow.erased = True
