@@ -47,6 +47,7 @@ WRITTEN = (
     "audit_head",
     "events",
     "charges",
+    "subject_keys",
 )
 READ = ("service_items", "workers", "accounts")
 #: The audit record's number in a template, replaced by the next number.
@@ -75,6 +76,8 @@ def _plain(value: Any) -> Any:
         return {"at": value.isoformat()}
     if isinstance(value, Decimal):
         return {"decimal": str(value)}
+    if isinstance(value, bytes):  # a record file's key (``subject_keys``)
+        return {"bytes": value.hex()}
     return value
 
 
@@ -146,6 +149,8 @@ class Value:
             value = at.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite else at
         elif isinstance(value, dict) and set(value) == {"decimal"}:
             value = int(Decimal(value["decimal"]) * 100)  # the library stores fen
+        elif isinstance(value, dict) and set(value) == {"bytes"}:
+            value = bytes.fromhex(value["bytes"])
         elif isinstance(value, dict | list):
             value = json.dumps(value)
         self.value, self.account = value, account

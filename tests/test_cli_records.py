@@ -31,8 +31,9 @@ def test_purge_after_the_retention_period(tmp_path: Path) -> None:
     assert json.loads(invoke(db, "records", "purge", "--dry-run", "--json").stdout) == []
     plan = invoke(db, "records", "purge", "--dry-run", "--json", now=FOUR_YEARS_LATER)
     assert [v["record_id"] for v in json.loads(plan.stdout)] == ["SR-1"]
-    before = dump(db)
-    assert "Chen Jing" in json.dumps(before, default=str)
+    before = json.dumps(dump(db), default=str)
+    assert "3-502" in before  # the listing column: the search sees data
+    assert "Chen Jing" not in before  # the name is sealed under the record's key
 
     # A clerk may not purge; the refusal changes nothing but the audit trail.
     refused = invoke(db, "records", "purge", "--actor", "zhou", "--role", "clerk")
@@ -43,6 +44,7 @@ def test_purge_after_the_retention_period(tmp_path: Path) -> None:
     assert json.loads(purged.stdout)["n"] == 1
     after = json.dumps(dump(db), default=str)
     assert "Chen Jing" not in after
+    assert "3-502" not in after
     assert "13800138000" not in after
     again = invoke(db, "records", "purge", *MANAGER, "--json", now=FOUR_YEARS_LATER)
     assert json.loads(again.stdout)["n"] == 0  # idempotent

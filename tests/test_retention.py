@@ -240,20 +240,20 @@ def test_purges_run_in_batches_and_touch_only_what_is_due(
         if n % 4:  # three in four close; the rest stay open
             desk.handle(CancelRequest(request_id=request_id, reason="done"))  # type: ignore[arg-type]
     clock.advance(days=31)
-    rewrites: list[str] = []
-    original = MemoryPersonalData.rewrite
+    shredded: list[str] = []
+    original = MemoryPersonalData.shred
 
     def counting(self: MemoryPersonalData, kind: str, *args: object) -> None:
-        rewrites.append(kind)
+        shredded.append(kind)
         original(self, kind, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(MemoryPersonalData, "rewrite", counting)
+    monkeypatch.setattr(MemoryPersonalData, "shred", counting)
     assert len(desk.records.purge_plan(limit=50)) == 50
     batches = []
     while (n := desk.handle(PurgeExpired(limit=50)).id) != "0":
         batches.append(n)
     assert batches == ["50", "40"]
-    assert len(rewrites) == 90, "only records that were due are rewritten"
+    assert len(shredded) == 90, "only the keys of records that were due are forgotten"
     assert desk.records.purge_plan() == []
 
 

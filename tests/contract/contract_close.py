@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.subject_keys import unsealed
 from servicedesk.app.billing.commands import (
     CloseMonth,
     ConfirmCharge,
@@ -131,7 +132,11 @@ def close_march(d: Any) -> None:
 
 
 def close_rows(store: SqlStore) -> dict[str, list[Any]]:
-    """Every row the close writes, documents parsed, in an order that ignores seq."""
+    """Every row the close writes, documents parsed and opened, in an order that ignores seq.
+
+    A document's personal data is compared opened (``sealing``): each run seals under keys
+    of its own.
+    """
 
     def plain(value: Any) -> Any:
         if isinstance(value, str) and value[:1] in "{[":
@@ -141,21 +146,32 @@ def close_rows(store: SqlStore) -> dict[str, list[Any]]:
         return value
 
     found: dict[str, list[Any]] = {}
-    with store.engine.connect() as connection:
-        for name, table in (
-            ("statements", t.statements.table),
-            ("charges", t.charges.table),
-            ("agreements", t.agreements.table),
-            ("events", t.events),
+    with store.engine.connect() as connection, store.reading() as uow:
+        for name, table, kind in (
+            ("statements", t.statements.table, "statement"),
+            ("charges", t.charges.table, "charge"),
+            ("agreements", t.agreements.table, "agreement"),
+            ("events", t.events, None),
         ):
             # the log's numbers and each unit of work's random mark differ from run to run
             columns = [c for c in table.columns if c.name not in ("seq", "entry")]
             query = sa.select(*columns)
             if table is t.events:  # the billing streams (work orders have random ids)
                 query = query.where(t.events.c.stream.in_(("statement", "charge", "agreement")))
-            rows = connection.execute(query).all()
+            rows = [dict(row._mapping) for row in connection.execute(query)]
+            for row in rows:
+                stream, record_id = (
+                    (row["stream"], row["aggregate_id"])
+                    if kind is None
+                    else (
+                        kind,
+                        row["id"],
+                    )
+                )
+                [row["document"]] = unsealed(uow, stream, [(record_id, row["document"])])
             found[name] = sorted(
-                json.dumps([plain(v) for v in row], sort_keys=True, default=str) for row in rows
+                json.dumps([plain(v) for v in row.values()], sort_keys=True, default=str)
+                for row in rows
             )
     return found
 

@@ -26,6 +26,7 @@ from servicedesk import (
     StartWork,
     TriageRequest,
 )
+from servicedesk.adapters import sealing
 from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql import tables as t
@@ -41,6 +42,7 @@ from servicedesk.app.complaints.commands import (
 from servicedesk.app.revouch import legacy_event_ref
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.events import Event
+from servicedesk.domain.retention import RecordFileId
 from servicedesk.testing import IN_PERSON
 from support import ASSISTANT, CLERK, Clock, hire, publish, requester
 
@@ -111,8 +113,28 @@ def _plain(value: Any) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else dict(value)
 
 
+def _as_written(store: Store, kind: str, record_id: str, document: Any) -> dict[str, Any]:
+    """The event as an earlier version stored it: in plain text, its sealed part opened."""
+    document = _plain(document)
+    if not sealing.is_sealed(document):
+        return document
+    file_id = sealing.file_of(kind, record_id)
+    if isinstance(store, MemoryStore):
+        row = store.tables.get("subject_key", {}).get(RecordFileId(file_id))
+        key = None if row is None else row[1]["key"]
+    else:
+        assert isinstance(store, SqlStore)
+        k = t.subject_keys.c
+        with store.engine.connect() as connection:
+            key = connection.execute(sa.select(k.key).where(k.file_id == file_id)).scalar()
+    return dict(sealing.unseal(document, file_id, key))
+
+
 def edit_event(store: Store, type_name: str, change: Change, number: int = 0) -> None:
-    """Rewrite the ``number``-th stored event of ``type_name`` as an administrator could."""
+    """Rewrite the ``number``-th stored event of ``type_name`` as an administrator could.
+
+    The event is written back in plain text, as the version before sealing kept it.
+    """
     if isinstance(store, MemoryStore):
         found = [
             (key, place)
@@ -120,18 +142,21 @@ def edit_event(store: Store, type_name: str, change: Change, number: int = 0) ->
             for place, document in enumerate(history)
             if document["type"] == type_name
         ]
-        key, place = found[number]
-        store.log[key][place] = change(dict(store.log[key][place]))
+        (kind, record_id), place = found[number]
+        document = _as_written(store, kind, record_id.value, store.log[kind, record_id][place])
+        store.log[kind, record_id][place] = change(document)
         return
     assert isinstance(store, SqlStore)
     e = t.events.c
-    with store.engine.begin() as connection:
-        seq, document = connection.execute(
-            sa.select(e.seq, e.document).where(e.type == type_name).order_by(e.seq)
+    with store.engine.connect() as connection:
+        seq, kind, record_id, document = connection.execute(
+            sa.select(e.seq, e.stream, e.aggregate_id, e.document)
+            .where(e.type == type_name)
+            .order_by(e.seq)
         ).all()[number]
-        connection.execute(
-            sa.update(t.events).where(e.seq == seq).values(document=change(_plain(document)))
-        )
+    written = change(_as_written(store, kind, record_id, document))
+    with store.engine.begin() as connection:
+        connection.execute(sa.update(t.events).where(e.seq == seq).values(document=written))
 
 
 def stored_event(store: Store, type_name: str, number: int = 0) -> dict[str, Any]:

@@ -49,6 +49,7 @@ from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import json_scrub
 from servicedesk.adapters.sql.engine import make_engine
+from servicedesk.adapters.sql.subject_keys import unsealed
 from servicedesk.adapters.sql.types import Document
 from servicedesk.app import context
 from servicedesk.app.records.commands import (
@@ -270,10 +271,16 @@ def left_behind(texts: list[str], records: list[Spec], purged: set[int]) -> list
 
 def check_projections(store: SqlStore) -> None:
     """Every row's projection columns are what its document's aggregate projects."""
-    with store.engine.connect() as connection:
-        for spec in (t.requests, t.found_items, t.record_files):
+    kinds = (
+        (t.requests, "request"),
+        (t.found_items, "found_item"),
+        (t.record_files, "record_file"),
+    )
+    with store.engine.connect() as connection, store.reading() as uow:
+        for spec, kind in kinds:
             for row in connection.execute(sa.select(spec.table)):
-                aggregate = convert.structure(row.document, spec.cls)
+                [document] = unsealed(uow, kind, [(row.id, row.document)])
+                aggregate = convert.structure(document, spec.cls)
                 expected = spec.projections(aggregate)
                 assert {k: getattr(row, k) for k in expected} == expected, row.id
 

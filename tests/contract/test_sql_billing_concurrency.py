@@ -170,18 +170,24 @@ def test_eight_cashiers_take_gapless_unique_receipt_numbers(
 
 
 def _rename_accounts(store: SqlStore, ids: list[AccountId]) -> None:
-    """The worker pays into ``acct-<n>``: give the accounts those ids (a test shortcut)."""
+    """The worker pays into ``acct-<n>``: give the accounts those ids (a test shortcut).
+
+    The personal data sealed under the old id's file is stored opened (as a row written
+    before sealing reads): the next save seals it under the new file's key.
+    """
     import sqlalchemy as sa
 
+    from servicedesk.adapters.sql.subject_keys import unsealed
     from servicedesk.adapters.sql.tables import accounts
 
     table = accounts.table
-    with store.engine.begin() as connection:
+    with store.engine.begin() as connection, store.reading() as uow:
         for n, account_id in enumerate(ids):
             row = connection.execute(
                 sa.select(table.c.document).where(table.c.id == account_id.value)
             ).one()
-            document = {**row.document, "id": f"acct-{n}"}
+            [opened] = unsealed(uow, "account", [(account_id.value, row.document)])
+            document = {**opened, "id": f"acct-{n}"}
             connection.execute(
                 sa.update(table)
                 .where(table.c.id == account_id.value)

@@ -35,23 +35,26 @@ WORKER = Actor(ActorId("w-1"), "Sun", {Role.WORKER})
 RESIDENT = Requester("Chen", "3-502", Contact("13800138000"))
 
 #: Per command: reads (the changed row, the rows the step needs), writes, and at the end the
-#: chain's step: the head held, the audit record, the head moved.
+#: chain's step: the head held, the audit record, the head moved.  A record holding personal
+#: data costs one read more, its file's key (``sealing``), and its first sealed save an insert.
 EXPECTED = {
     # record file? (the request's id is drawn at random, the file is new: no links to read);
-    # request, file, link, events; chain
-    "RegisterRequest": 8,
-    "TriageRequest": 7,  # request, item; request, events; head, audit, head
-    # request, worker, the item's requirement with whether a roster exists (one SELECT), file;
-    # request, file, events; head, audit, head
-    "DispatchRequest": 10,
-    "StartWork": 6,  # request; request, events; head, audit, head
-    "CompleteWork": 6,
-    "AcceptWork": 8,  # request, file; request, file, events; head, audit, head
-    # request, its charges, the account, its record file? (the charge's id is the primary key's
-    # to check at commit, the new file has no links); charge, file, link, events; chain
-    "RecordCharge": 11,
-    # charge, its request (whose job?), account, its file; charge, file, events; chain
-    "ConfirmCharge": 10,
+    # request, its key, file, link, events; chain
+    "RegisterRequest": 9,
+    "TriageRequest": 8,  # request, its key, item; request, events; head, audit, head
+    # request, key, worker, the item's requirement with whether a roster exists (one SELECT),
+    # file; request, file, events; chain
+    "DispatchRequest": 11,
+    "StartWork": 7,  # request, its key; request, events; head, audit, head
+    "CompleteWork": 7,
+    "AcceptWork": 9,  # request, key, file; request, file, events; head, audit, head
+    # request, key, its charges, the account, its key, its record file? (the charge's id is
+    # the primary key's to check at commit, the new file has no links); charge, file, link,
+    # events; chain
+    "RecordCharge": 13,
+    # charge, its request (whose job?) and key, account and key, its file; the charge's key
+    # (none yet: nothing personal before the signature) made; charge, file, events; chain
+    "ConfirmCharge": 14,
 }
 
 

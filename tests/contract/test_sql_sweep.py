@@ -33,6 +33,7 @@ from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.repositories import SqlComplaints
+from servicedesk.adapters.sql.subject_keys import unsealed
 from servicedesk.app.audit import all_records
 from servicedesk.app.command import Command
 from servicedesk.app.complaints.commands import (
@@ -159,10 +160,17 @@ def seen(d: Desk, store: Store, ids: list[str], now: datetime) -> dict[str, Any]
 
 
 def rows(store: SqlStore) -> dict[str, Any]:
-    """The stored rows: complaints with every column, events with version, time, document."""
-    with store.engine.connect() as connection:
+    """The stored rows: complaints with every column, events with version, time, document.
+
+    Documents are compared opened (``sealing``): each store seals under keys of its own.
+    """
+    with store.engine.connect() as connection, store.reading() as uow:
         complaints = {
-            row.id: dict(row._mapping) for row in connection.execute(sa.select(t.complaints.table))
+            row.id: {
+                **row._mapping,
+                "document": unsealed(uow, "complaint", [(row.id, row.document)])[0],
+            }
+            for row in connection.execute(sa.select(t.complaints.table))
         }
         e = t.events.c
         query = sa.select(e.aggregate_id, e.version, e.type, e.at, e.document).where(
@@ -170,8 +178,9 @@ def rows(store: SqlStore) -> dict[str, Any]:
         )
         events: dict[str, list[Any]] = {}
         for row in connection.execute(query.order_by(e.seq)):
+            [document] = unsealed(uow, "complaint", [(row.aggregate_id, row.document)])
             events.setdefault(row.aggregate_id, []).append(
-                (row.version, row.type, row.at, row.document)
+                (row.version, row.type, row.at, document)
             )
     return {"complaints": complaints, "events": events}
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from servicedesk import convert
+from servicedesk.adapters import sealing
 from servicedesk.app import pages
 from servicedesk.app import unit_of_work as ports
 from servicedesk.app.appraisal.ports import (
@@ -94,6 +95,7 @@ from servicedesk.domain.hall_queue import HallQueue
 from servicedesk.domain.invoices import Invoice, ReceiptBook
 from servicedesk.domain.lost_found import FoundItem, FoundItemStatus
 from servicedesk.domain.payments import Payment, Receipt, SeriesCounter
+from servicedesk.domain.privacy import scrub
 from servicedesk.domain.ratings import Rating, RatingLevel
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.retention import RecordFile, RecordFileId
@@ -112,6 +114,24 @@ from servicedesk.i18n import _
 
 A = TypeVar("A", bound=Aggregate)
 Row = tuple[int, dict[str, Any]]  # (version, document)
+
+#: The key each record file's personal data is sealed under (``sealing``), None once forgotten.
+KEYS = "subject_key"
+
+
+def _key(store: MemoryStore, file_id: str) -> bytes | None:
+    row = store.tables.get(KEYS, {}).get(RecordFileId(file_id))
+    return None if row is None else row[1]["key"]
+
+
+def _opened(store: MemoryStore, kind: str, record_id: str, document: Any) -> Any:
+    """The stored document with its sealed part opened, if the file's key is still kept."""
+    if not sealing.is_sealed(document):
+        return document
+    file_id = sealing.file_of(kind, record_id)
+    with store.lock:
+        key = _key(store, file_id)
+    return sealing.unseal(document, file_id, key)
 
 
 #: What the SQL store's unique indexes keep unique, checked by the memory store at commit:
@@ -156,6 +176,7 @@ class _MemoryRepository(Repository[A]):
 
     def _load(self, row: Row) -> A:
         version, document = row
+        document = _opened(self.store, self.kind, document["id"], document)
         aggregate = convert.structure(document, self.cls)
         aggregate.version = version
         return aggregate
@@ -255,7 +276,8 @@ class MemoryEventLog(ports.EventLog):
     def history(self, kind: str, aggregate_id: Identifier) -> list[Event]:
         with self.store.lock:
             documents = list(self.store.log.get((kind, aggregate_id), ()))
-        return [convert.structure(d, Event) for d in documents]
+        opened = [_opened(self.store, kind, aggregate_id.value, d) for d in documents]
+        return [convert.structure(d, Event) for d in opened]
 
     def feed(self, after: Position, limit: int) -> list[FeedEvent]:
         """A record's events are its mark's list in ``store.marks``; the offset, a place in it."""
@@ -279,6 +301,7 @@ class MemoryEventLog(ports.EventLog):
                     if index < len(history):  # a shortened history: ``verify`` names it
                         position = Position(record.seq, place + 1)
                         document = copy.deepcopy(history[index])
+                        document = _opened(self.store, kind, aggregate_id.value, document)
                         found.append(feed_event(position, kind, aggregate_id.value, document))
         return found
 
@@ -290,7 +313,11 @@ class MemoryEventLog(ports.EventLog):
                     history = self.store.log.get((kind, aggregate_id), [])
                     if place < len(history):  # a shortened history leaves the event missing
                         where = f"event {place + 1} of {kind} {aggregate_id}"
-                        logged = ports.LoggedEvent(where, copy.deepcopy(history[place]))
+                        # Opened, not stripped: re-vouching recomputes an old digest from the text.
+                        document = _opened(
+                            self.store, kind, aggregate_id.value, copy.deepcopy(history[place])
+                        )
+                        logged = ports.LoggedEvent(where, document)
                         found.setdefault(entry, []).append(logged)
         return found
 
@@ -321,8 +348,11 @@ class MemoryEventLog(ports.EventLog):
             return [
                 ports.StoredState(
                     i.value,
-                    copy.deepcopy(rows[i][1]),
-                    copy.deepcopy(self.store.log.get((kind, i), [])),
+                    copy.deepcopy(_opened(self.store, kind, i.value, rows[i][1])),
+                    [
+                        copy.deepcopy(_opened(self.store, kind, i.value, d))
+                        for d in self.store.log.get((kind, i), [])
+                    ],
                 )
                 for i in ids
             ]
@@ -373,13 +403,32 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self.appraisal_reports = MemoryAppraisalReports(self)
         self._pending: list[tuple[str, Identifier, int, Row, list[dict[str, Any]]]] = []
         self._keys: dict[tuple[str, Identifier], Hashable | None] = {}  # UNIQUE, as saved
-        self._rewritten: dict[tuple[str, Identifier], list[dict[str, Any]]] = {}  # records
+        self._new_keys: dict[str, bytes | None] = {}  # KEYS, as staged
         self.written: list[ports.Written] = []
         self.entry = ports.new_entry()
 
+    def _key_for_write(self, file_id: str) -> bytes | None:
+        """The file's key, staged new with the commit if it has none; None if forgotten."""
+        if file_id in self._new_keys:
+            return self._new_keys[file_id]
+        with self.store.lock:
+            row = self.store.tables.get(KEYS, {}).get(RecordFileId(file_id))
+        if row is not None:
+            return row[1]["key"]  # type: ignore[no-any-return]
+        key = self._new_keys[file_id] = sealing.new_key()
+        self._pending.append((KEYS, RecordFileId(file_id), -1, (1, {"key": key}), []))
+        return key
+
     def _save(self, repository: Repository[Any], aggregate: Aggregate, is_new: bool) -> None:
-        document = convert.unstructure(aggregate)
-        events = [self.event_document(e) for e in aggregate.events]
+        file_id = sealing.file_of(repository.kind, aggregate.id.value)
+
+        def key_of() -> bytes | None:
+            return self._key_for_write(file_id)
+
+        document = sealing.seal(aggregate, convert.unstructure(aggregate), file_id, key_of)
+        events = [
+            sealing.seal(e, self.event_document(e), file_id, key_of) for e in aggregate.events
+        ]
         expected = -1 if is_new else aggregate.version
         self._pending.append(
             (repository.kind, aggregate.id, expected, (aggregate.version + 1, document), events)
@@ -403,7 +452,7 @@ class MemoryUnitOfWork(ports.UnitOfWork):
                     )
             links = self._links()
             self._claim_keys()
-            self.store.log.update(self._rewritten)  # records: erased events replace the stored
+            self._new_keys.clear()
             for kind, aggregate_id, _expected, row, events in self._pending:
                 self.store.tables.setdefault(kind, {})[aggregate_id] = row
                 history = self.store.log.setdefault((kind, aggregate_id), [])
@@ -471,9 +520,9 @@ class MemoryUnitOfWork(ports.UnitOfWork):
         self._keys.clear()
 
     def rollback(self) -> None:
+        self._new_keys.clear()
         self._pending.clear()
         self._keys.clear()
-        self._rewritten.clear()
         self.written.clear()
 
 
@@ -717,20 +766,21 @@ class MemoryPersonalData(PersonalData):
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self.uow = uow
 
-    def rewrite(
-        self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
-    ) -> None:
+    def shred(self, kind: str, cls: type[Any], aggregate_id: Identifier) -> None:
         store = self.uow.store
+        file_id = RecordFileId(sealing.file_of(kind, aggregate_id.value))
         with store.lock:
             version, document = store.tables[kind][aggregate_id]
-            documents = list(store.log.get((kind, aggregate_id), ()))
-        changed = transform(convert.structure(document, cls))
-        new_document = convert.unstructure(changed)
-        events = [convert.unstructure(transform(convert.structure(d, Event))) for d in documents]
-        self.uow._pending.append((kind, aggregate_id, version, (version + 1, new_document), []))
+            key_row = store.tables.get(KEYS, {}).get(file_id)
+        pending = self.uow._pending
+        pending[:] = [p for p in pending if (p[0], p[1]) != (KEYS, file_id)]
+        expected = -1 if key_row is None else key_row[0]
+        pending.append((KEYS, file_id, expected, (max(expected, 0) + 1, {"key": None}), []))
+        self.uow._new_keys[file_id.value] = None
+        self.uow._pending.append((kind, aggregate_id, version, (version + 1, document), []))
         if (unique := UNIQUE.get(kind)) is not None:  # as SQL computes the projections again
+            changed = scrub(convert.structure(sealing.strip(document), cls))
             self.uow._keys[kind, aggregate_id] = unique(changed)
-        self.uow._rewritten[(kind, aggregate_id)] = events
 
     def _subjects(self, file_id: RecordFileId) -> tuple[int, list[str]]:
         """The version committed and the keys as this unit of work last staged them."""
@@ -961,7 +1011,11 @@ class MemoryAppraisalReports(AppraisalReports):
     def hall_items(self, staff: ActorId, start: datetime, end: datetime) -> int:
         with self.uow.store.lock:
             rows = list(self.uow.store.tables.get(MemoryApplications.kind, {}).values())
-        concluded = (convert.structure(document, Application).result for _v, document in rows)
+        kind = MemoryApplications.kind
+        concluded = (
+            convert.structure(_opened(self.uow.store, kind, d["id"], d), Application).result
+            for _v, d in rows
+        )
         return sum(1 for r in concluded if r is not None and r.by == staff and start <= r.at < end)
 
 

@@ -16,7 +16,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from servicedesk.adapters import sealing
 from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.subject_keys import keys_of
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app.feed.ports import FeedEvent, Position, feed_event
 
@@ -33,7 +35,7 @@ def feed(uow: SqlTransaction, after: Position, limit: int) -> list[FeedEvent]:
         found.extend(_unmarked(uow, after.offset, limit))
     elif (entry := _entry_of(uow, after.record)) is not None:
         rows = uow.execute(_of_entry(entry, after.offset, limit)).all()
-        found.extend(_fed(after.record, row) for row in rows)
+        found.extend(_fed(uow, after.record, row) for row in rows)
     record = after.record
     while len(found) < limit:
         records = _records_after(uow, record)
@@ -53,7 +55,7 @@ def _unmarked(uow: SqlTransaction, offset: int, limit: int) -> list[FeedEvent]:
         .order_by(_e.seq)
         .limit(limit)
     )
-    return [_fed(0, row) for row in uow.execute(query)]
+    return [_fed(uow, 0, row) for row in uow.execute(query)]
 
 
 def _entry_of(uow: SqlTransaction, record: int) -> int | None:
@@ -91,11 +93,15 @@ def _events_of(
     found: list[FeedEvent] = []
     for seq, entry in records:
         rows = sorted(by_entry.get(entry, ()), key=lambda row: row.seq)
-        found.extend(_fed(seq, row) for row in rows[: limit - len(found)])
+        found.extend(_fed(uow, seq, row) for row in rows[: limit - len(found)])
         if len(found) >= limit:
             break
     return found
 
 
-def _fed(record: int, row: sa.Row[Any]) -> FeedEvent:
-    return feed_event(Position(record, row.seq), row.stream, row.aggregate_id, row.document)
+def _fed(uow: SqlTransaction, record: int, row: sa.Row[Any]) -> FeedEvent:
+    document = row.document
+    if sealing.is_sealed(document):  # a file's key is read once per transaction
+        file_id = sealing.file_of(row.stream, row.aggregate_id)
+        document = sealing.unseal(document, file_id, keys_of(uow).key(file_id))
+    return feed_event(Position(record, row.seq), row.stream, row.aggregate_id, document)

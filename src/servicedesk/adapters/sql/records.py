@@ -9,13 +9,14 @@ what ``verify`` detects, and the contract tests do exactly that with SQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from servicedesk import convert
+from servicedesk.adapters import sealing
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import purge
 from servicedesk.adapters.sql.fixed_statements import (
@@ -29,11 +30,13 @@ from servicedesk.adapters.sql.fixed_statements import (
     versioned_update,
 )
 from servicedesk.adapters.sql.repository import RepositoryOf
+from servicedesk.adapters.sql.subject_keys import keys_of
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app.records.ports import AuditLog, PersonalData, Purged, RecordFileRepository
 from servicedesk.domain.audit import GENESIS, AuditHead, AuditRecord, MalformedRecord
 from servicedesk.domain.errors import ConcurrencyConflict, NotFound
 from servicedesk.domain.events import Event
+from servicedesk.domain.privacy import scrub
 from servicedesk.domain.retention import RecordFileId
 from servicedesk.domain.values import Identifier
 from servicedesk.i18n import _
@@ -103,10 +106,23 @@ class SqlPersonalData(PersonalData):
         #: The links made in this unit of work for the files it creates.
         self._made: dict[RecordFileId, set[str]] = {}
 
-    def rewrite(
-        self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
-    ) -> None:
+    def shred(self, kind: str, cls: type[Any], aggregate_id: Identifier) -> None:
         self.uow.erased = True
+        spec = self.repository_of(kind).spec
+        row = self._row(kind, aggregate_id)
+        keys_of(self.uow).forget([sealing.file_of(kind, aggregate_id.value)])
+        aggregate = scrub(convert.structure(sealing.strip(spec.loaded(row)), cls))
+        # what was sealed stays as it is; what was stored before sealing is scrubbed
+        document = row.document if sealing.is_sealed(row.document) else spec.document(aggregate)
+        self._update(kind, aggregate_id, row.version, document, spec.projections(aggregate))
+        for seq, stored in self._events(kind, aggregate_id):
+            if sealing.is_sealed(stored):
+                continue
+            scrubbed = convert.unstructure(scrub(convert.structure(stored, Event)))
+            if scrubbed != stored:
+                self.uow.execute(EVENT_REWRITE, {"document": scrubbed, "saved_seq": seq})
+
+    def _row(self, kind: str, aggregate_id: Identifier) -> Any:
         spec = self.repository_of(kind).spec
         table = spec.table
         row = self.uow.execute(
@@ -114,15 +130,24 @@ class SqlPersonalData(PersonalData):
         ).first()
         if row is None:
             raise NotFound(_("No {what} with id {id}."), kind=kind, what=_(kind), id=aggregate_id)
-        aggregate = transform(convert.structure(spec.loaded(row), cls))
+        return row
+
+    def _update(
+        self,
+        kind: str,
+        aggregate_id: Identifier,
+        version: int,
+        document: Any,
+        projections: dict[str, Any],
+    ) -> None:
         updated = self.uow.execute(
-            versioned_update(table),
+            versioned_update(self.repository_of(kind).spec.table),
             {
-                "version": row.version + 1,
-                "document": spec.document(aggregate),
-                **spec.projections(aggregate),
+                "version": version + 1,
+                "document": document,
+                **projections,
                 "saved_id": aggregate_id.value,
-                "saved_version": row.version,
+                "saved_version": version,
             },
         )
         if updated.rowcount != 1:
@@ -131,17 +156,15 @@ class SqlPersonalData(PersonalData):
                 kind=_(kind),
                 id=aggregate_id,
             )
+
+    def _events(self, kind: str, aggregate_id: Identifier) -> list[tuple[int, Any]]:
         e = t.events.c
         stored = self.uow.execute(
             sa.select(e.seq, e.document).where(
                 e.stream == kind, e.aggregate_id == aggregate_id.value
             )
         )
-        for seq, document in list(stored):
-            event = transform(convert.structure(document, Event))
-            self.uow.execute(
-                EVENT_REWRITE, {"document": convert.unstructure(event), "saved_seq": seq}
-            )
+        return [(seq, document) for seq, document in stored]
 
     def link(self, file_id: RecordFileId, subjects: Collection[str]) -> None:
         made = self._made.get(file_id)

@@ -15,12 +15,14 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from servicedesk import convert
+from servicedesk.adapters import sealing
 from servicedesk.adapters.sql import feed as event_feed
 from servicedesk.adapters.sql import fixed_statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import escalation_sweep, month_close
 from servicedesk.adapters.sql.engine import translate
 from servicedesk.adapters.sql.repository import RepositoryOf, SqlRepository
+from servicedesk.adapters.sql.subject_keys import keys_of, unsealed
 from servicedesk.adapters.sql.tables import END_OF_TIME, AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
@@ -173,17 +175,30 @@ class SqlEventLog(ports.EventLog):
             .where(e.stream == kind, e.aggregate_id == aggregate_id.value)
             .order_by(e.seq)
         )
-        return [convert.structure(row.document, Event) for row in self.uow.execute(query)]
+        stored = [(aggregate_id.value, row.document) for row in self.uow.execute(query)]
+        return [convert.structure(d, Event) for d in unsealed(self.uow, kind, stored)]
 
     def feed(self, after: Position, limit: int) -> list[FeedEvent]:
         return event_feed.feed(self.uow, after, limit)
 
     def of_entries(self, entries: Collection[int]) -> dict[int, list[ports.LoggedEvent]]:
         e = t.events.c
-        query = sa.select(e.seq, e.entry, e.document).where(e.entry.in_(list(entries)))
+        query = sa.select(e.seq, e.entry, e.stream, e.aggregate_id, e.document).where(
+            e.entry.in_(list(entries))
+        )
+        rows = list(self.uow.execute(query.order_by(e.seq)))
+        # Opened, not stripped: re-vouching recomputes an earlier digest from the text.
+        sealed = [
+            sealing.file_of(r.stream, r.aggregate_id) for r in rows if sealing.is_sealed(r.document)
+        ]
+        keys = keys_of(self.uow).keys(sealed) if sealed else {}
         found: dict[int, list[ports.LoggedEvent]] = {}
-        for seq, entry, document in self.uow.execute(query.order_by(e.seq)):
-            found.setdefault(entry, []).append(ports.LoggedEvent(f"event {seq}", document))
+        for row in rows:
+            document = row.document
+            if sealing.is_sealed(document):
+                file_id = sealing.file_of(row.stream, row.aggregate_id)
+                document = sealing.unseal(document, file_id, keys.get(file_id))
+            found.setdefault(row.entry, []).append(ports.LoggedEvent(f"event {row.seq}", document))
         return found
 
     def unrecorded(self) -> str | None:
@@ -215,9 +230,16 @@ class SqlEventLog(ports.EventLog):
                 .where(e.stream == kind, e.aggregate_id.in_(list(histories)))
                 .order_by(e.aggregate_id, e.seq)
             )
-            for aggregate_id, document in self.uow.execute(events):
+            stored = [(row[0], row[1]) for row in self.uow.execute(events)]
+            for (aggregate_id, _d), document in zip(
+                stored, unsealed(self.uow, kind, stored), strict=True
+            ):
                 histories[aggregate_id].append(document)
-        documents = {row.id: _as_loaded(spec, row, histories[row.id]) for row in rows}
+        opened = unsealed(self.uow, kind, [(row.id, row.document) for row in rows])
+        documents = {
+            row.id: _as_loaded(spec, row, histories[row.id], document)
+            for row, document in zip(rows, opened, strict=True)
+        }
         unlinked = repository.unlinked(documents)
         return [
             ports.StoredState(
@@ -230,9 +252,11 @@ class SqlEventLog(ports.EventLog):
         ]
 
 
-def _as_loaded(spec: AggregateTable, row: sa.Row[Any], history: list[Any]) -> Any:
+def _as_loaded(spec: AggregateTable, row: sa.Row[Any], history: list[Any], opened: Any) -> Any:
     """The row's document as a load makes it: with its columns and its creating event's part."""
     document = spec.loaded(row)
+    if opened is not row.document:
+        document = {**sealing.strip(document), **opened}
     if spec.in_creation and history and isinstance(history[0], dict):
         document.update({name: history[0].get(name) for name in spec.in_creation})
     return document

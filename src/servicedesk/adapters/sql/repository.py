@@ -14,8 +14,10 @@ from typing import Any, TypeVar, cast
 import sqlalchemy as sa
 
 from servicedesk import convert
+from servicedesk.adapters import sealing
 from servicedesk.adapters.sql import fixed_statements
 from servicedesk.adapters.sql import tables as t
+from servicedesk.adapters.sql.subject_keys import unsealed
 from servicedesk.adapters.sql.tables import AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
@@ -58,9 +60,14 @@ class SqlRepository(Repository[A]):
     def _built(self, rows: list[Any]) -> list[A]:
         """The aggregates of ``rows``, with what their creating events keep (``in_creation``)."""
         created = self._creations([row.document["id"] for row in rows])
+        stored = [(row.document["id"], row.document) for row in rows]
+        documents = unsealed(self.uow, self.kind, stored)
         built = []
-        for row in rows:
-            data = {**self.spec.loaded(row), **created.get(row.document["id"], {})}
+        for row, document in zip(rows, documents, strict=True):
+            loaded = self.spec.loaded(row)
+            if document is not row.document:
+                loaded = {**sealing.strip(loaded), **document}
+            data = {**loaded, **created.get(row.document["id"], {})}
             aggregate: A = convert.structure(data, self.spec.cls)
             aggregate.version = row.version
             built.append(aggregate)

@@ -17,6 +17,7 @@ from typing import Any, Generic, Self, TypeVar, overload
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
+from servicedesk.adapters import sealing
 from servicedesk.adapters.sql import cursor, fixed_statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.appraisal import (
@@ -63,6 +64,7 @@ from servicedesk.adapters.sql.repositories import (
 )
 from servicedesk.adapters.sql.repository import SqlRepository
 from servicedesk.adapters.sql.staff import SqlItemRequirements, SqlStaffFiles
+from servicedesk.adapters.sql.subject_keys import keys_of
 from servicedesk.adapters.sql.tables import AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
@@ -293,9 +295,18 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
         assert isinstance(repository, SqlRepository)
         table = repository.table
         version = aggregate.version + 1
+        file_id = sealing.file_of(repository.kind, aggregate.id.value)
+        keys = keys_of(self)
+
+        def key_of() -> bytes | None:
+            return keys.for_write(file_id, new=is_new)
+
+        spec = repository.spec
         values = {
             "version": version,
-            "document": repository.spec.document(aggregate),
+            "document": sealing.seal(
+                aggregate, spec.document(aggregate), file_id, key_of, spec.document
+            ),
             **repository.spec.projections(aggregate),
         }
         if is_new:
@@ -320,7 +331,7 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
                 "version": version,
                 "type": type(event).__name__,
                 "at": event.at,
-                "document": self.event_document(event),
+                "document": sealing.seal(event, self.event_document(event), file_id, key_of),
                 "entry": self.entry,
             }
             for event in aggregate.events

@@ -882,3 +882,12 @@ staff_files = aggregate_table(
 )
 
 item_requirements = aggregate_table("item_requirements", cls=ItemRequirement)
+
+#: The key each record file's personal data is sealed under (``adapters/sealing.py``);
+#: ``key`` NULL once forgotten, so that nothing is sealed for the file again.
+subject_keys = sa.Table(
+    "subject_keys",
+    metadata,
+    sa.Column("file_id", Key(), primary_key=True),
+    sa.Column("key", sa.LargeBinary(32), nullable=True),
+)

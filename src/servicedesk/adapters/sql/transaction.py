@@ -165,6 +165,7 @@ class SqlTransaction:
     def rollback(self) -> None:
         self.written.clear()
         self.bulk_rows.clear()
+        self.__dict__.pop("_subject_keys", None)  # keys made in it were never kept
         if self._connection is None:
             return
         try:

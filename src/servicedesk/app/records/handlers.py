@@ -20,7 +20,6 @@ from servicedesk.app.records.commands import (
 from servicedesk.app.records.filing import files_of_phone
 from servicedesk.domain import lost_found as lf
 from servicedesk.domain.errors import InvalidValue, NotFound
-from servicedesk.domain.privacy import scrub
 from servicedesk.domain.retention import RecordFile, RecordFileId
 from servicedesk.domain.values import Contact
 from servicedesk.i18n import _
@@ -51,9 +50,9 @@ def release_hold(cmd: ReleaseHold, ctx: Context) -> str:
 
 
 def erase(ctx: Context, record: RecordFile, *, on_request: bool) -> None:
-    """Anonymise the record and its stored events; amounts, ids and times stay."""
+    """Forget the record's key: it and its stored events read anonymised; amounts, ids stay."""
     cls, id_cls = ctx.wiring.record_sources[record.kind]
-    ctx.uow.personal_data.rewrite(record.kind, cls, id_cls(record.record_id), scrub)
+    ctx.uow.personal_data.shred(record.kind, cls, id_cls(record.record_id))
     ctx.uow.personal_data.unlink(record.id)
     record.mark_erased(at=ctx.now, on_request=on_request)
 

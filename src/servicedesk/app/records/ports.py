@@ -70,19 +70,25 @@ class AuditLog(abc.ABC):
 
 
 class PersonalData(abc.ABC):
-    """Rewrites what a store holds about one record, for erasure and purges.
+    """What a store holds about one record's people, for erasure and purges.
 
-    Both the aggregate's document and every one of its stored events are
-    replaced by ``transform`` of them, at commit, in the same transaction;
-    the aggregate's version moves on, so a concurrent writer conflicts.  The
-    lookup keys of the people named in a record live beside it (``link``),
-    never in an event, so that ``unlink`` removes them without a trace.
+    A record's personal data is sealed under its file's key, which ``shred``
+    forgets in the unit of work's transaction.  The lookup keys of the people
+    named in a record live beside it (``link``), never in an event, so that
+    ``unlink`` removes them without a trace.
     """
 
     @abc.abstractmethod
-    def rewrite(
-        self, kind: str, cls: type[Any], aggregate_id: Identifier, transform: Callable[[Any], Any]
-    ) -> None: ...
+    def shred(self, kind: str, cls: type[Any], aggregate_id: Identifier) -> None:
+        """Forget the key of the record's file (``<kind>:<id>``): its personal data is gone.
+
+        Every document and event of the record holds its personal data sealed
+        under that key, so none of them is rewritten: they read as ``scrub`` of
+        themselves from now on, the digests of the audit trail unchanged.  The
+        record moves to its next version (a concurrent writer conflicts) with its
+        projections computed again; what was stored before sealing existed is
+        scrubbed in place.
+        """
 
     @abc.abstractmethod
     def link(self, file_id: RecordFileId, subjects: Collection[str]) -> None:

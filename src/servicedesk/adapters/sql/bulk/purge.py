@@ -14,7 +14,9 @@ fixed path reaches are rewritten row by row with ``scrub``.
 
 Left to the handler's per-record path, in the same unit of work: kinds without
 a plan, kinds not in ``sources``, ids with characters unsafe in a JSON
-template.  The projections of personal data (a request's unit and phone key)
+template.  Every file's key is forgotten (``sealing``): what was sealed under it
+reads as erased, so the patches change only what was stored before sealing.  The
+projections of personal data (a request's unit and phone key)
 are set to what the anonymised record projects (``tables.erased_values``); the
 others stay as they were (the equality tests compare them).  A file id is ``<kind>:<record id>``
 (``RecordFileId.of``).
@@ -30,10 +32,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from servicedesk import convert
+from servicedesk.adapters import sealing
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import json_scrub
 from servicedesk.adapters.sql.fixed_statements import EVENT_REWRITE
 from servicedesk.adapters.sql.repository import RepositoryOf
+from servicedesk.adapters.sql.subject_keys import keys_of
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.adapters.sql.types import UtcDateTime
 from servicedesk.app.records.ports import Purged, RecordFileRepository
@@ -129,6 +133,8 @@ def _erase_events(uow: SqlTransaction, kind: str, record_ids: list[str]) -> None
     if by_row:
         stored = uow.execute(sa.select(e.seq, e.document).where(*where, e.type.in_(by_row)))
         for seq, document in list(stored):
+            if sealing.is_sealed(document):  # its personal data goes with the file's key
+                continue
             event = scrub(convert.structure(document, Event))
             uow.execute(EVENT_REWRITE, {"document": convert.unstructure(event), "saved_seq": seq})
 
@@ -140,6 +146,7 @@ def _mark_erased(uow: SqlTransaction, file_ids: list[str], now: datetime) -> Non
     uow.execute(
         sa.delete(t.subject_links).where(json_scrub.among(t.subject_links.c.file_id, file_ids))
     )
+    keys_of(uow).forget(file_ids)
     leaves = [
         (("erased_at",), json_scrub.json_value(sa.literal(convert.unstructure(now)))),
         (("version",), json_scrub.json_value(f.version)),  # the version it was loaded at
