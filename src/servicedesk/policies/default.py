@@ -276,6 +276,16 @@ class PropertyCentreDefaults:
     def servicedesk_hall_pause_while_held(self, application: Application) -> bool:
         return True
 
+    # --- the property centre's audit step --------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_audit_before_settlement(self, mode: BillingMode) -> bool:
+        return AUDIT_BEFORE_SETTLEMENT[BillingMode(mode)]
+
+    @hookimpl(trylast=True)
+    def servicedesk_agreement_from_deposit(self, account: Account) -> bool:
+        return TENANT_AGREEMENTS
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -321,3 +331,11 @@ def oldest_first(amount: Money, statements: Sequence[Statement]) -> list[Money]:
         parts.append(part)
         left = left - part
     return parts
+
+
+#: The assistant audits before the month is summed and before a deposit is drawn (rule
+#: billing.audit-before-statement, rule billing.audit-before-deposit-draw).
+AUDIT_BEFORE_SETTLEMENT = {BillingMode.ON_ACCOUNT: True, BillingMode.DEPOSIT: True}
+#: Tenants sign long-term agreements too; the deposit pays them (rule
+#: billing.tenant-agreement-deposit).
+TENANT_AGREEMENTS = True

@@ -444,3 +444,30 @@ def servicedesk_hall_pause_while_held(application: Application) -> bool | None:
     the item's clock until the reply is recorded, ``False`` to let it run.  Default:
     ``True`` (rule hall.item-flows).
     """
+
+
+# --- the property centre's audit step ------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def servicedesk_audit_before_settlement(mode: BillingMode) -> bool | None:
+    """Whether a charge billed in ``mode`` is settled only once the assistant has audited it.
+
+    Called by ``CloseMonth`` (``mode`` on account: only the charges audited before the
+    cut-off go on the month's statements, the others wait for a later month) and by
+    ``ConfirmCharge`` and ``AuditCharge`` (``mode`` deposit: a tenant's charge is drawn
+    from the deposit at its audit, not at its confirmation).  Return ``True`` to wait for
+    the audit, ``False`` to settle without it.  Default: ``True`` for both (rule
+    billing.audit-before-statement, rule billing.audit-before-deposit-draw).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_agreement_from_deposit(account: Account) -> bool | None:
+    """Whether a tenant's deposit account may sign a long-term agreement its deposit pays.
+
+    Called by ``SignAgreement`` for an account billed from a deposit.  Return ``True``
+    to let the tenant sign: at each month close the agreement's fees of the month are
+    drawn from the deposit, once per month; ``False`` to keep agreements to accounts
+    billed monthly.  Default: ``True`` (rule billing.tenant-agreement-deposit).
+    """

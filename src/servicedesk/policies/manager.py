@@ -506,6 +506,14 @@ class Policies:
             "servicedesk_hall_pause_while_held", bool, "True or False", application=application
         )
 
+    def audit_before_settlement(self, mode: BillingMode) -> bool:
+        return self._typed("servicedesk_audit_before_settlement", bool, "True or False", mode=mode)
+
+    def agreement_from_deposit(self, account: Account) -> bool:
+        return self._typed(
+            "servicedesk_agreement_from_deposit", bool, "True or False", account=account
+        )
+
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:
     """Which plugin implements which hook, for docs and the CLI."""

@@ -277,6 +277,8 @@ QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "hall.waiting_times": READERS,
     "hall.application": OWN_RECORDS,
     "hall.open_applications": READERS,
+    # the property centre's audit step
+    "billing.waiting_for_audit": MONEY_READERS,
 }
 
 #: Queries no table names (a plugin's own reader): staff and the system, not requesters.
