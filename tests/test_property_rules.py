@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from servicedesk import ApproveFee, Desk, FeeStandard, ProposeFeeChange, Role
+from servicedesk.adapters.memory import MemoryStore
 from servicedesk.app.billing.commands import (
     AuditCharge,
     CloseAccount,
@@ -26,7 +28,7 @@ from servicedesk.domain.values import RequesterKind
 from servicedesk.policies import hookimpl
 from servicedesk.testing import IN_PERSON, BillingScenario, check_books
 from servicedesk.testing.scenario import SHANGHAI, TAP_REPAIR
-from support import DESK_CLERK
+from support import BRANCH_MANAGER, CENTRE_MANAGER, DESK_CLERK, publish
 
 
 def at(month: int, day: int, hour: int = 10) -> datetime:
@@ -293,3 +295,67 @@ def test_tenant_agreement_deposit_never_goes_negative_and_each_month_is_drawn_on
     fee_entries = [e for e in entries if e.reference.startswith("agreement:")]
     assert len(fee_entries) == len(drawn)
     check_books(s.desk)
+
+
+# --- catalogue.price-rise-approval ---------------------------------------------------------------
+
+
+class CentreDecidesFees:
+    """A centre whose manager alone changes fees: the chain of a fee change is one step."""
+
+    @hookimpl
+    def servicedesk_approval_chain(self, item: object, change: str) -> tuple[Role, ...] | None:
+        return (Role.CENTRE_MANAGER,) if change == "fee_change" else None
+
+
+def published_desk(*plugins: object) -> Desk:
+    desk = Desk(MemoryStore(), plugins=plugins, entry_points=False)
+    return desk
+
+
+def test_price_rise_approval_a_rise_goes_up_the_chain_of_a_new_fee() -> None:
+    desk = published_desk(CentreDecidesFees())
+    item = publish(desk)
+    cut = ProposeFeeChange(item_id=item, fee=FeeStandard.fixed(Money.of("25.00")), reason="cut")
+    desk.handle(cut)
+    assert desk.queries.item(item).waiting_for == Role.CENTRE_MANAGER
+    desk.handle(ApproveFee(item_id=item, role=Role.CENTRE_MANAGER), actor=CENTRE_MANAGER)
+    assert desk.queries.item(item).fee == FeeStandard.fixed(Money.of("25.00"))  # one step
+    rise = ProposeFeeChange(item_id=item, fee=FeeStandard.fixed(Money.of("40.00")), reason="up")
+    desk.handle(rise)
+    desk.handle(ApproveFee(item_id=item, role=Role.CENTRE_MANAGER), actor=CENTRE_MANAGER)
+    assert desk.queries.item(item).fee == FeeStandard.fixed(Money.of("25.00"))  # not yet
+    assert desk.queries.item(item).waiting_for == Role.BRANCH_MANAGER
+    desk.handle(ApproveFee(item_id=item, role=Role.BRANCH_MANAGER), actor=BRANCH_MANAGER)
+    assert desk.queries.item(item).fee == FeeStandard.fixed(Money.of("40.00"))
+
+
+def test_price_rise_approval_a_plugin_may_leave_rises_to_the_fee_change_chain() -> None:
+    class RisesToo:
+        @hookimpl
+        def servicedesk_price_rise_as_new(self, item: object) -> bool:
+            return False
+
+    desk = published_desk(CentreDecidesFees(), RisesToo())
+    item = publish(desk)
+    rise = ProposeFeeChange(item_id=item, fee=FeeStandard.fixed(Money.of("40.00")), reason="up")
+    desk.handle(rise)
+    desk.handle(ApproveFee(item_id=item, role=Role.CENTRE_MANAGER), actor=CENTRE_MANAGER)
+    assert desk.queries.item(item).fee == FeeStandard.fixed(Money.of("40.00"))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rise"),
+    [
+        (FeeStandard.fixed(Money.of("30.00")), FeeStandard.fixed(Money.of("30.01")), True),
+        (FeeStandard.fixed(Money.of("30.00")), FeeStandard.fixed(Money.of("30.00")), False),
+        (FeeStandard.fixed(Money.of("30.00")), FeeStandard.fixed(Money.of("29.99")), False),
+        (FeeStandard.free(), FeeStandard.fixed(Money.of("1.00")), True),
+        (FeeStandard.fixed(Money.of("30.00")), FeeStandard.free(), False),
+        (FeeStandard.fixed(Money.of("30.00")), FeeStandard.per_unit(Money.of("1.00"), "m²"), True),
+    ],
+)
+def test_price_rise_approval_what_counts_as_a_rise(
+    old: FeeStandard, new: FeeStandard, rise: bool
+) -> None:
+    assert new.is_rise_from(old) is rise

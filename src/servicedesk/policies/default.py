@@ -286,6 +286,10 @@ class PropertyCentreDefaults:
     def servicedesk_agreement_from_deposit(self, account: Account) -> bool:
         return TENANT_AGREEMENTS
 
+    @hookimpl(trylast=True)
+    def servicedesk_price_rise_as_new(self, item: ServiceItem) -> bool:
+        return PRICE_RISE_AS_NEW
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -339,3 +343,5 @@ AUDIT_BEFORE_SETTLEMENT = {BillingMode.ON_ACCOUNT: True, BillingMode.DEPOSIT: Tr
 #: Tenants sign long-term agreements too; the deposit pays them (rule
 #: billing.tenant-agreement-deposit).
 TENANT_AGREEMENTS = True
+#: A price rise is decided up the chain of a new fee (rule catalogue.price-rise-approval).
+PRICE_RISE_AS_NEW = True

@@ -471,3 +471,16 @@ def servicedesk_agreement_from_deposit(account: Account) -> bool | None:
     drawn from the deposit, once per month; ``False`` to keep agreements to accounts
     billed monthly.  Default: ``True`` (rule billing.tenant-agreement-deposit).
     """
+
+
+@hookspec(firstresult=True)
+def servicedesk_price_rise_as_new(item: ServiceItem) -> bool | None:
+    """Whether raising an item's price needs every approver of a new item as well.
+
+    Called by ``ProposeFeeChange`` when the proposed fee costs the requester more
+    than the current one (``FeeStandard.is_rise_from``).  Return ``True`` to add to
+    the fee change's chain (``servicedesk_approval_chain`` with ``change ==
+    "fee_change"``) the approvers of a new item it does not name yet, so a rise is
+    never approved by fewer than a new fee; ``False`` to leave the fee change's chain
+    alone.  Default: ``True`` (rule catalogue.price-rise-approval).
+    """

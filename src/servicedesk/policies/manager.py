@@ -514,6 +514,9 @@ class Policies:
             "servicedesk_agreement_from_deposit", bool, "True or False", account=account
         )
 
+    def price_rise_as_new(self, item: ServiceItem) -> bool:
+        return self._typed("servicedesk_price_rise_as_new", bool, "True or False", item=item)
+
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:
     """Which plugin implements which hook, for docs and the CLI."""
