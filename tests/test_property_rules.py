@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from servicedesk import ApproveFee, Desk, FeeStandard, ProposeFeeChange, Role
+from servicedesk import (
+    ApproveFee,
+    CallOutcome,
+    Desk,
+    DispatchDue,
+    DispatchRequest,
+    FeeStandard,
+    ProposeFeeChange,
+    RecordCallAhead,
+    RegisterRequest,
+    Role,
+    StartWork,
+    TimeWindow,
+    TriageRequest,
+)
 from servicedesk.adapters.memory import MemoryStore
 from servicedesk.app.billing.commands import (
     AuditCharge,
@@ -22,9 +37,10 @@ from servicedesk.app.billing.commands import (
 )
 from servicedesk.domain.agreements import AgreementTerms
 from servicedesk.domain.billing import AccountId, AgreementId, BillingMode, Period
-from servicedesk.domain.errors import IllegalTransition, PolicyError
+from servicedesk.domain.errors import IllegalTransition, InvalidValue, PolicyError
 from servicedesk.domain.money import Money
-from servicedesk.domain.values import RequesterKind
+from servicedesk.domain.values import RequesterKind, RequestId
+from servicedesk.domain.visits import OutsideWindow
 from servicedesk.policies import hookimpl
 from servicedesk.testing import IN_PERSON, BillingScenario, check_books
 from servicedesk.testing.scenario import SHANGHAI, TAP_REPAIR
@@ -359,3 +375,108 @@ def test_price_rise_approval_what_counts_as_a_rise(
     old: FeeStandard, new: FeeStandard, rise: bool
 ) -> None:
     assert new.is_rise_from(old) is rise
+
+
+# --- requests.expected-window and requests.call-ahead --------------------------------------------
+
+
+def expecting(s: BillingScenario, start: datetime, end: datetime) -> str:
+    """A triaged tap repair whose requester expects the visit in ``[start, end)``."""
+    request = s.desk.handle(
+        RegisterRequest(
+            requester=s.requester("9-901"),
+            need="the tap drips",
+            expected=TimeWindow(start, end),
+        ),
+        actor=s.clerk,
+    ).id
+    assert request is not None
+    s.desk.handle(TriageRequest(request_id=request, item_id=TAP_REPAIR), actor=s.clerk)
+    return request
+
+
+class RefuseLateDispatch:
+    @hookimpl
+    def servicedesk_outside_expected_window(self, request: object) -> OutsideWindow:
+        return OutsideWindow.REFUSE
+
+
+def test_expected_window_a_dispatch_within_the_window_is_plain(s: BillingScenario) -> None:
+    request = expecting(s, s.now + timedelta(hours=1), s.now + timedelta(hours=3))
+    s.desk.handle(DispatchRequest(request_id=request, worker_id="w-1"), actor=s.clerk)
+    with s.store.unit_of_work() as uow:
+        order = uow.requests.get(RequestId(request)).work_order
+    assert order is not None
+    assert not order.outside_window
+
+
+def test_expected_window_by_default_a_late_dispatch_is_marked_and_warned(
+    s: BillingScenario, caplog: pytest.LogCaptureFixture
+) -> None:
+    request = expecting(s, s.now + timedelta(minutes=10), s.now + timedelta(hours=1))
+    s.advance(timedelta(hours=2))
+    with caplog.at_level(logging.WARNING, logger="servicedesk"):
+        s.desk.handle(DispatchRequest(request_id=request, worker_id="w-1"), actor=s.clerk)
+    with s.store.unit_of_work() as uow:
+        order = uow.requests.get(RequestId(request)).work_order
+    assert order is not None
+    assert order.outside_window
+    assert any("expected window" in r.getMessage() for r in caplog.records)
+
+
+def test_expected_window_a_plugin_refuses_a_late_dispatch_until_a_new_window_is_agreed() -> None:
+    s = BillingScenario(plugins=[RefuseLateDispatch()])
+    request = expecting(s, s.now + timedelta(minutes=10), s.now + timedelta(hours=1))
+    s.advance(timedelta(hours=2))
+    dispatch = DispatchRequest(request_id=request, worker_id="w-1")
+    with pytest.raises(IllegalTransition) as refused:
+        s.desk.handle(dispatch, actor=s.clerk)
+    assert refused.value.code == "request.outside_window"
+    assert s.desk.handle(DispatchDue(), actor=s.clerk).id == "0"  # the batch leaves it too
+    new = TimeWindow(s.now + timedelta(hours=1), s.now + timedelta(hours=2))
+    call = RecordCallAhead(request_id=request, outcome=CallOutcome.RESCHEDULED, window=new)
+    s.desk.handle(call, actor=s.clerk)
+    s.desk.handle(dispatch, actor=s.clerk)
+    assert s.desk.queries.request(request).status == "dispatched"
+
+
+def test_call_ahead_records_who_when_and_the_outcome_before_the_work_starts(
+    s: BillingScenario,
+) -> None:
+    request = expecting(s, s.now + timedelta(hours=1), s.now + timedelta(hours=3))
+    s.desk.handle(DispatchRequest(request_id=request, worker_id="w-1"), actor=s.clerk)
+    s.desk.handle(RecordCallAhead(request_id=request, outcome="not_reached"), actor=s.worker_actor)
+    s.advance(timedelta(minutes=5))
+    s.desk.handle(RecordCallAhead(request_id=request, outcome="confirmed"), actor=s.clerk)
+    with s.store.unit_of_work() as uow:
+        calls = uow.requests.get(RequestId(request)).calls
+    assert [(c.caller.value, c.outcome) for c in calls] == [
+        ("w-1", CallOutcome.NOT_REACHED),
+        ("clerk", CallOutcome.CONFIRMED),
+    ]
+    assert calls[1].at == s.now
+    s.desk.handle(StartWork(request_id=request), actor=s.worker_actor)
+    late = RecordCallAhead(request_id=request, outcome="confirmed")
+    with pytest.raises(IllegalTransition, match="before the work starts"):
+        s.desk.handle(late, actor=s.clerk)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "window", "match"),
+    [
+        ("rescheduled", None, "names the new window"),
+        ("confirmed", "later", "names the new window"),
+        ("rescheduled", "past", "already past"),
+    ],
+)
+def test_call_ahead_a_rescheduled_call_and_only_it_names_a_window_still_to_come(
+    s: BillingScenario, outcome: str, window: str | None, match: str
+) -> None:
+    request = expecting(s, s.now + timedelta(hours=1), s.now + timedelta(hours=3))
+    windows = {
+        "later": TimeWindow(s.now + timedelta(hours=4), s.now + timedelta(hours=5)),
+        "past": TimeWindow(s.now - timedelta(hours=4), s.now - timedelta(hours=3)),
+    }
+    call = RecordCallAhead(request_id=request, outcome=outcome, window=windows.get(window or ""))
+    with pytest.raises(InvalidValue, match=match):
+        s.desk.handle(call, actor=s.clerk)

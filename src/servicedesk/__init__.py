@@ -220,6 +220,9 @@ if TYPE_CHECKING:
         RequestView,
     )
 
+    # -- the visit ---------------------------------------------------------------------------------
+    from servicedesk.app.visits.commands import RecordCallAhead
+
     # -- values the commands and views carry -------------------------------------------------------
     from servicedesk.domain.accounts import AccountStatus, DepositRule
     from servicedesk.domain.agreements import AgreementTerms
@@ -314,6 +317,7 @@ if TYPE_CHECKING:
         WorkerId,
         WorkOrderId,
     )
+    from servicedesk.domain.visits import CallOutcome
     from servicedesk.domain.workers import WorkerKind
 
     # -- plugins -----------------------------------------------------------------------------------
@@ -581,6 +585,9 @@ _EXPORTS: dict[str, str] = {
     "EvidenceRequired": "servicedesk.domain.errors",
     "EvidenceChannel": "servicedesk.domain.values",
     "RequesterEvidence": "servicedesk.domain.values",
+    # the visit
+    "RecordCallAhead": "servicedesk.app.visits.commands",
+    "CallOutcome": "servicedesk.domain.visits",
 }
 
 
@@ -871,6 +878,9 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "Position",
     # plugins
     "hookimpl",
+    # the visit
+    "RecordCallAhead",
+    "CallOutcome",
 ]
 
 # A library logs but never decides where logs go: without this, Python's last-resort handler

@@ -127,6 +127,8 @@ from servicedesk.app.requests.commands import (
     StartWork,
     TriageRequest,
 )
+from servicedesk.app.visits import handlers as visits
+from servicedesk.app.visits.commands import RecordCallAhead
 from servicedesk.domain import accounts as ac
 from servicedesk.domain import callbacks as cb
 from servicedesk.domain import charges as ch
@@ -239,6 +241,7 @@ HANDLERS: Final[dict[type[Command], Handler]] = {
     ConcludeApplication: hall.conclude_application,
     TellApplicant: hall.tell_applicant,
     SweepHallDeadlines: hall.sweep_hall_deadlines,
+    RecordCallAhead: visits.record_call_ahead,
 }
 
 #: Event class -> what it does to the record files it concerns (``records.filing``).

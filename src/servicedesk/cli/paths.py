@@ -88,6 +88,7 @@ CLI_PATHS: Final[dict[str, str]] = {
     "TransferNumber": "hall transfer",
     "GoOnDuty": "hall on-duty",
     "GoOffDuty": "hall off-duty",
+    "RecordCallAhead": "request call-ahead",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
@@ -158,6 +159,7 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "queries.item": "catalogue show",
     "hall.windows": "hall windows",
     "hall.guides": "hall guides",
+    "billing.waiting_for_audit": "month waiting",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.

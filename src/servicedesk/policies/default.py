@@ -42,6 +42,7 @@ from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ItemId, Requester, RequesterKind, Role, WorkerId
+from servicedesk.domain.visits import OutsideWindow
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import N_
 from servicedesk.policies import records_defaults
@@ -290,6 +291,10 @@ class PropertyCentreDefaults:
     def servicedesk_price_rise_as_new(self, item: ServiceItem) -> bool:
         return PRICE_RISE_AS_NEW
 
+    @hookimpl(trylast=True)
+    def servicedesk_outside_expected_window(self, request: ServiceRequest) -> OutsideWindow:
+        return OUTSIDE_EXPECTED_WINDOW
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -345,3 +350,6 @@ AUDIT_BEFORE_SETTLEMENT = {BillingMode.ON_ACCOUNT: True, BillingMode.DEPOSIT: Tr
 TENANT_AGREEMENTS = True
 #: A price rise is decided up the chain of a new fee (rule catalogue.price-rise-approval).
 PRICE_RISE_AS_NEW = True
+#: A dispatch after the requester's window goes ahead, marked for the call ahead (rule
+#: requests.expected-window).
+OUTSIDE_EXPECTED_WINDOW = OutsideWindow.WARN

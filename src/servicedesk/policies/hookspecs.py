@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from servicedesk.domain.retention import RecordKind, RetentionRule
     from servicedesk.domain.statements import Statement
     from servicedesk.domain.values import Requester, Role, WorkerId
+    from servicedesk.domain.visits import OutsideWindow
     from servicedesk.domain.workers import Worker
 
 PROJECT = "servicedesk"
@@ -483,4 +484,17 @@ def servicedesk_price_rise_as_new(item: ServiceItem) -> bool | None:
     "fee_change"``) the approvers of a new item it does not name yet, so a rise is
     never approved by fewer than a new fee; ``False`` to leave the fee change's chain
     alone.  Default: ``True`` (rule catalogue.price-rise-approval).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_outside_expected_window(request: ServiceRequest) -> OutsideWindow | None:
+    """What dispatch does when the requester's expected window is already over.
+
+    Called by ``DispatchRequest`` and ``DispatchDue`` for a request whose expected
+    window ended before now.  Return ``OutsideWindow.REFUSE`` to refuse the dispatch
+    (``DispatchDue`` leaves the request for the desk, which calls the requester and
+    records a new window with ``RecordCallAhead``), or ``OutsideWindow.WARN`` to
+    dispatch it with the work order marked ``outside_window`` and a warning logged.
+    Default: ``WARN`` (rule requests.expected-window).
     """

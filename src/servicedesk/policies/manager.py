@@ -41,6 +41,7 @@ from servicedesk.domain.retention import RecordKind, RetentionRule
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ItemId, Requester, Role, WorkerId
+from servicedesk.domain.visits import OutsideWindow
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 from servicedesk.policies import hookspecs
@@ -516,6 +517,14 @@ class Policies:
 
     def price_rise_as_new(self, item: ServiceItem) -> bool:
         return self._typed("servicedesk_price_rise_as_new", bool, "True or False", item=item)
+
+    def outside_expected_window(self, request: ServiceRequest) -> OutsideWindow:
+        return self._typed(
+            "servicedesk_outside_expected_window",
+            OutsideWindow,
+            "OutsideWindow.REFUSE or OutsideWindow.WARN",
+            request=request,
+        )
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

@@ -166,6 +166,8 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "ConcludeApplication": HALL_STAFF,
     "TellApplicant": HALL_STAFF,
     "SweepHallDeadlines": MANAGERS | {R.SYSTEM},
+    # the visit: whoever arranges it calls ahead (rule requests.call-ahead)
+    "RecordCallAhead": FRONT_DESK | FIELD,
 }
 
 #: Commands no table names (another area's, a plugin's): staff and the system, not auditors,
