@@ -76,7 +76,7 @@ def _seed(url: str) -> list[str]:
     world.prepare_catalogue(desk)
     requester = world.requester("SEEDUNIT")
     desk.handle(OpenAccount(requester=requester, account_id="SEEDACC"), actor=world.CLERK)
-    world.full_job(desk, "SEEDUNIT", "SEEDJOB")
+    world.audit(desk, world.full_job(desk, "SEEDUNIT", "SEEDJOB"))
     cost = desk.handle(
         RecordCost(request_id="SEEDJOB", amount="12.50", description="washer", cost_id="SEEDCOST"),
         actor=MANAGER,

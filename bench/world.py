@@ -25,6 +25,7 @@ from servicedesk import (
     Actor,
     ActorId,
     ApproveFee,
+    AuditCharge,
     CloseMonth,
     CompleteWork,
     ConfirmCharge,
@@ -58,6 +59,8 @@ PERIOD = "2026-03"
 CLOSE_AT = datetime(2026, 4, 10, 10, 0, tzinfo=SHANGHAI)
 
 CLERK = Actor(ActorId("clerk"), "Clerk", {Role.CLERK})
+#: Audits the charges, so that the close bills them (rule billing.audit-before-statement).
+ASSISTANT = Actor(ActorId("assistant"), "Assistant", {Role.ASSISTANT})
 WORKER = Actor(ActorId("w-1"), "Worker", {Role.WORKER})
 MANAGERS = (
     Actor(ActorId("centre-mgr"), "Centre manager", {Role.CENTRE_MANAGER}),
@@ -126,14 +129,21 @@ COMMANDS_PER_JOB = 8
 
 
 def seed_account(desk: Desk, clock: Clock) -> list[str]:
-    """An account billed monthly with ``CHARGES_PER_ACCOUNT`` confirmed March charges."""
+    """An account billed monthly with ``CHARGES_PER_ACCOUNT`` confirmed, audited March charges."""
     desk.handle(OpenAccount(requester=requester("SEEDUNIT"), account_id="SEEDACC"), actor=CLERK)
     tokens = ["SEEDACC", "SEEDUNIT"]
     for job in range(CHARGES_PER_ACCOUNT):
         clock.now = START + timedelta(minutes=job)
         tokens.append(f"SEEDREQ{job:02d}")
-        tokens.append(full_job(desk, "SEEDUNIT", f"SEEDREQ{job:02d}"))
+        charge = full_job(desk, "SEEDUNIT", f"SEEDREQ{job:02d}")
+        tokens.append(charge)
+        audit(desk, charge)  # the copies are audited too: their documents and columns say so
     return tokens
+
+
+def audit(desk: Desk, charge: str) -> None:
+    """The assistant audits the charge before the close (rule billing.audit-before-statement)."""
+    desk.handle(AuditCharge(charge_id=charge), actor=ASSISTANT)
 
 
 def build_close_books(url: str, n: int) -> list[str]:

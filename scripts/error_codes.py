@@ -58,6 +58,7 @@ MEANINGS = {
     "http.missing_parameter": "An HTTP query lacks a parameter the query needs.",
     "http.invalid_parameter": "An HTTP query parameter is not a value of its type.",
     "http.feed_for_staff": "A requester asked for the event feed, which holds everybody's events.",
+    "request.outside_window": "Dispatch falls after the requester's expected window; call first.",
     "page.bad_cursor": "A list's cursor is malformed, edited, or from another list or sort.",
     "page.bad_limit": "A list's page size is not a whole number from 1 to 200.",
     "page.bad_sort": "A list was asked to sort on a field it does not sort on.",

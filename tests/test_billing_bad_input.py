@@ -85,6 +85,7 @@ def owner_with_statement(s: BillingScenario) -> tuple[str, str]:
     s.desk.handle(
         ConfirmCharge(charge_id=charge, signed_by="Chen", evidence=IN_PERSON), actor=DESK_CLERK
     )
+    s.desk.handle(AuditCharge(charge_id=charge), actor=s.assistant)
     s.move_to(Period(2026, 4).start(s.now.tzinfo))  # type: ignore[arg-type]
     s.desk.handle(CloseMonth(period="2026-03"))
     return account, f"{account}:2026-03"
@@ -233,12 +234,13 @@ def test_a_draw_past_the_balance_is_refused_with_a_clear_error(s: BillingScenari
     request = s.accepted_request(unit, RequesterKind.TENANT)
     big = material("100", Money.of("2.00"))
     charge = s.desk.handle(RecordCharge(request_id=request, lines=(big,))).id
+    s.desk.handle(
+        ConfirmCharge(charge_id=charge, signed_by="Li", evidence=IN_PERSON), actor=DESK_CLERK
+    )
     error = refused(
         s,
         IllegalTransition,
-        lambda: s.desk.handle(
-            ConfirmCharge(charge_id=charge, signed_by="Li", evidence=IN_PERSON), actor=DESK_CLERK
-        ),
+        lambda: s.desk.handle(AuditCharge(charge_id=charge), actor=s.assistant),
         "top up",
     )
     assert "200.00" in error.message
@@ -409,6 +411,7 @@ def test_a_closed_accounts_charges_are_not_reversed(s: BillingScenario) -> None:
     s.desk.handle(
         ConfirmCharge(charge_id=charge, signed_by="Li", evidence=IN_PERSON), actor=DESK_CLERK
     )
+    s.desk.handle(AuditCharge(charge_id=charge), actor=s.assistant)
     s.desk.handle(CloseAccount(account_id=account), actor=s.cashier)
     reverse = ReverseCharge(charge_id=charge, reason="late complaint")
     refused(s, IllegalTransition, lambda: s.desk.handle(reverse, actor=s.assistant), "closed")
@@ -434,6 +437,7 @@ def test_a_deposit_payment_already_drawn_on_is_not_voided(s: BillingScenario) ->
     s.desk.handle(
         ConfirmCharge(charge_id=charge, signed_by="Li", evidence=IN_PERSON), actor=DESK_CLERK
     )
+    s.desk.handle(AuditCharge(charge_id=charge), actor=s.assistant)
     void = VoidPayment(payment_id=payment, reason="typo")
     refused(s, IllegalTransition, lambda: s.desk.handle(void, actor=s.cashier), "drawn on")
 

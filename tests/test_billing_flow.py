@@ -65,8 +65,9 @@ def washer(quantity: str = "2", price: str = "1.50") -> LineSpec:
 
 
 def charge(s: BillingScenario, unit: str, **kwargs: object) -> str:
-    """A tap repair for ``unit``, charged and confirmed now; returns the charge id."""
+    """A tap repair for ``unit``, charged, confirmed and audited now; returns the charge id."""
     kind = kwargs.pop("kind", RequesterKind.OWNER)
+    audit = kwargs.pop("audit", True)
     request = s.accepted_request(unit, kind)  # type: ignore[arg-type]
     charge_id = s.desk.handle(RecordCharge(request_id=request, **kwargs)).id  # type: ignore[arg-type]
     assert charge_id is not None
@@ -74,6 +75,8 @@ def charge(s: BillingScenario, unit: str, **kwargs: object) -> str:
         ConfirmCharge(charge_id=charge_id, signed_by="Resident", evidence=IN_PERSON),
         actor=DESK_CLERK,
     )
+    if audit:  # the assistant audits before the month is summed or the deposit drawn
+        s.desk.handle(AuditCharge(charge_id=charge_id), actor=s.assistant)
     s.advance(timedelta(minutes=10))
     return charge_id
 
@@ -135,6 +138,7 @@ def test_a_late_charge_goes_to_the_next_open_month(s: BillingScenario) -> None:
     s.desk.handle(
         ConfirmCharge(charge_id=late, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
     )
+    s.desk.handle(AuditCharge(charge_id=late), actor=s.assistant)
     s.desk.handle(CloseMonth(period="2026-03"))  # re-run: the March statement is untouched
     march_statement = s.desk.billing.statement(f"{account}:2026-03")
     assert [line.reference for line in march_statement.lines] == [march]
@@ -147,9 +151,10 @@ def test_a_late_charge_goes_to_the_next_open_month(s: BillingScenario) -> None:
 
 def test_worklists_charges_to_audit_and_overdue_statements(s: BillingScenario) -> None:
     account, unit = s.open_account()
-    audited, waiting = charge(s, unit), charge(s, unit)
+    audited, waiting = charge(s, unit, audit=False), charge(s, unit, audit=False)
     s.desk.handle(AuditCharge(charge_id=audited), actor=s.assistant)
     assert [v.id for v in s.desk.billing.charges_to_audit()] == [ChargeId(waiting)]
+    s.desk.handle(AuditCharge(charge_id=waiting), actor=s.assistant)
     s.move_to(at(4, 1, 9))
     s.desk.handle(CloseMonth(period="2026-03"))
     assert s.desk.billing.overdue_statements() == []
@@ -349,7 +354,7 @@ def test_a_policy_may_allow_a_deposit_below_zero_up_to_a_limit() -> None:
     assert s.desk.billing.account(account).balance == Money.of("-40.00")
     with pytest.raises(IllegalTransition, match=r"-40\.00"):
         charge(s, unit, kind=RequesterKind.TENANT, lines=(washer("1", "0.01"),))
-    with pytest.raises(IllegalTransition, match="settle"):
+    with pytest.raises(IllegalTransition, match="not yet drawn"):  # the refused draw waits
         s.desk.handle(CloseAccount(account_id=account), actor=s.cashier)
 
 

@@ -62,6 +62,7 @@ def test_charges_a_month_close_statements_and_a_payment(tmp_path: Path) -> None:
     charge = data(run(db, "charge", "record", "SR-1", *washers, "--json", now=at))["id"]
     at_the_counter = ("--actor", "zhou", "--role", "clerk", "--given", "in_person")
     run(db, "charge", "confirm", charge, "--signed-by", "Chen", *at_the_counter, now=at)
+    run(db, "charge", "audit", charge, "--actor", "li", "--role", "assistant", now=at)
 
     april = "2026-04-01T09:00:00+08:00"
     run(db, "month", "close", "2026-03", now=april)

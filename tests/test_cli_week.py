@@ -141,10 +141,11 @@ def test_a_week_of_a_centre_from_the_terminal(database: sa.URL, tmp_path: Path) 
     desk(f"{TUE}T17:35", "request", "accept", "SR-2", "--signed-by", "Liu Min", *BY_THE_REQUESTER)
     pipe = desk.json(f"{TUE}T17:40", "charge", "record", "SR-2", *estimate, *WORKER)["id"]
     desk(f"{TUE}T17:45", "charge", "confirm", pipe, "--signed-by", "Liu Min", *BY_THE_REQUESTER)
-    charged = desk.json(f"{TUE}T17:45", "account", "show", "A-5-1201")
+    desk(f"{TUE}T17:50", "charge", "audit", pipe, *ASSISTANT)
+    charged = desk.json(f"{TUE}T17:50", "account", "show", "A-5-1201")
     assert (
         charged["balance"]["amount"] == "195.00"
-    )  # 300.00 less 2 x 40.00 and 25.00, drawn at once
+    )  # 300.00 less 2 x 40.00 and 25.00, drawn at the audit
 
     # Wednesday: a complaint, handed over, investigated, paused and resumed, answered, reopened.
     complaint = ("complaint", "file", "--id", "C-1", *TENANT, "--category", "timeliness")

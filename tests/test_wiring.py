@@ -51,7 +51,7 @@ def defined_commands() -> set[type[Command]]:
 
 
 def test_every_public_command_has_a_handler_and_every_handler_a_public_command() -> None:
-    assert len(HANDLERS) == 108
+    assert len(HANDLERS) == 109
     assert public_commands() == set(HANDLERS)
 
 

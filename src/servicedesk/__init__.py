@@ -268,6 +268,9 @@ if TYPE_CHECKING:
         StaffQueries,
     )
 
+    # -- the visit ---------------------------------------------------------------------------------
+    from servicedesk.app.visits.commands import RecordCallAhead
+
     # -- values the commands and views carry -------------------------------------------------------
     from servicedesk.domain.accounts import AccountStatus, DepositRule
     from servicedesk.domain.agreements import AgreementTerms
@@ -390,6 +393,7 @@ if TYPE_CHECKING:
         WorkerId,
         WorkOrderId,
     )
+    from servicedesk.domain.visits import CallOutcome
     from servicedesk.domain.workers import WorkerKind
 
     # -- plugins -----------------------------------------------------------------------------------
@@ -719,6 +723,9 @@ _EXPORTS: dict[str, str] = {
     "StaffId": "servicedesk.domain.staff",
     "StaffRules": "servicedesk.domain.staff",
     "Training": "servicedesk.domain.staff",
+    # the visit
+    "RecordCallAhead": "servicedesk.app.visits.commands",
+    "CallOutcome": "servicedesk.domain.visits",
 }
 
 
@@ -1074,6 +1081,9 @@ __all__ = [  # noqa: RUF022 - grouped by area, sorted within each group
     "StaffQueries",
     "StaffRules",
     "Training",
+    # the visit
+    "RecordCallAhead",
+    "CallOutcome",
 ]
 
 # A library logs but never decides where logs go: without this, Python's last-resort handler

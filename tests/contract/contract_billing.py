@@ -20,7 +20,12 @@ from servicedesk import (
     StartWork,
     TriageRequest,
 )
-from servicedesk.app.billing.commands import ConfirmCharge, OpenAccount, RecordCharge
+from servicedesk.app.billing.commands import (
+    AuditCharge,
+    ConfirmCharge,
+    OpenAccount,
+    RecordCharge,
+)
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.values import RequesterKind
 from servicedesk.testing import IN_PERSON
@@ -66,13 +71,20 @@ def accepted(d: Desk, request_id: str, unit: str, kind: RequesterKind = Requeste
 
 
 def confirmed_charge(
-    d: Desk, request_id: str, unit: str, kind: RequesterKind = RequesterKind.OWNER
+    d: Desk,
+    request_id: str,
+    unit: str,
+    kind: RequesterKind = RequesterKind.OWNER,
+    *,
+    audit: bool = True,
 ) -> str:
-    """A tap repair for ``unit``, done, charged (30.00) and confirmed; the charge id."""
+    """A tap repair for ``unit``, done, charged (30.00), confirmed and audited; the charge id."""
     accepted(d, request_id, unit, kind)
     charge = d.handle(RecordCharge(request_id=request_id)).id
     assert charge is not None
     d.handle(
         ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON), actor=DESK_CLERK
     )
+    if audit:  # the month sums it, a deposit pays it
+        d.handle(AuditCharge(charge_id=charge), actor=ASSISTANT)
     return charge

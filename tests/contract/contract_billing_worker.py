@@ -79,9 +79,17 @@ def _desk(url: str, now: datetime, plugins: tuple[object, ...] = ()) -> tuple[Sq
     return store, Desk(store, clock=lambda: now, plugins=plugins, entry_points=False)
 
 
+class DrawAtConfirmation:
+    """Deposits drawn as charges are confirmed: the draw is what the processes race for."""
+
+    @hookimpl
+    def servicedesk_audit_before_settlement(self, mode: object) -> bool:
+        return False
+
+
 def draw(url: str, number: int, barrier: Barrier, results: Any) -> None:
     """Open the new unit's account (one process wins), draw a charge from each account."""
-    store, desk = _desk(url, at(3, 20))
+    store, desk = _desk(url, at(3, 20), (DrawAtConfirmation(),))
     tally = Tally()
     barrier.wait(timeout=60)
     opened = tally.run(

@@ -22,6 +22,7 @@ from servicedesk.adapters.sql import SqlStore
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.subject_keys import unsealed
 from servicedesk.app.billing.commands import (
+    AuditCharge,
     CloseMonth,
     ConfirmCharge,
     OpenAccount,
@@ -39,7 +40,9 @@ from servicedesk.testing import IN_PERSON
 from servicedesk.testing.strategies import line_specs, money
 from support import DESK_CLERK
 
-FATES = ("confirmed", "recorded", "reversed", "late", "reversed late")
+#: "unaudited" is confirmed and never audited; "audited late" is audited after March (rule
+#: billing.audit-before-statement): neither is on March's statement.
+FATES = ("confirmed", "recorded", "reversed", "late", "reversed late", "unaudited", "audited late")
 charges = st.lists(
     st.tuples(
         st.lists(line_specs(kinds=(LineKind.MATERIAL,), max_price="80.00"), max_size=2),
@@ -71,6 +74,8 @@ def _charge(d: Any, clock: Clock, request: str, unit: str, kind: RequesterKind, 
             ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON),
             actor=DESK_CLERK,
         )
+    if fate not in ("recorded", "unaudited", "audited late"):
+        d.handle(AuditCharge(charge_id=charge), actor=ASSISTANT)
     if not at_once:
         clock.advance(minutes=7)
     return str(charge)
@@ -111,17 +116,21 @@ def build_books(store: Store, books: list[dict[str, Any]]) -> tuple[Any, Clock]:
         d.handle(ReverseCharge(charge_id=charge, reason="not done"), actor=ASSISTANT)
     clock.now = at(3, 2)
     d.handle(CloseMonth(period="2026-02"))
-    late = []
+    late, audited_late = [], []
     for account, unit, kind, spec in opened:
         for i, charge_spec in enumerate(spec["charges"]):  # later charges, smaller ids
             charge = _charge(d, clock, f"mar-{account}-{9 - i}", unit, kind, charge_spec)
             if charge_spec[1] == "reversed":
                 d.handle(ReverseCharge(charge_id=charge, reason="wrong"), actor=ASSISTANT)
+            elif charge_spec[1] == "audited late":
+                audited_late.append(charge)
             elif "late" in charge_spec[1]:
                 late.append(charge)
     clock.now = at(4, 1, 8)  # after March: confirmed in April, so on April's statement
     for charge in late:
         d.handle(ReverseCharge(charge_id=charge, reason="late"), actor=ASSISTANT)
+    for charge in audited_late:  # after the cut-off: left for April
+        d.handle(AuditCharge(charge_id=charge), actor=ASSISTANT)
     clock.now = at(4, 2)
     return d, clock
 

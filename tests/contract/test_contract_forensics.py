@@ -40,6 +40,7 @@ from servicedesk import (
 )
 from servicedesk.adapters.sql import SqlStore, upgrade
 from servicedesk.app.billing.commands import (
+    AuditCharge,
     CloseAccount,
     CloseMonth,
     ConfirmCharge,
@@ -133,6 +134,7 @@ def a_year_of(desk: Desk, clock: Clock, person: Person, item_id: str, worker_id:
         ConfirmCharge(charge_id=charge, signed_by=person.signature, evidence=IN_PERSON),
         actor=CLERK,
     )
+    desk.handle(AuditCharge(charge_id=charge), actor=ASSISTANT)
     desk.handle(CloseRequest(request_id=job), actor=CLERK)
     complaint = desk.handle(
         FileComplaint(

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from servicedesk import Desk
 from servicedesk.adapters.memory import MemoryStore
 from servicedesk.adapters.sql import SqlStore
-from servicedesk.app.billing.commands import ConfirmCharge, RecordCharge, RecordCost
+from servicedesk.app.billing.commands import AuditCharge, ConfirmCharge, RecordCharge, RecordCost
 from servicedesk.app.callbacks.commands import PlanCallbacks, RecordCallback
 from servicedesk.app.complaints.commands import FileComplaint
 from servicedesk.app.requests.commands import (
@@ -95,6 +95,7 @@ def _month_of_jobs(store: Store, drawn: list[dict[str, Any]]) -> Desk:
             charge = d.handle(RecordCharge(request_id=request)).id
             confirm = ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON)
             d.handle(confirm, actor=DESK_CLERK)
+            d.handle(AuditCharge(charge_id=charge), actor=ASSISTANT)
         if job["cost"] is not None:
             d.handle(RecordCost(request_id=request, amount=job["cost"], description="parts"))
         if job["complaint"]:

@@ -316,7 +316,11 @@ def test_a_charge_moved_to_another_statement_is_named(sql_store: SqlStore) -> No
     charges = t.charges.table
     with sql_store.engine.begin() as connection:  # unbilled again, columns agreeing
         connection.execute(
-            sa.update(charges).values(statement_id=None, billable_at=charges.c.confirmed_at)
+            sa.update(charges).values(
+                statement_id=None,
+                billable_at=charges.c.confirmed_at,
+                audited_at=charges.c.confirmed_at,  # audited as it was confirmed, by the clock
+            )
         )
     verdict = d.records.verify()
     assert (verdict.problem, verdict.detail) == (
@@ -325,7 +329,9 @@ def test_a_charge_moved_to_another_statement_is_named(sql_store: SqlStore) -> No
     )
     with sql_store.engine.begin() as connection:
         connection.execute(
-            sa.update(charges).values(statement_id="elsewhere:2026-03", billable_at=None)
+            sa.update(charges).values(
+                statement_id="elsewhere:2026-03", billable_at=None, audited_at=None
+            )
         )
     verdict = d.records.verify()
     assert (verdict.problem, verdict.detail) == (

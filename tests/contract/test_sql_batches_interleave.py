@@ -17,14 +17,20 @@ from pathlib import Path
 
 import attrs
 import contract_worker
-from contract_billing import accepted, billing_desk, resident
+from contract_billing import ASSISTANT, accepted, billing_desk, resident
 from contract_databases import scratch
 from contract_scenario import Clock
 
 from servicedesk import Desk
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.audit import all_records
-from servicedesk.app.billing.commands import CloseMonth, ConfirmCharge, OpenAccount, RecordCharge
+from servicedesk.app.billing.commands import (
+    AuditCharge,
+    CloseMonth,
+    ConfirmCharge,
+    OpenAccount,
+    RecordCharge,
+)
 from servicedesk.app.bootstrap import WIRING
 from servicedesk.app.context import Context
 from servicedesk.domain.money import Money
@@ -48,6 +54,7 @@ def test_a_write_from_another_process_commits_between_two_batches_of_a_close(
             charge = d.handle(RecordCharge(request_id=f"r-{n}", lines=())).id
             confirm = ConfirmCharge(charge_id=charge, signed_by="Resident", evidence=IN_PERSON)
             d.handle(confirm, actor=DESK_CLERK)
+            d.handle(AuditCharge(charge_id=charge), actor=ASSISTANT)  # the close bills it
         clock.advance(days=40)
         context = multiprocessing.get_context("spawn")
         closing, writing, results = context.Event(), context.Event(), context.Queue()

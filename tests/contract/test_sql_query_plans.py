@@ -39,8 +39,14 @@ QUERIES: list[tuple[str, Query, str]] = [
     ("callbacks", lambda u: u.callbacks.list_for_month(Month(2026, 3)), "month"),
     ("accounts", lambda u: u.accounts.open_for("3-502", RequesterKind.OWNER), "open_unit_kind"),
     ("charges", lambda u: u.charges.for_request(RequestId("r")), "request_id"),
-    ("charges", lambda u: u.charges.for_account(AccountId("a")), "account_id_billable_at"),
+    # either index that leads with the account serves an account's charges
+    ("charges", lambda u: u.charges.for_account(AccountId("a")), "account_id"),
     ("charges", lambda u: u.charges.billable(AccountId("a"), MONDAY), "account_id_billable_at"),
+    (
+        "charges",
+        lambda u: u.charges.billable(AccountId("a"), MONDAY, audited=True),
+        "account_id_audited_at",
+    ),
     ("charges", lambda u: u.charges.confirmed_between(MONDAY, LATER), "confirmed_at"),
     ("statements", lambda u: u.statements.for_account(AccountId("a")), "account_id_period"),
     ("agreements", lambda u: u.agreements.for_account(AccountId("a")), "account_id"),

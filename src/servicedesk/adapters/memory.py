@@ -620,9 +620,13 @@ class MemoryCharges(_MemoryRepository[Charge], ChargeRepository):
     def for_account(self, account_id: AccountId) -> list[Charge]:
         return sorted(self._all(lambda c: c.account_id == account_id), key=_charge_order)
 
-    def billable(self, account_id: AccountId, before: datetime) -> list[Charge]:
+    def billable(
+        self, account_id: AccountId, before: datetime, *, audited: bool = False
+    ) -> list[Charge]:
         return sorted(
-            self._all(lambda c: c.account_id == account_id and c.is_billable(before)),
+            self._all(
+                lambda c: c.account_id == account_id and c.is_billable(before, audited=audited)
+            ),
             key=_charge_order,
         )
 

@@ -152,6 +152,8 @@ from servicedesk.app.staff.commands import (
     RosterShift,
     SetItemRequirement,
 )
+from servicedesk.app.visits import handlers as visits
+from servicedesk.app.visits.commands import RecordCallAhead
 from servicedesk.domain import accounts as ac
 from servicedesk.domain import callbacks as cb
 from servicedesk.domain import charges as ch
@@ -285,6 +287,7 @@ HANDLERS: Final[dict[type[Command], Handler]] = {
     RosterShift: staff.roster_shift,
     CancelShift: staff.cancel_shift,
     SetItemRequirement: staff.set_item_requirement,
+    RecordCallAhead: visits.record_call_ahead,
 }
 
 #: Event class -> what it does to the record files it concerns (``records.filing``).

@@ -923,6 +923,24 @@ def charge_to_audit(**kwargs: Any) -> None:
     show(opts, views, lambda: charges_table(_("Charges to audit"), views))
 
 
+@month.command("waiting")
+@click.argument("period", type=PERIOD)
+@desk_options
+def month_waiting(period: Period, **kwargs: Any) -> None:
+    """How many charges the month's close leaves for later, not audited by its cut-off."""
+    opts = options(kwargs)
+    with opened(opts) as desk:
+        require(desk, *BILLING, what=HOLDS)
+        waiting = desk.billing.waiting_for_audit(period, actor=actor_of(opts))
+    show(
+        opts,
+        waiting,
+        lambda: _("{period}: {n} charges wait for the assistant's audit").format(
+            period=period, n=waiting
+        ),
+    )
+
+
 @receipt_book.command("list")
 @desk_options
 def receipt_book_list(**kwargs: Any) -> None:

@@ -50,6 +50,7 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
     },
     "request": {
         "accept": (None, "The requester accepts the work, signing for it."),
+        "call-ahead": (None, "Record the call that confirms the visit before the work starts."),
         "cancel": (None, "Cancel a request at the requester's wish."),
         "close": (None, "Close an accepted request."),
         "complete": (None, "The worker reports the job done."),
@@ -142,7 +143,13 @@ INDEX: dict[str, dict[str, tuple[str | None, str]]] = {
         ),
         "return": (None, "The collector returns the stubs of the receipts written."),
     },
-    "month": {"close": (None, "Issue the month's statements; running it again changes nothing.")},
+    "month": {
+        "close": (None, "Issue the month's statements; running it again changes nothing."),
+        "waiting": (
+            None,
+            "How many charges the month's close leaves for later, not audited by its cut-off.",
+        ),
+    },
     "statement": {
         "export": (
             None,

@@ -129,6 +129,7 @@ CLI_PATHS: Final[dict[str, str]] = {
     "RosterShift": "roster shift",
     "CancelShift": "roster cancel",
     "SetItemRequirement": "catalogue require",
+    "RecordCallAhead": "request call-ahead",
 }
 
 #: Commands of the library that no terminal sends, each with the reason.
@@ -210,6 +211,7 @@ QUERY_PATHS: Final[dict[str, str]] = {
     "staff.roster": "roster list",
     "staff.handover": "roster handover",
     "staff.expiring_qualifications": "report expiring-qualifications",
+    "billing.waiting_for_audit": "month waiting",
 }
 
 #: Queries of the library that no terminal asks, each with the reason.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,10 @@ from servicedesk.app.requests.commands import (
 )
 from servicedesk.app.requests.lists import RequestFilter, RequestRow, WorkerFilter, WorkerRow
 from servicedesk.app.requests.queries import ItemView, RequestView
+from servicedesk.app.visits.commands import RecordCallAhead
 from servicedesk.cli.base import (
     AMOUNT,
+    NOW,
     ROLE,
     EnumParam,
     act,
@@ -70,7 +73,8 @@ from servicedesk.cli.base import (
 from servicedesk.cli.group import group
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
 from servicedesk.domain.requests import ConsentKind, Status
-from servicedesk.domain.values import Contact, mask, mask_phone
+from servicedesk.domain.values import Contact, TimeWindow, mask, mask_phone
+from servicedesk.domain.visits import CallOutcome
 from servicedesk.i18n import N_, _, label
 
 # --- db ------------------------------------------------------------------------------------------
@@ -792,3 +796,27 @@ worker.add_command(worker_qualify)
 worker.add_command(worker_train)
 worker.add_command(worker_file)
 catalogue.add_command(catalogue_require)
+
+
+@request.command("call-ahead")
+@click.argument("request_id")
+@click.option("--outcome", type=EnumParam(CallOutcome, "outcome of the call"), required=True)
+@click.option("--from", "window_from", type=NOW, help="A rescheduled visit's new window: from.")
+@click.option("--until", "window_until", type=NOW, help="A rescheduled visit's new window: until.")
+@desk_options
+def request_call_ahead(
+    request_id: str,
+    outcome: CallOutcome,
+    window_from: datetime | None,
+    window_until: datetime | None,
+    **kwargs: Any,
+) -> None:
+    """Record the call that confirms the visit before the work starts."""
+
+    def make() -> RecordCallAhead:
+        window = None
+        if window_from is not None or window_until is not None:
+            window = TimeWindow(window_from, window_until)  # type: ignore[arg-type]
+        return RecordCallAhead(request_id=request_id, outcome=outcome, window=window)
+
+    act(kwargs, make, _("{id}: call ahead recorded"))

@@ -2,7 +2,8 @@
 
 After Thursday 30 April the centre bills April and looks back on it: accounts
 are opened for the requesters whose jobs were accepted, tenants pay deposits
-that their charges are drawn from, owners' charges wait for the month close;
+that their charges are drawn from once the assistant has audited them, owners'
+audited charges wait for the month close;
 on Wednesday 6 May, the first working day after Labour Day, the month is
 closed, a cashier takes a payment, the escalation sweep finds a complaint and
 a request nobody acted on over the holiday, and April's callbacks are drawn
@@ -21,6 +22,7 @@ from servicedesk import (
     AccountView,
     Actor,
     ActorId,
+    AuditCharge,
     CallbackView,
     CloseMonth,
     Command,
@@ -40,7 +42,7 @@ from servicedesk import (
     Role,
     StatementView,
 )
-from servicedesk.demo.day import AT_THE_COUNTER, CLERK, DAY, LIN_IN_THE_APP, Day
+from servicedesk.demo.day import ASSISTANT, AT_THE_COUNTER, CLERK, DAY, LIN_IN_THE_APP, Day
 from servicedesk.demo.steps import Step, walk
 
 CASHIER = Actor(ActorId("zhao"), "Zhao", {Role.CASHIER})
@@ -85,6 +87,17 @@ def confirm_charge(request_id: str, in_the_app: bool = False) -> Callable[[Desk]
         signed_by = desk.queries.request(request_id).requester.name
         evidence = None if in_the_app else AT_THE_COUNTER
         return ConfirmCharge(charge_id=charge.id, signed_by=signed_by, evidence=evidence)
+
+    return make
+
+
+def audit_charge(request_id: str) -> Callable[[Desk], Command]:
+    """The assistant audits the one charge of ``request_id`` (rule
+    billing.audit-before-statement, rule billing.audit-before-deposit-draw)."""
+
+    def make(desk: Desk) -> Command:
+        (charge,) = desk.billing.charges_of_request(request_id)
+        return AuditCharge(charge_id=charge.id)
 
     return make
 
@@ -136,6 +149,11 @@ THE_EVENING: tuple[Step, ...] = (
     Step("17:45", CLERK, confirm_charge("SR-05")),
     Step("17:45", CLERK, RecordCharge(request_id="SR-08")),
     Step("17:45", CLERK, confirm_charge("SR-08")),
+    # The assistant audits the day's charges: the month sums them, the deposits pay them.
+    Step("17:50", ASSISTANT, audit_charge("SR-01")),
+    Step("17:50", ASSISTANT, audit_charge("SR-02")),
+    Step("17:50", ASSISTANT, audit_charge("SR-05")),
+    Step("17:50", ASSISTANT, audit_charge("SR-08")),
     # The drain of SR-07 was never started: its requester complains before closing time.
     Step(
         "17:45",

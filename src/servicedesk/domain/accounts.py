@@ -98,6 +98,8 @@ class Outstanding:
     agreements_in_force: int = 0
     #: Charges recorded for finished work that the requester has not confirmed yet.
     unconfirmed_charges: int = 0
+    #: A tenant's confirmed charges not drawn from the deposit yet (waiting for the audit).
+    undrawn_charges: int = 0
 
     def __bool__(self) -> bool:
         return bool(
@@ -105,6 +107,7 @@ class Outstanding:
             or self.unbilled_charges
             or self.agreements_in_force
             or self.unconfirmed_charges
+            or self.undrawn_charges
         )
 
 
@@ -186,6 +189,26 @@ class Account(Aggregate[AccountId]):
                 charge=charge_id,
                 id=self.id,
             )
+        self._draw(amount, charge_id.value, rule, at)
+
+    def can_draw(self, amount: Money, rule: DepositRule) -> bool:
+        """Whether the deposit can take ``amount`` within the limit the policy allows."""
+        return self.balance - amount >= -rule.limit
+
+    def draw_fee(self, amount: Money, *, reference: str, rule: DepositRule, at: datetime) -> None:
+        """Draw an agreement's fee for a month from the deposit (rule
+        billing.tenant-agreement-deposit); refused past the allowed limit."""
+        self._deposit_account(_("draw a charge"))
+        if any(e.reference == reference for e in self.entries):
+            raise IllegalTransition(
+                _("{reference} is already drawn from account {id}."),
+                code="account.illegal_transition",
+                reference=reference,
+                id=self.id,
+            )
+        self._draw(amount, reference, rule, at)
+
+    def _draw(self, amount: Money, reference: str, rule: DepositRule, at: datetime) -> None:
         self._same_currency(amount)
         if amount.is_negative:
             raise InvalidValue(_("A draw must not be negative."), code="account.invalid")
@@ -202,7 +225,7 @@ class Account(Aggregate[AccountId]):
                 amount=amount,
                 limit=-rule.limit,
             )
-        self._entry(EntryKind.DRAW, -amount, charge_id.value, at)
+        self._entry(EntryKind.DRAW, -amount, reference, at)
 
     def credit(self, amount: Money, *, charge_id: ChargeId, at: datetime) -> None:
         """Give back a reversed charge: ``amount`` is what the reversal took off (positive)."""
@@ -259,6 +282,23 @@ class Account(Aggregate[AccountId]):
                 code="account.illegal_transition",
                 id=self.id,
                 n=outstanding.unconfirmed_charges,
+            )
+        if self.mode is BillingMode.DEPOSIT and outstanding.agreements_in_force:
+            raise IllegalTransition(
+                _("Account {id} has {n} agreements in force; end them before closing it."),
+                code="account.illegal_transition",
+                id=self.id,
+                n=outstanding.agreements_in_force,
+            )
+        if outstanding.undrawn_charges:
+            raise IllegalTransition(
+                _(
+                    "Account {id} has {n} confirmed charges not yet drawn from the deposit; "
+                    "the assistant audits them (and they are drawn) before it is closed."
+                ),
+                code="account.illegal_transition",
+                id=self.id,
+                n=outstanding.undrawn_charges,
             )
         if self.mode is BillingMode.DEPOSIT:
             if self.is_open and self.balance > Money.zero(self.currency):

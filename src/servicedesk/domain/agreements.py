@@ -1,6 +1,7 @@
 """Service agreements (特约服务协议): recurring service billed by its own terms.
 
-An agreement belongs to an on-account requester.  Its terms say a monthly
+An agreement belongs to an on-account requester, or to a tenant whose deposit
+pays its fees month by month (rule billing.tenant-agreement-deposit).  Its terms say a monthly
 fee, a fee per visit, or both, and on which days of the month a visit is
 scheduled (rule billing.agreement-visits, rule billing.agreement-terms).  The monthly statement run
 bills each month of an
@@ -58,6 +59,15 @@ class Billed:
     statement_id: StatementId
 
 
+@attrs.frozen
+class Drawn:
+    """A month of a tenant's agreement, drawn from the deposit (rule
+    billing.tenant-agreement-deposit)."""
+
+    period: Period
+    amount: Money
+
+
 @attrs.frozen(kw_only=True)
 class AgreementSigned(Event):
     agreement_id: AgreementId
@@ -79,6 +89,12 @@ class AgreementBilled(Event):
 
 
 @attrs.frozen(kw_only=True)
+class AgreementDrawn(Event):
+    agreement_id: AgreementId
+    drawn: Drawn
+
+
+@attrs.frozen(kw_only=True)
 class AgreementEnded(Event):
     agreement_id: AgreementId
     last: Period
@@ -95,12 +111,16 @@ class Agreement(Aggregate[AgreementId]):
     last: Period | None = None
     visits: tuple[datetime, ...] = ()
     billed: tuple[Billed, ...] = ()
+    drawn: tuple[Drawn, ...] = ()
 
     def is_active(self, period: Period) -> bool:
         return self.start <= period and (self.last is None or period <= self.last)
 
     def is_billed(self, period: Period) -> bool:
-        return any(b.period == period for b in self.billed)
+        """Billed on a statement, or drawn from a deposit, for ``period``."""
+        return any(b.period == period for b in self.billed) or any(
+            d.period == period for d in self.drawn
+        )
 
     def scheduled_visits(self, period: Period) -> list[date]:
         if not self.is_active(period):
@@ -173,6 +193,17 @@ class Agreement(Aggregate[AgreementId]):
             AgreementBilled(at=at, agreement_id=self.id, billed=Billed(period, statement_id))
         )
 
+    def draw(self, period: Period, amount: Money, *, at: datetime) -> None:
+        """The month's fees taken from the tenant's deposit; a month is drawn once."""
+        if self.is_billed(period):
+            raise IllegalTransition(
+                _("Agreement {id} is already billed for {period}."),
+                code="agreement.illegal_transition",
+                id=self.id,
+                period=period,
+            )
+        self._record(AgreementDrawn(at=at, agreement_id=self.id, drawn=Drawn(period, amount)))
+
     def end(self, last: Period, *, at: datetime) -> None:
         if self.last is not None:
             raise IllegalTransition(
@@ -180,7 +211,8 @@ class Agreement(Aggregate[AgreementId]):
                 code="agreement.illegal_transition",
                 id=self.id,
             )
-        if last < self.start or any(b.period > last for b in self.billed):
+        months = [b.period for b in self.billed] + [d.period for d in self.drawn]
+        if last < self.start or any(month > last for month in months):
             raise InvalidValue(
                 _("Agreement {id} cannot end before {start} or before a billed month."),
                 code="agreement.invalid",
@@ -209,6 +241,8 @@ class Agreement(Aggregate[AgreementId]):
                 self.visits = (*self.visits, event.at)
             case AgreementBilled():
                 self.billed = (*self.billed, event.billed)
+            case AgreementDrawn():
+                self.drawn = (*self.drawn, event.drawn)
             case AgreementEnded():
                 self.last = event.last
             case _:

@@ -75,6 +75,23 @@ class FeeStandard:
         """
         return self.kind in (FeeKind.LABOUR_AND_MATERIALS, FeeKind.QUOTE)
 
+    def is_rise_from(self, old: FeeStandard | None) -> bool:
+        """Whether this fee costs the requester more than ``old`` (rule
+        catalogue.price-rise-approval).
+
+        A cut is a free fee, or the same kind and unit at a price no higher; any other
+        change (a new kind, a new unit, a price where there was none) counts as a rise.
+        """
+        if self.kind is FeeKind.FREE:
+            return False
+        if old is None or old.kind is not self.kind or old.unit != self.unit:
+            return True
+        if self.price is None or old.price is None:
+            return False  # two quotes: no price either side
+        if self.price.currency != old.price.currency:
+            return True
+        return self.price > old.price
+
     @classmethod
     def free(cls) -> FeeStandard:
         return cls(FeeKind.FREE)

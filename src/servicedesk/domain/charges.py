@@ -201,6 +201,9 @@ class Charge(Aggregate[ChargeId]):
     signed_by: str = personal(default="")
     confirmed_at: datetime | None = None
     auditor: ActorId | None = None
+    #: When the charge was audited; a reversal, recorded by the assistant, is audited when
+    #: recorded.
+    audited_at: datetime | None = None
     reverses: ChargeId | None = None
     reason: str = ""
     statement_id: StatementId | None = None
@@ -216,14 +219,20 @@ class Charge(Aggregate[ChargeId]):
         """The confirmed or recorded total; zero while only estimated."""
         return self.total if self.total is not None else Money.zero(self.currency)
 
-    def is_billable(self, before: datetime) -> bool:
-        """Confirmed, on account, not yet on any statement, dated before ``before``."""
+    def is_billable(self, before: datetime, *, audited: bool = False) -> bool:
+        """Confirmed, on account, not yet on any statement, dated before ``before``.
+
+        With ``audited``, also audited before ``before`` (rule
+        billing.audit-before-statement): a charge the assistant has not checked by the
+        cut-off waits for a later month.
+        """
         return (
             self.is_confirmed
             and self.mode is BillingMode.ON_ACCOUNT
             and self.statement_id is None
             and self.confirmed_at is not None
             and self.confirmed_at < before
+            and (not audited or (self.audited_at is not None and self.audited_at < before))
         )
 
     # -- commands --------------------------------------------------------------
@@ -443,12 +452,13 @@ class Charge(Aggregate[ChargeId]):
                 self.status, self.signed_by = ChargeStatus.CONFIRMED, event.signed_by
                 self.mode, self.confirmed_at = event.mode, event.at
             case ChargeAudited():
-                self.auditor = event.auditor
+                self.auditor, self.audited_at = event.auditor, event.at
             case ChargeReversalRecorded():
                 self.lines, self.total = event.lines, event.total
                 self.reverses, self.reason = event.reverses, event.reason
                 self.mode, self.confirmed_at = event.mode, event.at
                 self.status, self.signed_by = ChargeStatus.CONFIRMED, ""
+                self.audited_at = event.at
             case ChargeBilled():
                 self.statement_id = event.statement_id
             case _:

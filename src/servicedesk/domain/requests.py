@@ -41,6 +41,7 @@ from servicedesk.domain.values import (
     WorkOrderId,
     check_text,
 )
+from servicedesk.domain.visits import CallAhead, CallOutcome
 from servicedesk.i18n import _
 
 
@@ -151,6 +152,9 @@ class WorkOrder:
     worker_id: WorkerId
     urgency: Urgency
     dispatched_at: datetime
+    #: Dispatched after the requester's expected window was over (rule
+    #: requests.expected-window): the call ahead agrees a new one.
+    outside_window: bool = False
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -188,6 +192,14 @@ class RequestDeclined(Event):
 class WorkOrderDispatched(Event):
     request_id: RequestId
     work_order: WorkOrder
+
+
+@attrs.frozen(kw_only=True)
+class CallAheadRecorded(Event):
+    """The call to confirm the visit (rule requests.call-ahead)."""
+
+    request_id: RequestId
+    call: CallAhead
 
 
 @attrs.frozen(kw_only=True)
@@ -262,6 +274,7 @@ class ServiceRequest(Aggregate[RequestId]):
     channel: Channel
     need: str = personal()
     expected: TimeWindow | None = None
+    calls: tuple[CallAhead, ...] = ()
     registered_at: datetime
     status: Status = Status.REGISTERED
     item_id: ItemId | None = None
@@ -391,7 +404,14 @@ class ServiceRequest(Aggregate[RequestId]):
         self._allow(Status.DECLINED, _("declined"))
         self._record(RequestDeclined(at=at, request_id=self.id, reason=reason))
 
-    def dispatch(self, *, work_order_id: WorkOrderId, worker_id: WorkerId, at: datetime) -> None:
+    def dispatch(
+        self,
+        *,
+        work_order_id: WorkOrderId,
+        worker_id: WorkerId,
+        at: datetime,
+        outside_window: bool = False,
+    ) -> None:
         self._allow(Status.DISPATCHED, _("dispatched"))
         if (
             self.work_order is not None
@@ -404,8 +424,30 @@ class ServiceRequest(Aggregate[RequestId]):
                 id=self.id,
                 worker=worker_id,
             )
-        order = WorkOrder(work_order_id, worker_id, self.urgency, at)
+        order = WorkOrder(work_order_id, worker_id, self.urgency, at, outside_window)
         self._record(WorkOrderDispatched(at=at, request_id=self.id, work_order=order))
+
+    def record_call_ahead(self, call: CallAhead) -> None:
+        """The call to confirm the visit, before the work starts (rule requests.call-ahead);
+        a rescheduled call moves the expected window."""
+        if self.status not in (Status.TRIAGED, Status.DISPATCHED):
+            raise IllegalTransition(
+                _("Request {id} is {status}; the visit is confirmed before the work starts."),
+                code="request.illegal_transition",
+                id=self.id,
+                status=self.status,
+            )
+        rescheduled = call.outcome is CallOutcome.RESCHEDULED
+        if rescheduled != (call.window is not None):
+            raise InvalidValue(
+                _("A rescheduled call names the new window; no other call does."),
+                code="request.invalid",
+            )
+        if call.window is not None and call.window.end <= call.at:
+            raise InvalidValue(
+                _("The new window is already past; agree a later one."), code="request.invalid"
+            )
+        self._record(CallAheadRecorded(at=call.at, request_id=self.id, call=call))
 
     def start(self, *, at: datetime) -> None:
         self._allow(Status.IN_PROGRESS, _("started"))
@@ -606,6 +648,10 @@ class ServiceRequest(Aggregate[RequestId]):
             case WorkOrderDispatched():
                 self.work_orders = (*self.work_orders, event.work_order)
                 self.status = Status.DISPATCHED
+            case CallAheadRecorded():
+                self.calls = (*self.calls, event.call)
+                if event.call.window is not None:
+                    self.expected = event.call.window
             case WorkStarted():
                 self.status = Status.IN_PROGRESS
                 self.started_at = self.started_at or event.at

@@ -55,6 +55,7 @@ from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.staff import StaffRules
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ActorId, ItemId, Requester, RequesterKind, Role, WorkerId
+from servicedesk.domain.visits import OutsideWindow
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import N_, _
 from servicedesk.policies import records_defaults
@@ -374,6 +375,24 @@ class PropertyCentreDefaults:
     def servicedesk_window_requirement(self, window: Window) -> frozenset[str]:
         return frozenset()
 
+    # --- the property centre's audit step --------------------------------------------------------
+
+    @hookimpl(trylast=True)
+    def servicedesk_audit_before_settlement(self, mode: BillingMode) -> bool:
+        return AUDIT_BEFORE_SETTLEMENT[BillingMode(mode)]
+
+    @hookimpl(trylast=True)
+    def servicedesk_agreement_from_deposit(self, account: Account) -> bool:
+        return TENANT_AGREEMENTS
+
+    @hookimpl(trylast=True)
+    def servicedesk_price_rise_as_new(self, item: ServiceItem) -> bool:
+        return PRICE_RISE_AS_NEW
+
+    @hookimpl(trylast=True)
+    def servicedesk_outside_expected_window(self, request: ServiceRequest) -> OutsideWindow:
+        return OUTSIDE_EXPECTED_WINDOW
+
 
 # --- complaints, escalation and callbacks: defaults where the rules leave the figure --------
 # to the policy; the hooks above read them at call time.
@@ -446,3 +465,16 @@ ENQUIRY_DEADLINES = {
 STAFF_RULES = StaffRules(
     off_shift_dispatch=False, training_before_duty=True, expiry_notice=timedelta(days=30)
 )
+
+
+#: The assistant audits before the month is summed and before a deposit is drawn (rule
+#: billing.audit-before-statement, rule billing.audit-before-deposit-draw).
+AUDIT_BEFORE_SETTLEMENT = {BillingMode.ON_ACCOUNT: True, BillingMode.DEPOSIT: True}
+#: Tenants sign long-term agreements too; the deposit pays them (rule
+#: billing.tenant-agreement-deposit).
+TENANT_AGREEMENTS = True
+#: A price rise is decided up the chain of a new fee (rule catalogue.price-rise-approval).
+PRICE_RISE_AS_NEW = True
+#: A dispatch after the requester's window goes ahead, marked for the call ahead (rule
+#: requests.expected-window).
+OUTSIDE_EXPECTED_WINDOW = OutsideWindow.WARN

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from servicedesk.domain.retention import RecordKind, RetentionRule
     from servicedesk.domain.statements import Statement
     from servicedesk.domain.values import ActorId, Requester, Role, WorkerId
+    from servicedesk.domain.visits import OutsideWindow
     from servicedesk.domain.workers import Worker
 
 PROJECT = "servicedesk"
@@ -606,4 +607,57 @@ def servicedesk_window_requirement(window: Window) -> Collection[str] | None:
 
     Called when someone goes on duty at a hall window.  Return a collection of kinds
     (empty: none).  Default: none (rule staff.window-requirements).
+    """
+
+
+# --- the property centre's audit step ------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def servicedesk_audit_before_settlement(mode: BillingMode) -> bool | None:
+    """Whether a charge billed in ``mode`` is settled only once the assistant has audited it.
+
+    Called by ``CloseMonth`` (``mode`` on account: only the charges audited before the
+    cut-off go on the month's statements, the others wait for a later month) and by
+    ``ConfirmCharge`` and ``AuditCharge`` (``mode`` deposit: a tenant's charge is drawn
+    from the deposit at its audit, not at its confirmation).  Return ``True`` to wait for
+    the audit, ``False`` to settle without it.  Default: ``True`` for both (rule
+    billing.audit-before-statement, rule billing.audit-before-deposit-draw).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_agreement_from_deposit(account: Account) -> bool | None:
+    """Whether a tenant's deposit account may sign a long-term agreement its deposit pays.
+
+    Called by ``SignAgreement`` for an account billed from a deposit.  Return ``True``
+    to let the tenant sign: at each month close the agreement's fees of the month are
+    drawn from the deposit, once per month; ``False`` to keep agreements to accounts
+    billed monthly.  Default: ``True`` (rule billing.tenant-agreement-deposit).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_price_rise_as_new(item: ServiceItem) -> bool | None:
+    """Whether raising an item's price needs every approver of a new item as well.
+
+    Called by ``ProposeFeeChange`` when the proposed fee costs the requester more
+    than the current one (``FeeStandard.is_rise_from``).  Return ``True`` to add to
+    the fee change's chain (``servicedesk_approval_chain`` with ``change ==
+    "fee_change"``) the approvers of a new item it does not name yet, so a rise is
+    never approved by fewer than a new fee; ``False`` to leave the fee change's chain
+    alone.  Default: ``True`` (rule catalogue.price-rise-approval).
+    """
+
+
+@hookspec(firstresult=True)
+def servicedesk_outside_expected_window(request: ServiceRequest) -> OutsideWindow | None:
+    """What dispatch does when the requester's expected window is already over.
+
+    Called by ``DispatchRequest`` and ``DispatchDue`` for a request whose expected
+    window ended before now.  Return ``OutsideWindow.REFUSE`` to refuse the dispatch
+    (``DispatchDue`` leaves the request for the desk, which calls the requester and
+    records a new window with ``RecordCallAhead``), or ``OutsideWindow.WARN`` to
+    dispatch it with the work order marked ``outside_window`` and a warning logged.
+    Default: ``WARN`` (rule requests.expected-window).
     """

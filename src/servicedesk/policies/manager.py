@@ -51,6 +51,7 @@ from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.staff import StaffRules, required_kinds
 from servicedesk.domain.statements import Statement
 from servicedesk.domain.values import ActorId, ItemId, Requester, Role, WorkerId
+from servicedesk.domain.visits import OutsideWindow
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
 from servicedesk.policies import hookspecs
@@ -618,6 +619,25 @@ class Policies:
 
     def window_requirement(self, window: Window) -> frozenset[str]:
         return self._kinds("servicedesk_window_requirement", window=window)
+
+    def audit_before_settlement(self, mode: BillingMode) -> bool:
+        return self._typed("servicedesk_audit_before_settlement", bool, "True or False", mode=mode)
+
+    def agreement_from_deposit(self, account: Account) -> bool:
+        return self._typed(
+            "servicedesk_agreement_from_deposit", bool, "True or False", account=account
+        )
+
+    def price_rise_as_new(self, item: ServiceItem) -> bool:
+        return self._typed("servicedesk_price_rise_as_new", bool, "True or False", item=item)
+
+    def outside_expected_window(self, request: ServiceRequest) -> OutsideWindow:
+        return self._typed(
+            "servicedesk_outside_expected_window",
+            OutsideWindow,
+            "OutsideWindow.REFUSE or OutsideWindow.WARN",
+            request=request,
+        )
 
 
 def describe(manager: pluggy.PluginManager) -> list[tuple[str, list[str]]]:

@@ -195,6 +195,8 @@ PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "RosterShift": STAFF_RECORDS,
     "CancelShift": STAFF_RECORDS,
     "SetItemRequirement": CATALOGUE,
+    # the visit: whoever arranges it calls ahead (rule requests.call-ahead)
+    "RecordCallAhead": FRONT_DESK | FIELD,
 }
 
 #: Commands no table names (another area's, a plugin's): staff and the system, not auditors,
@@ -326,6 +328,8 @@ QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "staff.roster": READERS,
     "staff.handover": READERS,
     "staff.expiring_qualifications": STAFF_RECORDS | {R.AUDITOR},
+    # the property centre's audit step
+    "billing.waiting_for_audit": MONEY_READERS,
 }
 
 #: Queries no table names (a plugin's own reader): staff and the system, not requesters.

@@ -38,6 +38,7 @@ from hypothesis.stateful import (
 )
 
 from servicedesk.app.billing.commands import (
+    AuditCharge,
     CloseMonth,
     ConfirmCharge,
     PayDeposit,
@@ -100,6 +101,8 @@ class BillingMachine(RuleBasedStateMachine):
         self.accounts: list[ModelAccount] = []
         self.recorded: list[ModelCharge] = []
         self.confirmed: list[ModelCharge] = []
+        #: Confirmed tenants' charges whose audit the deposit refused so far.
+        self.waiting: list[ModelCharge] = []
         self.statements: dict[str, set[str]] = {}
         self.receipts = 0
         self.paid_to_statements = Decimal(0)
@@ -177,18 +180,34 @@ class BillingMachine(RuleBasedStateMachine):
         self._confirm(data.draw(st.sampled_from(self.recorded)))
 
     def _confirm(self, charge: ModelCharge) -> None:
+        """The requester confirms, then the assistant audits at once (the deposit is drawn)."""
         command = ConfirmCharge(charge_id=charge.id, signed_by="Resident", evidence=IN_PERSON)
+        self._handle(command, self.s.clerk)
+        charge.at = self.s.now
+        self.recorded.remove(charge)
+        self._audit(charge)
+
+    def _audit(self, charge: ModelCharge) -> None:
+        """A tenant's charge past what the deposit allows waits, confirmed, for a top-up."""
+        command = AuditCharge(charge_id=charge.id)
         account = charge.account
         if account.mode is BillingMode.DEPOSIT:
             limit = self._rule(account).limit.amount
             if account.balance - charge.amount < -limit:
-                self._refused(IllegalTransition, lambda: self._handle(command, self.s.clerk))
+                self._refused(IllegalTransition, lambda: self._handle(command, self.s.assistant))
+                if charge not in self.waiting:
+                    self.waiting.append(charge)
                 return
             account.balance -= charge.amount
-        self._handle(command, self.s.clerk)
-        charge.at = self.s.now
-        self.recorded.remove(charge)
+        self._handle(command, self.s.assistant)
+        if charge in self.waiting:
+            self.waiting.remove(charge)
         self.confirmed.append(charge)
+
+    @precondition(lambda self: self.waiting)
+    @rule(data=st.data())
+    def audit_waiting_charge(self, data: st.DataObject) -> None:
+        self._audit(data.draw(st.sampled_from(self.waiting)))
 
     @precondition(lambda self: any(not c.reversed and not c.is_reversal for c in self.confirmed))
     @rule(data=st.data())

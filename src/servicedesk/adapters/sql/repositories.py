@@ -329,11 +329,12 @@ class SqlCharges(_SqlDerivedIds[Charge], ChargeRepository):
     def for_account(self, account_id: AccountId) -> list[Charge]:
         return self._select(self.table.c.account_id == account_id.value, order_by=self._order())
 
-    def billable(self, account_id: AccountId, before: datetime) -> list[Charge]:
+    def billable(
+        self, account_id: AccountId, before: datetime, *, audited: bool = False
+    ) -> list[Charge]:
         c = self.table.c
-        return self._select(
-            c.account_id == account_id.value, c.billable_at < before, order_by=self._order()
-        )
+        when = (c.billable_at < before, *((c.audited_at < before,) if audited else ()))
+        return self._select(c.account_id == account_id.value, *when, order_by=self._order())
 
     def confirmed_between(self, start: datetime, end: datetime) -> list[Charge]:
         c = self.table.c
@@ -390,7 +391,12 @@ class SqlStatements(_SqlDerivedIds[Statement], StatementRepository):
         linked = self.uow.execute(
             sa.update(t.charges.table)
             .where(c.id.in_(billed), c.statement_id.is_(None))
-            .values(statement_id=aggregate.id.value, billable_at=None, version=c.version + 1)
+            .values(
+                statement_id=aggregate.id.value,
+                billable_at=None,
+                audited_at=None,
+                version=c.version + 1,
+            )
         )
         if linked.rowcount != len(billed):
             raise ConcurrencyConflict(

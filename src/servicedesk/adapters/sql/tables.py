@@ -327,6 +327,15 @@ def _billable_at(charge: Charge) -> datetime | None:
     return None
 
 
+def _audited_at(charge: Charge) -> datetime | None:
+    """When a billable charge was audited; NULL once billed, if not billable or not audited.
+
+    Beside ``billable_at``, it is what the close that waits for the audit selects on
+    (rule billing.audit-before-statement).
+    """
+    return charge.audited_at if _billable_at(charge) is not None else None
+
+
 accounts = aggregate_table(
     "accounts",
     cls=Account,
@@ -390,12 +399,15 @@ charges = aggregate_table(
             nullable=True,
             info=project(lambda c: c.total.amount if c.total is not None else None),
         ),
+        # Added by revision 0015: the billable charges' audit, for the close.
+        sa.Column("audited_at", UtcDateTime(), nullable=True, info=project(_audited_at)),
     ),
     indexes=(
         sa.Index(None, "request_id"),
         sa.Index(None, "account_id", "billable_at"),  # an account's charges, and its billable
         sa.Index(None, "confirmed_at"),
         sa.Index(None, "statement_id"),
+        sa.Index(None, "account_id", "audited_at"),  # an account's audited billable charges
     ),
     # The statement that bills the charge sets it: one column, no copy in the document.
     in_columns=("statement_id",),

@@ -36,7 +36,7 @@ from servicedesk.domain.charges import Charge, ChargeLine, ChargeStatus, LineKin
 from servicedesk.domain.costs import Cost
 from servicedesk.domain.errors import IllegalTransition, InvalidValue, NotFound
 from servicedesk.domain.invoices import Invoice, ReceiptBook
-from servicedesk.domain.money import DEFAULT_CURRENCY, Money
+from servicedesk.domain.money import DEFAULT_CURRENCY, Money, total
 from servicedesk.domain.payments import (
     Collection,
     Payment,
@@ -172,21 +172,33 @@ def refund_deposit(cmd: b.RefundDeposit, ctx: Context) -> str:
 def close_account(cmd: b.CloseAccount, ctx: Context) -> str:
     account = ctx.uow.accounts.get(cmd.account_id)
     charges = ctx.uow.charges.for_account(account.id)
+    reversed_ids = {c.reverses for c in charges if c.reverses is not None}
     outstanding = Outstanding(
-        unconfirmed_charges=sum(c.status is ChargeStatus.RECORDED for c in charges)
+        unconfirmed_charges=sum(c.status is ChargeStatus.RECORDED for c in charges),
+        undrawn_charges=sum(
+            c.is_confirmed
+            and c.mode is BillingMode.DEPOSIT
+            and c.reverses is None
+            and c.id not in reversed_ids
+            and not c.amount.is_zero
+            and not account.drawn_for(c.id)
+            for c in charges
+        ),
     )
-    if account.mode is not BillingMode.DEPOSIT:
-        this_month = Period.of(ctx.now, ctx.policies.calendar().tz)
+    this_month = Period.of(ctx.now, ctx.policies.calendar().tz)
+    in_force = sum(
+        a.last is None or a.last >= this_month for a in ctx.uow.agreements.for_account(account.id)
+    )
+    if account.mode is BillingMode.DEPOSIT:
+        outstanding = attrs.evolve(outstanding, agreements_in_force=in_force)
+    else:
         outstanding = attrs.evolve(
             outstanding,
             open_statements=sum(
                 s.status is StatementStatus.OPEN for s in ctx.uow.statements.for_account(account.id)
             ),
             unbilled_charges=sum(c.is_confirmed and c.statement_id is None for c in charges),
-            agreements_in_force=sum(
-                a.last is None or a.last >= this_month
-                for a in ctx.uow.agreements.for_account(account.id)
-            ),
+            agreements_in_force=in_force,
         )
     account.close_out(outstanding, refund_reference=f"refund:{ctx.new_id()}", at=ctx.now)
     return account.id.value
@@ -358,18 +370,34 @@ def confirm_charge(cmd: b.ConfirmCharge, ctx: Context) -> str:
             _("Account {id} is closed."), code="account.illegal_transition", id=account.id
         )
     charge.confirm(signed_by=cmd.signed_by, mode=account.mode, at=ctx.now)
-    if account.mode is BillingMode.DEPOSIT and not charge.amount.is_zero:
+    if account.mode is BillingMode.DEPOSIT and not ctx.policies.audit_before_settlement(
+        BillingMode.DEPOSIT
+    ):
+        _draw(charge, account, ctx)
+    return charge.id.value
+
+
+def _draw(charge: Charge, account: Account, ctx: Context) -> None:
+    """Take a tenant's charge from the deposit, once (rule billing.tenant-deposit)."""
+    if not charge.amount.is_zero and not account.drawn_for(charge.id):
         account.draw(
             charge.amount,
             charge_id=charge.id,
             rule=ctx.policies.deposit_rule(account),
             at=ctx.now,
         )
-    return charge.id.value
 
 
 def audit_charge(cmd: b.AuditCharge, ctx: Context) -> str:
-    ctx.uow.charges.get(cmd.charge_id).audit(auditor=ctx.actor.id, at=ctx.now)
+    """The assistant's check; a tenant's charge is drawn from the deposit now (rule
+    billing.audit-before-deposit-draw), unless it was reversed before its audit.
+    """
+    charge = ctx.uow.charges.get(cmd.charge_id)
+    charge.audit(auditor=ctx.actor.id, at=ctx.now)
+    if charge.mode is BillingMode.DEPOSIT and charge.reverses is None:
+        reversed_already = ctx.uow.charges.find(ChargeId(f"{charge.id}:rev")) is not None
+        if not reversed_already:
+            _draw(charge, ctx.uow.accounts.get(charge.account_id), ctx)
     return cmd.charge_id.value
 
 
@@ -394,7 +422,9 @@ def reverse_charge(cmd: b.ReverseCharge, ctx: Context) -> str:
         reversal_id, reason=cmd.reason, recorded_by=ctx.actor.id, at=ctx.now
     )
     ctx.uow.charges.add(reversal)
-    if reversal.mode is BillingMode.DEPOSIT and not reversal.amount.is_zero:
+    # a charge reversed before its audit was never drawn, so nothing is given back
+    drawn = account.drawn_for(original.id)
+    if reversal.mode is BillingMode.DEPOSIT and not reversal.amount.is_zero and drawn:
         account.credit(-reversal.amount, charge_id=reversal.id, at=ctx.now)
     return reversal.id.value
 
@@ -450,6 +480,7 @@ def close_month(cmd: b.CloseMonth, ctx: Context) -> str:
         at=ctx.now,
         due=ctx.policies.statement_due(period, calendar, ctx.now),
         charge_description=_("Request {id}"),
+        audited=ctx.policies.audit_before_settlement(BillingMode.ON_ACCOUNT),
     )
     after: AccountId | None = ctx.batch.resumed
     size = ctx.batch.size
@@ -483,13 +514,16 @@ def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context
     Returns how many charges its statement billed (none for an account not billed
     monthly, or already closed).
     """
+    if account.mode is BillingMode.DEPOSIT:
+        _draw_agreements(account, close, tz, ctx)
+        return 0
     if account.mode is not BillingMode.ON_ACCOUNT:
         return 0
     period = close.period
     sid = statement_id(account.id, period)
     if ctx.uow.statements.find(sid) is not None:
         return 0
-    charges = ctx.uow.charges.billable(account.id, close.cutoff)
+    charges = ctx.uow.charges.billable(account.id, close.cutoff, audited=close.audited)
     agreements = [
         (agreement, fees)
         for agreement in ctx.uow.agreements.for_account(account.id)
@@ -517,14 +551,46 @@ def _close_account(account: Account, close: MonthClose, tz: tzinfo, ctx: Context
     return len(charges)
 
 
+def _draw_agreements(account: Account, close: MonthClose, tz: tzinfo, ctx: Context) -> None:
+    """A tenant's agreement fees of the month, drawn from the deposit once a month (rule
+    billing.tenant-agreement-deposit).
+
+    A month the deposit cannot pay is left undrawn, not refused: the close goes on for
+    every other account, and a rerun after the tenant tops up draws it.
+    """
+    if not account.is_open:
+        return
+    rule = ctx.policies.deposit_rule(account)
+    for agreement in ctx.uow.agreements.for_account(account.id):
+        fees = agreement.fees_for(close.period, tz)
+        if not fees:
+            continue
+        amount = total((fee for _text, fee in fees), account.currency)
+        if not account.can_draw(amount, rule):
+            continue
+        account.draw_fee(
+            amount,
+            reference=f"agreement:{agreement.id}:{close.period}",
+            rule=rule,
+            at=ctx.now,
+        )
+        agreement.draw(close.period, amount, at=ctx.now)
+
+
 # --- agreements ----------------------------------------------------------------------------------
 
 
 def sign_agreement(cmd: b.SignAgreement, ctx: Context) -> str:
     account = ctx.uow.accounts.get(cmd.account_id)
-    if not account.is_open or account.mode is not BillingMode.ON_ACCOUNT:
+    from_deposit = account.mode is BillingMode.DEPOSIT and ctx.policies.agreement_from_deposit(
+        account
+    )
+    if not account.is_open or (account.mode is not BillingMode.ON_ACCOUNT and not from_deposit):
         raise IllegalTransition(
-            _("Account {id} is not an open account billed monthly."),
+            _(
+                "Account {id} is not an open account billed monthly, nor a tenant's whose "
+                "deposit may pay an agreement."
+            ),
             code="account.illegal_transition",
             id=account.id,
         )

@@ -51,8 +51,13 @@ class ChargeRepository(DerivedIdRepository[Charge]):
         """The account's charges, oldest first."""
 
     @abc.abstractmethod
-    def billable(self, account_id: AccountId, before: datetime) -> list[Charge]:
-        """Confirmed on-account charges on no statement, confirmed before ``before``."""
+    def billable(
+        self, account_id: AccountId, before: datetime, *, audited: bool = False
+    ) -> list[Charge]:
+        """Confirmed on-account charges on no statement, confirmed before ``before``.
+
+        With ``audited``, only those also audited before ``before``.
+        """
 
     @abc.abstractmethod
     def confirmed_between(self, start: datetime, end: datetime) -> list[Charge]:
@@ -72,6 +77,8 @@ class MonthClose:
     at: datetime  # when the statements are issued
     due: datetime  # when they are due
     charge_description: str
+    #: Only charges audited before the cut-off are billed (rule billing.audit-before-statement).
+    audited: bool = False
 
 
 class StatementRepository(DerivedIdRepository[Statement], Lists):
@@ -220,4 +227,5 @@ def agreement_fees(
             for line in statement.lines:
                 if line.reference == agreement.id.value:
                     fees.append((agreement.item_id, line.amount))
+        fees.extend((agreement.item_id, d.amount) for d in agreement.drawn if d.period == period)
     return fees

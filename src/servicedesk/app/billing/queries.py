@@ -478,6 +478,27 @@ class BillingQueries(ZonedQueries):
                 if c.is_confirmed and c.auditor is None and c.reverses is None
             ]
 
+    def waiting_for_audit(self, period: Period | str, *, actor: Actor | None = None) -> int:
+        """How many charges of ``period`` its close leaves for a later month, unaudited.
+
+        The charges on account confirmed before the close's cut-off and on no
+        statement that the assistant had not audited by then (rule
+        billing.audit-before-statement); none when the policy bills without the audit.
+        """
+        self.access.check("billing.waiting_for_audit", actor)
+        month = Period.parse(period)
+        if not self.policies.audit_before_settlement(BillingMode.ON_ACCOUNT):
+            return 0
+        calendar = self.policies.calendar()
+        cutoff = min(month.end(calendar.tz), self.policies.statement_day(month, calendar))
+        with self.store.reading() as uow:
+            return sum(
+                len(uow.charges.billable(a.id, cutoff))
+                - len(uow.charges.billable(a.id, cutoff, audited=True))
+                for a in uow.accounts.list()
+                if a.mode is BillingMode.ON_ACCOUNT
+            )
+
     def overdue_statements(
         self, now: datetime | None = None, *, actor: Actor | None = None
     ) -> list[StatementView]:

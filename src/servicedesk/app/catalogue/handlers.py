@@ -39,6 +39,10 @@ def propose_fee_change(cmd: ProposeFeeChange, ctx: Context) -> str:
     item = ctx.uow.items.get(cmd.item_id)
     check_fee_kind(cmd.fee, ctx.policies.fee_kinds())
     chain = ctx.policies.approval_chain(item, "fee_change")
+    if cmd.fee.is_rise_from(item.fee) and ctx.policies.price_rise_as_new(item):
+        # a rise needs every approver of a new item as well (rule catalogue.price-rise-approval)
+        new = ctx.policies.approval_chain(item, "new")
+        chain = (*chain, *(role for role in new if role not in chain))
     item.propose_fee_change(
         cmd.fee, chain=chain, reason=cmd.reason, at=ctx.now, proposed_by=ctx.actor.id
     )

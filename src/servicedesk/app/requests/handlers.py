@@ -9,14 +9,19 @@ handler of every command.
 
 from __future__ import annotations
 
+import logging
+
 from servicedesk.app.context import Context
 from servicedesk.app.requests import commands as c
 from servicedesk.app.staff import duty
 from servicedesk.domain.errors import IllegalTransition, InvalidValue
 from servicedesk.domain.requests import ServiceRequest, Status
 from servicedesk.domain.values import RequestId, WorkerId, WorkOrderId
+from servicedesk.domain.visits import OutsideWindow, window_is_over
 from servicedesk.domain.workers import Worker
 from servicedesk.i18n import _
+
+logger = logging.getLogger(__name__)
 
 # --- workers -------------------------------------------------------------------------------------
 
@@ -106,7 +111,33 @@ def _dispatch(request: ServiceRequest, worker: Worker, ctx: Context) -> None:
             code="worker.illegal_transition",
             id=worker.id,
         )
-    request.dispatch(work_order_id=WorkOrderId(ctx.new_id()), worker_id=worker.id, at=ctx.now)
+    outside = _outside_window(request, ctx)
+    if outside is OutsideWindow.REFUSE:
+        raise IllegalTransition(
+            _(
+                "The requester expected the visit by {end}; call to agree a new window "
+                "(RecordCallAhead) before dispatching request {id}."
+            ),
+            code="request.outside_window",
+            id=request.id,
+            end=request.expected.end.isoformat(timespec="minutes") if request.expected else "",
+        )
+    if outside is OutsideWindow.WARN:
+        logger.warning("request %s dispatched after its expected window", request.id)
+    request.dispatch(
+        work_order_id=WorkOrderId(ctx.new_id()),
+        worker_id=worker.id,
+        at=ctx.now,
+        outside_window=outside is not None,
+    )
+
+
+def _outside_window(request: ServiceRequest, ctx: Context) -> OutsideWindow | None:
+    """What the policy does with a dispatch after the requester's expected window (rule
+    requests.expected-window); ``None`` when it is not over."""
+    if not window_is_over(request.expected, ctx.now):
+        return None
+    return ctx.policies.outside_expected_window(request)
 
 
 def dispatch_request(cmd: c.DispatchRequest, ctx: Context) -> str:
@@ -142,6 +173,8 @@ def dispatch_due(cmd: c.DispatchDue, ctx: Context) -> str | None:
     loads = ctx.uow.requests.open_orders_by_worker()
     on_duty = duty.Duty.read(ctx)
     for request in due:
+        if _outside_window(request, ctx) is OutsideWindow.REFUSE:
+            continue  # left for the desk to call and agree a new window
         worker = _choose_worker(request, ctx, candidates, loads, on_duty)
         if worker is not None:
             _dispatch(request, worker, ctx)

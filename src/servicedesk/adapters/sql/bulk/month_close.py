@@ -8,8 +8,9 @@ database, in the close's own transaction:
 1. notes the accounts in a temporary table (``close_run``), one indexed pass over
    the billable charges;
 2. links the billable charges to their statements with one ``UPDATE`` (the
-   charge's ``statement_id`` column, which is the link; ``billable_at`` cleared,
-   the version moved so that a save from before the close conflicts);
+   charge's ``statement_id`` column, which is the link; ``billable_at`` and
+   ``audited_at`` cleared, the version moved so that a save from before the close
+   conflicts);
 3. inserts the statements with one ``INSERT ... SELECT ... GROUP BY`` of the charges
    just linked, the total summed in integer fen;
 4. appends a ``StatementIssued`` event per statement: the lines, in the domain's
@@ -25,7 +26,9 @@ their count and one digest.
 
 In batches (``limit``), a unit of work takes the accounts after the last one the
 run closed (``after``) up to the account of the ``limit``-th billable charge by
-account id, found on the ``(account_id, billable_at)`` index; every statement
+account id, found on the ``(account_id, billable_at)`` index, or the
+``(account_id, audited_at)`` one when only audited charges are billed (rule
+billing.audit-before-statement); every statement
 above is confined to that span, so a batch reads and writes its own accounts
 only.  What makes a rerun exact makes a batch safe to repeat: an account with a
 statement for the period is no candidate, a billed charge is no longer billable,
@@ -101,7 +104,10 @@ def issue_in_bulk(
     period = str(close.period)
     at = sa.bindparam("at", close.at, type_=UtcDateTime())
     at_text = j.text(convert.unstructure(close.at))
-    billable = c.billable_at < sa.bindparam("cutoff", close.cutoff, type_=UtcDateTime())
+    cutoff = sa.bindparam("cutoff", close.cutoff, type_=UtcDateTime())
+    billable = c.billable_at < cutoff
+    if close.audited:  # only what the assistant audited by the cut-off (the domain's filter)
+        billable = sa.and_(billable, c.audited_at < cutoff)
     last = None if limit is None else _last_of_batch(uow, billable, after, limit)
     agreements = t.agreements.table.c
 
@@ -150,6 +156,7 @@ def issue_in_bulk(
         .ordered_values(
             (c.statement_id, c.account_id + f":{period}"),
             (c.billable_at, None),
+            (c.audited_at, None),
             (c.version, c.version + 1),
         )
     )
