@@ -1,4 +1,4 @@
-"""Revision 0019 on a database written by the earlier digest rule: its events re-vouched.
+"""Revision 0018 on a database written by the earlier digest rule: its events re-vouched.
 
 The legacy trail is written at the schema the revision starts from (it changes no
 table), the stamp is put back to that revision, and ``upgrade`` runs it: ``verify``
@@ -26,7 +26,7 @@ from servicedesk.domain.audit import REVOUCHED, AuditRecord, Problem, revouches
 from servicedesk.domain.errors import SchemaVersionError
 
 #: The revision before the re-vouching one: what a database of the earlier version is at.
-BEFORE = REVISIONS[REVISIONS.index("0019") - 1]
+BEFORE = REVISIONS[REVISIONS.index("0018") - 1]
 MIGRATING = SQL_STORES
 KEY = b"the host's secret"
 

@@ -1,6 +1,6 @@
 """Re-vouch the events that audit records name by the digest rule of an earlier version.
 
-Revision ID: 0019
+Revision ID: 0018
 Revises: 0011
 Create Date: 2026-12-07
 
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0019"
+revision: str = "0018"
 down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
