@@ -901,5 +901,5 @@ subject_keys = sa.Table(
     "subject_keys",
     metadata,
     sa.Column("file_id", Key(), primary_key=True),
-    sa.Column("key", sa.LargeBinary(32), nullable=True),
+    sa.Column("key", sa.LargeBinary(), nullable=True),  # 32 bytes; a bare BLOB on every server
 )

@@ -28,7 +28,7 @@ def upgrade() -> None:
     op.create_table(
         "subject_keys",
         sa.Column("file_id", Key(), nullable=False),
-        sa.Column("key", sa.LargeBinary(length=32), nullable=True),
+        sa.Column("key", sa.LargeBinary(), nullable=True),
         sa.PrimaryKeyConstraint("file_id", name=op.f("pk_subject_keys")),
     )
 
