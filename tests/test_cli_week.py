@@ -264,6 +264,17 @@ def test_a_week_of_a_centre_from_the_terminal(database: sa.URL, tmp_path: Path) 
     desk(f"{FRI}T17:40", "request", "close", "SR-2", *CLERK)
     desk(f"{FRI}T18:00", "receipt-book", "return", "RB-1", *CASHIER)
 
+    # The owner rates the tap repair; a caller asks a question; the plumber's certificate is filed.
+    rating = ("--request", "SR-1", "--level", "satisfied")
+    desk(f"{FRI}T18:10", "rating", "give", *rating, *BY_THE_REQUESTER)
+    desk(f"{FRI}T18:11", "rating", "give", *rating, *BY_THE_REQUESTER, code=1)  # once per job
+    asked = ("--id", "E-1", "--kind", "consultation", "--name", "Chen Jie")
+    desk(f"{FRI}T18:20", "enquiry", "take", *asked, "--question", "Water off on Saturday?", *CLERK)
+    desk(f"{FRI}T18:25", "enquiry", "answer", "E-1", "--answer", "09:00-12:00", *CLERK)
+    assert desk.json(f"{FRI}T18:26", "enquiry", "show", "E-1", *CLERK)["owner"] == "wang"
+    certificate = ("--kind", "plumber", "--number", "P-0301", "--valid-until", "2027-03-31")
+    desk(f"{FRI}T18:30", "worker", "qualify", "w-1", *certificate, *MANAGER)
+
     # The month-end: statements, the owner pays at the cashier, the agreement ends.
     april = "2026-04-01T09:00"
     desk(april, "month", "close", "2026-03", *CLERK)
@@ -289,6 +300,11 @@ def test_a_week_of_a_centre_from_the_terminal(database: sa.URL, tmp_path: Path) 
     assert calls
     desk(april, "callback", "record", calls[0]["id"], "--reached", "--satisfaction", "5", *CLERK)
     assert desk(april, "audit", "verify").stdout.startswith("ok: ")
+    # March's appraisal of the plumber, drawn from the records and signed by the manager.
+    desk(april, "appraisal", "draw", "w-1", "2026-03", *ASSISTANT)
+    desk(april, "appraisal", "sign", "w-1:2026-03", *MANAGER)
+    [appraisal] = desk.json(april, "appraisal", "show", "w-1:2026-03", *MANAGER)
+    assert (appraisal["figures"]["ratings"], appraisal["signed_by"]) == (1, "chen")
 
     # The tenant leaves: the deposit's rest paid back, the account closed.
     tenant = desk.json("2026-04-03T09:00", "account", "show", "A-5-1201", *CASHIER)
