@@ -56,6 +56,7 @@ from servicedesk.app.complaints.commands import (
     FileComplaint,
     RecordFinding,
 )
+from servicedesk.app.enquiries.commands import AnswerEnquiry, TakeEnquiry
 from servicedesk.app.records.commands import EraseRequester, PurgeExpired
 from servicedesk.domain.callbacks import Month
 from servicedesk.testing import IN_PERSON
@@ -164,6 +165,14 @@ def a_year_of(desk: Desk, clock: Clock, person: Person, item_id: str, worker_id:
             ),
             actor=CLERK,
         )
+    asked = TakeEnquiry(
+        kind="consultation",
+        asker_name=person.chinese,
+        question=person.note(),
+        contact=Contact(person.spellings[1]),
+    )
+    enquiry = desk.handle(asked, actor=CLERK).id
+    desk.handle(AnswerEnquiry(enquiry_id=enquiry, answer="The notice board"), actor=CLERK)
 
 
 def raw_bytes(backend: str, url: URL, store_file: Path | None) -> bytes:
