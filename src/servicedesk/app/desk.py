@@ -52,7 +52,7 @@ from servicedesk.domain.values import Actor, aware
 from servicedesk.i18n import _
 from servicedesk.i18n import locale as speaking
 from servicedesk.policies.manager import Policies, plugin_manager
-from servicedesk.policies.records_defaults import REVEAL_PERSONAL_DATA
+from servicedesk.policies.records_defaults import EVENT_FEED, REVEAL_PERSONAL_DATA
 
 log = logging.getLogger("servicedesk")
 
@@ -165,7 +165,7 @@ class Desk:
         self.enquiries = EnquiryQueries(store, self.policies, clock, access)
         self.staff = StaffQueries(store, self.policies, clock, access)
         #: Every committed event in commit order, from a position the reader keeps.
-        self.events = EventFeed(store)
+        self.events = EventFeed(store, access)
 
     def query_names(self) -> list[str]:
         """Every query the desk answers, as ``<attribute>.<method>`` (``billing.account``)."""
@@ -181,7 +181,8 @@ class Desk:
         commands = [(c.__name__, command_cells(self.policies, c)) for c in self.wiring.handlers]
         queries = [(q, query_cells(self.policies, q)) for q in self.query_names()]
         reveal = (REVEALED_EXPORT, query_cells(self.policies, REVEAL_PERSONAL_DATA))
-        return [*commands, *queries, reveal]
+        feed = (EVENT_FEED, query_cells(self.policies, EVENT_FEED))
+        return [*commands, *queries, reveal, feed]
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Call ``subscriber`` with every event ``handle`` returns, after its transaction committed.

@@ -205,7 +205,7 @@ class Api:
                         field="limit",
                         code="http.invalid_parameter",
                     ) from None
-                return feed_page(self.desk.events.after(after, limit))
+                return feed_page(self.desk.events.after(after, limit, actor=actor))
 
             return _json(await self.run(request, work))
 

@@ -226,6 +226,8 @@ REVEAL_PERSONAL_DATA: Final = "records.reveal_personal_data"
 #: Who reads a statement's unit and holder whole (the desk sends it, the cashier takes its
 #: payment); anyone else who reads statements (an auditor) sees them masked.
 STATEMENT_ADDRESSEE: Final = "billing.statement_addressee"
+#: Who reads the event feed (``desk.events``): everybody's events, personal data included.
+EVENT_FEED: Final = "events.after"
 
 #: What the centre publishes: a requester reads these about anyone's records (a hall's results
 #: by their number), not only about his own.
@@ -290,6 +292,8 @@ QUERY_PERMISSIONS: Final[dict[str, frozenset[Role]]] = {
     "records.verify": RECORD_READERS,
     "records.head": RECORD_READERS,
     "records.trail": RECORD_READERS,
+    # the event feed: everybody's events, personal data included (rule records.feed-readers)
+    EVENT_FEED: READERS,
     "records.file": RECORD_READERS,
     "records.purge_plan": RECORD_READERS,
     "records.erasure_plan": RECORD_READERS,

@@ -7,9 +7,12 @@ from collections.abc import Iterator
 import attrs
 
 from servicedesk.app.feed.ports import FeedEvent, Position
+from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.errors import InvalidValue
+from servicedesk.domain.values import Actor
 from servicedesk.i18n import _
+from servicedesk.policies.records_defaults import EVENT_FEED
 
 #: The largest page ``after`` hands out.
 MAX_PAGE = 10_000
@@ -36,11 +39,25 @@ class EventFeed:
     since positions follow the audit records' numbers, which are given at commit.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, access: Access | None = None) -> None:
         self.store = store
+        self.access = access
 
-    def after(self, position: Position | str | None = None, limit: int = 100) -> FeedPage:
-        """Up to ``limit`` events past ``position`` (the start when ``None``)."""
+    def after(
+        self,
+        position: Position | str | None = None,
+        limit: int = 100,
+        *,
+        actor: Actor | None = None,
+    ) -> FeedPage:
+        """Up to ``limit`` events past ``position`` (the start when ``None``).
+
+        The events are everybody's, personal data included: ``actor`` (the system when none
+        is given) must be one of the feed's readers (query ``events.after``, rule
+        records.feed-readers), which a requester never is by default.
+        """
+        if self.access is not None:
+            self.access.check(EVENT_FEED, actor)
         after = Position.of(position)
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidValue(
@@ -54,11 +71,17 @@ class EventFeed:
             found = uow.events.feed(after, limit)
         return FeedPage(tuple(found), found[-1].position if found else after)
 
-    def since(self, position: Position | str | None = None, page: int = 500) -> Iterator[FeedEvent]:
+    def since(
+        self,
+        position: Position | str | None = None,
+        page: int = 500,
+        *,
+        actor: Actor | None = None,
+    ) -> Iterator[FeedEvent]:
         """Every event past ``position`` until the feed's end, read a page per transaction."""
         after = Position.of(position)
         while True:
-            found = self.after(after, page)
+            found = self.after(after, page, actor=actor)
             yield from found.events
             if len(found.events) < page:  # a page is short only at the feed's end
                 return
