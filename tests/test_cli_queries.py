@@ -24,6 +24,7 @@ from servicedesk.demo.hall_day import HALL_DAY, run_hall_day
 CLERK = ("--actor", "wang", "--role", "clerk")
 WORKER = ("--actor", "w-1", "--role", "worker")
 CASHIER = ("--actor", "zhao", "--role", "cashier")
+ASSISTANT = ("--actor", "li", "--role", "assistant")
 AUDITOR = ("--actor", "qin", "--role", "auditor")
 MANAGER = ("--actor", "chen", "--role", "centre_manager")
 BY_THE_REQUESTER = (*CLERK, "--given", "in_person")
@@ -90,6 +91,7 @@ def seed(desk: Terminal, tmp: Path) -> None:
         "Chen Jie",
         *BY_THE_REQUESTER,
     )
+    desk("2026-03-03T10:30", "charge", "audit", charge, *ASSISTANT)  # before the month is summed
     desk("2026-03-03T11:05", "charge", "cost", "SR-1", "45.00", "--description", "Valve", *CLERK)
     desk("2026-03-03T11:10", "invoice", "request", charge, *CLERK)
     desk(
@@ -176,7 +178,7 @@ def test_an_account_s_history_and_its_statements_addressed_as_the_reader_may_rea
 
 def test_a_job_s_charges_and_invoices_and_what_is_overdue(desk: Terminal) -> None:
     assert rows(desk(MAY, "charge", "of-request", "SR-1", *CASHIER)) == [
-        ["SR-1:1", "SR-1", "tap", "confirmed", "30.00 CNY", "no"]
+        ["SR-1:1", "SR-1", "tap", "confirmed", "30.00 CNY", "yes"]
     ]
     invoice = ["SR-1:1", "SR-1", "SR-1:1", "30.00 CNY", "-", "2026-03-04 11:10 !", "-"]
     assert rows(desk(MAY, "invoice", "of-request", "SR-1", *CASHIER)) == [invoice]
