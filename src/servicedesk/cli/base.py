@@ -505,3 +505,15 @@ def catalogue_table(title: str, items: Iterable[ItemView]) -> Table:
             item.id.value, item.name, _(item.category), label(item.status), fee_text(item.fee)
         )
     return table
+
+
+R = TypeVar("R")
+
+
+def read(
+    opts: Options, requires: tuple[str, ...], holds: str, query: Callable[[Desk, Actor], R]
+) -> R:
+    """Open the store, check that it holds what ``query`` reads, and answer it as the actor."""
+    with opened(opts) as desk:
+        require(desk, *requires, what=holds)
+        return query(desk, actor_of(opts))
