@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from servicedesk.app.door import Limits
@@ -18,7 +19,8 @@ from servicedesk.app.pages import (
 )
 from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store, UnitOfWork
-from servicedesk.domain.values import Actor, Role
+from servicedesk.app.zone import ZonedQueries
+from servicedesk.domain.values import Actor, Role, aware
 from servicedesk.policies.manager import Policies
 
 T = TypeVar("T")
@@ -85,3 +87,25 @@ class Pager:
         where = conditions(checked)
         with self.store.reading() as uow:
             return read_page(lists(uow), listing, where, window, lambda row: view(row, who))
+
+
+class DeskQueries(ZonedQueries):
+    """An area's query object: the store, the policies, the desk's clock, the access check
+    and a pager for its lists.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        policies: Policies,
+        clock: Callable[[], datetime],
+        access: Access,
+    ) -> None:
+        self.store = store
+        self.policies = policies
+        self.clock = clock
+        self.access = access
+        self._pager = Pager(store, access)
+
+    def _now(self, now: datetime | None) -> datetime:
+        return aware(now if now is not None else self.clock(), "time")

@@ -37,6 +37,7 @@ from servicedesk import convert
 from servicedesk.app.desk import Desk, Outcome, system_clock
 from servicedesk.app.pages import Page
 from servicedesk.app.requests.ports import RequestCaseQueries
+from servicedesk.app.requests.queries import ItemView
 from servicedesk.app.unit_of_work import Store
 from servicedesk.domain.catalogue import FeeKind, FeeStandard
 from servicedesk.domain.errors import InvalidValue, ServiceDeskError
@@ -494,3 +495,25 @@ def evidence_of(kwargs: dict[str, Any]) -> RequesterEvidence | None:
         raise click.UsageError(_("Recording the requester's word needs --witness or --actor."))
     evidence: RequesterEvidence = build(lambda: RequesterEvidence(given, witnessed_by=witnessed_by))
     return evidence
+
+
+def catalogue_table(title: str, items: Iterable[ItemView]) -> Table:
+    """The catalogue's items with their category, status and fee, as the demos print it."""
+    table = heading_table(title, _("item"), _("name"), _("category"), _("status"), _("fee"))
+    for item in items:
+        table.add_row(
+            item.id.value, item.name, _(item.category), label(item.status), fee_text(item.fee)
+        )
+    return table
+
+
+R = TypeVar("R")
+
+
+def read(
+    opts: Options, requires: tuple[str, ...], holds: str, query: Callable[[Desk, Actor], R]
+) -> R:
+    """Open the store, check that it holds what ``query`` reads, and answer it as the actor."""
+    with opened(opts) as desk:
+        require(desk, *requires, what=holds)
+        return query(desk, actor_of(opts))

@@ -49,7 +49,7 @@ from servicedesk.app.billing.lists import (
     StatementRow,
 )
 from servicedesk.app.billing.queries import ChargeView, StatementView
-from servicedesk.app.desk import Outcome
+from servicedesk.app.desk import Desk, Outcome
 from servicedesk.cli.base import (
     AMOUNT,
     BILLING,
@@ -57,6 +57,7 @@ from servicedesk.cli.base import (
     EnumParam,
     F,
     Options,
+    R,
     act,
     actor_of,
     csv_bytes,
@@ -66,6 +67,7 @@ from servicedesk.cli.base import (
     opened,
     options,
     page_options,
+    read,
     require,
     show,
     show_page,
@@ -82,11 +84,16 @@ from servicedesk.domain.charges import LineKind, LineSpec
 from servicedesk.domain.money import in_words
 from servicedesk.domain.payments import ReceiptIssued
 from servicedesk.domain.statements import StatementStatus
-from servicedesk.domain.values import Contact
+from servicedesk.domain.values import Actor, Contact
 from servicedesk.i18n import N_, _
 
 PERIOD = Checked(Period.parse, "yyyy-mm")
 HOLDS = N_("billing records")
+
+
+def billing_read(opts: Options, query: Callable[[Desk, Actor], R]) -> R:
+    """Answer a billing query on a store that holds billing records."""
+    return read(opts, BILLING, HOLDS, query)
 
 
 def billing_act(kwargs: dict[str, Any], make: Callable[[], Any], what: str) -> None:
@@ -868,9 +875,7 @@ def payment_receipts(
 def account_top_up(**kwargs: Any) -> None:
     """The tenants' accounts whose deposit is below what the rule asks."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        views = desk.billing.accounts_to_top_up(actor=actor_of(opts))
+    views = billing_read(opts, lambda desk, who: desk.billing.accounts_to_top_up(actor=who))
     show(
         opts,
         views,
@@ -906,9 +911,7 @@ def charges_table(title: str, views: list[ChargeView]) -> Any:
 def charge_show(charge_id: str, **kwargs: Any) -> None:
     """One charge with its total, its status and whether it is audited."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        view = desk.billing.charge(charge_id, actor=actor_of(opts))
+    view = billing_read(opts, lambda desk, who: desk.billing.charge(charge_id, actor=who))
     show(opts, view, lambda: charges_table(_("Charge {id}").format(id=charge_id), [view]))
 
 
@@ -917,9 +920,7 @@ def charge_show(charge_id: str, **kwargs: Any) -> None:
 def charge_to_audit(**kwargs: Any) -> None:
     """The confirmed charges the assistant has not audited yet."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        views = desk.billing.charges_to_audit(actor=actor_of(opts))
+    views = billing_read(opts, lambda desk, who: desk.billing.charges_to_audit(actor=who))
     show(opts, views, lambda: charges_table(_("Charges to audit"), views))
 
 
@@ -929,9 +930,9 @@ def charge_to_audit(**kwargs: Any) -> None:
 def month_waiting(period: Period, **kwargs: Any) -> None:
     """How many charges the month's close leaves for later, not audited by its cut-off."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        waiting = desk.billing.waiting_for_audit(period, actor=actor_of(opts))
+    waiting = billing_read(
+        opts, lambda desk, who: desk.billing.waiting_for_audit(period, actor=who)
+    )
     show(
         opts,
         waiting,
@@ -946,9 +947,7 @@ def month_waiting(period: Period, **kwargs: Any) -> None:
 def receipt_book_list(**kwargs: Any) -> None:
     """The receipt books: how many receipts are used, and which stubs are missing."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        views = desk.billing.receipt_books(actor=actor_of(opts))
+    views = billing_read(opts, lambda desk, who: desk.billing.receipt_books(actor=who))
     show(
         opts,
         views,

@@ -31,6 +31,7 @@ from servicedesk.cli.billing import (
     _rows,
     account,
     agreement,
+    billing_read,
     charge,
     charges_table,
     invoice,
@@ -53,9 +54,9 @@ def _at(moment: datetime | None) -> str | None:
 def account_history(account_id: str, **kwargs: Any) -> None:
     """Everything that moved money on an account, oldest first."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        entries = desk.billing.account_history(account_id, actor=actor_of(opts))
+    entries = billing_read(
+        opts, lambda desk, who: desk.billing.account_history(account_id, actor=who)
+    )
     show(
         opts,
         entries,
@@ -73,9 +74,7 @@ def account_history(account_id: str, **kwargs: Any) -> None:
 def account_statements(account_id: str, **kwargs: Any) -> None:
     """An account's statements of every month, addressed as the actor may read them."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        views = desk.billing.statements(account_id, actor=actor_of(opts))
+    views = billing_read(opts, lambda desk, who: desk.billing.statements(account_id, actor=who))
     show(
         opts,
         views,
@@ -93,9 +92,9 @@ def account_statements(account_id: str, **kwargs: Any) -> None:
 def charge_of_request(request_id: str, **kwargs: Any) -> None:
     """A job's charges: estimates, the charge and its reversals."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        views = desk.billing.charges_of_request(request_id, actor=actor_of(opts))
+    views = billing_read(
+        opts, lambda desk, who: desk.billing.charges_of_request(request_id, actor=who)
+    )
     show(opts, views, lambda: charges_table(_("Charges of {id}").format(id=request_id), views))
 
 
@@ -132,9 +131,9 @@ def invoices_table(title: str, views: list[InvoiceView]) -> Any:
 def invoice_of_request(request_id: str, **kwargs: Any) -> None:
     """A job's invoices with their numbers; "!" marks one late."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        views = desk.billing.invoices_of_request(request_id, actor=actor_of(opts))
+    views = billing_read(
+        opts, lambda desk, who: desk.billing.invoices_of_request(request_id, actor=who)
+    )
     show(opts, views, lambda: invoices_table(_("Invoices of {id}").format(id=request_id), views))
 
 
@@ -143,9 +142,7 @@ def invoice_of_request(request_id: str, **kwargs: Any) -> None:
 def invoice_overdue(**kwargs: Any) -> None:
     """The invoices asked for and not delivered by their deadline."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        views = desk.billing.overdue_invoices(actor=actor_of(opts))
+    views = billing_read(opts, lambda desk, who: desk.billing.overdue_invoices(actor=who))
     show(opts, views, lambda: invoices_table(_("Overdue invoices"), views))
 
 
@@ -189,9 +186,7 @@ def receipts_table(title: str, views: list[ReceiptView]) -> Any:
 def payment_series(series: str, **kwargs: Any) -> None:
     """The receipts of one series by number, 1, 2, 3 ... with no gap (voided ones kept)."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        views = desk.billing.receipts(series, actor=actor_of(opts))
+    views = billing_read(opts, lambda desk, who: desk.billing.receipts(series, actor=who))
     show(opts, views, lambda: receipts_table(_("Receipts of series {id}").format(id=series), views))
 
 
@@ -201,9 +196,7 @@ def payment_series(series: str, **kwargs: Any) -> None:
 def agreement_visits_due(period: Period, **kwargs: Any) -> None:
     """The visits the agreements schedule in a month, by day."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        visits = desk.billing.visits_due(period, actor=actor_of(opts))
+    visits = billing_read(opts, lambda desk, who: desk.billing.visits_due(period, actor=who))
     show(
         opts,
         visits,

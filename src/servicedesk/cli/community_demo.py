@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from servicedesk.cli.base import fee_text, heading_table
+from servicedesk.cli.base import catalogue_table, heading_table
 from servicedesk.demo.community_day import (
     COMMUNITY_DAY,
     ENQUIRIES,
@@ -37,19 +37,7 @@ def _opening_table(day: CommunityDay) -> Table:
 
 
 def _catalogue_table(day: CommunityDay) -> Table:
-    table = heading_table(
-        _("The centre's services: every one free"),
-        _("item"),
-        _("name"),
-        _("category"),
-        _("status"),
-        _("fee"),
-    )
-    for item in day.desk.queries.catalogue():
-        table.add_row(
-            item.id.value, item.name, _(item.category), label(item.status), fee_text(item.fee)
-        )
-    return table
+    return catalogue_table(_("The centre's services: every one free"), day.desk.queries.catalogue())
 
 
 def _steps_table(day: CommunityDay) -> Table:

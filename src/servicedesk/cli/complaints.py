@@ -30,16 +30,20 @@ from servicedesk.app.complaints.lists import (
     ComplaintRow,
 )
 from servicedesk.app.complaints.queries import ComplaintView
+from servicedesk.app.desk import Desk
 from servicedesk.cli.base import (
     CASES,
     Checked,
     EnumParam,
+    Options,
+    R,
     act,
     actor_of,
     desk_options,
     opened,
     options,
     page_options,
+    read,
     require,
     show,
     show_events,
@@ -49,7 +53,7 @@ from servicedesk.cli.base import (
 from servicedesk.cli.group import DeskCommand, group
 from servicedesk.domain.callbacks import CallbackStatus, Month
 from servicedesk.domain.complaints import ComplaintStatus, PauseReason
-from servicedesk.domain.values import Contact, Role, mask, mask_phone
+from servicedesk.domain.values import Actor, Contact, Role, mask, mask_phone
 from servicedesk.i18n import N_, _
 
 MONTH = Checked(Month.parse, "yyyy-mm")
@@ -57,6 +61,11 @@ HOLDS = N_("complaints and callbacks")
 #: The roles that make the calls: ``callback list`` shows them each requester's whole number,
 #: since calling is what the list is for; anyone else sees it masked.
 CALLERS = frozenset({Role.CLERK, Role.ASSISTANT})
+
+
+def case_read(opts: Options, query: Callable[[Desk, Actor], R]) -> R:
+    """Answer a complaint or callback query on a store that holds them."""
+    return read(opts, CASES, HOLDS, query)
 
 
 def case_act(kwargs: dict[str, Any], make: Callable[[], Any], what: str) -> None:
@@ -262,9 +271,7 @@ def complaint_list(**kwargs: Any) -> None:
 def complaint_overdue(**kwargs: Any) -> None:
     """The open complaints past their answer deadline."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *CASES, what=HOLDS)
-        views = desk.complaints.overdue_complaints(actor=actor_of(opts))
+    views = case_read(opts, lambda desk, who: desk.complaints.overdue_complaints(actor=who))
     show(opts, views, lambda: complaints_table(_("Overdue complaints"), views))
 
 
@@ -274,9 +281,7 @@ def complaint_overdue(**kwargs: Any) -> None:
 def complaint_show(complaint_id: str, **kwargs: Any) -> None:
     """One complaint as the desk sees it now."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *CASES, what=HOLDS)
-        view = desk.complaints.complaint(complaint_id, actor=actor_of(opts))
+    view = case_read(opts, lambda desk, who: desk.complaints.complaint(complaint_id, actor=who))
     show(opts, view, lambda: complaints_table(_("Complaint {id}").format(id=complaint_id), [view]))
 
 
@@ -286,9 +291,7 @@ def complaint_show(complaint_id: str, **kwargs: Any) -> None:
 def complaint_history(complaint_id: str, **kwargs: Any) -> None:
     """What happened to a complaint, oldest first."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *CASES, what=HOLDS)
-        events = desk.complaints.history(complaint_id, actor=actor_of(opts))
+    events = case_read(opts, lambda desk, who: desk.complaints.history(complaint_id, actor=who))
     show_events(opts, _("History of {id}").format(id=complaint_id), events)
 
 

@@ -18,7 +18,7 @@ from rich.table import Table
 from servicedesk import Desk, Status
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.app.requests.queries import RequestView
-from servicedesk.cli.base import fee_text, heading_table
+from servicedesk.cli.base import catalogue_table, heading_table
 from servicedesk.cli.community_demo import print_community_day
 from servicedesk.cli.group import DeskCommand
 from servicedesk.cli.hall_demo import print_hall_day
@@ -65,19 +65,10 @@ def _steps_table(day: Day) -> Table:
 
 
 def _catalogue_table(day: Day) -> Table:
-    table = heading_table(
+    return catalogue_table(
         _("Catalogue (approved by the centre manager, then the branch manager)"),
-        _("item"),
-        _("name"),
-        _("category"),
-        _("status"),
-        _("fee"),
+        day.desk.queries.catalogue(),
     )
-    for item in day.desk.queries.catalogue():
-        table.add_row(
-            item.id.value, item.name, _(item.category), label(item.status), fee_text(item.fee)
-        )
-    return table
 
 
 def _by_status_table(views: Iterable[RequestView]) -> Table:

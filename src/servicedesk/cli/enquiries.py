@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import click
 
 from servicedesk import Channel
+from servicedesk.app.desk import Desk
 from servicedesk.app.enquiries.commands import (
     AnswerEnquiry,
     HandOverEnquiry,
@@ -18,12 +20,15 @@ from servicedesk.app.enquiries.lists import EnquiryFilter, EnquiryRow
 from servicedesk.app.enquiries.queries import EnquiryView
 from servicedesk.cli.base import (
     EnumParam,
+    Options,
+    R,
     act,
     actor_of,
     desk_options,
     opened,
     options,
     page_options,
+    read,
     require,
     show,
     show_events,
@@ -32,7 +37,7 @@ from servicedesk.cli.base import (
 )
 from servicedesk.cli.group import group
 from servicedesk.domain.enquiries import EnquiryKind, EnquiryStatus, ReferralTarget
-from servicedesk.domain.values import ActorId, Contact
+from servicedesk.domain.values import Actor, ActorId, Contact
 from servicedesk.i18n import N_, _
 
 ENQUIRIES = ("enquiries",)
@@ -41,6 +46,11 @@ HOLDS = N_("enquiries")
 
 def _when(at: datetime | None) -> str | None:
     return f"{at:%Y-%m-%d %H:%M}" if at else None
+
+
+def enquiry_read(opts: Options, query: Callable[[Desk, Actor], R]) -> R:
+    """Answer an enquiry query on a store that holds enquiries."""
+    return read(opts, ENQUIRIES, HOLDS, query)
 
 
 def enquiry_act(kwargs: dict[str, Any], make: Any, what: str) -> None:
@@ -174,9 +184,7 @@ def enquiries_table(title: str, views: list[EnquiryView]) -> Any:
 def enquiry_show(enquiry_id: str, **kwargs: Any) -> None:
     """One enquiry as the desk sees it now."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *ENQUIRIES, what=HOLDS)
-        view = desk.enquiries.enquiry(enquiry_id, actor=actor_of(opts))
+    view = enquiry_read(opts, lambda desk, who: desk.enquiries.enquiry(enquiry_id, actor=who))
     show(opts, view, lambda: enquiries_table(_("Enquiry {id}").format(id=enquiry_id), [view]))
 
 
@@ -186,9 +194,7 @@ def enquiry_show(enquiry_id: str, **kwargs: Any) -> None:
 def enquiry_history(enquiry_id: str, **kwargs: Any) -> None:
     """What happened to an enquiry, oldest first."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *ENQUIRIES, what=HOLDS)
-        events = desk.enquiries.history(enquiry_id, actor=actor_of(opts))
+    events = enquiry_read(opts, lambda desk, who: desk.enquiries.history(enquiry_id, actor=who))
     show_events(opts, _("History of {id}").format(id=enquiry_id), events)
 
 
@@ -197,9 +203,7 @@ def enquiry_history(enquiry_id: str, **kwargs: Any) -> None:
 def enquiry_overdue(**kwargs: Any) -> None:
     """The open enquiries past their answer's due time."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *ENQUIRIES, what=HOLDS)
-        views = desk.enquiries.overdue(actor=actor_of(opts))
+    views = enquiry_read(opts, lambda desk, who: desk.enquiries.overdue(actor=who))
     show(opts, views, lambda: enquiries_table(_("Overdue enquiries"), views))
 
 

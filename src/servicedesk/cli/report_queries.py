@@ -12,7 +12,6 @@ import click
 
 from servicedesk.app.callbacks.queries import QualityRow
 from servicedesk.cli.base import (
-    BILLING,
     CASES,
     actor_of,
     desk_options,
@@ -23,9 +22,9 @@ from servicedesk.cli.base import (
     table,
     working,
 )
-from servicedesk.cli.billing import HOLDS, PERIOD
+from servicedesk.cli.billing import PERIOD, billing_read
 from servicedesk.cli.billing_queries import results_table
-from servicedesk.cli.complaints import MONTH
+from servicedesk.cli.complaints import MONTH, case_read
 from servicedesk.cli.reports import percent, report
 from servicedesk.domain.billing import Period
 from servicedesk.domain.callbacks import Month
@@ -58,9 +57,9 @@ def _figures(row: QualityRow) -> tuple[object, ...]:
 def report_loss_making(period: Period, **kwargs: Any) -> None:
     """The items whose costs exceeded their revenue in a month: to review or stop."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        results = desk.billing.loss_making_items(period, actor=actor_of(opts))
+    results = billing_read(
+        opts, lambda desk, who: desk.billing.loss_making_items(period, actor=who)
+    )
     show(
         opts,
         results,
@@ -97,9 +96,9 @@ def report_trend(first: Month, last: Month, **kwargs: Any) -> None:
 def report_review(worker_id: str, month: Month, **kwargs: Any) -> None:
     """A worker's month for the appraisal: jobs, complaints and the requesters' scores."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *CASES, what="complaints and callbacks")
-        review = desk.quality.review_input(worker_id, month, actor=actor_of(opts))
+    review = case_read(
+        opts, lambda desk, who: desk.quality.review_input(worker_id, month, actor=who)
+    )
 
     def render() -> Any:
         shown = table(

@@ -8,9 +8,7 @@ from typing import Any
 import click
 
 from servicedesk.cli.base import (
-    BILLING,
     CASES,
-    actor_of,
     desk_options,
     opened,
     options,
@@ -18,7 +16,7 @@ from servicedesk.cli.base import (
     show,
     table,
 )
-from servicedesk.cli.billing import HOLDS, PERIOD
+from servicedesk.cli.billing import PERIOD, billing_read
 from servicedesk.cli.billing_queries import results_table
 from servicedesk.cli.complaints import MONTH
 from servicedesk.cli.group import group
@@ -113,9 +111,7 @@ def report_quality(month: Month, **kwargs: Any) -> None:
 def report_revenue(period: Period, **kwargs: Any) -> None:
     """Revenue and cost per item in a month."""
     opts = options(kwargs)
-    with opened(opts) as desk:
-        require(desk, *BILLING, what=HOLDS)
-        results = desk.billing.revenue_and_cost(period, actor=actor_of(opts))
+    results = billing_read(opts, lambda desk, who: desk.billing.revenue_and_cost(period, actor=who))
     show(
         opts,
         results,

@@ -7,7 +7,7 @@ flags the loss-making ones for the manager's review (rule catalogue.loss-review)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
@@ -28,12 +28,10 @@ from servicedesk.app.billing.lists import (
     StatementFilter,
     StatementRow,
 )
-from servicedesk.app.page_queries import Pager
+from servicedesk.app.page_queries import DeskQueries
 from servicedesk.app.pages import DEFAULT_LIMIT, Condition, Page, Window
-from servicedesk.app.permissions import Access
 from servicedesk.app.records.ports import SettlementVoucher
-from servicedesk.app.unit_of_work import Store, UnitOfWork
-from servicedesk.app.zone import ZonedQueries
+from servicedesk.app.unit_of_work import UnitOfWork
 from servicedesk.domain.accounts import Account, AccountStatus, EntryKind
 from servicedesk.domain.billing import (
     AccountId,
@@ -50,11 +48,11 @@ from servicedesk.domain.invoices import BookStatus, Invoice, ReceiptBook
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money, total
 from servicedesk.domain.payments import Receipt
 from servicedesk.domain.statements import Statement, StatementLine, StatementStatus
-from servicedesk.domain.values import Actor, Identifier, ItemId, Requester, RequestId, aware, mask
+from servicedesk.domain.values import Actor, Identifier, ItemId, Requester, RequestId, mask
 from servicedesk.policies.records_defaults import STATEMENT_ADDRESSEE
 
 if TYPE_CHECKING:
-    from servicedesk.policies.manager import Policies
+    pass
 
 
 IdT = TypeVar("IdT", bound=Identifier)
@@ -241,20 +239,8 @@ class VisitDue:
     on: date
 
 
-class BillingQueries(ZonedQueries):
+class BillingQueries(DeskQueries):
     """Accounts, statements, receipts, invoices and the revenue report."""
-
-    def __init__(
-        self, store: Store, policies: Policies, clock: Callable[[], datetime], access: Access
-    ) -> None:
-        self.store = store
-        self.policies = policies
-        self.clock = clock
-        self.access = access
-        self._pager = Pager(store, access)
-
-    def _now(self, now: datetime | None) -> datetime:
-        return aware(now if now is not None else self.clock(), "time")
 
     # --- paged lists -----------------------------------------------------------------------------
 

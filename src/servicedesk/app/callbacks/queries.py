@@ -21,17 +21,13 @@ import attrs
 
 from servicedesk.app.complaints.handlers import request_cases
 from servicedesk.app.complaints.lists import CALLBACKS, CallbackFilter, CallbackRow
-from servicedesk.app.page_queries import Pager
+from servicedesk.app.page_queries import DeskQueries
 from servicedesk.app.pages import DEFAULT_LIMIT, Page
-from servicedesk.app.permissions import Access
-from servicedesk.app.unit_of_work import Store
-from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.callbacks import Callback, CallbackStatus, Month
 from servicedesk.domain.complaints import CallbackId, Complaint, ComplaintId
 from servicedesk.domain.requests import ServiceRequest
 from servicedesk.domain.satisfaction import SatisfactionScale
 from servicedesk.domain.values import Actor, ItemId, RequestId, WorkerId
-from servicedesk.policies.manager import Policies
 
 _PLACES = Decimal("0.0001")
 
@@ -163,17 +159,8 @@ def _tally(
     return dict(rows)
 
 
-class QualityQueries(ZonedQueries):
+class QualityQueries(DeskQueries):
     """``desk.quality``: callbacks of a month and the quality evaluation built on them."""
-
-    def __init__(
-        self, store: Store, policies: Policies, clock: Callable[[], datetime], access: Access
-    ) -> None:
-        self.store = store
-        self.policies = policies
-        self.clock = clock
-        self.access = access
-        self._pager = Pager(store, access)
 
     def callbacks_page(
         self,

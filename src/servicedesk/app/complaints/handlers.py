@@ -11,6 +11,9 @@ of complaints at the same step, with the policy and the domain asked once per gr
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Protocol
+
 import attrs
 
 from servicedesk.app.complaints.commands import (
@@ -38,6 +41,7 @@ from servicedesk.domain.complaints import (
 from servicedesk.domain.deadlines import DeadlineKind, Timer
 from servicedesk.domain.requests import Channel, Urgency
 from servicedesk.domain.values import (
+    ActorId,
     ItemId,
     Requester,
     RequestId,
@@ -47,6 +51,25 @@ from servicedesk.domain.values import (
 
 #: Roles that may reassign a complaint they do not own.
 MANAGERS = frozenset({Role.DEPARTMENT_HEAD, Role.CENTRE_MANAGER, Role.BRANCH_MANAGER})
+
+
+class HandedOver(Protocol):
+    """A record under first-responder duty (a complaint, an enquiry)."""
+
+    def hand_over(
+        self, *, to: ActorId, by: ActorId, reason: str, at: datetime, by_manager: bool = False
+    ) -> None: ...
+
+
+def hand_over_by(record: HandedOver, *, to: ActorId, reason: str, ctx: Context) -> None:
+    """The actor hands ``record`` over to ``to``: as its owner, or as a manager."""
+    record.hand_over(
+        to=to,
+        by=ctx.actor.id,
+        reason=reason,
+        at=ctx.now,
+        by_manager=bool(ctx.actor.roles & MANAGERS),
+    )
 
 
 # --- commands ------------------------------------------------------------------------------------
@@ -134,13 +157,7 @@ def file_complaint(cmd: FileComplaint, ctx: Context) -> str:
 
 
 def hand_over_complaint(cmd: HandOverComplaint, ctx: Context) -> str:
-    ctx.uow.complaints.get(cmd.complaint_id).hand_over(
-        to=cmd.to,
-        by=ctx.actor.id,
-        reason=cmd.reason,
-        at=ctx.now,
-        by_manager=bool(ctx.actor.roles & MANAGERS),
-    )
+    hand_over_by(ctx.uow.complaints.get(cmd.complaint_id), to=cmd.to, reason=cmd.reason, ctx=ctx)
     return cmd.complaint_id.value
 
 

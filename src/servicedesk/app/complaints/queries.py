@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING
 import attrs
 
 from servicedesk.app.complaints.lists import COMPLAINTS, ComplaintFilter, ComplaintRow
-from servicedesk.app.page_queries import Pager
+from servicedesk.app.page_queries import DeskQueries
 from servicedesk.app.pages import DEFAULT_LIMIT, Page
 from servicedesk.app.permissions import Access
 from servicedesk.app.unit_of_work import Store
-from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.complaints import (
     CallbackId,
     Complaint,
@@ -30,7 +29,6 @@ from servicedesk.domain.values import (
     Requester,
     RequestId,
     WorkerId,
-    aware,
 )
 
 if TYPE_CHECKING:
@@ -92,7 +90,7 @@ class ComplaintView:
         )
 
 
-class ComplaintQueries(ZonedQueries):
+class ComplaintQueries(DeskQueries):
     """``desk.complaints``: what the complaint desk and the managers look at."""
 
     def __init__(
@@ -103,14 +101,9 @@ class ComplaintQueries(ZonedQueries):
         *,
         policies: Policies | None = None,
     ) -> None:
-        self.policies = policies
-        self.store = store
-        self.clock = clock
-        self.access = access
-        self._pager = Pager(store, access)
-
-    def _now(self, now: datetime | None) -> datetime:
-        return aware(now if now is not None else self.clock(), "time")
+        super().__init__(
+            store, policies if policies is not None else access.policies, clock, access
+        )
 
     def complaint(
         self,

@@ -7,7 +7,7 @@ same as complaints'); the ``Enquiry`` aggregate keeps first-responder duty.
 
 from __future__ import annotations
 
-from servicedesk.app.complaints.handlers import MANAGERS
+from servicedesk.app.complaints.handlers import hand_over_by
 from servicedesk.app.context import Context
 from servicedesk.app.enquiries.commands import (
     AnswerEnquiry,
@@ -49,13 +49,7 @@ def take_enquiry(cmd: TakeEnquiry, ctx: Context) -> str:
 
 
 def hand_over_enquiry(cmd: HandOverEnquiry, ctx: Context) -> str:
-    ctx.uow.enquiries.get(cmd.enquiry_id).hand_over(
-        to=cmd.to,
-        by=ctx.actor.id,
-        reason=cmd.reason,
-        at=ctx.now,
-        by_manager=bool(ctx.actor.roles & MANAGERS),
-    )
+    hand_over_by(ctx.uow.enquiries.get(cmd.enquiry_id), to=cmd.to, reason=cmd.reason, ctx=ctx)
     return cmd.enquiry_id.value
 
 

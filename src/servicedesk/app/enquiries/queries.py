@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import attrs
 
 from servicedesk.app.enquiries.lists import ENQUIRIES, EnquiryFilter, EnquiryRow
-from servicedesk.app.page_queries import Pager
+from servicedesk.app.page_queries import DeskQueries
 from servicedesk.app.pages import DEFAULT_LIMIT, Page
-from servicedesk.app.permissions import Access
-from servicedesk.app.unit_of_work import Store
-from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.deadlines import Breach
 from servicedesk.domain.enquiries import (
     Enquiry,
@@ -25,10 +21,10 @@ from servicedesk.domain.enquiries import (
 from servicedesk.domain.events import Event
 from servicedesk.domain.first_responder import Handover
 from servicedesk.domain.requests import Channel
-from servicedesk.domain.values import Actor, ActorId, Contact, aware
+from servicedesk.domain.values import Actor, ActorId, Contact
 
 if TYPE_CHECKING:
-    from servicedesk.policies.manager import Policies
+    pass
 
 
 @attrs.frozen
@@ -76,24 +72,8 @@ class EnquiryView:
         )
 
 
-class EnquiryQueries(ZonedQueries):
+class EnquiryQueries(DeskQueries):
     """``desk.enquiries``: the consultations and suggestions of the desk."""
-
-    def __init__(
-        self,
-        store: Store,
-        policies: Policies,
-        clock: Callable[[], datetime],
-        access: Access,
-    ) -> None:
-        self.policies = policies
-        self.store = store
-        self.clock = clock
-        self.access = access
-        self._pager = Pager(store, access)
-
-    def _now(self, now: datetime | None) -> datetime:
-        return aware(now if now is not None else self.clock(), "time")
 
     def enquiry(
         self,

@@ -6,15 +6,13 @@ without committing.  Their results convert to JSON with ``convert.unstructure``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import attrs
 
-from servicedesk.app.page_queries import Pager
+from servicedesk.app.page_queries import DeskQueries
 from servicedesk.app.pages import DEFAULT_LIMIT, Page
-from servicedesk.app.permissions import Access
 from servicedesk.app.requests.lists import (
     REQUESTS,
     WORKERS,
@@ -23,8 +21,6 @@ from servicedesk.app.requests.lists import (
     WorkerFilter,
     WorkerRow,
 )
-from servicedesk.app.unit_of_work import Store
-from servicedesk.app.zone import ZonedQueries
 from servicedesk.domain.catalogue import FeeStandard, ItemStatus, ServiceItem
 from servicedesk.domain.errors import InvalidValue
 from servicedesk.domain.events import Event
@@ -38,11 +34,11 @@ from servicedesk.domain.requests import (
     Status,
     Urgency,
 )
-from servicedesk.domain.values import Actor, ItemId, Requester, RequestId, WorkerId, aware
+from servicedesk.domain.values import Actor, ItemId, Requester, RequestId, WorkerId
 from servicedesk.i18n import _
 
 if TYPE_CHECKING:
-    from servicedesk.policies.manager import Policies
+    pass
 
 
 @attrs.frozen
@@ -138,19 +134,7 @@ class Handover:
         return dict(self.counts)
 
 
-class Queries(ZonedQueries):
-    def __init__(
-        self, store: Store, policies: Policies, clock: Callable[[], datetime], access: Access
-    ) -> None:
-        self.store = store
-        self.policies = policies
-        self.clock = clock
-        self.access = access
-        self._pager = Pager(store, access)
-
-    def _now(self, now: datetime | None) -> datetime:
-        return aware(now if now is not None else self.clock(), "time")
-
+class Queries(DeskQueries):
     def request(
         self,
         request_id: RequestId | str,
