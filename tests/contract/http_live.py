@@ -49,6 +49,7 @@ def headers(actor: str, *roles: str, acts_for: str = "") -> dict[str, str]:
 CLERK = headers("clerk", "clerk")
 WORKER = headers("w-1", "worker")
 CASHIER = headers("cashier", "cashier")
+ASSISTANT = headers("li", "assistant")
 
 
 def seeded(store: Store, clock: Clock) -> Desk:

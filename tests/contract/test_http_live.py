@@ -8,7 +8,7 @@ from datetime import datetime
 import httpx
 import pytest
 from contract_databases import Databases, wipe
-from http_live import CASHIER, CLERK, WORKER, Api, Clock, headers, seeded, serving
+from http_live import ASSISTANT, CASHIER, CLERK, WORKER, Api, Clock, headers, seeded, serving
 
 from servicedesk.adapters.sql import SqlStore
 from servicedesk.testing.scenario import SHANGHAI
@@ -42,6 +42,7 @@ def test_a_whole_job_and_its_month_close_over_http(live: tuple[Api, Clock]) -> N
     api.send("AcceptWork", CLERK, request_id=request, signed_by="Resident", evidence=IN_PERSON)
     charge = api.send("RecordCharge", CLERK, request_id=request)["id"]
     api.send("ConfirmCharge", CLERK, charge_id=charge, signed_by="Resident", evidence=IN_PERSON)
+    api.send("AuditCharge", ASSISTANT, charge_id=charge)  # before the month is summed
     assert api.ask("queries.request", CLERK, request_id=request)["status"] == "accepted"
 
     clock.now = datetime(2026, 4, 1, 9, tzinfo=SHANGHAI)
