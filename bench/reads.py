@@ -168,7 +168,7 @@ def setup_reads(url: str, n: int) -> None:
         _copy(connection, t.costs.table, "id = 'SEEDCOST'", accounts - 1, tokens)
         _copy(connection, t.statements.table, "account_id = 'SEEDACC'", few - 1, tokens)
         # a statement's lines are its StatementIssued event's
-        issued = "stream = 'statement' AND aggregate_id LIKE 'SEEDACC%' AND version = 1"
+        issued = "stream = 'statement' AND substr(aggregate_id, 1, 7) = 'SEEDACC' AND version = 1"
         _copy(connection, t.events, issued, few - 1, tokens)
         _copy(connection, t.complaints.table, "id = 'SEEDCMP'", few - 1, tokens)
         _copy(connection, t.callbacks.table, f"month = '{MONTH}'", few - 1, tokens)

@@ -201,7 +201,8 @@ class _MemoryRepository(Repository[A]):
         """One page of ``listing``, its fields computed as the SQL store's projections are."""
         with self.store.lock:
             rows = list(self.store.tables.get(self.kind, {}).values())
-        return pages.page_of_rows([listing.row(self._load(row)) for row in rows], where, window)
+        found = [listing.row(self._load(row)) for row in rows]
+        return pages.page_of_rows(listing, found, where, window)
 
 
 class MemoryItems(_MemoryRepository[ServiceItem], ItemRepository):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
 from servicedesk.app.door import Limits
@@ -30,8 +30,9 @@ F = TypeVar("F")
 class Pager:
     """Answers the paged lists of one area's query object."""
 
-    def __init__(self, store: Store, access: Access) -> None:
+    def __init__(self, store: Store, access: Access, zone: Callable[[], tzinfo | None]) -> None:
         self.store = store
+        self.zone = zone
         self.policies: Policies = access.policies
         self.access = access
         self._limits: Limits | None = None
@@ -64,7 +65,7 @@ class Pager:
         filter_cls: type[F],
         given: object,
         conditions: Callable[[F], Sequence[Condition]],
-        view: Callable[[Mapping[str, Any], Actor], T],
+        view: Callable[[Any, Actor, tzinfo | None], T],
         *,
         actor: Actor | None,
         limit: object = DEFAULT_LIMIT,
@@ -73,7 +74,10 @@ class Pager:
         descending: object = None,
         with_count: object = False,
     ) -> Page[T]:
-        """Checked at the door (filter, then page), then the permission, then one page read."""
+        """Checked at the door (filter, then page), then the permission, then one page read.
+
+        ``view`` builds a row's view for the reader, its times in the zone given.
+        """
         checked: F = check_filter(given, filter_cls, self.limits)
         window = window_of(
             listing,
@@ -85,8 +89,11 @@ class Pager:
         )
         who = self.access.check(query, actor)
         where = conditions(checked)
+        zone = self.zone()
         with self.store.reading() as uow:
-            return read_page(lists(uow), listing, where, window, lambda row: view(row, who))
+            return read_page(
+                lists(uow), listing, where, window, lambda row, zone: view(row, who, zone), zone
+            )
 
 
 class DeskQueries(ZonedQueries):
@@ -105,7 +112,7 @@ class DeskQueries(ZonedQueries):
         self.policies = policies
         self.clock = clock
         self.access = access
-        self._pager = Pager(store, access)
+        self._pager = Pager(store, access, self.zone)
 
     def _now(self, now: datetime | None) -> datetime:
         return aware(now if now is not None else self.clock(), "time")

@@ -18,11 +18,12 @@ import base64
 import binascii
 import hashlib
 import json
+from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any, Final, Generic, NoReturn, TypeVar
+from typing import Any, Final, Generic, NoReturn, TypeVar, cast
 
 import attrs
 
@@ -74,9 +75,10 @@ class Window:
 
 @attrs.frozen
 class Rows:
-    """What a store answers for a page: each row's fields by name (``id`` among them)."""
+    """What a store answers for a page: rows whose attributes are the listing's fields and
+    ``id`` (``Listing.row_type``, or the SQL driver's rows of the same columns)."""
 
-    rows: tuple[Mapping[str, Any], ...]
+    rows: tuple[Any, ...]
     count: int | None = None
 
 
@@ -96,12 +98,30 @@ class Listing:
     sortable: Mapping[str, type]
     default_sort: str
     default_descending: bool = False
+    #: A row of this list: ``id`` and the fields, read as attributes (``row.status``).
+    row_type: Any = attrs.field(init=False, eq=False, repr=False)
+
+    @row_type.default
+    def _row_type(self) -> Any:
+        return namedtuple(f"{self.name.title()}Row", ["id", *self.fields])
 
     def row(self, aggregate: Any) -> dict[str, Any]:
         """The fields of ``aggregate`` as a store holds them (instants in UTC)."""
         found = {name: _stored(function(aggregate)) for name, function in self.fields.items()}
         found["id"] = aggregate.id.value
         return found
+
+
+E = TypeVar("E", bound=Enum)
+
+
+def member(kind: type[E], value: Any) -> E:
+    """``kind(value)`` for a value a store wrote: the enum's call goes through its lookup
+    machinery, and a page's few enums a row cost more than the rest of the row."""
+    try:
+        return cast(E, kind._value2member_map_[value])
+    except KeyError:
+        return kind(value)  # the enum's own error, as for any other value
 
 
 def _stored(value: Any) -> Any:
@@ -149,9 +169,13 @@ def _holds(row: Mapping[str, Any], condition: Condition) -> bool:
 
 
 def page_of_rows(
-    rows: Sequence[Mapping[str, Any]], where: Sequence[Condition], window: Window
+    listing: Listing,
+    rows: Sequence[Mapping[str, Any]],
+    where: Sequence[Condition],
+    window: Window,
 ) -> Rows:
-    """The page of ``rows`` a SQL store answers, computed in Python (the memory store)."""
+    """The page of ``rows`` (``Listing.row``'s) a SQL store answers, computed in Python
+    (the memory store)."""
     matching = [row for row in rows if all(_holds(row, c) for c in where)]
     kept = sorted(
         matching, key=lambda row: (row[window.sort], row["id"]), reverse=window.descending
@@ -162,7 +186,8 @@ def page_of_rows(
             kept = [row for row in kept if (row[window.sort], row["id"]) < after]
         else:
             kept = [row for row in kept if (row[window.sort], row["id"]) > after]
-    return Rows(tuple(kept[: window.limit]), len(matching) if window.with_count else None)
+    found = tuple(listing.row_type(**row) for row in kept[: window.limit])
+    return Rows(found, len(matching) if window.with_count else None)
 
 
 # --- the door of a page --------------------------------------------------------------------------
@@ -207,10 +232,11 @@ def _value_of(text: Any, kind: type) -> Any:
     return text
 
 
-def encode_cursor(listing: Listing, window: Window, row: Mapping[str, Any]) -> str:
+def encode_cursor(listing: Listing, window: Window, row: Any) -> str:
     """The cursor of the page after ``row``, the last row of a page."""
+    key = _text_of(getattr(row, window.sort))
     payload = json.dumps(
-        [listing.name, window.sort, window.descending, _text_of(row[window.sort]), row["id"]],
+        [listing.name, window.sort, window.descending, key, row.id],
         separators=(",", ":"),
     )
     data = (payload + "|" + _checksum(payload)).encode()
@@ -299,11 +325,16 @@ def read_page(
     listing: Listing,
     where: Sequence[Condition],
     window: Window,
-    view: Callable[[Mapping[str, Any]], T],
+    view: Callable[[Any, tzinfo | None], T],
+    zone: tzinfo | None,
 ) -> Page[T]:
-    """The page of views, one row more asked of the store to know whether another follows."""
+    """The page of views, one row more asked of the store to know whether another follows.
+
+    ``view`` builds each row's view with its times shown in ``zone``, the
+    organisation's: a page is not walked again for them (``zone.py``).
+    """
     rows = lists.page(listing, where, attrs.evolve(window, limit=window.limit + 1))
     found = rows.rows[: window.limit]
     more = len(rows.rows) > window.limit
     cursor = encode_cursor(listing, window, found[-1]) if more else None
-    return Page(tuple(view(row) for row in found), cursor, rows.count)
+    return Page(tuple(view(row, zone) for row in found), cursor, rows.count)

@@ -109,6 +109,15 @@ class Money:
         return cls(value, currency)
 
     @classmethod
+    def stored(cls, amount: Decimal, currency: str) -> Money:
+        """An amount a store read back (exact fen, checked when written): not checked again,
+        since a page of rows makes hundreds and the checks cost more than the rest of a row."""
+        made = object.__new__(cls)
+        object.__setattr__(made, "amount", amount)
+        object.__setattr__(made, "currency", currency)
+        return made
+
+    @classmethod
     def zero(cls, currency: str = DEFAULT_CURRENCY) -> Money:
         return cls(Decimal("0.00"), currency)
 

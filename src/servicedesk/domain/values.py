@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 import attrs
 
@@ -58,6 +58,14 @@ class Identifier:
 
     def __str__(self) -> str:
         return self.value
+
+    @classmethod
+    def stored(cls, value: str) -> Self:
+        """The id a store read back: checked when it was written, so not checked again (a
+        page of rows makes hundreds, and the check is most of an id's cost)."""
+        made = object.__new__(cls)
+        object.__setattr__(made, "value", value)
+        return made
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Identifier:
         """Frozen, so its own copy: store snapshots copy thousands of ids as keys."""

@@ -46,10 +46,16 @@ class Compiled:
     results: tuple[Processor, ...]  # per selected column; () when none converts
     #: ``names`` with ``binds``: what ``parameters`` walks for every row.
     steps: tuple[tuple[str, Processor], ...] = attrs.field(init=False)
+    #: The selected columns that convert, by position, with their conversion.
+    converting: tuple[tuple[int, Callable[[Any], Any]], ...] = attrs.field(init=False)
 
     @steps.default
     def _steps(self) -> tuple[tuple[str, Processor], ...]:
         return tuple(zip(self.names, self.binds, strict=True))
+
+    @converting.default
+    def _converting(self) -> tuple[tuple[int, Callable[[Any], Any]], ...]:
+        return tuple((i, p) for i, p in enumerate(self.results) if p is not None)
 
 
 def _row_type(names: list[str]) -> Any:
@@ -152,12 +158,16 @@ def run(
             dialect=dialect,
         ) from error
     if compiled.row is not None:
-        make, results = compiled.row._make, compiled.results
-        if results:
-            rows = [
-                make(v if p is None else p(v) for p, v in zip(results, r, strict=True))
-                for r in rows
-            ]
+        make, converting = compiled.row._make, compiled.converting
+        if converting:
+            rows = [make(_converted(r, converting)) for r in rows]
         else:
             rows = [make(r) for r in rows]
     return Rows(rows, cursor.rowcount)
+
+
+def _converted(row: Any, converting: tuple[tuple[int, Callable[[Any], Any]], ...]) -> list[Any]:
+    values = list(row)
+    for i, process in converting:
+        values[i] = process(values[i])
+    return values

@@ -96,3 +96,75 @@ EVENT_REWRITE = sa.update(t.events).where(t.events.c.seq == sa.bindparam("saved_
 SUBJECTS_OF = sa.select(t.subject_links.c.subject).where(
     t.subject_links.c.file_id == sa.bindparam("file_id")
 )
+
+
+#: A page's conditions as a statement's shape: each field, its operator, how many values.
+PageShape = tuple[tuple[str, str, int], ...]
+
+
+@functools.cache
+def page(
+    table: sa.Table,
+    fields: tuple[str, ...],
+    shape: PageShape,
+    sort: str,
+    descending: bool,
+    keyed: bool,
+) -> sa.Select[Any]:
+    """A list's page: ``fields`` of the rows matching ``shape``, after ``:after_value`` and
+    ``:after_id`` when ``keyed``, ``:row_limit`` of them.  Conditions bind ``:w<i>`` (``IN``:
+    ``:w<i>_<j>``), so each shape of filter is built and compiled once.
+    """
+    c = table.c
+    query = sa.select(c.id, *(c[name] for name in fields)).where(*page_conditions(table, shape))
+    column = c[sort]
+    if keyed:
+        value: Any = sa.bindparam("after_value")
+        row_id: Any = sa.bindparam("after_id")
+        if descending:
+            after = sa.or_(column < value, sa.and_(column == value, c.id < row_id))
+        else:
+            after = sa.or_(column > value, sa.and_(column == value, c.id > row_id))
+        query = query.where(after)
+    order = (column.desc(), c.id.desc()) if descending else (column, c.id)
+    return query.order_by(*order).limit(sa.bindparam("row_limit", type_=sa.Integer))
+
+
+@functools.cache
+def page_count(table: sa.Table, shape: PageShape) -> sa.Select[Any]:
+    """How many rows match ``shape`` on all pages (``with_count``)."""
+    counted = sa.func.count().label("matching")
+    return sa.select(counted).select_from(table).where(*page_conditions(table, shape))
+
+
+#: ``LIKE``'s escape character in the ``has`` condition's pattern.
+LIKE_ESCAPE = "/"
+
+
+def page_conditions(table: sa.Table, shape: PageShape) -> list[Any]:
+    found: list[Any] = []
+    for i, (field, op, arity) in enumerate(shape):
+        column: Any = table.c[field]
+        value: Any = sa.bindparam(f"w{i}")
+        if op == "eq":
+            found.append(column == value)
+        elif op == "in":
+            values: list[Any] = [sa.bindparam(f"w{i}_{j}") for j in range(arity)]
+            found.append(column.in_(values) if values else sa.false())
+        elif op == "ge":
+            found.append(column >= value)
+        elif op == "gt":
+            found.append(column > value)
+        elif op == "le":
+            found.append(column <= value)
+        elif op == "lt":
+            found.append(column < value)
+        elif op == "null":
+            found.append(column.is_(None))
+        elif op == "not_null":
+            found.append(column.is_not(None))
+        elif op == "has":
+            found.append(column.like(sa.bindparam(f"w{i}", type_=sa.String), escape=LIKE_ESCAPE))
+        else:
+            raise ValueError(op)
+    return found

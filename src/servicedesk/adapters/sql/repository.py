@@ -9,7 +9,7 @@ subclasses it with its port and answers the port's queries, each one
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -146,24 +146,38 @@ class SqlRepository(Repository[A]):
         return self._loaded(self.uow.run(query, values))
 
     def page(self, listing: Listing, where: Sequence[Condition], window: Window) -> Rows:
-        """One page of ``listing``: its projection columns only, searched on their indexes."""
-        c = self.table.c
-        conditions = [_condition(c[condition.field], condition) for condition in where]
-        query = sa.select(c.id, *(c[name] for name in listing.fields)).where(*conditions)
-        sort = c[window.sort]
+        """One page of ``listing``: its projection columns only, searched on their indexes.
+
+        Each shape of filter is one statement built once and run on the cursor.
+        """
+        shape = tuple((w.field, w.op, len(w.value) if w.op == "in" else 0) for w in where)
+        values: dict[str, Any] = {"row_limit": window.limit}
+        for i, condition in enumerate(where):
+            if condition.op == "in":
+                values.update((f"w{i}_{j}", v) for j, v in enumerate(condition.value))
+            elif condition.op == "has":
+                values[f"w{i}"] = f"%|{_escaped(condition.value)}|%"
+            elif condition.op not in ("null", "not_null"):
+                values[f"w{i}"] = condition.value
         if window.after is not None:
-            value, row_id = window.after
-            if window.descending:
-                query = query.where(sa.or_(sort < value, sa.and_(sort == value, c.id < row_id)))
-            else:
-                query = query.where(sa.or_(sort > value, sa.and_(sort == value, c.id > row_id)))
-        order = (sort.desc(), c.id.desc()) if window.descending else (sort, c.id)
-        rows = self.uow.execute(query.order_by(*order).limit(window.limit))
-        found = cast(tuple[Mapping[str, Any], ...], tuple(row._mapping for row in rows))
+            values["after_value"], values["after_id"] = window.after
+        query = fixed_statements.page(
+            self.table,
+            tuple(listing.fields),
+            shape,
+            window.sort,
+            window.descending,
+            window.after is not None,
+        )
+        found = tuple(self.uow.run(query, values))
         count = None
         if window.with_count:
-            counting = sa.select(sa.func.count()).select_from(self.table).where(*conditions)
-            count = int(self.uow.execute(counting).scalar_one())
+            del values["row_limit"]
+            values.pop("after_value", None)
+            values.pop("after_id", None)
+            counting = fixed_statements.page_count(self.table, shape)
+            [(counted,)] = self.uow.run(counting, values)
+            count = int(counted)
         return Rows(found, count)
 
     def _loaded(self, rows: Iterable[Any]) -> list[A]:
@@ -171,27 +185,10 @@ class SqlRepository(Repository[A]):
         return self.track(self._built(list(rows)))
 
 
-def _condition(column: Any, condition: Condition) -> Any:
-    op, value = condition.op, condition.value
-    if op == "eq":
-        return column == value
-    if op == "in":
-        return column.in_(list(value))
-    if op == "ge":
-        return column >= value
-    if op == "gt":
-        return column > value
-    if op == "le":
-        return column <= value
-    if op == "lt":
-        return column < value
-    if op == "null":
-        return column.is_(None)
-    if op == "not_null":
-        return column.is_not(None)
-    if op == "has":
-        return column.contains(f"|{value}|", autoescape=True)
-    raise ValueError(op)
+def _escaped(text: str) -> str:
+    """``text`` matched literally inside a ``LIKE`` pattern."""
+    e = fixed_statements.LIKE_ESCAPE
+    return text.replace(e, e + e).replace("%", e + "%").replace("_", e + "_")
 
 
 #: The unit of work's repository of a kind (its event stream's name, e.g. "request").

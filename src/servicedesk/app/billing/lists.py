@@ -7,14 +7,13 @@ caller may read the account in full (``billing.account``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from decimal import Decimal
+from datetime import datetime, tzinfo
 from typing import Any
 
 import attrs
 
-from servicedesk.app.pages import Condition, Listing
+from servicedesk.app.pages import Condition, Listing, member
+from servicedesk.app.zone import instant
 from servicedesk.domain.accounts import AccountStatus
 from servicedesk.domain.billing import (
     AccountId,
@@ -30,8 +29,8 @@ from servicedesk.domain.statements import Statement, StatementStatus
 from servicedesk.domain.values import RequesterKind, mask
 
 
-def _money(row: Mapping[str, Any], field: str) -> Money:
-    return Money(Decimal(row[field]), row["currency"])
+def _money(row: Any, field: str) -> Money:
+    return Money.stored(getattr(row, field), row.currency)
 
 
 def open_due(statement: Statement) -> datetime | None:
@@ -90,15 +89,15 @@ class AccountRow:
     opened_at: datetime
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], *, revealed: bool) -> AccountRow:
+    def of(cls, row: Any, zone: tzinfo | None, *, revealed: bool) -> AccountRow:
         return cls(
-            id=AccountId(row["id"]),
-            unit=row["unit"] if revealed else mask(row["unit"], 2),
-            holder=row["holder"] if revealed else mask(row["holder"]),
-            kind=RequesterKind(row["kind"]),
-            status=AccountStatus(row["status"]),
+            id=AccountId.stored(row.id),
+            unit=row.unit if revealed else mask(row.unit, 2),
+            holder=row.holder if revealed else mask(row.holder),
+            kind=member(RequesterKind, row.kind),
+            status=member(AccountStatus, row.status),
             balance=_money(row, "balance"),
-            opened_at=row["opened_at"],
+            opened_at=instant(row.opened_at, zone),
         )
 
 
@@ -159,15 +158,15 @@ class StatementRow:
     overdue: bool
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], now: datetime) -> StatementRow:
-        open_until = row["open_due"]
+    def of(cls, row: Any, now: datetime, zone: tzinfo | None) -> StatementRow:
+        open_until = row.open_due
         return cls(
-            id=StatementId(row["id"]),
-            account_id=AccountId(row["account_id"]),
-            period=Period.parse(row["period"]),
-            status=StatementStatus(row["status"]),
+            id=StatementId.stored(row.id),
+            account_id=AccountId.stored(row.account_id),
+            period=Period.parse(row.period),
+            status=member(StatementStatus, row.status),
             total=_money(row, "total"),
-            due=row["due"],
+            due=instant(row.due, zone),
             overdue=open_until is not None and open_until < now,
         )
 
@@ -224,15 +223,15 @@ class PaymentRow:
     voided: bool
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> PaymentRow:
+    def of(cls, row: Any, zone: tzinfo | None) -> PaymentRow:
         return cls(
-            id=PaymentId(row["id"]),
-            account_id=AccountId(row["account_id"]),
-            at=row["paid_at"],
+            id=PaymentId.stored(row.id),
+            account_id=AccountId.stored(row.account_id),
+            at=instant(row.paid_at, zone),
             amount=_money(row, "amount"),
-            purpose=PaymentPurpose(row["purpose"]),
-            receipt_id=ReceiptId(row["receipt_id"]),
-            voided=bool(row["voided"]),
+            purpose=member(PaymentPurpose, row.purpose),
+            receipt_id=ReceiptId.stored(row.receipt_id),
+            voided=bool(row.voided),
         )
 
 
@@ -283,13 +282,13 @@ class ReceiptRow:
     voided: bool
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> ReceiptRow:
+    def of(cls, row: Any, zone: tzinfo | None) -> ReceiptRow:
         return cls(
-            id=ReceiptId(row["id"]),
-            series=SeriesId(row["series"]),
-            number=int(row["number"]),
-            account_id=AccountId(row["account_id"]),
+            id=ReceiptId.stored(row.id),
+            series=SeriesId.stored(row.series),
+            number=int(row.number),
+            account_id=AccountId.stored(row.account_id),
             amount=_money(row, "amount"),
-            issued_at=row["issued_at"],
-            voided=bool(row["voided"]),
+            issued_at=instant(row.issued_at, zone),
+            voided=bool(row.voided),
         )

@@ -264,8 +264,8 @@ class BillingQueries(DeskQueries):
             AccountFilter,
             filter,
             lambda f: f.conditions(),
-            lambda row, who: AccountRow.of(
-                row, revealed=self._pager.reveals(who, "billing.account")
+            lambda row, who, zone: AccountRow.of(
+                row, zone, revealed=self._pager.reveals(who, "billing.account")
             ),
             actor=actor,
             limit=limit,
@@ -282,7 +282,7 @@ class BillingQueries(DeskQueries):
         window = Window("id", False, 10_000)
         with self.store.reading() as uow:
             rows = uow.accounts.page(ACCOUNTS, [Condition("unit", "eq", unit)], window).rows
-        return tuple(row["id"] for row in rows)
+        return tuple(row.id for row in rows)
 
     def statements_page(
         self,
@@ -305,7 +305,7 @@ class BillingQueries(DeskQueries):
             StatementFilter,
             filter,
             lambda f: f.conditions(at, self._accounts_of(f.unit)),
-            lambda row, _who: StatementRow.of(row, at),
+            lambda row, _who, zone: StatementRow.of(row, at, zone),
             actor=actor,
             limit=limit,
             cursor=cursor,
@@ -333,7 +333,7 @@ class BillingQueries(DeskQueries):
             PaymentFilter,
             filter,
             lambda f: f.conditions(),
-            lambda row, _who: PaymentRow.of(row),
+            lambda row, _who, zone: PaymentRow.of(row, zone),
             actor=actor,
             limit=limit,
             cursor=cursor,
@@ -361,7 +361,7 @@ class BillingQueries(DeskQueries):
             ReceiptFilter,
             filter,
             lambda f: f.conditions(),
-            lambda row, _who: ReceiptRow.of(row),
+            lambda row, _who, zone: ReceiptRow.of(row, zone),
             actor=actor,
             limit=limit,
             cursor=cursor,

@@ -181,7 +181,7 @@ class QualityQueries(DeskQueries):
             CallbackFilter,
             filter,
             lambda f: f.conditions(),
-            lambda row, _who: CallbackRow.of(row),
+            lambda row, _who, zone: CallbackRow.of(row, zone),
             actor=actor,
             limit=limit,
             cursor=cursor,

@@ -6,13 +6,13 @@ projections), as small rows: a complaint's row names no complainant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import attrs
 
-from servicedesk.app.pages import Condition, Listing
+from servicedesk.app.pages import Condition, Listing, member
+from servicedesk.app.zone import instant
 from servicedesk.domain.callbacks import CallbackStatus, Month
 from servicedesk.domain.complaints import CallbackId, Complaint, ComplaintId, ComplaintStatus
 from servicedesk.domain.requests import Channel, Urgency
@@ -81,17 +81,17 @@ class ComplaintRow:
     overdue: bool
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], now: datetime) -> ComplaintRow:
-        due = row["clock_due"]
+    def of(cls, row: Any, now: datetime, zone: tzinfo | None) -> ComplaintRow:
+        due = row.clock_due
         return cls(
-            id=ComplaintId(row["id"]),
-            status=ComplaintStatus(row["status"]),
-            channel=Channel(row["channel"]),
-            category=row["category"],
-            urgency=Urgency(row["urgency"]),
-            owner=ActorId(row["owner"]),
-            filed_at=row["filed_at"],
-            clock_due=due,
+            id=ComplaintId.stored(row.id),
+            status=member(ComplaintStatus, row.status),
+            channel=member(Channel, row.channel),
+            category=row.category,
+            urgency=member(Urgency, row.urgency),
+            owner=ActorId.stored(row.owner),
+            filed_at=instant(row.filed_at, zone),
+            clock_due=None if due is None else instant(due, zone),
             overdue=due is not None and due < now,
         )
 
@@ -146,12 +146,13 @@ class CallbackRow:
     attempts: int
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> CallbackRow:
+    def of(cls, row: Any, zone: tzinfo | None) -> CallbackRow:
+        attempt_at = row.next_attempt_at
         return cls(
-            id=CallbackId(row["id"]),
-            month=Month.parse(row["month"]),
-            status=CallbackStatus(row["status"]),
-            request_id=RequestId(row["request_id"]),
-            next_attempt_at=row["next_attempt_at"],
-            attempts=int(row["attempts"]),
+            id=CallbackId.stored(row.id),
+            month=Month.parse(row.month),
+            status=member(CallbackStatus, row.status),
+            request_id=RequestId.stored(row.request_id),
+            next_attempt_at=None if attempt_at is None else instant(attempt_at, zone),
+            attempts=int(row.attempts),
         )

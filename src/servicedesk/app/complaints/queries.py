@@ -161,7 +161,7 @@ class ComplaintQueries(DeskQueries):
             ComplaintFilter,
             filter,
             lambda f: f.conditions(at),
-            lambda row, _who: ComplaintRow.of(row, at),
+            lambda row, _who, zone: ComplaintRow.of(row, at, zone),
             actor=actor,
             limit=limit,
             cursor=cursor,

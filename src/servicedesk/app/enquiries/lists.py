@@ -6,13 +6,13 @@ small rows: a row names neither the asker nor the question.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import attrs
 
-from servicedesk.app.pages import Condition, Listing
+from servicedesk.app.pages import Condition, Listing, member
+from servicedesk.app.zone import instant
 from servicedesk.domain.enquiries import EnquiryId, EnquiryKind, EnquiryStatus
 from servicedesk.domain.requests import Channel
 from servicedesk.domain.values import ActorId
@@ -77,15 +77,15 @@ class EnquiryRow:
     overdue: bool
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], now: datetime) -> EnquiryRow:
-        due = row["open_due"]
+    def of(cls, row: Any, now: datetime, zone: tzinfo | None) -> EnquiryRow:
+        due = row.open_due
         return cls(
-            id=EnquiryId(row["id"]),
-            status=EnquiryStatus(row["status"]),
-            kind=EnquiryKind(row["enquiry_kind"]),
-            channel=Channel(row["channel"]),
-            owner=ActorId(row["owner"]),
-            taken_at=row["taken_at"],
-            due=due,
+            id=EnquiryId.stored(row.id),
+            status=member(EnquiryStatus, row.status),
+            kind=member(EnquiryKind, row.enquiry_kind),
+            channel=member(Channel, row.channel),
+            owner=ActorId.stored(row.owner),
+            taken_at=instant(row.taken_at, zone),
+            due=None if due is None else instant(due, zone),
             overdue=due is not None and due < now,
         )

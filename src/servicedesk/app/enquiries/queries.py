@@ -124,7 +124,7 @@ class EnquiryQueries(DeskQueries):
             EnquiryFilter,
             filter,
             lambda f: f.conditions(at),
-            lambda row, _who: EnquiryRow.of(row, at),
+            lambda row, _who, zone: EnquiryRow.of(row, at, zone),
             actor=actor,
             limit=limit,
             cursor=cursor,

@@ -7,15 +7,14 @@ answers small rows, never whole requests.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from decimal import Decimal
+from datetime import datetime, tzinfo
 from typing import Any
 
 import attrs
 
-from servicedesk.app.pages import Condition, Listing
-from servicedesk.domain.money import Money
+from servicedesk.app.pages import Condition, Listing, member
+from servicedesk.app.zone import instant
+from servicedesk.domain.money import DEFAULT_CURRENCY, Money
 from servicedesk.domain.privacy import subject_key
 from servicedesk.domain.requests import Channel, ServiceRequest, Status, Urgency
 from servicedesk.domain.values import ItemId, RequestId, WorkerId, mask
@@ -118,21 +117,21 @@ class RequestRow:
     price: Money | None
 
     @classmethod
-    def of(cls, row: Mapping[str, Any], now: datetime, *, revealed: bool) -> RequestRow:
-        due = row["deadline_due"]
-        price = row["price"]
+    def of(cls, row: Any, now: datetime, zone: tzinfo | None, *, revealed: bool) -> RequestRow:
+        due = row.deadline_due
+        price = row.price
         return cls(
-            id=RequestId(row["id"]),
-            status=Status(row["status"]),
-            channel=Channel(row["channel"]),
-            urgency=Urgency(row["urgency"]),
-            registered_at=row["registered_at"],
-            unit=row["unit"] if revealed else mask(row["unit"], 2),
-            item_id=ItemId(row["item_id"]) if row["item_id"] is not None else None,
-            worker_id=WorkerId(row["worker_id"]) if row["worker_id"] is not None else None,
-            deadline_due=due,
+            id=RequestId.stored(row.id),
+            status=member(Status, row.status),
+            channel=member(Channel, row.channel),
+            urgency=member(Urgency, row.urgency),
+            registered_at=instant(row.registered_at, zone),
+            unit=row.unit if revealed else mask(row.unit, 2),
+            item_id=ItemId.stored(row.item_id) if row.item_id is not None else None,
+            worker_id=WorkerId.stored(row.worker_id) if row.worker_id is not None else None,
+            deadline_due=None if due is None else instant(due, zone),
             overdue=due is not None and due < now,
-            price=Money(Decimal(price)) if price is not None else None,
+            price=Money.stored(price, DEFAULT_CURRENCY) if price is not None else None,
         )
 
 
@@ -179,6 +178,6 @@ class WorkerRow:
     skills: frozenset[str]
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> WorkerRow:
-        skills = frozenset(s for s in str(row["skills"]).split("|") if s)
-        return cls(WorkerId(row["id"]), bool(row["available"]), skills)
+    def of(cls, row: Any) -> WorkerRow:
+        skills = frozenset(s for s in str(row.skills).split("|") if s)
+        return cls(WorkerId.stored(row.id), bool(row.available), skills)

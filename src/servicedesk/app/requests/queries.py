@@ -258,8 +258,8 @@ class Queries(DeskQueries):
             RequestFilter,
             filter,
             lambda f: f.conditions(at),
-            lambda row, who: RequestRow.of(
-                row, at, revealed=self._pager.reveals(who, "queries.request")
+            lambda row, who, zone: RequestRow.of(
+                row, at, zone, revealed=self._pager.reveals(who, "queries.request")
             ),
             actor=actor,
             limit=limit,
@@ -313,7 +313,7 @@ class Queries(DeskQueries):
             WorkerFilter,
             filter,
             lambda f: f.conditions(),
-            lambda row, _who: WorkerRow.of(row),
+            lambda row, _who, _zone: WorkerRow.of(row),
             actor=actor,
             limit=limit,
             cursor=cursor,
