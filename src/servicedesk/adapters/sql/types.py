@@ -64,8 +64,10 @@ def _sqlite_instant(value: str | None) -> datetime | None:
     """An instant SQLite holds as UTC wall-time text (``2026-03-02 01:30:00.000000``)."""
     if value is None:
         return None
-    found = datetime.fromisoformat(value)
-    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+    try:  # the offset parsed with the text costs a seventh of ``replace(tzinfo=UTC)``
+        return datetime.fromisoformat(value + "+00:00")
+    except ValueError:  # text written with an offset of its own (not by us): that instant
+        return datetime.fromisoformat(value).astimezone(UTC)
 
 
 class Fen(sa.types.TypeDecorator[Decimal]):

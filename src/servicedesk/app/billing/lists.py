@@ -7,6 +7,7 @@ caller may read the account in full (``billing.account``).
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -27,6 +28,9 @@ from servicedesk.domain.money import Money
 from servicedesk.domain.payments import PaymentPurpose
 from servicedesk.domain.statements import Statement, StatementStatus
 from servicedesk.domain.values import RequesterKind, mask
+
+#: A period per distinct text: a page's rows share a few, and parsing costs more than a row.
+_period = functools.lru_cache(maxsize=1024)(Period.parse)
 
 
 def _money(row: Any, field: str) -> Money:
@@ -163,7 +167,7 @@ class StatementRow:
         return cls(
             id=StatementId.stored(row.id),
             account_id=AccountId.stored(row.account_id),
-            period=Period.parse(row.period),
+            period=_period(row.period),
             status=member(StatementStatus, row.status),
             total=_money(row, "total"),
             due=instant(row.due, zone),

@@ -6,6 +6,7 @@ projections), as small rows: a complaint's row names no complainant.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -98,6 +99,10 @@ class ComplaintRow:
 
 # --- callbacks -----------------------------------------------------------------------------------
 
+#: A month per distinct text: a page's rows share one or two, and parsing costs more than a row.
+_month = functools.lru_cache(maxsize=1024)(Month.parse)
+
+
 CALLBACKS = Listing(
     name="callbacks",
     kind="callback",
@@ -150,7 +155,7 @@ class CallbackRow:
         attempt_at = row.next_attempt_at
         return cls(
             id=CallbackId.stored(row.id),
-            month=Month.parse(row.month),
+            month=_month(row.month),
             status=member(CallbackStatus, row.status),
             request_id=RequestId.stored(row.request_id),
             next_attempt_at=None if attempt_at is None else instant(attempt_at, zone),
