@@ -61,7 +61,9 @@ def test_upgrading_fills_the_columns_the_lists_read(backend: str, tmp_path: Path
         with engine.begin() as connection:  # rows as revision 0009 wrote them
             for name, (spec, kind) in KINDS.items():
                 added = {column for column, _type, _listing in REVISION.COLUMNS[name]}
-                old = [c for c in spec.table.columns if c.name not in added]
+                # the columns the table has at 0009: later revisions add others
+                present = {c["name"] for c in sa.inspect(connection).get_columns(name)}
+                old = [c for c in spec.table.columns if c.name in present]
                 table = sa.table(name, *(sa.column(c.name, c.type) for c in old))
                 rows = memory.tables[kind]
                 assert rows, kind
@@ -72,7 +74,7 @@ def test_upgrading_fills_the_columns_the_lists_read(backend: str, tmp_path: Path
                     aggregate = convert.structure(document, spec.cls)
                     projected = spec.projections(aggregate)
                     expected[name][aggregate_id.value] = projected
-                    values = {k: v for k, v in projected.items() if k not in added}
+                    values = {k: v for k, v in projected.items() if k in present}
                     connection.execute(
                         sa.insert(table).values(
                             id=aggregate_id.value, version=version, document=document, **values

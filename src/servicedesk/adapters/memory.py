@@ -35,6 +35,7 @@ from servicedesk.app.billing.ports import (
     CounterRepository,
     InvoiceRepository,
     ItemMoney,
+    OverdueStatementRow,
     PaymentRepository,
     ReceiptBookRepository,
     ReceiptRepository,
@@ -975,6 +976,25 @@ class MemoryBillingReports(BillingReports):
             if s.is_overdue(now)
         ]
         return sorted(found, key=lambda s: (s.period, s.id.value))
+
+    def overdue_statement_rows(self, now: datetime) -> list[OverdueStatementRow]:
+        rows = []
+        for statement in self.overdue_statements(now):
+            holder = self.uow.accounts.get(statement.account_id).requester
+            rows.append(
+                OverdueStatementRow(
+                    id=statement.id.value,
+                    account_id=statement.account_id.value,
+                    period=str(statement.period),
+                    currency=statement.currency,
+                    total=statement.total.amount,
+                    paid=statement.paid.amount,
+                    due=statement.due,
+                    unit=holder.unit,
+                    holder=holder.name,
+                )
+            )
+        return rows
 
 
 # --- staff appraisal -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ desk records who it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ from servicedesk.app.billing.lists import (
     StatementFilter,
     StatementRow,
 )
-from servicedesk.app.billing.queries import ChargeView, StatementView
+from servicedesk.app.billing.queries import ChargeView, OverdueStatement, StatementView
 from servicedesk.app.desk import Desk, Outcome
 from servicedesk.cli.base import (
     AMOUNT,
@@ -532,7 +532,7 @@ COLUMNS = (
 )
 
 
-def _rows(views: list[StatementView]) -> list[tuple[object, ...]]:
+def _rows(views: Sequence[StatementView | OverdueStatement]) -> list[tuple[object, ...]]:
     return [
         (
             v.id.value,

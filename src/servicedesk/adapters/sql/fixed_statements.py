@@ -98,6 +98,20 @@ SUBJECTS_OF = sa.select(t.subject_links.c.subject).where(
 )
 
 
+@functools.cache
+def overdue_statements() -> sa.Select[Any]:
+    """The statements open past their due date at ``:now`` with their account's unit and
+    holder (the accounts' listing columns), oldest period first, then by id."""
+    s, a = t.statements.table.c, t.accounts.table.c
+    return (
+        sa.select(s.id, s.account_id, s.period, s.currency, s.total, s.paid, s.due)
+        .add_columns(a.unit, a.holder)
+        .join_from(t.statements.table, t.accounts.table, a.id == s.account_id)
+        .where(s.open_due < sa.bindparam("now", type_=s.open_due.type))
+        .order_by(s.period, s.id)
+    )
+
+
 #: A page's conditions as a statement's shape: each field, its operator, how many values.
 PageShape = tuple[tuple[str, str, int], ...]
 

@@ -18,12 +18,18 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from servicedesk.adapters.sql import fixed_statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk.json_paths import dollar
 from servicedesk.adapters.sql.bulk.json_values import MYSQL
 from servicedesk.adapters.sql.repository import SqlRepository
 from servicedesk.adapters.sql.transaction import SqlTransaction
-from servicedesk.app.billing.ports import BillingReports, ItemMoney, agreement_fees
+from servicedesk.app.billing.ports import (
+    BillingReports,
+    ItemMoney,
+    OverdueStatementRow,
+    agreement_fees,
+)
 from servicedesk.app.callbacks.ports import QualityReports, QualityTally
 from servicedesk.app.requests.ports import OpenSummary, RequestReports
 from servicedesk.domain.billing import Period
@@ -239,6 +245,23 @@ class SqlBillingReports(BillingReports):
             order_by=(s.period, s.id),
         )
         return [statement for statement in found if statement.is_overdue(now)]
+
+    def overdue_statement_rows(self, now: datetime) -> list[OverdueStatementRow]:
+        query = fixed_statements.overdue_statements()
+        return [
+            OverdueStatementRow(
+                id=row.id,
+                account_id=row.account_id,
+                period=row.period,
+                currency=row.currency,
+                total=row.total,
+                paid=row.paid,
+                due=row.due,
+                unit=row.unit,
+                holder=row.holder,
+            )
+            for row in self.uow.run(query, {"now": now})
+        ]
 
 
 def _instant(text: sa.ColumnElement[str], dialect: str) -> sa.ColumnElement[Any]:

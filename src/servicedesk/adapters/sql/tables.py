@@ -433,6 +433,8 @@ statements = aggregate_table(
         sa.Column(
             "open_due", UtcDateTime(), nullable=True, info=project(STATEMENTS.fields["open_due"])
         ),
+        # Added by revision 0019: what is paid, for the overdue statements' report.
+        sa.Column("paid", Fen(), nullable=True, info=project(STATEMENTS.fields["paid"])),
     ),
     # One statement per account and period, whatever its id says.
     indexes=(

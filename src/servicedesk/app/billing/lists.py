@@ -30,7 +30,7 @@ from servicedesk.domain.statements import Statement, StatementStatus
 from servicedesk.domain.values import RequesterKind, mask
 
 #: A period per distinct text: a page's rows share a few, and parsing costs more than a row.
-_period = functools.lru_cache(maxsize=1024)(Period.parse)
+stored_period = functools.lru_cache(maxsize=1024)(Period.parse)
 
 
 def _money(row: Any, field: str) -> Money:
@@ -118,6 +118,7 @@ STATEMENTS = Listing(
         "currency": lambda s: s.currency,
         "due": lambda s: s.due,
         "open_due": open_due,
+        "paid": lambda s: s.paid.amount,
     },
     sortable={"period": str, "id": str},
     default_sort="period",
@@ -158,6 +159,7 @@ class StatementRow:
     period: Period
     status: StatementStatus
     total: Money
+    paid: Money
     due: datetime
     overdue: bool
 
@@ -167,9 +169,10 @@ class StatementRow:
         return cls(
             id=StatementId.stored(row.id),
             account_id=AccountId.stored(row.account_id),
-            period=_period(row.period),
+            period=stored_period(row.period),
             status=member(StatementStatus, row.status),
             total=_money(row, "total"),
+            paid=_money(row, "paid"),
             due=instant(row.due, zone),
             overdue=open_until is not None and open_until < now,
         )

@@ -196,6 +196,22 @@ class ItemMoney:
     cost: Decimal = Decimal("0.00")
 
 
+@attrs.frozen
+class OverdueStatementRow:
+    """A statement open past its due date, as a store answers it: its figures and its
+    account's unit and holder (``[erased]`` once erased), without its lines."""
+
+    id: str
+    account_id: str
+    period: str
+    currency: str
+    total: Decimal
+    paid: Decimal
+    due: datetime
+    unit: str
+    holder: str
+
+
 class BillingReports(abc.ABC):
     """Money over many accounts, added up by the store (SQL: ``GROUP BY``)."""
 
@@ -209,6 +225,11 @@ class BillingReports(abc.ABC):
     @abc.abstractmethod
     def overdue_statements(self, now: datetime) -> list[Statement]:
         """Statements open past their due date at ``now``, oldest period first, then by id."""
+
+    @abc.abstractmethod
+    def overdue_statement_rows(self, now: datetime) -> list[OverdueStatementRow]:
+        """``overdue_statements``' figures and addressees, in the same order, read from
+        projection columns (SQL: one join of statements and accounts)."""
 
 
 def agreement_fees(

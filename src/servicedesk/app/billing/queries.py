@@ -8,7 +8,7 @@ flags the loss-making ones for the manager's review (rule catalogue.loss-review)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeVar
 
@@ -27,11 +27,14 @@ from servicedesk.app.billing.lists import (
     ReceiptRow,
     StatementFilter,
     StatementRow,
+    stored_period,
 )
+from servicedesk.app.billing.ports import OverdueStatementRow
 from servicedesk.app.page_queries import DeskQueries
 from servicedesk.app.pages import DEFAULT_LIMIT, Condition, Page, Window
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import UnitOfWork
+from servicedesk.app.zone import built_in_zone, instant
 from servicedesk.domain.accounts import Account, AccountStatus, EntryKind
 from servicedesk.domain.billing import (
     AccountId,
@@ -134,6 +137,44 @@ class StatementView:
             due=statement.due,
             status=statement.status,
             overdue=statement.is_overdue(now),
+        )
+
+
+@attrs.frozen
+class OverdueStatement:
+    """A statement past its due date with money still due, as the overdue report lists it:
+    ``StatementView``'s figures and addressee without the lines (``billing.statement`` has
+    them), so that a report of thousands reads projection columns, not whole statements."""
+
+    id: StatementId
+    account_id: AccountId
+    period: Period
+    total: Money
+    paid: Money
+    amount_due: Money
+    due: datetime
+    status: StatementStatus
+    overdue: bool
+    #: Masked unless the caller may read it whole (``billing.statement_addressee``).
+    unit: str
+    holder: str
+
+    @classmethod
+    def of(cls, row: OverdueStatementRow, zone: tzinfo | None, *, whole: bool) -> OverdueStatement:
+        total = Money.stored(row.total, row.currency)
+        paid = Money.stored(row.paid, row.currency)
+        return cls(
+            id=StatementId.stored(row.id),
+            account_id=AccountId.stored(row.account_id),
+            period=stored_period(row.period),
+            total=total,
+            paid=paid,
+            amount_due=total - paid,
+            due=instant(row.due, zone),
+            status=StatementStatus.OPEN,
+            overdue=True,
+            unit=row.unit if whole else mask(row.unit, 2),
+            holder=row.holder if whole else mask(row.holder),
         )
 
 
@@ -485,17 +526,17 @@ class BillingQueries(DeskQueries):
                 if a.mode is BillingMode.ON_ACCOUNT
             )
 
+    @built_in_zone
     def overdue_statements(
         self, now: datetime | None = None, *, actor: Actor | None = None
-    ) -> list[StatementView]:
-        """Statements past their due date with money still due, oldest period first."""
+    ) -> list[OverdueStatement]:
+        """Statements past their due date with money still due, oldest period first, each
+        with its figures and addressee (its lines: ``statement``)."""
         reader = self.access.check("billing.overdue_statements", actor)
-        at, whole = self._now(now), self._addressed(reader)
+        at, whole, zone = self._now(now), self._addressed(reader), self.zone()
         with self.store.reading() as uow:
-            overdue = uow.billing_reports.overdue_statements(at)
-            uow.accounts.preload(s.account_id for s in overdue)
-            holders = {s.account_id: uow.accounts.get(s.account_id).requester for s in overdue}
-            return [StatementView.of(s, at, holders[s.account_id], whole=whole) for s in overdue]
+            rows = uow.billing_reports.overdue_statement_rows(at)
+        return [OverdueStatement.of(row, zone, whole=whole) for row in rows]
 
     def statement(
         self,

@@ -303,10 +303,11 @@ def _insert_statements(close: MonthClose) -> sa.Insert:
         o.currency,
         due,
         sa.case((o.fen > 0, due), else_=sa.null()),
+        sa.literal(0, sa.BigInteger()),  # nothing is paid on a statement yet: 0 fen
     )
     columns = [
         *("id", "version", "document", "account_id", "period", "status"),
-        *("total", "currency", "due", "open_due"),
+        *("total", "currency", "due", "open_due", "paid"),
     ]
     return sa.insert(t.statements.table).from_select(columns, statements)
 
