@@ -126,6 +126,8 @@ def _shown(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def shown(self: ZonedQueries, *args: Any, **kwargs: Any) -> Any:
         result = method(self, *args, **kwargs)
+        if isinstance(result, Page):  # built in the zone (``pages.read_page``)
+            return result
         zone = self.zone()
         return result if zone is None else _moved(result, zone)
 
