@@ -453,14 +453,13 @@ RAW_DUE = (
     "SELECT {column} FROM raw_records WHERE purge_due <= %s"
     f" ORDER BY purge_due, id LIMIT {PURGE_BATCH}"
 )
+#: The requests' listing columns once erased (their documents are sealed: left as they are).
+RAW_ERASED_REQUEST = (
+    "UPDATE raw_requests SET version = version + 1, unit = %s, requester_key = %s"
+    " WHERE id IN ({due_records})"
+)
 RAW_PURGE_SQLITE = (
-    "UPDATE raw_requests SET version = version + 1, document = json_replace(document,"
-    " '$.requester.name', '[erased]', '$.requester.unit', '[erased]',"
-    " '$.requester.contact.phone', '00000') WHERE id IN ({due_records})",
-    "UPDATE raw_events SET document = json_replace(document,"
-    " '$.requester.name', '[erased]', '$.requester.unit', '[erased]',"
-    " '$.requester.contact.phone', '00000')"
-    " WHERE stream = 'request' AND type = 'RequestRegistered' AND aggregate_id IN ({due_records})",
+    RAW_ERASED_REQUEST,
     "DELETE FROM raw_links WHERE file_id IN ({due_files})",
     "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"
     " SELECT 'record_file', id, version + 1, 'PersonalDataErased', %s, replace(%s, '@id@', id)"
@@ -469,16 +468,8 @@ RAW_PURGE_SQLITE = (
     " document = json_replace(document, '$.erased_at', %s, '$.version', version)"
     " WHERE id IN ({due_files})",
 )
-_ANONYMOUS_PG = (
-    "jsonb_set(jsonb_set(jsonb_set(document, '{{requester,name}}', '\"[erased]\"', false),"
-    " '{{requester,unit}}', '\"[erased]\"', false),"
-    " '{{requester,contact,phone}}', '\"00000\"', false)"
-)
 RAW_PURGE_POSTGRESQL = (
-    f"UPDATE raw_requests SET version = version + 1, document = {_ANONYMOUS_PG}"
-    " WHERE id IN ({due_records})",
-    f"UPDATE raw_events SET document = {_ANONYMOUS_PG}"
-    " WHERE stream = 'request' AND type = 'RequestRegistered' AND aggregate_id IN ({due_records})",
+    RAW_ERASED_REQUEST,
     "DELETE FROM raw_links WHERE file_id IN ({due_files})",
     "INSERT INTO raw_events (stream, aggregate_id, version, type, at, document)"
     " SELECT 'record_file', id, version + 1, 'PersonalDataErased', %s,"
@@ -492,8 +483,9 @@ RAW_PURGE_POSTGRESQL = (
 def raw_purge(url: str, n: int) -> int:
     """The library's database work on the raw tables, each step one set-based statement.
 
-    Anonymise the requests' documents and their registration events, forget the
-    files' lookup keys, append one ``PersonalDataErased`` event per file (its JSON
+    Move the requests' versions on and erase their listing columns (their documents
+    and events are sealed: forgetting the file's key erases what they hold), forget
+    the files' lookup keys, append one ``PersonalDataErased`` event per file (its JSON
     built once, the id substituted in SQL), mark the files erased; the files due
     are chosen by the same indexed condition in every statement.  Like the library's
     run, in batches of ``PURGE_BATCH`` files, each one transaction that ends with an
@@ -510,9 +502,9 @@ def raw_purge(url: str, n: int) -> int:
         "due_files": RAW_DUE.format(column="id"),
     }
     statements = RAW_PURGE_SQLITE if raw.sqlite else RAW_PURGE_POSTGRESQL
+    erased = t.erased_values(t.requests.table)
     parameters: list[tuple[object, ...]] = [
-        (now,),
-        (now,),
+        (erased["unit"], erased["requester_key"], now),
         (now,),
         (now, event, now),
         (now, at, now),

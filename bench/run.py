@@ -252,6 +252,11 @@ def verdicts(rows: list[Row]) -> list[tuple[str, str, bool]]:
     return checks
 
 
+def secs(value: float, digits: int = 3) -> str:
+    """A time as the tables print it: seconds, or milliseconds under a hundredth (a page)."""
+    return f"{value * 1000:.3f} ms" if value < 0.01 else f"{value:.{digits}f}"
+
+
 def times(ratio: float) -> str:
     """A ratio as the tables print it; a small one (a wait cut short) with its digits."""
     return f"{ratio:.1f}x" if ratio >= 0.1 else f"{ratio:.3f}x"
@@ -264,7 +269,7 @@ def table(rows: list[Row], checks: list[tuple[str, str, bool]]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [
-        f"| {r.case} | {r.n:,} | {r.library_s:.2f} | {r.raw_s:.3f} | {times(r.ratio)}"
+        f"| {r.case} | {r.n:,} | {secs(r.library_s, 2)} | {secs(r.raw_s)} | {times(r.ratio)}"
         f" | {'-' if r.minimal_s is None else f'{r.minimal_s:.3f}'}"
         f" | {'-' if r.minimal_ratio is None else times(r.minimal_ratio)}"
         f" | {r.library_mb:.0f} | {r.raw_mb:.0f} |"
@@ -357,8 +362,8 @@ def main(argv: list[str] | None = None) -> int:
             if case in PARTED:
                 for row in measure_parts(case, n, options.db, options.repeat):
                     print(
-                        f"  {row.case:28} n={n:>9,}  library {row.library_s:8.3f}s"
-                        f"  raw {row.raw_s:7.3f}s  {times(row.ratio):>7}",
+                        f"  {row.case:28} n={n:>9,}  library {secs(row.library_s):>9}"
+                        f"  raw {secs(row.raw_s):>9}  {times(row.ratio):>7}",
                         flush=True,
                     )
                     rows.append(row)

@@ -161,15 +161,13 @@ class OverdueStatement:
 
     @classmethod
     def of(cls, row: OverdueStatementRow, zone: tzinfo | None, *, whole: bool) -> OverdueStatement:
-        total = Money.stored(row.total, row.currency)
-        paid = Money.stored(row.paid, row.currency)
         return cls(
             id=StatementId.stored(row.id),
             account_id=AccountId.stored(row.account_id),
             period=stored_period(row.period),
-            total=total,
-            paid=paid,
-            amount_due=total - paid,
+            total=Money.stored(row.total, row.currency),
+            paid=Money.stored(row.paid, row.currency),
+            amount_due=Money.stored(row.total - row.paid, row.currency),  # exact: both in fen
             due=instant(row.due, zone),
             status=StatementStatus.OPEN,
             overdue=True,

@@ -15,7 +15,8 @@ fixed path reaches are rewritten row by row with ``scrub``.
 Left to the handler's per-record path, in the same unit of work: kinds without
 a plan, kinds not in ``sources``, ids with characters unsafe in a JSON
 template.  Every file's key is forgotten (``sealing``): what was sealed under it
-reads as erased, so the patches change only what was stored before sealing.  The
+reads as erased, so only documents and events stored before sealing (with no
+sealed part) are patched; a sealed event is not rewritten at all.  The
 projections of personal data (a request's unit and phone key)
 are set to what the anonymised record projects (``tables.erased_values``); the
 others stay as they were (the equality tests compare them).  A file id is ``<kind>:<record id>``
@@ -36,6 +37,7 @@ from servicedesk.adapters import sealing
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import json_scrub
 from servicedesk.adapters.sql.fixed_statements import EVENT_REWRITE
+from servicedesk.adapters.sql.reports import json_scalar
 from servicedesk.adapters.sql.repository import RepositoryOf
 from servicedesk.adapters.sql.subject_keys import keys_of
 from servicedesk.adapters.sql.transaction import SqlTransaction
@@ -91,7 +93,12 @@ def _erase_kind(
     record_ids = [i.partition(":")[2] for i in file_ids]
     table = repository_of(kind).table
     if leaves:
-        patched = json_scrub.scrubbed(table.c.document, leaves)
+        # a sealed document holds its personal data only in the sealed part, unreadable once
+        # the file's key is forgotten: only one stored before sealing is patched
+        patched = sa.case(
+            (_plain(table.c.document), json_scrub.scrubbed(table.c.document, leaves)),
+            else_=table.c.document,
+        )
         values = [(table.c.document, patched), (table.c.version, table.c.version + 1)]
     else:
         values = [(table.c.version, table.c.version + 1)]
@@ -104,6 +111,11 @@ def _erase_kind(
         raise NotFound(_("No {what} with id {id}."), kind=kind, what=_(kind), id=missing[0])
     _erase_events(uow, kind, record_ids)
     return True
+
+
+def _plain(document: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """Whether a stored document has no sealed part: written before sealing, in plain text."""
+    return json_scalar(document, sealing.SEALED).is_(None)
 
 
 def _existing(uow: SqlTransaction, table: sa.Table, ids: list[str]) -> set[str]:
@@ -124,10 +136,10 @@ def _erase_events(uow: SqlTransaction, kind: str, record_ids: list[str]) -> None
             names.append(name)
             patches.append((e.type == name, json_scrub.scrubbed(e.document, leaves)))
     where = (e.stream == kind, json_scrub.among(e.aggregate_id, record_ids))
-    if patches:
+    if patches:  # sealed events are left as they are: their key goes with the file
         uow.execute(
             sa.update(t.events)
-            .where(*where, json_scrub.unindexed(e.type).in_(names))
+            .where(*where, json_scrub.unindexed(e.type).in_(names), _plain(e.document))
             .values(document=sa.case(*patches, else_=e.document))
         )
     if by_row:
