@@ -16,7 +16,7 @@ from servicedesk.app.requests.ports import RequestRepository
 @pytest.mark.parametrize(
     ("query", "index"),
     [
-        (lambda r: r.list_open(), "ix_service_requests_is_open_registered_at"),
+        (lambda r: r.list_open(), "ix_service_requests_is_open_registered_at_id"),
         (lambda r: r.list_overdue(MONDAY), "ix_service_requests_deadline_due"),
         (lambda r: r.list_due_for_dispatch(MONDAY), "ix_service_requests_dispatch_due"),
         (lambda r: r.open_orders_by_worker(), "ix_service_requests_"),

@@ -252,3 +252,32 @@ def test_a_page_of_a_unit_s_requests_searches_the_unit_index(sql_store: SqlStore
             text = " ".join(str(row[0]) for row in plan)
             assert "ix_service_requests_unit_registered_at_id" in text, text
             assert "Sort" not in text, text
+
+
+def test_a_page_of_the_oldest_open_requests_searches_the_open_index(sql_store: SqlStore) -> None:
+    """Open statuses only: the page walks ``(is_open, registered_at, id)``, not the closed
+    requests registered before the open ones (most of a desk's requests, and its oldest)."""
+    from servicedesk import RequestFilter
+    from servicedesk.domain.requests import TERMINAL, Status
+
+    dialect = sql_store.engine.dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        pytest.skip("plans are checked on SQLite and PostgreSQL")
+    open_statuses = frozenset(s for s in Status if s not in TERMINAL)
+
+    def fetch(desk: Desk) -> object:
+        return desk.queries.requests_page(RequestFilter(status=open_statuses), limit=1)
+
+    statement, parameters = _page_statement(sql_store, fetch)
+    with sql_store.engine.connect() as connection:
+        if dialect == "sqlite":
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+            details = " ".join(str(row[-1]) for row in plan) + " "
+            assert "INDEX ix_service_requests_is_open_registered_at_id" in details, details
+            assert "TEMP B-TREE" not in details, details
+        else:
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+            text = " ".join(str(row[0]) for row in plan)
+            assert "ix_service_requests_is_open_registered_at_id" in text, text
+            assert "Sort" not in text, text

@@ -276,7 +276,7 @@ requests = aggregate_table(
         ),
     ),
     indexes=(
-        sa.Index(None, "is_open", "registered_at"),
+        sa.Index(None, "is_open", "registered_at", "id"),
         sa.Index(None, "dispatch_due"),
         sa.Index(None, "deadline_due"),
         sa.Index(None, "worker_id", "is_open"),

@@ -16,7 +16,7 @@ from servicedesk.app.pages import Condition, Listing, member
 from servicedesk.app.zone import instant
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money
 from servicedesk.domain.privacy import subject_key
-from servicedesk.domain.requests import Channel, ServiceRequest, Status, Urgency
+from servicedesk.domain.requests import TERMINAL, Channel, ServiceRequest, Status, Urgency
 from servicedesk.domain.values import ItemId, RequestId, WorkerId, mask
 from servicedesk.domain.workers import Worker
 
@@ -42,6 +42,7 @@ REQUESTS = Listing(
     kind="request",
     fields={
         "status": lambda r: r.status.value,
+        "is_open": lambda r: r.is_open,
         "channel": lambda r: r.channel.value,
         "urgency": lambda r: r.urgency.value,
         "registered_at": lambda r: r.registered_at,
@@ -79,6 +80,10 @@ class RequestFilter:
 
     def conditions(self, now: datetime) -> list[Condition]:
         found: list[Condition] = []
+        if self.status and not self.status & TERMINAL:
+            # open requests only: their index gives the oldest first without reading past
+            # the closed ones, which are most of a desk's requests and its oldest
+            found.append(Condition("is_open", "eq", True))
         if self.status:
             found.append(Condition("status", "in", tuple(sorted(s.value for s in self.status))))
         if self.unit is not None:

@@ -1,4 +1,4 @@
-"""What is paid on a statement, in a column: the overdue statements' report reads no documents.
+"""What is paid on a statement, in a column; the open requests indexed to the id.
 
 Revision ID: 0019
 Revises: 0018
@@ -10,6 +10,11 @@ and holder; all of it is now read from projection columns in one join, never
 from the statements' documents.  ``statements.paid`` is the sum of the
 statement's allocations, in fen like ``total``; existing statements get it from
 their documents' allocations.
+
+The open requests' index ends with the id, as every list's does, so that a page
+of the oldest open requests (``RequestFilter(status=...)`` with open statuses
+only) is read off it in order, ties included, without first walking the closed
+requests registered before them.
 """
 
 from __future__ import annotations
@@ -45,7 +50,13 @@ def paid(document: dict[str, object]) -> Decimal:
     return found.quantize(Decimal("0.01"))
 
 
+OLD_INDEX = "ix_service_requests_is_open_registered_at"
+NEW_INDEX = "ix_service_requests_is_open_registered_at_id"
+
+
 def upgrade() -> None:
+    op.create_index(NEW_INDEX, "service_requests", ["is_open", "registered_at", "id"])
+    op.drop_index(OLD_INDEX, "service_requests")
     with op.batch_alter_table("statements") as alter:
         alter.add_column(sa.Column("paid", Fen(), nullable=True))
     connection = op.get_bind()
@@ -70,3 +81,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("statements") as alter:
         alter.drop_column("paid")
+    op.create_index(OLD_INDEX, "service_requests", ["is_open", "registered_at"])
+    op.drop_index(NEW_INDEX, "service_requests")
