@@ -37,6 +37,10 @@ def requester_key(request: ServiceRequest) -> str:
     return subject_key(request.requester.contact.phone)
 
 
+#: Every status of a request not yet ended.
+OPEN: frozenset[Status] = frozenset(s for s in Status if s not in TERMINAL)
+
+
 REQUESTS = Listing(
     name="requests",
     kind="request",
@@ -84,7 +88,7 @@ class RequestFilter:
             # open requests only: their index gives the oldest first without reading past
             # the closed ones, which are most of a desk's requests and its oldest
             found.append(Condition("is_open", "eq", True))
-        if self.status:
+        if self.status and self.status != OPEN:  # every open status: is_open says it all
             found.append(Condition("status", "in", tuple(sorted(s.value for s in self.status))))
         if self.unit is not None:
             found.append(Condition("unit", "eq", self.unit))
