@@ -254,7 +254,9 @@ def verdicts(rows: list[Row]) -> list[tuple[str, str, bool]]:
 
 def secs(value: float, digits: int = 3) -> str:
     """A time as the tables print it: seconds, or milliseconds under a hundredth (a page)."""
-    return f"{value * 1000:.3f} ms" if value < 0.01 else f"{value:.{digits}f}"
+    if value < 0.01:
+        return f"{value * 1000:.3f} ms"
+    return f"{value:.3f}" if value < 10 else f"{value:.{digits}f}"
 
 
 def times(ratio: float) -> str:

@@ -54,3 +54,5 @@ def test_an_instant_written_with_an_offset_of_its_own_is_that_instant() -> None:
     assert found is not None
     assert found.tzinfo is UTC
     assert _sqlite_instant(None) is None
+    # a date alone takes no offset after it: read as midnight UTC, not the machine's zone
+    assert _sqlite_instant("2026-03-02") == datetime(2026, 3, 2, tzinfo=UTC)

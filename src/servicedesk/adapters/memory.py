@@ -968,7 +968,7 @@ class MemoryBillingReports(BillingReports):
             )
         ]
 
-    def overdue_statements(self, now: datetime) -> list[Statement]:
+    def _overdue_statements(self, now: datetime) -> list[Statement]:
         found = [
             s
             for a in self.uow.accounts.list()
@@ -979,7 +979,7 @@ class MemoryBillingReports(BillingReports):
 
     def overdue_statement_rows(self, now: datetime) -> list[OverdueStatementRow]:
         rows = []
-        for statement in self.overdue_statements(now):
+        for statement in self._overdue_statements(now):
             holder = self.uow.accounts.get(statement.account_id).requester
             rows.append(
                 OverdueStatementRow(

@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.reports import json_scalar
+from servicedesk.adapters.sql.bulk.json_scalar import json_scalar
 from servicedesk.adapters.sql.repositories import _SqlDerivedIds
 from servicedesk.adapters.sql.repository import SqlRepository
 from servicedesk.adapters.sql.transaction import SqlTransaction

@@ -103,8 +103,9 @@ def overdue_statements() -> sa.Select[Any]:
     """The statements open past their due date at ``:now`` with their account's unit and
     holder (the accounts' listing columns), oldest period first, then by id."""
     s, a = t.statements.table.c, t.accounts.table.c
+    paid = sa.type_coerce(sa.func.coalesce(s.paid, 0), s.paid.type).label("paid")
     return (
-        sa.select(s.id, s.account_id, s.period, s.currency, s.total, s.paid, s.due)
+        sa.select(s.id, s.account_id, s.period, s.currency, s.total, paid, s.due)
         .add_columns(a.unit, a.holder)
         .join_from(t.statements.table, t.accounts.table, a.id == s.account_id)
         .where(s.open_due < sa.bindparam("now", type_=s.open_due.type))
@@ -116,7 +117,11 @@ def overdue_statements() -> sa.Select[Any]:
 PageShape = tuple[tuple[str, str, int], ...]
 
 
-@functools.cache
+#: Statements of pages kept per store, each shape built once (``IN`` sizes rounded up).
+PAGE_SHAPES = 1024
+
+
+@functools.lru_cache(maxsize=PAGE_SHAPES)
 def page(
     table: sa.Table,
     fields: tuple[str, ...],
@@ -144,7 +149,7 @@ def page(
     return query.order_by(*order).limit(sa.bindparam("row_limit", type_=sa.Integer))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=PAGE_SHAPES)
 def page_count(table: sa.Table, shape: PageShape) -> sa.Select[Any]:
     """How many rows match ``shape`` on all pages (``with_count``)."""
     counted = sa.func.count().label("matching")

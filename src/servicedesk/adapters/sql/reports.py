@@ -8,20 +8,15 @@ rows the index found (``json_scalar``).  The memory store's answers
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.sql.visitors import InternalTraversal
 
 from servicedesk.adapters.sql import fixed_statements
 from servicedesk.adapters.sql import tables as t
-from servicedesk.adapters.sql.bulk.json_paths import dollar
-from servicedesk.adapters.sql.bulk.json_values import MYSQL
+from servicedesk.adapters.sql.bulk.json_scalar import json_scalar
 from servicedesk.adapters.sql.repository import SqlRepository
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app.billing.ports import (
@@ -35,60 +30,7 @@ from servicedesk.app.requests.ports import OpenSummary, RequestReports
 from servicedesk.domain.billing import Period
 from servicedesk.domain.callbacks import CallbackStatus, Month
 from servicedesk.domain.requests import ServiceRequest, Status
-from servicedesk.domain.statements import Statement, StatementStatus
 from servicedesk.domain.values import ItemId, WorkerId
-
-
-class json_scalar(FunctionElement[str]):
-    """The scalar at ``document.key.key...`` as SQL text; JSON null and a missing key are NULL.
-
-    Booleans and numbers come out as text on every database (``true``, ``3``), so
-    that one comparison means the same on all of them.
-    """
-
-    type = sa.String()
-    inherit_cache = True
-    # the path is written into the SQL, so it is part of the statement's cache key
-    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy reads it from the class
-        *FunctionElement._traverse_internals,
-        ("path", InternalTraversal.dp_plain_obj),
-    ]
-
-    def __init__(self, document: Any, *path: str) -> None:
-        if not all(key.isidentifier() for key in path):
-            raise ValueError(f"not a field name: {path!r}")
-        self.path = path
-        super().__init__(document)
-
-
-def _document(compiler: SQLCompiler, element: json_scalar, **kw: Any) -> str:
-    [document] = element.clauses
-    return compiler.process(document, **kw)
-
-
-@compiles(json_scalar, "sqlite")
-def _scalar_sqlite(element: json_scalar, compiler: SQLCompiler, **kw: Any) -> str:
-    document = _document(compiler, element, **kw)
-    path = dollar(element.path)
-    # json_extract gives 1 for true: json_type tells a boolean from a number
-    return (
-        f"CASE json_type({document}, {path}) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
-        f"ELSE CAST(json_extract({document}, {path}) AS TEXT) END"
-    )
-
-
-@compiles(json_scalar, "postgresql")
-def _scalar_pg(element: json_scalar, compiler: SQLCompiler, **kw: Any) -> str:
-    document = _document(compiler, element, **kw)
-    *head, last = (f"'{key}'" for key in element.path)
-    return f"({' -> '.join([document, *head])} ->> {last})"
-
-
-@compiles(json_scalar, *MYSQL)
-def _scalar_mysql(element: json_scalar, compiler: SQLCompiler, **kw: Any) -> str:
-    document = _document(compiler, element, **kw)
-    found = f"JSON_EXTRACT({document}, {dollar(element.path)})"
-    return f"CASE WHEN JSON_TYPE({found}) = 'NULL' THEN NULL ELSE JSON_UNQUOTE({found}) END"
 
 
 def _fen(text: sa.ColumnElement[str]) -> sa.ColumnElement[int]:
@@ -232,20 +174,6 @@ class SqlBillingReports(BillingReports):
             for item, currency in (key,)
         ]
 
-    def overdue_statements(self, now: datetime) -> list[Statement]:
-        s = t.statements.table.c
-        # due is read from the document, to the second: a second's margin, then the domain's
-        # own test, so that the answer is exactly ``is_overdue``
-        due = _instant(json_scalar(s.document, "due"), self.uow.store.engine.dialect.name)
-        margin = now + timedelta(seconds=1)
-        statements: SqlRepository[Statement] = self.uow.statements
-        found = statements._select(
-            s.status == StatementStatus.OPEN.value,
-            due < _utc_text(margin, self.uow.store.engine.dialect.name),
-            order_by=(s.period, s.id),
-        )
-        return [statement for statement in found if statement.is_overdue(now)]
-
     def overdue_statement_rows(self, now: datetime) -> list[OverdueStatementRow]:
         query = fixed_statements.overdue_statements()
         return [
@@ -262,22 +190,3 @@ class SqlBillingReports(BillingReports):
             )
             for row in self.uow.run(query, {"now": now})
         ]
-
-
-def _instant(text: sa.ColumnElement[str], dialect: str) -> sa.ColumnElement[Any]:
-    """An ISO 8601 time with its offset, as a value every database compares as an instant."""
-    if dialect == "sqlite":
-        return sa.func.julianday(text)
-    if dialect == "postgresql":
-        return sa.cast(text, sa.DateTime(timezone=True))
-    local = sa.func.str_to_date(sa.func.left(text, 19), "%Y-%m-%dT%H:%i:%s")
-    return sa.func.convert_tz(local, sa.func.right(text, 6), "+00:00")
-
-
-def _utc_text(at: datetime, dialect: str) -> sa.ColumnElement[Any]:
-    utc = at.astimezone(UTC)
-    if dialect == "sqlite":
-        return sa.func.julianday(utc.strftime("%Y-%m-%dT%H:%M:%S+00:00"))
-    if dialect == "postgresql":
-        return sa.literal(utc, sa.DateTime(timezone=True))
-    return sa.literal(utc.replace(tzinfo=None), sa.DateTime())

@@ -150,11 +150,14 @@ class SqlRepository(Repository[A]):
 
         Each shape of filter is one statement built once and run on the cursor.
         """
-        shape = tuple((w.field, w.op, len(w.value) if w.op == "in" else 0) for w in where)
+        shape = tuple((w.field, w.op, _arity(w)) for w in where)
         values: dict[str, Any] = {"row_limit": window.limit}
         for i, condition in enumerate(where):
             if condition.op == "in":
-                values.update((f"w{i}_{j}", v) for j, v in enumerate(condition.value))
+                given = list(condition.value)
+                # the last value repeated up to the shape's size, which changes nothing
+                padded = given + given[-1:] * (_arity(condition) - len(given))
+                values.update((f"w{i}_{j}", v) for j, v in enumerate(padded))
             elif condition.op == "has":
                 values[f"w{i}"] = f"%|{_escaped(condition.value)}|%"
             elif condition.op not in ("null", "not_null"):
@@ -183,6 +186,14 @@ class SqlRepository(Repository[A]):
     def _loaded(self, rows: Iterable[Any]) -> list[A]:
         """The aggregates of ``rows`` (``_read``'s columns), tracked like ``get`` results."""
         return self.track(self._built(list(rows)))
+
+
+def _arity(condition: Condition) -> int:
+    """How many values an ``IN`` of the statement takes: the given count rounded up to a power
+    of two, so that a list of many ids is one of a few shapes, not one per count."""
+    if condition.op != "in" or not condition.value:
+        return 0
+    return 1 << (len(condition.value) - 1).bit_length()
 
 
 def _escaped(text: str) -> str:

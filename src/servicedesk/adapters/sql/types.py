@@ -65,9 +65,12 @@ def _sqlite_instant(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:  # the offset parsed with the text costs a seventh of ``replace(tzinfo=UTC)``
-        return datetime.fromisoformat(value + "+00:00")
+        found = datetime.fromisoformat(value + "+00:00")
     except ValueError:  # text written with an offset of its own (not by us): that instant
-        return datetime.fromisoformat(value).astimezone(UTC)
+        found = datetime.fromisoformat(value)
+    if found.tzinfo is None:  # a date alone, which takes no offset after it
+        return found.replace(tzinfo=UTC)
+    return found if found.tzinfo is UTC else found.astimezone(UTC)
 
 
 class Fen(sa.types.TypeDecorator[Decimal]):

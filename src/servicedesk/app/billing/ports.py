@@ -223,13 +223,10 @@ class BillingReports(abc.ABC):
         """
 
     @abc.abstractmethod
-    def overdue_statements(self, now: datetime) -> list[Statement]:
-        """Statements open past their due date at ``now``, oldest period first, then by id."""
-
-    @abc.abstractmethod
     def overdue_statement_rows(self, now: datetime) -> list[OverdueStatementRow]:
-        """``overdue_statements``' figures and addressees, in the same order, read from
-        projection columns (SQL: one join of statements and accounts)."""
+        """The statements open past their due date at ``now``, oldest period first, then by
+        id: their figures and addressees (SQL: one join of statements and accounts on
+        projection columns)."""
 
 
 def agreement_fees(

@@ -36,8 +36,8 @@ from servicedesk import convert
 from servicedesk.adapters import sealing
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk import json_scrub
+from servicedesk.adapters.sql.bulk.json_scalar import json_scalar
 from servicedesk.adapters.sql.fixed_statements import EVENT_REWRITE
-from servicedesk.adapters.sql.reports import json_scalar
 from servicedesk.adapters.sql.repository import RepositoryOf
 from servicedesk.adapters.sql.subject_keys import keys_of
 from servicedesk.adapters.sql.transaction import SqlTransaction

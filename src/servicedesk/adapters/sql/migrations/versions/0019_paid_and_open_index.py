@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -42,10 +43,9 @@ statements = sa.table(
 )
 
 
-def paid(document: dict[str, object]) -> Decimal:
+def paid(document: dict[str, Any]) -> Decimal:
     """The sum of a statement document's allocations (``Money`` as ``{"amount": "1.00"}``)."""
     allocations = document.get("allocations") or []
-    assert isinstance(allocations, list)
     found = sum((Decimal(str(a["amount"]["amount"])) for a in allocations), Decimal("0.00"))
     return found.quantize(Decimal("0.01"))
 
