@@ -102,3 +102,20 @@ def test_the_purge_patches_plain_rows_and_leaves_sealed_rows_to_their_key(
         view = desk.queries.request(RequestId(request_id), actor=Actor.system())
         assert view.requester.name == "[erased]"
     assert desk.records.verify().ok
+
+
+def test_forgetting_many_keys_refreshes_the_keys_statistics(sql_store: SqlStore) -> None:
+    """A purge forgets thousands of keys: the table's statistics are refreshed after it, or
+    PostgreSQL keeps the plan it made for a table of a few rows (a scan per lookup), and
+    every batch of a long purge took longer than the one before."""
+    from unittest import mock
+
+    from servicedesk.adapters.sql import statistics
+    from servicedesk.adapters.sql.subject_keys import keys_of
+
+    files = [f"request:r-{n}" for n in range(statistics.BIG_WRITE)]
+    with mock.patch.object(statistics, "refresh") as refresh, sql_store.unit_of_work() as uow:
+        keys_of(uow).forget(files)
+        uow.commit()
+    [(_connection, tables)] = [call.args for call in refresh.call_args_list]
+    assert t.subject_keys.name in tables

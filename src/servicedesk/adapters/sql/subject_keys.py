@@ -86,6 +86,9 @@ class SqlKeys:
             self.uow.run(insert(t.subject_keys), new)
         for file_id in file_ids:
             self._known[file_id] = None
+        # a purge forgets thousands at once: the planner must see the table as it now is, or
+        # PostgreSQL keeps the plan it made for a table of a few rows (a scan per lookup)
+        self.uow.wrote_in_bulk(len(file_ids), t.subject_keys.name)
 
 
 def keys_of(uow: SqlTransaction) -> SqlKeys:
