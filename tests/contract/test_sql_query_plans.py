@@ -241,15 +241,13 @@ def test_a_page_of_a_unit_s_requests_searches_the_unit_index(sql_store: SqlStore
     statement, parameters = _page_statement(sql_store, fetch)
     with sql_store.engine.connect() as connection:
         if dialect == "sqlite":
-            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-            details = " ".join(str(row[-1]) for row in plan) + " "
+            details = _sqlite_plan(connection, statement, parameters)
             assert "INDEX ix_service_requests_unit_registered_at_id" in details, details
             assert "SCAN service_requests " not in details, details
             assert "TEMP B-TREE" not in details, details
         else:
             connection.exec_driver_sql("SET enable_seqscan = off")
-            plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).all()
-            text = " ".join(str(row[0]) for row in plan)
+            text = _postgresql_plan(connection, statement, parameters)
             assert "ix_service_requests_unit_registered_at_id" in text, text
             assert "Sort" not in text, text
 
@@ -271,8 +269,7 @@ def test_a_page_of_the_oldest_open_requests_searches_the_open_index(sql_store: S
     statement, parameters = _page_statement(sql_store, fetch)
     with sql_store.engine.connect() as connection:
         if dialect == "sqlite":
-            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-            details = " ".join(str(row[-1]) for row in plan) + " "
+            details = _sqlite_plan(connection, statement, parameters)
             assert "INDEX ix_service_requests_is_open_registered_at_id" in details, details
             assert "TEMP B-TREE" not in details, details
         else:
@@ -282,12 +279,23 @@ def test_a_page_of_the_oldest_open_requests_searches_the_open_index(sql_store: S
             try:
                 _closed_copies(connection, "r-0", 2_000)
                 connection.exec_driver_sql("ANALYZE service_requests")
-                plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+                text = _postgresql_plan(connection, statement, parameters)
             finally:
                 copied.rollback()
-            text = " ".join(str(row[0]) for row in plan)
             assert "ix_service_requests_is_open_registered_at_id" in text, text
             assert "Sort" not in text, text
+
+
+def _sqlite_plan(connection: sa.Connection, statement: str, parameters: Any) -> str:
+    """SQLite's plan of ``statement``, its steps in one line (a space after the last)."""
+    plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+    return " ".join(str(row[-1]) for row in plan) + " "
+
+
+def _postgresql_plan(connection: sa.Connection, statement: str, parameters: Any) -> str:
+    """PostgreSQL's plan of ``statement``, its lines in one."""
+    plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+    return " ".join(str(row[0]) for row in plan)
 
 
 def _closed_copies(connection: sa.Connection, request_id: str, count: int) -> None:

@@ -91,9 +91,7 @@ class Pager:
         where = conditions(checked)
         zone = self.zone()
         with self.store.reading() as uow:
-            return read_page(
-                lists(uow), listing, where, window, lambda row, zone: view(row, who, zone), zone
-            )
+            return read_page(lists(uow), listing, where, window, lambda row: view(row, who, zone))
 
 
 class DeskQueries(ZonedQueries):

@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, Final, Generic, NoReturn, TypeVar, cast
@@ -325,16 +325,15 @@ def read_page(
     listing: Listing,
     where: Sequence[Condition],
     window: Window,
-    view: Callable[[Any, tzinfo | None], T],
-    zone: tzinfo | None,
+    view: Callable[[Any], T],
 ) -> Page[T]:
     """The page of views, one row more asked of the store to know whether another follows.
 
-    ``view`` builds each row's view with its times shown in ``zone``, the
-    organisation's: a page is not walked again for them (``zone.py``).
+    ``view`` builds each row's view with its times in the organisation's zone: a page
+    is not walked again for them (``zone.py``).
     """
     rows = lists.page(listing, where, attrs.evolve(window, limit=window.limit + 1))
     found = rows.rows[: window.limit]
     more = len(rows.rows) > window.limit
     cursor = encode_cursor(listing, window, found[-1]) if more else None
-    return Page(tuple(view(row, zone) for row in found), cursor, rows.count)
+    return Page(tuple(view(row) for row in found), cursor, rows.count)

@@ -101,7 +101,8 @@ SUBJECTS_OF = sa.select(t.subject_links.c.subject).where(
 @functools.cache
 def overdue_statements() -> sa.Select[Any]:
     """The statements open past their due date at ``:now`` with their account's unit and
-    holder (the accounts' listing columns), oldest period first, then by id."""
+    holder (the accounts' listing columns), oldest period first, then by id; its columns
+    are ``OverdueStatementRow``'s fields, in their order."""
     s, a = t.statements.table.c, t.accounts.table.c
     paid = sa.type_coerce(sa.func.coalesce(s.paid, 0), s.paid.type).label("paid")
     return (

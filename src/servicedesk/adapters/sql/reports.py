@@ -176,17 +176,4 @@ class SqlBillingReports(BillingReports):
 
     def overdue_statement_rows(self, now: datetime) -> list[OverdueStatementRow]:
         query = fixed_statements.overdue_statements()
-        return [
-            OverdueStatementRow(
-                id=row.id,
-                account_id=row.account_id,
-                period=row.period,
-                currency=row.currency,
-                total=row.total,
-                paid=row.paid,
-                due=row.due,
-                unit=row.unit,
-                holder=row.holder,
-            )
-            for row in self.uow.run(query, {"now": now})
-        ]
+        return [OverdueStatementRow(*row) for row in self.uow.run(query, {"now": now})]
