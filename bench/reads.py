@@ -296,19 +296,20 @@ def _sampled(path: Callable[[], object]) -> float:
 def raw_reads(url: str, n: int) -> dict[str, Any]:
     by_path: dict[str, list[tuple[str, Any]]] = pickle.loads(_statements_file(url).read_bytes())
     raw = Raw(url)
-
-    def replay(statements: list[tuple[str, Any]]) -> None:
-        cursor = raw.connection.cursor()
-        for statement, parameters in statements:
-            cursor.execute(statement, parameters)
-            if cursor.description is not None:
-                cursor.fetchall()
-        raw.commit()
-
     for statements in by_path.values():  # warm as the library's side is
-        replay(statements)
+        replay(raw, statements)
     parts: dict[str, float] = {}
     for name, statements in by_path.items():
-        parts[name] = _sampled(lambda statements=statements: replay(statements))
+        parts[name] = _sampled(lambda statements=statements: replay(raw, statements))
     raw.close()
     return {"count": len(parts), "seconds": sum(parts.values()), "parts": parts}
+
+
+def replay(raw: Raw, statements: list[tuple[str, Any]]) -> None:
+    """Run a path's statements with the driver alone, fetching every row, and commit."""
+    cursor = raw.connection.cursor()
+    for statement, parameters in statements:
+        cursor.execute(statement, parameters)
+        if cursor.description is not None:
+            cursor.fetchall()
+    raw.commit()

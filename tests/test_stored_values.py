@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy.dialects import sqlite
 
 from servicedesk.adapters.sql.types import Fen, _sqlite_instant
-from servicedesk.app.pages import member
+from servicedesk.app.pages import members
 from servicedesk.domain.money import Money
 from servicedesk.domain.requests import Status
 from servicedesk.domain.values import ItemId, RequestId
@@ -33,9 +35,23 @@ def test_stored_money_is_the_checked_money(fen: int) -> None:
 
 
 def test_a_stored_enum_is_the_member_and_an_unknown_value_is_refused() -> None:
-    assert member(Status, "closed") is Status.CLOSED
+    assert members(Status)["closed"] is Status.CLOSED
+    assert members(Status) is members(Status)  # one lookup per enum
     with pytest.raises(ValueError, match="no-such-status"):
-        member(Status, "no-such-status")
+        members(Status)["no-such-status"]
+    assert "no-such-status" not in members(Status)  # a refused value is not kept
+
+
+@pytest.mark.parametrize("given_fen", [3000, Decimal("3000"), -5, 0])
+def test_an_amount_reads_back_to_the_fen_however_the_driver_gives_the_whole_number(
+    given_fen: int | Decimal,
+) -> None:
+    read = Fen().result_processor(sqlite.dialect(), None)
+    amount = read(given_fen)
+    assert amount == Decimal(int(given_fen)) / 100
+    assert amount.as_tuple().exponent == -2  # two places, as every amount is held
+    assert read(None) is None
+    assert Fen().process_result_value(given_fen, sqlite.dialect()) == amount  # type: ignore[arg-type]
 
 
 @given(st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2200, 1, 1)))

@@ -80,7 +80,10 @@ def _check_fields(value: Any, limits: Limits, prefix: str) -> None:
     for field in attrs.fields(cls):
         if field.name.startswith("_") or not field.init:
             continue
-        _check(getattr(value, field.name), hints[field.name], limits, prefix + field.name)
+        given = getattr(value, field.name)
+        if given is field.default:  # the class's own default (a filter's unset fields)
+            continue
+        _check(given, hints[field.name], limits, prefix + field.name)
 
 
 def _kind(wanted: Any) -> str:
@@ -105,10 +108,21 @@ def _refuse(path: str, wanted: Any, got: Any) -> InvalidValue:
     )
 
 
+_SHAPES: dict[Any, tuple[Any, tuple[Any, ...]]] = {}
+
+
+def _shape(wanted: Any) -> tuple[Any, tuple[Any, ...]]:
+    """``wanted``'s origin and arguments, once per type (each field of each value asks)."""
+    found = _SHAPES.get(wanted)
+    if found is None:
+        found = _SHAPES[wanted] = (typing.get_origin(wanted), typing.get_args(wanted))
+    return found
+
+
 def _check(value: Any, wanted: Any, limits: Limits, path: str) -> None:
-    origin = typing.get_origin(wanted)
+    origin, args = _shape(wanted)
     if origin in (types.UnionType, typing.Union):
-        options = typing.get_args(wanted)
+        options = args
         if value is None and type(None) in options:
             return
         for option in options:
@@ -119,7 +133,6 @@ def _check(value: Any, wanted: Any, limits: Limits, path: str) -> None:
     if origin in (tuple, frozenset, set, list):
         if not isinstance(value, origin):
             raise _refuse(path, origin, value)
-        args = typing.get_args(wanted)
         item_type = args[0] if args else Any
         for number, item in enumerate(value):
             _check(item, item_type, limits, f"{path}[{number}]")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any, TypeVar
 
 from servicedesk.app.door import Limits
@@ -65,7 +65,7 @@ class Pager:
         filter_cls: type[F],
         given: object,
         conditions: Callable[[F], Sequence[Condition]],
-        view: Callable[[Any, Actor, tzinfo | None], T],
+        view: Callable[[Actor, tzinfo], Callable[[Any], T]],
         *,
         actor: Actor | None,
         limit: object = DEFAULT_LIMIT,
@@ -76,7 +76,8 @@ class Pager:
     ) -> Page[T]:
         """Checked at the door (filter, then page), then the permission, then one page read.
 
-        ``view`` builds a row's view for the reader, its times in the zone given.
+        ``view`` gives, once a page, what builds a row's view for the reader with its times
+        in the zone given.
         """
         checked: F = check_filter(given, filter_cls, self.limits)
         window = window_of(
@@ -89,9 +90,9 @@ class Pager:
         )
         who = self.access.check(query, actor)
         where = conditions(checked)
-        zone = self.zone()
+        zone = self.zone() or UTC  # a store's instants are in UTC: shown as they are
         with self.store.reading() as uow:
-            return read_page(lists(uow), listing, where, window, lambda row: view(row, who, zone))
+            return read_page(lists(uow), listing, where, window, view(who, zone))
 
 
 class DeskQueries(ZonedQueries):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import abc
 import base64
 import binascii
+import functools
 import hashlib
 import json
 from collections import namedtuple
@@ -23,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any, Final, Generic, NoReturn, TypeVar, cast
+from typing import Any, Final, Generic, NoReturn, TypeVar
 
 import attrs
 
@@ -115,13 +116,23 @@ class Listing:
 E = TypeVar("E", bound=Enum)
 
 
-def member(kind: type[E], value: Any) -> E:
-    """``kind(value)`` for a value a store wrote: the enum's call goes through its lookup
-    machinery, and a page's few enums a row cost more than the rest of the row."""
-    try:
-        return cast(E, kind._value2member_map_[value])
-    except KeyError:
-        return kind(value)  # the enum's own error, as for any other value
+class Members(dict[Any, E]):
+    """An enum's members by the value a store wrote: looked up as a plain dict is (a
+    page's few enums a row cost more than the rest of the row through the enum's call);
+    a value that is no member's raises the enum's own error, as for any other value."""
+
+    def __init__(self, kind: type[E]) -> None:
+        super().__init__(kind._value2member_map_)
+        self.kind = kind
+
+    def __missing__(self, value: Any) -> E:
+        return self.kind(value)
+
+
+@functools.cache
+def members(kind: type[E]) -> Members[E]:
+    """``kind``'s members by stored value: ``members(Status)[row.status]``."""
+    return Members(kind)
 
 
 def _stored(value: Any) -> Any:
@@ -336,4 +347,4 @@ def read_page(
     found = rows.rows[: window.limit]
     more = len(rows.rows) > window.limit
     cursor = encode_cursor(listing, window, found[-1]) if more else None
-    return Page(tuple(view(row) for row in found), cursor, rows.count)
+    return Page(tuple(map(view, found)), cursor, rows.count)

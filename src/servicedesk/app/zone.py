@@ -36,11 +36,6 @@ def in_zone(value: T, zone: tzinfo) -> T:
     return _moved(value, zone)  # type: ignore[no-any-return]
 
 
-def instant(value: datetime, zone: tzinfo | None) -> datetime:
-    """``value`` shown in ``zone`` (None: as it is): what a view built in the zone calls."""
-    return value if zone is None else value.astimezone(zone)
-
-
 def _moved(value: Any, zone: tzinfo) -> Any:
     if isinstance(value, Page):  # its views were built in the zone (``pages.read_page``)
         return value

@@ -480,6 +480,8 @@ class Policies:
         result = self._call(name, **kwargs)
         if isinstance(result, str) or not isinstance(result, Collection) or not (result or empty):
             raise _garbage(name, result, wanted)
+        if type(result) is frozenset and all(type(role) is Role for role in result):
+            return result  # already the answer (the defaults'): every query asks
         try:
             return frozenset(Role(role) for role in result)
         except ValueError:

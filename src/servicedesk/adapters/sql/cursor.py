@@ -21,6 +21,7 @@ the tests' statement counts) is given every statement through SQLAlchemy.
 
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -158,16 +159,22 @@ def run(
             dialect=dialect,
         ) from error
     if compiled.row is not None:
-        make, converting = compiled.row._make, compiled.converting
-        if converting:
-            rows = [make(_converted(r, converting)) for r in rows]
-        else:
-            rows = [make(r) for r in rows]
+        rows = _named(rows, compiled.row, compiled.converting)
     return Rows(rows, cursor.rowcount)
 
 
-def _converted(row: Any, converting: tuple[tuple[int, Callable[[Any], Any]], ...]) -> list[Any]:
-    values = list(row)
+def _named(
+    rows: list[Any], row: Any, converting: tuple[tuple[int, Callable[[Any], Any]], ...]
+) -> list[Any]:
+    """``rows`` as ``row`` tuples, each column that converts converted.
+
+    Column by column: one ``map`` a converting column, no list built per row, and each
+    row made by ``tuple.__new__`` (``_make`` checks a length the statement fixed).
+    """
+    make = functools.partial(tuple.__new__, row)
+    if not converting or not rows:
+        return list(map(make, rows))
+    columns: list[Any] = list(zip(*rows, strict=True))
     for i, process in converting:
-        values[i] = process(values[i])
-    return values
+        columns[i] = map(process, columns[i])
+    return list(map(make, zip(*columns, strict=True)))

@@ -10,6 +10,7 @@ retries).  The aggregate's events go to the event log in the same transaction.
 
 from __future__ import annotations
 
+import functools
 import os
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, overload
@@ -243,14 +244,39 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
         super().__init__(store, engine)
         self._opened: list[SqlRepository[Any]] = []  # in the order of the lines above
         self._event_rows: list[dict[str, Any]] = []
-        self.events = SqlEventLog(self, self.repository_of, KINDS)
-        self.idempotency = SqlIdempotencyKeys(self)
-        self.audit = SqlAuditLog(self)
-        self.personal_data = SqlPersonalData(self, self.repository_of)
-        self.request_reports = SqlRequestReports(self)
-        self.quality_reports = SqlQualityReports(self)
-        self.billing_reports = SqlBillingReports(self)
-        self.appraisal_reports = SqlAppraisalReports(self)
+
+    # Made when first asked: a read asks for one of them, or none, and a page costs little.
+    @functools.cached_property
+    def events(self) -> SqlEventLog:  # type: ignore[override]
+        return SqlEventLog(self, self.repository_of, KINDS)
+
+    @functools.cached_property
+    def idempotency(self) -> SqlIdempotencyKeys:  # type: ignore[override]
+        return SqlIdempotencyKeys(self)
+
+    @functools.cached_property
+    def audit(self) -> SqlAuditLog:  # type: ignore[override]
+        return SqlAuditLog(self)
+
+    @functools.cached_property
+    def personal_data(self) -> SqlPersonalData:  # type: ignore[override]
+        return SqlPersonalData(self, self.repository_of)
+
+    @functools.cached_property
+    def request_reports(self) -> SqlRequestReports:  # type: ignore[override]
+        return SqlRequestReports(self)
+
+    @functools.cached_property
+    def quality_reports(self) -> SqlQualityReports:  # type: ignore[override]
+        return SqlQualityReports(self)
+
+    @functools.cached_property
+    def billing_reports(self) -> SqlBillingReports:  # type: ignore[override]
+        return SqlBillingReports(self)
+
+    @functools.cached_property
+    def appraisal_reports(self) -> SqlAppraisalReports:  # type: ignore[override]
+        return SqlAppraisalReports(self)
 
     def repository(self, kind: AggregateKind[S]) -> S:
         """The repository of ``kind`` in this unit of work, made now if not yet."""

@@ -13,8 +13,7 @@ from typing import Any
 
 import attrs
 
-from servicedesk.app.pages import Condition, Listing, member
-from servicedesk.app.zone import instant
+from servicedesk.app.pages import Condition, Listing, members
 from servicedesk.domain.accounts import AccountStatus
 from servicedesk.domain.billing import (
     AccountId,
@@ -82,7 +81,7 @@ class AccountFilter:
         return found
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # in a dict: sets its fields at half the cost of slots
 class AccountRow:
     id: AccountId
     unit: str
@@ -93,15 +92,15 @@ class AccountRow:
     opened_at: datetime
 
     @classmethod
-    def of(cls, row: Any, zone: tzinfo | None, *, revealed: bool) -> AccountRow:
+    def of(cls, row: Any, zone: tzinfo, *, revealed: bool) -> AccountRow:
         return cls(
             id=AccountId.stored(row.id),
             unit=row.unit if revealed else mask(row.unit, 2),
             holder=row.holder if revealed else mask(row.holder),
-            kind=member(RequesterKind, row.kind),
-            status=member(AccountStatus, row.status),
+            kind=members(RequesterKind)[row.kind],
+            status=members(AccountStatus)[row.status],
             balance=_money(row, "balance"),
-            opened_at=instant(row.opened_at, zone),
+            opened_at=row.opened_at.astimezone(zone),
         )
 
 
@@ -152,7 +151,7 @@ class StatementFilter:
         return found
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # in a dict: sets its fields at half the cost of slots
 class StatementRow:
     id: StatementId
     account_id: AccountId
@@ -164,16 +163,16 @@ class StatementRow:
     overdue: bool
 
     @classmethod
-    def of(cls, row: Any, now: datetime, zone: tzinfo | None) -> StatementRow:
+    def of(cls, row: Any, now: datetime, zone: tzinfo) -> StatementRow:
         open_until = row.open_due
         return cls(
             id=StatementId.stored(row.id),
             account_id=AccountId.stored(row.account_id),
             period=stored_period(row.period),
-            status=member(StatementStatus, row.status),
+            status=members(StatementStatus)[row.status],
             total=_money(row, "total"),
             paid=_money(row, "paid"),
-            due=instant(row.due, zone),
+            due=row.due.astimezone(zone),
             overdue=open_until is not None and open_until < now,
         )
 
@@ -219,7 +218,7 @@ class PaymentFilter:
         return found
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # in a dict: sets its fields at half the cost of slots
 class PaymentRow:
     id: PaymentId
     account_id: AccountId
@@ -230,13 +229,13 @@ class PaymentRow:
     voided: bool
 
     @classmethod
-    def of(cls, row: Any, zone: tzinfo | None) -> PaymentRow:
+    def of(cls, row: Any, zone: tzinfo) -> PaymentRow:
         return cls(
             id=PaymentId.stored(row.id),
             account_id=AccountId.stored(row.account_id),
-            at=instant(row.paid_at, zone),
+            at=row.paid_at.astimezone(zone),
             amount=_money(row, "amount"),
-            purpose=member(PaymentPurpose, row.purpose),
+            purpose=members(PaymentPurpose)[row.purpose],
             receipt_id=ReceiptId.stored(row.receipt_id),
             voided=bool(row.voided),
         )
@@ -278,7 +277,7 @@ class ReceiptFilter:
         return found
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # in a dict: sets its fields at half the cost of slots
 class ReceiptRow:
     id: ReceiptId
     series: SeriesId
@@ -289,13 +288,13 @@ class ReceiptRow:
     voided: bool
 
     @classmethod
-    def of(cls, row: Any, zone: tzinfo | None) -> ReceiptRow:
+    def of(cls, row: Any, zone: tzinfo) -> ReceiptRow:
         return cls(
             id=ReceiptId.stored(row.id),
             series=SeriesId.stored(row.series),
             number=int(row.number),
             account_id=AccountId.stored(row.account_id),
             amount=_money(row, "amount"),
-            issued_at=instant(row.issued_at, zone),
+            issued_at=row.issued_at.astimezone(zone),
             voided=bool(row.voided),
         )

@@ -8,8 +8,9 @@ flags the loss-making ones for the manager's review (rule catalogue.loss-review)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
@@ -34,7 +35,7 @@ from servicedesk.app.page_queries import DeskQueries
 from servicedesk.app.pages import DEFAULT_LIMIT, Condition, Page, Window
 from servicedesk.app.records.ports import SettlementVoucher
 from servicedesk.app.unit_of_work import UnitOfWork
-from servicedesk.app.zone import built_in_zone, instant
+from servicedesk.app.zone import built_in_zone
 from servicedesk.domain.accounts import Account, AccountStatus, EntryKind
 from servicedesk.domain.billing import (
     AccountId,
@@ -140,7 +141,7 @@ class StatementView:
         )
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # in a dict: sets its fields at half the cost of slots
 class OverdueStatement:
     """A statement past its due date with money still due, as the overdue report lists it:
     ``StatementView``'s figures and addressee without the lines (``billing.statement`` has
@@ -160,7 +161,7 @@ class OverdueStatement:
     holder: str
 
     @classmethod
-    def of(cls, row: OverdueStatementRow, zone: tzinfo | None, *, whole: bool) -> OverdueStatement:
+    def of(cls, row: OverdueStatementRow, zone: tzinfo, *, whole: bool) -> OverdueStatement:
         return cls(
             id=StatementId.stored(row.id),
             account_id=AccountId.stored(row.account_id),
@@ -168,7 +169,7 @@ class OverdueStatement:
             total=Money.stored(row.total, row.currency),
             paid=Money.stored(row.paid, row.currency),
             amount_due=Money.stored(row.total - row.paid, row.currency),  # exact: both in fen
-            due=instant(row.due, zone),
+            due=row.due.astimezone(zone),
             status=StatementStatus.OPEN,
             overdue=True,
             unit=row.unit if whole else mask(row.unit, 2),
@@ -303,8 +304,8 @@ class BillingQueries(DeskQueries):
             AccountFilter,
             filter,
             lambda f: f.conditions(),
-            lambda row, who, zone: AccountRow.of(
-                row, zone, revealed=self._pager.reveals(who, "billing.account")
+            lambda who, zone: partial(
+                AccountRow.of, zone=zone, revealed=self._pager.reveals(who, "billing.account")
             ),
             actor=actor,
             limit=limit,
@@ -344,7 +345,7 @@ class BillingQueries(DeskQueries):
             StatementFilter,
             filter,
             lambda f: f.conditions(at, self._accounts_of(f.unit)),
-            lambda row, _who, zone: StatementRow.of(row, at, zone),
+            lambda _who, zone: partial(StatementRow.of, now=at, zone=zone),
             actor=actor,
             limit=limit,
             cursor=cursor,
@@ -372,7 +373,7 @@ class BillingQueries(DeskQueries):
             PaymentFilter,
             filter,
             lambda f: f.conditions(),
-            lambda row, _who, zone: PaymentRow.of(row, zone),
+            lambda _who, zone: partial(PaymentRow.of, zone=zone),
             actor=actor,
             limit=limit,
             cursor=cursor,
@@ -400,7 +401,7 @@ class BillingQueries(DeskQueries):
             ReceiptFilter,
             filter,
             lambda f: f.conditions(),
-            lambda row, _who, zone: ReceiptRow.of(row, zone),
+            lambda _who, zone: partial(ReceiptRow.of, zone=zone),
             actor=actor,
             limit=limit,
             cursor=cursor,
@@ -531,7 +532,7 @@ class BillingQueries(DeskQueries):
         """Statements past their due date with money still due, oldest period first, each
         with its figures and addressee (its lines: ``statement``)."""
         reader = self.access.check("billing.overdue_statements", actor)
-        at, whole, zone = self._now(now), self._addressed(reader), self.zone()
+        at, whole, zone = self._now(now), self._addressed(reader), self.zone() or UTC
         with self.store.reading() as uow:
             rows = uow.billing_reports.overdue_statement_rows(at)
         return [OverdueStatement.of(row, zone, whole=whole) for row in rows]

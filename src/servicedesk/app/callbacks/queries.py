@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 import attrs
 
@@ -181,7 +182,7 @@ class QualityQueries(DeskQueries):
             CallbackFilter,
             filter,
             lambda f: f.conditions(),
-            lambda row, _who, zone: CallbackRow.of(row, zone),
+            lambda _who, zone: partial(CallbackRow.of, zone=zone),
             actor=actor,
             limit=limit,
             cursor=cursor,

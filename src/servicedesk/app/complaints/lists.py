@@ -12,8 +12,7 @@ from typing import Any
 
 import attrs
 
-from servicedesk.app.pages import Condition, Listing, member
-from servicedesk.app.zone import instant
+from servicedesk.app.pages import Condition, Listing, members
 from servicedesk.domain.callbacks import CallbackStatus, Month
 from servicedesk.domain.complaints import CallbackId, Complaint, ComplaintId, ComplaintStatus
 from servicedesk.domain.requests import Channel, Urgency
@@ -69,7 +68,7 @@ class ComplaintFilter:
         return found
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # in a dict: sets its fields at half the cost of slots
 class ComplaintRow:
     id: ComplaintId
     status: ComplaintStatus
@@ -82,17 +81,17 @@ class ComplaintRow:
     overdue: bool
 
     @classmethod
-    def of(cls, row: Any, now: datetime, zone: tzinfo | None) -> ComplaintRow:
+    def of(cls, row: Any, now: datetime, zone: tzinfo) -> ComplaintRow:
         due = row.clock_due
         return cls(
             id=ComplaintId.stored(row.id),
-            status=member(ComplaintStatus, row.status),
-            channel=member(Channel, row.channel),
+            status=members(ComplaintStatus)[row.status],
+            channel=members(Channel)[row.channel],
             category=row.category,
-            urgency=member(Urgency, row.urgency),
+            urgency=members(Urgency)[row.urgency],
             owner=ActorId.stored(row.owner),
-            filed_at=instant(row.filed_at, zone),
-            clock_due=None if due is None else instant(due, zone),
+            filed_at=row.filed_at.astimezone(zone),
+            clock_due=None if due is None else due.astimezone(zone),
             overdue=due is not None and due < now,
         )
 
@@ -141,7 +140,7 @@ class CallbackFilter:
         return found
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # in a dict: sets its fields at half the cost of slots
 class CallbackRow:
     id: CallbackId
     month: Month
@@ -151,13 +150,13 @@ class CallbackRow:
     attempts: int
 
     @classmethod
-    def of(cls, row: Any, zone: tzinfo | None) -> CallbackRow:
+    def of(cls, row: Any, zone: tzinfo) -> CallbackRow:
         attempt_at = row.next_attempt_at
         return cls(
             id=CallbackId.stored(row.id),
             month=_month(row.month),
-            status=member(CallbackStatus, row.status),
+            status=members(CallbackStatus)[row.status],
             request_id=RequestId.stored(row.request_id),
-            next_attempt_at=None if attempt_at is None else instant(attempt_at, zone),
+            next_attempt_at=None if attempt_at is None else attempt_at.astimezone(zone),
             attempts=int(row.attempts),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import attrs
@@ -161,7 +162,7 @@ class ComplaintQueries(DeskQueries):
             ComplaintFilter,
             filter,
             lambda f: f.conditions(at),
-            lambda row, _who, zone: ComplaintRow.of(row, at, zone),
+            lambda _who, zone: partial(ComplaintRow.of, now=at, zone=zone),
             actor=actor,
             limit=limit,
             cursor=cursor,

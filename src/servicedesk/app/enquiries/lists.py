@@ -11,8 +11,7 @@ from typing import Any
 
 import attrs
 
-from servicedesk.app.pages import Condition, Listing, member
-from servicedesk.app.zone import instant
+from servicedesk.app.pages import Condition, Listing, members
 from servicedesk.domain.enquiries import EnquiryId, EnquiryKind, EnquiryStatus
 from servicedesk.domain.requests import Channel
 from servicedesk.domain.values import ActorId
@@ -65,7 +64,7 @@ class EnquiryFilter:
         return found
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # in a dict: sets its fields at half the cost of slots
 class EnquiryRow:
     id: EnquiryId
     status: EnquiryStatus
@@ -77,15 +76,15 @@ class EnquiryRow:
     overdue: bool
 
     @classmethod
-    def of(cls, row: Any, now: datetime, zone: tzinfo | None) -> EnquiryRow:
+    def of(cls, row: Any, now: datetime, zone: tzinfo) -> EnquiryRow:
         due = row.open_due
         return cls(
             id=EnquiryId.stored(row.id),
-            status=member(EnquiryStatus, row.status),
-            kind=member(EnquiryKind, row.enquiry_kind),
-            channel=member(Channel, row.channel),
+            status=members(EnquiryStatus)[row.status],
+            kind=members(EnquiryKind)[row.enquiry_kind],
+            channel=members(Channel)[row.channel],
             owner=ActorId.stored(row.owner),
-            taken_at=instant(row.taken_at, zone),
-            due=None if due is None else instant(due, zone),
+            taken_at=row.taken_at.astimezone(zone),
+            due=None if due is None else due.astimezone(zone),
             overdue=due is not None and due < now,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import attrs
@@ -124,7 +125,7 @@ class EnquiryQueries(DeskQueries):
             EnquiryFilter,
             filter,
             lambda f: f.conditions(at),
-            lambda row, _who, zone: EnquiryRow.of(row, at, zone),
+            lambda _who, zone: partial(EnquiryRow.of, now=at, zone=zone),
             actor=actor,
             limit=limit,
             cursor=cursor,

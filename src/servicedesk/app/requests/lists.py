@@ -12,8 +12,7 @@ from typing import Any
 
 import attrs
 
-from servicedesk.app.pages import Condition, Listing, member
-from servicedesk.app.zone import instant
+from servicedesk.app.pages import Condition, Listing, members
 from servicedesk.domain.money import DEFAULT_CURRENCY, Money
 from servicedesk.domain.privacy import subject_key
 from servicedesk.domain.requests import TERMINAL, Channel, ServiceRequest, Status, Urgency
@@ -109,7 +108,7 @@ class RequestFilter:
         return found
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # in a dict: sets its fields at half the cost of slots
 class RequestRow:
     """One line of a request list; ``unit`` is masked unless the caller may read the request."""
 
@@ -126,19 +125,19 @@ class RequestRow:
     price: Money | None
 
     @classmethod
-    def of(cls, row: Any, now: datetime, zone: tzinfo | None, *, revealed: bool) -> RequestRow:
+    def of(cls, row: Any, now: datetime, zone: tzinfo, *, revealed: bool) -> RequestRow:
         due = row.deadline_due
         price = row.price
         return cls(
             id=RequestId.stored(row.id),
-            status=member(Status, row.status),
-            channel=member(Channel, row.channel),
-            urgency=member(Urgency, row.urgency),
-            registered_at=instant(row.registered_at, zone),
+            status=members(Status)[row.status],
+            channel=members(Channel)[row.channel],
+            urgency=members(Urgency)[row.urgency],
+            registered_at=row.registered_at.astimezone(zone),
             unit=row.unit if revealed else mask(row.unit, 2),
             item_id=ItemId.stored(row.item_id) if row.item_id is not None else None,
             worker_id=WorkerId.stored(row.worker_id) if row.worker_id is not None else None,
-            deadline_due=None if due is None else instant(due, zone),
+            deadline_due=None if due is None else due.astimezone(zone),
             overdue=due is not None and due < now,
             price=Money.stored(price, DEFAULT_CURRENCY) if price is not None else None,
         )
@@ -180,7 +179,7 @@ class WorkerFilter:
         return found
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # in a dict: sets its fields at half the cost of slots
 class WorkerRow:
     id: WorkerId
     available: bool

@@ -7,6 +7,7 @@ without committing.  Their results convert to JSON with ``convert.unstructure``.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import attrs
@@ -258,8 +259,11 @@ class Queries(DeskQueries):
             RequestFilter,
             filter,
             lambda f: f.conditions(at),
-            lambda row, who, zone: RequestRow.of(
-                row, at, zone, revealed=self._pager.reveals(who, "queries.request")
+            lambda who, zone: partial(
+                RequestRow.of,
+                now=at,
+                zone=zone,
+                revealed=self._pager.reveals(who, "queries.request"),
             ),
             actor=actor,
             limit=limit,
@@ -313,7 +317,7 @@ class Queries(DeskQueries):
             WorkerFilter,
             filter,
             lambda f: f.conditions(),
-            lambda row, _who, _zone: WorkerRow.of(row),
+            lambda _who, _zone: WorkerRow.of,
             actor=actor,
             limit=limit,
             cursor=cursor,
