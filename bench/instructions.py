@@ -1,8 +1,8 @@
 """The read paths counted in instructions, not seconds: ``python -m bench.instructions``.
 
 On a shared machine a page's time moves by half between runs; the instructions
-a path runs do not (``valgrind --tool=callgrind`` counts them, the same within
-a tenth of a percent run after run).  Each path of ``bench/reads.py`` is run
+a path runs hardly do (``valgrind --tool=callgrind`` counts them, the same within
+1% run after run).  Each path of ``bench/reads.py`` is run
 in a child under callgrind, with instrumentation off through the imports and
 the warm-up, then on for ``--times`` runs of the path; the raw side replays the
 statements the library ran, with the driver alone, as ``bench.reads`` does.

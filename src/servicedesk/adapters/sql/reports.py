@@ -8,6 +8,7 @@ rows the index found (``json_scalar``).  The memory store's answers
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -176,4 +177,8 @@ class SqlBillingReports(BillingReports):
 
     def overdue_statement_rows(self, now: datetime) -> list[OverdueStatementRow]:
         query = fixed_statements.overdue_statements()
-        return [OverdueStatementRow(*row) for row in self.uow.run(query, {"now": now})]
+        return list(map(_OVERDUE_ROW, self.uow.run(query, {"now": now})))
+
+
+#: A row of ``fixed_statements.overdue_statements`` as the port's row: its columns in order.
+_OVERDUE_ROW = functools.partial(tuple.__new__, OverdueStatementRow)
