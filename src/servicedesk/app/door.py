@@ -122,14 +122,13 @@ def _shape(wanted: Any) -> tuple[Any, tuple[Any, ...]]:
 def _check(value: Any, wanted: Any, limits: Limits, path: str) -> None:
     origin, args = _shape(wanted)
     if origin in (types.UnionType, typing.Union):
-        options = args
-        if value is None and type(None) in options:
+        if value is None and type(None) in args:
             return
-        for option in options:
+        for option in args:
             if option is not type(None) and _matches(value, option):
                 _check(value, option, limits, path)
                 return
-        raise _refuse(path, next(o for o in options if o is not type(None)), value)
+        raise _refuse(path, next(o for o in args if o is not type(None)), value)
     if origin in (tuple, frozenset, set, list):
         if not isinstance(value, origin):
             raise _refuse(path, origin, value)

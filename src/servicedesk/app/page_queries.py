@@ -30,7 +30,7 @@ F = TypeVar("F")
 class Pager:
     """Answers the paged lists of one area's query object."""
 
-    def __init__(self, store: Store, access: Access, zone: Callable[[], tzinfo | None]) -> None:
+    def __init__(self, store: Store, access: Access, zone: Callable[[], tzinfo]) -> None:
         self.store = store
         self.zone = zone
         self.policies: Policies = access.policies
@@ -90,7 +90,7 @@ class Pager:
         )
         who = self.access.check(query, actor)
         where = conditions(checked)
-        zone = self.zone() or UTC  # a store's instants are in UTC: shown as they are
+        zone = self.zone()
         with self.store.reading() as uow:
             return read_page(lists(uow), listing, where, window, view(who, zone))
 
@@ -111,7 +111,12 @@ class DeskQueries(ZonedQueries):
         self.policies = policies
         self.clock = clock
         self.access = access
-        self._pager = Pager(store, access, self.zone)
+        self._pager = Pager(store, access, self._view_zone)
+
+    def _view_zone(self) -> tzinfo:
+        """The zone views are built in: the organisation's, or UTC, the zone a store's
+        instants are in, for a desk without one (its times shown as they are)."""
+        return self.zone() or UTC
 
     def _now(self, now: datetime | None) -> datetime:
         return aware(now if now is not None else self.clock(), "time")

@@ -97,10 +97,6 @@ def _currency(value: str) -> str:
     return value
 
 
-#: How ``stored`` amounts are made without their checks, bound once: a page makes hundreds.
-_new, _set = object.__new__, object.__setattr__
-
-
 @attrs.frozen(order=False)
 class Money:
     """An exact amount, always held to the fen, in one currency."""
@@ -116,9 +112,9 @@ class Money:
     def stored(cls, amount: Decimal, currency: str) -> Money:
         """An amount a store read back (exact fen, checked when written): not checked again,
         since a page of rows makes hundreds and the checks cost more than the rest of a row."""
-        made = _new(cls)
-        _set(made, "amount", amount)
-        _set(made, "currency", currency)
+        made = object.__new__(cls)
+        object.__setattr__(made, "amount", amount)
+        object.__setattr__(made, "currency", currency)
         return made
 
     @classmethod

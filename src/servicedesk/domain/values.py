@@ -44,10 +44,6 @@ def _identifier(value: str | Identifier, made: Any) -> str:
     return value
 
 
-#: How ``stored`` values are made without their checks, bound once: a page makes hundreds.
-_new, _set = object.__new__, object.__setattr__
-
-
 @attrs.frozen
 class Identifier:
     """A typed id: a ``RequestId`` is never mistaken for an ``ItemId``."""
@@ -67,8 +63,8 @@ class Identifier:
     def stored(cls, value: str) -> Self:
         """The id a store read back: checked when it was written, so not checked again (a
         page of rows makes hundreds, and the check is most of an id's cost)."""
-        made = _new(cls)
-        _set(made, "value", value)
+        made = object.__new__(cls)
+        object.__setattr__(made, "value", value)
         return made
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Identifier:

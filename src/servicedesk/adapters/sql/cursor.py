@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import functools
 from collections import namedtuple
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 Processor = Callable[[Any], Any] | None
+R = TypeVar("R", bound=tuple[Any, ...])
 
 
 @attrs.frozen
@@ -102,6 +103,12 @@ def compile_for(statement: sa.Executable, dialect: Dialect, keys: Sequence[str])
     )
 
 
+def tuple_maker(row: type[R]) -> Callable[[Iterable[Any]], R]:
+    """What makes a ``row`` (a named tuple) of a statement's columns, in C: by
+    ``tuple.__new__``, without the length check of ``_make`` (the statement fixes it)."""
+    return functools.partial(tuple.__new__, row)
+
+
 class Rows:
     """What a run returned: the rows (attributes by column name) and the rows changed."""
 
@@ -168,10 +175,9 @@ def _named(
 ) -> list[Any]:
     """``rows`` as ``row`` tuples, each column that converts converted.
 
-    Column by column: one ``map`` a converting column, no list built per row, and each
-    row made by ``tuple.__new__`` (``_make`` checks a length the statement fixed).
+    Column by column: one ``map`` a converting column, no list built per row.
     """
-    make = functools.partial(tuple.__new__, row)
+    make = tuple_maker(row)
     if not converting or not rows:
         return list(map(make, rows))
     columns: list[Any] = list(zip(*rows, strict=True))

@@ -8,14 +8,13 @@ rows the index found (``json_scalar``).  The memory store's answers
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
-from servicedesk.adapters.sql import fixed_statements
+from servicedesk.adapters.sql import cursor, fixed_statements
 from servicedesk.adapters.sql import tables as t
 from servicedesk.adapters.sql.bulk.json_scalar import json_scalar
 from servicedesk.adapters.sql.repository import SqlRepository
@@ -177,8 +176,5 @@ class SqlBillingReports(BillingReports):
 
     def overdue_statement_rows(self, now: datetime) -> list[OverdueStatementRow]:
         query = fixed_statements.overdue_statements()
-        return list(map(_OVERDUE_ROW, self.uow.run(query, {"now": now})))
-
-
-#: A row of ``fixed_statements.overdue_statements`` as the port's row: its columns in order.
-_OVERDUE_ROW = functools.partial(tuple.__new__, OverdueStatementRow)
+        # its columns are the port row's, in order
+        return list(map(cursor.tuple_maker(OverdueStatementRow), self.uow.run(query, {"now": now})))

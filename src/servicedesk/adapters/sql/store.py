@@ -10,8 +10,8 @@ retries).  The aggregate's events go to the event log in the same transaction.
 
 from __future__ import annotations
 
-import functools
 import os
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, overload
 
@@ -70,6 +70,7 @@ from servicedesk.adapters.sql.tables import AggregateTable
 from servicedesk.adapters.sql.transaction import SqlTransaction
 from servicedesk.app import unit_of_work as ports
 from servicedesk.app.repository import Aggregate, Repository
+from servicedesk.domain.aggregate import Aggregate as DomainAggregate
 from servicedesk.domain.errors import (
     ConcurrencyConflict,
     NotFound,
@@ -79,6 +80,7 @@ from servicedesk.domain.errors import (
 from servicedesk.i18n import _
 
 S = TypeVar("S", bound=SqlRepository[Any])
+H = TypeVar("H")
 
 
 class SqlStore:
@@ -175,29 +177,38 @@ class SqlStore:
         return f"SqlStore({self.url.render_as_string(hide_password=True)!r})"
 
 
-class AggregateKind(Generic[S]):
-    """One line of ``SqlUnitOfWork``'s table: an attribute, its table, its repository class.
+class MadeWhenRead(Generic[H]):
+    """One line of ``SqlUnitOfWork``'s table: an attribute made from the unit of work the
+    first time it is read, and from then on an ordinary attribute of that unit of work."""
 
-    Reading the attribute makes the repository, the first time in a unit of
-    work; from then on it is an ordinary attribute of that unit of work.
-    """
-
-    def __init__(self, table: AggregateTable, repository: type[S]) -> None:
-        self.table = table
-        self.repository = repository
+    def __init__(self, make: Callable[[SqlUnitOfWork], H]) -> None:
+        self.make = make
         self.attribute = ""
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self.attribute = name
 
     @overload
-    def __get__(self, uow: None, owner: type[Any]) -> AggregateKind[S]: ...
+    def __get__(self, uow: None, owner: type[Any]) -> Self: ...
 
     @overload
-    def __get__(self, uow: SqlUnitOfWork, owner: type[Any]) -> S: ...
+    def __get__(self, uow: SqlUnitOfWork, owner: type[Any]) -> H: ...
 
-    def __get__(self, uow: SqlUnitOfWork | None, owner: type[Any]) -> S | AggregateKind[S]:
-        return self if uow is None else uow.repository(self)
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type[Any]) -> H | Self:
+        if uow is None:
+            return self
+        made = uow.__dict__[self.attribute] = self.make(uow)
+        return made
+
+
+class AggregateKind(MadeWhenRead[S]):
+    """A repository's line: its attribute, its table and its repository class, the
+    repository made by ``SqlUnitOfWork.repository`` (which keeps it among those in use)."""
+
+    def __init__(self, table: AggregateTable, repository: type[S]) -> None:
+        super().__init__(lambda uow: uow.repository(self))
+        self.table = table
+        self.repository = repository
 
 
 class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
@@ -240,43 +251,20 @@ class SqlUnitOfWork(SqlTransaction, ports.UnitOfWork):
     staff_files = AggregateKind(t.staff_files, SqlStaffFiles)
     item_requirements = AggregateKind(t.item_requirements, SqlItemRequirements)
 
+    # what is not a repository, made as they are when first read: a read uses one or none
+    events = MadeWhenRead(lambda uow: SqlEventLog(uow, uow.repository_of, KINDS))
+    idempotency = MadeWhenRead(SqlIdempotencyKeys)
+    audit = MadeWhenRead(SqlAuditLog)
+    personal_data = MadeWhenRead(lambda uow: SqlPersonalData(uow, uow.repository_of))
+    request_reports = MadeWhenRead(SqlRequestReports)
+    quality_reports = MadeWhenRead(SqlQualityReports)
+    billing_reports = MadeWhenRead(SqlBillingReports)
+    appraisal_reports = MadeWhenRead(SqlAppraisalReports)
+
     def __init__(self, store: SqlStore, engine: sa.Engine | None = None) -> None:
         super().__init__(store, engine)
         self._opened: list[SqlRepository[Any]] = []  # in the order of the lines above
         self._event_rows: list[dict[str, Any]] = []
-
-    # Made when first asked: a read asks for one of them, or none, and a page costs little.
-    @functools.cached_property
-    def events(self) -> SqlEventLog:  # type: ignore[override]
-        return SqlEventLog(self, self.repository_of, KINDS)
-
-    @functools.cached_property
-    def idempotency(self) -> SqlIdempotencyKeys:  # type: ignore[override]
-        return SqlIdempotencyKeys(self)
-
-    @functools.cached_property
-    def audit(self) -> SqlAuditLog:  # type: ignore[override]
-        return SqlAuditLog(self)
-
-    @functools.cached_property
-    def personal_data(self) -> SqlPersonalData:  # type: ignore[override]
-        return SqlPersonalData(self, self.repository_of)
-
-    @functools.cached_property
-    def request_reports(self) -> SqlRequestReports:  # type: ignore[override]
-        return SqlRequestReports(self)
-
-    @functools.cached_property
-    def quality_reports(self) -> SqlQualityReports:  # type: ignore[override]
-        return SqlQualityReports(self)
-
-    @functools.cached_property
-    def billing_reports(self) -> SqlBillingReports:  # type: ignore[override]
-        return SqlBillingReports(self)
-
-    @functools.cached_property
-    def appraisal_reports(self) -> SqlAppraisalReports:  # type: ignore[override]
-        return SqlAppraisalReports(self)
 
     def repository(self, kind: AggregateKind[S]) -> S:
         """The repository of ``kind`` in this unit of work, made now if not yet."""
@@ -381,4 +369,6 @@ AGGREGATES: tuple[AggregateKind[Any], ...] = tuple(
 _PLACES = {kind.repository: place for place, kind in enumerate(AGGREGATES)}
 _BY_STREAM = {kind.repository.kind: kind for kind in AGGREGATES}
 #: Every aggregate kind's stream, with the class its documents hold.
-KINDS = {kind.repository.kind: kind.table.cls for kind in AGGREGATES}
+KINDS: dict[str, type[DomainAggregate[Any]]] = {
+    kind.repository.kind: kind.table.cls for kind in AGGREGATES
+}

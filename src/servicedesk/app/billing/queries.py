@@ -8,7 +8,7 @@ flags the loss-making ones for the manager's review (rule catalogue.loss-review)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
@@ -532,7 +532,7 @@ class BillingQueries(DeskQueries):
         """Statements past their due date with money still due, oldest period first, each
         with its figures and addressee (its lines: ``statement``)."""
         reader = self.access.check("billing.overdue_statements", actor)
-        at, whole, zone = self._now(now), self._addressed(reader), self.zone() or UTC
+        at, whole, zone = self._now(now), self._addressed(reader), self._view_zone()
         with self.store.reading() as uow:
             rows = uow.billing_reports.overdue_statement_rows(at)
         return [OverdueStatement.of(row, zone, whole=whole) for row in rows]
